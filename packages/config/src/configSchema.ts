@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+// Keys follow the seed's `jarvis_core.services` file (snake_case), so an existing seed config
+// can be pasted in. Every section has defaults: no file at all gives the embedded setup.
+// `.prefault({})` parses the empty object, so nested defaults apply to an absent section.
+
+const storage = z
+  .strictObject({
+    type: z.enum(['local', 's3']).default('local'),
+    /** local: folder for blobs; a relative path is under `home`. */
+    path: z.string().default('blobs'),
+    endpoint: z.url().optional(),
+    region: z.string().default('us-east-1'),
+    access_key: z.string().optional(),
+    secret_key: z.string().optional(),
+    buckets: z.array(z.string()).default(['jarvis-artifacts', 'jarvis-models', 'jarvis-datasets', 'jarvis-logs']),
+  })
+  .refine((s) => s.type !== 's3' || s.endpoint, {
+    message: 'services.storage.endpoint is required when type is s3',
+    path: ['endpoint'],
+  })
+  .prefault({});
+
+const experiment = z
+  .strictObject({
+    type: z.enum(['native', 'mlflow']).default('native'),
+    tracking_uri: z.url().optional(),
+    registry_uri: z.string().optional(),
+    artifacts_uri: z.string().optional(),
+  })
+  .refine((e) => e.type !== 'mlflow' || e.tracking_uri, {
+    message: 'services.experiment.tracking_uri is required when type is mlflow',
+    path: ['tracking_uri'],
+  })
+  .prefault({});
+
+const workflow = z
+  .strictObject({
+    type: z.enum(['local', 'temporal']).default('local'),
+    endpoint: z.string().optional(),
+    namespace: z.string().default('default'),
+    task_queue: z.string().default('jarvis-pipeline-queue'),
+  })
+  .refine((w) => w.type !== 'temporal' || w.endpoint, {
+    message: 'services.workflow.endpoint is required when type is temporal',
+    path: ['endpoint'],
+  })
+  .prefault({});
+
+const analytics = z
+  .strictObject({
+    type: z.enum(['embedded', 'prometheus']).default('embedded'),
+    endpoint: z.url().optional(),
+    dashboard: z.url().optional(),
+  })
+  .refine((a) => a.type !== 'prometheus' || a.endpoint, {
+    message: 'services.analytics.endpoint is required when type is prometheus',
+    path: ['endpoint'],
+  })
+  .prefault({});
+
+export const configSchema = z.strictObject({
+  /** Where embedded backends keep their data. JARVIS_HOME overrides it. */
+  home: z.string().default('./.jarvis'),
+  server: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(4000),
+      /** `jarvis serve router`: the URL of each subgraph's /graphql. */
+      subgraphs: z.record(z.string(), z.url()).default({}),
+      /** Largest request body the router reads, in bytes. */
+      max_body_bytes: z.number().int().positive().default(1_048_576),
+    })
+    .prefault({}),
+  database: z
+    .strictObject({
+      /** `pglite` (on disk under home), `pglite:memory`, or a `postgres://` URL. */
+      url: z
+        .string()
+        .regex(/^(pglite(:memory)?|postgres(ql)?:\/\/.+)$/, 'expected "pglite", "pglite:memory" or a postgres:// URL')
+        .default('pglite'),
+      pool_size: z.number().int().positive().default(10),
+    })
+    .prefault({}),
+  pubsub: z
+    .strictObject({
+      type: z.enum(['memory', 'redis']).default('memory'),
+      url: z.string().optional(),
+    })
+    .refine((p) => p.type !== 'redis' || p.url, {
+      message: 'pubsub.url is required when type is redis',
+      path: ['url'],
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    })
+    .prefault({}),
+  services: z
+    .strictObject({ storage, experiment, workflow, analytics })
+    .prefault({}),
+});
+
+export type JarvisConfig = z.output<typeof configSchema>;
+export type JarvisConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,2 @@
+export { createDatabase, type Database, type DatabaseOptions } from './createDatabase.ts';
+export type { SqlMigration } from './sqlMigration.ts';

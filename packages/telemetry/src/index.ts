@@ -1,0 +1,2 @@
+export { createMetrics, type JarvisMetrics, type MetricsOptions } from './createMetrics.ts';
+export { metricsPlugin } from './metricsPlugin.ts';

@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: unit tests touch nothing outside the process; integration tests start real
+// engines (PostgreSQL, Redis, MinIO, Temporal, MLflow, Prometheus, Chromium) through testkit.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['{packages,subgraphs,router,cli,clients}/**/test/**/*.unit.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['{packages,subgraphs,router,cli,clients}/**/test/**/*.int.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+    exclude: ['**/node_modules/**'],
+    pool: 'forks',
+  },
+});
