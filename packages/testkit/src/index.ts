@@ -1,0 +1,10 @@
+export { enginesDir } from './engineBinaries.ts';
+export { freePort } from './freePort.ts';
+export { type ChromiumBrowser, launchChromium } from './launchChromium.ts';
+export { type MinioServer, startMinio } from './startMinio.ts';
+export { type MlflowServer, startMlflow } from './startMlflow.ts';
+export { type PostgresServer, startPostgres } from './startPostgres.ts';
+export { type PrometheusOptions, type PrometheusServer, startPrometheus } from './startPrometheus.ts';
+export { type RedisServer, startRedis } from './startRedis.ts';
+export { startTemporal, type TemporalServer } from './startTemporal.ts';
+export { waitFor } from './waitFor.ts';

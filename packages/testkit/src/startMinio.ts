@@ -1,0 +1,34 @@
+import { engineBinary } from './engineBinaries.ts';
+import { EngineProcess, scratchDir } from './engineProcess.ts';
+import { freePort } from './freePort.ts';
+import { waitFor } from './waitFor.ts';
+
+export interface MinioServer extends AsyncDisposable {
+  endpoint: string;
+  host: string;
+  port: number;
+  accessKey: string;
+  secretKey: string;
+  stop(): Promise<void>;
+}
+
+export async function startMinio(): Promise<MinioServer> {
+  const scratch = scratchDir('minio');
+  const [port, consolePort] = [await freePort(), await freePort()];
+  const accessKey = 'jarvis-test';
+  const secretKey = 'jarvis-test-secret';
+  const proc = new EngineProcess({
+    name: 'minio',
+    command: engineBinary('minio'),
+    args: ['server', scratch.dir, '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`, '--quiet'],
+    env: { MINIO_ROOT_USER: accessKey, MINIO_ROOT_PASSWORD: secretKey, MINIO_BROWSER: 'off', MINIO_UPDATE: 'off' },
+  });
+  proc.start();
+  const endpoint = `http://127.0.0.1:${port}`;
+  await waitFor('minio', async () => (await fetch(`${endpoint}/minio/health/ready`)).ok, { isAlive: proc.exitReason });
+  const stop = async () => {
+    await proc.stop();
+    scratch.remove();
+  };
+  return { endpoint, host: '127.0.0.1', port, accessKey, secretKey, stop, [Symbol.asyncDispose]: stop };
+}

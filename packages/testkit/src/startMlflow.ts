@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { engineBinary } from './engineBinaries.ts';
+import { EngineProcess, scratchDir } from './engineProcess.ts';
+import { freePort } from './freePort.ts';
+import { waitFor } from './waitFor.ts';
+
+export interface MlflowServer extends AsyncDisposable {
+  /** The tracking URI: REST API under /api/2.0/mlflow. */
+  url: string;
+  version: string;
+  /** The virtualenv's python, which has the mlflow client, for peer tests. */
+  python: string;
+  stop(): Promise<void>;
+}
+
+export async function startMlflow(): Promise<MlflowServer> {
+  const mlflow = engineBinary('mlflow');
+  const scratch = scratchDir('mlflow');
+  const port = await freePort();
+  const proc = new EngineProcess({
+    name: 'mlflow',
+    command: mlflow,
+    args: [
+      'server', '--host', '127.0.0.1', '--port', String(port), '--workers', '1',
+      '--backend-store-uri', `sqlite:///${path.join(scratch.dir, 'mlflow.db')}`,
+      '--artifacts-destination', path.join(scratch.dir, 'artifacts'),
+    ],
+    cwd: scratch.dir,
+  });
+  proc.start();
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('mlflow', async () => (await fetch(`${url}/health`)).ok, {
+    timeoutMs: 90_000,
+    intervalMs: 250,
+    isAlive: proc.exitReason,
+  });
+  const stop = async () => {
+    await proc.stop();
+    scratch.remove();
+  };
+  const realMlflow = execFileSync('readlink', ['-f', mlflow]).toString().trim();
+  return {
+    url,
+    version: execFileSync(mlflow, ['--version']).toString().trim(),
+    python: path.join(path.dirname(realMlflow), 'python'),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Installs the real engines the integration tests talk to. Idempotent and cached: a second run
+# only checks and prints versions. Everything comes from package registries (Debian, PyPI,
+# the Go module proxy); nothing is downloaded from anywhere else.
+#   PostgreSQL, Redis, Prometheus, Chromium  Debian packages
+#   MLflow server + client                   PyPI, in a virtualenv
+#   MinIO server                             go install (pinned pseudo-version)
+#   Temporal dev server (temporal CLI)       go install (v1.5.1 = Server 1.29.1; v1.6+ replace a
+#                                            nested module the proxy does not carry)
+set -euo pipefail
+
+JARVIS_CACHE="${JARVIS_CACHE:-$HOME/.cache/jarvis}"
+ENGINES="${JARVIS_ENGINES:-$JARVIS_CACHE/engines}"
+MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
+TEMPORAL_CLI_VERSION="v1.5.1"
+MLFLOW_VERSION="3.17.2"
+DEBIAN_PACKAGES=(postgresql redis-server prometheus chromium)
+started=$SECONDS
+mkdir -p "$ENGINES/bin"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "Debian packages: ${DEBIAN_PACKAGES[*]}"
+missing=()
+for p in "${DEBIAN_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The packages start their services where an init system runs; tests start their own.
+else
+  echo "already installed"
+fi
+
+go_install() { # name module version
+  local name=$1 module=$2 version=$3 stamp="$ENGINES/bin/.$1.version"
+  if [ -x "$ENGINES/bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then
+    echo "$name $version already built"
+    return
+  fi
+  command -v go >/dev/null || { echo "go is needed to build $name; install Go 1.24+" >&2; exit 1; }
+  echo "building $module@$version (a few minutes the first time)"
+  GOBIN="$ENGINES/bin" GOFLAGS=-buildvcs=false go install "$module@$version"
+  echo "$version" >"$stamp"
+}
+
+step "MinIO ($MINIO_VERSION) and Temporal CLI ($TEMPORAL_CLI_VERSION), built in parallel"
+go_install minio github.com/minio/minio "$MINIO_VERSION" &
+minio_pid=$!
+go_install temporal github.com/temporalio/cli/cmd/temporal "$TEMPORAL_CLI_VERSION" &
+temporal_pid=$!
+
+step "MLflow $MLFLOW_VERSION (virtualenv)"
+venv="$ENGINES/mlflow-venv"
+if [ -x "$venv/bin/mlflow" ] && "$venv/bin/python" -c "import mlflow,sys; sys.exit(mlflow.__version__ != '$MLFLOW_VERSION')" 2>/dev/null; then
+  echo "already installed"
+else
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "mlflow==$MLFLOW_VERSION"
+fi
+ln -sf "$venv/bin/mlflow" "$ENGINES/bin/mlflow"
+
+wait "$minio_pid"
+wait "$temporal_pid"
+
+step "versions"
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+echo "postgresql: $("$pgbin/postgres" --version)"
+echo "redis:      $(redis-server --version)"
+echo "prometheus: $(prometheus --version 2>&1 | head -n 1)"
+echo "chromium:   $(chromium --version 2>/dev/null)"
+echo "mlflow:     $("$venv/bin/mlflow" --version)"
+echo "minio:      $MINIO_VERSION ($("$ENGINES/bin/minio" --version | head -n 1))"
+echo "temporal:   $("$ENGINES/bin/temporal" --version)"
+echo "engines ready in $((SECONDS - started)) s; binaries in $ENGINES/bin"
