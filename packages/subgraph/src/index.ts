@@ -1,0 +1,12 @@
+export {
+  type Connection,
+  DEFAULT_PAGE_SIZE,
+  decodeCursor,
+  encodeCursor,
+  MAX_PAGE_SIZE,
+  pageSize,
+  toConnection,
+} from './connection.ts';
+export { loadTypeDefs } from './loadTypeDefs.ts';
+export type { CreateSubgraph, HttpRoute, SubgraphContext, SubgraphDeps, SubgraphModule } from './subgraphModule.ts';
+export { DateTimeResolver as DateTimeScalar, JSONResolver as JSONScalar } from 'graphql-scalars';

@@ -1,0 +1,217 @@
+import type { Database } from '@jarvis/db';
+import { conflict } from '@jarvis/errors';
+import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
+import type { Page, SetSettingInput, SettingChangeRecord, SettingRecord, SettingsStore } from './settingsStore.ts';
+
+interface PlatformTables {
+  settings: {
+    project_id: string;
+    component: string;
+    key: string;
+    value: unknown;
+    version: number;
+    updated_by: string;
+    updated_at: Date;
+  };
+  setting_changes: {
+    id: Generated<number>;
+    project_id: string;
+    component: string;
+    key: string;
+    version: number;
+    value: unknown;
+    previous_value: unknown;
+    changed_by: string;
+    changed_at: Generated<Date>;
+    idempotency_key: string | null;
+  };
+}
+
+type Row = Selectable<PlatformTables['settings']>;
+
+const toSetting = (row: Row): SettingRecord => ({
+  projectId: row.project_id,
+  component: row.component,
+  key: row.key,
+  value: row.value,
+  version: row.version,
+  updatedAt: row.updated_at,
+  updatedBy: row.updated_by,
+});
+
+/** jsonb parameters go in as text: both PGlite and pg then store exactly the JSON given. */
+const jsonb = (value: unknown) => sql<unknown>`cast(${JSON.stringify(value)} as jsonb)`;
+
+/** Settings on PostgreSQL (PGlite in `jarvis dev`, a server at scale): same SQL on both. */
+export function sqlSettingsStore(db: Database): SettingsStore {
+  const k = db.kysely.withSchema('platform') as unknown as Kysely<PlatformTables>;
+
+  async function get(projectId: string, component: string, key: string) {
+    const row = await k
+      .selectFrom('settings')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('component', '=', component)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row ? toSetting(row) : undefined;
+  }
+
+  return {
+    get,
+
+    async list(projectId, component, limit, afterKey) {
+      const base = k.selectFrom('settings').where('project_id', '=', projectId).where('component', '=', component);
+      const [rows, count] = await Promise.all([
+        base
+          .selectAll()
+          .$if(afterKey !== undefined, (q) => q.where('key', '>', afterKey!))
+          .orderBy('key')
+          .limit(limit)
+          .execute(),
+        base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return { rows: rows.map(toSetting), totalCount: count.n };
+    },
+
+    async set(input: SetSettingInput) {
+      const { projectId, component, key, value, actor, idempotencyKey } = input;
+      return db.kysely.transaction().execute(async (trx) => {
+        const t = trx.withSchema('platform') as unknown as Kysely<PlatformTables>;
+        if (idempotencyKey) {
+          const seen = await t
+            .selectFrom('setting_changes')
+            .select(['component', 'key'])
+            .where('project_id', '=', projectId)
+            .where('idempotency_key', '=', idempotencyKey)
+            .executeTakeFirst();
+          if (seen && (seen.component !== component || seen.key !== key)) {
+            throw conflict(
+              `idempotencyKey ${JSON.stringify(idempotencyKey)} was already used for setting ${seen.component}/${seen.key}; use a new key for a different setting`,
+            );
+          }
+          if (seen) {
+            const current = await t
+              .selectFrom('settings')
+              .selectAll()
+              .where('project_id', '=', projectId)
+              .where('component', '=', seen.component)
+              .where('key', '=', seen.key)
+              .executeTakeFirst();
+            if (current) return toSetting(current);
+          }
+        }
+        const previous = await t
+          .selectFrom('settings')
+          .selectAll()
+          .where('project_id', '=', projectId)
+          .where('component', '=', component)
+          .where('key', '=', key)
+          .forUpdate()
+          .executeTakeFirst();
+        const lastVersion = previous
+          ? previous.version
+          : ((
+              await t
+                .selectFrom('setting_changes')
+                .select(sql<number>`coalesce(max(version), 0)::int`.as('v'))
+                .where('project_id', '=', projectId)
+                .where('component', '=', component)
+                .where('key', '=', key)
+                .executeTakeFirstOrThrow()
+            ).v ?? 0);
+        const version = lastVersion + 1;
+        const row = await t
+          .insertInto('settings')
+          .values({
+            project_id: projectId,
+            component,
+            key,
+            value: jsonb(value),
+            version,
+            updated_by: actor,
+            updated_at: sql<Date>`now()`,
+          })
+          .onConflict((oc) =>
+            oc.columns(['project_id', 'component', 'key']).doUpdateSet({
+              value: jsonb(value),
+              version,
+              updated_by: actor,
+              updated_at: sql<Date>`now()`,
+            }),
+          )
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await t
+          .insertInto('setting_changes')
+          .values({
+            project_id: projectId,
+            component,
+            key,
+            version,
+            value: jsonb(value),
+            previous_value: previous ? jsonb(previous.value) : null,
+            changed_by: actor,
+            idempotency_key: idempotencyKey ?? null,
+          })
+          .execute();
+        return toSetting(row);
+      });
+    },
+
+    async delete(projectId, component, key, actor) {
+      return db.kysely.transaction().execute(async (trx) => {
+        const t = trx.withSchema('platform') as unknown as Kysely<PlatformTables>;
+        const removed = await t
+          .deleteFrom('settings')
+          .where('project_id', '=', projectId)
+          .where('component', '=', component)
+          .where('key', '=', key)
+          .returningAll()
+          .executeTakeFirst();
+        if (!removed) return false;
+        await t
+          .insertInto('setting_changes')
+          .values({
+            project_id: projectId,
+            component,
+            key,
+            version: removed.version + 1,
+            value: null,
+            previous_value: jsonb(removed.value),
+            changed_by: actor,
+          })
+          .execute();
+        return true;
+      });
+    },
+
+    async history(projectId, component, key, limit, beforeId): Promise<Page<SettingChangeRecord>> {
+      const base = k
+        .selectFrom('setting_changes')
+        .where('project_id', '=', projectId)
+        .where('component', '=', component)
+        .where('key', '=', key);
+      const [rows, count] = await Promise.all([
+        base
+          .select(['id', 'version', 'value', 'previous_value', 'changed_by', 'changed_at'])
+          .$if(beforeId !== undefined, (q) => q.where('id', '<', beforeId!))
+          .orderBy('id', 'desc')
+          .limit(limit)
+          .execute(),
+        base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return {
+        rows: rows.map((r) => ({
+          id: r.id,
+          version: r.version,
+          value: r.value,
+          previousValue: r.previous_value,
+          changedBy: r.changed_by,
+          changedAt: r.changed_at,
+        })),
+        totalCount: count.n,
+      };
+    },
+  };
+}
