@@ -26,6 +26,7 @@ export function memoryPubSub(): PubSub {
       return queue.iterator;
     },
     subscriberCount: () => count,
+    async ping() {},
     async close() {
       topics.clear();
     },

@@ -11,5 +11,7 @@ export interface PubSub {
   subscribe<T = unknown>(topic: string, options?: { signal?: AbortSignal }): Promise<AsyncIterableIterator<T>>;
   /** Live subscriptions in this process, for leak checks and /metrics. */
   subscriberCount(): number;
+  /** Resolves when the transport answers (for health checks). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -65,6 +65,9 @@ export function redisPubSub(options: RedisPubSubOptions): PubSub {
       return queue.iterator;
     },
     subscriberCount: () => count,
+    async ping() {
+      await publisher.ping();
+    },
     async close() {
       local.clear();
       publisher.disconnect();

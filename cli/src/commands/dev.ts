@@ -1,0 +1,26 @@
+import { createJarvis, serveFetch } from '@jarvis/router';
+import { onShutdown } from '../onShutdown.ts';
+import { startupConfig } from '../startupConfig.ts';
+
+export async function dev(options: { config?: string; port?: string; host?: string }) {
+  const started = performance.now();
+  const { config, file } = startupConfig(options.config, options);
+  const jarvis = await createJarvis(config);
+  const server = await serveFetch(jarvis.router.fetch, config.server);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const log = jarvis.runtime.logger;
+  log.info({ url: server.url, config: file ?? 'defaults', home: config.home, seconds }, 'jarvis dev ready');
+  console.error(
+    `\n  Jarvis is running (${seconds}s) with ${file ? `config ${file}` : 'embedded defaults'}; data in ${config.home}\n` +
+      `  GraphiQL   ${server.url}/graphql\n` +
+      `  Health     ${server.url}/ready\n` +
+      `  Metrics    ${server.url}/metrics\n\n  Ctrl-C stops it.\n`,
+  );
+  onShutdown(
+    async () => {
+      await server.close();
+      await jarvis.stop();
+    },
+    (m) => console.error(m),
+  );
+}

@@ -1,0 +1,64 @@
+import {
+  createRouter,
+  createRuntime,
+  createSubgraphServer,
+  defaultSubgraphUrl,
+  SUBGRAPHS,
+  serveFetch,
+} from '@jarvis/router';
+import { onShutdown } from '../onShutdown.ts';
+import { startupConfig } from '../startupConfig.ts';
+
+export async function serve(name: string, options: { config?: string; port?: string; host?: string }) {
+  const { config } = startupConfig(options.config, options);
+  const names = SUBGRAPHS.map((s) => s.name);
+  if (name !== 'router' && !names.includes(name)) {
+    console.error(`unknown service ${JSON.stringify(name)}; expected router or one of: ${names.join(', ')}`);
+    process.exit(2);
+  }
+  if (name === 'router') {
+    const runtime = await createRuntime(config, { database: false });
+    const subgraphs = SUBGRAPHS.map((s) => ({
+      name: s.name,
+      typeDefs: s.typeDefs,
+      url: config.server.subgraphs[s.name] ?? defaultSubgraphUrl(s.name),
+    }));
+    for (const s of subgraphs) {
+      runtime.health.register({
+        name: s.name,
+        kind: 'SERVICE',
+        check: async () => {
+          const response = await fetch(s.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query: '{ __typename }' }),
+            signal: AbortSignal.timeout(2_000),
+          });
+          if (!response.ok) throw new Error(`${s.url} answered HTTP ${response.status}`);
+          return s.url;
+        },
+      });
+    }
+    const router = createRouter({ ...runtime, subgraphs });
+    await router.start();
+    const server = await serveFetch(router.fetch, config.server);
+    runtime.logger.info({ url: server.url, subgraphs: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) }, 'router ready');
+    onShutdown(async () => {
+      await server.close();
+      await router.stop();
+      await runtime.close();
+    }, (m) => runtime.logger.info(m));
+    return;
+  }
+  const runtime = await createRuntime(config);
+  const entry = SUBGRAPHS.find((s) => s.name === name)!;
+  const subgraph = createSubgraphServer(entry.create(runtime), runtime);
+  await subgraph.start();
+  const server = await serveFetch(subgraph.fetch, config.server);
+  runtime.logger.info({ url: `${server.url}/graphql`, subgraph: name }, 'subgraph ready');
+  onShutdown(async () => {
+    await server.close();
+    await subgraph.stop();
+    await runtime.close();
+  }, (m) => runtime.logger.info(m));
+}

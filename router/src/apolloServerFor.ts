@@ -1,0 +1,40 @@
+import type { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { currentContext, type RequestContext } from '@jarvis/context';
+import { formatError, JarvisError } from '@jarvis/errors';
+import { type JarvisMetrics, metricsPlugin } from '@jarvis/telemetry';
+import type { GraphQLSchema } from 'graphql';
+
+/** Logs every error the caller will not see in full, with the request's ids. */
+const logUnexpectedErrors: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors, contextValue }) {
+        for (const error of errors) {
+          const original = error.originalError;
+          if (original && !(original instanceof JarvisError) && !('extensions' in original && (original as JarvisError).extensions?.code)) {
+            contextValue.logger.error({ err: original, path: error.path }, 'operation failed');
+          }
+        }
+      },
+    };
+  },
+};
+
+/** One configuration of Apollo Server for the router (gateway) and for standalone subgraphs. */
+export function apolloServerFor(
+  source: { gateway: ApolloGateway } | { schema: GraphQLSchema },
+  metrics: JarvisMetrics,
+  service: string,
+  plugins: ApolloServerPlugin<RequestContext>[] = [],
+): ApolloServer<RequestContext> {
+  return new ApolloServer<RequestContext>({
+    ...source,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    // GraphiQL is ours (bundled, offline); Apollo's landing page would load from a CDN.
+    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin(metrics, service), logUnexpectedErrors, ...plugins],
+    formatError: (formatted, error) => formatError(formatted, error, currentContext()?.requestId),
+  } as ConstructorParameters<typeof ApolloServer<RequestContext>>[0]);
+}

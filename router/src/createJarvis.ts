@@ -1,0 +1,53 @@
+import type { JarvisConfig } from '@jarvis/config';
+import type { Logger } from '@jarvis/context';
+import type { SubgraphModule } from '@jarvis/subgraph';
+import { graphql } from 'graphql';
+import { createRouter, type Router } from './createRouter.ts';
+import { createRuntime, type Runtime } from './createRuntime.ts';
+import { SUBGRAPHS } from './subgraphCatalog.ts';
+
+export interface Jarvis {
+  router: Router;
+  runtime: Runtime;
+  subgraphs: SubgraphModule[];
+  /** Stops in order: router (no new requests), subgraphs (finish work), then backends. */
+  stop(): Promise<void>;
+}
+
+/** `jarvis dev`: the router and every subgraph in this process, on the configured backends. */
+export async function createJarvis(config: JarvisConfig, options: { logger?: Logger } = {}): Promise<Jarvis> {
+  const runtime = await createRuntime(config, options);
+  const subgraphs: SubgraphModule[] = [];
+  try {
+    for (const entry of SUBGRAPHS) {
+      const module = entry.create(runtime);
+      await module.start();
+      subgraphs.push(module);
+      runtime.health.register({
+        name: module.name,
+        kind: 'SERVICE',
+        check: async () => {
+          const result = await graphql({ schema: module.schema, source: '{ _service { sdl } }' });
+          if (result.errors?.length) throw new Error(result.errors[0]!.message);
+          return 'in-process';
+        },
+      });
+    }
+    const router = createRouter({ ...runtime, subgraphs });
+    await router.start();
+    return {
+      router,
+      runtime,
+      subgraphs,
+      async stop() {
+        await router.stop();
+        for (const module of subgraphs.reverse()) await module.stop();
+        await runtime.close();
+      },
+    };
+  } catch (error) {
+    for (const module of subgraphs.reverse()) await module.stop().catch(() => {});
+    await runtime.close().catch(() => {});
+    throw error;
+  }
+}

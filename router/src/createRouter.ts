@@ -1,0 +1,134 @@
+import { ApolloGateway, type GraphQLDataSource, RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { JarvisConfig } from '@jarvis/config';
+import {
+  createRequestContext,
+  LOCAL_PRINCIPAL,
+  type Logger,
+  type Principal,
+  type RequestContext,
+  requestIdFrom,
+} from '@jarvis/context';
+import type { HttpRoute } from '@jarvis/subgraph';
+import type { HealthRegistry, JarvisMetrics } from '@jarvis/telemetry';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { handleGraphQL } from './apolloHandler.ts';
+import { apolloServerFor } from './apolloServerFor.ts';
+import { composeSupergraph } from './composeSupergraph.ts';
+import { graphiqlAsset, graphiqlPage, wantsGraphiql } from './graphiql.ts';
+import { InProcessDataSource } from './inProcessDataSource.ts';
+import { jsonResponse } from './jsonResponse.ts';
+import { opsRoute } from './opsRoutes.ts';
+
+/** A subgraph as the router sees it: executed in this process, or reached at a URL. */
+export type RouterSubgraph =
+  | { name: string; typeDefs: DocumentNode; schema: GraphQLSchema; routes: HttpRoute[] }
+  | { name: string; typeDefs: DocumentNode; url: string };
+
+export interface RouterOptions {
+  config: JarvisConfig;
+  logger: Logger;
+  metrics: JarvisMetrics;
+  health: HealthRegistry;
+  subgraphs: RouterSubgraph[];
+  /** Who is calling. Until identity lands every request is the local dev principal. */
+  authenticate?: (request: Request) => Promise<Principal>;
+}
+
+export interface Router {
+  /** The whole HTTP surface as a fetch handler: tests call it with no port at all. */
+  fetch(request: Request): Promise<Response>;
+  readonly supergraphSdl: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Headers a subgraph needs from the original request when it is reached over HTTP. */
+const FORWARDED_HEADERS = ['authorization', 'x-api-key'];
+
+export function createRouter(options: RouterOptions): Router {
+  const { config, logger, metrics, health } = options;
+  const supergraphSdl = composeSupergraph(
+    options.subgraphs.map((s) => ({
+      name: s.name,
+      typeDefs: s.typeDefs,
+      url: 'url' in s ? s.url : `in-process://${s.name}`,
+    })),
+  );
+  const byName = new Map(options.subgraphs.map((s) => [s.name, s]));
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }): GraphQLDataSource => {
+      const subgraph = byName.get(name);
+      if (subgraph && 'schema' in subgraph) return new InProcessDataSource(name, subgraph.schema);
+      return new RemoteGraphQLDataSource<RequestContext & { headers?: Headers }>({
+        url: url!,
+        willSendRequest({ request, context }) {
+          request.http?.headers.set('x-request-id', context.requestId);
+          for (const name of FORWARDED_HEADERS) {
+            const value = context.headers?.get(name);
+            if (value) request.http?.headers.set(name, value);
+          }
+        },
+      });
+    },
+  });
+  const apollo = apolloServerFor({ gateway }, metrics, 'router');
+  const routes = options.subgraphs.flatMap((s) => ('routes' in s ? s.routes : []));
+  const authenticate = options.authenticate ?? (async () => LOCAL_PRINCIPAL);
+
+  async function contextFor(request: Request): Promise<RequestContext & { headers: Headers }> {
+    const principal = await authenticate(request);
+    return { ...createRequestContext(logger, principal, requestIdFrom(request.headers)), headers: request.headers };
+  }
+
+  async function route(request: Request): Promise<{ response: Response; label: string }> {
+    const url = new URL(request.url);
+    const path = url.pathname;
+    if (path === '/graphql' || path === '/') {
+      if (wantsGraphiql(request)) return { response: graphiqlPage(), label: '/graphql' };
+      if (path === '/') return { response: Response.redirect(new URL('/graphql', url), 302), label: '/' };
+      return {
+        response: await handleGraphQL(apollo, request, await contextFor(request), config.server.max_body_bytes),
+        label: '/graphql',
+      };
+    }
+    if (path.startsWith('/graphiql/')) {
+      const asset = await graphiqlAsset(path.slice('/graphiql/'.length));
+      if (asset) return { response: asset, label: '/graphiql' };
+    }
+    const ops = await opsRoute(path, health, metrics);
+    if (ops) return { response: ops, label: path };
+    for (const r of routes) {
+      const matches = r.path.endsWith('/*') ? path.startsWith(r.path.slice(0, -1)) : path === r.path;
+      if (matches && r.method === request.method) {
+        return { response: await r.handler(request, await contextFor(request)), label: r.path };
+      }
+    }
+    return {
+      response: jsonResponse({ error: `no route for ${request.method} ${path}; GraphQL is at /graphql` }, 404),
+      label: 'unmatched',
+    };
+  }
+
+  return {
+    supergraphSdl,
+    async fetch(request) {
+      let response: Response;
+      let label = 'error';
+      try {
+        ({ response, label } = await route(request));
+      } catch (error) {
+        logger.error({ err: error, method: request.method, url: request.url }, 'request failed');
+        response = jsonResponse({ error: 'internal server error; the server log has the details' }, 500);
+      }
+      metrics.httpRequests.inc({ route: label, method: request.method, status: String(response.status) });
+      return response;
+    },
+    async start() {
+      await apollo.start();
+    },
+    async stop() {
+      await apollo.stop();
+    },
+  };
+}

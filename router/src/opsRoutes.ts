@@ -1,0 +1,25 @@
+import type { HealthRegistry, JarvisMetrics } from '@jarvis/telemetry';
+import { jsonResponse } from './jsonResponse.ts';
+
+/**
+ * /health: the process is up (liveness, cheap). /ready: every registered service and backend
+ * answers (readiness). /metrics: Prometheus text format.
+ */
+export async function opsRoute(
+  pathname: string,
+  health: HealthRegistry,
+  metrics: JarvisMetrics,
+): Promise<Response | undefined> {
+  if (pathname === '/health') return jsonResponse({ status: 'ok' });
+  if (pathname === '/ready') {
+    const checks = await health.checkAll();
+    const ready = checks.every((c) => c.status === 'UP');
+    return jsonResponse({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503);
+  }
+  if (pathname === '/metrics') {
+    return new Response(await metrics.registry.metrics(), {
+      headers: { 'content-type': metrics.registry.contentType },
+    });
+  }
+  return undefined;
+}

@@ -1,0 +1,76 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export interface FetchServer {
+  url: string;
+  port: number;
+  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then closes the rest. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Serves a fetch-style handler on Node's HTTP server. */
+export async function serveFetch(
+  handler: (request: Request) => Promise<Response>,
+  { host, port }: { host: string; port: number },
+): Promise<FetchServer> {
+  const server = http.createServer(async (req, res) => {
+    const controller = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    try {
+      const headers = new Headers();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (Array.isArray(value)) for (const v of value) headers.append(key, v);
+        else if (value !== undefined) headers.set(key, value);
+      }
+      const method = req.method ?? 'GET';
+      const request = new Request(`http://${req.headers.host ?? `${host}:${port}`}${req.url ?? '/'}`, {
+        method,
+        headers,
+        signal: controller.signal,
+        ...(method === 'GET' || method === 'HEAD'
+          ? {}
+          : { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' }),
+      } as RequestInit);
+      const response = await handler(request);
+      const outHeaders: Record<string, string | string[]> = {};
+      response.headers.forEach((value, key) => {
+        outHeaders[key] = value;
+      });
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length) outHeaders['set-cookie'] = cookies;
+      res.writeHead(response.status, outHeaders);
+      if (response.body && method !== 'HEAD') {
+        await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res);
+      } else {
+        res.end();
+      }
+    } catch (error) {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'internal server error' }));
+      } else {
+        res.destroy(error as Error);
+      }
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}`,
+    port: actual,
+    async close(graceMs = 5_000) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import type { CreateSubgraph } from '@jarvis/subgraph';
+import { createSubgraph as createPlatform, typeDefs as platformTypeDefs } from '@jarvis/subgraph-platform';
+import type { DocumentNode } from 'graphql';
+
+export interface SubgraphEntry {
+  name: string;
+  typeDefs: DocumentNode;
+  create: CreateSubgraph;
+}
+
+/** Every subgraph of the supergraph. Adding a subgraph means adding it here (see README). */
+export const SUBGRAPHS: SubgraphEntry[] = [{ name: 'platform', typeDefs: platformTypeDefs, create: createPlatform }];
+
+/** The URL a subgraph answers on inside the compose stack; `jarvis serve router` takes config's. */
+export const defaultSubgraphUrl = (name: string) => `http://${name}:4000/graphql`;
