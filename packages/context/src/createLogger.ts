@@ -16,7 +16,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level: options.level ?? 'info',
       ...(options.name ? { name: options.name } : {}),
       redact: {
-        paths: ['*.password', '*.secret_key', '*.token', '*.authorization', 'headers.authorization'],
+        paths: ['password', 'secret_key', 'token', 'authorization', '*.password', '*.secret_key', '*.token', '*.authorization'],
         censor: '[redacted]',
       },
     },

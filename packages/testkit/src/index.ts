@@ -8,3 +8,4 @@ export { type PrometheusOptions, type PrometheusServer, startPrometheus } from '
 export { type RedisServer, startRedis } from './startRedis.ts';
 export { startTemporal, type TemporalServer } from './startTemporal.ts';
 export { waitFor } from './waitFor.ts';
+export { type Backend, databaseBackends } from './databaseBackends.ts';

@@ -1,6 +1,6 @@
 import type { Database } from '@jarvis/db';
 import { conflict } from '@jarvis/errors';
-import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
+import { type Generated, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { Page, SetSettingInput, SettingChangeRecord, SettingRecord, SettingsStore } from './settingsStore.ts';
 
 interface PlatformTables {
@@ -42,6 +42,15 @@ const toSetting = (row: Row): SettingRecord => ({
 /** jsonb parameters go in as text: both PGlite and pg then store exactly the JSON given. */
 const jsonb = (value: unknown) => sql<unknown>`cast(${JSON.stringify(value)} as jsonb)`;
 
+/**
+ * Row locks cannot serialise two first writes of a setting (there is no row yet), so writers
+ * of one setting take a transaction-scoped advisory lock on its name.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any transaction of any schema.
+function lockSetting(trx: Transaction<any>, projectId: string, component: string, key: string) {
+  return sql`select pg_advisory_xact_lock(hashtext('platform.settings'), hashtext(${`${projectId}/${component}/${key}`}))`.execute(trx);
+}
+
 /** Settings on PostgreSQL (PGlite in `jarvis dev`, a server at scale): same SQL on both. */
 export function sqlSettingsStore(db: Database): SettingsStore {
   const k = db.kysely.withSchema('platform') as unknown as Kysely<PlatformTables>;
@@ -78,6 +87,7 @@ export function sqlSettingsStore(db: Database): SettingsStore {
       const { projectId, component, key, value, actor, idempotencyKey } = input;
       return db.kysely.transaction().execute(async (trx) => {
         const t = trx.withSchema('platform') as unknown as Kysely<PlatformTables>;
+        await lockSetting(trx, projectId, component, key);
         if (idempotencyKey) {
           const seen = await t
             .selectFrom('setting_changes')
@@ -107,7 +117,6 @@ export function sqlSettingsStore(db: Database): SettingsStore {
           .where('project_id', '=', projectId)
           .where('component', '=', component)
           .where('key', '=', key)
-          .forUpdate()
           .executeTakeFirst();
         const lastVersion = previous
           ? previous.version
@@ -162,6 +171,7 @@ export function sqlSettingsStore(db: Database): SettingsStore {
     async delete(projectId, component, key, actor) {
       return db.kysely.transaction().execute(async (trx) => {
         const t = trx.withSchema('platform') as unknown as Kysely<PlatformTables>;
+        await lockSetting(trx, projectId, component, key);
         const removed = await t
           .deleteFrom('settings')
           .where('project_id', '=', projectId)
