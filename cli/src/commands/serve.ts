@@ -39,7 +39,8 @@ export async function serve(name: string, options: { config?: string; port?: str
         },
       });
     }
-    const router = createRouter({ ...runtime, subgraphs });
+    const { logger, metrics, health } = runtime;
+    const router = createRouter({ config, logger, metrics, health, subgraphs });
     await router.start();
     const server = await serveFetch(router.fetch, config.server);
     runtime.logger.info({ url: server.url, subgraphs: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) }, 'router ready');
