@@ -21,7 +21,7 @@ export interface LoadedConfig {
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const explicit = options.file ?? env.JARVIS_CONFIG;
+  const explicit = options.file || env.JARVIS_CONFIG || undefined;
   const candidate = explicit ?? path.join(cwd, 'jarvis.yaml');
   let raw: unknown = {};
   let file: string | undefined;

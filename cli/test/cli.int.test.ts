@@ -1,0 +1,95 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseConfig } from '@jarvis/config';
+import { freePort } from '@jarvis/testkit';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { runJarvis } from './runJarvis.ts';
+
+const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), `jarvis-cli-${prefix}-`));
+
+async function query(url: string, q: string) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: q }),
+  });
+  return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+}
+
+describe('jarvis CLI', () => {
+  it('`jarvis dev` answers health within 5 s of start, shuts down cleanly on SIGINT and SIGTERM, and loses nothing', async () => {
+    const home = tmp('home');
+    const cwd = tmp('cwd');
+    const started = performance.now();
+    const first = runJarvis(['dev', '--port', '0'], { JARVIS_HOME: home }, cwd);
+    const [, url] = await first.waitFor(/GraphiQL\s+(http:\/\/\S+)\/graphql/);
+    const health = await query(url!, '{ health { name status } }');
+    const elapsed = performance.now() - started;
+    expect(health.errors).toBeUndefined();
+    expect(health.data!.health).toContainEqual({ name: 'database', status: 'UP' });
+    expect(elapsed).toBeLessThan(5_000);
+    const set = await query(url!, 'mutation { setSetting(component: "toolchain", key: "epochs", value: 40) { version } }');
+    expect(set.errors).toBeUndefined();
+
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('SIGINT: finishing in-flight requests');
+
+    const second = runJarvis(['dev', '--port', '0'], { JARVIS_HOME: home }, cwd);
+    const [, url2] = await second.waitFor(/GraphiQL\s+(http:\/\/\S+)\/graphql/);
+    const kept = await query(url2!, '{ setting(component: "toolchain", key: "epochs") { value version } }');
+    expect(kept.data!.setting).toEqual({ value: 40, version: 1 });
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('an invalid jarvis.yaml stops start-up with the key path and what was expected', async () => {
+    const cwd = tmp('bad');
+    writeFileSync(path.join(cwd, 'jarvis.yaml'), 'server:\n  port: "eighty"\nservices:\n  storage:\n    type: ftp\n');
+    const run = runJarvis(['dev'], { JARVIS_HOME: tmp('home') }, cwd);
+    expect(await run.exited).toBe(2);
+    expect(run.output()).toContain('server.port: Invalid input: expected number, received string');
+    expect(run.output()).toContain('services.storage.type: Invalid option: expected one of "local"|"s3"');
+  });
+
+  it('`jarvis doctor` says ok for the embedded setup and names what to fix otherwise', async () => {
+    const cwd = tmp('doctor');
+    const ok = runJarvis(['doctor'], { JARVIS_HOME: tmp('home') }, cwd);
+    expect(await ok.exited).toBe(0);
+    expect(ok.output()).toMatch(/ ok +database +pglite/);
+    expect(ok.output()).toContain('Everything Jarvis needs is answering.');
+
+    const deadPort = await freePort();
+    writeFileSync(path.join(cwd, 'jarvis.yaml'), `pubsub:\n  type: redis\n  url: redis://127.0.0.1:${deadPort}\n`);
+    const bad = runJarvis(['doctor'], { JARVIS_HOME: tmp('home') }, cwd);
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toMatch(/FAIL +pubsub .* is redis-server running\?/);
+  });
+
+  it('`jarvis compose` writes a stack whose config Jarvis itself accepts', async () => {
+    const dir = tmp('compose');
+    const run = runJarvis(['compose', '--dir', dir]);
+    expect(await run.exited).toBe(0);
+    const compose = parseYaml(readFileSync(path.join(dir, 'docker-compose.yml'), 'utf8'));
+    expect(Object.keys(compose.services)).toEqual(
+      expect.arrayContaining(['postgres', 'redis', 'minio', 'temporal', 'mlflow', 'prometheus', 'grafana', 'router', 'platform']),
+    );
+    expect(compose.services.platform.command).toEqual(['serve', 'platform']);
+    const config = parseConfig(parseYaml(readFileSync(path.join(dir, 'deploy/jarvis.yaml'), 'utf8')), 'deploy/jarvis.yaml', {
+      POSTGRES_PASSWORD: 'p',
+      MINIO_ROOT_PASSWORD: 'm',
+    });
+    expect(config.server.subgraphs.platform).toBe('http://platform:4000/graphql');
+    expect(config.services.workflow.type).toBe('temporal');
+  });
+
+  it('has --help for every command', async () => {
+    for (const command of ['dev', 'serve', 'compose', 'doctor']) {
+      const run = runJarvis([command, '--help']);
+      expect(await run.exited).toBe(0);
+      expect(run.output()).toContain(`Usage: jarvis ${command}`);
+    }
+  });
+});

@@ -1,0 +1,60 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const JARVIS_BIN = fileURLToPath(new URL('../bin/jarvis.mjs', import.meta.url));
+
+export interface Running {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the first match of `pattern` in the output. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+}
+
+/** Runs the real `jarvis` CLI as a user would, in its own process. */
+export function runJarvis(args: string[], env: Record<string, string> = {}, cwd?: string): Running {
+  const child = spawn(process.execPath, [JARVIS_BIN, ...args], {
+    cwd,
+    env: { ...process.env, JARVIS_CONFIG: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    text += chunk.toString();
+    for (const l of listeners) l();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => text,
+    exited,
+    waitFor(pattern, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = text.match(pattern);
+          if (match) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve(match);
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`no ${pattern} in jarvis output within ${timeoutMs} ms:\n${text}`));
+        }, timeoutMs);
+        listeners.add(check);
+        exited.then(() => setTimeout(() => {
+          if (listeners.has(check)) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            reject(new Error(`jarvis exited before printing ${pattern}:\n${text}`));
+          }
+        }, 50));
+        check();
+      });
+    },
+  };
+}
