@@ -5,13 +5,18 @@ import { doctor } from './commands/doctor.ts';
 import { serve } from './commands/serve.ts';
 
 const program = new Command('jarvis')
-  .description('Jarvis Core: one federated GraphQL API over storage, experiments, workflows, analytics and drives')
+  .description(
+    'Jarvis Core: one federated GraphQL API over storage, experiments, workflows, analytics and drives',
+  )
   .showHelpAfterError();
 
 program
   .command('dev')
   .description('run the router and every subgraph in one process on embedded backends (data in ./.jarvis)')
-  .option('-c, --config <file>', 'configuration file (default: $JARVIS_CONFIG, else ./jarvis.yaml, else defaults)')
+  .option(
+    '-c, --config <file>',
+    'configuration file (default: $JARVIS_CONFIG, else ./jarvis.yaml, else defaults)',
+  )
   .option('-p, --port <port>', 'port for the router (default: server.port, 4000)')
   .option('--host <host>', 'address to listen on (default: server.host, 127.0.0.1)')
   .action(dev);

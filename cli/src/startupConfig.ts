@@ -8,7 +8,9 @@ export function startupConfig(file: string | undefined, overrides: { port?: stri
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
-      console.error('\nFix the file (every key is described in the README, "Configuration"), then start again.');
+      console.error(
+        '\nFix the file (every key is described in the README, "Configuration"), then start again.',
+      );
       process.exit(2);
     }
     throw error;

@@ -30,7 +30,10 @@ describe('jarvis CLI', () => {
     expect(health.errors).toBeUndefined();
     expect(health.data!.health).toContainEqual({ name: 'database', status: 'UP' });
     expect(elapsed).toBeLessThan(5_000);
-    const set = await query(url!, 'mutation { setSetting(component: "toolchain", key: "epochs", value: 40) { version } }');
+    const set = await query(
+      url!,
+      'mutation { setSetting(component: "toolchain", key: "epochs", value: 40) { version } }',
+    );
     expect(set.errors).toBeUndefined();
 
     first.child.kill('SIGINT');
@@ -47,7 +50,10 @@ describe('jarvis CLI', () => {
 
   it('an invalid jarvis.yaml stops start-up with the key path and what was expected', async () => {
     const cwd = tmp('bad');
-    writeFileSync(path.join(cwd, 'jarvis.yaml'), 'server:\n  port: "eighty"\nservices:\n  storage:\n    type: ftp\n');
+    writeFileSync(
+      path.join(cwd, 'jarvis.yaml'),
+      'server:\n  port: "eighty"\nservices:\n  storage:\n    type: ftp\n',
+    );
     const run = runJarvis(['dev'], { JARVIS_HOME: tmp('home') }, cwd);
     expect(await run.exited).toBe(2);
     expect(run.output()).toContain('server.port: Invalid input: expected number, received string');
@@ -62,7 +68,10 @@ describe('jarvis CLI', () => {
     expect(ok.output()).toContain('Everything Jarvis needs is answering.');
 
     const deadPort = await freePort();
-    writeFileSync(path.join(cwd, 'jarvis.yaml'), `pubsub:\n  type: redis\n  url: redis://127.0.0.1:${deadPort}\n`);
+    writeFileSync(
+      path.join(cwd, 'jarvis.yaml'),
+      `pubsub:\n  type: redis\n  url: redis://127.0.0.1:${deadPort}\n`,
+    );
     const bad = runJarvis(['doctor'], { JARVIS_HOME: tmp('home') }, cwd);
     expect(await bad.exited).toBe(1);
     expect(bad.output()).toMatch(/FAIL +pubsub .* is redis-server running\?/);
@@ -74,13 +83,27 @@ describe('jarvis CLI', () => {
     expect(await run.exited).toBe(0);
     const compose = parseYaml(readFileSync(path.join(dir, 'docker-compose.yml'), 'utf8'));
     expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(['postgres', 'redis', 'minio', 'temporal', 'mlflow', 'prometheus', 'grafana', 'router', 'platform']),
+      expect.arrayContaining([
+        'postgres',
+        'redis',
+        'minio',
+        'temporal',
+        'mlflow',
+        'prometheus',
+        'grafana',
+        'router',
+        'platform',
+      ]),
     );
     expect(compose.services.platform.command).toEqual(['serve', 'platform']);
-    const config = parseConfig(parseYaml(readFileSync(path.join(dir, 'deploy/jarvis.yaml'), 'utf8')), 'deploy/jarvis.yaml', {
-      POSTGRES_PASSWORD: 'p',
-      MINIO_ROOT_PASSWORD: 'm',
-    });
+    const config = parseConfig(
+      parseYaml(readFileSync(path.join(dir, 'deploy/jarvis.yaml'), 'utf8')),
+      'deploy/jarvis.yaml',
+      {
+        POSTGRES_PASSWORD: 'p',
+        MINIO_ROOT_PASSWORD: 'm',
+      },
+    );
     expect(config.server.subgraphs.platform).toBe('http://platform:4000/graphql');
     expect(config.services.workflow.type).toBe('temporal');
   });

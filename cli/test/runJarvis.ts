@@ -46,13 +46,15 @@ export function runJarvis(args: string[], env: Record<string, string> = {}, cwd?
           reject(new Error(`no ${pattern} in jarvis output within ${timeoutMs} ms:\n${text}`));
         }, timeoutMs);
         listeners.add(check);
-        exited.then(() => setTimeout(() => {
-          if (listeners.has(check)) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            reject(new Error(`jarvis exited before printing ${pattern}:\n${text}`));
-          }
-        }, 50));
+        exited.then(() =>
+          setTimeout(() => {
+            if (listeners.has(check)) {
+              listeners.delete(check);
+              clearTimeout(timer);
+              reject(new Error(`jarvis exited before printing ${pattern}:\n${text}`));
+            }
+          }, 50),
+        );
         check();
       });
     },

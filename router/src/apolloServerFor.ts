@@ -13,7 +13,11 @@ const logUnexpectedErrors: ApolloServerPlugin<RequestContext> = {
       async didEncounterErrors({ errors, contextValue }) {
         for (const error of errors) {
           const original = error.originalError;
-          if (original && !(original instanceof JarvisError) && !('extensions' in original && (original as JarvisError).extensions?.code)) {
+          if (
+            original &&
+            !(original instanceof JarvisError) &&
+            !('extensions' in original && (original as JarvisError).extensions?.code)
+          ) {
             contextValue.logger.error({ err: original, path: error.path }, 'operation failed');
           }
         }
@@ -34,7 +38,12 @@ export function apolloServerFor(
     introspection: true,
     includeStacktraceInErrorResponses: false,
     // GraphiQL is ours (bundled, offline); Apollo's landing page would load from a CDN.
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin(metrics, service), logUnexpectedErrors, ...plugins],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      metricsPlugin(metrics, service),
+      logUnexpectedErrors,
+      ...plugins,
+    ],
     formatError: (formatted, error) => formatError(formatted, error, currentContext()?.requestId),
   } as ConstructorParameters<typeof ApolloServer<RequestContext>>[0]);
 }

@@ -9,7 +9,9 @@ async function httpCheck(url: string): Promise<string> {
 }
 
 function tcpCheck(hostPort: string): Promise<string> {
-  const [host, port] = hostPort.includes('://') ? [new URL(hostPort).hostname, new URL(hostPort).port] : hostPort.split(':');
+  const [host, port] = hostPort.includes('://')
+    ? [new URL(hostPort).hostname, new URL(hostPort).port]
+    : hostPort.split(':');
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: host!, port: Number(port) });
     socket.setTimeout(2_000, () => socket.destroy(new Error(`no answer from ${hostPort}`)));

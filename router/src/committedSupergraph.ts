@@ -10,7 +10,9 @@ const HEADER = '# Composed from subgraphs/*/schema.graphql by `npm run supergrap
 export function composeCommittedSupergraph(): string {
   return (
     HEADER +
-    composeSupergraph(SUBGRAPHS.map((s) => ({ name: s.name, url: defaultSubgraphUrl(s.name), typeDefs: s.typeDefs })))
+    composeSupergraph(
+      SUBGRAPHS.map((s) => ({ name: s.name, url: defaultSubgraphUrl(s.name), typeDefs: s.typeDefs })),
+    )
   );
 }
 

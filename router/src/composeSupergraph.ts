@@ -11,7 +11,9 @@ export interface SubgraphSdl {
 export function composeSupergraph(subgraphs: SubgraphSdl[]): string {
   const result = composeServices(subgraphs);
   if (result.errors?.length) {
-    throw new Error(`Supergraph composition failed:\n${result.errors.map((e) => `  - ${e.message}`).join('\n')}`);
+    throw new Error(
+      `Supergraph composition failed:\n${result.errors.map((e) => `  - ${e.message}`).join('\n')}`,
+    );
   }
   return result.supergraphSdl!;
 }

@@ -78,7 +78,10 @@ export function createRouter(options: RouterOptions): Router {
 
   async function contextFor(request: Request): Promise<RequestContext & { headers: Headers }> {
     const principal = await authenticate(request);
-    return { ...createRequestContext(logger, principal, requestIdFrom(request.headers)), headers: request.headers };
+    return {
+      ...createRequestContext(logger, principal, requestIdFrom(request.headers)),
+      headers: request.headers,
+    };
   }
 
   async function route(request: Request): Promise<{ response: Response; label: string }> {
@@ -88,7 +91,12 @@ export function createRouter(options: RouterOptions): Router {
       if (wantsGraphiql(request)) return { response: graphiqlPage(), label: '/graphql' };
       if (path === '/') return { response: Response.redirect(new URL('/graphql', url), 302), label: '/' };
       return {
-        response: await handleGraphQL(apollo, request, await contextFor(request), config.server.max_body_bytes),
+        response: await handleGraphQL(
+          apollo,
+          request,
+          await contextFor(request),
+          config.server.max_body_bytes,
+        ),
         label: '/graphql',
       };
     }
@@ -105,7 +113,10 @@ export function createRouter(options: RouterOptions): Router {
       }
     }
     return {
-      response: jsonResponse({ error: `no route for ${request.method} ${path}; GraphQL is at /graphql` }, 404),
+      response: jsonResponse(
+        { error: `no route for ${request.method} ${path}; GraphQL is at /graphql` },
+        404,
+      ),
       label: 'unmatched',
     };
   }

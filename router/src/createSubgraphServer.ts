@@ -2,9 +2,9 @@ import { createRequestContext, LOCAL_PRINCIPAL, requestIdFrom } from '@jarvis/co
 import type { SubgraphModule } from '@jarvis/subgraph';
 import { handleGraphQL } from './apolloHandler.ts';
 import { apolloServerFor } from './apolloServerFor.ts';
+import type { Runtime } from './createRuntime.ts';
 import { jsonResponse } from './jsonResponse.ts';
 import { opsRoute } from './opsRoutes.ts';
-import type { Runtime } from './createRuntime.ts';
 
 export interface SubgraphServer {
   fetch(request: Request): Promise<Response>;
@@ -19,7 +19,8 @@ export function createSubgraphServer(module: SubgraphModule, runtime: Runtime): 
     async fetch(request) {
       const path = new URL(request.url).pathname;
       const context = createRequestContext(runtime.logger, LOCAL_PRINCIPAL, requestIdFrom(request.headers));
-      if (path === '/graphql') return handleGraphQL(apollo, request, context, runtime.config.server.max_body_bytes);
+      if (path === '/graphql')
+        return handleGraphQL(apollo, request, context, runtime.config.server.max_body_bytes);
       const ops = await opsRoute(path, runtime.health, runtime.metrics);
       if (ops) return ops;
       for (const r of module.routes) {

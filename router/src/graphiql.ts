@@ -9,9 +9,18 @@ const dist = path.dirname(createRequire(import.meta.url).resolve('@graphql-yoga/
 const ASSETS: Record<string, { file: string; type: string }> = {
   'graphiql.js': { file: 'yoga-graphiql.umd.js', type: 'text/javascript; charset=utf-8' },
   'graphiql.css': { file: 'graphiql.css', type: 'text/css; charset=utf-8' },
-  'editor.worker.js': { file: 'monacoeditorwork/editor.worker.bundle.js', type: 'text/javascript; charset=utf-8' },
-  'graphql.worker.js': { file: 'monacoeditorwork/graphql.worker..bundle.js', type: 'text/javascript; charset=utf-8' },
-  'json.worker.js': { file: 'monacoeditorwork/json.worker.bundle.js', type: 'text/javascript; charset=utf-8' },
+  'editor.worker.js': {
+    file: 'monacoeditorwork/editor.worker.bundle.js',
+    type: 'text/javascript; charset=utf-8',
+  },
+  'graphql.worker.js': {
+    file: 'monacoeditorwork/graphql.worker..bundle.js',
+    type: 'text/javascript; charset=utf-8',
+  },
+  'json.worker.js': {
+    file: 'monacoeditorwork/json.worker.bundle.js',
+    type: 'text/javascript; charset=utf-8',
+  },
 };
 
 const cache = new Map<string, Buffer>();

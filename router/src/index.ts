@@ -1,5 +1,10 @@
 export { backendChecks } from './backendChecks.ts';
-export { composeCommittedSupergraph, readCommittedSupergraph, SUPERGRAPH_FILE, writeCommittedSupergraph } from './committedSupergraph.ts';
+export {
+  composeCommittedSupergraph,
+  readCommittedSupergraph,
+  SUPERGRAPH_FILE,
+  writeCommittedSupergraph,
+} from './committedSupergraph.ts';
 export { composeSupergraph } from './composeSupergraph.ts';
 export { createJarvis, type Jarvis } from './createJarvis.ts';
 export { createRouter, type Router, type RouterOptions, type RouterSubgraph } from './createRouter.ts';

@@ -22,8 +22,12 @@ export async function readBody(request: Request, limit: number): Promise<string>
 }
 
 function tooLarge(limit: number, actual: number) {
-  return new JarvisError('LIMIT_EXCEEDED', `request body is ${actual} bytes; the limit is ${limit} (server.max_body_bytes)`, {
-    limit,
-    actual,
-  });
+  return new JarvisError(
+    'LIMIT_EXCEEDED',
+    `request body is ${actual} bytes; the limit is ${limit} (server.max_body_bytes)`,
+    {
+      limit,
+      actual,
+    },
+  );
 }

@@ -9,7 +9,9 @@ export interface SubgraphEntry {
 }
 
 /** Every subgraph of the supergraph. Adding a subgraph means adding it here (see README). */
-export const SUBGRAPHS: SubgraphEntry[] = [{ name: 'platform', typeDefs: platformTypeDefs, create: createPlatform }];
+export const SUBGRAPHS: SubgraphEntry[] = [
+  { name: 'platform', typeDefs: platformTypeDefs, create: createPlatform },
+];
 
 /** The URL a subgraph answers on inside the compose stack; `jarvis serve router` takes config's. */
 export const defaultSubgraphUrl = (name: string) => `http://${name}:4000/graphql`;

@@ -13,7 +13,8 @@ it('GraphiQL loads in headless Chromium with no internet, runs a typed query and
     // Everything must come from our origin: a CDN request would fail on a machine with no internet.
     await page.route('**/*', (route) => {
       const url = route.request().url();
-      if (url.startsWith(server.url) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
+      if (url.startsWith(server.url) || url.startsWith('blob:') || url.startsWith('data:'))
+        return route.continue();
       offsite.push(url);
       return route.abort();
     });
@@ -30,13 +31,18 @@ it('GraphiQL loads in headless Chromium with no internet, runs a typed query and
     await page.keyboard.type(' } }');
     await page.locator('.graphiql-execute-button').click();
     // Monaco lays text out with non-breaking spaces; compare with white space folded.
-    const resultText = async () => (await page.locator('.graphiql-response').innerText()).replace(/\s+/g, ' ');
+    const resultText = async () =>
+      (await page.locator('.graphiql-response').innerText()).replace(/\s+/g, ' ');
     await expect.poll(resultText, { timeout: 15_000 }).toContain('"status": "UP"');
-    expect(await resultText()).toContain('{ "data": { "serviceHealth": { "name": "database", "status": "UP" } } }');
+    expect(await resultText()).toContain(
+      '{ "data": { "serviceHealth": { "name": "database", "status": "UP" } } }',
+    );
 
     // The docs explorer lists the supergraph's root fields.
     await page.locator('button[aria-label="Show Documentation Explorer"]').click();
-    await expect.poll(async () => page.locator('.graphiql-doc-explorer').innerText(), { timeout: 10_000 }).toContain('Query');
+    await expect
+      .poll(async () => page.locator('.graphiql-doc-explorer').innerText(), { timeout: 10_000 })
+      .toContain('Query');
     expect(offsite).toEqual([]);
   } finally {
     await server.close();

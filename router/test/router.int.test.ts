@@ -32,11 +32,14 @@ describe('router in-process (jarvis dev)', () => {
     );
     expect(set.errors).toBeUndefined();
     expect(set.data!.setSetting).toEqual({ version: 1, value: { fps: 30, codecs: ['h264'] } });
-    const read = await gql<{ setting: { value: unknown; updatedBy: string; history: { totalCount: number } } }>(
-      fetch,
-      '{ setting(component: "spotlight", key: "fps") { value updatedBy history { totalCount } } }',
-    );
-    expect(read.data!.setting).toEqual({ value: { fps: 30, codecs: ['h264'] }, updatedBy: 'local', history: { totalCount: 1 } });
+    const read = await gql<{
+      setting: { value: unknown; updatedBy: string; history: { totalCount: number } };
+    }>(fetch, '{ setting(component: "spotlight", key: "fps") { value updatedBy history { totalCount } } }');
+    expect(read.data!.setting).toEqual({
+      value: { fps: 30, codecs: ['h264'] },
+      updatedBy: 'local',
+      history: { totalCount: 1 },
+    });
     const page = await gql<{ settings: { totalCount: number; edges: { node: { key: string } }[] } }>(
       fetch,
       '{ settings(component: "spotlight") { totalCount edges { node { key } } } }',
@@ -45,23 +48,32 @@ describe('router in-process (jarvis dev)', () => {
   });
 
   it('serves the effective config with secrets redacted', async () => {
-    const { data } = await gql<{ config: { database: { url: string }; services: { storage: { type: string } } } }>(
-      fetch,
-      '{ config }',
-    );
+    const { data } = await gql<{
+      config: { database: { url: string }; services: { storage: { type: string } } };
+    }>(fetch, '{ config }');
     expect(data!.config.database.url).toBe('pglite:memory');
     expect(data!.config.services.storage.type).toBe('local');
   });
 
   it('bad input: a clear error with extensions.code, and nothing written', async () => {
     const big = 'x'.repeat(70 * 1024);
-    const res = await gql(fetch, 'mutation($v: JSON!) { setSetting(component: "c", key: "huge", value: $v) { version } }', { v: big });
+    const res = await gql(
+      fetch,
+      'mutation($v: JSON!) { setSetting(component: "c", key: "huge", value: $v) { version } }',
+      { v: big },
+    );
     expect(res.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(res.errors![0]!.message).toMatch(/at most 65536/);
-    const after = await gql<{ setting: unknown }>(fetch, '{ setting(component: "c", key: "huge") { version } }');
+    const after = await gql<{ setting: unknown }>(
+      fetch,
+      '{ setting(component: "c", key: "huge") { version } }',
+    );
     expect(after.data!.setting).toBeNull();
 
-    const badKey = await gql(fetch, 'mutation { setSetting(component: "c", key: "no spaces", value: 1) { version } }');
+    const badKey = await gql(
+      fetch,
+      'mutation { setSetting(component: "c", key: "no spaces", value: 1) { version } }',
+    );
     expect(badKey.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'key' });
 
     const badCursor = await gql(fetch, '{ settings(component: "c", after: "%%%") { totalCount } }');
@@ -87,12 +99,20 @@ describe('router in-process (jarvis dev)', () => {
   });
 
   it('echoes the request id and counts operations on /metrics', async () => {
-    const res = await gql(fetch, 'query HealthProbe { health { name } }', undefined, { 'x-request-id': 'trace-77' });
+    const res = await gql(fetch, 'query HealthProbe { health { name } }', undefined, {
+      'x-request-id': 'trace-77',
+    });
     expect(res.headers.get('x-request-id')).toBe('trace-77');
     const metrics = await (await fetch(new Request('http://jarvis.test/metrics'))).text();
-    expect(metrics).toMatch(/jarvis_graphql_requests_total\{service="router",operation="HealthProbe",type="query",status="ok"\} 1/);
-    expect(metrics).toMatch(/jarvis_graphql_request_duration_seconds_bucket\{le="[\d.]+",service="router",operation="HealthProbe",type="query"\}/);
-    expect(metrics).toMatch(/jarvis_graphql_errors_total\{service="router",operation="anonymous",code="BAD_USER_INPUT"\}/);
+    expect(metrics).toMatch(
+      /jarvis_graphql_requests_total\{service="router",operation="HealthProbe",type="query",status="ok"\} 1/,
+    );
+    expect(metrics).toMatch(
+      /jarvis_graphql_request_duration_seconds_bucket\{le="[\d.]+",service="router",operation="HealthProbe",type="query"\}/,
+    );
+    expect(metrics).toMatch(
+      /jarvis_graphql_errors_total\{service="router",operation="anonymous",code="BAD_USER_INPUT"\}/,
+    );
   });
 
   it('serves GraphiQL to browsers from bundled files, /health and /ready', async () => {

@@ -27,7 +27,11 @@ describe('router over HTTP (jarvis serve)', () => {
 
   beforeAll(async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'jarvis-serve-'));
-    const config = parseConfig({ home, database: { url: 'pglite:memory' }, log: { level: 'silent' } }, 'test', {});
+    const config = parseConfig(
+      { home, database: { url: 'pglite:memory' }, log: { level: 'silent' } },
+      'test',
+      {},
+    );
     subgraphRuntime = await createRuntime(config);
     const platform = SUBGRAPHS.find((s) => s.name === 'platform')!;
     subgraph = createSubgraphServer(platform.create(subgraphRuntime), subgraphRuntime);
@@ -61,14 +65,22 @@ describe('router over HTTP (jarvis serve)', () => {
     );
     expect(set.errors).toBeUndefined();
     expect(set.data!.setSetting.version).toBe(1);
-    const got = await gql<{ setting: { value: number } }>(routerHttp.url, '{ setting(component: "autopilot", key: "max_speed") { value } }');
+    const got = await gql<{ setting: { value: number } }>(
+      routerHttp.url,
+      '{ setting(component: "autopilot", key: "max_speed") { value } }',
+    );
     expect(got.data!.setting.value).toBe(12.5);
   });
 
   it('passes the request id to the subgraph and returns subgraph errors with their code', async () => {
-    const res = await gql(routerHttp.url, '{ setting(component: "bad component", key: "k") { value } }', undefined, {
-      'x-request-id': 'over-http-1',
-    });
+    const res = await gql(
+      routerHttp.url,
+      '{ setting(component: "bad component", key: "k") { value } }',
+      undefined,
+      {
+        'x-request-id': 'over-http-1',
+      },
+    );
     expect(res.headers.get('x-request-id')).toBe('over-http-1');
     expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', serviceName: 'platform' });
     const metrics = await (await fetch(`${subgraphHttp.url}/metrics`)).text();

@@ -4,5 +4,8 @@ import { composeCommittedSupergraph, readCommittedSupergraph } from '../src/inde
 it('schema/supergraph.graphql is what the subgraphs compose to today', () => {
   const fresh = composeCommittedSupergraph();
   const committed = readCommittedSupergraph();
-  expect(committed === fresh, 'schema/supergraph.graphql is stale: run `npm run supergraph` and commit it').toBe(true);
+  expect(
+    committed === fresh,
+    'schema/supergraph.graphql is stale: run `npm run supergraph` and commit it',
+  ).toBe(true);
 });

@@ -7,7 +7,11 @@ import { createJarvis, type Jarvis } from '../src/index.ts';
 /** A whole `jarvis dev` in this process, on in-memory PGlite, torn down with `await using`. */
 export async function testJarvis(overrides: JarvisConfigInput = {}): Promise<Jarvis & AsyncDisposable> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'jarvis-test-'));
-  const config = parseConfig({ home, database: { url: 'pglite:memory' }, log: { level: 'silent' }, ...overrides }, 'test', {});
+  const config = parseConfig(
+    { home, database: { url: 'pglite:memory' }, log: { level: 'silent' }, ...overrides },
+    'test',
+    {},
+  );
   const jarvis = await createJarvis(config);
   return Object.assign(jarvis, {
     async [Symbol.asyncDispose]() {
@@ -38,5 +42,9 @@ export async function gql<T = Record<string, unknown>>(
     typeof target === 'string'
       ? await fetch(`${target}/graphql`, init)
       : await target(new Request('http://jarvis.test/graphql', init));
-  return { ...((await response.json()) as GraphQLResult<T>), status: response.status, headers: response.headers };
+  return {
+    ...((await response.json()) as GraphQLResult<T>),
+    status: response.status,
+    headers: response.headers,
+  };
 }

@@ -20,7 +20,11 @@ export async function doctor(options: { config?: string }): Promise<number> {
     console.log(`${ok ? ' ok ' : 'FAIL'}  ${name.padEnd(14)} ${detail}`);
   };
   const [major] = process.versions.node.split('.').map(Number);
-  line(major! >= 24, 'node', `${process.version}${major! >= 24 ? '' : ' (needs 24+: `. scripts/node24.sh`)'}`);
+  line(
+    major! >= 24,
+    'node',
+    `${process.version}${major! >= 24 ? '' : ' (needs 24+: `. scripts/node24.sh`)'}`,
+  );
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(options.config ? { file: options.config } : {});
@@ -42,7 +46,9 @@ export async function doctor(options: { config?: string }): Promise<number> {
     line(
       r.status === 'UP',
       r.name,
-      r.status === 'UP' ? `${r.message ?? 'up'} (${r.latencyMs} ms)` : `${r.message} — ${FIX[r.name] ?? 'see its logs'}`,
+      r.status === 'UP'
+        ? `${r.message ?? 'up'} (${r.latencyMs} ms)`
+        : `${r.message} — ${FIX[r.name] ?? 'see its logs'}`,
     );
   }
   console.log(failures ? `\n${failures} problem(s) found.` : '\nEverything Jarvis needs is answering.');

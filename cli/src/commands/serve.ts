@@ -43,12 +43,18 @@ export async function serve(name: string, options: { config?: string; port?: str
     const router = createRouter({ config, logger, metrics, health, subgraphs });
     await router.start();
     const server = await serveFetch(router.fetch, config.server);
-    runtime.logger.info({ url: server.url, subgraphs: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) }, 'router ready');
-    onShutdown(async () => {
-      await server.close();
-      await router.stop();
-      await runtime.close();
-    }, (m) => runtime.logger.info(m));
+    runtime.logger.info(
+      { url: server.url, subgraphs: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) },
+      'router ready',
+    );
+    onShutdown(
+      async () => {
+        await server.close();
+        await router.stop();
+        await runtime.close();
+      },
+      (m) => runtime.logger.info(m),
+    );
     return;
   }
   const runtime = await createRuntime(config);
@@ -57,9 +63,12 @@ export async function serve(name: string, options: { config?: string; port?: str
   await subgraph.start();
   const server = await serveFetch(subgraph.fetch, config.server);
   runtime.logger.info({ url: `${server.url}/graphql`, subgraph: name }, 'subgraph ready');
-  onShutdown(async () => {
-    await server.close();
-    await subgraph.stop();
-    await runtime.close();
-  }, (m) => runtime.logger.info(m));
+  onShutdown(
+    async () => {
+      await server.close();
+      await subgraph.stop();
+      await runtime.close();
+    },
+    (m) => runtime.logger.info(m),
+  );
 }

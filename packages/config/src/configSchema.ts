@@ -13,7 +13,9 @@ const storage = z
     region: z.string().default('us-east-1'),
     access_key: z.string().optional(),
     secret_key: z.string().optional(),
-    buckets: z.array(z.string()).default(['jarvis-artifacts', 'jarvis-models', 'jarvis-datasets', 'jarvis-logs']),
+    buckets: z
+      .array(z.string())
+      .default(['jarvis-artifacts', 'jarvis-models', 'jarvis-datasets', 'jarvis-logs']),
   })
   .refine((s) => s.type !== 's3' || s.endpoint, {
     message: 'services.storage.endpoint is required when type is s3',
@@ -77,7 +79,10 @@ export const configSchema = z.strictObject({
       /** `pglite` (on disk under home), `pglite:memory`, or a `postgres://` URL. */
       url: z
         .string()
-        .regex(/^(pglite(:memory)?|postgres(ql)?:\/\/.+)$/, 'expected "pglite", "pglite:memory" or a postgres:// URL')
+        .regex(
+          /^(pglite(:memory)?|postgres(ql)?:\/\/.+)$/,
+          'expected "pglite", "pglite:memory" or a postgres:// URL',
+        )
         .default('pglite'),
       pool_size: z.number().int().positive().default(10),
     })
@@ -97,9 +102,7 @@ export const configSchema = z.strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     })
     .prefault({}),
-  services: z
-    .strictObject({ storage, experiment, workflow, analytics })
-    .prefault({}),
+  services: z.strictObject({ storage, experiment, workflow, analytics }).prefault({}),
 });
 
 export type JarvisConfig = z.output<typeof configSchema>;

@@ -36,7 +36,10 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
       if (error instanceof YAMLParseError) {
         const pos = error.linePos?.[0];
         throw new ConfigError(file, [
-          { path: '', message: `not valid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${error.code}` },
+          {
+            path: '',
+            message: `not valid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${error.code}`,
+          },
         ]);
       }
       throw error;
@@ -79,8 +82,14 @@ export function parseConfig(
 
 const SECRET_PATH = /(secret|password|token|key)/i;
 
-function describeIssue(issue: { message: string; path: PropertyKey[]; input?: unknown; code: string }): string {
+function describeIssue(issue: {
+  message: string;
+  path: PropertyKey[];
+  input?: unknown;
+  code: string;
+}): string {
   const last = String(issue.path.at(-1) ?? '');
-  if (issue.code === 'unrecognized_keys' || issue.input === undefined || SECRET_PATH.test(last)) return issue.message;
+  if (issue.code === 'unrecognized_keys' || issue.input === undefined || SECRET_PATH.test(last))
+    return issue.message;
   return `${issue.message} (got ${JSON.stringify(issue.input)})`;
 }

@@ -53,7 +53,11 @@ jarvis_core:
     host: \${HOST:-0.0.0.0}
 `);
     const { config } = loadConfig({ file: f, env: { MINIO_SECRET: 's3cr3t', PORT: '4100' } });
-    expect(config.services.storage).toMatchObject({ type: 's3', secret_key: 's3cr3t', endpoint: 'http://minio:9000' });
+    expect(config.services.storage).toMatchObject({
+      type: 's3',
+      secret_key: 's3cr3t',
+      endpoint: 'http://minio:9000',
+    });
     expect(config.services.workflow.namespace).toBe('jarvis-workflows');
     expect(config.server.port).toBe(4100);
     expect(config.server.host).toBe('0.0.0.0');
@@ -62,12 +66,17 @@ jarvis_core:
   it('names the key path and what was expected for a value of the wrong type', () => {
     const issues = issuesOf(() => parseConfig({ server: { port: 'eighty' } }, 'jarvis.yaml', {}));
     expect(issues).toEqual([
-      { path: 'server.port', message: expect.stringMatching(/expected number, received string \(got "eighty"\)/) },
+      {
+        path: 'server.port',
+        message: expect.stringMatching(/expected number, received string \(got "eighty"\)/),
+      },
     ]);
   });
 
   it('names an unknown key, however deep', () => {
-    const issues = issuesOf(() => parseConfig({ services: { storage: { bukets: ['x'] } } }, 'jarvis.yaml', {}));
+    const issues = issuesOf(() =>
+      parseConfig({ services: { storage: { bukets: ['x'] } } }, 'jarvis.yaml', {}),
+    );
     expect(issues).toEqual([{ path: 'services.storage', message: expect.stringContaining('"bukets"') }]);
   });
 
@@ -82,7 +91,10 @@ jarvis_core:
     const issues = issuesOf(() =>
       parseConfig({ services: { storage: { type: 'ftp' }, experiment: { type: 'mlflow' } } }, 'x', {}),
     );
-    expect(issues.map((i) => i.path).sort()).toEqual(['services.experiment.tracking_uri', 'services.storage.type']);
+    expect(issues.map((i) => i.path).sort()).toEqual([
+      'services.experiment.tracking_uri',
+      'services.storage.type',
+    ]);
   });
 
   it('reports a YAML syntax error with its line', () => {
@@ -105,7 +117,9 @@ describe('redactConfig', () => {
     const config = parseConfig(
       {
         database: { url: 'postgres://jarvis:hunter2@db:5432/jarvis' },
-        services: { storage: { type: 's3', endpoint: 'http://minio:9000', access_key: 'ak', secret_key: 'sk' } },
+        services: {
+          storage: { type: 's3', endpoint: 'http://minio:9000', access_key: 'ak', secret_key: 'sk' },
+        },
       },
       'x',
       {},

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -16,7 +16,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level: options.level ?? 'info',
       ...(options.name ? { name: options.name } : {}),
       redact: {
-        paths: ['password', 'secret_key', 'token', 'authorization', '*.password', '*.secret_key', '*.token', '*.authorization'],
+        paths: [
+          'password',
+          'secret_key',
+          'token',
+          'authorization',
+          '*.password',
+          '*.secret_key',
+          '*.token',
+          '*.authorization',
+        ],
         censor: '[redacted]',
       },
     },

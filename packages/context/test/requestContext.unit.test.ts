@@ -1,6 +1,13 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, createRequestContext, currentContext, LOCAL_PRINCIPAL, requestIdFrom, runWithContext } from '../src/index.ts';
+import {
+  createLogger,
+  createRequestContext,
+  currentContext,
+  LOCAL_PRINCIPAL,
+  requestIdFrom,
+  runWithContext,
+} from '../src/index.ts';
 
 describe('request context', () => {
   it("stamps every log line with the request id and the principal's user and project", async () => {
@@ -15,7 +22,7 @@ describe('request context', () => {
     expect(line.authorization).toBe('[redacted]');
   });
 
-  it("honours a sane x-request-id and replaces anything else", () => {
+  it('honours a sane x-request-id and replaces anything else', () => {
     expect(requestIdFrom(new Headers({ 'x-request-id': 'abc-123' }))).toBe('abc-123');
     const replaced = requestIdFrom(new Headers({ 'x-request-id': 'bad id with spaces and ; semicolons' }));
     expect(replaced).toMatch(/^[0-9a-f-]{36}$/);

@@ -1,7 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { type Dialect, type Kysely, Kysely as KyselyClass, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import {
+  type Dialect,
+  type Kysely,
+  Kysely as KyselyClass,
+  PGliteDialect,
+  PostgresDialect,
+  sql,
+} from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { SqlMigration } from './sqlMigration.ts';
@@ -46,7 +53,9 @@ function createPostgres(options: DatabaseOptions): Database {
     // PGlite hands int8 back as a number; make the server do the same so stores see one shape.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        oid === 20
+          ? (v: string) => Number(v)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   // An idle client's socket dies when the server restarts; without a listener that is fatal.

@@ -1,8 +1,11 @@
+import { databaseBackends } from '@jarvis/testkit';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { databaseBackends } from '@jarvis/testkit';
 
-const first = { name: '0001_runs', up: 'create table lab.runs (\n  id text primary key,\n  project_id text not null\n);\ncreate index runs_by_project on lab.runs (project_id);' };
+const first = {
+  name: '0001_runs',
+  up: 'create table lab.runs (\n  id text primary key,\n  project_id text not null\n);\ncreate index runs_by_project on lab.runs (project_id);',
+};
 const second = { name: '0002_notes', up: "alter table lab.runs add column note text not null default '';" };
 
 for (const backend of databaseBackends()) {
@@ -16,12 +19,20 @@ for (const backend of databaseBackends()) {
         expect(await db.migrate('lab', [first])).toEqual([]);
         expect(await db.migrate('lab', [first, second])).toEqual(['0002_notes']);
         await sql`insert into lab.runs (id, project_id) values ('r1', 'default')`.execute(db.kysely);
-        const { rows } = await sql<{ id: string; note: string }>`select id, note from lab.runs`.execute(db.kysely);
+        const { rows } = await sql<{ id: string; note: string }>`select id, note from lab.runs`.execute(
+          db.kysely,
+        );
         expect(rows).toEqual([{ id: 'r1', note: '' }]);
         const { rows: tables } = await sql<{ table_name: string }>`
-          select table_name from information_schema.tables where table_schema = 'lab' order by table_name`.execute(db.kysely);
+          select table_name from information_schema.tables where table_schema = 'lab' order by table_name`.execute(
+          db.kysely,
+        );
         // The migration bookkeeping lives in the subgraph's own schema too.
-        expect(tables.map((t) => t.table_name)).toEqual(['kysely_migration', 'kysely_migration_lock', 'runs']);
+        expect(tables.map((t) => t.table_name)).toEqual([
+          'kysely_migration',
+          'kysely_migration_lock',
+          'runs',
+        ]);
       } finally {
         await db.close();
       }
@@ -30,12 +41,17 @@ for (const backend of databaseBackends()) {
     it('a failing migration leaves nothing half-applied and says which one failed', async () => {
       const db = await backend.open();
       try {
-        const broken = { name: '0002_broken', up: 'create table lab2.ok (id int);\ncreate table lab2.bad (id nosuchtype);' };
-        await expect(db.migrate('lab2', [{ ...first, up: first.up.replaceAll('lab.', 'lab2.') }, broken])).rejects.toThrow(
-          /migration lab2\/0002_broken failed: .*nosuchtype/,
-        );
+        const broken = {
+          name: '0002_broken',
+          up: 'create table lab2.ok (id int);\ncreate table lab2.bad (id nosuchtype);',
+        };
+        await expect(
+          db.migrate('lab2', [{ ...first, up: first.up.replaceAll('lab.', 'lab2.') }, broken]),
+        ).rejects.toThrow(/migration lab2\/0002_broken failed: .*nosuchtype/);
         const { rows } = await sql<{ n: number }>`
-          select count(*)::int as n from information_schema.tables where table_schema = 'lab2' and table_name in ('runs', 'ok')`.execute(db.kysely);
+          select count(*)::int as n from information_schema.tables where table_schema = 'lab2' and table_name in ('runs', 'ok')`.execute(
+          db.kysely,
+        );
         expect(rows[0]!.n).toBe(0);
       } finally {
         await db.close();

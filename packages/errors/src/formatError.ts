@@ -33,10 +33,11 @@ export function formatError(
   error: unknown,
   requestId?: string,
 ): GraphQLFormattedError {
-  const { stacktrace: _s, exception: _e, ...extensions } = (formatted.extensions ?? {}) as Record<
-    string,
-    unknown
-  >;
+  const {
+    stacktrace: _s,
+    exception: _e,
+    ...extensions
+  } = (formatted.extensions ?? {}) as Record<string, unknown>;
   const code = typeof extensions.code === 'string' ? extensions.code : undefined;
   const original = originalOf(error);
   if (original instanceof JarvisError || (code && PASS_THROUGH.has(code))) {

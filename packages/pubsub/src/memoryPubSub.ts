@@ -12,9 +12,8 @@ export function memoryPubSub(): PubSub {
       for (const deliver of topics.get(topic) ?? []) deliver(JSON.parse(text));
     },
     async subscribe<T>(topic: string, options: { signal?: AbortSignal } = {}) {
-      let set = topics.get(topic);
-      if (!set) topics.set(topic, (set = new Set()));
-      const subscribers = set;
+      const subscribers = topics.get(topic) ?? new Set<(payload: unknown) => void>();
+      topics.set(topic, subscribers);
       const queue = subscriberQueue<T>(() => {
         subscribers.delete(deliver);
         count--;

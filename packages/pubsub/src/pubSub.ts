@@ -8,7 +8,10 @@ export interface PubSub {
    * Resolves once the subscription is live (a publish after it is received). Iterate to receive;
    * `return()` on the iterator, or the signal, ends it.
    */
-  subscribe<T = unknown>(topic: string, options?: { signal?: AbortSignal }): Promise<AsyncIterableIterator<T>>;
+  subscribe<T = unknown>(
+    topic: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<AsyncIterableIterator<T>>;
   /** Live subscriptions in this process, for leak checks and /metrics. */
   subscriberCount(): number;
   /** Resolves when the transport answers (for health checks). */

@@ -39,10 +39,9 @@ export function redisPubSub(options: RedisPubSubOptions): PubSub {
       await publisher.publish(prefix + topic, JSON.stringify(payload));
     },
     async subscribe<T>(topic: string, opts: { signal?: AbortSignal } = {}) {
-      let handlers = local.get(topic);
-      const first = !handlers;
-      if (!handlers) local.set(topic, (handlers = new Set()));
-      const set = handlers;
+      const first = !local.has(topic);
+      const set = local.get(topic) ?? new Set<(payload: unknown) => void>();
+      local.set(topic, set);
       const queue = subscriberQueue<T>(() => {
         set.delete(deliver);
         count--;

@@ -20,7 +20,10 @@ async function take<T>(iterator: AsyncIterator<T>, n: number, timeoutMs = 5_000)
  * The one contract every PubSub implementation meets. `open` returns a publisher and a
  * subscriber, which for Redis are two separate instances (two replicas) on one server.
  */
-export function pubSubContract(name: string, open: () => Promise<{ pub: PubSub; sub: PubSub; close(): Promise<void> }>) {
+export function pubSubContract(
+  name: string,
+  open: () => Promise<{ pub: PubSub; sub: PubSub; close(): Promise<void> }>,
+) {
   describe(`PubSub contract: ${name}`, () => {
     let pub: PubSub;
     let sub: PubSub;

@@ -5,7 +5,12 @@ export const MAX_PAGE_SIZE = 500;
 
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
   totalCount: number;
 }
 
@@ -19,7 +24,9 @@ export function decodeCursor<T>(cursor: string | null | undefined): T | undefine
   try {
     return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T;
   } catch {
-    throw badUserInput(`"after" is not a cursor this API returned: ${JSON.stringify(cursor)}`, { argument: 'after' });
+    throw badUserInput(`"after" is not a cursor this API returned: ${JSON.stringify(cursor)}`, {
+      argument: 'after',
+    });
   }
 }
 

@@ -1,3 +1,4 @@
+export { DateTimeResolver as DateTimeScalar, JSONResolver as JSONScalar } from 'graphql-scalars';
 export {
   type Connection,
   DEFAULT_PAGE_SIZE,
@@ -8,5 +9,10 @@ export {
   toConnection,
 } from './connection.ts';
 export { loadTypeDefs } from './loadTypeDefs.ts';
-export type { CreateSubgraph, HttpRoute, SubgraphContext, SubgraphDeps, SubgraphModule } from './subgraphModule.ts';
-export { DateTimeResolver as DateTimeScalar, JSONResolver as JSONScalar } from 'graphql-scalars';
+export type {
+  CreateSubgraph,
+  HttpRoute,
+  SubgraphContext,
+  SubgraphDeps,
+  SubgraphModule,
+} from './subgraphModule.ts';

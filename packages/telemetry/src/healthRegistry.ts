@@ -5,7 +5,7 @@ export interface HealthCheck {
   name: string;
   kind: HealthKind;
   /** Resolves (optionally with a detail such as a version) when healthy; throws when not. */
-  check(): Promise<string | undefined | void>;
+  check(): Promise<unknown>;
 }
 
 export interface HealthResult {
@@ -60,7 +60,12 @@ async function runCheck(check: HealthCheck, timeoutMs: number): Promise<HealthRe
   }
 }
 
-function result(check: HealthCheck, status: HealthStatus, started: number, message: string | null): HealthResult {
+function result(
+  check: HealthCheck,
+  status: HealthStatus,
+  started: number,
+  message: string | null,
+): HealthResult {
   return {
     name: check.name,
     kind: check.kind,

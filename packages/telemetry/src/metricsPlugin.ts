@@ -2,7 +2,10 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { JarvisMetrics } from './createMetrics.ts';
 
 /** Apollo Server plugin: counts and times every operation, and counts errors by code. */
-export function metricsPlugin<C extends BaseContext>(metrics: JarvisMetrics, service: string): ApolloServerPlugin<C> {
+export function metricsPlugin<C extends BaseContext>(
+  metrics: JarvisMetrics,
+  service: string,
+): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       const started = process.hrtime.bigint();

@@ -17,7 +17,9 @@ describe('createMetrics', () => {
     metrics.graphqlRequests.inc({ service: 'router', operation: 'Q', type: 'query', status: 'ok' });
     const text = await metrics.registry.metrics();
     expect(text).toContain('# TYPE jarvis_graphql_requests_total counter');
-    expect(text).toContain('jarvis_graphql_requests_total{service="router",operation="Q",type="query",status="ok"} 1');
+    expect(text).toContain(
+      'jarvis_graphql_requests_total{service="router",operation="Q",type="query",status="ok"} 1',
+    );
     expect(text).toContain('# TYPE jarvis_graphql_request_duration_seconds histogram');
   });
 });
@@ -26,7 +28,13 @@ describe('HealthRegistry', () => {
   it('reports UP with detail, DOWN with the error, and DOWN for a check that hangs', async () => {
     const health = new HealthRegistry();
     health.register({ name: 'ok', kind: 'BACKEND', check: async () => 'v1' });
-    health.register({ name: 'broken', kind: 'BACKEND', check: async () => { throw new Error('refused'); } });
+    health.register({
+      name: 'broken',
+      kind: 'BACKEND',
+      check: async () => {
+        throw new Error('refused');
+      },
+    });
     health.register({ name: 'hung', kind: 'SERVICE', check: () => new Promise(() => {}) });
     const results = await health.checkAll(100);
     const byName = Object.fromEntries(results.map((r) => [r.name, r]));

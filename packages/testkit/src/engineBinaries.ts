@@ -6,7 +6,10 @@ const INSTALL_HINT = 'run `bash scripts/install-engines.sh` (it installs every e
 
 /** Where scripts/install-engines.sh puts what it builds. */
 export function enginesDir(): string {
-  return process.env.JARVIS_ENGINES ?? path.join(process.env.JARVIS_CACHE ?? path.join(os.homedir(), '.cache', 'jarvis'), 'engines');
+  return (
+    process.env.JARVIS_ENGINES ??
+    path.join(process.env.JARVIS_CACHE ?? path.join(os.homedir(), '.cache', 'jarvis'), 'engines')
+  );
 }
 
 /** A missing engine is a failure with the fix in the message, never a skipped test. */

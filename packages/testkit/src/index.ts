@@ -1,3 +1,4 @@
+export { type Backend, databaseBackends } from './databaseBackends.ts';
 export { enginesDir } from './engineBinaries.ts';
 export { freePort } from './freePort.ts';
 export { type ChromiumBrowser, launchChromium } from './launchChromium.ts';
@@ -8,4 +9,3 @@ export { type PrometheusOptions, type PrometheusServer, startPrometheus } from '
 export { type RedisServer, startRedis } from './startRedis.ts';
 export { startTemporal, type TemporalServer } from './startTemporal.ts';
 export { waitFor } from './waitFor.ts';
-export { type Backend, databaseBackends } from './databaseBackends.ts';

@@ -20,12 +20,27 @@ export async function startMinio(): Promise<MinioServer> {
   const proc = new EngineProcess({
     name: 'minio',
     command: engineBinary('minio'),
-    args: ['server', scratch.dir, '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`, '--quiet'],
-    env: { MINIO_ROOT_USER: accessKey, MINIO_ROOT_PASSWORD: secretKey, MINIO_BROWSER: 'off', MINIO_UPDATE: 'off' },
+    args: [
+      'server',
+      scratch.dir,
+      '--address',
+      `127.0.0.1:${port}`,
+      '--console-address',
+      `127.0.0.1:${consolePort}`,
+      '--quiet',
+    ],
+    env: {
+      MINIO_ROOT_USER: accessKey,
+      MINIO_ROOT_PASSWORD: secretKey,
+      MINIO_BROWSER: 'off',
+      MINIO_UPDATE: 'off',
+    },
   });
   proc.start();
   const endpoint = `http://127.0.0.1:${port}`;
-  await waitFor('minio', async () => (await fetch(`${endpoint}/minio/health/ready`)).ok, { isAlive: proc.exitReason });
+  await waitFor('minio', async () => (await fetch(`${endpoint}/minio/health/ready`)).ok, {
+    isAlive: proc.exitReason,
+  });
   const stop = async () => {
     await proc.stop();
     scratch.remove();

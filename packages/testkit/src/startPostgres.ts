@@ -41,16 +41,33 @@ export async function startPostgres(): Promise<PostgresServer> {
   const user = serverUser();
   if (user) chownTree(scratch.dir, user.uid, user.gid);
   const dataDir = path.join(scratch.dir, 'data');
-  execFileSync(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], {
-    stdio: 'pipe',
-    ...(user ?? {}),
-  });
+  execFileSync(
+    path.join(bin, 'initdb'),
+    ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
+    {
+      stdio: 'pipe',
+      ...(user ?? {}),
+    },
+  );
   const port = await freePort();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const proc = new EngineProcess({
     name: 'postgres',
     command: path.join(bin, 'postgres'),
-    args: ['-D', dataDir, '-p', String(port), '-k', scratch.dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'full_page_writes=off'],
+    args: [
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-k',
+      scratch.dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'full_page_writes=off',
+    ],
     ...(user ?? {}),
   });
   const start = async () => {

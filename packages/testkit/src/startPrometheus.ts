@@ -33,8 +33,10 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
     name: 'prometheus',
     command: bin,
     args: [
-      `--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`,
-      `--storage.tsdb.path=${path.join(scratch.dir, 'data')}`, '--log.level=error',
+      `--config.file=${config}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--storage.tsdb.path=${path.join(scratch.dir, 'data')}`,
+      '--log.level=error',
     ],
   });
   proc.start();

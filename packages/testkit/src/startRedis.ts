@@ -18,14 +18,29 @@ export async function startRedis(): Promise<RedisServer> {
   const proc = new EngineProcess({
     name: 'redis',
     command: bin,
-    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', scratch.dir],
+    args: [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      scratch.dir,
+    ],
   });
   proc.start();
   const url = `redis://127.0.0.1:${port}`;
   await waitFor(
     'redis',
     async () => {
-      const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const client = new Redis(url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       client.on('error', () => {}); // refused while starting: waitFor retries
       try {
         await client.connect();

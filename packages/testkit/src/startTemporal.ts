@@ -18,13 +18,31 @@ export interface TemporalServer extends AsyncDisposable {
 /** Temporal's dev server (`temporal server start-dev`), in memory, on free loopback ports. */
 export async function startTemporal(): Promise<TemporalServer> {
   const binary = engineBinary('temporal');
-  const [port, uiPort, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [port, uiPort, httpPort, metricsPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const proc = new EngineProcess({
     name: 'temporal',
     command: binary,
     args: [
-      'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort),
-      '--http-port', String(httpPort), '--metrics-port', String(metricsPort), '--headless', '--log-level', 'error',
+      'server',
+      'start-dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--ui-port',
+      String(uiPort),
+      '--http-port',
+      String(httpPort),
+      '--metrics-port',
+      String(metricsPort),
+      '--headless',
+      '--log-level',
+      'error',
     ],
   });
   proc.start();

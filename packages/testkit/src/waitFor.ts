@@ -2,7 +2,11 @@
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined | false>,
-  { timeoutMs = 30_000, intervalMs = 100, isAlive }: { timeoutMs?: number; intervalMs?: number; isAlive?: () => string | undefined } = {},
+  {
+    timeoutMs = 30_000,
+    intervalMs = 100,
+    isAlive,
+  }: { timeoutMs?: number; intervalMs?: number; isAlive?: () => string | undefined } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

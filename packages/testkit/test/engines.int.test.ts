@@ -96,7 +96,10 @@ describe('engines', () => {
     const result = await (async () => {
       for (let i = 0; i < 100; i++) {
         const res = await fetch(`${server.url}/api/v1/query?query=${encodeURIComponent('up{job="jarvis"}')}`);
-        const body = (await res.json()) as { status: string; data: { result: { value: [number, string] }[] } };
+        const body = (await res.json()) as {
+          status: string;
+          data: { result: { value: [number, string] }[] };
+        };
         if (body.data.result.length) return body;
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -109,7 +112,9 @@ describe('engines', () => {
   it('Chromium: playwright-core renders a page', async () => {
     await using chromium = await launchChromium();
     const page = await chromium.browser.newPage();
-    await page.setContent('<h1 id="t">Jarvis</h1><script>document.getElementById("t").textContent += " ok"</script>');
+    await page.setContent(
+      '<h1 id="t">Jarvis</h1><script>document.getElementById("t").textContent += " ok"</script>',
+    );
     expect(await page.textContent('#t')).toBe('Jarvis ok');
   });
 });

@@ -48,7 +48,8 @@ export class PlatformService {
     checkName('component', component);
     const limit = pageSize(first);
     const afterKey = decodeCursor<string>(after);
-    if (afterKey !== undefined && typeof afterKey !== 'string') throw badUserInput('"after" is not a settings cursor');
+    if (afterKey !== undefined && typeof afterKey !== 'string')
+      throw badUserInput('"after" is not a settings cursor');
     const page = await this.store.list(principal.projectId, component, limit + 1, afterKey);
     return toConnection(page.rows, limit, (s) => s.key, page.totalCount, afterKey !== undefined);
   }
@@ -71,7 +72,11 @@ export class PlatformService {
         actual: bytes,
       });
     }
-    if (idempotencyKey !== undefined && idempotencyKey !== null && (idempotencyKey.length < 1 || idempotencyKey.length > 200)) {
+    if (
+      idempotencyKey !== undefined &&
+      idempotencyKey !== null &&
+      (idempotencyKey.length < 1 || idempotencyKey.length > 200)
+    ) {
       throw badUserInput('idempotencyKey must be 1-200 characters', { argument: 'idempotencyKey' });
     }
     return this.store.set({
@@ -98,8 +103,15 @@ export class PlatformService {
   ): Promise<Connection<SettingChangeRecord>> {
     const limit = pageSize(first);
     const beforeId = decodeCursor<number>(after);
-    if (beforeId !== undefined && typeof beforeId !== 'number') throw badUserInput('"after" is not a history cursor');
-    const page = await this.store.history(principal.projectId, setting.component, setting.key, limit + 1, beforeId);
+    if (beforeId !== undefined && typeof beforeId !== 'number')
+      throw badUserInput('"after" is not a history cursor');
+    const page = await this.store.history(
+      principal.projectId,
+      setting.component,
+      setting.key,
+      limit + 1,
+      beforeId,
+    );
     return toConnection(page.rows, limit, (c) => c.id, page.totalCount, beforeId !== undefined);
   }
 

@@ -1,6 +1,6 @@
+import type { Database } from '@jarvis/db';
 import { databaseBackends } from '@jarvis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '@jarvis/db';
 import { platformMigrations, type SettingsStore, sqlSettingsStore } from '../src/index.ts';
 
 // The settings store contract, on PGlite and on a PostgreSQL server: same SQL, same answers.
@@ -19,10 +19,22 @@ for (const backend of databaseBackends()) {
     });
 
     it('stores any JSON value and versions every change, with history newest first', async () => {
-      const v1 = await store.set({ projectId: 'p', component: 'toolchain', key: 'aug', value: { flip: true, scales: [0.5, 1] }, actor: 'ana' });
+      const v1 = await store.set({
+        projectId: 'p',
+        component: 'toolchain',
+        key: 'aug',
+        value: { flip: true, scales: [0.5, 1] },
+        actor: 'ana',
+      });
       expect(v1).toMatchObject({ version: 1, value: { flip: true, scales: [0.5, 1] }, updatedBy: 'ana' });
       expect(v1.updatedAt).toBeInstanceOf(Date);
-      const v2 = await store.set({ projectId: 'p', component: 'toolchain', key: 'aug', value: null, actor: 'bo' });
+      const v2 = await store.set({
+        projectId: 'p',
+        component: 'toolchain',
+        key: 'aug',
+        value: null,
+        actor: 'bo',
+      });
       expect(v2).toMatchObject({ version: 2, value: null, updatedBy: 'bo' });
       const history = await store.history('p', 'toolchain', 'aug', 10);
       expect(history.totalCount).toBe(2);
@@ -41,7 +53,8 @@ for (const backend of databaseBackends()) {
     });
 
     it('pages by key with a total count', async () => {
-      for (const key of ['b', 'a', 'd', 'c', 'e']) await store.set({ projectId: 'pg', component: 'spotlight', key, value: key, actor: 'a' });
+      for (const key of ['b', 'a', 'd', 'c', 'e'])
+        await store.set({ projectId: 'pg', component: 'spotlight', key, value: key, actor: 'a' });
       const page1 = await store.list('pg', 'spotlight', 2);
       expect(page1.rows.map((r) => r.key)).toEqual(['a', 'b']);
       expect(page1.totalCount).toBe(5);
@@ -50,12 +63,33 @@ for (const backend of databaseBackends()) {
     });
 
     it('a repeated idempotency key changes nothing and returns the setting', async () => {
-      const first = await store.set({ projectId: 'pi', component: 'c', key: 'k', value: 'once', actor: 'a', idempotencyKey: 'retry-1' });
-      const again = await store.set({ projectId: 'pi', component: 'c', key: 'k', value: 'once', actor: 'a', idempotencyKey: 'retry-1' });
+      const first = await store.set({
+        projectId: 'pi',
+        component: 'c',
+        key: 'k',
+        value: 'once',
+        actor: 'a',
+        idempotencyKey: 'retry-1',
+      });
+      const again = await store.set({
+        projectId: 'pi',
+        component: 'c',
+        key: 'k',
+        value: 'once',
+        actor: 'a',
+        idempotencyKey: 'retry-1',
+      });
       expect(again.version).toBe(first.version);
       expect((await store.history('pi', 'c', 'k', 10)).totalCount).toBe(1);
       await expect(
-        store.set({ projectId: 'pi', component: 'c', key: 'other', value: 1, actor: 'a', idempotencyKey: 'retry-1' }),
+        store.set({
+          projectId: 'pi',
+          component: 'c',
+          key: 'other',
+          value: 1,
+          actor: 'a',
+          idempotencyKey: 'retry-1',
+        }),
       ).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
       expect(await store.get('pi', 'c', 'other')).toBeUndefined();
     });
@@ -77,7 +111,9 @@ for (const backend of databaseBackends()) {
 
     it('concurrent writers each get their own version', async () => {
       await Promise.all(
-        Array.from({ length: 8 }, (_, i) => store.set({ projectId: 'pc', component: 'c', key: 'k', value: i, actor: `w${i}` })),
+        Array.from({ length: 8 }, (_, i) =>
+          store.set({ projectId: 'pc', component: 'c', key: 'k', value: i, actor: `w${i}` }),
+        ),
       );
       const history = await store.history('pc', 'c', 'k', 20);
       expect(history.rows.map((c) => c.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);

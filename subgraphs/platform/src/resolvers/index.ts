@@ -9,8 +9,10 @@ export function createResolvers(service: PlatformService): Resolvers {
     DateTime: DateTimeScalar,
     Query: {
       config: () => service.effectiveConfig(),
-      settings: (_p, { component, first, after }, ctx) => service.settings(ctx.principal, component, first, after),
-      setting: async (_p, { component, key }, ctx) => (await service.setting(ctx.principal, component, key)) ?? null,
+      settings: (_p, { component, first, after }, ctx) =>
+        service.settings(ctx.principal, component, first, after),
+      setting: async (_p, { component, key }, ctx) =>
+        (await service.setting(ctx.principal, component, key)) ?? null,
       health: () => service.checkHealth(),
       serviceHealth: async (_p, { name }) => (await service.checkOne(name)) ?? null,
     },
@@ -20,7 +22,8 @@ export function createResolvers(service: PlatformService): Resolvers {
       deleteSetting: (_p, { component, key }, ctx) => service.deleteSetting(ctx.principal, component, key),
     },
     Setting: {
-      __resolveReference: async (ref, ctx) => (await service.setting(ctx.principal, ref.component, ref.key)) ?? null,
+      __resolveReference: async (ref, ctx) =>
+        (await service.setting(ctx.principal, ref.component, ref.key)) ?? null,
       history: (setting, { first, after }, ctx) => service.history(ctx.principal, setting, first, after),
     },
     ServiceHealth: {

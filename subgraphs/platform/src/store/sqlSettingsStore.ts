@@ -1,7 +1,13 @@
 import type { Database } from '@jarvis/db';
 import { conflict } from '@jarvis/errors';
 import { type Generated, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
-import type { Page, SetSettingInput, SettingChangeRecord, SettingRecord, SettingsStore } from './settingsStore.ts';
+import type {
+  Page,
+  SetSettingInput,
+  SettingChangeRecord,
+  SettingRecord,
+  SettingsStore,
+} from './settingsStore.ts';
 
 interface PlatformTables {
   settings: {
@@ -48,7 +54,9 @@ const jsonb = (value: unknown) => sql<unknown>`cast(${JSON.stringify(value)} as 
  */
 // biome-ignore lint/suspicious/noExplicitAny: any transaction of any schema.
 function lockSetting(trx: Transaction<any>, projectId: string, component: string, key: string) {
-  return sql`select pg_advisory_xact_lock(hashtext('platform.settings'), hashtext(${`${projectId}/${component}/${key}`}))`.execute(trx);
+  return sql`select pg_advisory_xact_lock(hashtext('platform.settings'), hashtext(${`${projectId}/${component}/${key}`}))`.execute(
+    trx,
+  );
 }
 
 /** Settings on PostgreSQL (PGlite in `jarvis dev`, a server at scale): same SQL on both. */
@@ -70,7 +78,10 @@ export function sqlSettingsStore(db: Database): SettingsStore {
     get,
 
     async list(projectId, component, limit, afterKey) {
-      const base = k.selectFrom('settings').where('project_id', '=', projectId).where('component', '=', component);
+      const base = k
+        .selectFrom('settings')
+        .where('project_id', '=', projectId)
+        .where('component', '=', component);
       const [rows, count] = await Promise.all([
         base
           .selectAll()
