@@ -1,6 +1,9 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { currentContext, type RequestContext } from '@jarvis/context';
 import { formatError, JarvisError } from '@jarvis/errors';
 import { type JarvisMetrics, metricsPlugin } from '@jarvis/telemetry';
