@@ -48,6 +48,17 @@ const toSetting = (row: Row): SettingRecord => ({
 /** jsonb parameters go in as text: both PGlite and pg then store exactly the JSON given. */
 const jsonb = (value: unknown) => sql<unknown>`cast(${JSON.stringify(value)} as jsonb)`;
 
+async function findSetting(k: Kysely<PlatformTables>, projectId: string, component: string, key: string) {
+  const row = await k
+    .selectFrom('settings')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('component', '=', component)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return row ? toSetting(row) : undefined;
+}
+
 /**
  * Row locks cannot serialise two first writes of a setting (there is no row yet), so writers
  * of one setting take a transaction-scoped advisory lock on its name.
@@ -63,19 +74,8 @@ function lockSetting(trx: Transaction<any>, projectId: string, component: string
 export function sqlSettingsStore(db: Database): SettingsStore {
   const k = db.kysely.withSchema('platform') as unknown as Kysely<PlatformTables>;
 
-  async function get(projectId: string, component: string, key: string) {
-    const row = await k
-      .selectFrom('settings')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('component', '=', component)
-      .where('key', '=', key)
-      .executeTakeFirst();
-    return row ? toSetting(row) : undefined;
-  }
-
   return {
-    get,
+    get: (projectId, component, key) => findSetting(k, projectId, component, key),
 
     async list(projectId, component, limit, afterKey) {
       const base = k
@@ -112,23 +112,11 @@ export function sqlSettingsStore(db: Database): SettingsStore {
             );
           }
           if (seen) {
-            const current = await t
-              .selectFrom('settings')
-              .selectAll()
-              .where('project_id', '=', projectId)
-              .where('component', '=', seen.component)
-              .where('key', '=', seen.key)
-              .executeTakeFirst();
-            if (current) return toSetting(current);
+            const current = await findSetting(t, projectId, component, key);
+            if (current) return current;
           }
         }
-        const previous = await t
-          .selectFrom('settings')
-          .selectAll()
-          .where('project_id', '=', projectId)
-          .where('component', '=', component)
-          .where('key', '=', key)
-          .executeTakeFirst();
+        const previous = await findSetting(t, projectId, component, key);
         const lastVersion = previous
           ? previous.version
           : ((
