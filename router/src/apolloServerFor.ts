@@ -43,6 +43,8 @@ export function apolloServerFor(
     // GraphiQL is ours (bundled, offline); Apollo's landing page would load from a CDN.
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // Federated traces only feed Apollo's hosted usage reporting, which Jarvis does not use.
+      ApolloServerPluginInlineTraceDisabled(),
       metricsPlugin(metrics, service),
       logUnexpectedErrors,
       ...plugins,
