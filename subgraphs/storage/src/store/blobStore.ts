@@ -1,0 +1,88 @@
+import type { Readable } from 'node:stream';
+
+/** Where a blob's bytes live and what they are. `key` is the store's own address for them. */
+export interface StoredBlob {
+  key: string;
+  sha256: string;
+  size: number;
+}
+
+export interface StagedPart {
+  partNumber: number;
+  size: number;
+  etag: string;
+}
+
+/** Where and how a client sends an upload's bytes. */
+export interface UploadTarget {
+  /** The store's handle for the staged upload (an S3 multipart upload id, or ours). */
+  handle: string;
+  /**
+   * One URL per part, PUT each part's bytes to it. Absolute (presigned, straight to S3) or a
+   * path on Jarvis's own origin (local store).
+   */
+  parts: { partNumber: number; url: string }[];
+  presigned: boolean;
+}
+
+export interface ByteRange {
+  /** Inclusive first byte. */
+  start: number;
+  /** Inclusive last byte. */
+  end: number;
+}
+
+/** Raised when bytes do not match what the caller declared; nothing has been kept. */
+export class BlobMismatchError extends Error {
+  readonly actual: { size: number; sha256: string };
+  constructor(message: string, actual: { size: number; sha256: string }) {
+    super(message);
+    this.name = 'BlobMismatchError';
+    this.actual = actual;
+  }
+}
+
+/**
+ * The bytes behind artifacts. Two implementations (local folder, S3) meet one contract suite.
+ * Blobs are immutable; the metadata database, not the store, knows which artifact uses which.
+ */
+export interface BlobStore {
+  readonly kind: 'local' | 's3';
+  /** Creates what it needs (folders, bucket); idempotent. */
+  init(): Promise<void>;
+  ping(): Promise<string>;
+
+  /** Stages an upload of `partCount` parts; URLs stay valid for `expiresInSeconds`. */
+  beginUpload(uploadId: string, partCount: number, expiresInSeconds: number): Promise<UploadTarget>;
+  /** Local store only: receives one part (the S3 store gets parts straight from the client). */
+  writePart(
+    handle: string,
+    uploadId: string,
+    partNumber: number,
+    body: Readable,
+    maxBytes: number,
+  ): Promise<StagedPart>;
+  listParts(handle: string, uploadId: string): Promise<StagedPart[]>;
+  /**
+   * Joins parts 1..partCount, hashes the whole, and keeps it only if size and sha256 match;
+   * otherwise removes everything staged and throws BlobMismatchError.
+   */
+  completeUpload(
+    handle: string,
+    uploadId: string,
+    partCount: number,
+    expected: { size: number; sha256: string },
+  ): Promise<StoredBlob>;
+  abortUpload(handle: string, uploadId: string): Promise<void>;
+
+  /** Stores a whole stream (inline uploads, restore). */
+  put(body: Readable, expected?: { size: number; sha256: string }): Promise<StoredBlob>;
+  get(key: string, range?: ByteRange): Promise<Readable>;
+  /** Size of what is stored at key, or undefined. */
+  stat(key: string): Promise<number | undefined>;
+  /** A time-limited direct download URL, or undefined where the store has none (local). */
+  presignGet(key: string, expiresInSeconds: number, filename: string): Promise<string | undefined>;
+  delete(key: string): Promise<void>;
+  /** Every stored key with its age, for garbage collection (staged uploads included). */
+  list(): AsyncIterable<{ key: string; size: number; modifiedAt: Date }>;
+}

@@ -1,0 +1,173 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BlobMismatchError, type BlobStore, type StagedPart, type StoredBlob } from './blobStore.ts';
+import { hashingStream } from './hashingStream.ts';
+
+/**
+ * Blobs in a local folder, content-addressed: `sha256/ab/abcdef…`. Bytes are written to a
+ * staging file first and renamed into place only once their digest is known and checked, so a
+ * reader never sees a partial blob and the same content is kept once.
+ */
+export function localBlobStore(
+  root: string,
+  uploadPath: (uploadId: string, partNumber: number) => string,
+): BlobStore {
+  const staging = path.join(root, 'uploads');
+  const keyOf = (sha256: string) => `sha256/${sha256.slice(0, 2)}/${sha256}`;
+  const fileOf = (key: string) => {
+    if (!/^sha256\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(key)) throw new Error(`not a local blob key: ${key}`);
+    return path.join(root, key);
+  };
+  const uploadDir = (uploadId: string) => {
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(uploadId)) throw new Error(`bad upload id ${uploadId}`);
+    return path.join(staging, uploadId);
+  };
+
+  async function moveIntoPlace(tmp: string, sha256: string, size: number): Promise<StoredBlob> {
+    const key = keyOf(sha256);
+    await mkdir(path.dirname(fileOf(key)), { recursive: true });
+    // rename() replaces atomically; if the blob exists, its bytes are the same bytes.
+    await rename(tmp, fileOf(key));
+    return { key, sha256, size };
+  }
+
+  async function hashInto(
+    source: Readable | AsyncIterable<Buffer>,
+    tmp: string,
+    expected?: { size: number; sha256: string },
+  ) {
+    const hasher = hashingStream(expected ? expected.size : undefined);
+    try {
+      await pipeline(source, hasher.stream, createWriteStream(tmp));
+    } catch (error) {
+      await rm(tmp, { force: true });
+      if (error instanceof RangeError && expected) {
+        throw new BlobMismatchError(`more bytes than the declared ${expected.size}`, {
+          size: expected.size + 1,
+          sha256: '',
+        });
+      }
+      throw error;
+    }
+    const actual = hasher.result();
+    if (expected && (actual.size !== expected.size || actual.sha256 !== expected.sha256)) {
+      await rm(tmp, { force: true });
+      throw new BlobMismatchError(
+        actual.size !== expected.size
+          ? `received ${actual.size} bytes, declared ${expected.size}`
+          : `sha256 of the bytes received is ${actual.sha256}, declared ${expected.sha256}`,
+        actual,
+      );
+    }
+    return actual;
+  }
+
+  return {
+    kind: 'local',
+    async init() {
+      await mkdir(staging, { recursive: true });
+      await mkdir(path.join(root, 'sha256'), { recursive: true });
+    },
+    async ping() {
+      await stat(root);
+      return `local folder ${root}`;
+    },
+    async beginUpload(uploadId, partCount) {
+      await mkdir(uploadDir(uploadId), { recursive: true });
+      return {
+        handle: uploadId,
+        presigned: false,
+        parts: Array.from({ length: partCount }, (_, i) => ({
+          partNumber: i + 1,
+          url: uploadPath(uploadId, i + 1),
+        })),
+      };
+    },
+    async writePart(_handle, uploadId, partNumber, body, maxBytes) {
+      const dir = uploadDir(uploadId);
+      await stat(dir).catch(() => {
+        throw new Error(`upload ${uploadId} is not staged here`);
+      });
+      const tmp = path.join(dir, `${partNumber}.receiving-${process.hrtime.bigint()}`);
+      const hasher = hashingStream(maxBytes);
+      try {
+        await pipeline(body, hasher.stream, createWriteStream(tmp));
+      } catch (error) {
+        await rm(tmp, { force: true });
+        throw error;
+      }
+      const { size, sha256 } = hasher.result();
+      // Only a whole part gets its final name: an interrupted one never counts as received.
+      await rename(tmp, path.join(dir, String(partNumber)));
+      return { partNumber, size, etag: sha256 };
+    },
+    async listParts(_handle, uploadId) {
+      const dir = uploadDir(uploadId);
+      const names = await readdir(dir).catch(() => [] as string[]);
+      const parts: StagedPart[] = [];
+      for (const name of names) {
+        if (!/^\d+$/.test(name)) continue;
+        const info = await stat(path.join(dir, name));
+        parts.push({ partNumber: Number(name), size: info.size, etag: `${info.size}-${info.mtimeMs}` });
+      }
+      return parts.sort((a, b) => a.partNumber - b.partNumber);
+    },
+    async completeUpload(_handle, uploadId, partCount, expected) {
+      const dir = uploadDir(uploadId);
+      const have = new Set((await this.listParts(uploadId, uploadId)).map((p) => p.partNumber));
+      const missing = Array.from({ length: partCount }, (_, i) => i + 1).filter((n) => !have.has(n));
+      // Reported before anything is touched: the client can still send them and complete.
+      if (missing.length) {
+        throw new BlobMismatchError(`parts ${missing.join(', ')} have not been received`, {
+          size: 0,
+          sha256: '',
+        });
+      }
+      const tmp = path.join(dir, 'assembled');
+      async function* partsInOrder() {
+        for (let n = 1; n <= partCount; n++) yield* createReadStream(path.join(dir, String(n)));
+      }
+      try {
+        const actual = await hashInto(partsInOrder(), tmp, expected);
+        return await moveIntoPlace(tmp, actual.sha256, actual.size);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    async abortUpload(_handle, uploadId) {
+      await rm(uploadDir(uploadId), { recursive: true, force: true });
+    },
+    async put(body, expected) {
+      const tmp = path.join(staging, `put-${process.pid}-${process.hrtime.bigint()}`);
+      const actual = await hashInto(body, tmp, expected);
+      return moveIntoPlace(tmp, actual.sha256, actual.size);
+    },
+    async get(key, range) {
+      // Opening first makes a missing blob fail here, not mid-stream.
+      const handle = await open(fileOf(key), 'r');
+      return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
+    },
+    async stat(key) {
+      const info = await stat(fileOf(key)).catch(() => undefined);
+      return info?.size;
+    },
+    async presignGet() {
+      return undefined;
+    },
+    async delete(key) {
+      await rm(fileOf(key), { force: true });
+    },
+    async *list() {
+      for (const prefix of await readdir(path.join(root, 'sha256')).catch(() => [] as string[])) {
+        for (const name of await readdir(path.join(root, 'sha256', prefix))) {
+          const key = `sha256/${prefix}/${name}`;
+          const info = await stat(path.join(root, key)).catch(() => undefined);
+          if (info) yield { key, size: info.size, modifiedAt: info.mtime };
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Client } from 'minio';
+import { BlobMismatchError, type BlobStore, type StagedPart } from './blobStore.ts';
+import { hashingStream } from './hashingStream.ts';
+
+export interface S3BlobStoreOptions {
+  endpoint: string;
+  region: string;
+  accessKey: string;
+  secretKey: string;
+  bucket: string;
+}
+
+interface ListedPart {
+  part: number;
+  etag: string;
+  size: number;
+}
+
+/**
+ * Blobs in an S3 bucket (MinIO, AWS S3, Garage, Ceph RGW…) through the `minio` client. Clients
+ * send parts straight to S3 on presigned URLs, so bytes never pass through Jarvis on the way in;
+ * Jarvis only reads them back once to check their sha256 before anything becomes visible.
+ * Each blob is kept at the key its upload created (`blobs/<upload id>`): no copy of large
+ * objects, and the metadata database maps digests to keys, which is where dedup happens.
+ */
+export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
+  const url = new URL(options.endpoint);
+  const client = new Client({
+    endPoint: url.hostname,
+    port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
+    useSSL: url.protocol === 'https:',
+    accessKey: options.accessKey,
+    secretKey: options.secretKey,
+    region: options.region,
+  });
+  const { bucket } = options;
+  const keyOf = (uploadId: string) => `blobs/${uploadId}`;
+  // `listParts` is not in the client's public typings, though it is what S3's ListParts needs.
+  const listParts = (key: string, handle: string): Promise<ListedPart[]> =>
+    (client as unknown as { listParts(b: string, k: string, u: string): Promise<ListedPart[]> }).listParts(
+      bucket,
+      key,
+      handle,
+    );
+
+  async function verify(key: string, expected: { size: number; sha256: string } | undefined) {
+    const hasher = hashingStream();
+    await pipeline(
+      await client.getObject(bucket, key),
+      hasher.stream,
+      async (source: AsyncIterable<Buffer>) => {
+        for await (const _ of source);
+      },
+    );
+    const actual = hasher.result();
+    if (expected && (actual.size !== expected.size || actual.sha256 !== expected.sha256)) {
+      await client.removeObject(bucket, key);
+      throw new BlobMismatchError(
+        actual.size !== expected.size
+          ? `received ${actual.size} bytes, declared ${expected.size}`
+          : `sha256 of the bytes received is ${actual.sha256}, declared ${expected.sha256}`,
+        actual,
+      );
+    }
+    return { key, ...actual };
+  }
+
+  return {
+    kind: 's3',
+    async init() {
+      if (!(await client.bucketExists(bucket))) await client.makeBucket(bucket, options.region);
+    },
+    async ping() {
+      if (!(await client.bucketExists(bucket))) throw new Error(`bucket ${bucket} does not exist`);
+      return `s3 ${url.host}/${bucket}`;
+    },
+    async beginUpload(uploadId, partCount, expiresInSeconds) {
+      const key = keyOf(uploadId);
+      const handle = await client.initiateNewMultipartUpload(bucket, key, {});
+      const parts = await Promise.all(
+        Array.from({ length: partCount }, async (_, i) => ({
+          partNumber: i + 1,
+          url: await client.presignedUrl('PUT', bucket, key, expiresInSeconds, {
+            partNumber: String(i + 1),
+            uploadId: handle,
+          }),
+        })),
+      );
+      return { handle, parts, presigned: true };
+    },
+    async writePart() {
+      throw new Error('parts of an S3 upload go straight to S3 on their presigned URLs');
+    },
+    async listParts(handle, uploadId): Promise<StagedPart[]> {
+      const parts = await listParts(keyOf(uploadId), handle);
+      return parts
+        .map((p) => ({ partNumber: p.part, size: p.size, etag: p.etag }))
+        .sort((a, b) => a.partNumber - b.partNumber);
+    },
+    async completeUpload(handle, uploadId, partCount, expected) {
+      const key = keyOf(uploadId);
+      const parts = await listParts(key, handle);
+      const missing = Array.from({ length: partCount }, (_, i) => i + 1).filter(
+        (n) => !parts.some((p) => p.part === n),
+      );
+      if (missing.length) {
+        throw new BlobMismatchError(`parts ${missing.join(', ')} have not been received`, {
+          size: parts.reduce((a, p) => a + p.size, 0),
+          sha256: '',
+        });
+      }
+      const received = parts.filter((p) => p.part <= partCount).reduce((a, p) => a + p.size, 0);
+      if (received !== expected.size) {
+        await client.abortMultipartUpload(bucket, key, handle);
+        throw new BlobMismatchError(`received ${received} bytes, declared ${expected.size}`, {
+          size: received,
+          sha256: '',
+        });
+      }
+      await client.completeMultipartUpload(
+        bucket,
+        key,
+        handle,
+        parts.filter((p) => p.part <= partCount).map((p) => ({ part: p.part, etag: p.etag })),
+      );
+      return verify(key, expected);
+    },
+    async abortUpload(handle, uploadId) {
+      await client.abortMultipartUpload(bucket, keyOf(uploadId), handle).catch((error: { code?: string }) => {
+        if (error.code !== 'NoSuchUpload') throw error;
+      });
+    },
+    async put(body, expected) {
+      const key = keyOf(randomUUID());
+      await client.putObject(bucket, key, body as Readable);
+      return verify(key, expected);
+    },
+    async get(key, range) {
+      if (range) return client.getPartialObject(bucket, key, range.start, range.end - range.start + 1);
+      return client.getObject(bucket, key);
+    },
+    async stat(key) {
+      try {
+        return (await client.statObject(bucket, key)).size;
+      } catch (error) {
+        if ((error as { code?: string }).code === 'NotFound') return undefined;
+        throw error;
+      }
+    },
+    async presignGet(key, expiresInSeconds, filename) {
+      return client.presignedGetObject(bucket, key, expiresInSeconds, {
+        'response-content-disposition': `attachment; filename="${filename.replace(/["\\\r\n]/g, '_')}"`,
+      });
+    },
+    async delete(key) {
+      await client.removeObject(bucket, key);
+    },
+    async *list() {
+      for await (const item of client.listObjectsV2(bucket, 'blobs/', true)) {
+        const entry = item as { name?: string; size: number; lastModified: Date };
+        if (entry.name) yield { key: entry.name, size: entry.size, modifiedAt: entry.lastModified };
+      }
+    },
+  };
+}

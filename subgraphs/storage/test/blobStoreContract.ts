@@ -1,0 +1,151 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BlobMismatchError, type BlobStore, type UploadTarget } from '../src/store/blobStore.ts';
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** S3 wants parts of at least 5 MiB but the last. */
+const PART = 5 * 1024 * 1024;
+
+/**
+ * The BlobStore contract. `sendPart` delivers one part the way a client would: an HTTP PUT to a
+ * presigned URL (S3), or through Jarvis's upload endpoint (local store: `writePart`).
+ */
+export function blobStoreContract(
+  name: string,
+  open: () => Promise<{ store: BlobStore; close(): Promise<void> }>,
+) {
+  describe(`BlobStore contract: ${name}`, () => {
+    let store: BlobStore;
+    let close: () => Promise<void>;
+    beforeAll(async () => {
+      ({ store, close } = await open());
+      await store.init();
+      await store.init(); // idempotent
+    });
+    afterAll(() => close());
+
+    async function sendPart(target: UploadTarget, uploadId: string, partNumber: number, bytes: Buffer) {
+      if (target.presigned) {
+        const response = await fetch(target.parts[partNumber - 1]!.url, {
+          method: 'PUT',
+          body: new Uint8Array(bytes),
+        });
+        expect(response.status).toBe(200);
+      } else {
+        await store.writePart(target.handle, uploadId, partNumber, Readable.from([bytes]), PART);
+      }
+    }
+
+    async function keys() {
+      const out: string[] = [];
+      for await (const item of store.list()) out.push(item.key);
+      return out;
+    }
+
+    it('answers ping', async () => {
+      expect(await store.ping()).toBeTruthy();
+    });
+
+    it('stores a stream and reads it back whole and by byte range', async () => {
+      const bytes = randomBytes(300_000);
+      const blob = await store.put(Readable.from([bytes]), { size: bytes.length, sha256: sha(bytes) });
+      expect(blob).toMatchObject({ sha256: sha(bytes), size: bytes.length });
+      expect(await store.stat(blob.key)).toBe(bytes.length);
+      expect((await readAll(await store.get(blob.key))).equals(bytes)).toBe(true);
+      const part = await readAll(await store.get(blob.key, { start: 1000, end: 1999 }));
+      expect(part.equals(bytes.subarray(1000, 2000))).toBe(true);
+      expect(await keys()).toContain(blob.key);
+    });
+
+    it('rejects bytes that are not what was declared, and keeps nothing', async () => {
+      const before = await keys();
+      const bytes = randomBytes(1000);
+      await expect(
+        store.put(Readable.from([bytes]), { size: 1000, sha256: 'f'.repeat(64) }),
+      ).rejects.toBeInstanceOf(BlobMismatchError);
+      await expect(
+        store.put(Readable.from([bytes]), { size: 999, sha256: sha(bytes) }),
+      ).rejects.toBeInstanceOf(BlobMismatchError);
+      expect(await keys()).toEqual(before);
+    });
+
+    it('a multipart upload can be resumed: received parts are listed, the rest sent, the whole checked', async () => {
+      const bytes = randomBytes(PART + 12_345);
+      const uploadId = randomUUID();
+      const target = await store.beginUpload(uploadId, 2, 600);
+      expect(target.parts.map((p) => p.partNumber)).toEqual([1, 2]);
+      await sendPart(target, uploadId, 2, bytes.subarray(PART));
+      expect((await store.listParts(target.handle, uploadId)).map((p) => [p.partNumber, p.size])).toEqual([
+        [2, 12_345],
+      ]);
+      await sendPart(target, uploadId, 1, bytes.subarray(0, PART));
+      expect((await store.listParts(target.handle, uploadId)).map((p) => p.partNumber)).toEqual([1, 2]);
+      const blob = await store.completeUpload(target.handle, uploadId, 2, {
+        size: bytes.length,
+        sha256: sha(bytes),
+      });
+      expect(blob.sha256).toBe(sha(bytes));
+      expect((await readAll(await store.get(blob.key))).equals(bytes)).toBe(true);
+    });
+
+    it('completing with a wrong checksum or a missing part keeps nothing', async () => {
+      const before = await keys();
+      const bytes = randomBytes(2_000);
+      const uploadId = randomUUID();
+      const target = await store.beginUpload(uploadId, 1, 600);
+      await sendPart(target, uploadId, 1, bytes);
+      await expect(
+        store.completeUpload(target.handle, uploadId, 1, { size: bytes.length, sha256: sha(randomBytes(8)) }),
+      ).rejects.toBeInstanceOf(BlobMismatchError);
+      expect(await keys()).toEqual(before);
+
+      const incomplete = randomUUID();
+      const t2 = await store.beginUpload(incomplete, 2, 600);
+      await sendPart(t2, incomplete, 2, bytes);
+      await expect(
+        store.completeUpload(t2.handle, incomplete, 2, { size: PART + bytes.length, sha256: sha(bytes) }),
+      ).rejects.toThrow(/part|bytes/);
+      await store.abortUpload(t2.handle, incomplete);
+      expect(await keys()).toEqual(before);
+    });
+
+    it('an aborted upload leaves no parts behind', async () => {
+      const uploadId = randomUUID();
+      const target = await store.beginUpload(uploadId, 1, 600);
+      await sendPart(target, uploadId, 1, randomBytes(100));
+      await store.abortUpload(target.handle, uploadId);
+      await store.abortUpload(target.handle, uploadId); // twice is fine
+      if (!target.presigned) expect(await store.listParts(target.handle, uploadId)).toEqual([]);
+      else await expect(store.listParts(target.handle, uploadId)).rejects.toThrow();
+    });
+
+    it('deletes, and a missing key fails to read', async () => {
+      const bytes = randomBytes(64);
+      const blob = await store.put(Readable.from([bytes]));
+      await store.delete(blob.key);
+      expect(await store.stat(blob.key)).toBeUndefined();
+      await expect(store.get(blob.key).then(readAll)).rejects.toThrow();
+    });
+
+    it('a presigned download, where the store has them, returns the bytes', async () => {
+      const bytes = randomBytes(4096);
+      const blob = await store.put(Readable.from([bytes]));
+      const url = await store.presignGet(blob.key, 60, 'model "v1".pt');
+      if (store.kind === 'local') {
+        expect(url).toBeUndefined();
+        return;
+      }
+      const response = await fetch(url!);
+      expect(response.headers.get('content-disposition')).toBe('attachment; filename="model _v1_.pt"');
+      expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBe(true);
+    });
+  });
+}
