@@ -13,6 +13,12 @@ const mappersFor: Record<string, Record<string, string>> = {
     SettingChange: '../mappers.ts#SettingChangeRecord',
     ServiceHealth: '../mappers.ts#HealthRecord',
   },
+  storage: {
+    Artifact: '../mappers.ts#ArtifactRecord',
+    ArtifactUpload: '../mappers.ts#UploadRecord',
+    ArtifactAlias: '../mappers.ts#AliasRecord',
+    Run: '../mappers.ts#RunRef',
+  },
 };
 
 const config: CodegenConfig = {
@@ -33,7 +39,11 @@ const config: CodegenConfig = {
           enumsAsTypes: true,
           contextType: '@jarvis/subgraph#SubgraphContext',
           mappers: mappersFor[name] ?? {},
-          scalars: { JSON: 'unknown', DateTime: { input: 'Date', output: 'Date | string' } },
+          scalars: {
+            JSON: 'unknown',
+            DateTime: { input: 'Date', output: 'Date | string' },
+            SafeInt: 'number',
+          },
           useIndexSignature: true,
           avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
         },

@@ -1,5 +1,6 @@
 import type { CreateSubgraph } from '@jarvis/subgraph';
 import { createSubgraph as createPlatform, typeDefs as platformTypeDefs } from '@jarvis/subgraph-platform';
+import { createSubgraph as createStorage, typeDefs as storageTypeDefs } from '@jarvis/subgraph-storage';
 import type { DocumentNode } from 'graphql';
 
 export interface SubgraphEntry {
@@ -11,6 +12,7 @@ export interface SubgraphEntry {
 /** Every subgraph of the supergraph. Adding a subgraph means adding it here (see README). */
 export const SUBGRAPHS: SubgraphEntry[] = [
   { name: 'platform', typeDefs: platformTypeDefs, create: createPlatform },
+  { name: 'storage', typeDefs: storageTypeDefs, create: createStorage },
 ];
 
 /** The URL a subgraph answers on inside the compose stack; `jarvis serve router` takes config's. */

@@ -16,6 +16,23 @@ const storage = z
     buckets: z
       .array(z.string())
       .default(['jarvis-artifacts', 'jarvis-models', 'jarvis-datasets', 'jarvis-logs']),
+    /** Largest artifact accepted, in bytes (S3 allows 5 TiB). */
+    max_upload_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(100 * 1024 ** 3),
+    /** Largest artifact `storeSmallArtifact` takes inline (base64 in GraphQL). */
+    max_inline_bytes: z
+      .number()
+      .int()
+      .positive()
+      .max(16 * 1024 ** 2)
+      .default(1024 ** 2),
+    /** How long an upload may take before its parts are discarded. */
+    upload_expiry_hours: z.number().positive().default(24),
+    /** How long a soft-deleted artifact can be restored before it is purged. */
+    retention_days: z.number().min(0).default(7),
   })
   .refine((s) => s.type !== 's3' || s.endpoint, {
     message: 'services.storage.endpoint is required when type is s3',

@@ -64,8 +64,8 @@ export interface BlobStore {
   ): Promise<StagedPart>;
   listParts(handle: string, uploadId: string): Promise<StagedPart[]>;
   /**
-   * Joins parts 1..partCount, hashes the whole, and keeps it only if size and sha256 match;
-   * otherwise removes everything staged and throws BlobMismatchError.
+   * Joins parts 1..partCount, hashes the whole, and keeps it (staged) only if size and sha256
+   * match; otherwise removes everything staged and throws BlobMismatchError.
    */
   completeUpload(
     handle: string,
@@ -75,8 +75,14 @@ export interface BlobStore {
   ): Promise<StoredBlob>;
   abortUpload(handle: string, uploadId: string): Promise<void>;
 
-  /** Stores a whole stream (inline uploads, restore). */
+  /** Stages a whole stream (inline uploads, restore), checked like completeUpload. */
   put(body: Readable, expected?: { size: number; sha256: string }): Promise<StoredBlob>;
+  /**
+   * Moves staged bytes to where they are kept and returns that key (the local store renames
+   * into its content address; S3 keeps them where they landed). Called under the digest's lock,
+   * so garbage collection never removes bytes an upload is about to reference.
+   */
+  promote(blob: StoredBlob): Promise<string>;
   get(key: string, range?: ByteRange): Promise<Readable>;
   /** Size of what is stored at key, or undefined. */
   stat(key: string): Promise<number | undefined>;

@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BlobMismatchError, type BlobStore, type StagedPart, type StoredBlob } from './blobStore.ts';
+import { BlobMismatchError, type BlobStore, type StagedPart } from './blobStore.ts';
 import { hashingStream } from './hashingStream.ts';
 
 /**
@@ -26,13 +27,14 @@ export function localBlobStore(
     return path.join(staging, uploadId);
   };
 
-  async function moveIntoPlace(tmp: string, sha256: string, size: number): Promise<StoredBlob> {
-    const key = keyOf(sha256);
-    await mkdir(path.dirname(fileOf(key)), { recursive: true });
-    // rename() replaces atomically; if the blob exists, its bytes are the same bytes.
-    await rename(tmp, fileOf(key));
-    return { key, sha256, size };
-  }
+  // Staged keys are files under uploads/ until promote() renames them to their content address.
+  const stagedFile = (key: string) => {
+    if (!/^uploads\/[A-Za-z0-9-]{1,64}\/[A-Za-z0-9.-]{1,80}$/.test(key))
+      throw new Error(`not a staged key: ${key}`);
+    return path.join(root, key);
+  };
+  const isStaged = (key: string) => key.startsWith('uploads/');
+  const anyFile = (key: string) => (isStaged(key) ? stagedFile(key) : fileOf(key));
 
   async function hashInto(
     source: Readable | AsyncIterable<Buffer>,
@@ -132,33 +134,51 @@ export function localBlobStore(
       }
       try {
         const actual = await hashInto(partsInOrder(), tmp, expected);
-        return await moveIntoPlace(tmp, actual.sha256, actual.size);
-      } finally {
+        for (let n = 1; n <= partCount; n++) await rm(path.join(dir, String(n)), { force: true });
+        return { key: `uploads/${uploadId}/assembled`, ...actual };
+      } catch (error) {
         await rm(dir, { recursive: true, force: true });
+        throw error;
       }
     },
     async abortUpload(_handle, uploadId) {
       await rm(uploadDir(uploadId), { recursive: true, force: true });
     },
     async put(body, expected) {
-      const tmp = path.join(staging, `put-${process.pid}-${process.hrtime.bigint()}`);
-      const actual = await hashInto(body, tmp, expected);
-      return moveIntoPlace(tmp, actual.sha256, actual.size);
+      const id = randomUUID();
+      await mkdir(uploadDir(id), { recursive: true });
+      const tmp = path.join(uploadDir(id), 'assembled');
+      try {
+        return { key: `uploads/${id}/assembled`, ...(await hashInto(body, tmp, expected)) };
+      } catch (error) {
+        await rm(uploadDir(id), { recursive: true, force: true });
+        throw error;
+      }
+    },
+    async promote(blob) {
+      if (!isStaged(blob.key)) return blob.key;
+      const key = keyOf(blob.sha256);
+      await mkdir(path.dirname(fileOf(key)), { recursive: true });
+      // rename() replaces atomically; if the blob exists, its bytes are the same bytes.
+      await rename(stagedFile(blob.key), fileOf(key));
+      await rm(path.dirname(stagedFile(blob.key)), { recursive: true, force: true });
+      return key;
     },
     async get(key, range) {
       // Opening first makes a missing blob fail here, not mid-stream.
-      const handle = await open(fileOf(key), 'r');
+      const handle = await open(anyFile(key), 'r');
       return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
     },
     async stat(key) {
-      const info = await stat(fileOf(key)).catch(() => undefined);
+      const info = await stat(anyFile(key)).catch(() => undefined);
       return info?.size;
     },
     async presignGet() {
       return undefined;
     },
     async delete(key) {
-      await rm(fileOf(key), { force: true });
+      if (isStaged(key)) await rm(path.dirname(stagedFile(key)), { recursive: true, force: true });
+      else await rm(fileOf(key), { force: true });
     },
     async *list() {
       for (const prefix of await readdir(path.join(root, 'sha256')).catch(() => [] as string[])) {

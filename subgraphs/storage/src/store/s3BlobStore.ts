@@ -138,6 +138,9 @@ export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
       await client.putObject(bucket, key, body as Readable);
       return verify(key, expected);
     },
+    async promote(blob) {
+      return blob.key;
+    },
     async get(key, range) {
       if (range) return client.getPartialObject(bucket, key, range.start, range.end - range.start + 1);
       return client.getObject(bucket, key);

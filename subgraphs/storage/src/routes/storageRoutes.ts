@@ -1,0 +1,67 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { badUserInput } from '@jarvis/errors';
+import type { HttpRoute } from '@jarvis/subgraph';
+import type { StorageService } from '../service.ts';
+import { byteRange } from './byteRange.ts';
+import { httpError } from './httpError.ts';
+
+const PART_PATH = /^\/storage\/uploads\/([^/]+)\/parts\/(\d+)$/;
+const CONTENT_PATH = /^\/storage\/artifacts\/([^/]+)\/content$/;
+
+/** The storage subgraph's HTTP endpoints, served on the router's origin. */
+export function storageRoutes(service: StorageService): HttpRoute[] {
+  const receivePart: HttpRoute['handler'] = async (request, context) => {
+    try {
+      const match = PART_PATH.exec(new URL(request.url).pathname);
+      if (!match) throw badUserInput('expected /storage/uploads/<upload id>/parts/<part number>');
+      if (!request.body) throw badUserInput('the part has no body');
+      const body = Readable.fromWeb(request.body as unknown as NodeReadableStream);
+      const part = await service.receivePart(context.principal, match[1]!, Number(match[2]), body);
+      return Response.json(part, { headers: { etag: `"${part.etag}"` } });
+    } catch (error) {
+      return httpError(error);
+    }
+  };
+
+  const content: HttpRoute['handler'] = async (request, context) => {
+    try {
+      const match = CONTENT_PATH.exec(new URL(request.url).pathname);
+      const artifact = match ? await service.artifact(context.principal, match[1]!) : undefined;
+      if (!artifact || artifact.deletedAt)
+        return Response.json({ error: 'no such artifact', code: 'NOT_FOUND' }, { status: 404 });
+      const etag = `"${artifact.sha256}"`;
+      const headers: Record<string, string> = {
+        'content-type': artifact.contentType,
+        'accept-ranges': 'bytes',
+        etag,
+        'cache-control': 'private, max-age=31536000, immutable',
+        'content-disposition': `attachment; filename="${artifact.name.split('/').at(-1)!.replace(/["\\]/g, '_')}"`,
+      };
+      if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers });
+      const range = byteRange(request.headers.get('range'), artifact.size);
+      if (range === 'unsatisfiable') {
+        return new Response(null, {
+          status: 416,
+          headers: { ...headers, 'content-range': `bytes */${artifact.size}` },
+        });
+      }
+      const length = range ? range.end - range.start + 1 : artifact.size;
+      headers['content-length'] = String(length);
+      if (range) headers['content-range'] = `bytes ${range.start}-${range.end}/${artifact.size}`;
+      const status = range ? 206 : 200;
+      if (request.method === 'HEAD' || length === 0) return new Response(null, { status, headers });
+      const opened = await service.openContent(context.principal, artifact.id, range);
+      if (!opened) return Response.json({ error: 'no such artifact', code: 'NOT_FOUND' }, { status: 404 });
+      return new Response(Readable.toWeb(opened.body) as ReadableStream, { status, headers });
+    } catch (error) {
+      return httpError(error);
+    }
+  };
+
+  return [
+    { method: 'PUT', path: '/storage/uploads/*', handler: receivePart },
+    { method: 'GET', path: '/storage/artifacts/*', handler: content },
+    { method: 'HEAD', path: '/storage/artifacts/*', handler: content },
+  ];
+}

@@ -1,0 +1,519 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { JarvisConfig } from '@jarvis/config';
+import type { Logger, Principal } from '@jarvis/context';
+import { badUserInput, conflict, JarvisError, notFound } from '@jarvis/errors';
+import { type Connection, decodeCursor, pageSize, toConnection } from '@jarvis/subgraph';
+import { BlobMismatchError, type BlobStore, type ByteRange, type StagedPart } from './store/blobStore.ts';
+import type {
+  AliasRecord,
+  ArtifactFilterInput,
+  ArtifactKind,
+  ArtifactOrderInput,
+  ArtifactRecord,
+  ArtifactSpec,
+  UploadRecord,
+} from './store/records.ts';
+import type { ArtifactStore } from './store/sqlArtifactStore.ts';
+
+type StorageConfig = JarvisConfig['services']['storage'];
+
+export interface CreateUploadInput {
+  name: string;
+  kind: ArtifactKind;
+  size: number;
+  sha256: string;
+  contentType?: string | null;
+  metadata?: unknown;
+  tags?: string[] | null;
+  component?: string | null;
+  runId?: string | null;
+  workflowRunId?: string | null;
+  derivedFrom?: string[] | null;
+  partSize?: number | null;
+  idempotencyKey?: string | null;
+}
+
+const MiB = 1024 * 1024;
+const MIN_PART = 5 * MiB;
+const MAX_PART = 5 * 1024 * MiB;
+const MAX_PARTS = 10_000;
+const DEFAULT_PART = 16 * MiB;
+const NAME_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+const ALIAS = /^[a-z][a-z0-9_-]{0,63}$/;
+const TAG = /^[A-Za-z0-9][A-Za-z0-9_.:=/-]{0,127}$/;
+const CONTENT_TYPE = /^[\w.+-]+\/[\w.+-]+(\s*;\s*[\w.+-]+=[\w.+"-]+)*$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+const ID = /^[0-9a-f-]{36}$/;
+const MAX_METADATA_BYTES = 64 * 1024;
+
+export function checkArtifactName(name: string): void {
+  const segments = name.split('/');
+  if (name.length > 256 || !segments.every((s) => NAME_SEGMENT.test(s))) {
+    throw badUserInput(
+      `name must be segments of letters, digits, "_", "." and "-" separated by "/", not starting with "." or "/", at most 256 characters (no "..", control characters or backslashes); got ${JSON.stringify(name)}`,
+      { argument: 'name' },
+    );
+  }
+}
+
+function checkAlias(alias: string): void {
+  if (alias === 'latest')
+    throw badUserInput('"latest" always points at the newest version; it cannot be set or removed', {
+      argument: 'alias',
+    });
+  if (!ALIAS.test(alias)) {
+    throw badUserInput(
+      `alias must be 1-64 lower-case letters, digits, "_" or "-", starting with a letter; got ${JSON.stringify(alias)}`,
+      {
+        argument: 'alias',
+      },
+    );
+  }
+}
+
+function checkId(id: string, argument: string): void {
+  if (!ID.test(id)) throw notFound(`no artifact or upload has id ${JSON.stringify(id)}`, { argument });
+}
+
+/** The seed's Storage Service: versioned, checksummed artifacts over a BlobStore. */
+export class StorageService {
+  private readonly store: ArtifactStore;
+  private readonly blobs: BlobStore;
+  private readonly config: StorageConfig;
+  private readonly logger: Logger;
+
+  constructor(store: ArtifactStore, blobs: BlobStore, config: StorageConfig, logger: Logger) {
+    this.store = store;
+    this.blobs = blobs;
+    this.config = config;
+    this.logger = logger;
+  }
+
+  private async spec(principal: Principal, input: CreateUploadInput): Promise<ArtifactSpec> {
+    checkArtifactName(input.name);
+    const tags = input.tags ?? [];
+    if (tags.length > 64) throw badUserInput(`at most 64 tags, got ${tags.length}`, { argument: 'tags' });
+    for (const tag of tags) {
+      if (!TAG.test(tag))
+        throw badUserInput(
+          `tag ${JSON.stringify(tag)} is not allowed: letters, digits and _.:=/- up to 128`,
+          { argument: 'tags' },
+        );
+    }
+    const contentType = input.contentType ?? 'application/octet-stream';
+    if (!CONTENT_TYPE.test(contentType))
+      throw badUserInput(`contentType ${JSON.stringify(contentType)} is not a media type`, {
+        argument: 'contentType',
+      });
+    const metadata = input.metadata ?? {};
+    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+      throw badUserInput('metadata must be a JSON object', { argument: 'metadata' });
+    }
+    const metadataBytes = Buffer.byteLength(JSON.stringify(metadata));
+    if (metadataBytes > MAX_METADATA_BYTES) {
+      throw badUserInput(`metadata is ${metadataBytes} bytes of JSON; at most ${MAX_METADATA_BYTES}`, {
+        argument: 'metadata',
+      });
+    }
+    const derivedFrom = [...new Set(input.derivedFrom ?? [])];
+    for (const id of derivedFrom) checkId(id, 'derivedFrom');
+    const found = await this.store.existingIds(principal.projectId, derivedFrom);
+    const unknown = derivedFrom.filter((id) => !found.has(id));
+    if (unknown.length)
+      throw notFound(`derivedFrom names artifacts that do not exist: ${unknown.join(', ')}`, {
+        argument: 'derivedFrom',
+      });
+    return {
+      projectId: principal.projectId,
+      name: input.name,
+      kind: input.kind,
+      contentType,
+      metadata,
+      tags,
+      component: input.component ?? null,
+      runId: input.runId ?? null,
+      workflowRunId: input.workflowRunId ?? null,
+      derivedFrom,
+      createdBy: principal.userId,
+    };
+  }
+
+  private checkSize(size: number, limit: number, key: string): void {
+    if (!Number.isSafeInteger(size) || size < 0)
+      throw badUserInput(`size must be a whole number of bytes, got ${size}`, { argument: 'size' });
+    if (size > limit) {
+      throw new JarvisError('LIMIT_EXCEEDED', `size ${size} is over the limit of ${limit} bytes (${key})`, {
+        argument: 'size',
+        limit,
+        actual: size,
+      });
+    }
+  }
+
+  async createUpload(principal: Principal, input: CreateUploadInput): Promise<UploadRecord> {
+    if (input.idempotencyKey) {
+      const existing = await this.store.uploadByIdempotencyKey(principal.projectId, input.idempotencyKey);
+      if (existing) {
+        if (
+          existing.name !== input.name ||
+          existing.size !== input.size ||
+          existing.sha256 !== input.sha256
+        ) {
+          throw conflict(
+            `idempotencyKey ${JSON.stringify(input.idempotencyKey)} was used for another upload (${existing.name}); use a new key`,
+          );
+        }
+        return existing;
+      }
+    }
+    const spec = await this.spec(principal, input);
+    this.checkSize(input.size, this.config.max_upload_bytes, 'services.storage.max_upload_bytes');
+    const sha256 = input.sha256.toLowerCase();
+    if (!SHA256.test(sha256))
+      throw badUserInput('sha256 must be 64 hexadecimal characters', { argument: 'sha256' });
+    const partSize = input.partSize ?? Math.max(DEFAULT_PART, Math.ceil(input.size / MAX_PARTS / MiB) * MiB);
+    if (!Number.isSafeInteger(partSize) || partSize < MIN_PART || partSize > MAX_PART) {
+      throw badUserInput(
+        `partSize must be from ${MIN_PART} (5 MiB) to ${MAX_PART} (5 GiB) bytes, got ${partSize}`,
+        { argument: 'partSize' },
+      );
+    }
+    const partCount = Math.max(1, Math.ceil(input.size / partSize));
+    if (partCount > MAX_PARTS)
+      throw badUserInput(`${partCount} parts is more than ${MAX_PARTS}; use a larger partSize`, {
+        argument: 'partSize',
+      });
+    const id = randomUUID();
+    const expiresInSeconds = Math.round(this.config.upload_expiry_hours * 3600);
+    const target = await this.blobs.beginUpload(id, partCount, Math.min(expiresInSeconds, 7 * 24 * 3600));
+    return this.store.createUpload({
+      ...spec,
+      id,
+      status: 'PENDING',
+      size: input.size,
+      sha256,
+      partSize,
+      partCount,
+      handle: target.handle,
+      presigned: target.presigned,
+      partUrls: target.parts.map((p) => p.url),
+      createdAt: new Date(),
+      expiresAt: new Date(Date.now() + expiresInSeconds * 1000),
+      artifactId: null,
+      idempotencyKey: input.idempotencyKey ?? null,
+    });
+  }
+
+  async upload(principal: Principal, id: string): Promise<UploadRecord | undefined> {
+    if (!ID.test(id)) return undefined;
+    return this.store.getUpload(principal.projectId, id);
+  }
+
+  async receivedParts(upload: UploadRecord): Promise<StagedPart[]> {
+    if (upload.status !== 'PENDING') return [];
+    return this.blobs.listParts(upload.handle, upload.id);
+  }
+
+  private async pendingUpload(principal: Principal, id: string): Promise<UploadRecord> {
+    checkId(id, 'uploadId');
+    const upload = await this.store.getUpload(principal.projectId, id);
+    if (!upload) throw notFound(`no upload ${id} in this project`, { argument: 'uploadId' });
+    if (upload.status === 'COMPLETED')
+      throw conflict(`upload ${id} is already completed as artifact ${upload.artifactId}`, {
+        artifactId: upload.artifactId,
+      });
+    if (upload.status !== 'PENDING')
+      throw conflict(`upload ${id} is ${upload.status}; start a new upload`, { status: upload.status });
+    if (upload.expiresAt < new Date()) {
+      await this.expire(upload);
+      throw conflict(`upload ${id} expired at ${upload.expiresAt.toISOString()}; start a new upload`, {
+        status: 'EXPIRED',
+      });
+    }
+    return upload;
+  }
+
+  /** The local store's upload endpoint: one part's bytes. */
+  async receivePart(
+    principal: Principal,
+    uploadId: string,
+    partNumber: number,
+    body: Readable,
+  ): Promise<StagedPart> {
+    const upload = await this.pendingUpload(principal, uploadId);
+    if (upload.presigned)
+      throw badUserInput('this upload goes straight to S3: PUT the parts to their presigned URLs');
+    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > upload.partCount) {
+      throw badUserInput(`part number must be 1 to ${upload.partCount}, got ${partNumber}`, {
+        argument: 'partNumber',
+      });
+    }
+    const expected =
+      partNumber < upload.partCount
+        ? upload.partSize
+        : upload.size - upload.partSize * (upload.partCount - 1);
+    const part = await this.blobs
+      .writePart(upload.handle, upload.id, partNumber, body, expected)
+      .catch((error: unknown) => {
+        if (error instanceof RangeError)
+          throw badUserInput(`part ${partNumber} must be ${expected} bytes; more were sent`, { expected });
+        throw error;
+      });
+    if (part.size !== expected) {
+      throw badUserInput(`part ${partNumber} must be ${expected} bytes, got ${part.size}; send it again`, {
+        expected,
+        actual: part.size,
+      });
+    }
+    return part;
+  }
+
+  async completeUpload(principal: Principal, uploadId: string): Promise<ArtifactRecord> {
+    const upload = await this.pendingUpload(principal, uploadId);
+    const have = new Set((await this.blobs.listParts(upload.handle, upload.id)).map((p) => p.partNumber));
+    const missing = Array.from({ length: upload.partCount }, (_, i) => i + 1).filter((n) => !have.has(n));
+    if (missing.length) {
+      throw badUserInput(
+        `parts ${missing.join(', ')} of ${upload.partCount} have not been received; send them, then complete again`,
+        {
+          missingParts: missing,
+        },
+      );
+    }
+    let staged: Awaited<ReturnType<BlobStore['completeUpload']>>;
+    try {
+      staged = await this.blobs.completeUpload(upload.handle, upload.id, upload.partCount, upload);
+    } catch (error) {
+      if (!(error instanceof BlobMismatchError)) throw error;
+      await this.store.finishUpload(upload.id, 'FAILED');
+      throw badUserInput(
+        `upload ${upload.id} failed its check: ${error.message}; nothing was stored, start a new upload`,
+        {
+          declared: { size: upload.size, sha256: upload.sha256 },
+          received: error.actual,
+        },
+      );
+    }
+    return this.commit(upload, staged, upload.id);
+  }
+
+  private async commit(
+    spec: ArtifactSpec,
+    staged: { key: string; sha256: string; size: number },
+    uploadId?: string,
+  ) {
+    let promotedKey = staged.key;
+    const result = await this.store.commitArtifact(
+      spec,
+      staged,
+      async () => {
+        promotedKey = await this.blobs.promote(staged);
+        return promotedKey;
+      },
+      uploadId,
+    );
+    if (!result) {
+      await this.blobs.delete(staged.key).catch(() => {});
+      throw conflict(`upload ${uploadId} was completed or aborted by another request`);
+    }
+    // Same content was already kept elsewhere: this copy is redundant.
+    if (result.keptKey !== promotedKey) await this.blobs.delete(promotedKey);
+    this.logger.info(
+      { artifactId: result.artifact.id, name: spec.name, version: result.artifact.version },
+      'artifact stored',
+    );
+    return result.artifact;
+  }
+
+  async abortUpload(principal: Principal, uploadId: string): Promise<boolean> {
+    checkId(uploadId, 'uploadId');
+    const upload = await this.store.getUpload(principal.projectId, uploadId);
+    if (!upload) throw notFound(`no upload ${uploadId} in this project`, { argument: 'uploadId' });
+    if (!(await this.store.finishUpload(upload.id, 'ABORTED'))) return false;
+    await this.blobs.abortUpload(upload.handle, upload.id);
+    return true;
+  }
+
+  private async expire(upload: UploadRecord) {
+    if (await this.store.finishUpload(upload.id, 'EXPIRED'))
+      await this.blobs.abortUpload(upload.handle, upload.id);
+  }
+
+  async storeSmall(
+    principal: Principal,
+    input: CreateUploadInput,
+    contentBase64: string,
+  ): Promise<ArtifactRecord> {
+    const spec = await this.spec(principal, input);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(contentBase64))
+      throw badUserInput('contentBase64 is not base64', { argument: 'contentBase64' });
+    const bytes = Buffer.from(contentBase64, 'base64');
+    this.checkSize(
+      bytes.length,
+      this.config.max_inline_bytes,
+      'services.storage.max_inline_bytes; use createArtifactUpload',
+    );
+    if (bytes.length !== input.size)
+      throw badUserInput(`size is ${input.size} but the content has ${bytes.length} bytes`, {
+        argument: 'size',
+      });
+    let staged: Awaited<ReturnType<BlobStore['put']>>;
+    try {
+      staged = await this.blobs.put(Readable.from([bytes]), {
+        size: input.size,
+        sha256: input.sha256.toLowerCase(),
+      });
+    } catch (error) {
+      if (error instanceof BlobMismatchError) {
+        throw badUserInput(`content does not match: ${error.message}`, {
+          argument: 'sha256',
+          received: error.actual,
+        });
+      }
+      throw error;
+    }
+    return this.commit(spec, staged);
+  }
+
+  async artifact(principal: Principal, id: string): Promise<ArtifactRecord | undefined> {
+    if (!ID.test(id)) return undefined;
+    return this.store.getArtifact(principal.projectId, id);
+  }
+
+  async artifactByName(principal: Principal, name: string, version?: number | null, alias?: string | null) {
+    checkArtifactName(name);
+    if (version != null && alias != null) throw badUserInput('give a version or an alias, not both');
+    if (alias != null && alias !== 'latest') {
+      const found = await this.store.alias(principal.projectId, name, alias);
+      return found ? this.store.artifactByVersion(principal.projectId, name, found.version) : undefined;
+    }
+    return this.store.artifactByVersion(principal.projectId, name, version ?? 'latest');
+  }
+
+  async list(
+    principal: Principal,
+    filter: ArtifactFilterInput = {},
+    order: ArtifactOrderInput = { field: 'CREATED_AT', direction: 'DESC' },
+    first?: number | null,
+    after?: string | null,
+  ): Promise<Connection<ArtifactRecord>> {
+    const limit = pageSize(first);
+    const cursor = decodeCursor<unknown[]>(after);
+    if (cursor !== undefined && !Array.isArray(cursor))
+      throw badUserInput('"after" is not an artifacts cursor', { argument: 'after' });
+    if (filter.namePrefix) checkArtifactName(filter.namePrefix.replace(/\/$/, '') || 'x');
+    const page = await this.store.listArtifacts(principal.projectId, filter, order, limit + 1, cursor);
+    return toConnection(page.rows, limit, page.keyOf, page.totalCount, cursor !== undefined);
+  }
+
+  /** Aliases pointing at this version, `latest` first when it is the newest live one. */
+  async aliasesOf(principal: Principal, artifact: ArtifactRecord): Promise<string[]> {
+    const [aliases, latest] = await Promise.all([
+      this.store.aliasesOfName(principal.projectId, artifact.name),
+      artifact.deletedAt
+        ? undefined
+        : this.store.artifactByVersion(principal.projectId, artifact.name, 'latest'),
+    ]);
+    const names = aliases
+      .filter((a) => a.version === artifact.version)
+      .map((a) => a.alias)
+      .sort();
+    return latest?.id === artifact.id ? ['latest', ...names] : names;
+  }
+
+  async setAlias(principal: Principal, name: string, alias: string, version: number): Promise<AliasRecord> {
+    checkArtifactName(name);
+    checkAlias(alias);
+    const target = await this.store.artifactByVersion(principal.projectId, name, version);
+    if (!target) {
+      const exists = await this.store.nameExists(principal.projectId, name);
+      throw notFound(exists ? `${name} has no live version ${version}` : `no artifact is named ${name}`, {
+        argument: 'version',
+      });
+    }
+    return this.store.setAlias(principal.projectId, name, alias, version, principal.userId);
+  }
+
+  async deleteAlias(principal: Principal, name: string, alias: string): Promise<boolean> {
+    checkArtifactName(name);
+    checkAlias(alias);
+    return this.store.deleteAlias(principal.projectId, name, alias);
+  }
+
+  async setDeleted(principal: Principal, id: string, deleted: boolean): Promise<ArtifactRecord> {
+    checkId(id, 'id');
+    const artifact = await this.store.getArtifact(principal.projectId, id);
+    if (!artifact) throw notFound(`no artifact ${id} in this project`, { argument: 'id' });
+    await this.store.setDeleted(principal.projectId, id, deleted);
+    return (await this.store.getArtifact(principal.projectId, id))!;
+  }
+
+  parents(principal: Principal, artifact: ArtifactRecord) {
+    return this.store.parents(principal.projectId, artifact.id);
+  }
+
+  children(principal: Principal, artifact: ArtifactRecord) {
+    return this.store.children(principal.projectId, artifact.id);
+  }
+
+  async lineage(
+    principal: Principal,
+    artifact: ArtifactRecord,
+    depth: number,
+    direction: 'UP' | 'DOWN' | 'BOTH',
+  ) {
+    if (!Number.isInteger(depth) || depth < 1 || depth > 20)
+      throw badUserInput(`depth must be 1 to 20, got ${depth}`, { argument: 'depth' });
+    const edges = await this.store.lineageEdges(artifact.id, depth, direction !== 'DOWN', direction !== 'UP');
+    const unique = [...new Map(edges.map((e) => [`${e.parent_id}>${e.child_id}`, e])).values()];
+    const ids = new Set([artifact.id, ...unique.flatMap((e) => [e.parent_id, e.child_id])]);
+    const nodes = await this.store.getArtifacts(principal.projectId, [...ids]);
+    const visible = new Set(nodes.map((n) => n.id));
+    return {
+      nodes,
+      edges: unique
+        .filter((e) => visible.has(e.parent_id) && visible.has(e.child_id))
+        .map((e) => ({ parentId: e.parent_id, childId: e.child_id })),
+    };
+  }
+
+  contentPath(artifact: ArtifactRecord): string {
+    return `/storage/artifacts/${artifact.id}/content`;
+  }
+
+  async downloadUrl(artifact: ArtifactRecord, expiresInSeconds: number): Promise<string> {
+    if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > 7 * 24 * 3600) {
+      throw badUserInput('expiresInSeconds must be 1 to 604800 (7 days)', { argument: 'expiresInSeconds' });
+    }
+    const filename = `${artifact.name.split('/').at(-1)}`;
+    return (
+      (await this.blobs.presignGet(artifact.blobKey, expiresInSeconds, filename)) ??
+      this.contentPath(artifact)
+    );
+  }
+
+  /** The bytes of an artifact, whole or a range, for the streaming endpoint. */
+  async openContent(principal: Principal, id: string, range?: ByteRange) {
+    const artifact = await this.artifact(principal, id);
+    if (!artifact || artifact.deletedAt) return undefined;
+    return { artifact, body: await this.blobs.get(artifact.blobKey, range) };
+  }
+
+  /** Expires abandoned uploads, purges past the retention window, removes unused blobs. */
+  async collectGarbage(now = new Date()) {
+    let expiredUploads = 0;
+    for (const upload of await this.store.expiredUploads(now)) {
+      await this.expire(upload);
+      expiredUploads++;
+    }
+    const cutoff = new Date(now.getTime() - this.config.retention_days * 24 * 3600 * 1000);
+    const purgedArtifacts = await this.store.purgeDeleted(cutoff);
+    const { deletedBlobs, freedBytes } = await this.store.deleteUnreferencedBlobs((key) =>
+      this.blobs.delete(key),
+    );
+    const report = { purgedArtifacts, expiredUploads, deletedBlobs, freedBytes };
+    this.logger.info(report, 'storage garbage collection');
+    return report;
+  }
+}

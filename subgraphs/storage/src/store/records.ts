@@ -1,0 +1,80 @@
+export type ArtifactKind = 'MODEL' | 'DATASET' | 'LOG' | 'REPORT' | 'MEDIA' | 'OTHER';
+export type UploadStatus = 'PENDING' | 'COMPLETED' | 'ABORTED' | 'FAILED' | 'EXPIRED';
+
+export interface ArtifactRecord {
+  id: string;
+  projectId: string;
+  name: string;
+  version: number;
+  kind: ArtifactKind;
+  sha256: string;
+  blobKey: string;
+  size: number;
+  contentType: string;
+  metadata: unknown;
+  tags: string[];
+  component: string | null;
+  runId: string | null;
+  workflowRunId: string | null;
+  createdBy: string;
+  createdAt: Date;
+  deletedAt: Date | null;
+}
+
+/** What a new artifact is, before it has an id and a version. */
+export interface ArtifactSpec {
+  projectId: string;
+  name: string;
+  kind: ArtifactKind;
+  contentType: string;
+  metadata: unknown;
+  tags: string[];
+  component: string | null;
+  runId: string | null;
+  workflowRunId: string | null;
+  derivedFrom: string[];
+  createdBy: string;
+}
+
+export interface UploadRecord extends ArtifactSpec {
+  id: string;
+  status: UploadStatus;
+  size: number;
+  sha256: string;
+  partSize: number;
+  partCount: number;
+  handle: string;
+  presigned: boolean;
+  partUrls: string[];
+  createdAt: Date;
+  expiresAt: Date;
+  artifactId: string | null;
+  idempotencyKey: string | null;
+}
+
+export interface AliasRecord {
+  projectId: string;
+  name: string;
+  alias: string;
+  version: number;
+  updatedBy: string;
+  updatedAt: Date;
+}
+
+export interface ArtifactFilterInput {
+  kind?: ArtifactKind | null;
+  namePrefix?: string | null;
+  component?: string | null;
+  tag?: string | null;
+  runId?: string | null;
+  workflowRunId?: string | null;
+  createdAfter?: Date | null;
+  createdBefore?: Date | null;
+  includeDeleted?: boolean | null;
+}
+
+export type OrderField = 'CREATED_AT' | 'NAME' | 'SIZE';
+export interface ArtifactOrderInput {
+  field: OrderField;
+  direction: 'ASC' | 'DESC';
+}
