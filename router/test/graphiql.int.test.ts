@@ -1,7 +1,6 @@
-import { launchChromium } from '@jarvis/testkit';
+import { launchChromium, testJarvis } from '@jarvis/testkit';
 import { expect, it } from 'vitest';
 import { serveFetch } from '../src/index.ts';
-import { testJarvis } from './testJarvis.ts';
 
 it('GraphiQL loads in headless Chromium with no internet, runs a typed query and shows the result', async () => {
   await using jarvis = await testJarvis();

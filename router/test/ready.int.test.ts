@@ -1,6 +1,5 @@
-import { startPostgres } from '@jarvis/testkit';
+import { startPostgres, testJarvis } from '@jarvis/testkit';
 import { expect, it } from 'vitest';
-import { testJarvis } from './testJarvis.ts';
 
 interface Ready {
   status: string;

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '@jarvis/config';
+import { gql } from '@jarvis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createRouter,
@@ -14,7 +15,6 @@ import {
   type SubgraphServer,
   serveFetch,
 } from '../src/index.ts';
-import { gql } from './testJarvis.ts';
 
 // Production shape: `jarvis serve platform` and `jarvis serve router` as separate servers.
 describe('router over HTTP (jarvis serve)', () => {

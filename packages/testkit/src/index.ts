@@ -8,4 +8,5 @@ export { type PostgresServer, startPostgres } from './startPostgres.ts';
 export { type PrometheusOptions, type PrometheusServer, startPrometheus } from './startPrometheus.ts';
 export { type RedisServer, startRedis } from './startRedis.ts';
 export { startTemporal, type TemporalServer } from './startTemporal.ts';
+export { type GraphQLResult, gql, testJarvis } from './testJarvis.ts';
 export { waitFor } from './waitFor.ts';

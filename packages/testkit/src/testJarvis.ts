@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type JarvisConfigInput, parseConfig } from '@jarvis/config';
-import { createJarvis, type Jarvis } from '../src/index.ts';
+import { createJarvis, type Jarvis } from '@jarvis/router';
 
 /** A whole `jarvis dev` in this process, on in-memory PGlite, torn down with `await using`. */
 export async function testJarvis(overrides: JarvisConfigInput = {}): Promise<Jarvis & AsyncDisposable> {
