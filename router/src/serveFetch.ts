@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { lazyWebStream, nodeBodyOf, withNodeBody } from '@jarvis/subgraph';
 
 export interface FetchServer {
   url: string;
@@ -27,14 +28,15 @@ export async function serveFetch(
         else if (value !== undefined) headers.set(key, value);
       }
       const method = req.method ?? 'GET';
+      const hasBody = method !== 'GET' && method !== 'HEAD';
       const request = new Request(`http://${req.headers.host ?? `${host}:${port}`}${req.url ?? '/'}`, {
         method,
         headers,
         signal: controller.signal,
-        ...(method === 'GET' || method === 'HEAD'
-          ? {}
-          : { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' }),
+        // A body stream that is never read costs nothing; routes that stream take `req` itself.
+        ...(hasBody ? { body: lazyWebStream(req), duplex: 'half' } : {}),
       } as RequestInit);
+      if (hasBody) withNodeBody(request, req);
       const response = await handler(request);
       const outHeaders: Record<string, string | string[]> = {};
       response.headers.forEach((value, key) => {
@@ -43,7 +45,10 @@ export async function serveFetch(
       const cookies = response.headers.getSetCookie();
       if (cookies.length) outHeaders['set-cookie'] = cookies;
       res.writeHead(response.status, outHeaders);
-      if (response.body && method !== 'HEAD') {
+      const nodeBody = nodeBodyOf(response);
+      if (nodeBody && method !== 'HEAD') {
+        await pipeline(nodeBody, res);
+      } else if (response.body && method !== 'HEAD') {
         await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res);
       } else {
         res.end();

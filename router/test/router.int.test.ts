@@ -18,9 +18,11 @@ describe('router in-process (jarvis dev)', () => {
     );
     expect(errors).toBeUndefined();
     expect(data!.health.map((h) => `${h.name}:${h.kind}:${h.status}`).sort()).toEqual([
+      'blob-store:BACKEND:UP',
       'database:BACKEND:UP',
       'platform:SERVICE:UP',
       'pubsub:BACKEND:UP',
+      'storage:SERVICE:UP',
     ]);
   });
 

@@ -1,7 +1,5 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { badUserInput } from '@jarvis/errors';
-import type { HttpRoute } from '@jarvis/subgraph';
+import { type HttpRoute, requestBody, streamResponse } from '@jarvis/subgraph';
 import type { StorageService } from '../service.ts';
 import { byteRange } from './byteRange.ts';
 import { httpError } from './httpError.ts';
@@ -15,8 +13,8 @@ export function storageRoutes(service: StorageService): HttpRoute[] {
     try {
       const match = PART_PATH.exec(new URL(request.url).pathname);
       if (!match) throw badUserInput('expected /storage/uploads/<upload id>/parts/<part number>');
-      if (!request.body) throw badUserInput('the part has no body');
-      const body = Readable.fromWeb(request.body as unknown as NodeReadableStream);
+      const body = requestBody(request);
+      if (!body) throw badUserInput('the part has no body');
       const part = await service.receivePart(context.principal, match[1]!, Number(match[2]), body);
       return Response.json(part, { headers: { etag: `"${part.etag}"` } });
     } catch (error) {
@@ -53,7 +51,7 @@ export function storageRoutes(service: StorageService): HttpRoute[] {
       if (request.method === 'HEAD' || length === 0) return new Response(null, { status, headers });
       const opened = await service.openContent(context.principal, artifact.id, range);
       if (!opened) return Response.json({ error: 'no such artifact', code: 'NOT_FOUND' }, { status: 404 });
-      return new Response(Readable.toWeb(opened.body) as ReadableStream, { status, headers });
+      return streamResponse(opened.body, { status, headers });
     } catch (error) {
       return httpError(error);
     }

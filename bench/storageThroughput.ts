@@ -1,0 +1,241 @@
+/**
+ * Storage throughput: upload then download one file through Jarvis and with the `minio` client
+ * directly against the same MinIO, alternating, several rounds. Prints each throughput, the
+ * ratio Jarvis/direct (goal >= 0.9) and Jarvis's peak RSS (goal < 200 MB).
+ *
+ *   node bench/storageThroughput.ts            # 1 GiB, 3 rounds
+ *   BENCH_MB=256 BENCH_ROUNDS=2 node bench/storageThroughput.ts
+ *
+ * Paths measured:
+ *   direct     minio client putObject / getObject
+ *   presigned  Jarvis on S3: createArtifactUpload, parts PUT to presigned URLs, complete (Jarvis
+ *              reads the object back once to check its sha256), download from downloadUrl
+ *   streaming  Jarvis on S3: download through /storage/artifacts/<id>/content;
+ *              Jarvis on the local store: parts PUT through /storage/uploads/<id>/parts/<n>
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { open } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startMinio, startPostgres } from '@jarvis/testkit';
+import { Client } from 'minio';
+
+const MB = 1024 * 1024;
+const SIZE = Number(process.env.BENCH_MB ?? 1024) * MB;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PART = 64 * MB;
+const JARVIS = fileURLToPath(new URL('../cli/bin/jarvis.mjs', import.meta.url));
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'jarvis-bench-'));
+const file = path.join(work, 'payload.bin');
+
+async function makePayload() {
+  const out = createWriteStream(file);
+  const block = Buffer.alloc(MB);
+  const hash = createHash('sha256');
+  for (let i = 0; i < SIZE / MB; i++) {
+    for (let j = 0; j < MB; j += 4) block.writeUInt32LE((i * 2654435761 + j * 40503) >>> 0, j);
+    hash.update(block);
+    if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((r) => out.end(() => r()));
+  return hash.digest('hex');
+}
+
+async function startJarvis(name: string, storage: Record<string, unknown>, database?: string) {
+  const dir = path.join(work, name);
+  const config = path.join(work, `${name}.yaml`);
+  writeFileSync(
+    config,
+    JSON.stringify({
+      home: dir,
+      log: { level: 'warn' },
+      services: { storage },
+      ...(database ? { database: { url: database } } : {}),
+    }),
+  );
+  const child = spawn(process.execPath, [JARVIS, 'dev', '--port', '0', '--config', config], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /GraphiQL\s+(http:\/\/\S+)\/graphql/.exec(output);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', () => reject(new Error(`jarvis exited:\n${output}`)));
+  });
+  // Start-up (PGlite's initdb above all) is not what is measured: reset the peak RSS now.
+  writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
+  const rss = (field: 'VmRSS' | 'VmHWM') =>
+    Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) /
+    1024;
+  const baselineMb = rss('VmRSS');
+  return {
+    url,
+    baselineMb,
+    peakRssMb: () => rss('VmHWM'),
+    stop: () => new Promise<void>((r) => (child.kill('SIGTERM'), child.once('exit', () => r()))),
+  };
+}
+
+async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data!;
+}
+
+async function readPart(offset: number, length: number) {
+  const handle = await open(file, 'r');
+  const buffer = Buffer.alloc(length);
+  await handle.read(buffer, 0, length, offset);
+  await handle.close();
+  return buffer;
+}
+
+async function drain(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>) {
+  let n = 0;
+  for await (const chunk of body as AsyncIterable<Uint8Array>) n += chunk.byteLength;
+  return n;
+}
+
+/** Upload through Jarvis: parts sent one after another, as the minio client does. */
+async function jarvisUpload(base: string, sha256: string, name: string) {
+  const { createArtifactUpload: upload } = await gql<{
+    createArtifactUpload: { id: string; parts: { partNumber: number; url: string; size: number }[] };
+  }>(
+    base,
+    'mutation($i: CreateArtifactUploadInput!) { createArtifactUpload(input: $i) { id parts { partNumber url size } } }',
+    { i: { name, kind: 'MODEL', size: SIZE, sha256, partSize: PART } },
+  );
+  for (const part of upload.parts) {
+    const url = part.url.startsWith('http') ? part.url : `${base}${part.url}`;
+    const body = await readPart((part.partNumber - 1) * PART, part.size);
+    const response = await fetch(url, { method: 'PUT', body });
+    if (!response.ok)
+      throw new Error(`part ${part.partNumber}: HTTP ${response.status} ${await response.text()}`);
+  }
+  const done = await gql<{
+    completeArtifactUpload: { id: string; downloadUrl: string; contentPath: string };
+  }>(base, 'mutation($id: ID!) { completeArtifactUpload(uploadId: $id) { id downloadUrl contentPath } }', {
+    id: upload.id,
+  });
+  return done.completeArtifactUpload;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
+  const start = performance.now();
+  const value = await fn();
+  return { seconds: (performance.now() - start) / 1000, value };
+}
+
+const mbps = (seconds: number) => SIZE / MB / seconds;
+
+async function main() {
+  console.log(`payload: ${SIZE / MB} MiB, ${ROUNDS} rounds, part size ${PART / MB} MiB; writing it…`);
+  const sha256 = await makePayload();
+  await using minio = await startMinio();
+  const client = new Client({
+    endPoint: minio.host,
+    port: minio.port,
+    useSSL: false,
+    accessKey: minio.accessKey,
+    secretKey: minio.secretKey,
+  });
+  await client.makeBucket('direct');
+  await using postgres = await startPostgres();
+  const s3 = await startJarvis(
+    's3',
+    {
+      type: 's3',
+      endpoint: minio.endpoint,
+      access_key: minio.accessKey,
+      secret_key: minio.secretKey,
+      max_upload_bytes: SIZE * 2,
+    },
+    postgres.url,
+  );
+  const local = await startJarvis('local', { max_upload_bytes: SIZE * 2 });
+  const results: Record<string, number[]> = {};
+  const record = (key: string, seconds: number) => {
+    (results[key] ??= []).push(mbps(seconds));
+    console.log(`  ${key.padEnd(28)} ${mbps(seconds).toFixed(0).padStart(6)} MiB/s`);
+  };
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      console.log(`round ${round}`);
+      const direct = await timed(() =>
+        client.putObject('direct', `r${round}`, createReadStream(file), SIZE, {}),
+      );
+      record('upload   direct (minio)', direct.seconds);
+      const directDown = await timed(async () => drain(await client.getObject('direct', `r${round}`)));
+      record('download direct (minio)', directDown.seconds);
+
+      const up = await timed(() => jarvisUpload(s3.url, sha256, `bench/r${round}.bin`));
+      record('upload   jarvis presigned', up.seconds);
+      const down = await timed(async () => drain((await fetch(up.value.downloadUrl)).body!));
+      if (down.value !== SIZE) throw new Error(`downloaded ${down.value} bytes`);
+      record('download jarvis presigned', down.seconds);
+      const streamed = await timed(async () =>
+        drain((await fetch(`${s3.url}${up.value.contentPath}`)).body!),
+      );
+      if (streamed.value !== SIZE) throw new Error(`streamed ${streamed.value} bytes`);
+      record('download jarvis streaming', streamed.seconds);
+
+      const localUp = await timed(() => jarvisUpload(local.url, sha256, `bench/r${round}.bin`));
+      record('upload   jarvis streaming', localUp.seconds);
+      if (round === 1) {
+        const hash = createHash('sha256');
+        for await (const chunk of (await fetch(`${local.url}${localUp.value.contentPath}`))
+          .body! as unknown as AsyncIterable<Uint8Array>) {
+          hash.update(chunk);
+        }
+        if (hash.digest('hex') !== sha256) throw new Error('downloaded bytes differ from the uploaded ones');
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)]));
+    const ratio = (a: string, b: string) => (m[a]! / m[b]!).toFixed(2);
+    console.log('\nmedians (MiB/s) and ratios Jarvis/direct (goal >= 0.9):');
+    for (const [k, v] of Object.entries(m)) console.log(`  ${k.padEnd(28)} ${v.toFixed(0).padStart(6)}`);
+    console.log(
+      `  upload   presigned / direct   ${ratio('upload   jarvis presigned', 'upload   direct (minio)')}`,
+    );
+    console.log(
+      `  upload   streaming / direct   ${ratio('upload   jarvis streaming', 'upload   direct (minio)')}`,
+    );
+    console.log(
+      `  download presigned / direct   ${ratio('download jarvis presigned', 'download direct (minio)')}`,
+    );
+    console.log(
+      `  download streaming / direct   ${ratio('download jarvis streaming', 'download direct (minio)')}`,
+    );
+    console.log(
+      `peak RSS while transferring (goal < 200 MB): jarvis on S3 + PostgreSQL ${s3.peakRssMb().toFixed(0)} MB (${s3.baselineMb.toFixed(0)} MB idle before), jarvis on the local store + PGlite ${local.peakRssMb().toFixed(0)} MB (${local.baselineMb.toFixed(0)} MB idle before)`,
+    );
+  } finally {
+    await s3.stop();
+    await local.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,59 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeWebStream } from 'node:stream/web';
+
+/**
+ * Requests and responses are fetch objects, so tests can call a server with no port. Over HTTP
+ * that would convert every byte Node -> Web -> Node; these carry the Node stream alongside, and
+ * the HTTP server (router/serveFetch) uses it directly.
+ */
+const NODE_BODY = Symbol.for('jarvis.nodeBody');
+
+type WithNodeBody = { [NODE_BODY]?: Readable };
+
+/**
+ * A web stream over a Node stream that reads nothing until it is read itself (unlike
+ * Readable.toWeb, which starts pulling at once), so the Node stream can still be used directly.
+ */
+export function lazyWebStream(stream: Readable): ReadableStream<Uint8Array> {
+  let iterator: AsyncIterator<Buffer> | undefined;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        iterator ??= stream[Symbol.asyncIterator]();
+        const next = await iterator.next();
+        if (next.done) controller.close();
+        else
+          controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+      },
+      cancel(reason) {
+        stream.destroy(reason instanceof Error ? reason : undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** A Response streaming a Node Readable; over HTTP the Node stream is piped as it is. */
+export function streamResponse(stream: Readable, init: ResponseInit): Response {
+  const response = new Response(lazyWebStream(stream), init);
+  (response as WithNodeBody)[NODE_BODY] = stream;
+  return response;
+}
+
+/** The Node stream behind a response from streamResponse, if it has one. */
+export function nodeBodyOf(message: Request | Response): Readable | undefined {
+  return (message as WithNodeBody)[NODE_BODY];
+}
+
+/** Marks a request built by the HTTP server with the Node stream its body comes from. */
+export function withNodeBody<T extends Request>(request: T, stream: Readable): T {
+  (request as WithNodeBody)[NODE_BODY] = stream;
+  return request;
+}
+
+/** A request's body as a Node stream: the socket itself when served over HTTP. */
+export function requestBody(request: Request): Readable | undefined {
+  const node = nodeBodyOf(request);
+  if (node) return node;
+  return request.body ? Readable.fromWeb(request.body as unknown as NodeWebStream) : undefined;
+}
