@@ -33,11 +33,25 @@ const storage = z
     upload_expiry_hours: z.number().positive().default(24),
     /** How long a soft-deleted artifact can be restored before it is purged. */
     retention_days: z.number().min(0).default(7),
+    /** Kinds stored gzip-compressed (decompressed transparently on download). */
+    compress_kinds: z.array(z.enum(['MODEL', 'DATASET', 'LOG', 'REPORT', 'MEDIA', 'OTHER'])).default(['LOG']),
+    /** Encrypt blobs at rest: SSE-S3 on S3, AES-256-GCM with `encryption_key` on the local store. */
+    encrypt: z.boolean().default(false),
+    /** Local store: 32 bytes, base64. Put it in the environment (`${JARVIS_STORAGE_KEY}`), never beside the data. */
+    encryption_key: z.string().optional(),
   })
   .refine((s) => s.type !== 's3' || s.endpoint, {
     message: 'services.storage.endpoint is required when type is s3',
     path: ['endpoint'],
   })
+  .refine(
+    (s) => !(s.encrypt && s.type === 'local') || Buffer.from(s.encryption_key ?? '', 'base64').length === 32,
+    {
+      message:
+        'services.storage.encryption_key must be 32 bytes in base64 when encrypt is true on the local store (e.g. `openssl rand -base64 32`)',
+      path: ['encryption_key'],
+    },
+  )
   .prefault({});
 
 const experiment = z

@@ -2,7 +2,7 @@ export { type Backend, databaseBackends } from './databaseBackends.ts';
 export { enginesDir } from './engineBinaries.ts';
 export { freePort } from './freePort.ts';
 export { type ChromiumBrowser, launchChromium } from './launchChromium.ts';
-export { type MinioServer, startMinio } from './startMinio.ts';
+export { type MinioOptions, type MinioServer, startMinio } from './startMinio.ts';
 export { type MlflowServer, startMlflow } from './startMlflow.ts';
 export { type PostgresServer, startPostgres } from './startPostgres.ts';
 export { type PrometheusOptions, type PrometheusServer, startPrometheus } from './startPrometheus.ts';

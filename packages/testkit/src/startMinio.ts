@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { engineBinary } from './engineBinaries.ts';
 import { EngineProcess, scratchDir } from './engineProcess.ts';
 import { freePort } from './freePort.ts';
@@ -12,7 +13,12 @@ export interface MinioServer extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-export async function startMinio(): Promise<MinioServer> {
+export interface MinioOptions {
+  /** Give MinIO a built-in KMS key, so it can encrypt objects at rest (SSE-S3). */
+  kms?: boolean;
+}
+
+export async function startMinio(options: MinioOptions = {}): Promise<MinioServer> {
   const scratch = scratchDir('minio');
   const [port, consolePort] = [await freePort(), await freePort()];
   const accessKey = 'jarvis-test';
@@ -34,6 +40,9 @@ export async function startMinio(): Promise<MinioServer> {
       MINIO_ROOT_PASSWORD: secretKey,
       MINIO_BROWSER: 'off',
       MINIO_UPDATE: 'off',
+      ...(options.kms
+        ? { MINIO_KMS_SECRET_KEY: `jarvis-test-key:${randomBytes(32).toString('base64')}` }
+        : {}),
     },
   });
   proc.start();

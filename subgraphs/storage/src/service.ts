@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { createGunzip, createGzip } from 'node:zlib';
 import type { JarvisConfig } from '@jarvis/config';
 import type { Logger, Principal } from '@jarvis/context';
 import { badUserInput, conflict, JarvisError, notFound } from '@jarvis/errors';
 import { type Connection, decodeCursor, pageSize, toConnection } from '@jarvis/subgraph';
-import { BlobMismatchError, type BlobStore, type ByteRange, type StagedPart } from './store/blobStore.ts';
+import {
+  BlobMismatchError,
+  type BlobStore,
+  type ByteRange,
+  type StagedPart,
+  type StoredBlob,
+} from './store/blobStore.ts';
 import type {
   AliasRecord,
   ArtifactFilterInput,
@@ -12,8 +19,10 @@ import type {
   ArtifactOrderInput,
   ArtifactRecord,
   ArtifactSpec,
+  BlobSpec,
   UploadRecord,
 } from './store/records.ts';
+import { sliceStream } from './store/sliceStream.ts';
 import type { ArtifactStore } from './store/sqlArtifactStore.ts';
 
 type StorageConfig = JarvisConfig['services']['storage'];
@@ -281,7 +290,7 @@ export class StorageService {
         },
       );
     }
-    let staged: Awaited<ReturnType<BlobStore['completeUpload']>>;
+    let staged: StoredBlob;
     try {
       staged = await this.blobs.completeUpload(upload.handle, upload.id, upload.partCount, upload);
     } catch (error) {
@@ -298,32 +307,44 @@ export class StorageService {
     return this.commit(upload, staged, upload.id);
   }
 
-  private async commit(
-    spec: ArtifactSpec,
-    staged: { key: string; sha256: string; size: number },
-    uploadId?: string,
-  ) {
-    let promotedKey = staged.key;
-    const result = await this.store.commitArtifact(
-      spec,
-      staged,
-      async () => {
-        promotedKey = await this.blobs.promote(staged);
-        return promotedKey;
-      },
-      uploadId,
-    );
+  private async commit(spec: ArtifactSpec, verified: StoredBlob, uploadId?: string) {
+    const { staged, blob } = await this.encode(spec.kind, verified);
+    const result = await this.store.commitArtifact(spec, blob, () => this.blobs.promote(staged), uploadId);
     if (!result) {
       await this.blobs.delete(staged.key).catch(() => {});
       throw conflict(`upload ${uploadId} was completed or aborted by another request`);
     }
-    // Same content was already kept elsewhere: this copy is redundant.
-    if (result.keptKey !== promotedKey) await this.blobs.delete(promotedKey);
+    // The same content was already kept: this copy is redundant.
+    if (result.reused) await this.blobs.delete(staged.key);
     this.logger.info(
       { artifactId: result.artifact.id, name: spec.name, version: result.artifact.version },
       'artifact stored',
     );
     return result.artifact;
+  }
+
+  /** Compresses text-like kinds (services.storage.compress_kinds) before they are kept. */
+  private async encode(
+    kind: ArtifactKind,
+    verified: StoredBlob,
+  ): Promise<{ staged: StoredBlob; blob: BlobSpec }> {
+    const identity = {
+      staged: verified,
+      blob: {
+        sha256: verified.sha256,
+        size: verified.size,
+        storedSize: verified.size,
+        encoding: 'identity' as const,
+      },
+    };
+    if (!this.config.compress_kinds.includes(kind) || verified.size === 0) return identity;
+    const compressed = await this.blobs.put((await this.blobs.get(verified.key)).pipe(createGzip()));
+    await this.blobs.delete(verified.key);
+    // Kept under the content's digest, not the compressed bytes': dedup and ETags follow content.
+    return {
+      staged: { key: compressed.key, sha256: verified.sha256, size: verified.size },
+      blob: { sha256: verified.sha256, size: verified.size, storedSize: compressed.size, encoding: 'gzip' },
+    };
   }
 
   async abortUpload(principal: Principal, uploadId: string): Promise<boolean> {
@@ -358,7 +379,7 @@ export class StorageService {
       throw badUserInput(`size is ${input.size} but the content has ${bytes.length} bytes`, {
         argument: 'size',
       });
-    let staged: Awaited<ReturnType<BlobStore['put']>>;
+    let staged: StoredBlob;
     try {
       staged = await this.blobs.put(Readable.from([bytes]), {
         size: input.size,
@@ -486,6 +507,8 @@ export class StorageService {
     if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > 7 * 24 * 3600) {
       throw badUserInput('expiresInSeconds must be 1 to 604800 (7 days)', { argument: 'expiresInSeconds' });
     }
+    // Compressed bytes are decompressed by Jarvis on the way out, so those go through it.
+    if (artifact.encoding !== 'identity') return this.contentPath(artifact);
     const filename = `${artifact.name.split('/').at(-1)}`;
     return (
       (await this.blobs.presignGet(artifact.blobKey, expiresInSeconds, filename)) ??
@@ -497,7 +520,10 @@ export class StorageService {
   async openContent(principal: Principal, id: string, range?: ByteRange) {
     const artifact = await this.artifact(principal, id);
     if (!artifact || artifact.deletedAt) return undefined;
-    return { artifact, body: await this.blobs.get(artifact.blobKey, range) };
+    if (artifact.encoding === 'identity')
+      return { artifact, body: await this.blobs.get(artifact.blobKey, range) };
+    const plain = (await this.blobs.get(artifact.blobKey)).pipe(createGunzip());
+    return { artifact, body: range ? plain.pipe(sliceStream(range)) : plain };
   }
 
   /** Expires abandoned uploads, purges past the retention window, removes unused blobs. */

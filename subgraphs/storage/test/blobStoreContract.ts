@@ -63,6 +63,10 @@ export function blobStoreContract(
       expect((await readAll(await store.get(key))).equals(bytes)).toBe(true);
       const part = await readAll(await store.get(key, { start: 1000, end: 1999 }));
       expect(part.equals(bytes.subarray(1000, 2000))).toBe(true);
+      const across = await readAll(await store.get(key, { start: 65_000, end: 200_000 }));
+      expect(across.equals(bytes.subarray(65_000, 200_001))).toBe(true);
+      const tail = await readAll(await store.get(key, { start: bytes.length - 10, end: bytes.length - 1 }));
+      expect(tail.equals(bytes.subarray(bytes.length - 10))).toBe(true);
       expect(await keys()).toContain(key);
       // The same content again: the local store keeps one copy at the same content address.
       const again = await store.promote(await store.put(Readable.from([bytes])));

@@ -29,6 +29,8 @@ export type Artifact = {
   aliases: Array<Scalars['String']['output']>;
   /** The component that produced it (toolchain, spotlight, …). */
   component: Maybe<Scalars['String']['output']>;
+  /** Kept gzip-compressed (services.storage.compress_kinds); downloads are decompressed by Jarvis. */
+  compressed: Scalars['Boolean']['output'];
   /** Jarvis's streaming endpoint for the bytes (a path on the router's origin), HTTP Range supported. */
   contentPath: Scalars['String']['output'];
   contentType: Scalars['String']['output'];
@@ -58,6 +60,8 @@ export type Artifact = {
   sha256: Scalars['String']['output'];
   /** Bytes. */
   size: Scalars['SafeInt']['output'];
+  /** Bytes kept in the store: less than size when compressed. */
+  storedSize: Scalars['SafeInt']['output'];
   tags: Array<Scalars['String']['output']>;
   /** 1, 2, … per name. */
   version: Scalars['Int']['output'];
@@ -475,13 +479,13 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   Artifact: ResolverTypeWrapper<ArtifactRecord>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ArtifactAlias: ResolverTypeWrapper<AliasRecord>;
   ArtifactConnection: ResolverTypeWrapper<Omit<ArtifactConnection, 'edges'> & { edges: Array<ResolversTypes['ArtifactEdge']> }>;
   ArtifactEdge: ResolverTypeWrapper<Omit<ArtifactEdge, 'node'> & { node: ResolversTypes['Artifact'] }>;
   ArtifactFilter: ArtifactFilter;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ArtifactKind: ArtifactKind;
   ArtifactLineage: ResolverTypeWrapper<Omit<ArtifactLineage, 'nodes'> & { nodes: Array<ResolversTypes['Artifact']> }>;
   ArtifactOrder: ArtifactOrder;
@@ -508,13 +512,13 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   Artifact: ArtifactRecord;
   String: Scalars['String']['output'];
+  Boolean: Scalars['Boolean']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   ArtifactAlias: AliasRecord;
   ArtifactConnection: Omit<ArtifactConnection, 'edges'> & { edges: Array<ResolversParentTypes['ArtifactEdge']> };
   ArtifactEdge: Omit<ArtifactEdge, 'node'> & { node: ResolversParentTypes['Artifact'] };
   ArtifactFilter: ArtifactFilter;
-  Boolean: Scalars['Boolean']['output'];
   ArtifactLineage: Omit<ArtifactLineage, 'nodes'> & { nodes: Array<ResolversParentTypes['Artifact']> };
   ArtifactOrder: ArtifactOrder;
   ArtifactUpload: UploadRecord;
@@ -536,6 +540,7 @@ export type ArtifactResolvers<ContextType = SubgraphContext, ParentType extends 
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Artifact']> | FederationReferenceType, FederationReferenceType, ContextType>;
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   component?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  compressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   contentPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -553,6 +558,7 @@ export type ArtifactResolvers<ContextType = SubgraphContext, ParentType extends 
   runId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   sha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   size?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
+  storedSize?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   workflowRunId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;

@@ -46,6 +46,7 @@ export function createResolvers(service: StorageService): Resolvers {
       downloadUrl: (artifact, { expiresInSeconds }) =>
         service.downloadUrl(artifact, expiresInSeconds ?? 3600),
       contentPath: (artifact) => service.contentPath(artifact),
+      compressed: (artifact) => artifact.encoding !== 'identity',
     },
     ArtifactAlias: {
       artifact: async (alias, _a, ctx) =>

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BlobMismatchError, type BlobStore, type StagedPart } from './blobStore.ts';
+import { decryptFile, encryptStream, plainSize } from './encryptedFile.ts';
 import { hashingStream } from './hashingStream.ts';
 
 /**
@@ -12,10 +13,17 @@ import { hashingStream } from './hashingStream.ts';
  * staging file first and renamed into place only once their digest is known and checked, so a
  * reader never sees a partial blob and the same content is kept once.
  */
+export interface LocalBlobStoreOptions {
+  /** 32-byte AES-256-GCM key: blobs are encrypted at rest (staged uploads are not, briefly). */
+  encryptionKey?: Buffer;
+}
+
 export function localBlobStore(
   root: string,
   uploadPath: (uploadId: string, partNumber: number) => string,
+  options: LocalBlobStoreOptions = {},
 ): BlobStore {
+  const { encryptionKey } = options;
   const staging = path.join(root, 'uploads');
   const keyOf = (sha256: string) => `sha256/${sha256.slice(0, 2)}/${sha256}`;
   const fileOf = (key: string) => {
@@ -159,19 +167,32 @@ export function localBlobStore(
       if (!isStaged(blob.key)) return blob.key;
       const key = keyOf(blob.sha256);
       await mkdir(path.dirname(fileOf(key)), { recursive: true });
-      // rename() replaces atomically; if the blob exists, its bytes are the same bytes.
-      await rename(stagedFile(blob.key), fileOf(key));
+      if (encryptionKey) {
+        const sealed = `${stagedFile(blob.key)}.sealed`;
+        await pipeline(
+          createReadStream(stagedFile(blob.key)),
+          encryptStream(encryptionKey),
+          createWriteStream(sealed),
+        );
+        await rename(sealed, fileOf(key));
+      } else {
+        // rename() replaces atomically; if the blob exists, its bytes are the same bytes.
+        await rename(stagedFile(blob.key), fileOf(key));
+      }
       await rm(path.dirname(stagedFile(blob.key)), { recursive: true, force: true });
       return key;
     },
     async get(key, range) {
       // Opening first makes a missing blob fail here, not mid-stream.
       const handle = await open(anyFile(key), 'r');
+      if (encryptionKey && !isStaged(key))
+        return decryptFile(encryptionKey, handle, (await handle.stat()).size, range);
       return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
     },
     async stat(key) {
       const info = await stat(anyFile(key)).catch(() => undefined);
-      return info?.size;
+      if (!info) return undefined;
+      return encryptionKey && !isStaged(key) ? plainSize(info.size) : info.size;
     },
     async presignGet() {
       return undefined;

@@ -82,4 +82,13 @@ create unique index uploads_idempotency on storage.uploads (project_id, idempote
 create index uploads_pending on storage.uploads (expires_at) where status = 'PENDING';
 `,
   },
+  {
+    name: '0002_blob_encoding',
+    up: `
+alter table storage.blobs add column encoding text not null default 'identity';
+alter table storage.blobs add column stored_size bigint;
+update storage.blobs set stored_size = size;
+alter table storage.blobs alter column stored_size set not null;
+`,
+  },
 ];

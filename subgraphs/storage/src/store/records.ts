@@ -1,4 +1,5 @@
 export type ArtifactKind = 'MODEL' | 'DATASET' | 'LOG' | 'REPORT' | 'MEDIA' | 'OTHER';
+export type BlobEncoding = 'identity' | 'gzip';
 export type UploadStatus = 'PENDING' | 'COMPLETED' | 'ABORTED' | 'FAILED' | 'EXPIRED';
 
 export interface ArtifactRecord {
@@ -9,6 +10,9 @@ export interface ArtifactRecord {
   kind: ArtifactKind;
   sha256: string;
   blobKey: string;
+  /** How the bytes are stored: as they are, or gzip-compressed. */
+  encoding: BlobEncoding;
+  storedSize: number;
   size: number;
   contentType: string;
   metadata: unknown;
@@ -19,6 +23,14 @@ export interface ArtifactRecord {
   createdBy: string;
   createdAt: Date;
   deletedAt: Date | null;
+}
+
+/** The bytes of a new artifact: `sha256` and `size` of the content, `storedSize` as kept. */
+export interface BlobSpec {
+  sha256: string;
+  size: number;
+  storedSize: number;
+  encoding: BlobEncoding;
 }
 
 /** What a new artifact is, before it has an id and a version. */

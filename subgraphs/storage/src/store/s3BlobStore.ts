@@ -11,6 +11,8 @@ export interface S3BlobStoreOptions {
   accessKey: string;
   secretKey: string;
   bucket: string;
+  /** Ask S3 to encrypt every object at rest (SSE-S3, AES256). */
+  serverSideEncryption?: boolean;
 }
 
 interface ListedPart {
@@ -37,6 +39,9 @@ export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
     region: options.region,
   });
   const { bucket } = options;
+  const sse: Record<string, string> = options.serverSideEncryption
+    ? { 'X-Amz-Server-Side-Encryption': 'AES256' }
+    : {};
   const keyOf = (uploadId: string) => `blobs/${uploadId}`;
   // `listParts` is not in the client's public typings, though it is what S3's ListParts needs.
   const listParts = (key: string, handle: string): Promise<ListedPart[]> =>
@@ -79,7 +84,7 @@ export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
     },
     async beginUpload(uploadId, partCount, expiresInSeconds) {
       const key = keyOf(uploadId);
-      const handle = await client.initiateNewMultipartUpload(bucket, key, {});
+      const handle = await client.initiateNewMultipartUpload(bucket, key, { ...sse });
       const parts = await Promise.all(
         Array.from({ length: partCount }, async (_, i) => ({
           partNumber: i + 1,
@@ -135,7 +140,7 @@ export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
     },
     async put(body, expected) {
       const key = keyOf(randomUUID());
-      await client.putObject(bucket, key, body as Readable);
+      await client.putObject(bucket, key, body as Readable, undefined, { ...sse });
       return verify(key, expected);
     },
     async promote(blob) {

@@ -17,12 +17,21 @@ import type {
   ArtifactOrderInput,
   ArtifactRecord,
   ArtifactSpec,
+  BlobEncoding,
+  BlobSpec,
   UploadRecord,
   UploadStatus,
 } from './records.ts';
 
 interface Tables {
-  blobs: { sha256: string; key: string; size: number; created_at: Generated<Date> };
+  blobs: {
+    sha256: string;
+    key: string;
+    size: number;
+    stored_size: number;
+    encoding: string;
+    created_at: Generated<Date>;
+  };
   artifacts: {
     id: string;
     project_id: string;
@@ -90,6 +99,8 @@ const ARTIFACT_COLUMNS = [
   'a.kind',
   'a.blob_sha256',
   'b.key as blob_key',
+  'b.encoding as blob_encoding',
+  'b.stored_size as blob_stored_size',
   'a.size',
   'a.content_type',
   'a.metadata',
@@ -102,7 +113,11 @@ const ARTIFACT_COLUMNS = [
   'a.deleted_at',
 ] as const;
 
-type ArtifactRow = Selectable<Tables['artifacts']> & { blob_key: string };
+type ArtifactRow = Selectable<Tables['artifacts']> & {
+  blob_key: string;
+  blob_encoding: string;
+  blob_stored_size: number;
+};
 
 const toArtifact = (r: ArtifactRow): ArtifactRecord => ({
   id: r.id,
@@ -112,6 +127,8 @@ const toArtifact = (r: ArtifactRow): ArtifactRecord => ({
   kind: r.kind as ArtifactKind,
   sha256: r.blob_sha256,
   blobKey: r.blob_key,
+  encoding: r.blob_encoding as BlobEncoding,
+  storedSize: Number(r.blob_stored_size),
   size: Number(r.size),
   contentType: r.content_type,
   metadata: r.metadata,
@@ -193,20 +210,28 @@ export function sqlArtifactStore(db: Database) {
   async function insertArtifact(
     trx: Transaction<Tables>,
     spec: ArtifactSpec,
-    blob: { sha256: string; key: string; size: number },
-  ): Promise<{ artifact: ArtifactRecord; keptKey: string }> {
-    // The first writer of a digest decides where its bytes live; later ones reuse them.
-    await trx
-      .insertInto('blobs')
-      .values({ sha256: blob.sha256, key: blob.key, size: blob.size })
-      .onConflict((oc) => oc.column('sha256').doNothing())
-      .execute();
-    const kept = await trx
+    blob: BlobSpec,
+    promote: () => Promise<string>,
+  ): Promise<{ artifact: ArtifactRecord; reused: boolean }> {
+    // Under the digest's lock: the first copy of a digest is kept, later ones are not promoted.
+    const existing = await trx
       .selectFrom('blobs')
       .select('key')
       .where('sha256', '=', blob.sha256)
-      .forShare()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!existing) {
+      const key = await promote();
+      await trx
+        .insertInto('blobs')
+        .values({
+          sha256: blob.sha256,
+          key,
+          size: blob.size,
+          stored_size: blob.storedSize,
+          encoding: blob.encoding,
+        })
+        .execute();
+    }
     const { v } = await trx
       .selectFrom('artifacts')
       .select(sql<number>`coalesce(max(version), 0)::int`.as('v'))
@@ -242,7 +267,7 @@ export function sqlArtifactStore(db: Database) {
         .execute();
     }
     const artifact = await selectArtifacts(trx).where('a.id', '=', id).executeTakeFirstOrThrow();
-    return { artifact: toArtifact(artifact as ArtifactRow), keptKey: kept.key };
+    return { artifact: toArtifact(artifact as ArtifactRow), reused: existing !== undefined };
   }
 
   return {
@@ -469,15 +494,15 @@ export function sqlArtifactStore(db: Database) {
     },
 
     /**
-     * Makes an artifact visible: its bytes promoted into place, blob row (first writer wins), next
-     * version of the name, lineage and, for an upload, its COMPLETED mark, in one transaction
-     * holding the digest's lock. Returns the key the bytes are kept under; when it is not the one
-     * promote() returned, the caller's copy is redundant. Undefined when the upload was no longer
-     * PENDING (completed or aborted concurrently).
+     * Makes an artifact visible: its bytes promoted into place unless the digest is already kept
+     * (then `reused` is true and the caller's staged copy is redundant), the next version of the
+     * name, lineage and, for an upload, its COMPLETED mark, in one transaction holding the
+     * digest's lock. Undefined when the upload was no longer PENDING (completed or aborted
+     * concurrently).
      */
     async commitArtifact(
       spec: ArtifactSpec,
-      blob: { sha256: string; size: number },
+      blob: BlobSpec,
       promote: () => Promise<string>,
       uploadId?: string,
     ) {
@@ -494,8 +519,7 @@ export function sqlArtifactStore(db: Database) {
         }
         await lockName(trx, spec.projectId, spec.name);
         await lockDigest(trx, blob.sha256);
-        const key = await promote();
-        const result = await insertArtifact(trx, spec, { ...blob, key });
+        const result = await insertArtifact(trx, spec, blob, promote);
         if (uploadId)
           await trx
             .updateTable('uploads')
