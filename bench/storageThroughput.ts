@@ -88,7 +88,11 @@ async function startJarvis(name: string, storage: Record<string, unknown>, datab
     url,
     baselineMb,
     peakRssMb: () => rss('VmHWM'),
-    stop: () => new Promise<void>((r) => (child.kill('SIGTERM'), child.once('exit', () => r()))),
+    stop: () =>
+      new Promise<void>((r) => {
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
   };
 }
 
