@@ -180,7 +180,7 @@ async function main() {
   const local = await startJarvis('local', { max_upload_bytes: SIZE * 2 });
   const results: Record<string, number[]> = {};
   const record = (key: string, seconds: number) => {
-    (results[key] ??= []).push(mbps(seconds));
+    results[key] = [...(results[key] ?? []), mbps(seconds)];
     console.log(`  ${key.padEnd(28)} ${mbps(seconds).toFixed(0).padStart(6)} MiB/s`);
   };
   try {
