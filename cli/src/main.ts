@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { backup, restore } from './commands/backup.ts';
 import { compose } from './commands/compose.ts';
 import { dev } from './commands/dev.ts';
 import { doctor } from './commands/doctor.ts';
@@ -43,5 +44,21 @@ program
   .action(async (options) => {
     process.exitCode = await doctor(options);
   });
+
+program
+  .command('backup')
+  .description(
+    "copy every subgraph's metadata and all artifact bytes to a folder or s3://bucket/prefix, checked by sha256 (stop `jarvis dev` first when it uses the embedded database)",
+  )
+  .argument('<target>', 'a folder, or s3://bucket/prefix on the S3 server of services.storage')
+  .option('-c, --config <file>', 'configuration file')
+  .action(backup);
+
+program
+  .command('restore')
+  .description('put a backup back into an empty Jarvis, checking every file against its sha256')
+  .argument('<source>', 'a folder, or s3://bucket/prefix, written by `jarvis backup`')
+  .option('-c, --config <file>', 'configuration file')
+  .action(restore);
 
 await program.parseAsync();

@@ -109,7 +109,7 @@ describe('jarvis CLI', () => {
   });
 
   it('has --help for every command', async () => {
-    for (const command of ['dev', 'serve', 'compose', 'doctor']) {
+    for (const command of ['dev', 'serve', 'compose', 'doctor', 'backup', 'restore']) {
       const run = runJarvis([command, '--help']);
       expect(await run.exited).toBe(0);
       expect(run.output()).toContain(`Usage: jarvis ${command}`);

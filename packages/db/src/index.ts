@@ -1,2 +1,3 @@
 export { createDatabase, type Database, type DatabaseOptions } from './createDatabase.ts';
 export type { SqlMigration } from './sqlMigration.ts';
+export { exportRows, importRows } from './tableRows.ts';

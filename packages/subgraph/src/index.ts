@@ -11,8 +11,10 @@ export {
 export { loadTypeDefs } from './loadTypeDefs.ts';
 export { lazyWebStream, nodeBodyOf, requestBody, streamResponse, withNodeBody } from './nodeBodies.ts';
 export type {
+  BackupFile,
   CreateSubgraph,
   HttpRoute,
+  SubgraphBackup,
   SubgraphContext,
   SubgraphDeps,
   SubgraphModule,

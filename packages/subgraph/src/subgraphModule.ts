@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { JarvisConfig } from '@jarvis/config';
 import type { Logger, RequestContext } from '@jarvis/context';
 import type { Database } from '@jarvis/db';
@@ -26,6 +27,29 @@ export interface HttpRoute {
   handler(request: Request, context: RequestContext): Promise<Response>;
 }
 
+/** A file a subgraph keeps outside its tables (storage's blobs), named by its content's sha256. */
+export interface BackupFile {
+  sha256: string;
+  size: number;
+  /** Whatever the subgraph needs to restore it (e.g. how it was encoded). */
+  meta: Record<string, unknown>;
+}
+
+/** What `jarvis backup` copies of a subgraph and `jarvis restore` puts back. */
+export interface SubgraphBackup {
+  schema: string;
+  /** Tables copied row by row, in restore order (parents before children); transient ones left out. */
+  tables: string[];
+  /** Content-addressed files, restored before the tables. */
+  files?: {
+    list(): Promise<BackupFile[]>;
+    /** The file's plain content. */
+    read(file: BackupFile): Promise<Readable>;
+    /** Stores the content (checking its sha256) and whatever row points at it. */
+    restore(file: BackupFile, content: Readable): Promise<void>;
+  };
+}
+
 export interface SubgraphModule {
   name: string;
   /** The subgraph's SDL, parsed, as composition reads it. */
@@ -37,6 +61,7 @@ export interface SubgraphModule {
   start(): Promise<void>;
   /** Finishes in-flight work and releases what start() took. */
   stop(): Promise<void>;
+  backup?: SubgraphBackup;
 }
 
 export type CreateSubgraph = (deps: SubgraphDeps) => SubgraphModule;

@@ -21,5 +21,6 @@ export const createSubgraph: CreateSubgraph = (deps) => {
       await deps.db.migrate('platform', platformMigrations);
     },
     async stop() {},
+    backup: { schema: 'platform', tables: ['settings', 'setting_changes'] },
   };
 };

@@ -33,5 +33,10 @@ export const createSubgraph: CreateSubgraph = (deps) => {
       await blobs.init();
     },
     async stop() {},
+    backup: {
+      schema: 'storage',
+      tables: ['artifacts', 'artifact_parents', 'aliases'],
+      files: service.backupFiles(),
+    },
   };
 };

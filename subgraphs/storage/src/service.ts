@@ -4,7 +4,7 @@ import { createGunzip, createGzip } from 'node:zlib';
 import type { JarvisConfig } from '@jarvis/config';
 import type { Logger, Principal } from '@jarvis/context';
 import { badUserInput, conflict, JarvisError, notFound } from '@jarvis/errors';
-import { type Connection, decodeCursor, pageSize, toConnection } from '@jarvis/subgraph';
+import { type Connection, decodeCursor, pageSize, type SubgraphBackup, toConnection } from '@jarvis/subgraph';
 import {
   BlobMismatchError,
   type BlobStore,
@@ -19,6 +19,7 @@ import type {
   ArtifactOrderInput,
   ArtifactRecord,
   ArtifactSpec,
+  BlobEncoding,
   BlobSpec,
   UploadRecord,
 } from './store/records.ts';
@@ -324,26 +325,64 @@ export class StorageService {
   }
 
   /** Compresses text-like kinds (services.storage.compress_kinds) before they are kept. */
-  private async encode(
-    kind: ArtifactKind,
+  private encode(kind: ArtifactKind, verified: StoredBlob) {
+    const compress = this.config.compress_kinds.includes(kind) && verified.size > 0;
+    return this.encodeAs(compress ? 'gzip' : 'identity', verified);
+  }
+
+  private async encodeAs(
+    encoding: BlobEncoding,
     verified: StoredBlob,
   ): Promise<{ staged: StoredBlob; blob: BlobSpec }> {
-    const identity = {
-      staged: verified,
-      blob: {
-        sha256: verified.sha256,
-        size: verified.size,
-        storedSize: verified.size,
-        encoding: 'identity' as const,
-      },
-    };
-    if (!this.config.compress_kinds.includes(kind) || verified.size === 0) return identity;
+    if (encoding === 'identity') {
+      return {
+        staged: verified,
+        blob: { sha256: verified.sha256, size: verified.size, storedSize: verified.size, encoding },
+      };
+    }
     const compressed = await this.blobs.put((await this.blobs.get(verified.key)).pipe(createGzip()));
     await this.blobs.delete(verified.key);
     // Kept under the content's digest, not the compressed bytes': dedup and ETags follow content.
     return {
       staged: { key: compressed.key, sha256: verified.sha256, size: verified.size },
-      blob: { sha256: verified.sha256, size: verified.size, storedSize: compressed.size, encoding: 'gzip' },
+      blob: { sha256: verified.sha256, size: verified.size, storedSize: compressed.size, encoding },
+    };
+  }
+
+  /** The plain content of a kept blob, decompressed (and decrypted by the store). */
+  private async plainContent(blob: { key: string; encoding: BlobEncoding }, range?: ByteRange) {
+    if (blob.encoding === 'identity') return this.blobs.get(blob.key, range);
+    const plain = (await this.blobs.get(blob.key)).pipe(createGunzip());
+    return range ? plain.pipe(sliceStream(range)) : plain;
+  }
+
+  /** What `jarvis backup` copies: every kept blob, as plain content named by its sha256. */
+  backupFiles(): SubgraphBackup['files'] {
+    return {
+      list: async () =>
+        (await this.store.blobs()).map((b) => ({
+          sha256: b.sha256,
+          size: b.size,
+          meta: { key: b.key, encoding: b.encoding },
+        })),
+      read: (file) =>
+        this.plainContent({ key: String(file.meta.key), encoding: file.meta.encoding as BlobEncoding }),
+      restore: async (file, content) => {
+        let staged: StoredBlob;
+        try {
+          staged = await this.blobs.put(content, { size: file.size, sha256: file.sha256 });
+        } catch (error) {
+          if (error instanceof BlobMismatchError)
+            throw new Error(`blob ${file.sha256} in the backup is damaged: ${error.message}`);
+          throw error;
+        }
+        const { staged: encoded, blob } = await this.encodeAs(
+          file.meta.encoding === 'gzip' ? 'gzip' : 'identity',
+          staged,
+        );
+        if (!(await this.store.restoreBlob(blob, () => this.blobs.promote(encoded))))
+          await this.blobs.delete(encoded.key);
+      },
     };
   }
 
@@ -520,10 +559,10 @@ export class StorageService {
   async openContent(principal: Principal, id: string, range?: ByteRange) {
     const artifact = await this.artifact(principal, id);
     if (!artifact || artifact.deletedAt) return undefined;
-    if (artifact.encoding === 'identity')
-      return { artifact, body: await this.blobs.get(artifact.blobKey, range) };
-    const plain = (await this.blobs.get(artifact.blobKey)).pipe(createGunzip());
-    return { artifact, body: range ? plain.pipe(sliceStream(range)) : plain };
+    return {
+      artifact,
+      body: await this.plainContent({ key: artifact.blobKey, encoding: artifact.encoding }, range),
+    };
   }
 
   /** Expires abandoned uploads, purges past the retention window, removes unused blobs. */

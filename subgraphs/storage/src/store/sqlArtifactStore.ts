@@ -530,6 +530,44 @@ export function sqlArtifactStore(db: Database) {
       });
     },
 
+    /** Every kept blob, for backups. */
+    async blobs() {
+      const rows = await k.selectFrom('blobs').selectAll().execute();
+      return rows.map((r) => ({
+        sha256: r.sha256,
+        key: r.key,
+        size: Number(r.size),
+        storedSize: Number(r.stored_size),
+        encoding: r.encoding as BlobEncoding,
+      }));
+    },
+
+    /** Restores a blob row, promoting its bytes under the digest's lock; false if it was there. */
+    async restoreBlob(blob: BlobSpec, promote: () => Promise<string>) {
+      return db.kysely.transaction().execute(async (root) => {
+        const trx = root.withSchema('storage') as unknown as Transaction<Tables>;
+        await lockDigest(trx, blob.sha256);
+        const existing = await trx
+          .selectFrom('blobs')
+          .select('key')
+          .where('sha256', '=', blob.sha256)
+          .executeTakeFirst();
+        if (existing) return false;
+        const key = await promote();
+        await trx
+          .insertInto('blobs')
+          .values({
+            sha256: blob.sha256,
+            key,
+            size: blob.size,
+            stored_size: blob.storedSize,
+            encoding: blob.encoding,
+          })
+          .execute();
+        return true;
+      });
+    },
+
     async setDeleted(projectId: string, id: string, deleted: boolean) {
       await k
         .updateTable('artifacts')

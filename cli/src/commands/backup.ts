@@ -1,0 +1,92 @@
+import { createLogger } from '@jarvis/context';
+import { createRuntime, SUBGRAPHS } from '@jarvis/router';
+import type { SubgraphModule } from '@jarvis/subgraph';
+import cliProgress from 'cli-progress';
+import { openBackupTarget } from '../backup/backupTarget.ts';
+import { type Progress, runBackup } from '../backup/runBackup.ts';
+import { runRestore } from '../backup/runRestore.ts';
+import { startupConfig } from '../startupConfig.ts';
+
+const MB = 1024 * 1024;
+
+/** A progress bar on a terminal; a line per quarter elsewhere (CI logs). */
+function progressReporter(action: string): { progress: Progress; stop(): void } {
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      { format: `${action} [{bar}] {percentage}% | {value}/{total} MiB | {what}`, stream: process.stderr },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      progress(done, total, what) {
+        if (!started) bar.start(Math.ceil(total / MB), 0, { what });
+        started = true;
+        bar.update(Math.floor(done / MB), { what });
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  let lastQuarter = -1;
+  return {
+    progress(done, total) {
+      const quarter = total ? Math.floor((done / total) * 4) : 4;
+      if (quarter > lastQuarter)
+        console.error(
+          `${action}: ${Math.round((done / (total || 1)) * 100)}% of ${(total / MB).toFixed(1)} MiB`,
+        );
+      lastQuarter = quarter;
+    },
+    stop() {},
+  };
+}
+
+async function withModules<T>(
+  configFile: string | undefined,
+  fn: (modules: SubgraphModule[], runtime: Awaited<ReturnType<typeof createRuntime>>) => Promise<T>,
+) {
+  const { config } = startupConfig(configFile);
+  const runtime = await createRuntime(config, { logger: createLogger({ level: 'warn' }) });
+  const modules = SUBGRAPHS.map((s) => s.create(runtime));
+  try {
+    for (const m of modules) await m.start();
+    return await fn(modules, runtime);
+  } finally {
+    for (const m of modules) await m.stop();
+    await runtime.close();
+  }
+}
+
+export async function backup(where: string, options: { config?: string }) {
+  const reporter = progressReporter('backup');
+  try {
+    const result = await withModules(options.config, (modules, runtime) =>
+      runBackup(modules, runtime.db, openBackupTarget(where, runtime.config), reporter.progress),
+    );
+    reporter.stop();
+    const rows = result.manifest.subgraphs.reduce((n, s) => n + s.tables.reduce((a, t) => a + t.rows, 0), 0);
+    console.log(
+      `backed up ${rows} rows and ${result.files} files (${(result.bytes / MB).toFixed(1)} MiB) to ${where}, each checked by sha256`,
+    );
+  } catch (error) {
+    reporter.stop();
+    console.error(`backup failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}
+
+export async function restore(where: string, options: { config?: string }) {
+  const reporter = progressReporter('restore');
+  try {
+    const result = await withModules(options.config, (modules, runtime) =>
+      runRestore(modules, runtime.db, openBackupTarget(where, runtime.config), reporter.progress),
+    );
+    reporter.stop();
+    console.log(
+      `restored ${result.rows} rows and ${(result.bytes / MB).toFixed(1)} MiB of files from ${where}, each checked by sha256`,
+    );
+  } catch (error) {
+    reporter.stop();
+    console.error(`restore failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}
