@@ -33,6 +33,8 @@ const storage = z
     upload_expiry_hours: z.number().positive().default(24),
     /** How long a soft-deleted artifact can be restored before it is purged. */
     retention_days: z.number().min(0).default(7),
+    /** How often expired uploads, purgeable artifacts and unused bytes are collected; 0 turns it off. */
+    gc_interval_minutes: z.number().min(0).default(60),
     /** Kinds stored gzip-compressed (decompressed transparently on download). */
     compress_kinds: z.array(z.enum(['MODEL', 'DATASET', 'LOG', 'REPORT', 'MEDIA', 'OTHER'])).default(['LOG']),
     /** Encrypt blobs at rest: SSE-S3 on S3, AES-256-GCM with `encryption_key` on the local store. */

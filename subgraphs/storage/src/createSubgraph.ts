@@ -20,6 +20,8 @@ export const createSubgraph: CreateSubgraph = (deps) => {
     deps.logger,
   );
   deps.health.register({ name: 'blob-store', kind: 'BACKEND', check: () => blobs.ping() });
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
   return {
     name: 'storage',
     typeDefs,
@@ -31,8 +33,24 @@ export const createSubgraph: CreateSubgraph = (deps) => {
     async start() {
       await deps.db.migrate('storage', storageMigrations);
       await blobs.init();
+      const minutes = deps.config.services.storage.gc_interval_minutes;
+      if (minutes > 0 && !timer) {
+        timer = setInterval(() => {
+          running = service.collectGarbage().catch((error: unknown) => {
+            deps.logger.warn(
+              { err: error },
+              'storage garbage collection failed; it runs again next interval',
+            );
+          });
+        }, minutes * 60_000);
+        timer.unref();
+      }
     },
-    async stop() {},
+    async stop() {
+      clearInterval(timer);
+      timer = undefined;
+      await running;
+    },
     backup: {
       schema: 'storage',
       tables: ['artifacts', 'artifact_parents', 'aliases'],
