@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type QueryExecutorProvider, sql } from 'kysely';
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 
@@ -12,8 +12,11 @@ function qualified(schema: string, table: string) {
  * Every row of a table as JSON text (`to_json`), for backups: PostgreSQL itself says how each
  * type (jsonb, arrays, timestamps) is written, and `importRows` reads it back the same way.
  */
-// biome-ignore lint/suspicious/noExplicitAny: any schema.
-export async function exportRows(db: Kysely<any>, schema: string, table: string): Promise<string[]> {
+export async function exportRows(
+  db: QueryExecutorProvider,
+  schema: string,
+  table: string,
+): Promise<string[]> {
   const { rows } = await sql<{
     row: string;
   }>`select to_json(t)::text as row from ${qualified(schema, table)} t`.execute(db);
@@ -21,9 +24,8 @@ export async function exportRows(db: Kysely<any>, schema: string, table: string)
 }
 
 /** Inserts rows written by exportRows (generated identity values included). */
-// biome-ignore lint/suspicious/noExplicitAny: any schema.
 export async function importRows(
-  db: Kysely<any>,
+  db: QueryExecutorProvider,
   schema: string,
   table: string,
   rows: string[],
