@@ -207,31 +207,38 @@ export function sqlArtifactStore(db: Database) {
     return sql`select pg_advisory_xact_lock(hashtext('storage.blobs'), hashtext(${sha256}))`.execute(trx);
   }
 
+  /**
+   * Keeps a digest's bytes: promotes them and records the blob, unless the digest is already
+   * kept. Must run under the digest's lock. True when these bytes were kept.
+   */
+  async function keepBlob(trx: Transaction<Tables>, blob: BlobSpec, promote: () => Promise<string>) {
+    const existing = await trx
+      .selectFrom('blobs')
+      .select('key')
+      .where('sha256', '=', blob.sha256)
+      .executeTakeFirst();
+    if (existing) return false;
+    const key = await promote();
+    await trx
+      .insertInto('blobs')
+      .values({
+        sha256: blob.sha256,
+        key,
+        size: blob.size,
+        stored_size: blob.storedSize,
+        encoding: blob.encoding,
+      })
+      .execute();
+    return true;
+  }
+
   async function insertArtifact(
     trx: Transaction<Tables>,
     spec: ArtifactSpec,
     blob: BlobSpec,
     promote: () => Promise<string>,
   ): Promise<{ artifact: ArtifactRecord; reused: boolean }> {
-    // Under the digest's lock: the first copy of a digest is kept, later ones are not promoted.
-    const existing = await trx
-      .selectFrom('blobs')
-      .select('key')
-      .where('sha256', '=', blob.sha256)
-      .executeTakeFirst();
-    if (!existing) {
-      const key = await promote();
-      await trx
-        .insertInto('blobs')
-        .values({
-          sha256: blob.sha256,
-          key,
-          size: blob.size,
-          stored_size: blob.storedSize,
-          encoding: blob.encoding,
-        })
-        .execute();
-    }
+    const reused = !(await keepBlob(trx, blob, promote));
     const { v } = await trx
       .selectFrom('artifacts')
       .select(sql<number>`coalesce(max(version), 0)::int`.as('v'))
@@ -267,7 +274,7 @@ export function sqlArtifactStore(db: Database) {
         .execute();
     }
     const artifact = await selectArtifacts(trx).where('a.id', '=', id).executeTakeFirstOrThrow();
-    return { artifact: toArtifact(artifact as ArtifactRow), reused: existing !== undefined };
+    return { artifact: toArtifact(artifact as ArtifactRow), reused };
   }
 
   return {
@@ -547,24 +554,7 @@ export function sqlArtifactStore(db: Database) {
       return db.kysely.transaction().execute(async (root) => {
         const trx = root.withSchema('storage') as unknown as Transaction<Tables>;
         await lockDigest(trx, blob.sha256);
-        const existing = await trx
-          .selectFrom('blobs')
-          .select('key')
-          .where('sha256', '=', blob.sha256)
-          .executeTakeFirst();
-        if (existing) return false;
-        const key = await promote();
-        await trx
-          .insertInto('blobs')
-          .values({
-            sha256: blob.sha256,
-            key,
-            size: blob.size,
-            stored_size: blob.storedSize,
-            encoding: blob.encoding,
-          })
-          .execute();
-        return true;
+        return keepBlob(trx, blob, promote);
       });
     },
 
