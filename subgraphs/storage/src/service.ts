@@ -196,7 +196,12 @@ export class StorageService {
       });
     const id = randomUUID();
     const expiresInSeconds = Math.round(this.config.upload_expiry_hours * 3600);
-    const target = await this.blobs.beginUpload(id, partCount, Math.min(expiresInSeconds, 7 * 24 * 3600));
+    const target = await this.blobs.beginUpload(
+      id,
+      partCount,
+      partSize,
+      Math.min(expiresInSeconds, 7 * 24 * 3600),
+    );
     return this.store.createUpload({
       ...spec,
       id,

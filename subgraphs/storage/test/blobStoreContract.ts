@@ -89,7 +89,7 @@ export function blobStoreContract(
     it('a multipart upload can be resumed: received parts are listed, the rest sent, the whole checked', async () => {
       const bytes = randomBytes(PART + 12_345);
       const uploadId = randomUUID();
-      const target = await store.beginUpload(uploadId, 2, 600);
+      const target = await store.beginUpload(uploadId, 2, PART, 600);
       expect(target.parts.map((p) => p.partNumber)).toEqual([1, 2]);
       await sendPart(target, uploadId, 2, bytes.subarray(PART));
       expect((await store.listParts(target.handle, uploadId)).map((p) => [p.partNumber, p.size])).toEqual([
@@ -109,7 +109,7 @@ export function blobStoreContract(
       const before = await keys();
       const bytes = randomBytes(2_000);
       const uploadId = randomUUID();
-      const target = await store.beginUpload(uploadId, 1, 600);
+      const target = await store.beginUpload(uploadId, 1, PART, 600);
       await sendPart(target, uploadId, 1, bytes);
       await expect(
         store.completeUpload(target.handle, uploadId, 1, { size: bytes.length, sha256: sha(randomBytes(8)) }),
@@ -117,7 +117,7 @@ export function blobStoreContract(
       expect(await keys()).toEqual(before);
 
       const incomplete = randomUUID();
-      const t2 = await store.beginUpload(incomplete, 2, 600);
+      const t2 = await store.beginUpload(incomplete, 2, PART, 600);
       await sendPart(t2, incomplete, 2, bytes);
       await expect(
         store.completeUpload(t2.handle, incomplete, 2, { size: PART + bytes.length, sha256: sha(bytes) }),
@@ -128,7 +128,7 @@ export function blobStoreContract(
 
     it('an aborted upload leaves no parts behind', async () => {
       const uploadId = randomUUID();
-      const target = await store.beginUpload(uploadId, 1, 600);
+      const target = await store.beginUpload(uploadId, 1, PART, 600);
       await sendPart(target, uploadId, 1, randomBytes(100));
       await store.abortUpload(target.handle, uploadId);
       await store.abortUpload(target.handle, uploadId); // twice is fine

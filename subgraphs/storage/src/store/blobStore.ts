@@ -52,8 +52,13 @@ export interface BlobStore {
   init(): Promise<void>;
   ping(): Promise<string>;
 
-  /** Stages an upload of `partCount` parts; URLs stay valid for `expiresInSeconds`. */
-  beginUpload(uploadId: string, partCount: number, expiresInSeconds: number): Promise<UploadTarget>;
+  /** Stages an upload of `partCount` parts of `partSize` bytes (the last shorter); URLs stay valid for `expiresInSeconds`. */
+  beginUpload(
+    uploadId: string,
+    partCount: number,
+    partSize: number,
+    expiresInSeconds: number,
+  ): Promise<UploadTarget>;
   /** Local store only: receives one part (the S3 store gets parts straight from the client). */
   writePart(
     handle: string,

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, type Hash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BlobMismatchError, type BlobStore, type StagedPart } from './blobStore.ts';
 import { decryptFile, encryptStream, plainSize } from './encryptedFile.ts';
@@ -24,6 +24,8 @@ export function localBlobStore(
   options: LocalBlobStoreOptions = {},
 ): BlobStore {
   const { encryptionKey } = options;
+  /** Running sha256 of each upload's parts received in order (this process only). */
+  const hashes = new Map<string, { next: number; hash: Hash }>();
   const staging = path.join(root, 'uploads');
   const keyOf = (sha256: string) => `sha256/${sha256.slice(0, 2)}/${sha256}`;
   const fileOf = (key: string) => {
@@ -85,8 +87,12 @@ export function localBlobStore(
       await stat(root);
       return `local folder ${root}`;
     },
-    async beginUpload(uploadId, partCount) {
-      await mkdir(uploadDir(uploadId), { recursive: true });
+    async beginUpload(uploadId, partCount, partSize) {
+      const dir = uploadDir(uploadId);
+      await mkdir(dir, { recursive: true });
+      // Parts are written straight into place at their offsets: completing needs no copy.
+      await writeFile(path.join(dir, 'assembled'), '');
+      await writeFile(path.join(dir, 'part-size'), String(partSize));
       return {
         handle: uploadId,
         presigned: false,
@@ -98,21 +104,33 @@ export function localBlobStore(
     },
     async writePart(_handle, uploadId, partNumber, body, maxBytes) {
       const dir = uploadDir(uploadId);
-      await stat(dir).catch(() => {
-        throw new Error(`upload ${uploadId} is not staged here`);
+      const partSize = Number(await readFile(path.join(dir, 'part-size'), 'utf8').catch(() => NaN));
+      if (!Number.isSafeInteger(partSize)) throw new Error(`upload ${uploadId} is not staged here`);
+      // While parts arrive in order, the whole upload's sha256 is computed as they stream in.
+      const running = hashes.get(uploadId) ?? { next: 1, hash: createHash('sha256') };
+      const inOrder = running.next === partNumber;
+      const fork = inOrder ? running.hash.copy() : undefined;
+      let size = 0;
+      const counter = new Transform({
+        transform(chunk: Buffer, _enc, callback) {
+          size += chunk.length;
+          if (size > maxBytes) return callback(new RangeError(`more than ${maxBytes} bytes`));
+          fork?.update(chunk);
+          callback(null, chunk);
+        },
       });
-      const tmp = path.join(dir, `${partNumber}.receiving-${process.hrtime.bigint()}`);
-      const hasher = hashingStream(maxBytes);
-      try {
-        await pipeline(body, hasher.stream, createWriteStream(tmp));
-      } catch (error) {
-        await rm(tmp, { force: true });
-        throw error;
-      }
-      const { size, sha256 } = hasher.result();
-      // Only a whole part gets its final name: an interrupted one never counts as received.
-      await rename(tmp, path.join(dir, String(partNumber)));
-      return { partNumber, size, etag: sha256 };
+      const marker = path.join(dir, String(partNumber));
+      await rm(marker, { force: true });
+      await pipeline(
+        body,
+        counter,
+        createWriteStream(path.join(dir, 'assembled'), { flags: 'r+', start: (partNumber - 1) * partSize }),
+      );
+      if (fork) hashes.set(uploadId, { next: partNumber + 1, hash: fork });
+      else if (partNumber < running.next) hashes.delete(uploadId); // a part sent again: hash from the file
+      // Only a whole part gets its marker: an interrupted one never counts as received.
+      await writeFile(marker, String(size));
+      return { partNumber, size, etag: `${partNumber}-${size}` };
     },
     async listParts(_handle, uploadId) {
       const dir = uploadDir(uploadId);
@@ -120,14 +138,15 @@ export function localBlobStore(
       const parts: StagedPart[] = [];
       for (const name of names) {
         if (!/^\d+$/.test(name)) continue;
-        const info = await stat(path.join(dir, name));
-        parts.push({ partNumber: Number(name), size: info.size, etag: `${info.size}-${info.mtimeMs}` });
+        const size = Number(await readFile(path.join(dir, name), 'utf8'));
+        parts.push({ partNumber: Number(name), size, etag: `${name}-${size}` });
       }
       return parts.sort((a, b) => a.partNumber - b.partNumber);
     },
     async completeUpload(_handle, uploadId, partCount, expected) {
       const dir = uploadDir(uploadId);
-      const have = new Set((await this.listParts(uploadId, uploadId)).map((p) => p.partNumber));
+      const parts = await this.listParts(uploadId, uploadId);
+      const have = new Set(parts.map((p) => p.partNumber));
       const missing = Array.from({ length: partCount }, (_, i) => i + 1).filter((n) => !have.has(n));
       // Reported before anything is touched: the client can still send them and complete.
       if (missing.length) {
@@ -136,20 +155,41 @@ export function localBlobStore(
           sha256: '',
         });
       }
-      const tmp = path.join(dir, 'assembled');
-      async function* partsInOrder() {
-        for (let n = 1; n <= partCount; n++) yield* createReadStream(path.join(dir, String(n)));
-      }
+      const file = path.join(dir, 'assembled');
       try {
-        const actual = await hashInto(partsInOrder(), tmp, expected);
-        for (let n = 1; n <= partCount; n++) await rm(path.join(dir, String(n)), { force: true });
-        return { key: `uploads/${uploadId}/assembled`, ...actual };
+        const size = parts.filter((p) => p.partNumber <= partCount).reduce((n, p) => n + p.size, 0);
+        await truncate(file, size);
+        const running = hashes.get(uploadId);
+        let sha256: string;
+        if (running?.next === partCount + 1) sha256 = running.hash.digest('hex');
+        else {
+          const hasher = hashingStream();
+          await pipeline(
+            createReadStream(file),
+            hasher.stream,
+            new Writable({ write: (_c, _e, cb) => cb() }),
+          );
+          sha256 = hasher.result().sha256;
+        }
+        if (size !== expected.size || sha256 !== expected.sha256) {
+          throw new BlobMismatchError(
+            size !== expected.size
+              ? `received ${size} bytes, declared ${expected.size}`
+              : `sha256 of the bytes received is ${sha256}, declared ${expected.sha256}`,
+            { size, sha256 },
+          );
+        }
+        for (const p of parts) await rm(path.join(dir, String(p.partNumber)), { force: true });
+        return { key: `uploads/${uploadId}/assembled`, sha256, size };
       } catch (error) {
         await rm(dir, { recursive: true, force: true });
         throw error;
+      } finally {
+        hashes.delete(uploadId);
       }
     },
     async abortUpload(_handle, uploadId) {
+      hashes.delete(uploadId);
       await rm(uploadDir(uploadId), { recursive: true, force: true });
     },
     async put(body, expected) {

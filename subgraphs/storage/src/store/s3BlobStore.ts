@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Client } from 'minio';
 import { BlobMismatchError, type BlobStore, type StagedPart } from './blobStore.ts';
-import { hashingStream } from './hashingStream.ts';
 
 export interface S3BlobStoreOptions {
   endpoint: string;
@@ -14,6 +12,9 @@ export interface S3BlobStoreOptions {
   /** Ask S3 to encrypt every object at rest (SSE-S3, AES256). */
   serverSideEncryption?: boolean;
 }
+
+const READ_RANGE = 8 * 1024 * 1024;
+const READ_AHEAD = 4;
 
 interface ListedPart {
   part: number;
@@ -51,16 +52,46 @@ export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
       handle,
     );
 
+  /**
+   * Reads an object back in ranges, several in flight while the previous ones are hashed, so
+   * checking a large upload costs about one read at full speed rather than a read then a hash.
+   */
+  async function* readAhead(key: string, size: number) {
+    const fetchRange = async (start: number) => {
+      const chunks: Buffer[] = [];
+      for await (const c of await client.getPartialObject(
+        bucket,
+        key,
+        start,
+        Math.min(READ_RANGE, size - start),
+      )) {
+        chunks.push(c as Buffer);
+      }
+      return Buffer.concat(chunks);
+    };
+    const inFlight: Promise<Buffer>[] = [];
+    let next = 0;
+    const refill = () => {
+      while (inFlight.length < READ_AHEAD && next < size) {
+        const pending = fetchRange(next);
+        pending.catch(() => {}); // surfaced when awaited below
+        inFlight.push(pending);
+        next += READ_RANGE;
+      }
+    };
+    refill();
+    while (inFlight.length) {
+      const buffer = await inFlight.shift()!;
+      refill();
+      yield buffer;
+    }
+  }
+
   async function verify(key: string, expected: { size: number; sha256: string } | undefined) {
-    const hasher = hashingStream();
-    await pipeline(
-      await client.getObject(bucket, key),
-      hasher.stream,
-      async (source: AsyncIterable<Buffer>) => {
-        for await (const _ of source);
-      },
-    );
-    const actual = hasher.result();
+    const size = (await client.statObject(bucket, key)).size;
+    const hash = createHash('sha256');
+    for await (const buffer of readAhead(key, size)) hash.update(buffer);
+    const actual = { size, sha256: hash.digest('hex') };
     if (expected && (actual.size !== expected.size || actual.sha256 !== expected.sha256)) {
       await client.removeObject(bucket, key);
       throw new BlobMismatchError(
@@ -82,7 +113,7 @@ export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
       if (!(await client.bucketExists(bucket))) throw new Error(`bucket ${bucket} does not exist`);
       return `s3 ${url.host}/${bucket}`;
     },
-    async beginUpload(uploadId, partCount, expiresInSeconds) {
+    async beginUpload(uploadId, partCount, _partSize, expiresInSeconds) {
       const key = keyOf(uploadId);
       const handle = await client.initiateNewMultipartUpload(bucket, key, { ...sse });
       const parts = await Promise.all(
