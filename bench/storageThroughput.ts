@@ -130,6 +130,7 @@ async function jarvisUpload(base: string, sha256: string, name: string) {
     'mutation($i: CreateArtifactUploadInput!) { createArtifactUpload(input: $i) { id parts { partNumber url size } } }',
     { i: { name, kind: 'MODEL', size: SIZE, sha256, partSize: PART } },
   );
+  const partsStarted = performance.now();
   for (const part of upload.parts) {
     const url = part.url.startsWith('http') ? part.url : `${base}${part.url}`;
     const body = await readPart((part.partNumber - 1) * PART, part.size);
@@ -137,11 +138,15 @@ async function jarvisUpload(base: string, sha256: string, name: string) {
     if (!response.ok)
       throw new Error(`part ${part.partNumber}: HTTP ${response.status} ${await response.text()}`);
   }
+  const completeStarted = performance.now();
   const done = await gql<{
     completeArtifactUpload: { id: string; downloadUrl: string; contentPath: string };
   }>(base, 'mutation($id: ID!) { completeArtifactUpload(uploadId: $id) { id downloadUrl contentPath } }', {
     id: upload.id,
   });
+  console.log(
+    `    (parts ${((completeStarted - partsStarted) / 1000).toFixed(1)} s, complete with its sha256 check ${((performance.now() - completeStarted) / 1000).toFixed(1)} s)`,
+  );
   return done.completeArtifactUpload;
 }
 

@@ -447,6 +447,56 @@ for (const backend of backends) {
       expect((await download(fetch, model.contentPath)).body.equals(log)).toBe(true);
     });
 
+    it('lists with filters, ordering and cursors', async () => {
+      const before = new Date();
+      for (const [i, size] of [300, 100, 200].entries()) {
+        await uploadArtifact(fetch, randomBytes(size), {
+          name: `listing/item-${i}`,
+          kind: 'DATASET',
+          component: 'spotlight',
+        });
+      }
+      await uploadArtifact(fetch, randomBytes(50), {
+        name: 'elsewhere/item',
+        kind: 'DATASET',
+        component: 'autopilot',
+      });
+      type Page = {
+        artifacts: {
+          totalCount: number;
+          pageInfo: { hasNextPage: boolean; endCursor: string };
+          edges: { node: { name: string; size: number } }[];
+        };
+      };
+      const q = `query($f: ArtifactFilter, $o: ArtifactOrder, $after: String) {
+        artifacts(filter: $f, orderBy: $o, first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { name size } } } }`;
+      const first = await gql<Page>(fetch, q, {
+        f: { namePrefix: 'listing/', component: 'spotlight' },
+        o: { field: 'SIZE', direction: 'ASC' },
+      });
+      expect(first.data!.artifacts.totalCount).toBe(3);
+      expect(first.data!.artifacts.edges.map((e) => e.node.size)).toEqual([100, 200]);
+      expect(first.data!.artifacts.pageInfo.hasNextPage).toBe(true);
+      const second = await gql<Page>(fetch, q, {
+        f: { namePrefix: 'listing/', component: 'spotlight' },
+        o: { field: 'SIZE', direction: 'ASC' },
+        after: first.data!.artifacts.pageInfo.endCursor,
+      });
+      expect(second.data!.artifacts.edges.map((e) => e.node.size)).toEqual([300]);
+      expect(second.data!.artifacts.pageInfo.hasNextPage).toBe(false);
+      const recent = await gql<Page>(fetch, q, {
+        f: { createdAfter: before.toISOString(), component: 'autopilot' },
+      });
+      expect(recent.data!.artifacts.edges.map((e) => e.node.name)).toEqual(['elsewhere/item']);
+      const none = await gql<Page>(fetch, q, {
+        f: { createdBefore: before.toISOString(), namePrefix: 'listing/' },
+      });
+      expect(none.data!.artifacts.totalCount).toBe(0);
+      // A prefix with LIKE wildcards matches them literally.
+      const literal = await gql<Page>(fetch, q, { f: { namePrefix: 'listing_' } });
+      expect(literal.data!.artifacts.totalCount).toBe(0);
+    });
+
     it('an idempotency key returns the same upload instead of a second one', async () => {
       const bytes = Buffer.from('retry me');
       const input = {

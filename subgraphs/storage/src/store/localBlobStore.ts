@@ -13,6 +13,9 @@ import { hashingStream } from './hashingStream.ts';
  * staging file first and renamed into place only once their digest is known and checked, so a
  * reader never sees a partial blob and the same content is kept once.
  */
+/** Fewer, larger writes and reads than Node's 16/64 KiB defaults: large blobs are the norm. */
+const IO_CHUNK = 1024 * 1024;
+
 export interface LocalBlobStoreOptions {
   /** 32-byte AES-256-GCM key: blobs are encrypted at rest (staged uploads are not, briefly). */
   encryptionKey?: Buffer;
@@ -53,7 +56,7 @@ export function localBlobStore(
   ) {
     const hasher = hashingStream(expected ? expected.size : undefined);
     try {
-      await pipeline(source, hasher.stream, createWriteStream(tmp));
+      await pipeline(source, hasher.stream, createWriteStream(tmp, { highWaterMark: IO_CHUNK }));
     } catch (error) {
       await rm(tmp, { force: true });
       if (error instanceof RangeError && expected) {
@@ -124,7 +127,11 @@ export function localBlobStore(
       await pipeline(
         body,
         counter,
-        createWriteStream(path.join(dir, 'assembled'), { flags: 'r+', start: (partNumber - 1) * partSize }),
+        createWriteStream(path.join(dir, 'assembled'), {
+          flags: 'r+',
+          start: (partNumber - 1) * partSize,
+          highWaterMark: IO_CHUNK,
+        }),
       );
       if (fork) hashes.set(uploadId, { next: partNumber + 1, hash: fork });
       else if (partNumber < running.next) hashes.delete(uploadId); // a part sent again: hash from the file
@@ -212,7 +219,7 @@ export function localBlobStore(
         await pipeline(
           createReadStream(stagedFile(blob.key)),
           encryptStream(encryptionKey),
-          createWriteStream(sealed),
+          createWriteStream(sealed, { highWaterMark: IO_CHUNK }),
         );
         await rename(sealed, fileOf(key));
       } else {

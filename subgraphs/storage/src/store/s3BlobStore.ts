@@ -14,7 +14,7 @@ export interface S3BlobStoreOptions {
 }
 
 const READ_RANGE = 8 * 1024 * 1024;
-const READ_AHEAD = 4;
+const READ_AHEAD = 2;
 
 interface ListedPart {
   part: number;
@@ -56,7 +56,7 @@ export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
    * Reads an object back in ranges, several in flight while the previous ones are hashed, so
    * checking a large upload costs about one read at full speed rather than a read then a hash.
    */
-  async function* readAhead(key: string, size: number) {
+  async function* readAhead(key: string, size: number): AsyncGenerator<Buffer> {
     const fetchRange = async (start: number) => {
       const chunks: Buffer[] = [];
       for await (const c of await client.getPartialObject(
@@ -67,9 +67,9 @@ export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
       )) {
         chunks.push(c as Buffer);
       }
-      return Buffer.concat(chunks);
+      return chunks;
     };
-    const inFlight: Promise<Buffer>[] = [];
+    const inFlight: Promise<Buffer[]>[] = [];
     let next = 0;
     const refill = () => {
       while (inFlight.length < READ_AHEAD && next < size) {
@@ -81,9 +81,9 @@ export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
     };
     refill();
     while (inFlight.length) {
-      const buffer = await inFlight.shift()!;
+      const chunks = await inFlight.shift()!;
       refill();
-      yield buffer;
+      yield* chunks;
     }
   }
 
