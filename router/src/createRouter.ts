@@ -14,6 +14,7 @@ import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { handleGraphQL } from './apolloHandler.ts';
 import { apolloServerFor } from './apolloServerFor.ts';
 import { composeSupergraph } from './composeSupergraph.ts';
+import { forwardRequest } from './forwardRequest.ts';
 import { graphiqlAsset, graphiqlPage, wantsGraphiql } from './graphiql.ts';
 import { InProcessDataSource } from './inProcessDataSource.ts';
 import { jsonResponse } from './jsonResponse.ts';
@@ -22,7 +23,7 @@ import { opsRoute } from './opsRoutes.ts';
 /** A subgraph as the router sees it: executed in this process, or reached at a URL. */
 export type RouterSubgraph =
   | { name: string; typeDefs: DocumentNode; schema: GraphQLSchema; routes: HttpRoute[] }
-  | { name: string; typeDefs: DocumentNode; url: string };
+  | { name: string; typeDefs: DocumentNode; url: string; routePrefixes?: string[] };
 
 export interface RouterOptions {
   config: JarvisConfig;
@@ -74,6 +75,11 @@ export function createRouter(options: RouterOptions): Router {
   });
   const apollo = apolloServerFor({ gateway }, metrics, 'router');
   const routes = options.subgraphs.flatMap((s) => ('routes' in s ? s.routes : []));
+  const forwards = options.subgraphs.flatMap((s) =>
+    'url' in s
+      ? (s.routePrefixes ?? []).map((prefix) => ({ prefix, base: s.url.replace(/\/graphql\/?$/, '') }))
+      : [],
+  );
   const authenticate = options.authenticate ?? (async () => LOCAL_PRINCIPAL);
 
   async function contextFor(request: Request): Promise<RequestContext & { headers: Headers }> {
@@ -111,6 +117,13 @@ export function createRouter(options: RouterOptions): Router {
       if (matches && r.method === request.method) {
         return { response: await r.handler(request, await contextFor(request)), label: r.path };
       }
+    }
+    const forward = forwards.find((f) => path.startsWith(f.prefix));
+    if (forward) {
+      return {
+        response: await forwardRequest(request, forward.base, requestIdFrom(request.headers)),
+        label: `${forward.prefix}*`,
+      };
     }
     return {
       response: jsonResponse(

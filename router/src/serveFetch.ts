@@ -37,6 +37,9 @@ export async function serveFetch(
         ...(hasBody ? { body: lazyWebStream(req), duplex: 'half' } : {}),
       } as RequestInit);
       if (hasBody) withNodeBody(request, req);
+      // A client that disconnects mid-body errors `req`; whoever reads it sees that. Without a
+      // listener, the same error while nobody reads yet would crash the process.
+      req.on('error', () => {});
       const response = await handler(request);
       const outHeaders: Record<string, string | string[]> = {};
       response.headers.forEach((value, key) => {

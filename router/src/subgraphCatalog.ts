@@ -7,12 +7,14 @@ export interface SubgraphEntry {
   name: string;
   typeDefs: DocumentNode;
   create: CreateSubgraph;
+  /** Paths of the subgraph's own HTTP routes, which `jarvis serve router` forwards to it. */
+  routePrefixes: string[];
 }
 
 /** Every subgraph of the supergraph. Adding a subgraph means adding it here (see README). */
 export const SUBGRAPHS: SubgraphEntry[] = [
-  { name: 'platform', typeDefs: platformTypeDefs, create: createPlatform },
-  { name: 'storage', typeDefs: storageTypeDefs, create: createStorage },
+  { name: 'platform', typeDefs: platformTypeDefs, create: createPlatform, routePrefixes: [] },
+  { name: 'storage', typeDefs: storageTypeDefs, create: createStorage, routePrefixes: ['/storage/'] },
 ];
 
 /** The URL a subgraph answers on inside the compose stack; `jarvis serve router` takes config's. */

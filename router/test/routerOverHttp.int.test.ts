@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +20,7 @@ import {
 // Production shape: `jarvis serve platform` and `jarvis serve router` as separate servers.
 describe('router over HTTP (jarvis serve)', () => {
   let subgraphRuntime: Runtime;
-  let subgraph: SubgraphServer;
+  const servers: { server: SubgraphServer; http: FetchServer }[] = [];
   let subgraphHttp: FetchServer;
   let routerRuntime: Runtime;
   let router: Router;
@@ -33,17 +34,25 @@ describe('router over HTTP (jarvis serve)', () => {
       {},
     );
     subgraphRuntime = await createRuntime(config);
-    const platform = SUBGRAPHS.find((s) => s.name === 'platform')!;
-    subgraph = createSubgraphServer(platform.create(subgraphRuntime), subgraphRuntime);
-    await subgraph.start();
-    subgraphHttp = await serveFetch(subgraph.fetch, { host: '127.0.0.1', port: 0 });
+    // Every subgraph behind its own HTTP server, as `jarvis serve <name>` runs them.
+    for (const entry of SUBGRAPHS) {
+      const server = createSubgraphServer(entry.create(subgraphRuntime), subgraphRuntime);
+      await server.start();
+      servers.push({ server, http: await serveFetch(server.fetch, { host: '127.0.0.1', port: 0 }) });
+    }
+    subgraphHttp = servers[0]!.http;
     routerRuntime = await createRuntime(config, { database: false });
     router = createRouter({
       config: routerRuntime.config,
       logger: routerRuntime.logger,
       metrics: routerRuntime.metrics,
       health: routerRuntime.health,
-      subgraphs: [{ name: 'platform', typeDefs: platform.typeDefs, url: `${subgraphHttp.url}/graphql` }],
+      subgraphs: SUBGRAPHS.map((entry, i) => ({
+        name: entry.name,
+        typeDefs: entry.typeDefs,
+        url: `${servers[i]!.http.url}/graphql`,
+        routePrefixes: entry.routePrefixes,
+      })),
     });
     await router.start();
     routerHttp = await serveFetch(router.fetch, { host: '127.0.0.1', port: 0 });
@@ -53,8 +62,10 @@ describe('router over HTTP (jarvis serve)', () => {
     await routerHttp.close();
     await router.stop();
     await routerRuntime.close();
-    await subgraphHttp.close();
-    await subgraph.stop();
+    for (const { server, http } of servers) {
+      await http.close();
+      await server.stop();
+    }
     await subgraphRuntime.close();
   });
 
@@ -85,5 +96,45 @@ describe('router over HTTP (jarvis serve)', () => {
     expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', serviceName: 'platform' });
     const metrics = await (await fetch(`${subgraphHttp.url}/metrics`)).text();
     expect(metrics).toMatch(/jarvis_graphql_requests_total\{service="platform",/);
+  });
+
+  it("forwards the storage subgraph's own routes: an artifact goes up and comes back through the router's origin", async () => {
+    const bytes = randomBytes(6 * 1024 * 1024 + 5);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const created = await gql<{
+      createArtifactUpload: { id: string; partSize: number; parts: { url: string; size: number }[] };
+    }>(
+      routerHttp.url,
+      `mutation($i: CreateArtifactUploadInput!) { createArtifactUpload(input: $i) { id partSize parts { url size } } }`,
+      {
+        i: {
+          name: 'over-http/model.pt',
+          kind: 'MODEL',
+          size: bytes.length,
+          sha256,
+          partSize: 5 * 1024 * 1024,
+        },
+      },
+    );
+    const upload = created.data!.createArtifactUpload;
+    for (const [i, part] of upload.parts.entries()) {
+      expect(part.url.startsWith('/storage/')).toBe(true);
+      const body = bytes.subarray(i * upload.partSize, i * upload.partSize + part.size);
+      const put = await fetch(`${routerHttp.url}${part.url}`, { method: 'PUT', body });
+      expect(put.status, await put.clone().text()).toBe(200);
+    }
+    const done = await gql<{ completeArtifactUpload: { contentPath: string; sha256: string } }>(
+      routerHttp.url,
+      `mutation { completeArtifactUpload(uploadId: "${upload.id}") { contentPath sha256 } }`,
+    );
+    expect(done.data!.completeArtifactUpload.sha256).toBe(sha256);
+    const whole = await fetch(`${routerHttp.url}${done.data!.completeArtifactUpload.contentPath}`);
+    expect(Buffer.from(await whole.arrayBuffer()).equals(bytes)).toBe(true);
+    const part = await fetch(`${routerHttp.url}${done.data!.completeArtifactUpload.contentPath}`, {
+      headers: { range: 'bytes=10-19' },
+    });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 10-19/${bytes.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(10, 20))).toBe(true);
   });
 });

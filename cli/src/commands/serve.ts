@@ -22,6 +22,7 @@ export async function serve(name: string, options: { config?: string; port?: str
       name: s.name,
       typeDefs: s.typeDefs,
       url: config.server.subgraphs[s.name] ?? defaultSubgraphUrl(s.name),
+      routePrefixes: s.routePrefixes,
     }));
     for (const s of subgraphs) {
       runtime.health.register({

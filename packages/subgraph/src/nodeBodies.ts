@@ -51,9 +51,16 @@ export function withNodeBody<T extends Request>(request: T, stream: Readable): T
   return request;
 }
 
-/** A request's body as a Node stream: the socket itself when served over HTTP. */
+/**
+ * A request's body as a Node stream: the socket itself when served over HTTP. A client that goes
+ * away before the body is read errors the stream while nobody listens yet, which would be an
+ * uncaught exception; the listener here prevents that, and whoever consumes the stream (a
+ * pipeline) still gets the error, since an errored stream keeps it.
+ */
 export function requestBody(request: Request): Readable | undefined {
-  const node = nodeBodyOf(request);
-  if (node) return node;
-  return request.body ? Readable.fromWeb(request.body as unknown as NodeWebStream) : undefined;
+  const body =
+    nodeBodyOf(request) ??
+    (request.body ? Readable.fromWeb(request.body as unknown as NodeWebStream) : undefined);
+  body?.on('error', () => {});
+  return body;
 }
