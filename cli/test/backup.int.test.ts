@@ -69,6 +69,11 @@ async function expectRestored(jarvis: Jarvis, content: { model: Buffer; log: Buf
 
 const quiet = () => {};
 
+/** Restores `where` into a Jarvis; `config` is whose S3 credentials reach an s3:// backup. */
+function restoreInto(jarvis: Jarvis, where: string, config = jarvis.runtime.config) {
+  return runRestore(jarvis.subgraphs, jarvis.runtime.db, openBackupTarget(where, config), quiet);
+}
+
 describe('jarvis backup and restore', () => {
   it('round-trips metadata and bytes through a folder; restoring twice is refused', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'jarvis-backup-'));
@@ -167,12 +172,7 @@ describe('jarvis backup and restore', () => {
 
     await using restored = await testJarvis();
     // Reading s3:// needs the S3 server's credentials: take them from the source's config.
-    await runRestore(
-      restored.subgraphs,
-      restored.runtime.db,
-      openBackupTarget('s3://jarvis-backups/nightly/1', source.runtime.config),
-      quiet,
-    );
+    await restoreInto(restored, 's3://jarvis-backups/nightly/1', source.runtime.config);
     await expectRestored(restored, content);
     expect(() => openBackupTarget('s3://b/p', restored.runtime.config)).toThrow(
       /services\.storage, which is not of type s3/,

@@ -56,37 +56,61 @@ async function withModules<T>(
   }
 }
 
-export async function backup(where: string, options: { config?: string }) {
-  const reporter = progressReporter('backup');
+/** Runs a backup or restore with progress, and reports the outcome on one line either way. */
+async function reported(
+  action: string,
+  configFile: string | undefined,
+  work: WorkFn,
+  summary: (result: Awaited<ReturnType<WorkFn>>) => string,
+) {
+  const reporter = progressReporter(action);
   try {
-    const result = await withModules(options.config, (modules, runtime) =>
-      runBackup(modules, runtime.db, openBackupTarget(where, runtime.config), reporter.progress),
+    const result = await withModules(configFile, (modules, runtime) =>
+      work(modules, runtime, reporter.progress),
     );
     reporter.stop();
-    const rows = result.manifest.subgraphs.reduce((n, s) => n + s.tables.reduce((a, t) => a + t.rows, 0), 0);
-    console.log(
-      `backed up ${rows} rows and ${result.files} files (${(result.bytes / MB).toFixed(1)} MiB) to ${where}, each checked by sha256`,
-    );
+    console.log(summary(result));
   } catch (error) {
     reporter.stop();
-    console.error(`backup failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`${action} failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   }
 }
 
-export async function restore(where: string, options: { config?: string }) {
-  const reporter = progressReporter('restore');
-  try {
-    const result = await withModules(options.config, (modules, runtime) =>
-      runRestore(modules, runtime.db, openBackupTarget(where, runtime.config), reporter.progress),
-    );
-    reporter.stop();
-    console.log(
-      `restored ${result.rows} rows and ${(result.bytes / MB).toFixed(1)} MiB of files from ${where}, each checked by sha256`,
-    );
-  } catch (error) {
-    reporter.stop();
-    console.error(`restore failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  }
+type Runtime = Awaited<ReturnType<typeof createRuntime>>;
+type WorkFn = (
+  modules: SubgraphModule[],
+  runtime: Runtime,
+  progress: Progress,
+) => Promise<{ bytes: number; rows: number; files: number }>;
+
+export function backup(where: string, options: { config?: string }) {
+  return reported(
+    'backup',
+    options.config,
+    async (modules, runtime, progress) => {
+      const result = await runBackup(modules, runtime.db, openBackupTarget(where, runtime.config), progress);
+      const rows = result.manifest.subgraphs.reduce(
+        (n, s) => n + s.tables.reduce((a, t) => a + t.rows, 0),
+        0,
+      );
+      return { bytes: result.bytes, rows, files: result.files };
+    },
+    (r) =>
+      `backed up ${r.rows} rows and ${r.files} files (${(r.bytes / MB).toFixed(1)} MiB) to ${where}, each checked by sha256`,
+  );
+}
+
+export function restore(where: string, options: { config?: string }) {
+  return reported(
+    'restore',
+    options.config,
+    async (modules, runtime, progress) => {
+      const result = await runRestore(modules, runtime.db, openBackupTarget(where, runtime.config), progress);
+      const files = result.manifest.subgraphs.reduce((n, s) => n + s.files.length, 0);
+      return { bytes: result.bytes, rows: result.rows, files };
+    },
+    (r) =>
+      `restored ${r.rows} rows and ${r.files} files (${(r.bytes / MB).toFixed(1)} MiB) from ${where}, each checked by sha256`,
+  );
 }
