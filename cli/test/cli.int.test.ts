@@ -108,6 +108,16 @@ describe('jarvis CLI', () => {
     expect(config.services.workflow.type).toBe('temporal');
   });
 
+  it('the committed docker-compose.yml and deploy/ are what `jarvis compose` writes today', async () => {
+    const dir = tmp('compose-fresh');
+    expect(await runJarvis(['compose', '--dir', dir]).exited).toBe(0);
+    const root = new URL('../../', import.meta.url);
+    for (const file of ['docker-compose.yml', 'deploy/jarvis.yaml', 'deploy/prometheus.yml']) {
+      const committed = readFileSync(new URL(file, root), 'utf8');
+      expect(committed === readFileSync(path.join(dir, file), 'utf8'), `${file} is stale: run \`npm run compose\``).toBe(true);
+    }
+  });
+
   it('has --help for every command', async () => {
     for (const command of ['dev', 'serve', 'compose', 'doctor', 'backup', 'restore']) {
       const run = runJarvis([command, '--help']);
