@@ -1,10 +1,11 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 // Resolver types for every subgraph, from its SDL. Each subgraph may declare mappers (its
 // domain records) in src/mappers.ts; generated files live in src/generated and are committed.
+// A subgraph under construction has no schema.graphql yet; it joins when it has one.
 const subgraphs = readdirSync('subgraphs', { withFileTypes: true })
-  .filter((d) => d.isDirectory())
+  .filter((d) => d.isDirectory() && existsSync(`subgraphs/${d.name}/schema.graphql`))
   .map((d) => d.name);
 
 const mappersFor: Record<string, Record<string, string>> = {

@@ -114,7 +114,10 @@ describe('jarvis CLI', () => {
     const root = new URL('../../', import.meta.url);
     for (const file of ['docker-compose.yml', 'deploy/jarvis.yaml', 'deploy/prometheus.yml']) {
       const committed = readFileSync(new URL(file, root), 'utf8');
-      expect(committed === readFileSync(path.join(dir, file), 'utf8'), `${file} is stale: run \`npm run compose\``).toBe(true);
+      expect(
+        committed === readFileSync(path.join(dir, file), 'utf8'),
+        `${file} is stale: run \`npm run compose\``,
+      ).toBe(true);
     }
   });
 
