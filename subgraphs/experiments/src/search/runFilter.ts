@@ -213,7 +213,8 @@ function parseList(c: Cursor): string[] {
 function parseClause(c: Cursor): FilterClause {
   const { type, key } = parseIdentifier(c);
   const name = type === 'attribute' ? `attributes.${key}` : `${type}s.${key}`;
-  const comparatorAt = (c.skipSpace(), c.pos);
+  c.skipSpace();
+  const comparatorAt = c.pos;
   const comparator = parseComparator(c, name);
   const numeric = type === 'metric' || (type === 'attribute' && RUN_ATTRIBUTES[key] === 'number');
   const allowed = numeric ? NUMERIC_COMPARATORS : STRING_COMPARATORS;
@@ -226,7 +227,7 @@ function parseClause(c: Cursor): FilterClause {
 }
 
 export function parseRunFilter(text: string | null | undefined): FilterClause[] {
-  if (!text || !text.trim()) return [];
+  if (!text?.trim()) return [];
   const c = new Cursor(text);
   const clauses = [parseClause(c)];
   while (!c.atEnd()) {
