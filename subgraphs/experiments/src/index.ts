@@ -9,3 +9,14 @@ export {
   parseRunFilter,
   RUN_ATTRIBUTES,
 } from './search/runFilter.ts';
+export { checkBatch, LIMITS } from './store/limits.ts';
+export { experimentsMigrations } from './store/migrations.ts';
+export { nativeTrackingStore } from './store/nativeTrackingStore.ts';
+export type {
+  ExperimentRecord,
+  LogBatch,
+  MetricPoint,
+  RunRecord,
+  RunStatus,
+  TrackingStore,
+} from './store/trackingStore.ts';

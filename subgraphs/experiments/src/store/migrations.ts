@@ -1,0 +1,68 @@
+import type { SqlMigration } from '@jarvis/db';
+
+/** The experiments schema. Append new migrations; never edit an applied one. */
+export const experimentsMigrations: SqlMigration[] = [
+  {
+    name: '0001_tracking',
+    up: `
+create table experiments.experiments (
+  id bigint generated always as identity primary key,
+  project_id text not null,
+  name text not null,
+  artifact_location text not null,
+  lifecycle_stage text not null default 'active',
+  creation_time bigint not null,
+  last_update_time bigint not null,
+  unique (project_id, name)
+);
+create table experiments.experiment_tags (
+  experiment_id bigint not null references experiments.experiments (id) on delete cascade,
+  key text not null,
+  value text not null,
+  primary key (experiment_id, key)
+);
+create table experiments.runs (
+  id text primary key,
+  project_id text not null,
+  experiment_id bigint not null references experiments.experiments (id) on delete cascade,
+  name text not null,
+  status text not null,
+  start_time bigint not null,
+  end_time bigint,
+  lifecycle_stage text not null default 'active',
+  artifact_uri text not null
+);
+create index runs_by_experiment on experiments.runs (experiment_id, start_time desc, id);
+create index runs_by_project on experiments.runs (project_id, start_time desc);
+create table experiments.params (
+  run_id text not null references experiments.runs (id) on delete cascade,
+  key text not null,
+  value text not null,
+  primary key (run_id, key)
+);
+create table experiments.run_tags (
+  run_id text not null references experiments.runs (id) on delete cascade,
+  key text not null,
+  value text not null,
+  primary key (run_id, key)
+);
+create table experiments.metrics (
+  run_id text not null references experiments.runs (id) on delete cascade,
+  key text not null,
+  value double precision not null,
+  timestamp bigint not null,
+  step bigint not null
+);
+create index metrics_history on experiments.metrics (run_id, key, step, timestamp);
+create table experiments.latest_metrics (
+  run_id text not null references experiments.runs (id) on delete cascade,
+  key text not null,
+  value double precision not null,
+  timestamp bigint not null,
+  step bigint not null,
+  primary key (run_id, key)
+);
+create index latest_metrics_by_key_value on experiments.latest_metrics (key, value);
+`,
+  },
+];

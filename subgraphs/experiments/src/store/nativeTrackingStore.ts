@@ -1,0 +1,408 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '@jarvis/db';
+import { badUserInput, conflict, notFound } from '@jarvis/errors';
+import { type Generated, type Kysely, sql, type Transaction } from 'kysely';
+import { checkBatch, checkKey, LIMITS } from './limits.ts';
+import type { ExperimentRecord, MetricPoint, RunRecord, RunStatus, TrackingStore } from './trackingStore.ts';
+
+interface Tables {
+  experiments: {
+    id: Generated<number>;
+    project_id: string;
+    name: string;
+    artifact_location: string;
+    lifecycle_stage: string;
+    creation_time: number;
+    last_update_time: number;
+  };
+  experiment_tags: { experiment_id: number; key: string; value: string };
+  runs: {
+    id: string;
+    project_id: string;
+    experiment_id: number;
+    name: string;
+    status: string;
+    start_time: number;
+    end_time: number | null;
+    lifecycle_stage: string;
+    artifact_uri: string;
+  };
+  params: { run_id: string; key: string; value: string };
+  run_tags: { run_id: string; key: string; value: string };
+  metrics: { run_id: string; key: string; value: number; timestamp: number; step: number };
+  latest_metrics: { run_id: string; key: string; value: number; timestamp: number; step: number };
+}
+
+type K = Kysely<Tables> | Transaction<Tables>;
+const TERMINAL: RunStatus[] = ['FINISHED', 'FAILED', 'KILLED'];
+const STATUSES: RunStatus[] = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'];
+/** MLflow's order for "latest": step, then timestamp, then value. */
+const isLater = (a: MetricPoint, b: MetricPoint) =>
+  a.step !== b.step
+    ? a.step > b.step
+    : a.timestamp !== b.timestamp
+      ? a.timestamp > b.timestamp
+      : a.value > b.value;
+const experimentId = (id: string) => (/^\d{1,15}$/.test(id) ? Number(id) : undefined);
+
+/** Tracking on the metadata database: PGlite in `jarvis dev`, PostgreSQL at scale. */
+export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifacts:'): TrackingStore {
+  const k = db.kysely.withSchema('experiments') as unknown as Kysely<Tables>;
+
+  async function experimentRow(q: K, projectId: string, id: string) {
+    const numeric = experimentId(id);
+    if (numeric === undefined) return undefined;
+    return q
+      .selectFrom('experiments')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('id', '=', numeric)
+      .executeTakeFirst();
+  }
+
+  async function toExperiment(
+    row: NonNullable<Awaited<ReturnType<typeof experimentRow>>>,
+  ): Promise<ExperimentRecord> {
+    const tags = await k
+      .selectFrom('experiment_tags')
+      .select(['key', 'value'])
+      .where('experiment_id', '=', row.id)
+      .execute();
+    return {
+      id: String(row.id),
+      name: row.name,
+      artifactLocation: row.artifact_location,
+      lifecycleStage: row.lifecycle_stage as ExperimentRecord['lifecycleStage'],
+      creationTime: Number(row.creation_time),
+      lastUpdateTime: Number(row.last_update_time),
+      tags: Object.fromEntries(tags.map((t) => [t.key, t.value])),
+    };
+  }
+
+  async function runRow(q: K, projectId: string, id: string) {
+    if (!/^[0-9a-f]{32}$/.test(id)) return undefined;
+    return q
+      .selectFrom('runs')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  async function toRun(row: NonNullable<Awaited<ReturnType<typeof runRow>>>): Promise<RunRecord> {
+    const [metrics, params, tags] = await Promise.all([
+      k
+        .selectFrom('latest_metrics')
+        .select(['key', 'value', 'timestamp', 'step'])
+        .where('run_id', '=', row.id)
+        .orderBy('key')
+        .execute(),
+      k.selectFrom('params').select(['key', 'value']).where('run_id', '=', row.id).execute(),
+      k.selectFrom('run_tags').select(['key', 'value']).where('run_id', '=', row.id).execute(),
+    ]);
+    return {
+      id: row.id,
+      experimentId: String(row.experiment_id),
+      name: row.name,
+      status: row.status as RunStatus,
+      startTime: Number(row.start_time),
+      endTime: row.end_time === null ? null : Number(row.end_time),
+      lifecycleStage: row.lifecycle_stage as RunRecord['lifecycleStage'],
+      artifactUri: row.artifact_uri,
+      metrics: metrics.map((m) => ({
+        key: m.key,
+        value: Number(m.value),
+        timestamp: Number(m.timestamp),
+        step: Number(m.step),
+      })),
+      params: Object.fromEntries(params.map((p) => [p.key, p.value])),
+      tags: Object.fromEntries(tags.map((t) => [t.key, t.value])),
+    };
+  }
+
+  async function requireRun(q: K, projectId: string, id: string) {
+    const row = await runRow(q, projectId, id);
+    if (!row) throw notFound(`no run ${JSON.stringify(id)} in this project`, { argument: 'runId' });
+    return row;
+  }
+
+  function checkName(name: string, what: string) {
+    if (!name.trim() || name.length > LIMITS.nameLength || /[\u0000-\u001f]/.test(name)) {
+      throw badUserInput(
+        `${what} name must be 1-${LIMITS.nameLength} characters without control characters`,
+        { argument: 'name' },
+      );
+    }
+  }
+
+  return {
+    kind: 'native',
+
+    async createExperiment(projectId, name, tags = {}) {
+      checkName(name, 'experiment');
+      for (const key of Object.keys(tags)) checkKey('tag', key);
+      return db.kysely.transaction().execute(async (root) => {
+        const t = root.withSchema('experiments') as unknown as Transaction<Tables>;
+        const existing = await t
+          .selectFrom('experiments')
+          .select('id')
+          .where('project_id', '=', projectId)
+          .where('name', '=', name)
+          .executeTakeFirst();
+        if (existing)
+          throw conflict(`an experiment named ${JSON.stringify(name)} already exists (id ${existing.id})`, {
+            experimentId: String(existing.id),
+          });
+        const now = Date.now();
+        const { id } = await t
+          .insertInto('experiments')
+          .values({
+            project_id: projectId,
+            name,
+            artifact_location: '',
+            lifecycle_stage: 'active',
+            creation_time: now,
+            last_update_time: now,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await t
+          .updateTable('experiments')
+          .set({ artifact_location: `${artifactRoot}/${id}` })
+          .where('id', '=', id)
+          .execute();
+        const entries = Object.entries(tags);
+        if (entries.length)
+          await t
+            .insertInto('experiment_tags')
+            .values(entries.map(([key, value]) => ({ experiment_id: id, key, value })))
+            .execute();
+        return String(id);
+      });
+    },
+
+    async getExperiment(projectId, id) {
+      const row = await experimentRow(k, projectId, id);
+      return row ? toExperiment(row) : undefined;
+    },
+
+    async getExperimentByName(projectId, name) {
+      const row = await k
+        .selectFrom('experiments')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return row ? toExperiment(row) : undefined;
+    },
+
+    async renameExperiment(projectId, id, name) {
+      checkName(name, 'experiment');
+      const row = await experimentRow(k, projectId, id);
+      if (!row)
+        throw notFound(`no experiment ${JSON.stringify(id)} in this project`, { argument: 'experimentId' });
+      const clash = await k
+        .selectFrom('experiments')
+        .select('id')
+        .where('project_id', '=', projectId)
+        .where('name', '=', name)
+        .executeTakeFirst();
+      if (clash && clash.id !== row.id)
+        throw conflict(`an experiment named ${JSON.stringify(name)} already exists`);
+      await k
+        .updateTable('experiments')
+        .set({ name, last_update_time: Date.now() })
+        .where('id', '=', row.id)
+        .execute();
+    },
+
+    async setExperimentDeleted(projectId, id, deleted) {
+      const row = await experimentRow(k, projectId, id);
+      if (!row)
+        throw notFound(`no experiment ${JSON.stringify(id)} in this project`, { argument: 'experimentId' });
+      await k
+        .updateTable('experiments')
+        .set({ lifecycle_stage: deleted ? 'deleted' : 'active', last_update_time: Date.now() })
+        .where('id', '=', row.id)
+        .execute();
+    },
+
+    async createRun(projectId, { experimentId: expId, name, startTime, tags = {} }) {
+      const experiment = await experimentRow(k, projectId, expId);
+      if (!experiment)
+        throw notFound(`no experiment ${JSON.stringify(expId)} in this project`, {
+          argument: 'experimentId',
+        });
+      if (experiment.lifecycle_stage !== 'active')
+        throw conflict(`experiment ${expId} is deleted; restore it or use another`);
+      if (name !== undefined) checkName(name, 'run');
+      for (const key of Object.keys(tags)) checkKey('tag', key);
+      const id = randomUUID().replaceAll('-', '');
+      const runName = name ?? tags['mlflow.runName'] ?? `run-${id.slice(0, 8)}`;
+      await db.kysely.transaction().execute(async (root) => {
+        const t = root.withSchema('experiments') as unknown as Transaction<Tables>;
+        await t
+          .insertInto('runs')
+          .values({
+            id,
+            project_id: projectId,
+            experiment_id: experiment.id,
+            name: runName,
+            status: 'RUNNING',
+            start_time: startTime ?? Date.now(),
+            end_time: null,
+            lifecycle_stage: 'active',
+            artifact_uri: `${experiment.artifact_location}/${id}/artifacts`,
+          })
+          .execute();
+        const entries = Object.entries({ ...tags, 'mlflow.runName': runName });
+        await t
+          .insertInto('run_tags')
+          .values(entries.map(([key, value]) => ({ run_id: id, key, value })))
+          .execute();
+      });
+      return toRun((await runRow(k, projectId, id))!);
+    },
+
+    async getRun(projectId, id) {
+      const row = await runRow(k, projectId, id);
+      return row ? toRun(row) : undefined;
+    },
+
+    async updateRun(projectId, id, update) {
+      const row = await requireRun(k, projectId, id);
+      if (update.status && !STATUSES.includes(update.status))
+        throw badUserInput(`status must be one of ${STATUSES.join(', ')}`);
+      if (update.name !== undefined) checkName(update.name, 'run');
+      await db.kysely.transaction().execute(async (root) => {
+        const t = root.withSchema('experiments') as unknown as Transaction<Tables>;
+        await t
+          .updateTable('runs')
+          .set({
+            ...(update.status ? { status: update.status } : {}),
+            ...(update.endTime !== undefined ? { end_time: update.endTime } : {}),
+            ...(update.name !== undefined ? { name: update.name } : {}),
+          })
+          .where('id', '=', row.id)
+          .execute();
+        if (update.name !== undefined) {
+          await t
+            .insertInto('run_tags')
+            .values({ run_id: row.id, key: 'mlflow.runName', value: update.name })
+            .onConflict((oc) => oc.columns(['run_id', 'key']).doUpdateSet({ value: update.name! }))
+            .execute();
+        }
+      });
+      return toRun((await runRow(k, projectId, id))!);
+    },
+
+    async setRunDeleted(projectId, id, deleted) {
+      const row = await requireRun(k, projectId, id);
+      await k
+        .updateTable('runs')
+        .set({ lifecycle_stage: deleted ? 'deleted' : 'active' })
+        .where('id', '=', row.id)
+        .execute();
+    },
+
+    async logBatch(projectId, runId, batch) {
+      checkBatch(batch);
+      await db.kysely.transaction().execute(async (root) => {
+        const t = root.withSchema('experiments') as unknown as Transaction<Tables>;
+        const run = await requireRun(t, projectId, runId);
+        if (run.lifecycle_stage !== 'active')
+          throw conflict(`run ${runId} is deleted; restore it before logging to it`);
+        if (TERMINAL.includes(run.status as RunStatus)) {
+          throw conflict(
+            `run ${runId} is ${run.status}; set its status to RUNNING or start a new run before logging`,
+          );
+        }
+        const params = batch.params ?? [];
+        if (params.length) {
+          const existing = await t
+            .selectFrom('params')
+            .select(['key', 'value'])
+            .where('run_id', '=', runId)
+            .where(
+              'key',
+              'in',
+              params.map((p) => p.key),
+            )
+            .execute();
+          for (const e of existing) {
+            const incoming = params.find((p) => p.key === e.key)!;
+            if (incoming.value !== e.value) {
+              throw badUserInput(
+                `param ${e.key} was already logged as ${JSON.stringify(e.value)}; params cannot change (got ${JSON.stringify(incoming.value)})`,
+                {
+                  argument: 'params',
+                },
+              );
+            }
+          }
+          await t
+            .insertInto('params')
+            .values(params.map((p) => ({ run_id: runId, key: p.key, value: p.value })))
+            .onConflict((oc) => oc.columns(['run_id', 'key']).doNothing())
+            .execute();
+        }
+        const tags = batch.tags ?? [];
+        if (tags.length) {
+          const last = new Map(tags.map((tag) => [tag.key, tag.value]));
+          await t
+            .insertInto('run_tags')
+            .values([...last].map(([key, value]) => ({ run_id: runId, key, value })))
+            .onConflict((oc) => oc.columns(['run_id', 'key']).doUpdateSet({ value: sql`excluded.value` }))
+            .execute();
+        }
+        const metrics = batch.metrics ?? [];
+        if (metrics.length) {
+          await t
+            .insertInto('metrics')
+            .values(metrics.map((m) => ({ run_id: runId, ...m })))
+            .execute();
+          // Latest per key: highest step, then timestamp, then value (MLflow's order).
+          const latest = new Map<string, MetricPoint>();
+          for (const m of metrics) {
+            const current = latest.get(m.key);
+            if (!current || isLater(m, current)) latest.set(m.key, m);
+          }
+          await t
+            .insertInto('latest_metrics')
+            .values([...latest.values()].map((m) => ({ run_id: runId, ...m })))
+            .onConflict((oc) =>
+              oc
+                .columns(['run_id', 'key'])
+                .doUpdateSet({
+                  value: sql`excluded.value`,
+                  timestamp: sql`excluded.timestamp`,
+                  step: sql`excluded.step`,
+                })
+                .where(
+                  sql<boolean>`(excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`,
+                ),
+            )
+            .execute();
+        }
+      });
+    },
+
+    async metricHistory(projectId, runId, key) {
+      await requireRun(k, projectId, runId);
+      const rows = await k
+        .selectFrom('metrics')
+        .select(['key', 'value', 'timestamp', 'step'])
+        .where('run_id', '=', runId)
+        .where('key', '=', key)
+        .orderBy('step')
+        .orderBy('timestamp')
+        .execute();
+      return rows.map((m) => ({
+        key: m.key,
+        value: Number(m.value),
+        timestamp: Number(m.timestamp),
+        step: Number(m.step),
+      }));
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Experiment tracking behind one interface, in MLflow's terms (ids, millisecond times, latest
+ * metrics), so the native store and an existing MLflow server are interchangeable. One contract
+ * suite (test/trackingStoreContract.ts) runs against every implementation.
+ */
+export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
+export type LifecycleStage = 'active' | 'deleted';
+
+export interface ExperimentRecord {
+  id: string;
+  name: string;
+  artifactLocation: string;
+  lifecycleStage: LifecycleStage;
+  creationTime: number;
+  lastUpdateTime: number;
+  tags: Record<string, string>;
+}
+
+export interface MetricPoint {
+  key: string;
+  value: number;
+  /** Milliseconds since the epoch. */
+  timestamp: number;
+  step: number;
+}
+
+export interface RunRecord {
+  id: string;
+  experimentId: string;
+  name: string;
+  status: RunStatus;
+  startTime: number;
+  endTime: number | null;
+  lifecycleStage: LifecycleStage;
+  artifactUri: string;
+  /** The latest point of each metric (highest step, then timestamp, then value). */
+  metrics: MetricPoint[];
+  params: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+export interface LogBatch {
+  metrics?: MetricPoint[];
+  params?: { key: string; value: string }[];
+  tags?: { key: string; value: string }[];
+}
+
+export interface TrackingStore {
+  readonly kind: 'native' | 'mlflow';
+  createExperiment(projectId: string, name: string, tags?: Record<string, string>): Promise<string>;
+  getExperiment(projectId: string, id: string): Promise<ExperimentRecord | undefined>;
+  getExperimentByName(projectId: string, name: string): Promise<ExperimentRecord | undefined>;
+  renameExperiment(projectId: string, id: string, name: string): Promise<void>;
+  setExperimentDeleted(projectId: string, id: string, deleted: boolean): Promise<void>;
+  createRun(
+    projectId: string,
+    run: { experimentId: string; name?: string; startTime?: number; tags?: Record<string, string> },
+  ): Promise<RunRecord>;
+  getRun(projectId: string, id: string): Promise<RunRecord | undefined>;
+  updateRun(
+    projectId: string,
+    id: string,
+    update: { status?: RunStatus; endTime?: number; name?: string },
+  ): Promise<RunRecord>;
+  setRunDeleted(projectId: string, id: string, deleted: boolean): Promise<void>;
+  /** All or nothing: a batch over the limits or with one bad item is rejected whole. */
+  logBatch(projectId: string, runId: string, batch: LogBatch): Promise<void>;
+  metricHistory(projectId: string, runId: string, key: string): Promise<MetricPoint[]>;
+}

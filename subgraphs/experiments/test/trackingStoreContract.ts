@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TrackingStore } from '../src/index.ts';
+
+/** The TrackingStore contract: the same behaviour from the native store and from an MLflow server. */
+export function trackingStoreContract(
+  name: string,
+  open: () => Promise<{ store: TrackingStore; close(): Promise<void> }>,
+) {
+  describe(`TrackingStore contract: ${name}`, () => {
+    let store: TrackingStore;
+    let close: () => Promise<void>;
+    const project = 'default';
+    let n = 0;
+    const unique = (base: string) => `${base}-${process.pid}-${n++}`;
+    beforeAll(async () => {
+      ({ store, close } = await open());
+    });
+    afterAll(() => close());
+
+    it('creates, finds, renames, deletes and restores experiments', async () => {
+      const name = unique('hockey-role-classification');
+      const id = await store.createExperiment(project, name, { team: 'vision' });
+      const byId = await store.getExperiment(project, id);
+      expect(byId).toMatchObject({ id, name, lifecycleStage: 'active', tags: { team: 'vision' } });
+      expect((await store.getExperimentByName(project, name))?.id).toBe(id);
+      await expect(store.createExperiment(project, name)).rejects.toMatchObject({
+        extensions: { code: 'CONFLICT' },
+      });
+      const renamed = unique('renamed');
+      await store.renameExperiment(project, id, renamed);
+      expect((await store.getExperiment(project, id))?.name).toBe(renamed);
+      await store.setExperimentDeleted(project, id, true);
+      expect((await store.getExperiment(project, id))?.lifecycleStage).toBe('deleted');
+      await store.setExperimentDeleted(project, id, false);
+      expect((await store.getExperiment(project, id))?.lifecycleStage).toBe('active');
+      expect(await store.getExperiment(project, '999999999')).toBeUndefined();
+    });
+
+    it('runs log metrics with steps, params and tags; history keeps every point, latest follows step', async () => {
+      const experimentId = await store.createExperiment(project, unique('training'));
+      const run = await store.createRun(project, {
+        experimentId,
+        name: 'resnet-50',
+        tags: { component: 'toolchain' },
+      });
+      expect(run).toMatchObject({
+        experimentId,
+        name: 'resnet-50',
+        status: 'RUNNING',
+        lifecycleStage: 'active',
+      });
+      expect(run.id).toMatch(/^[0-9a-f]{32}$/);
+      const t0 = Date.now();
+      await store.logBatch(project, run.id, {
+        metrics: [
+          { key: 'loss', value: 0.9, timestamp: t0, step: 0 },
+          { key: 'loss', value: 0.5, timestamp: t0 + 1, step: 1 },
+          { key: 'acc', value: 0.7, timestamp: t0, step: 1 },
+        ],
+        params: [
+          { key: 'lr', value: '0.01' },
+          { key: 'batch_size', value: '32' },
+        ],
+        tags: [{ key: 'stage', value: 'train' }],
+      });
+      // A late point for an earlier step does not become the latest value.
+      await store.logBatch(project, run.id, {
+        metrics: [{ key: 'loss', value: 0.7, timestamp: t0 + 5, step: 0 }],
+      });
+      const got = (await store.getRun(project, run.id))!;
+      expect(got.params).toEqual({ lr: '0.01', batch_size: '32' });
+      expect(got.tags).toMatchObject({ component: 'toolchain', stage: 'train' });
+      expect(Object.fromEntries(got.metrics.map((m) => [m.key, m.value]))).toEqual({ loss: 0.5, acc: 0.7 });
+      const history = await store.metricHistory(project, run.id, 'loss');
+      expect(history.map((h) => [h.step, h.value]).sort()).toEqual([
+        [0, 0.7],
+        [0, 0.9],
+        [1, 0.5],
+      ]);
+
+      const finished = await store.updateRun(project, run.id, { status: 'FINISHED', endTime: t0 + 100 });
+      expect(finished).toMatchObject({ status: 'FINISHED', endTime: t0 + 100 });
+    });
+
+    it('rejects a bad batch whole: nothing of it is logged', async () => {
+      const experimentId = await store.createExperiment(project, unique('atomic'));
+      const run = await store.createRun(project, { experimentId });
+      await store.logBatch(project, run.id, { params: [{ key: 'lr', value: '0.01' }] });
+      const before = await store.getRun(project, run.id);
+      await expect(
+        store.logBatch(project, run.id, {
+          metrics: [{ key: 'acc', value: 0.9, timestamp: Date.now(), step: 0 }],
+          params: [{ key: 'lr', value: '0.02' }],
+        }),
+      ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+      await expect(
+        store.logBatch(project, run.id, {
+          metrics: Array.from({ length: 1001 }, (_, i) => ({ key: 'm', value: i, timestamp: 0, step: i })),
+        }),
+      ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+      await expect(
+        store.logBatch(project, run.id, { params: [{ key: 'big', value: 'x'.repeat(6001) }] }),
+      ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+      expect(await store.getRun(project, run.id)).toEqual(before);
+      expect(await store.metricHistory(project, run.id, 'acc')).toEqual([]);
+      // The same value again is fine.
+      await store.logBatch(project, run.id, { params: [{ key: 'lr', value: '0.01' }] });
+    });
+
+    it('keeps NaN and infinities as values', async () => {
+      const experimentId = await store.createExperiment(project, unique('nan'));
+      const run = await store.createRun(project, { experimentId });
+      await store.logBatch(project, run.id, {
+        metrics: [
+          { key: 'loss', value: Number.NaN, timestamp: 1, step: 0 },
+          { key: 'grad', value: Number.POSITIVE_INFINITY, timestamp: 1, step: 0 },
+          { key: 'neg', value: Number.NEGATIVE_INFINITY, timestamp: 1, step: 0 },
+        ],
+      });
+      const values = Object.fromEntries(
+        (await store.getRun(project, run.id))!.metrics.map((m) => [m.key, m.value]),
+      );
+      expect(values.loss).toBeNaN();
+      expect(values.grad).toBe(Number.POSITIVE_INFINITY);
+      expect(values.neg).toBe(Number.NEGATIVE_INFINITY);
+    });
+
+    it('refuses logging to a deleted or finished run, and unknown ids', async () => {
+      const experimentId = await store.createExperiment(project, unique('closed'));
+      const deleted = await store.createRun(project, { experimentId });
+      await store.setRunDeleted(project, deleted.id, true);
+      await expect(
+        store.logBatch(project, deleted.id, { tags: [{ key: 'a', value: 'b' }] }),
+      ).rejects.toMatchObject({
+        extensions: { code: 'CONFLICT' },
+      });
+      const done = await store.createRun(project, { experimentId });
+      await store.updateRun(project, done.id, { status: 'FINISHED', endTime: Date.now() });
+      await expect(
+        store.logBatch(project, done.id, { tags: [{ key: 'a', value: 'b' }] }),
+      ).rejects.toMatchObject({
+        extensions: { code: 'CONFLICT' },
+      });
+      await expect(
+        store.logBatch(project, 'f'.repeat(32), { tags: [{ key: 'a', value: 'b' }] }),
+      ).rejects.toMatchObject({
+        extensions: { code: 'NOT_FOUND' },
+      });
+      await expect(store.createRun(project, { experimentId: '987654321' })).rejects.toMatchObject({
+        extensions: { code: 'NOT_FOUND' },
+      });
+      expect(await store.getRun(project, 'nope')).toBeUndefined();
+    });
+  });
+}
