@@ -127,7 +127,7 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
   }
 
   function checkName(name: string, what: string) {
-    if (!name.trim() || name.length > LIMITS.nameLength || /[\u0000-\u001f]/.test(name)) {
+    if (!name.trim() || name.length > LIMITS.nameLength || [...name].some((ch) => ch.charCodeAt(0) < 0x20)) {
       throw badUserInput(
         `${what} name must be 1-${LIMITS.nameLength} characters without control characters`,
         { argument: 'name' },
