@@ -11,6 +11,7 @@ export {
 } from './search/runFilter.ts';
 export { checkBatch, LIMITS } from './store/limits.ts';
 export { experimentsMigrations } from './store/migrations.ts';
+export { mlflowTrackingStore } from './store/mlflowTrackingStore.ts';
 export { nativeTrackingStore } from './store/nativeTrackingStore.ts';
 export type {
   ExperimentRecord,

@@ -36,6 +36,14 @@ interface Tables {
 type K = Kysely<Tables> | Transaction<Tables>;
 const TERMINAL: RunStatus[] = ['FINISHED', 'FAILED', 'KILLED'];
 const STATUSES: RunStatus[] = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'];
+/** MLflow keeps NaN but stores ±Infinity as ±the largest double; so does Jarvis. */
+const asMlflowStores = (value: number) =>
+  value === Number.POSITIVE_INFINITY
+    ? Number.MAX_VALUE
+    : value === Number.NEGATIVE_INFINITY
+      ? -Number.MAX_VALUE
+      : value;
+
 /** MLflow's order for "latest": step, then timestamp, then value. */
 const isLater = (a: MetricPoint, b: MetricPoint) =>
   a.step !== b.step
@@ -369,7 +377,9 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
           }
           await t
             .insertInto('latest_metrics')
-            .values([...latest.values()].map((m) => ({ run_id: runId, ...m })))
+            .values(
+              [...latest.values()].map((m) => ({ run_id: runId, ...m, value: asMlflowStores(m.value) })),
+            )
             .onConflict((oc) =>
               oc
                 .columns(['run_id', 'key'])

@@ -1,0 +1,299 @@
+import { backendUnavailable, badUserInput, conflict, JarvisError, notFound } from '@jarvis/errors';
+import { checkBatch } from './limits.ts';
+import type { ExperimentRecord, MetricPoint, RunRecord, RunStatus, TrackingStore } from './trackingStore.ts';
+
+/** The project an experiment belongs to: MLflow has no projects, so Jarvis tags experiments. */
+const PROJECT_TAG = 'jarvis.project';
+const TERMINAL: RunStatus[] = ['FINISHED', 'FAILED', 'KILLED'];
+
+interface MlflowError {
+  error_code?: string;
+  message?: string;
+}
+
+type Tag = { key: string; value: string };
+type MlflowMetric = {
+  key: string;
+  value: number | string;
+  timestamp: string | number;
+  step?: string | number;
+};
+interface MlflowExperiment {
+  experiment_id: string;
+  name: string;
+  artifact_location: string;
+  lifecycle_stage: string;
+  creation_time?: string | number;
+  last_update_time?: string | number;
+  tags?: Tag[];
+}
+interface MlflowRun {
+  info: {
+    run_id: string;
+    experiment_id: string;
+    run_name?: string;
+    status: RunStatus;
+    start_time: string | number;
+    end_time?: string | number;
+    lifecycle_stage: string;
+    artifact_uri: string;
+  };
+  data: { metrics?: MlflowMetric[]; params?: Tag[]; tags?: Tag[] };
+}
+
+/** MLflow's JSON writes non-finite doubles as strings, and reads them that way. */
+const toNumber = (v: number | string) => (typeof v === 'number' ? v : Number(v));
+const fromNumber = (v: number) => (Number.isFinite(v) ? v : String(v));
+
+function mapError(status: number, body: MlflowError, path: string): JarvisError {
+  const message = `MLflow: ${body.message ?? `HTTP ${status} on ${path}`}`;
+  switch (body.error_code) {
+    case 'RESOURCE_DOES_NOT_EXIST':
+      return notFound(message);
+    case 'RESOURCE_ALREADY_EXISTS':
+      return conflict(message);
+    case 'INVALID_PARAMETER_VALUE':
+    case 'BAD_REQUEST':
+      return badUserInput(message);
+    case 'INVALID_STATE':
+      return conflict(message);
+    default:
+      return backendUnavailable('MLflow', message);
+  }
+}
+
+/** Tracking on an existing MLflow server, through its REST API 2.0. */
+export function mlflowTrackingStore(trackingUri: string): TrackingStore {
+  const base = `${trackingUri.replace(/\/$/, '')}/api/2.0/mlflow`;
+
+  async function call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    payload: Record<string, unknown> = {},
+  ): Promise<T> {
+    const url = new URL(`${base}/${path}`);
+    if (method === 'GET') for (const [k, v] of Object.entries(payload)) url.searchParams.set(k, String(v));
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        ...(method === 'POST'
+          ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }
+          : {}),
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch (error) {
+      throw backendUnavailable('MLflow', error);
+    }
+    const text = await response.text();
+    const body = text ? (JSON.parse(text) as T & MlflowError) : ({} as T & MlflowError);
+    if (!response.ok) throw mapError(response.status, body, path);
+    return body;
+  }
+
+  /** Undefined for what does not exist, is malformed, or belongs to another project. */
+  async function experiment(projectId: string, id: string): Promise<MlflowExperiment | undefined> {
+    if (!/^\d{1,18}$/.test(id)) return undefined;
+    try {
+      const { experiment } = await call<{ experiment: MlflowExperiment }>('GET', 'experiments/get', {
+        experiment_id: id,
+      });
+      return experiment.tags?.find((t) => t.key === PROJECT_TAG)?.value === projectId
+        ? experiment
+        : undefined;
+    } catch (error) {
+      if (error instanceof JarvisError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
+
+  const toExperiment = (e: MlflowExperiment): ExperimentRecord => ({
+    id: e.experiment_id,
+    name: e.name,
+    artifactLocation: e.artifact_location,
+    lifecycleStage: e.lifecycle_stage as ExperimentRecord['lifecycleStage'],
+    creationTime: Number(e.creation_time ?? 0),
+    lastUpdateTime: Number(e.last_update_time ?? 0),
+    tags: Object.fromEntries(
+      (e.tags ?? []).filter((t) => t.key !== PROJECT_TAG).map((t) => [t.key, t.value]),
+    ),
+  });
+
+  const toMetric = (m: MlflowMetric): MetricPoint => ({
+    key: m.key,
+    value: toNumber(m.value),
+    timestamp: Number(m.timestamp),
+    step: Number(m.step ?? 0),
+  });
+
+  const toRun = (r: MlflowRun): RunRecord => ({
+    id: r.info.run_id,
+    experimentId: r.info.experiment_id,
+    name: r.info.run_name ?? '',
+    status: r.info.status,
+    startTime: Number(r.info.start_time),
+    endTime: r.info.end_time === undefined ? null : Number(r.info.end_time),
+    lifecycleStage: r.info.lifecycle_stage as RunRecord['lifecycleStage'],
+    artifactUri: r.info.artifact_uri,
+    metrics: (r.data.metrics ?? []).map(toMetric).sort((a, b) => a.key.localeCompare(b.key)),
+    params: Object.fromEntries((r.data.params ?? []).map((p) => [p.key, p.value])),
+    tags: Object.fromEntries((r.data.tags ?? []).map((t) => [t.key, t.value])),
+  });
+
+  async function run(projectId: string, id: string): Promise<MlflowRun | undefined> {
+    if (!/^[0-9a-f]{32}$/.test(id)) return undefined;
+    try {
+      const { run } = await call<{ run: MlflowRun }>('GET', 'runs/get', { run_id: id });
+      return (await experiment(projectId, run.info.experiment_id)) ? run : undefined;
+    } catch (error) {
+      if (error instanceof JarvisError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
+
+  async function requireExperiment(projectId: string, id: string) {
+    const found = await experiment(projectId, id);
+    if (!found)
+      throw notFound(`no experiment ${JSON.stringify(id)} in this project`, { argument: 'experimentId' });
+    return found;
+  }
+
+  async function requireRun(projectId: string, id: string) {
+    const found = await run(projectId, id);
+    if (!found) throw notFound(`no run ${JSON.stringify(id)} in this project`, { argument: 'runId' });
+    return found;
+  }
+
+  return {
+    kind: 'mlflow',
+
+    async createExperiment(projectId, name, tags = {}) {
+      const existing = await call<{ experiment?: MlflowExperiment }>('GET', 'experiments/get-by-name', {
+        experiment_name: name,
+      }).catch((error: unknown): { experiment?: MlflowExperiment } => {
+        if (error instanceof JarvisError && error.code === 'NOT_FOUND') return {};
+        throw error;
+      });
+      if (existing.experiment)
+        throw conflict(
+          `an experiment named ${JSON.stringify(name)} already exists (id ${existing.experiment.experiment_id})`,
+        );
+      const tagList = [
+        ...Object.entries(tags).map(([key, value]) => ({ key, value })),
+        { key: PROJECT_TAG, value: projectId },
+      ];
+      const { experiment_id } = await call<{ experiment_id: string }>('POST', 'experiments/create', {
+        name,
+        tags: tagList,
+      });
+      return experiment_id;
+    },
+
+    async getExperiment(projectId, id) {
+      const found = await experiment(projectId, id);
+      return found ? toExperiment(found) : undefined;
+    },
+
+    async getExperimentByName(projectId, name) {
+      try {
+        const { experiment: found } = await call<{ experiment: MlflowExperiment }>(
+          'GET',
+          'experiments/get-by-name',
+          {
+            experiment_name: name,
+          },
+        );
+        return found.tags?.find((t) => t.key === PROJECT_TAG)?.value === projectId
+          ? toExperiment(found)
+          : undefined;
+      } catch (error) {
+        if (error instanceof JarvisError && error.code === 'NOT_FOUND') return undefined;
+        throw error;
+      }
+    },
+
+    async renameExperiment(projectId, id, name) {
+      await requireExperiment(projectId, id);
+      await call('POST', 'experiments/update', { experiment_id: id, new_name: name });
+    },
+
+    async setExperimentDeleted(projectId, id, deleted) {
+      await requireExperiment(projectId, id);
+      await call('POST', deleted ? 'experiments/delete' : 'experiments/restore', { experiment_id: id });
+    },
+
+    async createRun(projectId, { experimentId, name, startTime, tags = {} }) {
+      const found = await requireExperiment(projectId, experimentId);
+      if (found.lifecycle_stage !== 'active')
+        throw conflict(`experiment ${experimentId} is deleted; restore it or use another`);
+      const { run: created } = await call<{ run: MlflowRun }>('POST', 'runs/create', {
+        experiment_id: experimentId,
+        start_time: startTime ?? Date.now(),
+        ...(name !== undefined ? { run_name: name } : {}),
+        tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+      });
+      return toRun(created);
+    },
+
+    async getRun(projectId, id) {
+      const found = await run(projectId, id);
+      return found ? toRun(found) : undefined;
+    },
+
+    async updateRun(projectId, id, update) {
+      await requireRun(projectId, id);
+      await call('POST', 'runs/update', {
+        run_id: id,
+        ...(update.status ? { status: update.status } : {}),
+        ...(update.endTime !== undefined ? { end_time: update.endTime } : {}),
+        ...(update.name !== undefined ? { run_name: update.name } : {}),
+      });
+      return toRun(await requireRun(projectId, id));
+    },
+
+    async setRunDeleted(projectId, id, deleted) {
+      await requireRun(projectId, id);
+      await call('POST', deleted ? 'runs/delete' : 'runs/restore', { run_id: id });
+    },
+
+    async logBatch(projectId, runId, batch) {
+      checkBatch(batch);
+      const current = await requireRun(projectId, runId);
+      if (current.info.lifecycle_stage !== 'active')
+        throw conflict(`run ${runId} is deleted; restore it before logging to it`);
+      if (TERMINAL.includes(current.info.status)) {
+        throw conflict(
+          `run ${runId} is ${current.info.status}; set its status to RUNNING or start a new run before logging`,
+        );
+      }
+      // Checked here so a batch MLflow would half-apply is refused before anything is sent.
+      const logged = new Map((current.data.params ?? []).map((p) => [p.key, p.value]));
+      for (const p of batch.params ?? []) {
+        const before = logged.get(p.key);
+        if (before !== undefined && before !== p.value) {
+          throw badUserInput(
+            `param ${p.key} was already logged as ${JSON.stringify(before)}; params cannot change (got ${JSON.stringify(p.value)})`,
+            {
+              argument: 'params',
+            },
+          );
+        }
+      }
+      await call('POST', 'runs/log-batch', {
+        run_id: runId,
+        metrics: (batch.metrics ?? []).map((m) => ({ ...m, value: fromNumber(m.value) })),
+        params: batch.params ?? [],
+        tags: batch.tags ?? [],
+      });
+    },
+
+    async metricHistory(projectId, runId, key) {
+      await requireRun(projectId, runId);
+      const { metrics = [] } = await call<{ metrics?: MlflowMetric[] }>('GET', 'metrics/get-history', {
+        run_id: runId,
+        metric_key: key,
+      });
+      return metrics.map(toMetric).sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+    },
+  };
+}
