@@ -125,6 +125,85 @@ export function trackingStoreContract(
       expect(values.neg).toBe(-Number.MAX_VALUE);
     });
 
+    it('searches runs with MLflow filters, ordering and pages', async () => {
+      const experimentId = await store.createExperiment(project, unique('search'));
+      const other = await store.createExperiment(project, unique('search-other'));
+      for (const [i, acc] of [0.5, 0.9, 0.7, 0.95, 0.8].entries()) {
+        const run = await store.createRun(project, {
+          experimentId,
+          name: `run-${i}`,
+          startTime: 1_700_000_000_000 + i,
+        });
+        await store.logBatch(project, run.id, {
+          metrics: [{ key: 'acc', value: acc, timestamp: 1, step: 0 }],
+          params: [{ key: 'lr', value: i % 2 ? '0.01' : '0.1' }],
+          tags: [{ key: 'component', value: i < 3 ? 'toolchain' : 'spotlight' }],
+        });
+        if (i === 4)
+          await store.updateRun(project, run.id, { status: 'FINISHED', endTime: 1_700_000_001_000 });
+      }
+      const noise = await store.createRun(project, { experimentId: other, name: 'elsewhere' });
+      await store.logBatch(project, noise.id, {
+        metrics: [{ key: 'acc', value: 0.99, timestamp: 1, step: 0 }],
+      });
+      const names = (page: { runs: { name: string }[] }) => page.runs.map((r) => r.name);
+
+      const filtered = await store.searchRuns(project, {
+        experimentIds: [experimentId],
+        filter: "metrics.acc > 0.75 and params.lr = '0.01'",
+        orderBy: ['metrics.acc DESC'],
+        maxResults: 10,
+      });
+      expect(names(filtered)).toEqual(['run-3', 'run-1']);
+      const tagged = await store.searchRuns(project, {
+        experimentIds: [experimentId],
+        filter: "tags.component LIKE 'tool%' and metrics.acc >= 0.7",
+        orderBy: ['metrics.acc ASC'],
+        maxResults: 10,
+      });
+      expect(names(tagged)).toEqual(['run-2', 'run-1']);
+      const finished = await store.searchRuns(project, {
+        experimentIds: [experimentId, other],
+        filter: "attributes.status = 'FINISHED'",
+        maxResults: 10,
+      });
+      expect(names(finished)).toEqual(['run-4']);
+
+      // Default order is newest first; pages do not overlap and cover everything.
+      const first = await store.searchRuns(project, { experimentIds: [experimentId], maxResults: 2 });
+      expect(names(first)).toEqual(['run-4', 'run-3']);
+      expect(first.nextPageToken).toBeTruthy();
+      const second = await store.searchRuns(project, {
+        experimentIds: [experimentId],
+        maxResults: 2,
+        pageToken: first.nextPageToken,
+      });
+      const third = await store.searchRuns(project, {
+        experimentIds: [experimentId],
+        maxResults: 2,
+        pageToken: second.nextPageToken,
+      });
+      expect([...names(first), ...names(second), ...names(third)]).toEqual([
+        'run-4',
+        'run-3',
+        'run-2',
+        'run-1',
+        'run-0',
+      ]);
+      expect(third.nextPageToken).toBeUndefined();
+
+      await expect(
+        store.searchRuns(project, {
+          experimentIds: [experimentId],
+          filter: 'metrics.acc ~ 1',
+          maxResults: 10,
+        }),
+      ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', position: 12 } });
+      expect(
+        (await store.searchRuns('another-project', { experimentIds: [experimentId], maxResults: 10 })).runs,
+      ).toEqual([]);
+    });
+
     it('refuses logging to a deleted or finished run, and unknown ids', async () => {
       const experimentId = await store.createExperiment(project, unique('closed'));
       const deleted = await store.createRun(project, { experimentId });

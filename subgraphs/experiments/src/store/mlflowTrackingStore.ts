@@ -1,5 +1,7 @@
 import { backendUnavailable, badUserInput, conflict, JarvisError, notFound } from '@jarvis/errors';
+import { parseSearch } from '../search/runSearchSql.ts';
 import { checkBatch } from './limits.ts';
+import { checkMaxResults } from './pageToken.ts';
 import type { ExperimentRecord, MetricPoint, RunRecord, RunStatus, TrackingStore } from './trackingStore.ts';
 
 /** The project an experiment belongs to: MLflow has no projects, so Jarvis tags experiments. */
@@ -285,6 +287,24 @@ export function mlflowTrackingStore(trackingUri: string): TrackingStore {
         params: batch.params ?? [],
         tags: batch.tags ?? [],
       });
+    },
+
+    async searchRuns(projectId, search) {
+      // Parsed here too, so syntax errors read the same on both stores.
+      parseSearch(search.filter, search.orderBy);
+      checkMaxResults(search.maxResults);
+      const mine = [];
+      for (const id of search.experimentIds) if (await experiment(projectId, id)) mine.push(id);
+      if (!mine.length) return { runs: [], nextPageToken: undefined };
+      const page = await call<{ runs?: MlflowRun[]; next_page_token?: string }>('POST', 'runs/search', {
+        experiment_ids: mine,
+        filter: search.filter ?? '',
+        run_view_type: search.includeDeleted ? 'ALL' : 'ACTIVE_ONLY',
+        max_results: search.maxResults,
+        order_by: search.orderBy ?? [],
+        ...(search.pageToken ? { page_token: search.pageToken } : {}),
+      });
+      return { runs: (page.runs ?? []).map(toRun), nextPageToken: page.next_page_token || undefined };
     },
 
     async metricHistory(projectId, runId, key) {

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@jarvis/db';
 import { badUserInput, conflict, notFound } from '@jarvis/errors';
-import { type Generated, type Kysely, sql, type Transaction } from 'kysely';
+import { type Generated, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import { clauseSql, orderSql, parseSearch } from '../search/runSearchSql.ts';
 import { checkBatch, checkKey, LIMITS } from './limits.ts';
+import { checkMaxResults, decodePageToken, encodePageToken } from './pageToken.ts';
 import type { ExperimentRecord, MetricPoint, RunRecord, RunStatus, TrackingStore } from './trackingStore.ts';
 
 interface Tables {
@@ -395,6 +397,35 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
             .execute();
         }
       });
+    },
+
+    async searchRuns(projectId, search) {
+      const { clauses, order } = parseSearch(search.filter, search.orderBy);
+      const limit = checkMaxResults(search.maxResults);
+      const offset = decodePageToken(search.pageToken);
+      const experiments = search.experimentIds
+        .map(experimentId)
+        .filter((id): id is number => id !== undefined);
+      if (!experiments.length) return { runs: [], nextPageToken: undefined };
+      const conditions = [
+        sql<SqlBool>`r.project_id = ${projectId}`,
+        sql<SqlBool>`r.experiment_id in (${sql.join(experiments)})`,
+        ...(search.includeDeleted ? [] : [sql<SqlBool>`r.lifecycle_stage = 'active'`]),
+        ...clauses.map(clauseSql),
+      ];
+      const orderings = [
+        ...order.map((o) => sql`${orderSql(o)} ${sql.raw(o.ascending ? 'asc' : 'desc')} nulls last`),
+        sql`r.start_time desc`,
+        sql`r.id asc`,
+      ];
+      const { rows } = await sql<{ id: string }>`
+        select r.id from experiments.runs r
+        where ${sql.join(conditions, sql` and `)}
+        order by ${sql.join(orderings)}
+        limit ${limit + 1} offset ${offset}`.execute(db.kysely);
+      const page = rows.slice(0, limit);
+      const runs = await Promise.all(page.map(async ({ id }) => toRun((await runRow(k, projectId, id))!)));
+      return { runs, nextPageToken: rows.length > limit ? encodePageToken(offset + limit) : undefined };
     },
 
     async metricHistory(projectId, runId, key) {

@@ -45,6 +45,23 @@ export interface LogBatch {
   tags?: { key: string; value: string }[];
 }
 
+export interface RunSearch {
+  experimentIds: string[];
+  /** MLflow search syntax, e.g. `metrics.acc > 0.9 and params.lr = '0.01'`. */
+  filter?: string;
+  /** e.g. `['metrics.acc DESC']`; ties and the default order are by start time, newest first. */
+  orderBy?: string[];
+  maxResults: number;
+  /** Returned by the previous page. */
+  pageToken?: string;
+  includeDeleted?: boolean;
+}
+
+export interface RunPage {
+  runs: RunRecord[];
+  nextPageToken: string | undefined;
+}
+
 export interface TrackingStore {
   readonly kind: 'native' | 'mlflow';
   createExperiment(projectId: string, name: string, tags?: Record<string, string>): Promise<string>;
@@ -66,4 +83,6 @@ export interface TrackingStore {
   /** All or nothing: a batch over the limits or with one bad item is rejected whole. */
   logBatch(projectId: string, runId: string, batch: LogBatch): Promise<void>;
   metricHistory(projectId: string, runId: string, key: string): Promise<MetricPoint[]>;
+  /** Filter syntax errors are BAD_USER_INPUT naming the position. */
+  searchRuns(projectId: string, search: RunSearch): Promise<RunPage>;
 }
