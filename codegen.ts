@@ -14,6 +14,10 @@ const mappersFor: Record<string, Record<string, string>> = {
     SettingChange: '../mappers.ts#SettingChangeRecord',
     ServiceHealth: '../mappers.ts#HealthRecord',
   },
+  experiments: {
+    Experiment: '../mappers.ts#ExperimentRecord',
+    Run: '../mappers.ts#RunRecord',
+  },
   storage: {
     Artifact: '../mappers.ts#ArtifactRecord',
     ArtifactUpload: '../mappers.ts#UploadRecord',

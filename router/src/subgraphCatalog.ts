@@ -1,4 +1,8 @@
 import type { CreateSubgraph } from '@jarvis/subgraph';
+import {
+  createSubgraph as createExperiments,
+  typeDefs as experimentsTypeDefs,
+} from '@jarvis/subgraph-experiments';
 import { createSubgraph as createPlatform, typeDefs as platformTypeDefs } from '@jarvis/subgraph-platform';
 import { createSubgraph as createStorage, typeDefs as storageTypeDefs } from '@jarvis/subgraph-storage';
 import type { DocumentNode } from 'graphql';
@@ -15,6 +19,7 @@ export interface SubgraphEntry {
 export const SUBGRAPHS: SubgraphEntry[] = [
   { name: 'platform', typeDefs: platformTypeDefs, create: createPlatform, routePrefixes: [] },
   { name: 'storage', typeDefs: storageTypeDefs, create: createStorage, routePrefixes: ['/storage/'] },
+  { name: 'experiments', typeDefs: experimentsTypeDefs, create: createExperiments, routePrefixes: [] },
 ];
 
 /** The URL a subgraph answers on inside the compose stack; `jarvis serve router` takes config's. */

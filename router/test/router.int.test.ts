@@ -20,6 +20,7 @@ describe('router in-process (jarvis dev)', () => {
     expect(data!.health.map((h) => `${h.name}:${h.kind}:${h.status}`).sort()).toEqual([
       'blob-store:BACKEND:UP',
       'database:BACKEND:UP',
+      'experiments:SERVICE:UP',
       'platform:SERVICE:UP',
       'pubsub:BACKEND:UP',
       'storage:SERVICE:UP',

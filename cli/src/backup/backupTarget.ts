@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough, type Readable, Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { JarvisConfig } from '@jarvis/config';
 import { Client } from 'minio';
@@ -83,10 +83,24 @@ function s3Target(url: URL, config: JarvisConfig): BackupTarget {
     async write(name, body) {
       await ensureBucket();
       const h = hasher();
-      const through = new PassThrough();
-      const upload = client.putObject(bucket, key(name), through);
-      await pipeline(body, h.stream, through);
-      await upload;
+      const chunks = body.pipe(h.stream)[Symbol.asyncIterator]();
+      const first = await chunks.next();
+      // A stream of unknown length becomes a multipart upload, which S3 refuses with no parts.
+      if (first.done) {
+        await client.putObject(bucket, key(name), Buffer.alloc(0), 0);
+        return h.done();
+      }
+      const rest = Readable.from(
+        (async function* () {
+          yield first.value as Buffer;
+          for (;;) {
+            const next = await chunks.next();
+            if (next.done) return;
+            yield next.value as Buffer;
+          }
+        })(),
+      );
+      await client.putObject(bucket, key(name), rest);
       return h.done();
     },
     async read(name) {

@@ -1,4 +1,4 @@
-// The experiments subgraph is being built (issue: experiments); its search language is first.
+export { createSubgraph, typeDefs } from './createSubgraph.ts';
 export {
   type Comparator,
   type EntityType,
@@ -9,6 +9,7 @@ export {
   parseRunFilter,
   RUN_ATTRIBUTES,
 } from './search/runFilter.ts';
+export { ExperimentsService } from './service.ts';
 export { checkBatch, LIMITS } from './store/limits.ts';
 export { experimentsMigrations } from './store/migrations.ts';
 export { mlflowTrackingStore } from './store/mlflowTrackingStore.ts';

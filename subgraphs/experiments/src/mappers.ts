@@ -1,0 +1,4 @@
+import type { ExperimentRecord, MetricPoint, RunRecord } from './store/trackingStore.ts';
+
+// The records resolvers receive for each GraphQL type (codegen's `mappers`).
+export type { ExperimentRecord, MetricPoint, RunRecord };

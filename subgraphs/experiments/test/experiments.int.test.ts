@@ -1,0 +1,135 @@
+import { gql, testJarvis } from '@jarvis/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadArtifact } from '../../storage/test/storageApi.ts';
+
+describe('experiments through the router', () => {
+  let jarvis: Awaited<ReturnType<typeof testJarvis>>;
+  let fetch: (r: Request) => Promise<Response>;
+  beforeAll(async () => {
+    jarvis = await testJarvis();
+    fetch = jarvis.router.fetch;
+  });
+  afterAll(() => jarvis[Symbol.asyncDispose]());
+
+  it('a training run logs params, metrics with steps and tags, is found by search, and shows its artifacts', async () => {
+    const exp = await gql<{ createExperiment: { id: string } }>(
+      fetch,
+      'mutation { createExperiment(name: "hockey-role-classification", tags: [{ key: "team", value: "vision" }]) { id } }',
+    );
+    const experimentId = exp.data!.createExperiment.id;
+    const runs: string[] = [];
+    for (const [i, lr] of ['0.01', '0.1'].entries()) {
+      const created = await gql<{ createRun: { id: string; status: string } }>(
+        fetch,
+        'mutation($e: ID!, $n: String) { createRun(input: { experimentId: $e, name: $n, component: "toolchain" }) { id status } }',
+        { e: experimentId, n: `resnet-${i}` },
+      );
+      const runId = created.data!.createRun.id;
+      runs.push(runId);
+      const logged = await gql(
+        fetch,
+        `mutation($r: ID!, $lr: String!, $acc: Float!) {
+          logBatch(runId: $r, params: [{ key: "lr", value: $lr }], metrics: [
+            { key: "loss", value: 0.9, step: 0 }, { key: "loss", value: 0.4, step: 1 }, { key: "acc", value: $acc, step: 1 }
+          ]) { id } }`,
+        { r: runId, lr, acc: 0.8 + i / 10 },
+      );
+      expect(logged.errors).toBeUndefined();
+    }
+    await uploadArtifact(fetch, Buffer.from('weights'), {
+      name: 'hockey/resnet-1.pt',
+      kind: 'MODEL',
+      runId: runs[1],
+    });
+    await gql(fetch, `mutation { updateRun(id: "${runs[1]}", status: FINISHED) { id } }`);
+
+    const found = await gql<{
+      searchRuns: {
+        edges: {
+          node: {
+            name: string;
+            status: string;
+            experiment: { name: string };
+            params: { key: string; value: string }[];
+            metrics: { key: string; value: number; step: number }[];
+            metricHistory: { step: number; value: number }[];
+            tags: { key: string; value: string }[];
+            artifacts: { totalCount: number; edges: { node: { name: string } }[] };
+          };
+        }[];
+      };
+    }>(
+      fetch,
+      `query($e: ID!) { searchRuns(experimentIds: [$e], filter: "metrics.acc > 0.85 and params.lr = '0.1'", orderBy: ["metrics.acc DESC"]) {
+        edges { node { name status experiment { name } params { key value } metrics { key value step }
+          metricHistory(key: "loss") { step value } tags { key value }
+          artifacts { totalCount edges { node { name } } } } } } }`,
+      { e: experimentId },
+    );
+    expect(found.errors).toBeUndefined();
+    const [run] = found.data!.searchRuns.edges.map((e) => e.node);
+    expect(found.data!.searchRuns.edges).toHaveLength(1);
+    expect(run).toMatchObject({
+      name: 'resnet-1',
+      status: 'FINISHED',
+      experiment: { name: 'hockey-role-classification' },
+    });
+    expect(run!.params).toEqual([{ key: 'lr', value: '0.1' }]);
+    expect(run!.metrics).toEqual([
+      { key: 'acc', value: 0.9, step: 1 },
+      { key: 'loss', value: 0.4, step: 1 },
+    ]);
+    expect(run!.metricHistory).toEqual([
+      { step: 0, value: 0.9 },
+      { step: 1, value: 0.4 },
+    ]);
+    expect(run!.tags).toEqual(
+      expect.arrayContaining([
+        { key: 'component', value: 'toolchain' },
+        { key: 'mlflow.user', value: 'local' },
+      ]),
+    );
+    // Run.artifacts comes from the storage subgraph, in the same query.
+    expect(run!.artifacts).toEqual({ totalCount: 1, edges: [{ node: { name: 'hockey/resnet-1.pt' } }] });
+  });
+
+  it('bad input: clear errors with codes, nothing partial', async () => {
+    const exp = await gql<{ createExperiment: { id: string } }>(
+      fetch,
+      'mutation { createExperiment(name: "bad-input") { id } }',
+    );
+    const run = await gql<{ createRun: { id: string } }>(
+      fetch,
+      `mutation { createRun(input: { experimentId: "${exp.data!.createExperiment.id}" }) { id } }`,
+    );
+    const runId = run.data!.createRun.id;
+    await gql(fetch, `mutation { logParam(runId: "${runId}", key: "lr", value: "0.01") { id } }`);
+    const overwrite = await gql(
+      fetch,
+      `mutation { logBatch(runId: "${runId}", params: [{ key: "lr", value: "0.02" }], metrics: [{ key: "acc", value: 1 }]) { id } }`,
+    );
+    expect(overwrite.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    const after = await gql<{ run: { metrics: unknown[]; params: unknown[] } }>(
+      fetch,
+      `{ run(id: "${runId}") { metrics { key } params { key value } } }`,
+    );
+    expect(after.data!.run).toEqual({ metrics: [], params: [{ key: 'lr', value: '0.01' }] });
+
+    const syntax = await gql(
+      fetch,
+      `{ searchRuns(experimentIds: ["1"], filter: "metrics.acc ~ 1") { edges { cursor } } }`,
+    );
+    expect(syntax.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', position: 12 });
+    expect(syntax.errors![0]!.message).toContain('Invalid filter at position 13');
+    const unknown = await gql(
+      fetch,
+      'mutation { logMetric(runId: "0123456789abcdef0123456789abcdef", key: "x", value: 1) { id } }',
+    );
+    expect(unknown.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND' });
+    const duplicate = await gql(fetch, 'mutation { createExperiment(name: "bad-input") { id } }');
+    expect(duplicate.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT' });
+    await gql(fetch, `mutation { updateRun(id: "${runId}", status: FAILED) { id } }`);
+    const closed = await gql(fetch, `mutation { setTag(runId: "${runId}", key: "a", value: "b") { id } }`);
+    expect(closed.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT' });
+  });
+});
