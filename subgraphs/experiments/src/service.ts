@@ -1,6 +1,7 @@
 import type { Principal } from '@jarvis/context';
 import { badUserInput, notFound } from '@jarvis/errors';
 import { pageSize } from '@jarvis/subgraph';
+import { downsample } from './downsample.ts';
 import type {
   ExperimentRecord,
   LogBatch,
@@ -130,8 +131,49 @@ export class ExperimentsService {
     return this.requireRun(principal, runId);
   }
 
-  async metricHistory(principal: Principal, run: RunRecord, key: string): Promise<MetricPoint[]> {
-    return this.store.metricHistory(principal.projectId, run.id, key);
+  async metricHistory(
+    principal: Principal,
+    run: RunRecord,
+    key: string,
+    maxPoints?: number | null,
+  ): Promise<MetricPoint[]> {
+    if (maxPoints != null && (!Number.isInteger(maxPoints) || maxPoints < 3 || maxPoints > 100_000)) {
+      throw badUserInput(`maxPoints must be 3 to 100000, got ${maxPoints}`, { argument: 'maxPoints' });
+    }
+    const points = await this.store.metricHistory(principal.projectId, run.id, key);
+    return maxPoints == null ? points : downsample(points, maxPoints);
+  }
+
+  async bestRun(principal: Principal, experimentId: string, metric: string, direction: 'MAX' | 'MIN') {
+    const key = `metrics.\`${metric.replaceAll('`', '``')}\``;
+    const page = await this.store.searchRuns(principal.projectId, {
+      experimentIds: [experimentId],
+      orderBy: [`${key} ${direction === 'MAX' ? 'DESC' : 'ASC'}`],
+      maxResults: 1,
+    });
+    const best = page.runs[0];
+    return best?.metrics.some((m) => m.key === metric && !Number.isNaN(m.value)) ? best : undefined;
+  }
+
+  async compareRuns(principal: Principal, ids: string[]) {
+    if (ids.length < 1 || ids.length > 100) throw badUserInput('compare 1 to 100 runs', { argument: 'ids' });
+    const runs = await Promise.all(ids.map((id) => this.requireRun(principal, id)));
+    const differing = <T>(keys: Set<string>, valueOf: (run: RunRecord, key: string) => T | undefined) =>
+      [...keys]
+        .sort()
+        .map((key) => ({ key, values: runs.map((r) => valueOf(r, key) ?? null) }))
+        .filter(
+          ({ values }) =>
+            new Set(values.map((v) => (typeof v === 'number' && Number.isNaN(v) ? 'NaN' : v))).size > 1,
+        );
+    return {
+      runs,
+      params: differing(new Set(runs.flatMap((r) => Object.keys(r.params))), (r, k) => r.params[k]),
+      metrics: differing(new Set(runs.flatMap((r) => r.metrics.map((m) => m.key))), (r, k) => {
+        const value = r.metrics.find((m) => m.key === k)?.value;
+        return value === undefined || Number.isNaN(value) ? undefined : value;
+      }),
+    };
   }
 
   async searchRuns(

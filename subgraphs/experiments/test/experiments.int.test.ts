@@ -93,6 +93,67 @@ describe('experiments through the router', () => {
     expect(run!.artifacts).toEqual({ totalCount: 1, edges: [{ node: { name: 'hockey/resnet-1.pt' } }] });
   });
 
+  it('picks the best run, compares runs, and downsamples long histories', async () => {
+    const exp = await gql<{ createExperiment: { id: string } }>(
+      fetch,
+      'mutation { createExperiment(name: "compare") { id } }',
+    );
+    const experimentId = exp.data!.createExperiment.id;
+    const ids: string[] = [];
+    for (const [i, acc] of [0.71, 0.93, 0.88].entries()) {
+      const run = await gql<{ createRun: { id: string } }>(
+        fetch,
+        `mutation { createRun(input: { experimentId: "${experimentId}", name: "r${i}" }) { id } }`,
+      );
+      ids.push(run.data!.createRun.id);
+      await gql(
+        fetch,
+        `mutation($r: ID!, $acc: Float!, $depth: String!) {
+        logBatch(runId: $r, metrics: [{ key: "acc", value: $acc }], params: [{ key: "lr", value: "0.01" }, { key: "depth", value: $depth }]) { id } }`,
+        { r: ids[i], acc, depth: i === 2 ? '50' : '101' },
+      );
+    }
+    const best = await gql<{ max: { name: string }; min: { name: string }; none: unknown }>(
+      fetch,
+      `{ max: bestRun(experimentId: "${experimentId}", metric: "acc") { name }
+         min: bestRun(experimentId: "${experimentId}", metric: "acc", direction: MIN) { name }
+         none: bestRun(experimentId: "${experimentId}", metric: "f1") { name } }`,
+    );
+    expect(best.data).toEqual({ max: { name: 'r1' }, min: { name: 'r0' }, none: null });
+
+    const compared = await gql<{
+      compareRuns: { runs: { name: string }[]; params: unknown[]; metrics: unknown[] };
+    }>(
+      fetch,
+      'query($ids: [ID!]!) { compareRuns(ids: $ids) { runs { name } params { key values } metrics { key values } } }',
+      { ids },
+    );
+    expect(compared.data!.compareRuns).toEqual({
+      runs: [{ name: 'r0' }, { name: 'r1' }, { name: 'r2' }],
+      params: [{ key: 'depth', values: ['101', '101', '50'] }],
+      metrics: [{ key: 'acc', values: [0.71, 0.93, 0.88] }],
+    });
+
+    const metrics = Array.from({ length: 900 }, (_, step) => ({
+      key: 'loss',
+      value: step === 450 ? 99 : 1 / (step + 1),
+      step,
+    }));
+    await gql(fetch, 'mutation($r: ID!, $m: [MetricInput!]) { logBatch(runId: $r, metrics: $m) { id } }', {
+      r: ids[0],
+      m: metrics,
+    });
+    const history = await gql<{ run: { all: unknown[]; chart: { step: number; value: number }[] } }>(
+      fetch,
+      `{ run(id: "${ids[0]}") { all: metricHistory(key: "loss") { step } chart: metricHistory(key: "loss", maxPoints: 60) { step value } } }`,
+    );
+    expect(history.data!.run.all).toHaveLength(900);
+    const chart = history.data!.run.chart;
+    expect(chart.length).toBeLessThanOrEqual(60);
+    expect(chart.some((p) => p.value === 99)).toBe(true);
+    expect(chart.at(-1)!.step).toBe(899);
+  });
+
   it('bad input: clear errors with codes, nothing partial', async () => {
     const exp = await gql<{ createExperiment: { id: string } }>(
       fetch,

@@ -20,6 +20,18 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type ComparedMetric = {
+  __typename?: 'ComparedMetric';
+  key: Scalars['String']['output'];
+  values: Array<Maybe<Scalars['Float']['output']>>;
+};
+
+export type ComparedParam = {
+  __typename?: 'ComparedParam';
+  key: Scalars['String']['output'];
+  values: Array<Maybe<Scalars['String']['output']>>;
+};
+
 export type CreateRunInput = {
   /** The component logging the run (toolchain, spotlight, …), kept as the tag `component`. */
   component?: InputMaybe<Scalars['String']['input']>;
@@ -160,6 +172,10 @@ export type MutationUpdateRunArgs = {
   status?: InputMaybe<RunStatus>;
 };
 
+export type OptimizationDirection =
+  | 'MAX'
+  | 'MIN';
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor: Maybe<Scalars['String']['output']>;
@@ -170,6 +186,10 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The run of an experiment with the highest (MAX) or lowest (MIN) latest value of a metric; null when no run has it. */
+  bestRun: Maybe<Run>;
+  /** The params and latest metrics that differ between runs (or that some of them lack). */
+  compareRuns: RunComparison;
   experiment: Maybe<Experiment>;
   experimentByName: Maybe<Experiment>;
   run: Maybe<Run>;
@@ -180,6 +200,18 @@ export type Query = {
    * BAD_USER_INPUT with its position. Pages continue from `pageInfo.endCursor`.
    */
   searchRuns: RunConnection;
+};
+
+
+export type QueryBestRunArgs = {
+  direction?: InputMaybe<OptimizationDirection>;
+  experimentId: Scalars['ID']['input'];
+  metric: Scalars['String']['input'];
+};
+
+
+export type QueryCompareRunsArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -214,7 +246,11 @@ export type Run = {
   experiment: Experiment;
   id: Scalars['ID']['output'];
   lifecycleStage: LifecycleStage;
-  /** Every point logged for one metric, by step. */
+  /**
+   * The points logged for one metric, by step. With maxPoints, long histories are downsampled on
+   * the server for charts: each bucket keeps its lowest, highest and last point, and the last point
+   * logged is always there.
+   */
   metricHistory: Array<RunMetric>;
   /** The latest value of each metric (highest step, then time). */
   metrics: Array<RunMetric>;
@@ -228,6 +264,16 @@ export type Run = {
 
 export type RunMetricHistoryArgs = {
   key: Scalars['String']['input'];
+  maxPoints?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type RunComparison = {
+  __typename?: 'RunComparison';
+  /** One entry per metric whose latest value differs; values line up with runs. */
+  metrics: Array<ComparedMetric>;
+  /** One entry per param that differs; values line up with runs (null where a run lacks it). */
+  params: Array<ComparedParam>;
+  runs: Array<Run>;
 };
 
 export type RunConnection = {
@@ -359,8 +405,11 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  CreateRunInput: CreateRunInput;
+  ComparedMetric: ResolverTypeWrapper<ComparedMetric>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ComparedParam: ResolverTypeWrapper<ComparedParam>;
+  CreateRunInput: CreateRunInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Experiment: ResolverTypeWrapper<ExperimentRecord>;
@@ -368,13 +417,14 @@ export type ResolversTypes = ResolversObject<{
   KeyValueInput: KeyValueInput;
   LifecycleStage: LifecycleStage;
   MetricInput: MetricInput;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OptimizationDirection: OptimizationDirection;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Run: ResolverTypeWrapper<RunRecord>;
+  RunComparison: ResolverTypeWrapper<Omit<RunComparison, 'runs'> & { runs: Array<ResolversTypes['Run']> }>;
   RunConnection: ResolverTypeWrapper<Omit<RunConnection, 'edges'> & { edges: Array<ResolversTypes['RunEdge']> }>;
   RunEdge: ResolverTypeWrapper<Omit<RunEdge, 'node'> & { node: ResolversTypes['Run'] }>;
   RunMetric: ResolverTypeWrapper<RunMetric>;
@@ -384,25 +434,38 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  CreateRunInput: CreateRunInput;
+  ComparedMetric: ComparedMetric;
   String: Scalars['String']['output'];
+  Float: Scalars['Float']['output'];
+  ComparedParam: ComparedParam;
+  CreateRunInput: CreateRunInput;
   ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
   Experiment: ExperimentRecord;
   KeyValue: KeyValue;
   KeyValueInput: KeyValueInput;
   MetricInput: MetricInput;
-  Float: Scalars['Float']['output'];
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
   Run: RunRecord;
+  RunComparison: Omit<RunComparison, 'runs'> & { runs: Array<ResolversParentTypes['Run']> };
   RunConnection: Omit<RunConnection, 'edges'> & { edges: Array<ResolversParentTypes['RunEdge']> };
   RunEdge: Omit<RunEdge, 'node'> & { node: ResolversParentTypes['Run'] };
   RunMetric: RunMetric;
   SafeInt: Scalars['SafeInt']['output'];
+}>;
+
+export type ComparedMetricResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ComparedMetric'] = ResolversParentTypes['ComparedMetric']> = ResolversObject<{
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  values?: Resolver<Array<Maybe<ResolversTypes['Float']>>, ParentType, ContextType>;
+}>;
+
+export type ComparedParamResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ComparedParam'] = ResolversParentTypes['ComparedParam']> = ResolversObject<{
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  values?: Resolver<Array<Maybe<ResolversTypes['String']>>, ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -448,6 +511,8 @@ export type PageInfoResolvers<ContextType = SubgraphContext, ParentType extends 
 }>;
 
 export type QueryResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  bestRun?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryBestRunArgs, 'direction' | 'experimentId' | 'metric'>>;
+  compareRuns?: Resolver<ResolversTypes['RunComparison'], ParentType, ContextType, RequireFields<QueryCompareRunsArgs, 'ids'>>;
   experiment?: Resolver<Maybe<ResolversTypes['Experiment']>, ParentType, ContextType, RequireFields<QueryExperimentArgs, 'id'>>;
   experimentByName?: Resolver<Maybe<ResolversTypes['Experiment']>, ParentType, ContextType, RequireFields<QueryExperimentByNameArgs, 'name'>>;
   run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryRunArgs, 'id'>>;
@@ -468,6 +533,12 @@ export type RunResolvers<ContextType = SubgraphContext, ParentType extends Resol
   startTime?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['RunStatus'], ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['KeyValue']>, ParentType, ContextType>;
+}>;
+
+export type RunComparisonResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['RunComparison'] = ResolversParentTypes['RunComparison']> = ResolversObject<{
+  metrics?: Resolver<Array<ResolversTypes['ComparedMetric']>, ParentType, ContextType>;
+  params?: Resolver<Array<ResolversTypes['ComparedParam']>, ParentType, ContextType>;
+  runs?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType>;
 }>;
 
 export type RunConnectionResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['RunConnection'] = ResolversParentTypes['RunConnection']> = ResolversObject<{
@@ -493,6 +564,8 @@ export interface SafeIntScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
 }
 
 export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
+  ComparedMetric?: ComparedMetricResolvers<ContextType>;
+  ComparedParam?: ComparedParamResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Experiment?: ExperimentResolvers<ContextType>;
   KeyValue?: KeyValueResolvers<ContextType>;
@@ -500,6 +573,7 @@ export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Run?: RunResolvers<ContextType>;
+  RunComparison?: RunComparisonResolvers<ContextType>;
   RunConnection?: RunConnectionResolvers<ContextType>;
   RunEdge?: RunEdgeResolvers<ContextType>;
   RunMetric?: RunMetricResolvers<ContextType>;

@@ -30,6 +30,9 @@ export function createResolvers(service: ExperimentsService): Resolvers {
         (await service.experimentByName(ctx.principal, name)) ?? null,
       run: async (_p, { id }, ctx) => (await service.run(ctx.principal, id)) ?? null,
       searchRuns: (_p, args, ctx) => service.searchRuns(ctx.principal, args),
+      bestRun: async (_p, { experimentId, metric, direction }, ctx) =>
+        (await service.bestRun(ctx.principal, experimentId, metric, direction ?? 'MAX')) ?? null,
+      compareRuns: (_p, { ids }, ctx) => service.compareRuns(ctx.principal, ids),
     },
     Mutation: {
       createExperiment: (_p, { name, tags }, ctx) =>
@@ -67,8 +70,8 @@ export function createResolvers(service: ExperimentsService): Resolvers {
       metrics: (r) => r.metrics.map(metric),
       params: (r) => keyValues(r.params),
       tags: (r) => keyValues(r.tags),
-      metricHistory: async (run, { key }, ctx) =>
-        (await service.metricHistory(ctx.principal, run, key)).map(metric),
+      metricHistory: async (run, { key, maxPoints }, ctx) =>
+        (await service.metricHistory(ctx.principal, run, key, maxPoints)).map(metric),
     },
   };
 }
