@@ -158,10 +158,10 @@ export class ExperimentsService {
   async compareRuns(principal: Principal, ids: string[]) {
     if (ids.length < 1 || ids.length > 100) throw badUserInput('compare 1 to 100 runs', { argument: 'ids' });
     const runs = await Promise.all(ids.map((id) => this.requireRun(principal, id)));
-    const differing = <T>(keys: Set<string>, valueOf: (run: RunRecord, key: string) => T | undefined) =>
+    const differing = <T>(keys: Set<string>, read: (run: RunRecord, key: string) => T | undefined) =>
       [...keys]
         .sort()
-        .map((key) => ({ key, values: runs.map((r) => valueOf(r, key) ?? null) }))
+        .map((key) => ({ key, values: runs.map((r) => read(r, key) ?? null) }))
         .filter(
           ({ values }) =>
             new Set(values.map((v) => (typeof v === 'number' && Number.isNaN(v) ? 'NaN' : v))).size > 1,
