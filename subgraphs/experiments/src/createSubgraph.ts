@@ -6,6 +6,7 @@ import { ExperimentsService } from './service.ts';
 import { experimentsMigrations } from './store/migrations.ts';
 import { mlflowTrackingStore } from './store/mlflowTrackingStore.ts';
 import { nativeTrackingStore } from './store/nativeTrackingStore.ts';
+import { sqlIdempotencyLog } from './store/sqlIdempotencyLog.ts';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
@@ -14,7 +15,7 @@ export const createSubgraph: CreateSubgraph = (deps) => {
   const { experiment } = deps.config.services;
   const store =
     experiment.type === 'mlflow'
-      ? mlflowTrackingStore(experiment.tracking_uri!)
+      ? mlflowTrackingStore(experiment.tracking_uri!, sqlIdempotencyLog(deps.db))
       : nativeTrackingStore(deps.db);
   const service = new ExperimentsService(store);
   return {

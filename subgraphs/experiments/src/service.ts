@@ -115,6 +115,7 @@ export class ExperimentsService {
       params?: { key: string; value: string }[] | null;
       tags?: { key: string; value: string }[] | null;
     },
+    idempotencyKey?: string | null,
   ) {
     const now = Date.now();
     const log: LogBatch = {
@@ -127,7 +128,7 @@ export class ExperimentsService {
       params: batch.params ?? [],
       tags: batch.tags ?? [],
     };
-    await this.store.logBatch(principal.projectId, runId, log);
+    await this.store.logBatch(principal.projectId, runId, log, idempotencyKey ?? undefined);
     return this.requireRun(principal, runId);
   }
 

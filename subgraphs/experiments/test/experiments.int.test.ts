@@ -176,6 +176,20 @@ describe('experiments through the router', () => {
     );
     expect(after.data!.run).toEqual({ metrics: [], params: [{ key: 'lr', value: '0.01' }] });
 
+    // A component retrying after a timeout does not log the point twice.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const retried = await gql(
+        fetch,
+        `mutation { logMetric(runId: "${runId}", key: "acc", value: 0.5, step: 3, idempotencyKey: "step-3") { id } }`,
+      );
+      expect(retried.errors).toBeUndefined();
+    }
+    const once = await gql<{ run: { metricHistory: unknown[] } }>(
+      fetch,
+      `{ run(id: "${runId}") { metricHistory(key: "acc") { step } } }`,
+    );
+    expect(once.data!.run.metricHistory).toEqual([{ step: 3 }]);
+
     const syntax = await gql(
       fetch,
       `{ searchRuns(experimentIds: ["1"], filter: "metrics.acc ~ 1") { edges { cursor } } }`,

@@ -107,6 +107,20 @@ export function trackingStoreContract(
       await store.logBatch(project, run.id, { params: [{ key: 'lr', value: '0.01' }] });
     });
 
+    it('a retried batch with the same idempotency key is logged once', async () => {
+      const experimentId = await store.createExperiment(project, unique('retries'));
+      const run = await store.createRun(project, { experimentId });
+      const other = await store.createRun(project, { experimentId });
+      const batch = { metrics: [{ key: 'loss', value: 0.5, timestamp: 1, step: 0 }] };
+      await store.logBatch(project, run.id, batch, `k-${run.id}`);
+      await store.logBatch(project, run.id, batch, `k-${run.id}`);
+      expect(await store.metricHistory(project, run.id, 'loss')).toHaveLength(1);
+      await expect(store.logBatch(project, other.id, batch, `k-${run.id}`)).rejects.toMatchObject({
+        extensions: { code: 'CONFLICT' },
+      });
+      expect(await store.metricHistory(project, other.id, 'loss')).toEqual([]);
+    });
+
     it('keeps NaN, and stores infinities as MLflow does (the largest double)', async () => {
       const experimentId = await store.createExperiment(project, unique('nan'));
       const run = await store.createRun(project, { experimentId });

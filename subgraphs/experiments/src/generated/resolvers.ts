@@ -85,6 +85,7 @@ export type Mutation = {
    * metrics, 100 params, 100 tags, 1000 items) or with one bad item logs nothing.
    */
   logBatch: Run;
+  /** Logging calls take an idempotencyKey: retrying with the same key does not log twice. */
   logMetric: Run;
   /** A param is logged once; logging it again with another value is BAD_USER_INPUT. */
   logParam: Run;
@@ -119,6 +120,7 @@ export type MutationDeleteRunArgs = {
 
 
 export type MutationLogBatchArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   metrics?: InputMaybe<Array<MetricInput>>;
   params?: InputMaybe<Array<KeyValueInput>>;
   runId: Scalars['ID']['input'];
@@ -127,6 +129,7 @@ export type MutationLogBatchArgs = {
 
 
 export type MutationLogMetricArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   key: Scalars['String']['input'];
   runId: Scalars['ID']['input'];
   step?: InputMaybe<Scalars['SafeInt']['input']>;
@@ -136,6 +139,7 @@ export type MutationLogMetricArgs = {
 
 
 export type MutationLogParamArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   key: Scalars['String']['input'];
   runId: Scalars['ID']['input'];
   value: Scalars['String']['input'];
@@ -159,6 +163,7 @@ export type MutationRestoreRunArgs = {
 
 
 export type MutationSetTagArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   key: Scalars['String']['input'];
   runId: Scalars['ID']['input'];
   value: Scalars['String']['input'];

@@ -45,14 +45,19 @@ export function createResolvers(service: ExperimentsService): Resolvers {
         service.updateRun(ctx.principal, id, { status, endTime, name }),
       deleteRun: (_p, { id }, ctx) => service.setRunDeleted(ctx.principal, id, true),
       restoreRun: (_p, { id }, ctx) => service.setRunDeleted(ctx.principal, id, false),
-      logMetric: (_p, { runId, key, value, step, timestamp }, ctx) =>
-        service.logBatch(ctx.principal, runId, { metrics: [{ key, value, step, timestamp }] }),
-      logParam: (_p, { runId, key, value }, ctx) =>
-        service.logBatch(ctx.principal, runId, { params: [{ key, value }] }),
-      setTag: (_p, { runId, key, value }, ctx) =>
-        service.logBatch(ctx.principal, runId, { tags: [{ key, value }] }),
-      logBatch: (_p, { runId, metrics, params, tags }, ctx) =>
-        service.logBatch(ctx.principal, runId, { metrics, params, tags }),
+      logMetric: (_p, { runId, key, value, step, timestamp, idempotencyKey }, ctx) =>
+        service.logBatch(
+          ctx.principal,
+          runId,
+          { metrics: [{ key, value, step, timestamp }] },
+          idempotencyKey,
+        ),
+      logParam: (_p, { runId, key, value, idempotencyKey }, ctx) =>
+        service.logBatch(ctx.principal, runId, { params: [{ key, value }] }, idempotencyKey),
+      setTag: (_p, { runId, key, value, idempotencyKey }, ctx) =>
+        service.logBatch(ctx.principal, runId, { tags: [{ key, value }] }, idempotencyKey),
+      logBatch: (_p, { runId, metrics, params, tags, idempotencyKey }, ctx) =>
+        service.logBatch(ctx.principal, runId, { metrics, params, tags }, idempotencyKey),
     },
     Experiment: {
       __resolveReference: async (ref, ctx) => (await service.experiment(ctx.principal, ref.id)) ?? null,

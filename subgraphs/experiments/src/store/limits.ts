@@ -72,3 +72,9 @@ export function checkBatch(batch: LogBatch): void {
     }
   }
 }
+
+export function checkIdempotencyKey(key: string | undefined): void {
+  if (key !== undefined && (key.length < 1 || key.length > 200)) {
+    throw badUserInput('idempotencyKey must be 1-200 characters', { argument: 'idempotencyKey' });
+  }
+}

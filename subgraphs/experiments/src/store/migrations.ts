@@ -65,4 +65,16 @@ create table experiments.latest_metrics (
 create index latest_metrics_by_key_value on experiments.latest_metrics (key, value);
 `,
   },
+  {
+    name: '0002_idempotency',
+    up: `
+create table experiments.idempotency_keys (
+  project_id text not null,
+  key text not null,
+  run_id text not null,
+  created_at timestamptz not null default now(),
+  primary key (project_id, key)
+);
+`,
+  },
 ];

@@ -1,6 +1,6 @@
 import { backendUnavailable, badUserInput, conflict, JarvisError, notFound } from '@jarvis/errors';
 import { parseSearch } from '../search/runSearchSql.ts';
-import { checkBatch } from './limits.ts';
+import { checkBatch, checkIdempotencyKey } from './limits.ts';
 import { checkMaxResults } from './pageToken.ts';
 import type { ExperimentRecord, MetricPoint, RunRecord, RunStatus, TrackingStore } from './trackingStore.ts';
 
@@ -47,6 +47,11 @@ interface MlflowRun {
 const toNumber = (v: number | string) => (typeof v === 'number' ? v : Number(v));
 const fromNumber = (v: number) => (Number.isFinite(v) ? v : String(v));
 
+function closedBeforeResponse(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code === 'UND_ERR_SOCKET' || /other side closed/i.test(cause?.message ?? '');
+}
+
 function mapError(status: number, body: MlflowError, path: string): JarvisError {
   const message = `MLflow: ${body.message ?? `HTTP ${status} on ${path}`}`;
   switch (body.error_code) {
@@ -64,8 +69,19 @@ function mapError(status: number, body: MlflowError, path: string): JarvisError 
   }
 }
 
-/** Tracking on an existing MLflow server, through its REST API 2.0. */
-export function mlflowTrackingStore(trackingUri: string): TrackingStore {
+/** Where the MLflow store remembers idempotency keys (MLflow itself has none). */
+export interface IdempotencyLog {
+  /** The run a key was used for, if it was. */
+  seen(projectId: string, key: string): Promise<string | undefined>;
+  record(projectId: string, key: string, runId: string): Promise<void>;
+}
+
+/**
+ * Tracking on an existing MLflow server, through its REST API 2.0. Idempotency keys are checked
+ * before and recorded after a batch; MLflow has no transaction to join, so a crash between the
+ * two can still log a retried batch twice.
+ */
+export function mlflowTrackingStore(trackingUri: string, idempotency?: IdempotencyLog): TrackingStore {
   const base = `${trackingUri.replace(/\/$/, '')}/api/2.0/mlflow`;
 
   async function call<T>(
@@ -75,14 +91,21 @@ export function mlflowTrackingStore(trackingUri: string): TrackingStore {
   ): Promise<T> {
     const url = new URL(`${base}/${path}`);
     if (method === 'GET') for (const [k, v] of Object.entries(payload)) url.searchParams.set(k, String(v));
-    let response: Response;
-    try {
-      response = await fetch(url, {
+    const send = () =>
+      fetch(url, {
         method,
         ...(method === 'POST'
           ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }
           : {}),
         signal: AbortSignal.timeout(30_000),
+      });
+    let response: Response;
+    try {
+      response = await send().catch((error: unknown) => {
+        // A pooled keep-alive connection the server closed while idle fails before any
+        // response: that request never arrived, so it is sent once more on a new connection.
+        if (closedBeforeResponse(error)) return send();
+        throw error;
       });
     } catch (error) {
       throw backendUnavailable('MLflow', error);
@@ -258,8 +281,17 @@ export function mlflowTrackingStore(trackingUri: string): TrackingStore {
       await call('POST', deleted ? 'runs/delete' : 'runs/restore', { run_id: id });
     },
 
-    async logBatch(projectId, runId, batch) {
+    async logBatch(projectId, runId, batch, idempotencyKey) {
       checkBatch(batch);
+      checkIdempotencyKey(idempotencyKey);
+      if (idempotencyKey && idempotency) {
+        const seen = await idempotency.seen(projectId, idempotencyKey);
+        if (seen === runId) return;
+        if (seen)
+          throw conflict(
+            `idempotencyKey ${JSON.stringify(idempotencyKey)} was used for run ${seen}; use a new key`,
+          );
+      }
       const current = await requireRun(projectId, runId);
       if (current.info.lifecycle_stage !== 'active')
         throw conflict(`run ${runId} is deleted; restore it before logging to it`);
@@ -287,6 +319,7 @@ export function mlflowTrackingStore(trackingUri: string): TrackingStore {
         params: batch.params ?? [],
         tags: batch.tags ?? [],
       });
+      if (idempotencyKey && idempotency) await idempotency.record(projectId, idempotencyKey, runId);
     },
 
     async searchRuns(projectId, search) {

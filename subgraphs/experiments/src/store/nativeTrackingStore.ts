@@ -3,7 +3,7 @@ import type { Database } from '@jarvis/db';
 import { badUserInput, conflict, notFound } from '@jarvis/errors';
 import { type Generated, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import { clauseSql, orderSql, parseSearch } from '../search/runSearchSql.ts';
-import { checkBatch, checkKey, LIMITS } from './limits.ts';
+import { checkBatch, checkIdempotencyKey, checkKey, LIMITS } from './limits.ts';
 import { checkMaxResults, decodePageToken, encodePageToken } from './pageToken.ts';
 import type { ExperimentRecord, MetricPoint, RunRecord, RunStatus, TrackingStore } from './trackingStore.ts';
 
@@ -33,6 +33,7 @@ interface Tables {
   run_tags: { run_id: string; key: string; value: string };
   metrics: { run_id: string; key: string; value: number; timestamp: number; step: number };
   latest_metrics: { run_id: string; key: string; value: number; timestamp: number; step: number };
+  idempotency_keys: { project_id: string; key: string; run_id: string; created_at: Generated<Date> };
 }
 
 type K = Kysely<Tables> | Transaction<Tables>;
@@ -315,11 +316,34 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
         .execute();
     },
 
-    async logBatch(projectId, runId, batch) {
+    async logBatch(projectId, runId, batch, idempotencyKey) {
       checkBatch(batch);
+      checkIdempotencyKey(idempotencyKey);
       await db.kysely.transaction().execute(async (root) => {
         const t = root.withSchema('experiments') as unknown as Transaction<Tables>;
         const run = await requireRun(t, projectId, runId);
+        if (idempotencyKey) {
+          // Recorded with the batch itself: either both are written or neither.
+          const claimed = await t
+            .insertInto('idempotency_keys')
+            .values({ project_id: projectId, key: idempotencyKey, run_id: runId })
+            .onConflict((oc) => oc.columns(['project_id', 'key']).doNothing())
+            .returning('key')
+            .executeTakeFirst();
+          if (!claimed) {
+            const seen = await t
+              .selectFrom('idempotency_keys')
+              .select('run_id')
+              .where('project_id', '=', projectId)
+              .where('key', '=', idempotencyKey)
+              .executeTakeFirstOrThrow();
+            if (seen.run_id !== runId)
+              throw conflict(
+                `idempotencyKey ${JSON.stringify(idempotencyKey)} was used for run ${seen.run_id}; use a new key`,
+              );
+            return;
+          }
+        }
         if (run.lifecycle_stage !== 'active')
           throw conflict(`run ${runId} is deleted; restore it before logging to it`);
         if (TERMINAL.includes(run.status as RunStatus)) {

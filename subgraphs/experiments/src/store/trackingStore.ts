@@ -80,8 +80,12 @@ export interface TrackingStore {
     update: { status?: RunStatus; endTime?: number; name?: string },
   ): Promise<RunRecord>;
   setRunDeleted(projectId: string, id: string, deleted: boolean): Promise<void>;
-  /** All or nothing: a batch over the limits or with one bad item is rejected whole. */
-  logBatch(projectId: string, runId: string, batch: LogBatch): Promise<void>;
+  /**
+   * All or nothing: a batch over the limits or with one bad item is rejected whole. A batch
+   * with an idempotency key already used for this run is not logged again; the same key for
+   * another run is a CONFLICT.
+   */
+  logBatch(projectId: string, runId: string, batch: LogBatch, idempotencyKey?: string): Promise<void>;
   metricHistory(projectId: string, runId: string, key: string): Promise<MetricPoint[]>;
   /** Filter syntax errors are BAD_USER_INPUT naming the position. */
   searchRuns(projectId: string, search: RunSearch): Promise<RunPage>;
