@@ -515,11 +515,11 @@ export class StorageService {
   }
 
   parents(principal: Principal, artifact: ArtifactRecord) {
-    return this.store.parents(principal.projectId, artifact.id);
+    return this.store.related(principal.projectId, artifact.id, 'parents');
   }
 
   children(principal: Principal, artifact: ArtifactRecord) {
-    return this.store.children(principal.projectId, artifact.id);
+    return this.store.related(principal.projectId, artifact.id, 'children');
   }
 
   async lineage(

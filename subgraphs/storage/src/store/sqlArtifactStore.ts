@@ -567,20 +567,15 @@ export function sqlArtifactStore(db: Database) {
         .execute();
     },
 
-    async parents(projectId: string, id: string) {
+    /** The artifacts `id` was derived from (parents), or those derived from it (children). */
+    async related(projectId: string, id: string, direction: 'parents' | 'children') {
+      const [join, match] =
+        direction === 'parents'
+          ? (['p.parent_id', 'p.child_id'] as const)
+          : (['p.child_id', 'p.parent_id'] as const);
       const rows = await selectArtifacts(k)
-        .innerJoin('artifact_parents as p', 'p.parent_id', 'a.id')
-        .where('p.child_id', '=', id)
-        .where('a.project_id', '=', projectId)
-        .orderBy('a.created_at')
-        .execute();
-      return rows.map((r) => toArtifact(r as ArtifactRow));
-    },
-
-    async children(projectId: string, id: string) {
-      const rows = await selectArtifacts(k)
-        .innerJoin('artifact_parents as p', 'p.child_id', 'a.id')
-        .where('p.parent_id', '=', id)
+        .innerJoin('artifact_parents as p', join, 'a.id')
+        .where(match, '=', id)
         .where('a.project_id', '=', projectId)
         .orderBy('a.created_at')
         .execute();
