@@ -28,7 +28,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMinio, startPostgres } from '@jarvis/testkit';
-import { Client } from 'minio';
 
 const MB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_MB ?? 1024) * MB;
@@ -162,13 +161,7 @@ async function main() {
   console.log(`payload: ${SIZE / MB} MiB, ${ROUNDS} rounds, part size ${PART / MB} MiB; writing it…`);
   const sha256 = await makePayload();
   await using minio = await startMinio();
-  const client = new Client({
-    endPoint: minio.host,
-    port: minio.port,
-    useSSL: false,
-    accessKey: minio.accessKey,
-    secretKey: minio.secretKey,
-  });
+  const client = minio.client();
   await client.makeBucket('direct');
   await using postgres = await startPostgres();
   const s3 = await startJarvis(

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { JarvisConfig } from '@jarvis/config';
-import { Client } from 'minio';
+import { s3Client } from '@jarvis/subgraph-storage';
 
 /** Where a backup is written and read back: a folder, or a prefix in an S3 bucket. */
 export interface BackupTarget {
@@ -61,14 +61,11 @@ function s3Target(url: URL, config: JarvisConfig): BackupTarget {
       `${url.href}: s3:// backups use the S3 server and credentials of services.storage, which is not of type s3 here; back up to a folder instead`,
     );
   }
-  const endpoint = new URL(storage.endpoint);
-  const client = new Client({
-    endPoint: endpoint.hostname,
-    port: endpoint.port ? Number(endpoint.port) : endpoint.protocol === 'https:' ? 443 : 80,
-    useSSL: endpoint.protocol === 'https:',
+  const client = s3Client({
+    endpoint: storage.endpoint,
+    region: storage.region,
     accessKey: storage.access_key ?? '',
     secretKey: storage.secret_key ?? '',
-    region: storage.region,
   });
   const bucket = url.hostname;
   const prefix = url.pathname.replace(/^\/+|\/+$/g, '');

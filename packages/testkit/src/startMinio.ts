@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Client } from 'minio';
 import { engineBinary } from './engineBinaries.ts';
 import { EngineProcess, scratchDir } from './engineProcess.ts';
 import { freePort } from './freePort.ts';
@@ -10,6 +11,8 @@ export interface MinioServer extends AsyncDisposable {
   port: number;
   accessKey: string;
   secretKey: string;
+  /** A `minio` client signed in as the root user. */
+  client(): Client;
   stop(): Promise<void>;
 }
 
@@ -54,5 +57,15 @@ export async function startMinio(options: MinioOptions = {}): Promise<MinioServe
     await proc.stop();
     scratch.remove();
   };
-  return { endpoint, host: '127.0.0.1', port, accessKey, secretKey, stop, [Symbol.asyncDispose]: stop };
+  const client = () => new Client({ endPoint: '127.0.0.1', port, useSSL: false, accessKey, secretKey });
+  return {
+    endpoint,
+    host: '127.0.0.1',
+    port,
+    accessKey,
+    secretKey,
+    client,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
 }

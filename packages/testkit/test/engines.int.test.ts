@@ -1,6 +1,5 @@
 import { Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
-import { Client as MinioClient } from 'minio';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import {
@@ -50,13 +49,7 @@ describe('engines', () => {
 
   it('MinIO: the minio client writes and reads back an object', async () => {
     await using server = await startMinio();
-    const client = new MinioClient({
-      endPoint: server.host,
-      port: server.port,
-      useSSL: false,
-      accessKey: server.accessKey,
-      secretKey: server.secretKey,
-    });
+    const client = server.client();
     await client.makeBucket('smoke');
     await client.putObject('smoke', 'a/b.txt', Buffer.from('bytes on minio'));
     const stream = await client.getObject('smoke', 'a/b.txt');

@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { startMinio } from '@jarvis/testkit';
-import { Client } from 'minio';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localBlobStore } from '../src/store/localBlobStore.ts';
 import { s3BlobStore } from '../src/store/s3BlobStore.ts';
@@ -57,13 +56,7 @@ describe('encryption at rest', () => {
     await store.init();
     const bytes = randomBytes(1000);
     const key = await store.promote(await store.put(Readable.from([bytes])));
-    const client = new Client({
-      endPoint: minio.host,
-      port: minio.port,
-      useSSL: false,
-      accessKey: minio.accessKey,
-      secretKey: minio.secretKey,
-    });
+    const client = minio.client();
     const got = await fetch(await client.presignedGetObject('enc', key, 60));
     expect(got.status).toBe(200);
     expect(got.headers.get('x-amz-server-side-encryption')).toBe('AES256');

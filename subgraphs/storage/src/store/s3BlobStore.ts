@@ -22,6 +22,24 @@ interface ListedPart {
   size: number;
 }
 
+/** A `minio` client for an S3 endpoint given as a URL (`http://minio:9000`, `https://s3.amazonaws.com`). */
+export function s3Client(options: {
+  endpoint: string;
+  region: string;
+  accessKey: string;
+  secretKey: string;
+}): Client {
+  const url = new URL(options.endpoint);
+  return new Client({
+    endPoint: url.hostname,
+    port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
+    useSSL: url.protocol === 'https:',
+    accessKey: options.accessKey,
+    secretKey: options.secretKey,
+    region: options.region,
+  });
+}
+
 /**
  * Blobs in an S3 bucket (MinIO, AWS S3, Garage, Ceph RGW…) through the `minio` client. Clients
  * send parts straight to S3 on presigned URLs, so bytes never pass through Jarvis on the way in;
@@ -31,14 +49,7 @@ interface ListedPart {
  */
 export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
   const url = new URL(options.endpoint);
-  const client = new Client({
-    endPoint: url.hostname,
-    port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
-    useSSL: url.protocol === 'https:',
-    accessKey: options.accessKey,
-    secretKey: options.secretKey,
-    region: options.region,
-  });
+  const client = s3Client(options);
   const { bucket } = options;
   const sse: Record<string, string> = options.serverSideEncryption
     ? { 'X-Amz-Server-Side-Encryption': 'AES256' }
