@@ -13,6 +13,12 @@ export { ExperimentsService } from './service.ts';
 export { checkBatch, LIMITS } from './store/limits.ts';
 export { experimentsMigrations } from './store/migrations.ts';
 export { mlflowTrackingStore } from './store/mlflowTrackingStore.ts';
+export type {
+  ModelRegistry,
+  ModelVersionRecord,
+  RegisteredModelRecord,
+} from './store/modelRegistry.ts';
+export { nativeModelRegistry } from './store/nativeModelRegistry.ts';
 export { nativeTrackingStore } from './store/nativeTrackingStore.ts';
 export type {
   ExperimentRecord,

@@ -36,6 +36,60 @@ export function trackingStoreContract(
       expect(await store.getExperiment(project, '999999999')).toBeUndefined();
     });
 
+    it('lists experiments by name and tag, newest first, in pages; tags experiments and deletes run tags', async () => {
+      const prefix = unique('listing');
+      const ids: string[] = [];
+      for (const i of [0, 1, 2]) {
+        ids.push(
+          await store.createExperiment(project, `${prefix}-${i}`, { team: i === 1 ? 'nlp' : 'vision' }),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await store.setExperimentTag(project, ids[2]!, 'owner', 'ana');
+      await store.setExperimentDeleted(project, ids[0]!, true);
+      const names = (page: { experiments: { name: string }[] }) => page.experiments.map((e) => e.name);
+      const active = await store.searchExperiments(project, {
+        filter: `name LIKE '${prefix}-%'`,
+        maxResults: 10,
+      });
+      expect(names(active)).toEqual([`${prefix}-2`, `${prefix}-1`]);
+      expect(active.experiments[0]!.tags).toEqual({ team: 'vision', owner: 'ana' });
+      const vision = await store.searchExperiments(project, {
+        filter: `name LIKE '${prefix}%' and tags.team = 'vision'`,
+        view: 'ALL',
+        maxResults: 1,
+      });
+      expect(names(vision)).toEqual([`${prefix}-2`]);
+      const rest = await store.searchExperiments(project, {
+        filter: `name LIKE '${prefix}%' and tags.team = 'vision'`,
+        view: 'ALL',
+        maxResults: 1,
+        pageToken: vision.nextPageToken!,
+      });
+      expect(names(rest)).toEqual([`${prefix}-0`]);
+      const deleted = await store.searchExperiments(project, {
+        filter: `name LIKE '${prefix}%'`,
+        view: 'DELETED_ONLY',
+        maxResults: 10,
+      });
+      expect(names(deleted)).toEqual([`${prefix}-0`]);
+      expect(
+        (
+          await store.searchExperiments('another-project', {
+            filter: `name LIKE '${prefix}%'`,
+            maxResults: 10,
+          })
+        ).experiments,
+      ).toEqual([]);
+
+      const run = await store.createRun(project, { experimentId: ids[1]!, tags: { stage: 'train' } });
+      await store.deleteRunTag(project, run.id, 'stage');
+      expect((await store.getRun(project, run.id))!.tags.stage).toBeUndefined();
+      await expect(store.deleteRunTag(project, run.id, 'stage')).rejects.toMatchObject({
+        extensions: { code: 'NOT_FOUND' },
+      });
+    });
+
     it('runs log metrics with steps, params and tags; history keeps every point, latest follows step', async () => {
       const experimentId = await store.createExperiment(project, unique('training'));
       const run = await store.createRun(project, {

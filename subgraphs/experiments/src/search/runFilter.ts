@@ -113,7 +113,10 @@ class Cursor {
   }
 }
 
-function parseIdentifier(c: Cursor): { type: EntityType; key: string; at: number } {
+function parseIdentifier(
+  c: Cursor,
+  attributes: Record<string, 'number' | 'string'>,
+): { type: EntityType; key: string; at: number } {
   c.skipSpace();
   const at = c.pos;
   const word = c.peekWord();
@@ -121,9 +124,9 @@ function parseIdentifier(c: Cursor): { type: EntityType; key: string; at: number
   c.pos += word.length;
   if (c.text[c.pos] !== '.') {
     const attribute = word.toLowerCase();
-    if (attribute in RUN_ATTRIBUTES) return { type: 'attribute', key: attribute, at };
+    if (attribute in attributes) return { type: 'attribute', key: attribute, at };
     c.fail(
-      `${JSON.stringify(word)} is neither an entity (metrics, params, tags, attributes) nor a run attribute`,
+      `${JSON.stringify(word)} is neither an entity (metrics, params, tags, attributes) nor an attribute (${Object.keys(attributes).join(', ')})`,
       at,
     );
   }
@@ -141,11 +144,8 @@ function parseIdentifier(c: Cursor): { type: EntityType; key: string; at: number
   if (!key) c.fail('a key cannot be empty', at);
   if (type === 'attribute') {
     key = key.toLowerCase();
-    if (!(key in RUN_ATTRIBUTES))
-      c.fail(
-        `unknown attribute ${JSON.stringify(key)}; known: ${Object.keys(RUN_ATTRIBUTES).join(', ')}`,
-        at,
-      );
+    if (!(key in attributes))
+      c.fail(`unknown attribute ${JSON.stringify(key)}; known: ${Object.keys(attributes).join(', ')}`, at);
   }
   return { type, key, at };
 }
@@ -210,13 +210,13 @@ function parseList(c: Cursor): string[] {
   }
 }
 
-function parseClause(c: Cursor): FilterClause {
-  const { type, key } = parseIdentifier(c);
+function parseClause(c: Cursor, attributes: Record<string, 'number' | 'string'>): FilterClause {
+  const { type, key } = parseIdentifier(c, attributes);
   const name = type === 'attribute' ? `attributes.${key}` : `${type}s.${key}`;
   c.skipSpace();
   const comparatorAt = c.pos;
   const comparator = parseComparator(c, name);
-  const numeric = type === 'metric' || (type === 'attribute' && RUN_ATTRIBUTES[key] === 'number');
+  const numeric = type === 'metric' || (type === 'attribute' && attributes[key] === 'number');
   const allowed = numeric ? NUMERIC_COMPARATORS : STRING_COMPARATORS;
   if (!allowed.includes(comparator)) {
     c.fail(`${name} compares with ${allowed.join(', ')}, not ${comparator}`, comparatorAt);
@@ -226,25 +226,32 @@ function parseClause(c: Cursor): FilterClause {
   return { type, key, comparator, value };
 }
 
-export function parseRunFilter(text: string | null | undefined): FilterClause[] {
+/** Parses a filter; `attributes` are the bare names it accepts (runs' by default, or the registry's). */
+export function parseRunFilter(
+  text: string | null | undefined,
+  attributes: Record<string, 'number' | 'string'> = RUN_ATTRIBUTES,
+): FilterClause[] {
   if (!text?.trim()) return [];
   const c = new Cursor(text);
-  const clauses = [parseClause(c)];
+  const clauses = [parseClause(c, attributes)];
   while (!c.atEnd()) {
     const word = c.peekWord().toUpperCase();
     if (word === 'OR') c.fail('OR is not supported (MLflow joins clauses with AND only)');
     if (word !== 'AND') c.fail(`expected AND or the end of the filter, found ${c.found()}`);
     c.pos += 3;
-    clauses.push(parseClause(c));
+    clauses.push(parseClause(c, attributes));
   }
   return clauses;
 }
 
 /** `metrics.acc DESC`, `attributes.start_time`, `params.lr ASC`: ascending unless DESC. */
-export function parseOrderBy(items: string[] | null | undefined): OrderClause[] {
+export function parseOrderBy(
+  items: string[] | null | undefined,
+  attributes: Record<string, 'number' | 'string'> = RUN_ATTRIBUTES,
+): OrderClause[] {
   return (items ?? []).map((item) => {
     const c = new Cursor(item);
-    const { type, key } = parseIdentifier(c);
+    const { type, key } = parseIdentifier(c, attributes);
     let ascending = true;
     const word = c.peekWord().toUpperCase();
     if (word === 'ASC' || word === 'DESC') {

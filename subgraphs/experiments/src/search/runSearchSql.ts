@@ -8,15 +8,24 @@ import {
   parseRunFilter,
 } from './runFilter.ts';
 
-/** Parses filter and order_by, turning syntax errors into BAD_USER_INPUT with the position. */
-export function parseSearch(filter: string | undefined, orderBy: string[] | undefined) {
+function userInput<T>(parse: () => T): T {
   try {
-    return { clauses: parseRunFilter(filter), order: parseOrderBy(orderBy) };
+    return parse();
   } catch (error) {
     if (error instanceof FilterSyntaxError)
       throw badUserInput(error.message, { argument: 'filter', position: error.position });
     throw error;
   }
+}
+
+/** Parses filter and order_by, turning syntax errors into BAD_USER_INPUT with the position. */
+export function parseSearch(filter: string | undefined, orderBy: string[] | undefined) {
+  return userInput(() => ({ clauses: parseRunFilter(filter), order: parseOrderBy(orderBy) }));
+}
+
+/** A filter over other attributes than a run's (the registry's). */
+export function parseFilter(filter: string | undefined, attributes: Record<string, 'number' | 'string'>) {
+  return userInput(() => parseRunFilter(filter, attributes));
 }
 
 const ATTRIBUTE_COLUMN: Record<string, string> = {
@@ -28,7 +37,8 @@ const ATTRIBUTE_COLUMN: Record<string, string> = {
   end_time: 'r.end_time',
 };
 
-function compare(column: RawBuilder<unknown>, clause: FilterClause): RawBuilder<SqlBool> {
+/** `column <comparator> value` for one clause. */
+export function compareSql(column: RawBuilder<unknown>, clause: FilterClause): RawBuilder<SqlBool> {
   const { comparator, value } = clause;
   switch (comparator) {
     case 'IN':
@@ -49,19 +59,19 @@ export function clauseSql(clause: FilterClause): RawBuilder<SqlBool> {
   switch (clause.type) {
     case 'metric':
       return sql<SqlBool>`exists (select 1 from experiments.latest_metrics m
-        where m.run_id = r.id and m.key = ${clause.key} and ${compare(sql`m.value`, clause)})`;
+        where m.run_id = r.id and m.key = ${clause.key} and ${compareSql(sql`m.value`, clause)})`;
     case 'param':
       return sql<SqlBool>`exists (select 1 from experiments.params p
-        where p.run_id = r.id and p.key = ${clause.key} and ${compare(sql`p.value`, clause)})`;
+        where p.run_id = r.id and p.key = ${clause.key} and ${compareSql(sql`p.value`, clause)})`;
     case 'tag':
       return sql<SqlBool>`exists (select 1 from experiments.run_tags t
-        where t.run_id = r.id and t.key = ${clause.key} and ${compare(sql`t.value`, clause)})`;
+        where t.run_id = r.id and t.key = ${clause.key} and ${compareSql(sql`t.value`, clause)})`;
     case 'attribute': {
       if (clause.key === 'user_id') {
         return sql<SqlBool>`exists (select 1 from experiments.run_tags t
-          where t.run_id = r.id and t.key = 'mlflow.user' and ${compare(sql`t.value`, clause)})`;
+          where t.run_id = r.id and t.key = 'mlflow.user' and ${compareSql(sql`t.value`, clause)})`;
       }
-      return compare(sql.raw(ATTRIBUTE_COLUMN[clause.key]!), clause);
+      return compareSql(sql.raw(ATTRIBUTE_COLUMN[clause.key]!), clause);
     }
   }
 }

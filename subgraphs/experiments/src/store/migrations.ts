@@ -77,4 +77,64 @@ create table experiments.idempotency_keys (
 );
 `,
   },
+  {
+    name: '0003_registry',
+    up: `
+create table experiments.registered_models (
+  project_id text not null,
+  name text not null,
+  description text not null default '',
+  creation_time bigint not null,
+  last_updated_time bigint not null,
+  next_version integer not null default 1,
+  primary key (project_id, name)
+);
+create table experiments.registered_model_tags (
+  project_id text not null,
+  name text not null,
+  key text not null,
+  value text not null,
+  primary key (project_id, name, key),
+  foreign key (project_id, name) references experiments.registered_models (project_id, name)
+    on delete cascade on update cascade
+);
+create table experiments.model_versions (
+  project_id text not null,
+  name text not null,
+  version integer not null,
+  description text not null default '',
+  source text not null,
+  run_id text,
+  artifact_id text,
+  status text not null default 'READY',
+  creation_time bigint not null,
+  last_updated_time bigint not null,
+  idempotency_key text,
+  primary key (project_id, name, version),
+  unique (project_id, idempotency_key),
+  foreign key (project_id, name) references experiments.registered_models (project_id, name)
+    on delete cascade on update cascade
+);
+create index model_versions_by_run on experiments.model_versions (project_id, run_id);
+create table experiments.model_version_tags (
+  project_id text not null,
+  name text not null,
+  version integer not null,
+  key text not null,
+  value text not null,
+  primary key (project_id, name, version, key),
+  foreign key (project_id, name, version) references experiments.model_versions (project_id, name, version)
+    on delete cascade on update cascade
+);
+create table experiments.model_aliases (
+  project_id text not null,
+  name text not null,
+  alias text not null,
+  version integer not null,
+  primary key (project_id, name, alias),
+  foreign key (project_id, name, version) references experiments.model_versions (project_id, name, version)
+    on delete cascade on update cascade
+);
+`,
+  },
 ];

@@ -58,7 +58,7 @@ function mapError(status: number, body: MlflowError, path: string): JarvisError 
     case 'RESOURCE_DOES_NOT_EXIST':
       return notFound(message);
     case 'RESOURCE_ALREADY_EXISTS':
-      return conflict(message);
+      return conflict(message, { reason: 'ALREADY_EXISTS' });
     case 'INVALID_PARAMETER_VALUE':
     case 'BAD_REQUEST':
       return badUserInput(message);
@@ -247,6 +247,30 @@ export function mlflowTrackingStore(trackingUri: string, idempotency?: Idempoten
       await call('POST', deleted ? 'experiments/delete' : 'experiments/restore', { experiment_id: id });
     },
 
+    async setExperimentTag(projectId, id, key, value) {
+      if (key === PROJECT_TAG)
+        throw badUserInput(`tag ${PROJECT_TAG} is kept by Jarvis`, { argument: 'key' });
+      await requireExperiment(projectId, id);
+      await call('POST', 'experiments/set-experiment-tag', { experiment_id: id, key, value });
+    },
+
+    async searchExperiments(projectId, search) {
+      // The project is a tag on MLflow's side, so it joins the caller's filter.
+      const scope = `tags.\`${PROJECT_TAG}\` = '${projectId.replaceAll("'", "''")}'`;
+      const filter = search.filter?.trim() ? `${search.filter} and ${scope}` : scope;
+      const { experiments = [], next_page_token } = await call<{
+        experiments?: MlflowExperiment[];
+        next_page_token?: string;
+      }>('POST', 'experiments/search', {
+        filter,
+        max_results: search.maxResults,
+        view_type: search.view ?? 'ACTIVE_ONLY',
+        order_by: ['creation_time DESC', 'experiment_id DESC'],
+        ...(search.pageToken ? { page_token: search.pageToken } : {}),
+      });
+      return { experiments: experiments.map(toExperiment), nextPageToken: next_page_token || undefined };
+    },
+
     async createRun(projectId, { experimentId, name, startTime, tags = {} }) {
       const found = await requireExperiment(projectId, experimentId);
       if (found.lifecycle_stage !== 'active')
@@ -279,6 +303,13 @@ export function mlflowTrackingStore(trackingUri: string, idempotency?: Idempoten
     async setRunDeleted(projectId, id, deleted) {
       await requireRun(projectId, id);
       await call('POST', deleted ? 'runs/delete' : 'runs/restore', { run_id: id });
+    },
+
+    async deleteRunTag(projectId, runId, key) {
+      const found = await requireRun(projectId, runId);
+      if (!(found.data.tags ?? []).some((t) => t.key === key))
+        throw notFound(`run ${runId} has no tag ${JSON.stringify(key)}`, { argument: 'key' });
+      await call('POST', 'runs/delete-tag', { run_id: runId, key });
     },
 
     async logBatch(projectId, runId, batch, idempotencyKey) {

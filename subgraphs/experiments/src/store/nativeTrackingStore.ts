@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '@jarvis/db';
 import { badUserInput, conflict, notFound } from '@jarvis/errors';
 import { type Generated, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
-import { clauseSql, orderSql, parseSearch } from '../search/runSearchSql.ts';
+import { clauseSql, compareSql, orderSql, parseFilter, parseSearch } from '../search/runSearchSql.ts';
 import { checkBatch, checkIdempotencyKey, checkKey, LIMITS } from './limits.ts';
 import { checkMaxResults, decodePageToken, encodePageToken } from './pageToken.ts';
 import type { ExperimentRecord, MetricPoint, RunRecord, RunStatus, TrackingStore } from './trackingStore.ts';
@@ -54,6 +54,11 @@ const isLater = (a: MetricPoint, b: MetricPoint) =>
     : a.timestamp !== b.timestamp
       ? a.timestamp > b.timestamp
       : a.value > b.value;
+const EXPERIMENT_ATTRIBUTES = {
+  name: 'string',
+  creation_time: 'number',
+  last_update_time: 'number',
+} as const;
 const experimentId = (id: string) => (/^\d{1,15}$/.test(id) ? Number(id) : undefined);
 
 /** Tracking on the metadata database: PGlite in `jarvis dev`, PostgreSQL at scale. */
@@ -162,6 +167,7 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
           .executeTakeFirst();
         if (existing)
           throw conflict(`an experiment named ${JSON.stringify(name)} already exists (id ${existing.id})`, {
+            reason: 'ALREADY_EXISTS',
             experimentId: String(existing.id),
           });
         const now = Date.now();
@@ -219,7 +225,9 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
         .where('name', '=', name)
         .executeTakeFirst();
       if (clash && clash.id !== row.id)
-        throw conflict(`an experiment named ${JSON.stringify(name)} already exists`);
+        throw conflict(`an experiment named ${JSON.stringify(name)} already exists`, {
+          reason: 'ALREADY_EXISTS',
+        });
       await k
         .updateTable('experiments')
         .set({ name, last_update_time: Date.now() })
@@ -236,6 +244,52 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
         .set({ lifecycle_stage: deleted ? 'deleted' : 'active', last_update_time: Date.now() })
         .where('id', '=', row.id)
         .execute();
+    },
+
+    async setExperimentTag(projectId, id, key, value) {
+      checkKey('tag', key);
+      if (value.length > LIMITS.tagValueLength)
+        throw badUserInput(`tag ${key}: value is longer than ${LIMITS.tagValueLength} characters`);
+      const row = await experimentRow(k, projectId, id);
+      if (!row)
+        throw notFound(`no experiment ${JSON.stringify(id)} in this project`, { argument: 'experimentId' });
+      await k
+        .insertInto('experiment_tags')
+        .values({ experiment_id: row.id, key, value })
+        .onConflict((oc) => oc.columns(['experiment_id', 'key']).doUpdateSet({ value }))
+        .execute();
+    },
+
+    async searchExperiments(projectId, search) {
+      const clauses = parseFilter(search.filter, EXPERIMENT_ATTRIBUTES);
+      const limit = checkMaxResults(search.maxResults);
+      const offset = decodePageToken(search.pageToken);
+      const view = search.view ?? 'ACTIVE_ONLY';
+      const conditions = [
+        sql<SqlBool>`e.project_id = ${projectId}`,
+        ...(view === 'ALL'
+          ? []
+          : [sql<SqlBool>`e.lifecycle_stage = ${view === 'ACTIVE_ONLY' ? 'active' : 'deleted'}`]),
+        ...clauses.map((c) => {
+          if (c.type === 'tag')
+            return sql<SqlBool>`exists (select 1 from experiments.experiment_tags t
+              where t.experiment_id = e.id and t.key = ${c.key} and ${compareSql(sql`t.value`, c)})`;
+          if (c.type === 'attribute') return compareSql(sql.raw(`e.${c.key}`), c);
+          throw badUserInput(
+            'experiments are searched by name, creation_time, last_update_time and tags.<key>',
+            {
+              argument: 'filter',
+            },
+          );
+        }),
+      ];
+      const { rows } = await sql<Tables['experiments'] & { id: number }>`
+        select e.* from experiments.experiments e where ${sql.join(conditions, sql` and `)}
+        order by e.creation_time desc, e.id desc limit ${limit + 1} offset ${offset}`.execute(db.kysely);
+      return {
+        experiments: await Promise.all(rows.slice(0, limit).map(toExperiment)),
+        nextPageToken: rows.length > limit ? encodePageToken(offset + limit) : undefined,
+      };
     },
 
     async createRun(projectId, { experimentId: expId, name, startTime, tags = {} }) {
@@ -314,6 +368,19 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
         .set({ lifecycle_stage: deleted ? 'deleted' : 'active' })
         .where('id', '=', row.id)
         .execute();
+    },
+
+    async deleteRunTag(projectId, runId, key) {
+      const row = await requireRun(k, projectId, runId);
+      if (row.lifecycle_stage !== 'active')
+        throw conflict(`run ${runId} is deleted; restore it before changing its tags`);
+      const { numDeletedRows } = await k
+        .deleteFrom('run_tags')
+        .where('run_id', '=', runId)
+        .where('key', '=', key)
+        .executeTakeFirst();
+      if (!numDeletedRows)
+        throw notFound(`run ${runId} has no tag ${JSON.stringify(key)}`, { argument: 'key' });
     },
 
     async logBatch(projectId, runId, batch, idempotencyKey) {

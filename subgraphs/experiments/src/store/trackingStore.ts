@@ -62,6 +62,19 @@ export interface RunPage {
   nextPageToken: string | undefined;
 }
 
+export interface ExperimentSearch {
+  /** `name LIKE 'hockey%' and tags.team = 'vision'` (MLflow's experiment filter). */
+  filter?: string;
+  view?: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
+  maxResults: number;
+  pageToken?: string;
+}
+
+export interface ExperimentPage {
+  experiments: ExperimentRecord[];
+  nextPageToken: string | undefined;
+}
+
 export interface TrackingStore {
   readonly kind: 'native' | 'mlflow';
   createExperiment(projectId: string, name: string, tags?: Record<string, string>): Promise<string>;
@@ -69,6 +82,9 @@ export interface TrackingStore {
   getExperimentByName(projectId: string, name: string): Promise<ExperimentRecord | undefined>;
   renameExperiment(projectId: string, id: string, name: string): Promise<void>;
   setExperimentDeleted(projectId: string, id: string, deleted: boolean): Promise<void>;
+  setExperimentTag(projectId: string, id: string, key: string, value: string): Promise<void>;
+  /** Newest first. */
+  searchExperiments(projectId: string, search: ExperimentSearch): Promise<ExperimentPage>;
   createRun(
     projectId: string,
     run: { experimentId: string; name?: string; startTime?: number; tags?: Record<string, string> },
@@ -80,6 +96,7 @@ export interface TrackingStore {
     update: { status?: RunStatus; endTime?: number; name?: string },
   ): Promise<RunRecord>;
   setRunDeleted(projectId: string, id: string, deleted: boolean): Promise<void>;
+  deleteRunTag(projectId: string, runId: string, key: string): Promise<void>;
   /**
    * All or nothing: a batch over the limits or with one bad item is rejected whole. A batch
    * with an idempotency key already used for this run is not logged again; the same key for
