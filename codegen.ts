@@ -17,12 +17,15 @@ const mappersFor: Record<string, Record<string, string>> = {
   experiments: {
     Experiment: '../mappers.ts#ExperimentRecord',
     Run: '../mappers.ts#RunRecord',
+    RegisteredModel: '../mappers.ts#RegisteredModelRecord',
+    ModelVersion: '../mappers.ts#ModelVersionRecord',
   },
   storage: {
     Artifact: '../mappers.ts#ArtifactRecord',
     ArtifactUpload: '../mappers.ts#UploadRecord',
     ArtifactAlias: '../mappers.ts#AliasRecord',
     Run: '../mappers.ts#RunRef',
+    ModelVersion: '../mappers.ts#ModelVersionRef',
   },
 };
 

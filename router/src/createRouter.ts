@@ -74,12 +74,19 @@ export function createRouter(options: RouterOptions): Router {
     },
   });
   const apollo = apolloServerFor({ gateway }, metrics, 'router');
-  const routes = options.subgraphs.flatMap((s) => ('routes' in s ? s.routes : []));
-  const forwards = options.subgraphs.flatMap((s) =>
-    'url' in s
-      ? (s.routePrefixes ?? []).map((prefix) => ({ prefix, base: s.url.replace(/\/graphql\/?$/, '') }))
-      : [],
-  );
+  // The most specific route wins: exact paths before prefixes, longer prefixes first (storage
+  // owns /api/2.0/mlflow/artifacts/ inside experiments' /api/2.0/mlflow/).
+  const specificity = (path: string) => (path.endsWith('/*') ? path.length : Number.MAX_SAFE_INTEGER);
+  const routes = options.subgraphs
+    .flatMap((s) => ('routes' in s ? s.routes : []))
+    .sort((a, b) => specificity(b.path) - specificity(a.path));
+  const forwards = options.subgraphs
+    .flatMap((s) =>
+      'url' in s
+        ? (s.routePrefixes ?? []).map((prefix) => ({ prefix, base: s.url.replace(/\/graphql\/?$/, '') }))
+        : [],
+    )
+    .sort((a, b) => b.prefix.length - a.prefix.length);
   const authenticate = options.authenticate ?? (async () => LOCAL_PRINCIPAL);
 
   async function contextFor(request: Request): Promise<RequestContext & { headers: Headers }> {

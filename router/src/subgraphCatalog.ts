@@ -18,8 +18,19 @@ export interface SubgraphEntry {
 /** Every subgraph of the supergraph. Adding a subgraph means adding it here (see README). */
 export const SUBGRAPHS: SubgraphEntry[] = [
   { name: 'platform', typeDefs: platformTypeDefs, create: createPlatform, routePrefixes: [] },
-  { name: 'storage', typeDefs: storageTypeDefs, create: createStorage, routePrefixes: ['/storage/'] },
-  { name: 'experiments', typeDefs: experimentsTypeDefs, create: createExperiments, routePrefixes: [] },
+  {
+    name: 'storage',
+    typeDefs: storageTypeDefs,
+    create: createStorage,
+    // MLflow's artifact proxy, and the tracking API's artifact listing, read storage's blobs.
+    routePrefixes: ['/storage/', '/api/2.0/mlflow-artifacts/', '/api/2.0/mlflow/artifacts/'],
+  },
+  {
+    name: 'experiments',
+    typeDefs: experimentsTypeDefs,
+    create: createExperiments,
+    routePrefixes: ['/api/2.0/mlflow/'],
+  },
 ];
 
 /** The URL a subgraph answers on inside the compose stack; `jarvis serve router` takes config's. */

@@ -9,6 +9,7 @@ export {
   toConnection,
 } from './connection.ts';
 export { loadTypeDefs } from './loadTypeDefs.ts';
+export { mlflowRoute } from './mlflowRoute.ts';
 export { lazyWebStream, nodeBodyOf, requestBody, streamResponse, withNodeBody } from './nodeBodies.ts';
 export type {
   BackupFile,

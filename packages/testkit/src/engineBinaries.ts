@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -17,6 +17,14 @@ export function engineBinary(name: 'minio' | 'temporal' | 'mlflow'): string {
   const file = path.join(enginesDir(), 'bin', name);
   if (!existsSync(file)) throw new Error(`${name} is not installed at ${file}: ${INSTALL_HINT}`);
   return file;
+}
+
+/** The python of the MLflow virtualenv, which has the official `mlflow` client, for peer tests. */
+export function mlflowPython(): string {
+  const python = path.join(path.dirname(realpathSync(engineBinary('mlflow'))), 'python');
+  if (!existsSync(python))
+    throw new Error(`the MLflow virtualenv has no python at ${python}: ${INSTALL_HINT}`);
+  return python;
 }
 
 export function systemBinary(name: string): string {

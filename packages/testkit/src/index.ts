@@ -1,5 +1,5 @@
 export { type Backend, databaseBackends } from './databaseBackends.ts';
-export { enginesDir } from './engineBinaries.ts';
+export { enginesDir, mlflowPython } from './engineBinaries.ts';
 export { freePort } from './freePort.ts';
 export { type ChromiumBrowser, launchChromium } from './launchChromium.ts';
 export { type MinioOptions, type MinioServer, startMinio } from './startMinio.ts';
@@ -8,5 +8,5 @@ export { type PostgresServer, startPostgres } from './startPostgres.ts';
 export { type PrometheusOptions, type PrometheusServer, startPrometheus } from './startPrometheus.ts';
 export { type RedisServer, startRedis } from './startRedis.ts';
 export { startTemporal, type TemporalServer } from './startTemporal.ts';
-export { type GraphQLResult, gql, testJarvis } from './testJarvis.ts';
+export { type GraphQLResult, gql, servedJarvis, testJarvis } from './testJarvis.ts';
 export { waitFor } from './waitFor.ts';

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { engineBinary } from './engineBinaries.ts';
+import { engineBinary, mlflowPython } from './engineBinaries.ts';
 import { EngineProcess, scratchDir } from './engineProcess.ts';
 import { freePort } from './freePort.ts';
 import { waitFor } from './waitFor.ts';
@@ -47,11 +47,10 @@ export async function startMlflow(): Promise<MlflowServer> {
     await proc.stop();
     scratch.remove();
   };
-  const realMlflow = execFileSync('readlink', ['-f', mlflow]).toString().trim();
   return {
     url,
     version: execFileSync(mlflow, ['--version']).toString().trim(),
-    python: path.join(path.dirname(realMlflow), 'python'),
+    python: mlflowPython(),
     stop,
     [Symbol.asyncDispose]: stop,
   };

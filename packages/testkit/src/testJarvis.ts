@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type JarvisConfigInput, parseConfig } from '@jarvis/config';
-import { createJarvis, type Jarvis } from '@jarvis/router';
+import { createJarvis, type Jarvis, serveFetch } from '@jarvis/router';
 
 /** A whole `jarvis dev` in this process, on in-memory PGlite, torn down with `await using`. */
 export async function testJarvis(overrides: JarvisConfigInput = {}): Promise<Jarvis & AsyncDisposable> {
@@ -17,6 +17,27 @@ export async function testJarvis(overrides: JarvisConfigInput = {}): Promise<Jar
     async [Symbol.asyncDispose]() {
       await jarvis.stop();
       rmSync(home, { recursive: true, force: true });
+    },
+  });
+}
+
+/** A test Jarvis on a loopback port, for peers that need a URL (the mlflow Python client). */
+export async function servedJarvis(
+  overrides: JarvisConfigInput = {},
+): Promise<Jarvis & AsyncDisposable & { url: string }> {
+  const jarvis = await testJarvis(overrides);
+  const server = await serveFetch(jarvis.router.fetch, { host: '127.0.0.1', port: 0 }).catch(
+    async (error) => {
+      await jarvis[Symbol.asyncDispose]();
+      throw error;
+    },
+  );
+  const dispose = jarvis[Symbol.asyncDispose];
+  return Object.assign(jarvis, {
+    url: server.url,
+    async [Symbol.asyncDispose]() {
+      await server.close();
+      await dispose();
     },
   });
 }

@@ -1,10 +1,12 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { type CreateSubgraph, loadTypeDefs } from '@jarvis/subgraph';
+import { mlflowRestRoutes } from './mlflow/mlflowRestRoutes.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { ExperimentsService } from './service.ts';
 import { experimentsMigrations } from './store/migrations.ts';
 import { mlflowTrackingStore } from './store/mlflowTrackingStore.ts';
+import { nativeModelRegistry } from './store/nativeModelRegistry.ts';
 import { nativeTrackingStore } from './store/nativeTrackingStore.ts';
 import { sqlIdempotencyLog } from './store/sqlIdempotencyLog.ts';
 
@@ -17,7 +19,7 @@ export const createSubgraph: CreateSubgraph = (deps) => {
     experiment.type === 'mlflow'
       ? mlflowTrackingStore(experiment.tracking_uri!, sqlIdempotencyLog(deps.db))
       : nativeTrackingStore(deps.db);
-  const service = new ExperimentsService(store);
+  const service = new ExperimentsService(store, nativeModelRegistry(deps.db));
   return {
     name: 'experiments',
     typeDefs,
@@ -25,14 +27,27 @@ export const createSubgraph: CreateSubgraph = (deps) => {
       typeDefs,
       resolvers: createResolvers(service) as GraphQLResolverMap<unknown>,
     }),
-    routes: [],
+    routes: mlflowRestRoutes(service),
     async start() {
       await deps.db.migrate('experiments', experimentsMigrations);
     },
     async stop() {},
     backup: {
       schema: 'experiments',
-      tables: ['experiments', 'experiment_tags', 'runs', 'params', 'run_tags', 'metrics', 'latest_metrics'],
+      tables: [
+        'experiments',
+        'experiment_tags',
+        'runs',
+        'params',
+        'run_tags',
+        'metrics',
+        'latest_metrics',
+        'registered_models',
+        'registered_model_tags',
+        'model_versions',
+        'model_version_tags',
+        'model_aliases',
+      ],
     },
   };
 };

@@ -1,4 +1,5 @@
+import type { ModelVersionRecord, RegisteredModelRecord } from './store/modelRegistry.ts';
 import type { ExperimentRecord, MetricPoint, RunRecord } from './store/trackingStore.ts';
 
 // The records resolvers receive for each GraphQL type (codegen's `mappers`).
-export type { ExperimentRecord, MetricPoint, RunRecord };
+export type { ExperimentRecord, MetricPoint, ModelVersionRecord, RegisteredModelRecord, RunRecord };

@@ -3,22 +3,127 @@ import { badUserInput, notFound } from '@jarvis/errors';
 import { pageSize } from '@jarvis/subgraph';
 import { downsample } from './downsample.ts';
 import type {
+  ModelRegistry,
+  ModelSearch,
+  ModelVersionRecord,
+  Page,
+  VersionSearch,
+} from './store/modelRegistry.ts';
+import type {
   ExperimentRecord,
+  ExperimentSearch,
   LogBatch,
   MetricPoint,
   RunRecord,
+  RunSearch,
   RunStatus,
   TrackingStore,
+  ViewType,
 } from './store/trackingStore.ts';
 
 const TIME = (d: Date | null | undefined) => (d ? d.getTime() : undefined);
+type KeyValues = { key: string; value: string }[] | null | undefined;
+const record = (pairs: KeyValues) => Object.fromEntries((pairs ?? []).map((t) => [t.key, t.value]));
+
+/** Where a run's system info is kept: MLflow's own tag for the commit, Jarvis's for the rest. */
+export const SYSTEM_TAGS = {
+  runtime: 'jarvis.system.runtime',
+  platform: 'jarvis.system.platform',
+  gitCommit: 'mlflow.source.git.commit',
+  host: 'jarvis.system.host',
+} as const;
+
+/** A store page as a Relay connection whose cursors are the store's page tokens. */
+function connection<T>(items: T[], nextPageToken: string | undefined, after: string | null | undefined) {
+  const cursor = nextPageToken ?? '';
+  return {
+    edges: items.map((node) => ({ cursor, node })),
+    pageInfo: {
+      hasNextPage: nextPageToken !== undefined,
+      hasPreviousPage: Boolean(after),
+      startCursor: null,
+      endCursor: nextPageToken ?? null,
+    },
+  };
+}
+
+const withTotal = <T>(page: Page<T>, after: string | null | undefined) => ({
+  ...connection(page.items, page.nextPageToken, after),
+  totalCount: page.totalCount,
+});
+
+function firstAtLeastOne(first: number | null | undefined, field: string) {
+  const size = pageSize(first);
+  if (size === 0) throw badUserInput(`"first" must be at least 1 for ${field}`, { argument: 'first' });
+  return size;
+}
 
 /** The seed's Experiment Service, over whichever TrackingStore is configured. */
 export class ExperimentsService {
   private readonly store: TrackingStore;
+  private readonly registry: ModelRegistry;
 
-  constructor(store: TrackingStore) {
+  constructor(store: TrackingStore, registry: ModelRegistry) {
     this.store = store;
+    this.registry = registry;
+  }
+
+  /** The project's "Default" experiment: MLflow clients log to experiment 0 when none is set. */
+  async defaultExperiment(principal: Principal): Promise<ExperimentRecord> {
+    const found = await this.store.getExperimentByName(principal.projectId, 'Default');
+    if (found) return found;
+    try {
+      return await this.createExperiment(principal, 'Default');
+    } catch (error) {
+      // Two first requests at once: the other one created it.
+      const raced = await this.store.getExperimentByName(principal.projectId, 'Default');
+      if (raced) return raced;
+      throw error;
+    }
+  }
+
+  experimentPage(principal: Principal, search: ExperimentSearch) {
+    return this.store.searchExperiments(principal.projectId, search);
+  }
+
+  runPage(principal: Principal, search: RunSearch) {
+    return this.store.searchRuns(principal.projectId, search);
+  }
+
+  registeredModelPage(principal: Principal, search: ModelSearch) {
+    return this.registry.searchRegisteredModels(principal.projectId, search);
+  }
+
+  modelVersionPage(principal: Principal, search: VersionSearch) {
+    return this.registry.searchModelVersions(principal.projectId, search);
+  }
+
+  async experiments(
+    principal: Principal,
+    args: {
+      filter?: string | null;
+      view?: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' | null;
+      first?: number | null;
+      after?: string | null;
+    },
+  ) {
+    const page = await this.store.searchExperiments(principal.projectId, {
+      ...(args.filter ? { filter: args.filter } : {}),
+      view: args.view ?? 'ACTIVE_ONLY',
+      maxResults: firstAtLeastOne(args.first, 'experiments'),
+      ...(args.after ? { pageToken: args.after } : {}),
+    });
+    return connection(page.experiments, page.nextPageToken, args.after);
+  }
+
+  async setExperimentTag(principal: Principal, id: string, key: string, value: string) {
+    await this.store.setExperimentTag(principal.projectId, id, key, value);
+    return this.requireExperiment(principal, id);
+  }
+
+  async deleteRunTag(principal: Principal, runId: string, key: string) {
+    await this.store.deleteRunTag(principal.projectId, runId, key);
+    return this.requireRun(principal, runId);
   }
 
   experiment(principal: Principal, id: string) {
@@ -72,10 +177,15 @@ export class ExperimentsService {
       component?: string | null;
       tags?: { key: string; value: string }[] | null;
       startTime?: Date | null;
+      system?: Partial<Record<keyof typeof SYSTEM_TAGS, string | null>> | null;
     },
   ) {
-    const tags: Record<string, string> = Object.fromEntries((input.tags ?? []).map((t) => [t.key, t.value]));
+    const tags: Record<string, string> = record(input.tags);
     if (input.component) tags.component = input.component;
+    for (const [field, tag] of Object.entries(SYSTEM_TAGS)) {
+      const value = input.system?.[field as keyof typeof SYSTEM_TAGS];
+      if (value) tags[tag] = value;
+    }
     tags['mlflow.user'] ??= principal.userId;
     return this.store.createRun(principal.projectId, {
       experimentId: input.experimentId,
@@ -177,6 +287,145 @@ export class ExperimentsService {
     };
   }
 
+  registeredModel(principal: Principal, name: string) {
+    return this.registry.getRegisteredModel(principal.projectId, name);
+  }
+
+  async registeredModels(
+    principal: Principal,
+    args: { filter?: string | null; first?: number | null; after?: string | null },
+  ) {
+    const page = await this.registry.searchRegisteredModels(principal.projectId, {
+      ...(args.filter ? { filter: args.filter } : {}),
+      maxResults: firstAtLeastOne(args.first, 'registeredModels'),
+      ...(args.after ? { pageToken: args.after } : {}),
+    });
+    return withTotal(page, args.after);
+  }
+
+  createRegisteredModel(principal: Principal, name: string, description?: string | null, tags?: KeyValues) {
+    return this.registry.createRegisteredModel(principal.projectId, {
+      name,
+      ...(description ? { description } : {}),
+      tags: record(tags),
+    });
+  }
+
+  renameRegisteredModel(principal: Principal, name: string, newName: string) {
+    return this.registry.renameRegisteredModel(principal.projectId, name, newName);
+  }
+
+  updateRegisteredModel(principal: Principal, name: string, description: string) {
+    return this.registry.updateRegisteredModel(principal.projectId, name, description);
+  }
+
+  async deleteRegisteredModel(principal: Principal, name: string) {
+    await this.registry.deleteRegisteredModel(principal.projectId, name);
+    return true;
+  }
+
+  async setRegisteredModelTag(principal: Principal, name: string, key: string, value: string | null) {
+    if (value === null) await this.registry.deleteRegisteredModelTag(principal.projectId, name, key);
+    else await this.registry.setRegisteredModelTag(principal.projectId, name, key, value);
+    return (await this.registry.getRegisteredModel(principal.projectId, name))!;
+  }
+
+  modelVersion(principal: Principal, name: string, version: number) {
+    return this.registry.getModelVersion(principal.projectId, name, version);
+  }
+
+  modelVersionByAlias(principal: Principal, name: string, alias: string) {
+    return this.registry.versionByAlias(principal.projectId, name, alias);
+  }
+
+  async modelVersions(
+    principal: Principal,
+    args: { filter?: string | null; first?: number | null; after?: string | null },
+  ) {
+    const page = await this.registry.searchModelVersions(principal.projectId, {
+      ...(args.filter ? { filter: args.filter } : {}),
+      maxResults: firstAtLeastOne(args.first, 'modelVersions'),
+      ...(args.after ? { pageToken: args.after } : {}),
+    });
+    return withTotal(page, args.after);
+  }
+
+  versionsOf(principal: Principal, name: string, first?: number | null, after?: string | null) {
+    return this.modelVersions(principal, { filter: `name = '${name.replaceAll("'", "''")}'`, first, after });
+  }
+
+  async versionsOfRun(principal: Principal, runId: string): Promise<ModelVersionRecord[]> {
+    if (!/^[0-9a-f]{32}$/.test(runId)) return [];
+    const page = await this.registry.searchModelVersions(principal.projectId, {
+      filter: `run_id = '${runId}'`,
+      maxResults: 500,
+    });
+    return page.items;
+  }
+
+  async createModelVersion(
+    principal: Principal,
+    input: {
+      name: string;
+      artifactId?: string | null;
+      source?: string | null;
+      runId?: string | null;
+      description?: string | null;
+      tags?: KeyValues;
+      idempotencyKey?: string | null;
+    },
+  ) {
+    if (!input.artifactId && !input.source)
+      throw badUserInput('give the artifactId of a storage artifact or the source URI of the model files', {
+        argument: 'input',
+      });
+    if (input.artifactId && !/^[0-9a-f-]{36}$/.test(input.artifactId))
+      throw badUserInput(`artifactId ${JSON.stringify(input.artifactId)} is not an artifact id`, {
+        argument: 'artifactId',
+      });
+    if (input.runId) await this.requireRun(principal, input.runId);
+    return this.registry.createModelVersion(principal.projectId, {
+      name: input.name,
+      source: input.source ?? `jarvis-artifact:${input.artifactId}`,
+      ...(input.runId ? { runId: input.runId } : {}),
+      ...(input.artifactId ? { artifactId: input.artifactId } : {}),
+      ...(input.description ? { description: input.description } : {}),
+      tags: record(input.tags),
+      ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+    });
+  }
+
+  updateModelVersion(principal: Principal, name: string, version: number, description: string) {
+    return this.registry.updateModelVersion(principal.projectId, name, version, description);
+  }
+
+  async deleteModelVersion(principal: Principal, name: string, version: number) {
+    await this.registry.deleteModelVersion(principal.projectId, name, version);
+    return true;
+  }
+
+  async setModelVersionTag(
+    principal: Principal,
+    name: string,
+    version: number,
+    key: string,
+    value: string | null,
+  ) {
+    if (value === null) await this.registry.deleteModelVersionTag(principal.projectId, name, version, key);
+    else await this.registry.setModelVersionTag(principal.projectId, name, version, key, value);
+    return (await this.registry.getModelVersion(principal.projectId, name, version))!;
+  }
+
+  async setModelAlias(principal: Principal, name: string, alias: string, version: number) {
+    await this.registry.setAlias(principal.projectId, name, alias, version);
+    return (await this.registry.getModelVersion(principal.projectId, name, version))!;
+  }
+
+  async deleteModelAlias(principal: Principal, name: string, alias: string) {
+    await this.registry.deleteAlias(principal.projectId, name, alias);
+    return true;
+  }
+
   async searchRuns(
     principal: Principal,
     args: {
@@ -186,28 +435,18 @@ export class ExperimentsService {
       first?: number | null;
       after?: string | null;
       includeDeleted?: boolean | null;
+      view?: ViewType;
     },
   ) {
-    const maxResults = pageSize(args.first);
-    if (maxResults === 0)
-      throw badUserInput('"first" must be at least 1 for searchRuns', { argument: 'first' });
+    const maxResults = firstAtLeastOne(args.first, 'searchRuns');
     const page = await this.store.searchRuns(principal.projectId, {
       experimentIds: args.experimentIds,
       ...(args.filter ? { filter: args.filter } : {}),
       ...(args.orderBy ? { orderBy: args.orderBy } : {}),
       maxResults,
       ...(args.after ? { pageToken: args.after } : {}),
-      includeDeleted: args.includeDeleted ?? false,
+      view: args.view ?? (args.includeDeleted ? 'ALL' : 'ACTIVE_ONLY'),
     });
-    const cursor = page.nextPageToken ?? '';
-    return {
-      edges: page.runs.map((node) => ({ cursor, node })),
-      pageInfo: {
-        hasNextPage: page.nextPageToken !== undefined,
-        hasPreviousPage: Boolean(args.after),
-        startCursor: null,
-        endCursor: page.nextPageToken ?? null,
-      },
-    };
+    return connection(page.runs, page.nextPageToken, args.after);
   }
 }

@@ -3,6 +3,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { type CreateSubgraph, loadTypeDefs } from '@jarvis/subgraph';
 import { createBlobStore } from './createBlobStore.ts';
 import { createResolvers } from './resolvers/index.ts';
+import { mlflowArtifactRoutes } from './routes/mlflowArtifactRoutes.ts';
 import { storageRoutes } from './routes/storageRoutes.ts';
 import { StorageService } from './service.ts';
 import { storageMigrations } from './store/migrations.ts';
@@ -29,7 +30,7 @@ export const createSubgraph: CreateSubgraph = (deps) => {
       typeDefs,
       resolvers: createResolvers(service) as GraphQLResolverMap<unknown>,
     }),
-    routes: storageRoutes(service),
+    routes: [...storageRoutes(service), ...mlflowArtifactRoutes(service)],
     async start() {
       await deps.db.migrate('storage', storageMigrations);
       await blobs.init();

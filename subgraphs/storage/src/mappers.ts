@@ -5,3 +5,10 @@ export type { AliasRecord, ArtifactRecord, UploadRecord };
 export interface RunRef {
   id: string;
 }
+/** What the router sends for a ModelVersion: its key and the fields storage @requires. */
+export interface ModelVersionRef {
+  name: string;
+  version: number;
+  source?: string;
+  artifactId?: string | null;
+}

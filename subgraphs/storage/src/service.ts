@@ -5,6 +5,7 @@ import type { JarvisConfig } from '@jarvis/config';
 import type { Logger, Principal } from '@jarvis/context';
 import { badUserInput, conflict, JarvisError, notFound } from '@jarvis/errors';
 import { type Connection, decodeCursor, pageSize, type SubgraphBackup, toConnection } from '@jarvis/subgraph';
+import { artifactIdOfSource, pathOfSource } from './mlflow/mlflowArtifactPath.ts';
 import {
   BlobMismatchError,
   type BlobStore,
@@ -441,6 +442,30 @@ export class StorageService {
     return this.commit(spec, staged);
   }
 
+  /**
+   * Stores a body whose size and digest are not known up front, in one request (the MLflow
+   * artifact proxy): the sha256 is computed as the bytes arrive, and nothing is visible unless
+   * the whole body arrived.
+   */
+  async storeStream(
+    principal: Principal,
+    input: Omit<CreateUploadInput, 'size' | 'sha256'>,
+    body: Readable,
+  ): Promise<ArtifactRecord> {
+    const spec = await this.spec(principal, { ...input, size: 0, sha256: '' });
+    const staged = await this.blobs.put(body);
+    if (staged.size > this.config.max_upload_bytes) {
+      await this.blobs.delete(staged.key);
+      this.checkSize(staged.size, this.config.max_upload_bytes, 'services.storage.max_upload_bytes');
+    }
+    return this.commit(spec, staged);
+  }
+
+  /** The newest live version of each name under a prefix, up to `limit` names. */
+  latestUnder(principal: Principal, prefix: string, limit = 1000): Promise<ArtifactRecord[]> {
+    return this.store.latestUnder(principal.projectId, prefix, limit);
+  }
+
   async artifact(principal: Principal, id: string): Promise<ArtifactRecord | undefined> {
     if (!ID.test(id)) return undefined;
     return this.store.getArtifact(principal.projectId, id);
@@ -512,6 +537,38 @@ export class StorageService {
     if (!artifact) throw notFound(`no artifact ${id} in this project`, { argument: 'id' });
     await this.store.setDeleted(principal.projectId, id, deleted);
     return (await this.store.getArtifact(principal.projectId, id))!;
+  }
+
+  /** A model version's artifact: the one it was made from, or the one file its source names. */
+  async modelArtifact(
+    principal: Principal,
+    version: { source?: string; artifactId?: string | null },
+  ): Promise<ArtifactRecord | undefined> {
+    const id = version.artifactId ?? artifactIdOfSource(version.source ?? '');
+    if (id) return this.artifact(principal, id);
+    const path = pathOfSource(version.source ?? '');
+    if (!path) return undefined;
+    return this.store.artifactByVersion(principal.projectId, path, 'latest');
+  }
+
+  /** Every file of a model version: its artifact, or the newest of each file under its source folder. */
+  async modelFiles(
+    principal: Principal,
+    version: { source?: string; artifactId?: string | null },
+  ): Promise<ArtifactRecord[]> {
+    const single = await this.modelArtifact(principal, version);
+    if (single) return [single];
+    const path = pathOfSource(version.source ?? '');
+    return path ? this.latestUnder(principal, `${path}/`) : [];
+  }
+
+  /** Soft-deletes every live version of a name (MLflow deletes a path, not a version). */
+  async deleteName(principal: Principal, name: string): Promise<void> {
+    for (;;) {
+      const latest = await this.store.artifactByVersion(principal.projectId, name, 'latest');
+      if (!latest) return;
+      await this.store.setDeleted(principal.projectId, latest.id, true);
+    }
   }
 
   parents(principal: Principal, artifact: ArtifactRecord) {

@@ -1,7 +1,7 @@
 import { DateTimeScalar } from '@jarvis/subgraph';
 import { SafeIntResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers.ts';
-import type { ExperimentsService } from '../service.ts';
+import { type ExperimentsService, SYSTEM_TAGS } from '../service.ts';
 import type { MetricPoint } from '../store/trackingStore.ts';
 
 const keyValues = (record: Record<string, string>) =>
@@ -25,6 +25,15 @@ export function createResolvers(service: ExperimentsService): Resolvers {
     DateTime: DateTimeScalar,
     SafeInt: SafeIntResolver,
     Query: {
+      experiments: (_p, args, ctx) => service.experiments(ctx.principal, args),
+      registeredModel: async (_p, { name }, ctx) =>
+        (await service.registeredModel(ctx.principal, name)) ?? null,
+      registeredModels: (_p, args, ctx) => service.registeredModels(ctx.principal, args),
+      modelVersion: async (_p, { name, version }, ctx) =>
+        (await service.modelVersion(ctx.principal, name, version)) ?? null,
+      modelVersionByAlias: async (_p, { name, alias }, ctx) =>
+        (await service.modelVersionByAlias(ctx.principal, name, alias)) ?? null,
+      modelVersions: (_p, args, ctx) => service.modelVersions(ctx.principal, args),
       experiment: async (_p, { id }, ctx) => (await service.experiment(ctx.principal, id)) ?? null,
       experimentByName: async (_p, { name }, ctx) =>
         (await service.experimentByName(ctx.principal, name)) ?? null,
@@ -35,6 +44,32 @@ export function createResolvers(service: ExperimentsService): Resolvers {
       compareRuns: (_p, { ids }, ctx) => service.compareRuns(ctx.principal, ids),
     },
     Mutation: {
+      setExperimentTag: (_p, { id, key, value }, ctx) =>
+        service.setExperimentTag(ctx.principal, id, key, value),
+      deleteRunTag: (_p, { runId, key }, ctx) => service.deleteRunTag(ctx.principal, runId, key),
+      createRegisteredModel: (_p, { name, description, tags }, ctx) =>
+        service.createRegisteredModel(ctx.principal, name, description, tags),
+      renameRegisteredModel: (_p, { name, newName }, ctx) =>
+        service.renameRegisteredModel(ctx.principal, name, newName),
+      updateRegisteredModel: (_p, { name, description }, ctx) =>
+        service.updateRegisteredModel(ctx.principal, name, description),
+      deleteRegisteredModel: (_p, { name }, ctx) => service.deleteRegisteredModel(ctx.principal, name),
+      setRegisteredModelTag: (_p, { name, key, value }, ctx) =>
+        service.setRegisteredModelTag(ctx.principal, name, key, value),
+      deleteRegisteredModelTag: (_p, { name, key }, ctx) =>
+        service.setRegisteredModelTag(ctx.principal, name, key, null),
+      createModelVersion: (_p, { input }, ctx) => service.createModelVersion(ctx.principal, input),
+      updateModelVersion: (_p, { name, version, description }, ctx) =>
+        service.updateModelVersion(ctx.principal, name, version, description),
+      deleteModelVersion: (_p, { name, version }, ctx) =>
+        service.deleteModelVersion(ctx.principal, name, version),
+      setModelVersionTag: (_p, { name, version, key, value }, ctx) =>
+        service.setModelVersionTag(ctx.principal, name, version, key, value),
+      deleteModelVersionTag: (_p, { name, version, key }, ctx) =>
+        service.setModelVersionTag(ctx.principal, name, version, key, null),
+      setModelAlias: (_p, { name, alias, version }, ctx) =>
+        service.setModelAlias(ctx.principal, name, alias, version),
+      deleteModelAlias: (_p, { name, alias }, ctx) => service.deleteModelAlias(ctx.principal, name, alias),
       createExperiment: (_p, { name, tags }, ctx) =>
         service.createExperiment(ctx.principal, name, tags ?? []),
       renameExperiment: (_p, { id, name }, ctx) => service.renameExperiment(ctx.principal, id, name),
@@ -77,6 +112,42 @@ export function createResolvers(service: ExperimentsService): Resolvers {
       tags: (r) => keyValues(r.tags),
       metricHistory: async (run, { key, maxPoints }, ctx) =>
         (await service.metricHistory(ctx.principal, run, key, maxPoints)).map(metric),
+      system: (r) => ({
+        runtime: r.tags[SYSTEM_TAGS.runtime] ?? null,
+        platform: r.tags[SYSTEM_TAGS.platform] ?? null,
+        gitCommit: r.tags[SYSTEM_TAGS.gitCommit] ?? null,
+        host: r.tags[SYSTEM_TAGS.host] ?? null,
+      }),
+      modelVersions: (r, _a, ctx) => service.versionsOfRun(ctx.principal, r.id),
+    },
+    RegisteredModel: {
+      __resolveReference: async (ref, ctx) =>
+        (await service.registeredModel(ctx.principal, ref.name)) ?? null,
+      createdAt: (m) => new Date(m.creationTime),
+      updatedAt: (m) => new Date(m.lastUpdatedTime),
+      tags: (m) => keyValues(m.tags),
+      aliases: (m) =>
+        Object.entries(m.aliases)
+          .map(([alias, version]) => ({ alias, version }))
+          .sort((a, b) => a.alias.localeCompare(b.alias)),
+      latestVersion: async (m, _a, ctx) =>
+        m.latestVersion === null
+          ? null
+          : ((await service.modelVersion(ctx.principal, m.name, m.latestVersion)) ?? null),
+      version: async (m, { version }, ctx) =>
+        (await service.modelVersion(ctx.principal, m.name, version)) ?? null,
+      versionByAlias: async (m, { alias }, ctx) =>
+        (await service.modelVersionByAlias(ctx.principal, m.name, alias)) ?? null,
+      versions: (m, { first, after }, ctx) => service.versionsOf(ctx.principal, m.name, first, after),
+    },
+    ModelVersion: {
+      __resolveReference: async (ref, ctx) =>
+        (await service.modelVersion(ctx.principal, ref.name, Number(ref.version))) ?? null,
+      registeredModel: async (v, _a, ctx) => (await service.registeredModel(ctx.principal, v.name))!,
+      run: async (v, _a, ctx) => (v.runId ? ((await service.run(ctx.principal, v.runId)) ?? null) : null),
+      tags: (v) => keyValues(v.tags),
+      createdAt: (v) => new Date(v.creationTime),
+      updatedAt: (v) => new Date(v.lastUpdatedTime),
     },
   };
 }

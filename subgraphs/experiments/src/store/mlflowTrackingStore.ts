@@ -363,7 +363,7 @@ export function mlflowTrackingStore(trackingUri: string, idempotency?: Idempoten
       const page = await call<{ runs?: MlflowRun[]; next_page_token?: string }>('POST', 'runs/search', {
         experiment_ids: mine,
         filter: search.filter ?? '',
-        run_view_type: search.includeDeleted ? 'ALL' : 'ACTIVE_ONLY',
+        run_view_type: search.view ?? 'ACTIVE_ONLY',
         max_results: search.maxResults,
         order_by: search.orderBy ?? [],
         ...(search.pageToken ? { page_token: search.pageToken } : {}),

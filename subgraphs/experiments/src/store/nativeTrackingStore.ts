@@ -501,7 +501,9 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
       const conditions = [
         sql<SqlBool>`r.project_id = ${projectId}`,
         sql<SqlBool>`r.experiment_id in (${sql.join(experiments)})`,
-        ...(search.includeDeleted ? [] : [sql<SqlBool>`r.lifecycle_stage = 'active'`]),
+        ...(search.view === 'ALL'
+          ? []
+          : [sql<SqlBool>`r.lifecycle_stage = ${search.view === 'DELETED_ONLY' ? 'deleted' : 'active'}`]),
         ...clauses.map(clauseSql),
       ];
       const orderings = [

@@ -54,7 +54,8 @@ export interface RunSearch {
   maxResults: number;
   /** Returned by the previous page. */
   pageToken?: string;
-  includeDeleted?: boolean;
+  /** Active runs unless told otherwise. */
+  view?: ViewType;
 }
 
 export interface RunPage {
@@ -62,10 +63,12 @@ export interface RunPage {
   nextPageToken: string | undefined;
 }
 
+export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
+
 export interface ExperimentSearch {
   /** `name LIKE 'hockey%' and tags.team = 'vision'` (MLflow's experiment filter). */
   filter?: string;
-  view?: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
+  view?: ViewType;
   maxResults: number;
   pageToken?: string;
 }

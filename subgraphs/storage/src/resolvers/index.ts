@@ -67,6 +67,11 @@ export function createResolvers(service: StorageService): Resolvers {
       artifact: async (upload, _a, ctx) =>
         upload.artifactId ? ((await service.artifact(ctx.principal, upload.artifactId)) ?? null) : null,
     },
+    ModelVersion: {
+      __resolveReference: (ref) => ref,
+      artifact: async (v, _a, ctx) => (await service.modelArtifact(ctx.principal, v)) ?? null,
+      files: (v, _a, ctx) => service.modelFiles(ctx.principal, v),
+    },
     Run: {
       __resolveReference: (ref) => ({ id: ref.id }),
       artifacts: (run, { kind, first, after }, ctx) =>

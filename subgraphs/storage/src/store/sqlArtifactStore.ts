@@ -383,6 +383,20 @@ export function sqlArtifactStore(db: Database) {
       return { rows: artifacts, totalCount: count.n, keyOf };
     },
 
+    /** The newest live version of every name under a prefix ("a/b/" lists a folder), by name. */
+    async latestUnder(projectId: string, prefix: string, limit: number) {
+      const rows = await selectArtifacts(k)
+        .distinctOn('a.name')
+        .where('a.project_id', '=', projectId)
+        .where('a.name', 'like', `${prefix.replace(/[\\%_]/g, '\\$&')}%`)
+        .where('a.deleted_at', 'is', null)
+        .orderBy('a.name')
+        .orderBy('a.version', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => toArtifact(r as ArtifactRow));
+    },
+
     async aliasesOfName(projectId: string, name: string) {
       const rows = await k
         .selectFrom('aliases')

@@ -1,0 +1,119 @@
+import { badUserInput } from '@jarvis/errors';
+
+/**
+ * An MLflow request's parameters: the query string for GET (the Python client sends lists as
+ * repeated parameters), the JSON body otherwise. Getters reject with MLflow's wording.
+ */
+export class MlflowParams {
+  private readonly values: Record<string, unknown>;
+
+  constructor(values: Record<string, unknown>) {
+    this.values = values;
+  }
+
+  static async of(request: Request): Promise<MlflowParams> {
+    const url = new URL(request.url);
+    const values: Record<string, unknown> = {};
+    for (const key of new Set(url.searchParams.keys())) {
+      const all = url.searchParams.getAll(key);
+      values[key] = all.length > 1 ? all : all[0];
+    }
+    if (request.method !== 'GET') {
+      const text = await request.text();
+      if (text.trim()) {
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          throw badUserInput('the request body is not JSON');
+        }
+        if (typeof body !== 'object' || body === null || Array.isArray(body))
+          throw badUserInput('the request body must be a JSON object');
+        Object.assign(values, body);
+      }
+    }
+    return new MlflowParams(values);
+  }
+
+  has(key: string): boolean {
+    return this.values[key] !== undefined && this.values[key] !== null;
+  }
+
+  string(key: string): string {
+    const value = this.optionalString(key);
+    if (value === undefined || value === '')
+      throw badUserInput(`Missing value for required parameter '${key}'.`);
+    return value;
+  }
+
+  optionalString(key: string): string | undefined {
+    const value = this.values[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number') return String(value);
+    throw badUserInput(`Invalid value ${JSON.stringify(value)} for parameter '${key}': expected a string.`);
+  }
+
+  /** Integers arrive as numbers in JSON and as strings in query strings. */
+  optionalInteger(key: string): number | undefined {
+    const value = this.values[key];
+    if (value === undefined || value === null || value === '') return undefined;
+    const n = typeof value === 'string' ? Number(value) : value;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n))
+      throw badUserInput(
+        `Invalid value ${JSON.stringify(value)} for parameter '${key}': expected an integer.`,
+      );
+    return n;
+  }
+
+  integer(key: string): number {
+    const value = this.optionalInteger(key);
+    if (value === undefined) throw badUserInput(`Missing value for required parameter '${key}'.`);
+    return value;
+  }
+
+  /** Doubles, with protobuf JSON's "NaN", "Infinity" and "-Infinity" strings. */
+  double(key: string): number {
+    const value = this.values[key];
+    if (value === undefined || value === null)
+      throw badUserInput(`Missing value for required parameter '${key}'.`);
+    return toDouble(value, key);
+  }
+
+  strings(key: string): string[] {
+    const value = this.values[key];
+    if (value === undefined || value === null) return [];
+    const list = Array.isArray(value) ? value : [value];
+    if (!list.every((v) => typeof v === 'string' || typeof v === 'number'))
+      throw badUserInput(`Invalid value for parameter '${key}': expected a list of strings.`);
+    return list.map(String);
+  }
+
+  /** A list of objects (tags, metrics, params); each checked by the caller. */
+  objects(key: string): Record<string, unknown>[] {
+    const value = this.values[key];
+    if (value === undefined || value === null) return [];
+    if (
+      !Array.isArray(value) ||
+      !value.every((v) => typeof v === 'object' && v !== null && !Array.isArray(v))
+    )
+      throw badUserInput(`Invalid value for parameter '${key}': expected a list of objects.`);
+    return value as Record<string, unknown>[];
+  }
+
+  keyValues(key: string): { key: string; value: string }[] {
+    return this.objects(key).map((item) => {
+      const p = new MlflowParams(item);
+      return { key: p.string('key'), value: p.optionalString('value') ?? '' };
+    });
+  }
+}
+
+export function toDouble(value: unknown, key: string): number {
+  if (typeof value === 'number') return value;
+  if (value === 'NaN') return Number.NaN;
+  if (value === 'Infinity') return Number.POSITIVE_INFINITY;
+  if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
+  if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
+  throw badUserInput(`Invalid value ${JSON.stringify(value)} for parameter '${key}': expected a number.`);
+}
