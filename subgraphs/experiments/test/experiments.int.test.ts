@@ -154,6 +154,110 @@ describe('experiments through the router', () => {
     expect(chart.at(-1)!.step).toBe(899);
   });
 
+  it('a registry version made from a storage artifact resolves its artifact through the router', async () => {
+    const exp = await gql<{ createExperiment: { id: string } }>(
+      fetch,
+      'mutation { createExperiment(name: "player-detection", tags: [{ key: "team", value: "vision" }]) { id } }',
+    );
+    const experimentId = exp.data!.createExperiment.id;
+    const created = await gql<{ createRun: { id: string; system: Record<string, string | null> } }>(
+      fetch,
+      `mutation($e: ID!) { createRun(input: { experimentId: $e, component: "spotlight",
+        system: { runtime: "python 3.11.9", platform: "linux-x86_64", gitCommit: "4f2a9c1" } }) {
+        id system { runtime platform gitCommit host } } }`,
+      { e: experimentId },
+    );
+    expect(created.data!.createRun.system).toEqual({
+      runtime: 'python 3.11.9',
+      platform: 'linux-x86_64',
+      gitCommit: '4f2a9c1',
+      host: null,
+    });
+    const runId = created.data!.createRun.id;
+    const weights = await uploadArtifact(fetch, Buffer.from('yolo weights'), {
+      name: 'spotlight/yolo.pt',
+      kind: 'MODEL',
+      runId,
+    });
+    const model = await gql(
+      fetch,
+      'mutation { createRegisteredModel(name: "player-detector", description: "YOLO", tags: [{ key: "task", value: "detection" }]) { name } }',
+    );
+    expect(model.errors).toBeUndefined();
+    const version = await gql<{ createModelVersion: { version: number; source: string } }>(
+      fetch,
+      `mutation($a: ID!, $r: ID!) { createModelVersion(input: { name: "player-detector", artifactId: $a, runId: $r, idempotencyKey: "register-1" }) { version source } }`,
+      { a: weights.id, r: runId },
+    );
+    expect(version.data!.createModelVersion).toEqual({ version: 1, source: `jarvis-artifact:${weights.id}` });
+    const alias = await gql(
+      fetch,
+      'mutation { setModelAlias(name: "player-detector", alias: "champion", version: 1) { aliases } }',
+    );
+    expect(alias.data).toEqual({ setModelAlias: { aliases: ['champion'] } });
+
+    const read = await gql<{
+      registeredModel: {
+        description: string;
+        tags: unknown[];
+        aliases: unknown[];
+        latestVersion: {
+          version: number;
+          artifact: { id: string; name: string; sha256: string };
+          files: { name: string }[];
+          run: { id: string; experiment: { name: string } };
+        };
+      };
+      registeredModels: { totalCount: number };
+      experiments: { edges: { node: { name: string } }[] };
+    }>(
+      fetch,
+      `{ registeredModel(name: "player-detector") { description tags { key value } aliases { alias version }
+          latestVersion { version artifact { id name sha256 } files { name } run { id experiment { name } } } }
+         registeredModels(filter: "name LIKE 'player-%'") { totalCount }
+         experiments(filter: "tags.team = 'vision'") { edges { node { name } } } }`,
+    );
+    expect(read.errors).toBeUndefined();
+    expect(read.data!.registeredModel).toEqual({
+      description: 'YOLO',
+      tags: [{ key: 'task', value: 'detection' }],
+      aliases: [{ alias: 'champion', version: 1 }],
+      latestVersion: {
+        version: 1,
+        artifact: { id: weights.id, name: 'spotlight/yolo.pt', sha256: weights.sha256 },
+        files: [{ name: 'spotlight/yolo.pt' }],
+        run: { id: runId, experiment: { name: 'player-detection' } },
+      },
+    });
+    expect(read.data!.registeredModels.totalCount).toBe(1);
+    // Newest first; the first test's experiment carries the same tag.
+    expect(read.data!.experiments.edges.map((e) => e.node.name)).toEqual([
+      'player-detection',
+      'hockey-role-classification',
+    ]);
+
+    const missingRun = await gql(
+      fetch,
+      'mutation { createModelVersion(input: { name: "player-detector", source: "s3://x", runId: "0123456789abcdef0123456789abcdef" }) { version } }',
+    );
+    expect(missingRun.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND' });
+    const unknownModel = await gql(
+      fetch,
+      'mutation { createModelVersion(input: { name: "nope", source: "s3://x" }) { version } }',
+    );
+    expect(unknownModel.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND' });
+    const noSource = await gql(
+      fetch,
+      'mutation { createModelVersion(input: { name: "player-detector" }) { version } }',
+    );
+    expect(noSource.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    const versions = await gql<{ modelVersions: { totalCount: number } }>(
+      fetch,
+      `{ modelVersions(filter: "name = 'player-detector'") { totalCount } }`,
+    );
+    expect(versions.data!.modelVersions.totalCount).toBe(1);
+  });
+
   it('bad input: clear errors with codes, nothing partial', async () => {
     const exp = await gql<{ createExperiment: { id: string } }>(
       fetch,

@@ -67,7 +67,9 @@ describe('parseRunFilter (MLflow search syntax)', () => {
     expect(failure("tags.a = 'open").message).toMatch(/position 10: unterminated ' quote/);
     expect(failure("foo.bar = 'x'").message).toMatch(/position 1: unknown entity "foo"/);
     expect(failure("attributes.colour = 'x'").message).toMatch(/unknown attribute "colour"/);
-    expect(failure("colour = 'x'").message).toMatch(/"colour" is neither an entity .* nor an attribute \(run_id, run_name/);
+    expect(failure("colour = 'x'").message).toMatch(
+      /"colour" is neither an entity .* nor an attribute \(run_id, run_name/,
+    );
     expect(failure("status IN ('a',)").message).toMatch(/expected a quoted string/);
     expect(failure('metrics. > 1').message).toMatch(
       /position 1: expected a key after "metrics\."|expected a key/,
