@@ -4,7 +4,7 @@ import type { SubgraphModule } from '@jarvis/subgraph';
 import { graphql } from 'graphql';
 import { createRouter, type Router } from './createRouter.ts';
 import { createRuntime, type Runtime } from './createRuntime.ts';
-import { SUBGRAPHS } from './subgraphCatalog.ts';
+import { SUBGRAPHS, SUBSCRIPTIONS } from './subgraphCatalog.ts';
 
 export interface Jarvis {
   router: Router;
@@ -33,7 +33,7 @@ export async function createJarvis(config: JarvisConfig, options: { logger?: Log
         },
       });
     }
-    const router = createRouter({ ...runtime, subgraphs });
+    const router = createRouter({ ...runtime, subgraphs, subscriptions: SUBSCRIPTIONS });
     await router.start();
     return {
       router,

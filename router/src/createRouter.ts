@@ -7,10 +7,12 @@ import {
   type Principal,
   type RequestContext,
   requestIdFrom,
+  runWithContext,
 } from '@jarvis/context';
-import type { HttpRoute } from '@jarvis/subgraph';
+import type { PubSub } from '@jarvis/pubsub';
+import type { EntityQueries, HttpRoute, SubscriptionField } from '@jarvis/subgraph';
 import type { HealthRegistry, JarvisMetrics } from '@jarvis/telemetry';
-import type { DocumentNode, GraphQLSchema } from 'graphql';
+import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
 import { handleGraphQL } from './apolloHandler.ts';
 import { apolloServerFor } from './apolloServerFor.ts';
 import { composeSupergraph } from './composeSupergraph.ts';
@@ -19,6 +21,7 @@ import { graphiqlAsset, graphiqlPage, wantsGraphiql } from './graphiql.ts';
 import { InProcessDataSource } from './inProcessDataSource.ts';
 import { jsonResponse } from './jsonResponse.ts';
 import { opsRoute } from './opsRoutes.ts';
+import { createSubscriptionServer, type SubscriptionServer } from './subscriptionServer.ts';
 
 /** A subgraph as the router sees it: executed in this process, or reached at a URL. */
 export type RouterSubgraph =
@@ -33,12 +36,18 @@ export interface RouterOptions {
   subgraphs: RouterSubgraph[];
   /** Who is calling. Until identity lands every request is the local dev principal. */
   authenticate?: (request: Request) => Promise<Principal>;
+  /** Where subscription events arrive; without it the router serves no subscriptions. */
+  pubsub?: PubSub;
+  /** Root Subscription fields and entity fetchers, from every subgraph (see subgraphCatalog). */
+  subscriptions?: { fields: Record<string, SubscriptionField>; entityQueries: EntityQueries };
 }
 
 export interface Router {
   /** The whole HTTP surface as a fetch handler: tests call it with no port at all. */
   fetch(request: Request): Promise<Response>;
   readonly supergraphSdl: string;
+  /** The graphql-ws endpoint, for the HTTP server's `upgrade` event. */
+  readonly websockets: SubscriptionServer;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -141,8 +150,33 @@ export function createRouter(options: RouterOptions): Router {
     };
   }
 
+  const websockets = createSubscriptionServer({
+    schema: () => gateway.schema,
+    async run(query, variables, context) {
+      const response = await runWithContext(context, () =>
+        apollo.executeOperation({ query, variables }, { contextValue: context }),
+      );
+      if (response.body.kind !== 'single')
+        throw new Error('incremental delivery is not supported over WebSocket');
+      return response.body.singleResult as ExecutionResult;
+    },
+    pubsub: options.pubsub ?? {
+      subscribe: async () => {
+        throw new Error('this router has no pubsub');
+      },
+      publish: async () => {},
+      subscriberCount: () => 0,
+      ping: async () => {},
+      close: async () => {},
+    },
+    fields: options.subscriptions?.fields ?? {},
+    entityQueries: options.subscriptions?.entityQueries ?? {},
+    contextFor,
+  });
+
   return {
     supergraphSdl,
+    websockets,
     async fetch(request) {
       let response: Response;
       let label = 'error';
@@ -159,6 +193,7 @@ export function createRouter(options: RouterOptions): Router {
       await apollo.start();
     },
     async stop() {
+      await websockets.close();
       await apollo.stop();
     },
   };

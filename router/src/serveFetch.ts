@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
+import { type Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { lazyWebStream, nodeBodyOf, withNodeBody } from '@jarvis/subgraph';
 
@@ -14,7 +14,19 @@ export interface FetchServer {
 /** Serves a fetch-style handler on Node's HTTP server. */
 export async function serveFetch(
   handler: (request: Request) => Promise<Response>,
-  { host, port }: { host: string; port: number },
+  {
+    host,
+    port,
+    websockets,
+  }: {
+    host: string;
+    port: number;
+    /** Takes HTTP upgrades (the router's graphql-ws endpoint); without it upgrades are refused. */
+    websockets?: {
+      handleUpgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void;
+      close(): Promise<void>;
+    };
+  },
 ): Promise<FetchServer> {
   const server = http.createServer(async (req, res) => {
     const controller = new AbortController();
@@ -65,6 +77,10 @@ export async function serveFetch(
       }
     }
   });
+  server.on('upgrade', (request, socket, head) => {
+    if (websockets) websockets.handleUpgrade(request, socket, head);
+    else socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -75,6 +91,8 @@ export async function serveFetch(
     port: actual,
     async close(graceMs = 5_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Open sockets would keep the server from closing; their clients reconnect elsewhere.
+      await websockets?.close();
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;

@@ -1,6 +1,8 @@
-import type { CreateSubgraph } from '@jarvis/subgraph';
+import type { CreateSubgraph, EntityQueries, SubscriptionField } from '@jarvis/subgraph';
 import {
   createSubgraph as createExperiments,
+  entityQueries as experimentsEntities,
+  subscriptionFields as experimentsSubscriptions,
   typeDefs as experimentsTypeDefs,
 } from '@jarvis/subgraph-experiments';
 import { createSubgraph as createPlatform, typeDefs as platformTypeDefs } from '@jarvis/subgraph-platform';
@@ -13,6 +15,10 @@ export interface SubgraphEntry {
   create: CreateSubgraph;
   /** Paths of the subgraph's own HTTP routes, which `jarvis serve router` forwards to it. */
   routePrefixes: string[];
+  /** Its root Subscription fields, which the router serves from pubsub. */
+  subscriptions?: Record<string, SubscriptionField>;
+  /** How the router fetches its entities when a subscription event names one. */
+  entityQueries?: EntityQueries;
 }
 
 /** Every subgraph of the supergraph. Adding a subgraph means adding it here (see README). */
@@ -30,8 +36,19 @@ export const SUBGRAPHS: SubgraphEntry[] = [
     typeDefs: experimentsTypeDefs,
     create: createExperiments,
     routePrefixes: ['/api/2.0/mlflow/'],
+    subscriptions: experimentsSubscriptions,
+    entityQueries: experimentsEntities,
   },
 ];
+
+/** Every subgraph's subscriptions and entity fetchers, for the router. */
+export const SUBSCRIPTIONS = {
+  fields: Object.assign({}, ...SUBGRAPHS.map((s) => s.subscriptions ?? {})) as Record<
+    string,
+    SubscriptionField
+  >,
+  entityQueries: Object.assign({}, ...SUBGRAPHS.map((s) => s.entityQueries ?? {})) as EntityQueries,
+};
 
 /** The URL a subgraph answers on inside the compose stack; `jarvis serve router` takes config's. */
 export const defaultSubgraphUrl = (name: string) => `http://${name}:4000/graphql`;

@@ -4,6 +4,7 @@ import {
   createSubgraphServer,
   defaultSubgraphUrl,
   SUBGRAPHS,
+  SUBSCRIPTIONS,
   serveFetch,
 } from '@jarvis/router';
 import { onShutdown } from '../onShutdown.ts';
@@ -41,9 +42,17 @@ export async function serve(name: string, options: { config?: string; port?: str
       });
     }
     const { logger, metrics, health } = runtime;
-    const router = createRouter({ config, logger, metrics, health, subgraphs });
+    const router = createRouter({
+      config,
+      logger,
+      metrics,
+      health,
+      subgraphs,
+      pubsub: runtime.pubsub,
+      subscriptions: SUBSCRIPTIONS,
+    });
     await router.start();
-    const server = await serveFetch(router.fetch, config.server);
+    const server = await serveFetch(router.fetch, { ...config.server, websockets: router.websockets });
     runtime.logger.info(
       { url: server.url, subgraphs: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) },
       'router ready',

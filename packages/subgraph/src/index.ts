@@ -14,9 +14,11 @@ export { lazyWebStream, nodeBodyOf, requestBody, streamResponse, withNodeBody } 
 export type {
   BackupFile,
   CreateSubgraph,
+  EntityQueries,
   HttpRoute,
   SubgraphBackup,
   SubgraphContext,
   SubgraphDeps,
   SubgraphModule,
+  SubscriptionField,
 } from './subgraphModule.ts';

@@ -50,6 +50,24 @@ export interface SubgraphBackup {
   };
 }
 
+/**
+ * A root Subscription field. Subgraphs publish its events on a pubsub topic; the router
+ * subscribes there and resolves each event's fields, those of other subgraphs included, through
+ * the gateway. Declared statically, so a router in another process serves it too.
+ */
+export interface SubscriptionField {
+  topic(args: Record<string, unknown>): string;
+  /** The entity the caller must be able to see (fetched through the router) before subscribing. */
+  requires?: { type: string; idArg: string };
+}
+
+/**
+ * How the router fetches an entity an event names, by type: a query taking `$entityId` whose root
+ * field is aliased `entity`, with `SELECTION` where the caller's selection goes, e.g.
+ * `query($entityId: ID!) { entity: run(id: $entityId) SELECTION }`.
+ */
+export type EntityQueries = Record<string, string>;
+
 export interface SubgraphModule {
   name: string;
   /** The subgraph's SDL, parsed, as composition reads it. */

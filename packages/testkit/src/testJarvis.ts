@@ -26,12 +26,14 @@ export async function servedJarvis(
   overrides: JarvisConfigInput = {},
 ): Promise<Jarvis & AsyncDisposable & { url: string }> {
   const jarvis = await testJarvis(overrides);
-  const server = await serveFetch(jarvis.router.fetch, { host: '127.0.0.1', port: 0 }).catch(
-    async (error) => {
-      await jarvis[Symbol.asyncDispose]();
-      throw error;
-    },
-  );
+  const server = await serveFetch(jarvis.router.fetch, {
+    host: '127.0.0.1',
+    port: 0,
+    websockets: jarvis.router.websockets,
+  }).catch(async (error) => {
+    await jarvis[Symbol.asyncDispose]();
+    throw error;
+  });
   const dispose = jarvis[Symbol.asyncDispose];
   return Object.assign(jarvis, {
     url: server.url,

@@ -19,7 +19,7 @@ export const createSubgraph: CreateSubgraph = (deps) => {
     experiment.type === 'mlflow'
       ? mlflowTrackingStore(experiment.tracking_uri!, sqlIdempotencyLog(deps.db))
       : nativeTrackingStore(deps.db);
-  const service = new ExperimentsService(store, nativeModelRegistry(deps.db));
+  const service = new ExperimentsService(store, nativeModelRegistry(deps.db), deps.pubsub, deps.logger);
   return {
     name: 'experiments',
     typeDefs,

@@ -1,4 +1,5 @@
 export { createSubgraph, typeDefs } from './createSubgraph.ts';
+export { entityQueries, runTopic, subscriptionFields } from './runUpdates.ts';
 export {
   type Comparator,
   type EntityType,

@@ -1,7 +1,9 @@
-import type { Principal } from '@jarvis/context';
+import type { Logger, Principal } from '@jarvis/context';
 import { badUserInput, notFound } from '@jarvis/errors';
+import type { PubSub } from '@jarvis/pubsub';
 import { pageSize } from '@jarvis/subgraph';
 import { downsample } from './downsample.ts';
+import { runTopic, runUpdate } from './runUpdates.ts';
 import type {
   ModelRegistry,
   ModelSearch,
@@ -62,10 +64,21 @@ function firstAtLeastOne(first: number | null | undefined, field: string) {
 export class ExperimentsService {
   private readonly store: TrackingStore;
   private readonly registry: ModelRegistry;
+  private readonly pubsub: PubSub;
+  private readonly logger: Logger;
 
-  constructor(store: TrackingStore, registry: ModelRegistry) {
+  constructor(store: TrackingStore, registry: ModelRegistry, pubsub: PubSub, logger: Logger) {
     this.store = store;
     this.registry = registry;
+    this.pubsub = pubsub;
+    this.logger = logger;
+  }
+
+  /** Tells `runUpdated` subscribers; a pubsub hiccup never fails the write that already happened. */
+  private async announce(update: ReturnType<typeof runUpdate>) {
+    await this.pubsub.publish(runTopic(update.runId), update).catch((error: unknown) => {
+      this.logger.warn({ err: error, runId: update.runId }, 'could not publish a run update');
+    });
   }
 
   /** The project's "Default" experiment: MLflow clients log to experiment 0 when none is set. */
@@ -123,7 +136,9 @@ export class ExperimentsService {
 
   async deleteRunTag(principal: Principal, runId: string, key: string) {
     await this.store.deleteRunTag(principal.projectId, runId, key);
-    return this.requireRun(principal, runId);
+    const run = await this.requireRun(principal, runId);
+    await this.announce(runUpdate('UPDATED', run));
+    return run;
   }
 
   experiment(principal: Principal, id: string) {
@@ -195,7 +210,7 @@ export class ExperimentsService {
     });
   }
 
-  updateRun(
+  async updateRun(
     principal: Principal,
     id: string,
     update: { status?: RunStatus | null; endTime?: Date | null; name?: string | null },
@@ -205,16 +220,20 @@ export class ExperimentsService {
       (update.status && update.status !== 'RUNNING' && update.status !== 'SCHEDULED'
         ? Date.now()
         : undefined);
-    return this.store.updateRun(principal.projectId, id, {
+    const run = await this.store.updateRun(principal.projectId, id, {
       ...(update.status ? { status: update.status } : {}),
       ...(endTime !== undefined ? { endTime } : {}),
       ...(update.name ? { name: update.name } : {}),
     });
+    await this.announce(runUpdate('UPDATED', run));
+    return run;
   }
 
   async setRunDeleted(principal: Principal, id: string, deleted: boolean) {
     await this.store.setRunDeleted(principal.projectId, id, deleted);
-    return this.requireRun(principal, id);
+    const run = await this.requireRun(principal, id);
+    await this.announce(runUpdate(deleted ? 'DELETED' : 'RESTORED', run));
+    return run;
   }
 
   async logBatch(
@@ -239,7 +258,9 @@ export class ExperimentsService {
       tags: batch.tags ?? [],
     };
     await this.store.logBatch(principal.projectId, runId, log, idempotencyKey ?? undefined);
-    return this.requireRun(principal, runId);
+    const run = await this.requireRun(principal, runId);
+    await this.announce(runUpdate('LOGGED', run, log));
+    return run;
   }
 
   async metricHistory(

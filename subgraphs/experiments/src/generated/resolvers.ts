@@ -599,6 +599,42 @@ export type RunStatus =
   | 'RUNNING'
   | 'SCHEDULED';
 
+export type RunUpdate = {
+  __typename?: 'RunUpdate';
+  at: Scalars['DateTime']['output'];
+  kind: RunUpdateKind;
+  /** The metric points logged in this update, in the order logged. */
+  metrics: Array<RunMetric>;
+  params: Array<KeyValue>;
+  run: Run;
+  runId: Scalars['ID']['output'];
+  status: RunStatus;
+  tags: Array<KeyValue>;
+};
+
+export type RunUpdateKind =
+  | 'DELETED'
+  /** Metrics, params or tags were logged. */
+  | 'LOGGED'
+  | 'RESTORED'
+  /** Status, end time or name changed. */
+  | 'UPDATED';
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Status changes and logged values of a run as they happen, whoever logs them (GraphQL, the
+   * MLflow REST API, the mlflow Python client). `run` is the run as it is now, with fields of any
+   * subgraph (artifacts included). NOT_FOUND for a run the caller cannot see.
+   */
+  runUpdated: RunUpdate;
+};
+
+
+export type SubscriptionRunUpdatedArgs = {
+  runId: Scalars['ID']['input'];
+};
+
 export type SystemInfo = {
   __typename?: 'SystemInfo';
   gitCommit: Maybe<Scalars['String']['output']>;
@@ -763,7 +799,10 @@ export type ResolversTypes = ResolversObject<{
   RunEdge: ResolverTypeWrapper<Omit<RunEdge, 'node'> & { node: ResolversTypes['Run'] }>;
   RunMetric: ResolverTypeWrapper<RunMetric>;
   RunStatus: RunStatus;
+  RunUpdate: ResolverTypeWrapper<Omit<RunUpdate, 'run'> & { run: ResolversTypes['Run'] }>;
+  RunUpdateKind: RunUpdateKind;
   SafeInt: ResolverTypeWrapper<Scalars['SafeInt']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SystemInfo: ResolverTypeWrapper<SystemInfo>;
   SystemInfoInput: SystemInfoInput;
   ViewType: ViewType;
@@ -802,7 +841,9 @@ export type ResolversParentTypes = ResolversObject<{
   RunConnection: Omit<RunConnection, 'edges'> & { edges: Array<ResolversParentTypes['RunEdge']> };
   RunEdge: Omit<RunEdge, 'node'> & { node: ResolversParentTypes['Run'] };
   RunMetric: RunMetric;
+  RunUpdate: Omit<RunUpdate, 'run'> & { run: ResolversParentTypes['Run'] };
   SafeInt: Scalars['SafeInt']['output'];
+  Subscription: Record<PropertyKey, never>;
   SystemInfo: SystemInfo;
   SystemInfoInput: SystemInfoInput;
 }>;
@@ -999,9 +1040,24 @@ export type RunMetricResolvers<ContextType = SubgraphContext, ParentType extends
   value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
+export type RunUpdateResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['RunUpdate'] = ResolversParentTypes['RunUpdate']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['RunUpdateKind'], ParentType, ContextType>;
+  metrics?: Resolver<Array<ResolversTypes['RunMetric']>, ParentType, ContextType>;
+  params?: Resolver<Array<ResolversTypes['KeyValue']>, ParentType, ContextType>;
+  run?: Resolver<ResolversTypes['Run'], ParentType, ContextType>;
+  runId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RunStatus'], ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['KeyValue']>, ParentType, ContextType>;
+}>;
+
 export interface SafeIntScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['SafeInt'], any> {
   name: 'SafeInt';
 }
+
+export type SubscriptionResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  runUpdated?: SubscriptionResolver<ResolversTypes['RunUpdate'], "runUpdated", ParentType, ContextType, RequireFields<SubscriptionRunUpdatedArgs, 'runId'>>;
+}>;
 
 export type SystemInfoResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['SystemInfo'] = ResolversParentTypes['SystemInfo']> = ResolversObject<{
   gitCommit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1033,7 +1089,9 @@ export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   RunConnection?: RunConnectionResolvers<ContextType>;
   RunEdge?: RunEdgeResolvers<ContextType>;
   RunMetric?: RunMetricResolvers<ContextType>;
+  RunUpdate?: RunUpdateResolvers<ContextType>;
   SafeInt?: GraphQLScalarType;
+  Subscription?: SubscriptionResolvers<ContextType>;
   SystemInfo?: SystemInfoResolvers<ContextType>;
 }>;
 
