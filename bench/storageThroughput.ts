@@ -1,39 +1,15 @@
-/**
- * Storage throughput: upload then download one file through Jarvis and with the `minio` client
- * directly against the same MinIO, alternating, several rounds. Prints each throughput, the
- * ratio Jarvis/direct (goal >= 0.9) and Jarvis's peak RSS (goal < 200 MB).
- *
- *   node bench/storageThroughput.ts            # 1 GiB, 3 rounds
- *   BENCH_MB=256 BENCH_ROUNDS=2 node bench/storageThroughput.ts
- *
- * Paths measured:
- *   direct     minio client putObject / getObject
- *   presigned  Jarvis on S3: createArtifactUpload, parts PUT to presigned URLs, complete (Jarvis
- *              reads the object back once to check its sha256), download from downloadUrl
- *   streaming  Jarvis on S3: download through /storage/artifacts/<id>/content;
- *              Jarvis on the local store: parts PUT through /storage/uploads/<id>/parts/<n>
- */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  createReadStream,
-  createWriteStream,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startMinio, startPostgres } from '@jarvis/testkit';
+import { startJarvisProcess } from './startJarvisProcess.ts';
 
 const MB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_MB ?? 1024) * MB;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PART = 64 * MB;
-const JARVIS = fileURLToPath(new URL('../cli/bin/jarvis.mjs', import.meta.url));
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'jarvis-bench-'));
 const file = path.join(work, 'payload.bin');
@@ -49,50 +25,6 @@ async function makePayload() {
   }
   await new Promise<void>((r) => out.end(() => r()));
   return hash.digest('hex');
-}
-
-async function startJarvis(name: string, storage: Record<string, unknown>, database?: string) {
-  const dir = path.join(work, name);
-  const config = path.join(work, `${name}.yaml`);
-  writeFileSync(
-    config,
-    JSON.stringify({
-      home: dir,
-      log: { level: 'warn' },
-      services: { storage },
-      ...(database ? { database: { url: database } } : {}),
-    }),
-  );
-  const child = spawn(process.execPath, [JARVIS, 'dev', '--port', '0', '--config', config], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /GraphiQL\s+(http:\/\/\S+)\/graphql/.exec(output);
-      if (match) resolve(match[1]!);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', () => reject(new Error(`jarvis exited:\n${output}`)));
-  });
-  // Start-up (PGlite's initdb above all) is not what is measured: reset the peak RSS now.
-  writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
-  const rss = (field: 'VmRSS' | 'VmHWM') =>
-    Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) /
-    1024;
-  const baselineMb = rss('VmRSS');
-  return {
-    url,
-    baselineMb,
-    peakRssMb: () => rss('VmHWM'),
-    stop: () =>
-      new Promise<void>((r) => {
-        child.once('exit', () => r());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -164,18 +96,21 @@ async function main() {
   const client = minio.client();
   await client.makeBucket('direct');
   await using postgres = await startPostgres();
-  const s3 = await startJarvis(
-    's3',
-    {
-      type: 's3',
-      endpoint: minio.endpoint,
-      access_key: minio.accessKey,
-      secret_key: minio.secretKey,
-      max_upload_bytes: SIZE * 2,
+  const s3 = await startJarvisProcess(path.join(work, 's3'), {
+    services: {
+      storage: {
+        type: 's3',
+        endpoint: minio.endpoint,
+        access_key: minio.accessKey,
+        secret_key: minio.secretKey,
+        max_upload_bytes: SIZE * 2,
+      },
     },
-    postgres.url,
-  );
-  const local = await startJarvis('local', { max_upload_bytes: SIZE * 2 });
+    database: { url: postgres.url },
+  });
+  const local = await startJarvisProcess(path.join(work, 'local'), {
+    services: { storage: { max_upload_bytes: SIZE * 2 } },
+  });
   const results: Record<string, number[]> = {};
   const record = (key: string, seconds: number) => {
     results[key] = [...(results[key] ?? []), mbps(seconds)];

@@ -14,6 +14,7 @@ ENGINES="${JARVIS_ENGINES:-$JARVIS_CACHE/engines}"
 MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
 TEMPORAL_CLI_VERSION="v1.5.1"
 MLFLOW_VERSION="3.17.2"
+PSYCOPG2_VERSION="2.9.13"
 DEBIAN_PACKAGES=(postgresql redis-server prometheus chromium)
 started=$SECONDS
 mkdir -p "$ENGINES/bin"
@@ -52,11 +53,12 @@ temporal_pid=$!
 
 step "MLflow $MLFLOW_VERSION (virtualenv)"
 venv="$ENGINES/mlflow-venv"
-if [ -x "$venv/bin/mlflow" ] && "$venv/bin/python" -c "import mlflow,sys; sys.exit(mlflow.__version__ != '$MLFLOW_VERSION')" 2>/dev/null; then
+# psycopg2 lets the MLflow server keep its runs in PostgreSQL (the benchmark's peer setup).
+if [ -x "$venv/bin/mlflow" ] && "$venv/bin/python" -c "import mlflow,psycopg2,sys; sys.exit(mlflow.__version__ != '$MLFLOW_VERSION')" 2>/dev/null; then
   echo "already installed"
 else
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check "mlflow==$MLFLOW_VERSION"
+  "$venv/bin/pip" install -q --disable-pip-version-check "mlflow==$MLFLOW_VERSION" "psycopg2-binary==$PSYCOPG2_VERSION"
 fi
 ln -sf "$venv/bin/mlflow" "$ENGINES/bin/mlflow"
 

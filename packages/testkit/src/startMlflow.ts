@@ -14,7 +14,13 @@ export interface MlflowServer extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-export async function startMlflow(): Promise<MlflowServer> {
+/**
+ * A real `mlflow server` on a free loopback port, its artifacts proxied. Runs go to a scratch
+ * SQLite file unless `backendStoreUri` names another store (the benchmark's PostgreSQL).
+ */
+export async function startMlflow(
+  options: { backendStoreUri?: string; workers?: number } = {},
+): Promise<MlflowServer> {
   const mlflow = engineBinary('mlflow');
   const scratch = scratchDir('mlflow');
   const port = await freePort();
@@ -28,9 +34,9 @@ export async function startMlflow(): Promise<MlflowServer> {
       '--port',
       String(port),
       '--workers',
-      '1',
+      String(options.workers ?? 1),
       '--backend-store-uri',
-      `sqlite:///${path.join(scratch.dir, 'mlflow.db')}`,
+      options.backendStoreUri ?? `sqlite:///${path.join(scratch.dir, 'mlflow.db')}`,
       '--artifacts-destination',
       path.join(scratch.dir, 'artifacts'),
     ],

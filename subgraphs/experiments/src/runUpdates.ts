@@ -9,7 +9,7 @@ export type RunUpdateKind = 'LOGGED' | 'UPDATED' | 'DELETED' | 'RESTORED';
 /** A RunUpdate as published: JSON, already in the GraphQL shape (the router resolves `run`). */
 export function runUpdate(
   kind: RunUpdateKind,
-  run: RunRecord,
+  run: Pick<RunRecord, 'id' | 'status'>,
   logged: {
     metrics?: MetricPoint[];
     params?: { key: string; value: string }[];

@@ -178,7 +178,7 @@ export class ExperimentsService {
     return this.store.getRun(principal.projectId, id);
   }
 
-  private async requireRun(principal: Principal, id: string): Promise<RunRecord> {
+  async requireRun(principal: Principal, id: string): Promise<RunRecord> {
     const found = await this.store.getRun(principal.projectId, id);
     if (!found) throw notFound(`no run ${JSON.stringify(id)} in this project`, { argument: 'runId' });
     return found;
@@ -236,6 +236,7 @@ export class ExperimentsService {
     return run;
   }
 
+  /** Logs a batch; read the run afterwards when it is needed (the MLflow API does not). */
   async logBatch(
     principal: Principal,
     runId: string,
@@ -257,10 +258,9 @@ export class ExperimentsService {
       params: batch.params ?? [],
       tags: batch.tags ?? [],
     };
-    await this.store.logBatch(principal.projectId, runId, log, idempotencyKey ?? undefined);
-    const run = await this.requireRun(principal, runId);
-    await this.announce(runUpdate('LOGGED', run, log));
-    return run;
+    const status = await this.store.logBatch(principal.projectId, runId, log, idempotencyKey ?? undefined);
+    // A retried batch logged nothing new: subscribers heard about it the first time.
+    if (status) await this.announce(runUpdate('LOGGED', { id: runId, status }, log));
   }
 
   async metricHistory(

@@ -80,19 +80,27 @@ export function createResolvers(service: ExperimentsService): Resolvers {
         service.updateRun(ctx.principal, id, { status, endTime, name }),
       deleteRun: (_p, { id }, ctx) => service.setRunDeleted(ctx.principal, id, true),
       restoreRun: (_p, { id }, ctx) => service.setRunDeleted(ctx.principal, id, false),
-      logMetric: (_p, { runId, key, value, step, timestamp, idempotencyKey }, ctx) =>
-        service.logBatch(
+      logMetric: async (_p, { runId, key, value, step, timestamp, idempotencyKey }, ctx) => {
+        await service.logBatch(
           ctx.principal,
           runId,
           { metrics: [{ key, value, step, timestamp }] },
           idempotencyKey,
-        ),
-      logParam: (_p, { runId, key, value, idempotencyKey }, ctx) =>
-        service.logBatch(ctx.principal, runId, { params: [{ key, value }] }, idempotencyKey),
-      setTag: (_p, { runId, key, value, idempotencyKey }, ctx) =>
-        service.logBatch(ctx.principal, runId, { tags: [{ key, value }] }, idempotencyKey),
-      logBatch: (_p, { runId, metrics, params, tags, idempotencyKey }, ctx) =>
-        service.logBatch(ctx.principal, runId, { metrics, params, tags }, idempotencyKey),
+        );
+        return service.requireRun(ctx.principal, runId);
+      },
+      logParam: async (_p, { runId, key, value, idempotencyKey }, ctx) => {
+        await service.logBatch(ctx.principal, runId, { params: [{ key, value }] }, idempotencyKey);
+        return service.requireRun(ctx.principal, runId);
+      },
+      setTag: async (_p, { runId, key, value, idempotencyKey }, ctx) => {
+        await service.logBatch(ctx.principal, runId, { tags: [{ key, value }] }, idempotencyKey);
+        return service.requireRun(ctx.principal, runId);
+      },
+      logBatch: async (_p, { runId, metrics, params, tags, idempotencyKey }, ctx) => {
+        await service.logBatch(ctx.principal, runId, { metrics, params, tags }, idempotencyKey);
+        return service.requireRun(ctx.principal, runId);
+      },
     },
     Experiment: {
       __resolveReference: async (ref, ctx) => (await service.experiment(ctx.principal, ref.id)) ?? null,

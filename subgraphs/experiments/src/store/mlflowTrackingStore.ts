@@ -317,7 +317,7 @@ export function mlflowTrackingStore(trackingUri: string, idempotency?: Idempoten
       checkIdempotencyKey(idempotencyKey);
       if (idempotencyKey && idempotency) {
         const seen = await idempotency.seen(projectId, idempotencyKey);
-        if (seen === runId) return;
+        if (seen === runId) return undefined;
         if (seen)
           throw conflict(
             `idempotencyKey ${JSON.stringify(idempotencyKey)} was used for run ${seen}; use a new key`,
@@ -351,6 +351,7 @@ export function mlflowTrackingStore(trackingUri: string, idempotency?: Idempoten
         tags: batch.tags ?? [],
       });
       if (idempotencyKey && idempotency) await idempotency.record(projectId, idempotencyKey, runId);
+      return current.info.status;
     },
 
     async searchRuns(projectId, search) {

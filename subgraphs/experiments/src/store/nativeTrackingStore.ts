@@ -105,17 +105,39 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
       .executeTakeFirst();
   }
 
-  async function toRun(row: NonNullable<Awaited<ReturnType<typeof runRow>>>): Promise<RunRecord> {
+  type RunRow = NonNullable<Awaited<ReturnType<typeof runRow>>>;
+
+  /** Runs with their latest metrics, params and tags: four queries however many runs. */
+  async function toRuns(rows: RunRow[]): Promise<RunRecord[]> {
+    if (!rows.length) return [];
+    const ids = rows.map((r) => r.id);
     const [metrics, params, tags] = await Promise.all([
       k
         .selectFrom('latest_metrics')
-        .select(['key', 'value', 'timestamp', 'step'])
-        .where('run_id', '=', row.id)
+        .select(['run_id', 'key', 'value', 'timestamp', 'step'])
+        .where('run_id', 'in', ids)
         .orderBy('key')
         .execute(),
-      k.selectFrom('params').select(['key', 'value']).where('run_id', '=', row.id).execute(),
-      k.selectFrom('run_tags').select(['key', 'value']).where('run_id', '=', row.id).execute(),
+      k.selectFrom('params').select(['run_id', 'key', 'value']).where('run_id', 'in', ids).execute(),
+      k.selectFrom('run_tags').select(['run_id', 'key', 'value']).where('run_id', 'in', ids).execute(),
     ]);
+    const byRun = <T extends { run_id: string }>(items: T[]) => {
+      const map = new Map<string, T[]>();
+      for (const item of items) map.set(item.run_id, [...(map.get(item.run_id) ?? []), item]);
+      return map;
+    };
+    const [m, p, t] = [byRun(metrics), byRun(params), byRun(tags)];
+    return rows.map((row) => recordOf(row, m.get(row.id) ?? [], p.get(row.id) ?? [], t.get(row.id) ?? []));
+  }
+
+  const toRun = async (row: RunRow) => (await toRuns([row]))[0]!;
+
+  function recordOf(
+    row: RunRow,
+    metrics: { key: string; value: number; timestamp: number; step: number }[],
+    params: { key: string; value: string }[],
+    tags: { key: string; value: string }[],
+  ): RunRecord {
     return {
       id: row.id,
       experimentId: String(row.experiment_id),
@@ -386,7 +408,7 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
     async logBatch(projectId, runId, batch, idempotencyKey) {
       checkBatch(batch);
       checkIdempotencyKey(idempotencyKey);
-      await db.kysely.transaction().execute(async (root) => {
+      return db.kysely.transaction().execute(async (root): Promise<RunStatus | undefined> => {
         const t = root.withSchema('experiments') as unknown as Transaction<Tables>;
         const run = await requireRun(t, projectId, runId);
         if (idempotencyKey) {
@@ -408,7 +430,7 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
               throw conflict(
                 `idempotencyKey ${JSON.stringify(idempotencyKey)} was used for run ${seen.run_id}; use a new key`,
               );
-            return;
+            return undefined;
           }
         }
         if (run.lifecycle_stage !== 'active')
@@ -487,6 +509,7 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
             )
             .execute();
         }
+        return run.status as RunStatus;
       });
     },
 
@@ -511,13 +534,12 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
         sql`r.start_time desc`,
         sql`r.id asc`,
       ];
-      const { rows } = await sql<{ id: string }>`
-        select r.id from experiments.runs r
+      const { rows } = await sql<RunRow>`
+        select r.* from experiments.runs r
         where ${sql.join(conditions, sql` and `)}
         order by ${sql.join(orderings)}
         limit ${limit + 1} offset ${offset}`.execute(db.kysely);
-      const page = rows.slice(0, limit);
-      const runs = await Promise.all(page.map(async ({ id }) => toRun((await runRow(k, projectId, id))!)));
+      const runs = await toRuns(rows.slice(0, limit));
       return { runs, nextPageToken: rows.length > limit ? encodePageToken(offset + limit) : undefined };
     },
 

@@ -103,9 +103,15 @@ export interface TrackingStore {
   /**
    * All or nothing: a batch over the limits or with one bad item is rejected whole. A batch
    * with an idempotency key already used for this run is not logged again; the same key for
-   * another run is a CONFLICT.
+   * another run is a CONFLICT. Resolves to the run's status, or undefined when the key had
+   * already logged this batch.
    */
-  logBatch(projectId: string, runId: string, batch: LogBatch, idempotencyKey?: string): Promise<void>;
+  logBatch(
+    projectId: string,
+    runId: string,
+    batch: LogBatch,
+    idempotencyKey?: string,
+  ): Promise<RunStatus | undefined>;
   metricHistory(projectId: string, runId: string, key: string): Promise<MetricPoint[]>;
   /** Filter syntax errors are BAD_USER_INPUT naming the position. */
   searchRuns(projectId: string, search: RunSearch): Promise<RunPage>;

@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const JARVIS = fileURLToPath(new URL('../cli/bin/jarvis.mjs', import.meta.url));
+
+/**
+ * `jarvis dev` as its own process (as users run it), configured by `config` under `dir`, on a
+ * free port. Measures its resident memory from /proc; start-up is not what benchmarks measure,
+ * so the peak is reset once it is ready.
+ */
+export async function startJarvisProcess(dir: string, config: Record<string, unknown>) {
+  const file = `${dir}.yaml`;
+  writeFileSync(file, JSON.stringify({ home: dir, log: { level: 'warn' }, ...config }));
+  const child = spawn(process.execPath, [JARVIS, 'dev', '--port', '0', '--config', file], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /GraphiQL\s+(http:\/\/\S+)\/graphql/.exec(output);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', () => reject(new Error(`jarvis exited:\n${output}`)));
+  });
+  writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
+  const rss = (field: 'VmRSS' | 'VmHWM') =>
+    Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) /
+    1024;
+  return {
+    url,
+    baselineMb: rss('VmRSS'),
+    peakRssMb: () => rss('VmHWM'),
+    stop: () =>
+      new Promise<void>((r) => {
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
+}

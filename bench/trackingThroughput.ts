@@ -1,0 +1,207 @@
+/**
+ * Tracking throughput: Jarvis (native store on PostgreSQL) against a real MLflow server keeping
+ * its runs in the same PostgreSQL server, side by side, through the same MLflow REST API and the
+ * same client code. Prints each figure and the ratio Jarvis/MLflow (the issue's goal: >= 20x on
+ * logging and on search).
+ *
+ *   node bench/trackingThroughput.ts
+ *   BENCH_RUNS=100000 BENCH_CLIENTS=20 BENCH_SEARCHES=40 node bench/trackingThroughput.ts
+ *
+ * Workloads, each with BENCH_CLIENTS concurrent clients on their own runs:
+ *   log-batch 10    runs/log-batch with 10 metrics per call           (points/s)
+ *   log-batch 500   runs/log-batch with 500 metrics per call          (points/s)
+ *   create-run      runs/create                                        (runs/s)
+ *   search          runs/search over BENCH_RUNS runs of one experiment with
+ *                   `metrics.acc > 0.9` ordered by `metrics.acc DESC`, 100 per page (p50, p95 ms)
+ * MLflow runs with its default 4 workers; Jarvis is one `jarvis dev` process.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startMlflow, startPostgres } from '@jarvis/testkit';
+import pg from 'pg';
+import { startJarvisProcess } from './startJarvisProcess.ts';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
+const RUNS = Number(process.env.BENCH_RUNS ?? 100_000);
+const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 40);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+async function call<T = Record<string, unknown>>(
+  base: string,
+  method: 'GET' | 'POST',
+  route: string,
+  body?: unknown,
+) {
+  const response = await fetch(`${base}/api/2.0/mlflow/${route}`, {
+    method,
+    ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${route}: HTTP ${response.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+const createExperiment = async (base: string, name: string) =>
+  (await call<{ experiment_id: string }>(base, 'POST', 'experiments/create', { name })).experiment_id;
+
+const createRun = async (base: string, experimentId: string) =>
+  (
+    await call<{ run: { info: { run_id: string } } }>(base, 'POST', 'runs/create', {
+      experiment_id: experimentId,
+      start_time: Date.now(),
+    })
+  ).run.info.run_id;
+
+/** Every client repeats `work` for SECONDS; returns completed operations per second. */
+async function sustained(work: (client: number, i: number) => Promise<number>) {
+  const until = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  let units = 0;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      for (let i = 0; performance.now() < until; i++) units += await work(client, i);
+    }),
+  );
+  return units / ((performance.now() - started) / 1000);
+}
+
+async function logBatches(base: string, experimentId: string, perBatch: number) {
+  const runs = await Promise.all(Array.from({ length: CLIENTS }, () => createRun(base, experimentId)));
+  return sustained(async (client, i) => {
+    const timestamp = Date.now();
+    await call(base, 'POST', 'runs/log-batch', {
+      run_id: runs[client],
+      metrics: Array.from({ length: perBatch }, (_, j) => ({
+        key: `m${j % 10}`,
+        value: Math.random(),
+        timestamp,
+        step: i * perBatch + j,
+      })),
+    });
+    return perBatch;
+  });
+}
+
+/** Seeds `RUNS` finished runs with a metric, a param and a tag, straight into each store's tables. */
+async function seed(database: string, store: 'jarvis' | 'mlflow', experimentId: string) {
+  const client = new pg.Client({ connectionString: database });
+  await client.connect();
+  const value = '(((i * 7919) % 100000) / 100000.0)';
+  const id = "md5('seed' || i || now())";
+  if (store === 'jarvis') {
+    await client.query(`
+      create temp table seeded as select i, ${id} as id from generate_series(1, ${RUNS}) i;
+      insert into experiments.runs (id, project_id, experiment_id, name, status, start_time, end_time, lifecycle_stage, artifact_uri)
+        select id, 'default', ${experimentId}, 'seed-' || i, 'FINISHED', 1700000000000 + i, 1700000001000 + i, 'active',
+               'mlflow-artifacts:/${experimentId}/' || id || '/artifacts' from seeded;
+      insert into experiments.latest_metrics (run_id, key, value, timestamp, step) select id, 'acc', ${value}, 1, 0 from seeded;
+      insert into experiments.metrics (run_id, key, value, timestamp, step) select id, 'acc', ${value}, 1, 0 from seeded;
+      insert into experiments.params (run_id, key, value) select id, 'lr', '0.0' || (i % 5) from seeded;
+      insert into experiments.run_tags (run_id, key, value) select id, 'mlflow.runName', 'seed-' || i from seeded;
+      analyze;`);
+  } else {
+    await client.query(`
+      create temp table seeded as select i, ${id} as id from generate_series(1, ${RUNS}) i;
+      insert into runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time, end_time,
+                        source_version, lifecycle_stage, artifact_uri, experiment_id)
+        select id, 'seed-' || i, 'LOCAL', '', '', 'bench', 'FINISHED', 1700000000000 + i, 1700000001000 + i, '', 'active',
+               'mlflow-artifacts:/${experimentId}/' || id || '/artifacts', ${experimentId} from seeded;
+      insert into latest_metrics (key, value, timestamp, step, is_nan, run_uuid) select 'acc', ${value}, 1, 0, false, id from seeded;
+      insert into metrics (key, value, timestamp, step, is_nan, run_uuid) select 'acc', ${value}, 1, 0, false, id from seeded;
+      insert into params (key, value, run_uuid) select 'lr', '0.0' || (i % 5), id from seeded;
+      insert into tags (key, value, run_uuid) select 'mlflow.runName', 'seed-' || i, id from seeded;
+      analyze;`);
+  }
+  await client.end();
+}
+
+async function searchLatencies(base: string, experimentId: string) {
+  const times: number[] = [];
+  for (let i = 0; i < SEARCHES + 3; i++) {
+    const started = performance.now();
+    const page = await call<{ runs?: unknown[] }>(base, 'POST', 'runs/search', {
+      experiment_ids: [experimentId],
+      filter: 'metrics.acc > 0.9',
+      order_by: ['metrics.acc DESC'],
+      max_results: 100,
+    });
+    if (page.runs?.length !== 100) throw new Error(`search returned ${page.runs?.length} runs, expected 100`);
+    if (i >= 3) times.push(performance.now() - started); // the first ones warm caches
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+  return { p50: at(0.5), p95: at(0.95) };
+}
+
+async function measure(name: string, base: string, database: string, store: 'jarvis' | 'mlflow') {
+  console.log(`\n${name}`);
+  const experimentId = await createExperiment(base, `bench-${Date.now()}`);
+  const results: Record<string, number> = {};
+  results.batch10 = await logBatches(base, experimentId, 10);
+  console.log(`  log-batch 10    ${results.batch10.toFixed(0).padStart(9)} points/s`);
+  results.batch500 = await logBatches(base, experimentId, 500);
+  console.log(`  log-batch 500   ${results.batch500.toFixed(0).padStart(9)} points/s`);
+  results.createRun = await sustained(async () => {
+    await createRun(base, experimentId);
+    return 1;
+  });
+  console.log(`  create-run      ${results.createRun.toFixed(0).padStart(9)} runs/s`);
+  const searchExperiment = await createExperiment(base, `bench-search-${Date.now()}`);
+  const seeding = performance.now();
+  await seed(database, store, searchExperiment);
+  console.log(`  seeded ${RUNS} runs in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
+  const { p50, p95 } = await searchLatencies(base, searchExperiment);
+  results.searchP50 = p50;
+  results.searchP95 = p95;
+  console.log(`  search p50      ${p50.toFixed(1).padStart(9)} ms`);
+  console.log(`  search p95      ${p95.toFixed(1).padStart(9)} ms`);
+  return results;
+}
+
+async function main() {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'jarvis-bench-tracking-'));
+  await using postgres = await startPostgres();
+  const admin = new pg.Client({ connectionString: postgres.url });
+  await admin.connect();
+  await admin.query('create database jarvis');
+  await admin.query('create database mlflow');
+  await admin.end();
+  const databaseUrl = (name: string) => {
+    const url = new URL(postgres.url);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+  console.log(
+    `tracking throughput: ${CLIENTS} clients, ${SECONDS} s per workload, search over ${RUNS} runs (${postgres.version})`,
+  );
+  await using mlflow = await startMlflow({
+    backendStoreUri: databaseUrl('mlflow').replace(/^postgres(ql)?:/, 'postgresql+psycopg2:'),
+    workers: 4,
+  });
+  const jarvis = await startJarvisProcess(path.join(work, 'jarvis'), {
+    database: { url: databaseUrl('jarvis') },
+  });
+  try {
+    const j = await measure('Jarvis (native store, PostgreSQL)', jarvis.url, databaseUrl('jarvis'), 'jarvis');
+    const m = await measure(
+      `MLflow ${mlflow.version} (PostgreSQL)`,
+      mlflow.url,
+      databaseUrl('mlflow'),
+      'mlflow',
+    );
+    const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
+    console.log('\nJarvis / MLflow (higher is better for Jarvis)');
+    console.log(`  log-batch 10    ${ratio(j.batch10!, m.batch10!)}`);
+    console.log(`  log-batch 500   ${ratio(j.batch500!, m.batch500!)}`);
+    console.log(`  create-run      ${ratio(j.createRun!, m.createRun!)}`);
+    console.log(`  search p50      ${ratio(m.searchP50!, j.searchP50!)} faster`);
+    console.log(`  search p95      ${ratio(m.searchP95!, j.searchP95!)} faster`);
+    console.log(`  Jarvis peak RSS ${jarvis.peakRssMb().toFixed(0)} MB`);
+  } finally {
+    await jarvis.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
