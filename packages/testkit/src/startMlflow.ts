@@ -19,7 +19,7 @@ export interface MlflowServer extends AsyncDisposable {
  * SQLite file unless `backendStoreUri` names another store (the benchmark's PostgreSQL).
  */
 export async function startMlflow(
-  options: { backendStoreUri?: string; workers?: number } = {},
+  options: { backendStoreUri?: string; workers?: number; env?: Record<string, string> } = {},
 ): Promise<MlflowServer> {
   const mlflow = engineBinary('mlflow');
   const scratch = scratchDir('mlflow');
@@ -41,6 +41,7 @@ export async function startMlflow(
       path.join(scratch.dir, 'artifacts'),
     ],
     cwd: scratch.dir,
+    ...(options.env ? { env: options.env } : {}),
   });
   proc.start();
   const url = `http://127.0.0.1:${port}`;
