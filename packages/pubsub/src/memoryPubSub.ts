@@ -7,9 +7,11 @@ export function memoryPubSub(): PubSub {
   let count = 0;
   return {
     async publish(topic, payload) {
+      const subscribers = topics.get(topic);
+      if (!subscribers) return; // the common case on a hot path: nobody is listening
       // Each subscriber gets its own copy, as it would over Redis: no shared mutable objects.
       const text = JSON.stringify(payload);
-      for (const deliver of topics.get(topic) ?? []) deliver(JSON.parse(text));
+      for (const deliver of subscribers) deliver(JSON.parse(text));
     },
     async subscribe<T>(topic: string, options: { signal?: AbortSignal } = {}) {
       const subscribers = topics.get(topic) ?? new Set<(payload: unknown) => void>();

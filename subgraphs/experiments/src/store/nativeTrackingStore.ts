@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@jarvis/db';
 import { badUserInput, conflict, notFound } from '@jarvis/errors';
-import { type Generated, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import {
+  type Generated,
+  type Kysely,
+  type QueryExecutorProvider,
+  type SqlBool,
+  sql,
+  type Transaction,
+} from 'kysely';
 import { clauseSql, compareSql, orderSql, parseFilter, parseSearch } from '../search/runSearchSql.ts';
 import { checkBatch, checkIdempotencyKey, checkKey, LIMITS } from './limits.ts';
 import { checkMaxResults, decodePageToken, encodePageToken } from './pageToken.ts';
@@ -164,6 +171,67 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
     return row;
   }
 
+  /** The refusals logging gets, from a run's row. */
+  function checkLoggable(run: { status: string; lifecycle_stage: string } | undefined, runId: string) {
+    if (!run) throw notFound(`no run ${JSON.stringify(runId)} in this project`, { argument: 'runId' });
+    if (run.lifecycle_stage !== 'active')
+      throw conflict(`run ${runId} is deleted; restore it before logging to it`);
+    if (TERMINAL.includes(run.status as RunStatus)) {
+      throw conflict(
+        `run ${runId} is ${run.status}; set its status to RUNNING or start a new run before logging`,
+      );
+    }
+    return run.status as RunStatus;
+  }
+
+  /**
+   * The hot path (metrics only, no idempotency key): one statement, so one round trip and
+   * atomic by itself. The inserts only happen when the run may be logged to; otherwise nothing
+   * is written and the row read in the same statement says why.
+   */
+  async function logMetricsAtOnce(
+    q: QueryExecutorProvider,
+    projectId: string,
+    runId: string,
+    metrics: MetricPoint[],
+  ) {
+    if (!/^[0-9a-f]{32}$/.test(runId)) checkLoggable(undefined, runId);
+    const latest = new Map<string, MetricPoint>();
+    for (const m of metrics) {
+      const current = latest.get(m.key);
+      if (!current || isLater(m, current)) latest.set(m.key, m);
+    }
+    const columns = (points: MetricPoint[], value: (m: MetricPoint) => number) => ({
+      keys: points.map((m) => m.key),
+      values: points.map((m) => String(value(m))),
+      timestamps: points.map((m) => String(m.timestamp)),
+      steps: points.map((m) => String(m.step)),
+    });
+    const all = columns(metrics, (m) => m.value);
+    const last = columns([...latest.values()], (m) => asMlflowStores(m.value));
+    const { rows } = await sql<{ status: string; lifecycle_stage: string }>`
+      with run as (
+        select id, status, lifecycle_stage from experiments.runs where id = ${runId} and project_id = ${projectId}
+      ), ok as (
+        select id from run where lifecycle_stage = 'active' and status not in ('FINISHED', 'FAILED', 'KILLED')
+      ), points as (
+        insert into experiments.metrics (run_id, key, value, timestamp, step)
+        select ok.id, x.key, x.value, x.ts, x.step from ok,
+          unnest(${all.keys}::text[], ${all.values}::float8[], ${all.timestamps}::bigint[], ${all.steps}::bigint[])
+            as x(key, value, ts, step)
+      ), newest as (
+        insert into experiments.latest_metrics as l (run_id, key, value, timestamp, step)
+        select ok.id, x.key, x.value, x.ts, x.step from ok,
+          unnest(${last.keys}::text[], ${last.values}::float8[], ${last.timestamps}::bigint[], ${last.steps}::bigint[])
+            as x(key, value, ts, step)
+        on conflict (run_id, key) do update
+          set value = excluded.value, timestamp = excluded.timestamp, step = excluded.step
+          where (excluded.step, excluded.timestamp, excluded.value) > (l.step, l.timestamp, l.value)
+      )
+      select status, lifecycle_stage from run`.execute(q);
+    return checkLoggable(rows[0], runId);
+  }
+
   function checkName(name: string, what: string) {
     if (!name.trim() || name.length > LIMITS.nameLength || [...name].some((ch) => ch.charCodeAt(0) < 0x20)) {
       throw badUserInput(
@@ -315,40 +383,51 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
     },
 
     async createRun(projectId, { experimentId: expId, name, startTime, tags = {} }) {
-      const experiment = await experimentRow(k, projectId, expId);
-      if (!experiment)
-        throw notFound(`no experiment ${JSON.stringify(expId)} in this project`, {
-          argument: 'experimentId',
-        });
-      if (experiment.lifecycle_stage !== 'active')
-        throw conflict(`experiment ${expId} is deleted; restore it or use another`);
+      const missing = () =>
+        notFound(`no experiment ${JSON.stringify(expId)} in this project`, { argument: 'experimentId' });
+      const numeric = experimentId(expId);
+      if (numeric === undefined) throw missing();
       if (name !== undefined) checkName(name, 'run');
       for (const key of Object.keys(tags)) checkKey('tag', key);
       const id = randomUUID().replaceAll('-', '');
       const runName = name ?? tags['mlflow.runName'] ?? `run-${id.slice(0, 8)}`;
-      await db.kysely.transaction().execute(async (root) => {
-        const t = root.withSchema('experiments') as unknown as Transaction<Tables>;
-        await t
-          .insertInto('runs')
-          .values({
-            id,
-            project_id: projectId,
-            experiment_id: experiment.id,
-            name: runName,
-            status: 'RUNNING',
-            start_time: startTime ?? Date.now(),
-            end_time: null,
-            lifecycle_stage: 'active',
-            artifact_uri: `${experiment.artifact_location}/${id}/artifacts`,
-          })
-          .execute();
-        const entries = Object.entries({ ...tags, 'mlflow.runName': runName });
-        await t
-          .insertInto('run_tags')
-          .values(entries.map(([key, value]) => ({ run_id: id, key, value })))
-          .execute();
-      });
-      return toRun((await runRow(k, projectId, id))!);
+      const start = startTime ?? Date.now();
+      const allTags = { ...tags, 'mlflow.runName': runName };
+      // One statement: the run and its tags are written only if the experiment is there and
+      // active; the experiment's row, read in the same statement, says why not otherwise.
+      const { rows } = await sql<{ lifecycle_stage: string; artifact_uri: string | null }>`
+        with e as (
+          select id, artifact_location, lifecycle_stage from experiments.experiments
+          where project_id = ${projectId} and id = ${numeric}
+        ), r as (
+          insert into experiments.runs
+            (id, project_id, experiment_id, name, status, start_time, end_time, lifecycle_stage, artifact_uri)
+          select ${id}, ${projectId}, e.id, ${runName}, 'RUNNING', ${start}, null, 'active',
+                 e.artifact_location || '/' || ${id} || '/artifacts'
+          from e where e.lifecycle_stage = 'active'
+          returning id, artifact_uri
+        ), t as (
+          insert into experiments.run_tags (run_id, key, value)
+          select r.id, x.key, x.value from r, unnest(${Object.keys(allTags)}::text[], ${Object.values(allTags)}::text[]) as x(key, value)
+        )
+        select e.lifecycle_stage, r.artifact_uri from e left join r on true`.execute(db.kysely);
+      const found = rows[0];
+      if (!found) throw missing();
+      if (found.lifecycle_stage !== 'active' || !found.artifact_uri)
+        throw conflict(`experiment ${expId} is deleted; restore it or use another`);
+      return {
+        id,
+        experimentId: String(numeric),
+        name: runName,
+        status: 'RUNNING',
+        startTime: start,
+        endTime: null,
+        lifecycleStage: 'active',
+        artifactUri: found.artifact_uri,
+        metrics: [],
+        params: {},
+        tags: allTags,
+      };
     },
 
     async getRun(projectId, id) {
@@ -408,6 +487,9 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
     async logBatch(projectId, runId, batch, idempotencyKey) {
       checkBatch(batch);
       checkIdempotencyKey(idempotencyKey);
+      if (!idempotencyKey && !batch.params?.length && !batch.tags?.length) {
+        return logMetricsAtOnce(db.kysely, projectId, runId, batch.metrics ?? []);
+      }
       return db.kysely.transaction().execute(async (root): Promise<RunStatus | undefined> => {
         const t = root.withSchema('experiments') as unknown as Transaction<Tables>;
         const run = await requireRun(t, projectId, runId);
@@ -433,13 +515,7 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
             return undefined;
           }
         }
-        if (run.lifecycle_stage !== 'active')
-          throw conflict(`run ${runId} is deleted; restore it before logging to it`);
-        if (TERMINAL.includes(run.status as RunStatus)) {
-          throw conflict(
-            `run ${runId} is ${run.status}; set its status to RUNNING or start a new run before logging`,
-          );
-        }
+        checkLoggable(run, runId);
         const params = batch.params ?? [];
         if (params.length) {
           const existing = await t
@@ -479,36 +555,7 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
             .execute();
         }
         const metrics = batch.metrics ?? [];
-        if (metrics.length) {
-          await t
-            .insertInto('metrics')
-            .values(metrics.map((m) => ({ run_id: runId, ...m })))
-            .execute();
-          // Latest per key: highest step, then timestamp, then value (MLflow's order).
-          const latest = new Map<string, MetricPoint>();
-          for (const m of metrics) {
-            const current = latest.get(m.key);
-            if (!current || isLater(m, current)) latest.set(m.key, m);
-          }
-          await t
-            .insertInto('latest_metrics')
-            .values(
-              [...latest.values()].map((m) => ({ run_id: runId, ...m, value: asMlflowStores(m.value) })),
-            )
-            .onConflict((oc) =>
-              oc
-                .columns(['run_id', 'key'])
-                .doUpdateSet({
-                  value: sql`excluded.value`,
-                  timestamp: sql`excluded.timestamp`,
-                  step: sql`excluded.step`,
-                })
-                .where(
-                  sql<boolean>`(excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`,
-                ),
-            )
-            .execute();
-        }
+        if (metrics.length) await logMetricsAtOnce(root, projectId, runId, metrics);
         return run.status as RunStatus;
       });
     },
@@ -521,21 +568,41 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
         .map(experimentId)
         .filter((id): id is number => id !== undefined);
       if (!experiments.length) return { runs: [], nextPageToken: undefined };
+      // Sorting by a metric the filter also requires (the usual "best runs" search): walk that
+      // metric's (key, value) index in order and join the runs, so a page costs about `limit`
+      // lookups instead of sorting every match.
+      const [first] = order;
+      const driving =
+        first?.type === 'metric' && clauses.some((c) => c.type === 'metric' && c.key === first.key)
+          ? first
+          : undefined;
       const conditions = [
         sql<SqlBool>`r.project_id = ${projectId}`,
         sql<SqlBool>`r.experiment_id in (${sql.join(experiments)})`,
         ...(search.view === 'ALL'
           ? []
           : [sql<SqlBool>`r.lifecycle_stage = ${search.view === 'DELETED_ONLY' ? 'deleted' : 'active'}`]),
-        ...clauses.map(clauseSql),
+        ...(driving ? [sql<SqlBool>`o.key = ${driving.key}`] : []),
+        ...clauses.map((c) =>
+          driving && c.type === 'metric' && c.key === driving.key
+            ? compareSql(sql`o.value`, c)
+            : clauseSql(c),
+        ),
       ];
       const orderings = [
-        ...order.map((o) => sql`${orderSql(o)} ${sql.raw(o.ascending ? 'asc' : 'desc')} nulls last`),
+        ...order.map((o) =>
+          o === driving
+            ? sql`o.value ${sql.raw(o.ascending ? 'asc' : 'desc')}`
+            : sql`${orderSql(o)} ${sql.raw(o.ascending ? 'asc' : 'desc')} nulls last`,
+        ),
         sql`r.start_time desc`,
         sql`r.id asc`,
       ];
+      const from = driving
+        ? sql`experiments.latest_metrics o join experiments.runs r on r.id = o.run_id`
+        : sql`experiments.runs r`;
       const { rows } = await sql<RunRow>`
-        select r.* from experiments.runs r
+        select r.* from ${from}
         where ${sql.join(conditions, sql` and `)}
         order by ${sql.join(orderings)}
         limit ${limit + 1} offset ${offset}`.execute(db.kysely);
