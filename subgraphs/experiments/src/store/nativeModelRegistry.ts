@@ -8,6 +8,7 @@ import type {
   ModelRegistry,
   ModelVersionRecord,
   ModelVersionStatus,
+  Page,
   RegisteredModelRecord,
 } from './modelRegistry.ts';
 import { checkMaxResults, decodePageToken, encodePageToken } from './pageToken.ts';
@@ -228,6 +229,49 @@ export function nativeModelRegistry(db: Database): ModelRegistry {
       where ${sql.raw(join)} and t.key = ${clause.key} and ${compareSql(sql`t.value`, clause)})`;
   }
 
+  /**
+   * One page of an MLflow-filtered search over a registry table (`table` with its alias),
+   * with the total count; attributes compare on their column, `tags.<key>` through `tags`.
+   */
+  async function pagedSearch<Row, T>(
+    projectId: string,
+    search: { filter?: string; maxResults: number; pageToken?: string },
+    on: {
+      table: string;
+      attributes: Record<string, 'number' | 'string'>;
+      column: (key: string) => string;
+      tags: { table: string; join: string };
+      orderBy: string;
+      searchedBy: string;
+      records: (rows: Row[]) => Promise<T[]>;
+    },
+  ): Promise<Page<T>> {
+    const clauses = parseFilter(search.filter, on.attributes);
+    const limit = checkMaxResults(search.maxResults);
+    const offset = decodePageToken(search.pageToken);
+    const alias = on.table.split(' ')[1]!;
+    const conditions = [
+      sql<SqlBool>`${sql.raw(alias)}.project_id = ${projectId}`,
+      ...clauses.map((c) => {
+        if (c.type === 'tag') return tagCondition(c, on.tags.table, on.tags.join);
+        if (c.type === 'attribute') return compareSql(sql.raw(on.column(c.key)), c);
+        throw badUserInput(`searched by ${on.searchedBy}`, { argument: 'filter' });
+      }),
+    ];
+    const where = sql.join(conditions, sql` and `);
+    const from = sql.raw(`experiments.${on.table}`);
+    const [{ rows }, { rows: count }] = await Promise.all([
+      sql<Row>`select ${sql.raw(alias)}.* from ${from} where ${where}
+        order by ${sql.raw(on.orderBy)} limit ${limit + 1} offset ${offset}`.execute(db.kysely),
+      sql<{ n: string }>`select count(*) as n from ${from} where ${where}`.execute(db.kysely),
+    ]);
+    return {
+      items: await on.records(rows.slice(0, limit)),
+      nextPageToken: rows.length > limit ? encodePageToken(offset + limit) : undefined,
+      totalCount: Number(count[0]!.n),
+    };
+  }
+
   return {
     async createRegisteredModel(projectId, { name, description = '', tags = {} }) {
       checkModelName(name);
@@ -299,35 +343,15 @@ export function nativeModelRegistry(db: Database): ModelRegistry {
     },
 
     async searchRegisteredModels(projectId, search) {
-      const clauses = parseFilter(search.filter, MODEL_ATTRIBUTES);
-      const limit = checkMaxResults(search.maxResults);
-      const offset = decodePageToken(search.pageToken);
-      const conditions = [
-        sql<SqlBool>`m.project_id = ${projectId}`,
-        ...clauses.map((c) => {
-          if (c.type === 'tag')
-            return tagCondition(
-              c,
-              'registered_model_tags',
-              't.project_id = m.project_id and t.name = m.name',
-            );
-          if (c.type === 'attribute') return compareSql(sql`m.name`, c);
-          throw badUserInput('registered models are searched by name and tags.<key>', { argument: 'filter' });
-        }),
-      ];
-      const where = sql.join(conditions, sql` and `);
-      const [{ rows }, { rows: count }] = await Promise.all([
-        sql<ModelRow>`select m.* from experiments.registered_models m where ${where}
-          order by m.name limit ${limit + 1} offset ${offset}`.execute(db.kysely),
-        sql<{ n: string }>`select count(*) as n from experiments.registered_models m where ${where}`.execute(
-          db.kysely,
-        ),
-      ]);
-      return {
-        items: await toModels(rows.slice(0, limit)),
-        nextPageToken: rows.length > limit ? encodePageToken(offset + limit) : undefined,
-        totalCount: Number(count[0]!.n),
-      };
+      return pagedSearch(projectId, search, {
+        table: 'registered_models m',
+        attributes: MODEL_ATTRIBUTES,
+        column: () => 'm.name',
+        tags: { table: 'registered_model_tags', join: 't.project_id = m.project_id and t.name = m.name' },
+        orderBy: 'm.name',
+        searchedBy: 'name and tags.<key>',
+        records: (rows: ModelRow[]) => toModels(rows),
+      });
     },
 
     async setRegisteredModelTag(projectId, name, key, value) {
@@ -457,40 +481,18 @@ export function nativeModelRegistry(db: Database): ModelRegistry {
     },
 
     async searchModelVersions(projectId, search) {
-      const clauses = parseFilter(search.filter, VERSION_ATTRIBUTES);
-      const limit = checkMaxResults(search.maxResults);
-      const offset = decodePageToken(search.pageToken);
-      const conditions = [
-        sql<SqlBool>`v.project_id = ${projectId}`,
-        ...clauses.map((c) => {
-          if (c.type === 'tag')
-            return tagCondition(
-              c,
-              'model_version_tags',
-              't.project_id = v.project_id and t.name = v.name and t.version = v.version',
-            );
-          if (c.type === 'attribute') return compareSql(sql.raw(VERSION_COLUMN[c.key]!), c);
-          throw badUserInput(
-            'model versions are searched by name, run_id, source, version_number and tags.<key>',
-            {
-              argument: 'filter',
-            },
-          );
-        }),
-      ];
-      const where = sql.join(conditions, sql` and `);
-      const [{ rows }, { rows: count }] = await Promise.all([
-        sql<VersionRow>`select v.* from experiments.model_versions v where ${where}
-          order by v.name, v.version desc limit ${limit + 1} offset ${offset}`.execute(db.kysely),
-        sql<{ n: string }>`select count(*) as n from experiments.model_versions v where ${where}`.execute(
-          db.kysely,
-        ),
-      ]);
-      return {
-        items: await toVersions(rows.slice(0, limit)),
-        nextPageToken: rows.length > limit ? encodePageToken(offset + limit) : undefined,
-        totalCount: Number(count[0]!.n),
-      };
+      return pagedSearch(projectId, search, {
+        table: 'model_versions v',
+        attributes: VERSION_ATTRIBUTES,
+        column: (key) => VERSION_COLUMN[key]!,
+        tags: {
+          table: 'model_version_tags',
+          join: 't.project_id = v.project_id and t.name = v.name and t.version = v.version',
+        },
+        orderBy: 'v.name, v.version desc',
+        searchedBy: 'name, run_id, source, version_number and tags.<key>',
+        records: (rows: VersionRow[]) => toVersions(rows),
+      });
     },
 
     async setModelVersionTag(projectId, name, version, key, value) {
