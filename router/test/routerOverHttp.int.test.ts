@@ -137,4 +137,33 @@ describe('router over HTTP (jarvis serve)', () => {
     expect(part.headers.get('content-range')).toBe(`bytes 10-19/${bytes.length}`);
     expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(10, 20))).toBe(true);
   });
+
+  it('forwards the MLflow API to experiments and its artifact proxy to storage, on one origin', async () => {
+    const api = (route: string, init?: RequestInit) => fetch(`${routerHttp.url}/api/2.0/${route}`, init);
+    const created = await api('mlflow/experiments/create', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'over-http' }),
+    });
+    expect(created.status).toBe(200);
+    const { experiment_id } = (await created.json()) as { experiment_id: string };
+    const run = (await (
+      await api('mlflow/runs/create', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ experiment_id }),
+      })
+    ).json()) as { run: { info: { run_id: string; artifact_uri: string } } };
+    const path = `${run.run.info.artifact_uri.replace('mlflow-artifacts:/', '')}/notes.txt`;
+    const put = await api(`mlflow-artifacts/artifacts/${path}`, { method: 'PUT', body: 'hello' });
+    expect(put.status).toBe(200);
+    const listed = await api(`mlflow/artifacts/list?run_id=${run.run.info.run_id}`);
+    expect(await listed.json()).toMatchObject({
+      files: [{ path: 'notes.txt', is_dir: false, file_size: 5 }],
+    });
+    expect(await (await api(`mlflow-artifacts/artifacts/${path}`)).text()).toBe('hello');
+    const missing = await api('mlflow/experiments/get-by-name?experiment_name=nope');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error_code: 'RESOURCE_DOES_NOT_EXIST' });
+  });
 });
