@@ -162,6 +162,12 @@ describe('router over HTTP (jarvis serve)', () => {
       files: [{ path: 'notes.txt', is_dir: false, file_size: 5 }],
     });
     expect(await (await api(`mlflow-artifacts/artifacts/${path}`)).text()).toBe('hello');
+    // MLflow deletes a path; every version of it goes.
+    await api(`mlflow-artifacts/artifacts/${path}`, { method: 'PUT', body: 'hello again' });
+    expect((await api(`mlflow-artifacts/artifacts/${path}`, { method: 'DELETE' })).status).toBe(200);
+    const gone = await api(`mlflow-artifacts/artifacts/${path}`);
+    expect(gone.status).toBe(404);
+    expect(await gone.json()).toMatchObject({ error_code: 'RESOURCE_DOES_NOT_EXIST' });
     const missing = await api('mlflow/experiments/get-by-name?experiment_name=nope');
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error_code: 'RESOURCE_DOES_NOT_EXIST' });
