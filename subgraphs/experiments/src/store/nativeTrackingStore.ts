@@ -1,18 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@jarvis/db';
 import { badUserInput, conflict, notFound } from '@jarvis/errors';
-import {
-  type Generated,
-  type Kysely,
-  type QueryExecutorProvider,
-  type SqlBool,
-  sql,
-  type Transaction,
-} from 'kysely';
+import { type Generated, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import { clauseSql, compareSql, orderSql, parseFilter, parseSearch } from '../search/runSearchSql.ts';
 import { checkBatch, checkIdempotencyKey, checkKey, LIMITS } from './limits.ts';
+import { metricWriteCoalescer, writeMetrics } from './metricWrites.ts';
 import { checkMaxResults, decodePageToken, encodePageToken } from './pageToken.ts';
-import type { ExperimentRecord, MetricPoint, RunRecord, RunStatus, TrackingStore } from './trackingStore.ts';
+import type { ExperimentRecord, RunRecord, RunStatus, TrackingStore } from './trackingStore.ts';
 
 interface Tables {
   experiments: {
@@ -46,21 +40,7 @@ interface Tables {
 type K = Kysely<Tables> | Transaction<Tables>;
 const TERMINAL: RunStatus[] = ['FINISHED', 'FAILED', 'KILLED'];
 const STATUSES: RunStatus[] = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'];
-/** MLflow keeps NaN but stores ±Infinity as ±the largest double; so does Jarvis. */
-const asMlflowStores = (value: number) =>
-  value === Number.POSITIVE_INFINITY
-    ? Number.MAX_VALUE
-    : value === Number.NEGATIVE_INFINITY
-      ? -Number.MAX_VALUE
-      : value;
 
-/** MLflow's order for "latest": step, then timestamp, then value. */
-const isLater = (a: MetricPoint, b: MetricPoint) =>
-  a.step !== b.step
-    ? a.step > b.step
-    : a.timestamp !== b.timestamp
-      ? a.timestamp > b.timestamp
-      : a.value > b.value;
 const EXPERIMENT_ATTRIBUTES = {
   name: 'string',
   creation_time: 'number',
@@ -184,53 +164,8 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
     return run.status as RunStatus;
   }
 
-  /**
-   * The hot path (metrics only, no idempotency key): one statement, so one round trip and
-   * atomic by itself. The inserts only happen when the run may be logged to; otherwise nothing
-   * is written and the row read in the same statement says why.
-   */
-  async function logMetricsAtOnce(
-    q: QueryExecutorProvider,
-    projectId: string,
-    runId: string,
-    metrics: MetricPoint[],
-  ) {
-    if (!/^[0-9a-f]{32}$/.test(runId)) checkLoggable(undefined, runId);
-    const latest = new Map<string, MetricPoint>();
-    for (const m of metrics) {
-      const current = latest.get(m.key);
-      if (!current || isLater(m, current)) latest.set(m.key, m);
-    }
-    const columns = (points: MetricPoint[], value: (m: MetricPoint) => number) => ({
-      keys: points.map((m) => m.key),
-      values: points.map((m) => String(value(m))),
-      timestamps: points.map((m) => String(m.timestamp)),
-      steps: points.map((m) => String(m.step)),
-    });
-    const all = columns(metrics, (m) => m.value);
-    const last = columns([...latest.values()], (m) => asMlflowStores(m.value));
-    const { rows } = await sql<{ status: string; lifecycle_stage: string }>`
-      with run as (
-        select id, status, lifecycle_stage from experiments.runs where id = ${runId} and project_id = ${projectId}
-      ), ok as (
-        select id from run where lifecycle_stage = 'active' and status not in ('FINISHED', 'FAILED', 'KILLED')
-      ), points as (
-        insert into experiments.metrics (run_id, key, value, timestamp, step)
-        select ok.id, x.key, x.value, x.ts, x.step from ok,
-          unnest(${all.keys}::text[], ${all.values}::float8[], ${all.timestamps}::bigint[], ${all.steps}::bigint[])
-            as x(key, value, ts, step)
-      ), newest as (
-        insert into experiments.latest_metrics as l (run_id, key, value, timestamp, step)
-        select ok.id, x.key, x.value, x.ts, x.step from ok,
-          unnest(${last.keys}::text[], ${last.values}::float8[], ${last.timestamps}::bigint[], ${last.steps}::bigint[])
-            as x(key, value, ts, step)
-        on conflict (run_id, key) do update
-          set value = excluded.value, timestamp = excluded.timestamp, step = excluded.step
-          where (excluded.step, excluded.timestamp, excluded.value) > (l.step, l.timestamp, l.value)
-      )
-      select status, lifecycle_stage from run`.execute(q);
-    return checkLoggable(rows[0], runId);
-  }
+  // Metrics-only batches from many clients at once share statements (see metricWrites.ts).
+  const coalesced = metricWriteCoalescer((projectId, writes) => writeMetrics(db.kysely, projectId, writes));
 
   function checkName(name: string, what: string) {
     if (!name.trim() || name.length > LIMITS.nameLength || [...name].some((ch) => ch.charCodeAt(0) < 0x20)) {
@@ -488,7 +423,8 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
       checkBatch(batch);
       checkIdempotencyKey(idempotencyKey);
       if (!idempotencyKey && !batch.params?.length && !batch.tags?.length) {
-        return logMetricsAtOnce(db.kysely, projectId, runId, batch.metrics ?? []);
+        if (!/^[0-9a-f]{32}$/.test(runId)) checkLoggable(undefined, runId);
+        return checkLoggable(await coalesced(projectId, { runId, metrics: batch.metrics ?? [] }), runId);
       }
       return db.kysely.transaction().execute(async (root): Promise<RunStatus | undefined> => {
         const t = root.withSchema('experiments') as unknown as Transaction<Tables>;
@@ -555,7 +491,8 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
             .execute();
         }
         const metrics = batch.metrics ?? [];
-        if (metrics.length) await logMetricsAtOnce(root, projectId, runId, metrics);
+        if (metrics.length)
+          checkLoggable((await writeMetrics(root, projectId, [{ runId, metrics }])).get(runId), runId);
         return run.status as RunStatus;
       });
     },
