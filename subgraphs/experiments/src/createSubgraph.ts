@@ -5,6 +5,7 @@ import { mlflowRestRoutes } from './mlflow/mlflowRestRoutes.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { ExperimentsService } from './service.ts';
 import { experimentsMigrations } from './store/migrations.ts';
+import { mlflowModelRegistry } from './store/mlflowModelRegistry.ts';
 import { mlflowTrackingStore } from './store/mlflowTrackingStore.ts';
 import { nativeModelRegistry } from './store/nativeModelRegistry.ts';
 import { nativeTrackingStore } from './store/nativeTrackingStore.ts';
@@ -15,11 +16,16 @@ export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.ur
 /** The experiments subgraph: tracking on the metadata database, or on an MLflow server. */
 export const createSubgraph: CreateSubgraph = (deps) => {
   const { experiment } = deps.config.services;
-  const store =
-    experiment.type === 'mlflow'
-      ? mlflowTrackingStore(experiment.tracking_uri!, sqlIdempotencyLog(deps.db))
-      : nativeTrackingStore(deps.db);
-  const service = new ExperimentsService(store, nativeModelRegistry(deps.db), deps.pubsub, deps.logger);
+  // With an existing MLflow server, its registry is the registry too: a team's models stay where
+  // its tools already look.
+  const mlflow = experiment.type === 'mlflow';
+  const store = mlflow
+    ? mlflowTrackingStore(experiment.tracking_uri!, sqlIdempotencyLog(deps.db))
+    : nativeTrackingStore(deps.db);
+  const registry = mlflow
+    ? mlflowModelRegistry(experiment.tracking_uri!, sqlIdempotencyLog(deps.db))
+    : nativeModelRegistry(deps.db);
+  const service = new ExperimentsService(store, registry, deps.pubsub, deps.logger);
   return {
     name: 'experiments',
     typeDefs,

@@ -13,6 +13,7 @@ export {
 export { ExperimentsService } from './service.ts';
 export { checkBatch, LIMITS } from './store/limits.ts';
 export { experimentsMigrations } from './store/migrations.ts';
+export { mlflowModelRegistry } from './store/mlflowModelRegistry.ts';
 export { mlflowTrackingStore } from './store/mlflowTrackingStore.ts';
 export type {
   ModelRegistry,

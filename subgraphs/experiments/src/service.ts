@@ -407,7 +407,7 @@ export class ExperimentsService {
     if (input.runId) await this.requireRun(principal, input.runId);
     return this.registry.createModelVersion(principal.projectId, {
       name: input.name,
-      source: input.source ?? `jarvis-artifact:${input.artifactId}`,
+      source: input.source ?? `jarvis://artifacts/${input.artifactId}`,
       ...(input.runId ? { runId: input.runId } : {}),
       ...(input.artifactId ? { artifactId: input.artifactId } : {}),
       ...(input.description ? { description: input.description } : {}),

@@ -189,7 +189,10 @@ describe('experiments through the router', () => {
       `mutation($a: ID!, $r: ID!) { createModelVersion(input: { name: "player-detector", artifactId: $a, runId: $r, idempotencyKey: "register-1" }) { version source } }`,
       { a: weights.id, r: runId },
     );
-    expect(version.data!.createModelVersion).toEqual({ version: 1, source: `jarvis-artifact:${weights.id}` });
+    expect(version.data!.createModelVersion).toEqual({
+      version: 1,
+      source: `jarvis://artifacts/${weights.id}`,
+    });
     const alias = await gql(
       fetch,
       'mutation { setModelAlias(name: "player-detector", alias: "champion", version: 1) { aliases } }',

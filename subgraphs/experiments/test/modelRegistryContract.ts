@@ -32,13 +32,13 @@ export function modelRegistryContract(
 
       const v1 = await registry.createModelVersion(project, {
         name,
-        source: 'mlflow-artifacts:/1/aaa/artifacts/model',
+        source: 's3://models/player-detector/1',
         runId: 'a'.repeat(32),
         tags: { dataset: 'v1' },
       });
       const v2 = await registry.createModelVersion(project, {
         name,
-        source: 'jarvis-artifact:abc',
+        source: 'jarvis://artifacts/abc',
         artifactId: 'abc',
       });
       expect([v1.version, v2.version]).toEqual([1, 2]);
@@ -66,7 +66,10 @@ export function modelRegistryContract(
       // Deleting a version takes its aliases; its number is not given out again.
       await registry.deleteModelVersion(project, name, 2);
       expect(await registry.versionByAlias(project, name, 'champion')).toBeUndefined();
-      const v3 = await registry.createModelVersion(project, { name, source: 'jarvis-artifact:def' });
+      const v3 = await registry.createModelVersion(project, {
+        name,
+        source: 's3://models/player-detector/3',
+      });
       expect(v3.version).toBe(3);
       expect((await registry.getRegisteredModel(project, name))?.latestVersion).toBe(3);
 
@@ -76,14 +79,14 @@ export function modelRegistryContract(
         extensions: { code: 'NOT_FOUND' },
       });
       await expect(
-        registry.createModelVersion(project, { name: unique('missing'), source: 'x' }),
+        registry.createModelVersion(project, { name: unique('missing'), source: 's3://models/x' }),
       ).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
     });
 
     it('renames with versions, tags and aliases following; deletes everything of a model', async () => {
       const name = unique('classifier');
       await registry.createRegisteredModel(project, { name });
-      await registry.createModelVersion(project, { name, source: 's1' });
+      await registry.createModelVersion(project, { name, source: 's3://models/classifier/1' });
       await registry.setAlias(project, name, 'champion', 1);
       await registry.setModelVersionTag(project, name, 1, 'validated', 'yes');
       await registry.setRegisteredModelTag(project, name, 'team', 'vision');
@@ -117,11 +120,15 @@ export function modelRegistryContract(
         });
         await registry.createModelVersion(project, {
           name: `${prefix}-${i}`,
-          source: `s${i}`,
+          source: `s3://models/search/${i}`,
           runId: `run${i % 2}`,
         });
       }
-      await registry.createModelVersion(project, { name: `${prefix}-1`, source: 's1b', runId: 'run1' });
+      await registry.createModelVersion(project, {
+        name: `${prefix}-1`,
+        source: 's3://models/search/1b',
+        runId: 'run1',
+      });
       const page1 = await registry.searchRegisteredModels(project, {
         filter: `name LIKE '${prefix}-%' and tags.team = 'vision'`,
         maxResults: 1,
@@ -157,11 +164,19 @@ export function modelRegistryContract(
       const name = unique('retried');
       await registry.createRegisteredModel(project, { name });
       const key = unique('key');
-      const a = await registry.createModelVersion(project, { name, source: 's', idempotencyKey: key });
-      const b = await registry.createModelVersion(project, { name, source: 's', idempotencyKey: key });
+      const a = await registry.createModelVersion(project, {
+        name,
+        source: 's3://models/retried',
+        idempotencyKey: key,
+      });
+      const b = await registry.createModelVersion(project, {
+        name,
+        source: 's3://models/retried',
+        idempotencyKey: key,
+      });
       expect(b.version).toBe(a.version);
       await expect(
-        registry.createModelVersion(project, { name, source: 'other', idempotencyKey: key }),
+        registry.createModelVersion(project, { name, source: 's3://models/other', idempotencyKey: key }),
       ).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
       expect((await registry.getRegisteredModel(project, name))?.latestVersion).toBe(1);
     });

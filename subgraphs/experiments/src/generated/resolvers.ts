@@ -33,7 +33,7 @@ export type ComparedParam = {
 };
 
 export type CreateModelVersionInput = {
-  /** A storage artifact holding the model; its source becomes `jarvis-artifact:<id>`. */
+  /** A storage artifact holding the model; its source becomes `jarvis://artifacts/<id>`. */
   artifactId?: InputMaybe<Scalars['ID']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
@@ -119,7 +119,7 @@ export type ModelVersion = {
   /** The run that produced it. */
   run: Maybe<Run>;
   runId: Maybe<Scalars['ID']['output']>;
-  /** Where its files are: `mlflow-artifacts:/…` for models logged through MLflow, `jarvis-artifact:<id>` for a storage artifact. */
+  /** Where its files are: `mlflow-artifacts:/…` for models logged through MLflow, `jarvis://artifacts/<id>` for a storage artifact. */
   source: Scalars['String']['output'];
   status: ModelVersionStatus;
   tags: Array<KeyValue>;

@@ -1,17 +1,11 @@
-import { backendUnavailable, badUserInput, conflict, JarvisError, notFound } from '@jarvis/errors';
+import { badUserInput, conflict, JarvisError, notFound } from '@jarvis/errors';
 import { parseSearch } from '../search/runSearchSql.ts';
 import { checkBatch, checkIdempotencyKey } from './limits.ts';
+import { mlflowRestClient, PROJECT_TAG } from './mlflowRestClient.ts';
 import { checkMaxResults } from './pageToken.ts';
 import type { ExperimentRecord, MetricPoint, RunRecord, RunStatus, TrackingStore } from './trackingStore.ts';
 
-/** The project an experiment belongs to: MLflow has no projects, so Jarvis tags experiments. */
-const PROJECT_TAG = 'jarvis.project';
 const TERMINAL: RunStatus[] = ['FINISHED', 'FAILED', 'KILLED'];
-
-interface MlflowError {
-  error_code?: string;
-  message?: string;
-}
 
 type Tag = { key: string; value: string };
 type MlflowMetric = {
@@ -47,33 +41,11 @@ interface MlflowRun {
 const toNumber = (v: number | string) => (typeof v === 'number' ? v : Number(v));
 const fromNumber = (v: number) => (Number.isFinite(v) ? v : String(v));
 
-function closedBeforeResponse(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code === 'UND_ERR_SOCKET' || /other side closed/i.test(cause?.message ?? '');
-}
-
-function mapError(status: number, body: MlflowError, path: string): JarvisError {
-  const message = `MLflow: ${body.message ?? `HTTP ${status} on ${path}`}`;
-  switch (body.error_code) {
-    case 'RESOURCE_DOES_NOT_EXIST':
-      return notFound(message);
-    case 'RESOURCE_ALREADY_EXISTS':
-      return conflict(message, { reason: 'ALREADY_EXISTS' });
-    case 'INVALID_PARAMETER_VALUE':
-    case 'BAD_REQUEST':
-      return badUserInput(message);
-    case 'INVALID_STATE':
-      return conflict(message);
-    default:
-      return backendUnavailable('MLflow', message);
-  }
-}
-
-/** Where the MLflow store remembers idempotency keys (MLflow itself has none). */
+/** Where the MLflow-backed stores remember idempotency keys (MLflow itself has none). */
 export interface IdempotencyLog {
-  /** The run a key was used for, if it was. */
+  /** What a key produced (a run id, a model version), if it was used. */
   seen(projectId: string, key: string): Promise<string | undefined>;
-  record(projectId: string, key: string, runId: string): Promise<void>;
+  record(projectId: string, key: string, produced: string): Promise<void>;
 }
 
 /**
@@ -82,39 +54,7 @@ export interface IdempotencyLog {
  * two can still log a retried batch twice.
  */
 export function mlflowTrackingStore(trackingUri: string, idempotency?: IdempotencyLog): TrackingStore {
-  const base = `${trackingUri.replace(/\/$/, '')}/api/2.0/mlflow`;
-
-  async function call<T>(
-    method: 'GET' | 'POST',
-    path: string,
-    payload: Record<string, unknown> = {},
-  ): Promise<T> {
-    const url = new URL(`${base}/${path}`);
-    if (method === 'GET') for (const [k, v] of Object.entries(payload)) url.searchParams.set(k, String(v));
-    const send = () =>
-      fetch(url, {
-        method,
-        ...(method === 'POST'
-          ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }
-          : {}),
-        signal: AbortSignal.timeout(30_000),
-      });
-    let response: Response;
-    try {
-      response = await send().catch((error: unknown) => {
-        // A pooled keep-alive connection the server closed while idle fails before any
-        // response: that request never arrived, so it is sent once more on a new connection.
-        if (closedBeforeResponse(error)) return send();
-        throw error;
-      });
-    } catch (error) {
-      throw backendUnavailable('MLflow', error);
-    }
-    const text = await response.text();
-    const body = text ? (JSON.parse(text) as T & MlflowError) : ({} as T & MlflowError);
-    if (!response.ok) throw mapError(response.status, body, path);
-    return body;
-  }
+  const call = mlflowRestClient(trackingUri);
 
   /** Undefined for what does not exist, is malformed, or belongs to another project. */
   async function experiment(projectId: string, id: string): Promise<MlflowExperiment | undefined> {

@@ -21,7 +21,7 @@ export interface ModelVersionRecord {
   name: string;
   version: number;
   description: string;
-  /** Where the model's files are: `mlflow-artifacts:/…` for MLflow-logged models, `jarvis-artifact:<id>` otherwise. */
+  /** Where the model's files are: `mlflow-artifacts:/…` for MLflow-logged models, `jarvis://artifacts/<id>` otherwise. */
   source: string;
   runId: string | null;
   /** The storage artifact it was made from, when made from one. */

@@ -3,7 +3,6 @@ import { badUserInput, conflict, notFound } from '@jarvis/errors';
 import { type Generated, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import type { FilterClause } from '../search/runFilter.ts';
 import { compareSql, parseFilter } from '../search/runSearchSql.ts';
-import { checkKey, LIMITS } from './limits.ts';
 import type {
   ModelRegistry,
   ModelVersionRecord,
@@ -12,6 +11,14 @@ import type {
   RegisteredModelRecord,
 } from './modelRegistry.ts';
 import { checkMaxResults, decodePageToken, encodePageToken } from './pageToken.ts';
+import {
+  checkAlias,
+  checkModelName,
+  checkTags,
+  checkVersion,
+  MODEL_ATTRIBUTES,
+  VERSION_ATTRIBUTES,
+} from './registryChecks.ts';
 
 interface Tables {
   registered_models: {
@@ -44,14 +51,6 @@ type K = Kysely<Tables> | Transaction<Tables>;
 type VersionRow = Tables['model_versions'];
 type ModelRow = Omit<Tables['registered_models'], 'next_version'>;
 
-const MODEL_ATTRIBUTES = { name: 'string' } as const;
-const VERSION_ATTRIBUTES = {
-  name: 'string',
-  run_id: 'string',
-  source: 'string',
-  source_path: 'string',
-  version_number: 'number',
-} as const;
 const VERSION_COLUMN: Record<string, string> = {
   name: 'v.name',
   run_id: 'v.run_id',
@@ -59,38 +58,6 @@ const VERSION_COLUMN: Record<string, string> = {
   source_path: 'v.source',
   version_number: 'v.version',
 };
-
-/** MLflow's rules: `latest` and `v<number>` would be ambiguous in `models:/name@alias` URIs. */
-function checkAlias(alias: string) {
-  if (!/^[\w-]{1,255}$/.test(alias) || alias.toLowerCase() === 'latest' || /^v\d+$/i.test(alias)) {
-    throw badUserInput(
-      `alias ${JSON.stringify(alias)} is not valid: 1-255 letters, digits, _ and -, and not "latest" or v<number>`,
-      { argument: 'alias' },
-    );
-  }
-}
-
-function checkModelName(name: string) {
-  if (!name.trim() || name.length > LIMITS.nameLength || [...name].some((ch) => ch.charCodeAt(0) < 0x20)) {
-    throw badUserInput(
-      `registered model name must be 1-${LIMITS.nameLength} characters without control characters`,
-      { argument: 'name' },
-    );
-  }
-}
-
-function checkVersion(version: number) {
-  if (!Number.isSafeInteger(version) || version < 1)
-    throw badUserInput(`version must be a whole number from 1, got ${version}`, { argument: 'version' });
-}
-
-function checkTags(tags: Record<string, string>) {
-  for (const [key, value] of Object.entries(tags)) {
-    checkKey('tag', key);
-    if (value.length > LIMITS.tagValueLength)
-      throw badUserInput(`tag ${key}: value is longer than ${LIMITS.tagValueLength} characters`);
-  }
-}
 
 /** The registry on the metadata database, next to the native tracking store. */
 export function nativeModelRegistry(db: Database): ModelRegistry {

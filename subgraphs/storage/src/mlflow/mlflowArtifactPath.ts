@@ -30,5 +30,5 @@ export function pathOfSource(source: string): string | undefined {
 
 /** A model version's source that names one storage artifact directly. */
 export function artifactIdOfSource(source: string): string | undefined {
-  return /^jarvis-artifact:([0-9a-f-]{36})$/.exec(source)?.[1];
+  return /^jarvis:\/\/artifacts\/([0-9a-f-]{36})$/.exec(source)?.[1];
 }
