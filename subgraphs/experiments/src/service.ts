@@ -134,6 +134,11 @@ export class ExperimentsService {
     return this.requireExperiment(principal, id);
   }
 
+  async deleteExperimentTag(principal: Principal, id: string, key: string) {
+    await this.store.deleteExperimentTag(principal.projectId, id, key);
+    return this.requireExperiment(principal, id);
+  }
+
   async deleteRunTag(principal: Principal, runId: string, key: string) {
     await this.store.deleteRunTag(principal.projectId, runId, key);
     const run = await this.requireRun(principal, runId);

@@ -127,6 +127,23 @@ describe('the official mlflow Python client against Jarvis', () => {
     ]);
   });
 
+  it('pages metric history as MLflow does', async () => {
+    const history = async (token?: string) =>
+      (await (
+        await fetch(
+          `${jarvis.url}/api/2.0/mlflow/metrics/get-history?run_id=${flow.run_ids[1]}&metric_key=loss&max_results=8${token ? `&page_token=${token}` : ''}`,
+        )
+      ).json()) as { metrics: { step: number }[]; next_page_token?: string };
+    const steps: number[] = [];
+    let page = await history();
+    for (;;) {
+      steps.push(...page.metrics.map((m) => m.step));
+      if (!page.next_page_token) break;
+      page = await history(page.next_page_token);
+    }
+    expect(steps).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
   it('answers bad requests in MLflow error shapes', async () => {
     const post = (path: string, body: unknown) =>
       fetch(`${jarvis.url}/api/2.0/mlflow/${path}`, {

@@ -46,6 +46,11 @@ export function trackingStoreContract(
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       await store.setExperimentTag(project, ids[2]!, 'owner', 'ana');
+      await store.setExperimentTag(project, ids[2]!, 'draft', 'yes');
+      await store.deleteExperimentTag(project, ids[2]!, 'draft');
+      await expect(store.deleteExperimentTag(project, ids[2]!, 'draft')).rejects.toMatchObject({
+        extensions: { code: 'NOT_FOUND' },
+      });
       await store.setExperimentDeleted(project, ids[0]!, true);
       const names = (page: { experiments: { name: string }[] }) => page.experiments.map((e) => e.name);
       const active = await store.searchExperiments(project, {

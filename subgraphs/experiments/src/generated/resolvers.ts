@@ -157,6 +157,7 @@ export type Mutation = {
   createRegisteredModel: RegisteredModel;
   createRun: Run;
   deleteExperiment: Experiment;
+  deleteExperimentTag: Experiment;
   deleteModelAlias: Scalars['Boolean']['output'];
   /** Its aliases go with it; its number is never given out again. */
   deleteModelVersion: Scalars['Boolean']['output'];
@@ -218,6 +219,12 @@ export type MutationCreateRunArgs = {
 
 export type MutationDeleteExperimentArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteExperimentTagArgs = {
+  id: Scalars['ID']['input'];
+  key: Scalars['String']['input'];
 };
 
 
@@ -927,6 +934,7 @@ export type MutationResolvers<ContextType = SubgraphContext, ParentType extends 
   createRegisteredModel?: Resolver<ResolversTypes['RegisteredModel'], ParentType, ContextType, RequireFields<MutationCreateRegisteredModelArgs, 'name'>>;
   createRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationCreateRunArgs, 'input'>>;
   deleteExperiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationDeleteExperimentArgs, 'id'>>;
+  deleteExperimentTag?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationDeleteExperimentTagArgs, 'id' | 'key'>>;
   deleteModelAlias?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteModelAliasArgs, 'alias' | 'name'>>;
   deleteModelVersion?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteModelVersionArgs, 'name' | 'version'>>;
   deleteModelVersionTag?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType, RequireFields<MutationDeleteModelVersionTagArgs, 'key' | 'name' | 'version'>>;

@@ -2,6 +2,7 @@ import type { Principal, RequestContext } from '@jarvis/context';
 import { badUserInput, notFound } from '@jarvis/errors';
 import { type HttpRoute, mlflowRoute } from '@jarvis/subgraph';
 import type { ExperimentsService } from '../service.ts';
+import { decodePageToken, encodePageToken } from '../store/pageToken.ts';
 import type { RunStatus, ViewType } from '../store/trackingStore.ts';
 import {
   experimentJson,
@@ -137,6 +138,14 @@ export function mlflowRestRoutes(service: ExperimentsService): HttpRoute[] {
       'experiments/restore',
       async (p, principal) => {
         await service.setExperimentDeleted(principal, p.string('experiment_id'), false);
+        return {};
+      },
+    ],
+    [
+      'POST',
+      'experiments/delete-experiment-tag',
+      async (p, principal) => {
+        await service.deleteExperimentTag(principal, p.string('experiment_id'), p.string('key'));
         return {};
       },
     ],
@@ -304,8 +313,16 @@ export function mlflowRestRoutes(service: ExperimentsService): HttpRoute[] {
       'metrics/get-history',
       async (p, principal) => {
         const run = await requireRun(principal, p);
+        // Pages as MLflow's do (the Python client follows next_page_token).
         const points = await service.metricHistory(principal, run, p.string('metric_key'));
-        return { metrics: points.map(metricJson) };
+        const maxResults = Math.min(p.optionalInteger('max_results') ?? 25_000, 25_000);
+        if (maxResults < 1) throw badUserInput('max_results must be at least 1');
+        const offset = decodePageToken(p.optionalString('page_token'));
+        const next = offset + maxResults < points.length ? encodePageToken(offset + maxResults) : undefined;
+        return {
+          metrics: points.slice(offset, offset + maxResults).map(metricJson),
+          ...(next ? { next_page_token: next } : {}),
+        };
       },
     ],
     [

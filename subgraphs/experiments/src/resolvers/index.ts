@@ -44,6 +44,7 @@ export function createResolvers(service: ExperimentsService): Resolvers {
       compareRuns: (_p, { ids }, ctx) => service.compareRuns(ctx.principal, ids),
     },
     Mutation: {
+      deleteExperimentTag: (_p, { id, key }, ctx) => service.deleteExperimentTag(ctx.principal, id, key),
       setExperimentTag: (_p, { id, key, value }, ctx) =>
         service.setExperimentTag(ctx.principal, id, key, value),
       deleteRunTag: (_p, { runId, key }, ctx) => service.deleteRunTag(ctx.principal, runId, key),

@@ -194,6 +194,13 @@ export function mlflowTrackingStore(trackingUri: string, idempotency?: Idempoten
       await call('POST', 'experiments/set-experiment-tag', { experiment_id: id, key, value });
     },
 
+    async deleteExperimentTag(projectId, id, key) {
+      const found = await requireExperiment(projectId, id);
+      if (key === PROJECT_TAG || !(found.tags ?? []).some((t) => t.key === key))
+        throw notFound(`experiment ${id} has no tag ${JSON.stringify(key)}`, { argument: 'key' });
+      await call('POST', 'experiments/delete-experiment-tag', { experiment_id: id, key });
+    },
+
     async searchExperiments(projectId, search) {
       // The project is a tag on MLflow's side, so it joins the caller's filter.
       const scope = `tags.\`${PROJECT_TAG}\` = '${projectId.replaceAll("'", "''")}'`;

@@ -285,6 +285,19 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
         .execute();
     },
 
+    async deleteExperimentTag(projectId, id, key) {
+      const row = await experimentRow(k, projectId, id);
+      if (!row)
+        throw notFound(`no experiment ${JSON.stringify(id)} in this project`, { argument: 'experimentId' });
+      const { numDeletedRows } = await k
+        .deleteFrom('experiment_tags')
+        .where('experiment_id', '=', row.id)
+        .where('key', '=', key)
+        .executeTakeFirst();
+      if (!numDeletedRows)
+        throw notFound(`experiment ${id} has no tag ${JSON.stringify(key)}`, { argument: 'key' });
+    },
+
     async searchExperiments(projectId, search) {
       const clauses = parseFilter(search.filter, EXPERIMENT_ATTRIBUTES);
       const limit = checkMaxResults(search.maxResults);

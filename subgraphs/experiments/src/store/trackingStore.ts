@@ -86,6 +86,8 @@ export interface TrackingStore {
   renameExperiment(projectId: string, id: string, name: string): Promise<void>;
   setExperimentDeleted(projectId: string, id: string, deleted: boolean): Promise<void>;
   setExperimentTag(projectId: string, id: string, key: string, value: string): Promise<void>;
+  /** NOT_FOUND when the experiment has no such tag. */
+  deleteExperimentTag(projectId: string, id: string, key: string): Promise<void>;
   /** Newest first. */
   searchExperiments(projectId: string, search: ExperimentSearch): Promise<ExperimentPage>;
   createRun(
