@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 
 export const JARVIS_BIN = fileURLToPath(new URL('../bin/jarvis.mjs', import.meta.url));
 
@@ -11,13 +12,23 @@ export interface Running {
   exited: Promise<number | null>;
 }
 
-/** Runs the real `jarvis` CLI as a user would, in its own process. */
+const alive = new Set<ChildProcess>();
+
+// A test that fails part-way must not leave a `jarvis dev` running behind it.
+afterEach(() => {
+  for (const child of alive) child.kill('SIGKILL');
+  alive.clear();
+});
+
+/** Runs the real `jarvis` CLI as a user would, in its own process (killed after the test if still running). */
 export function runJarvis(args: string[], env: Record<string, string> = {}, cwd?: string): Running {
   const child = spawn(process.execPath, [JARVIS_BIN, ...args], {
     cwd,
     env: { ...process.env, JARVIS_CONFIG: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  alive.add(child);
+  child.once('exit', () => alive.delete(child));
   let text = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
