@@ -121,11 +121,14 @@ describe('jarvis CLI', () => {
     }
   });
 
-  it('has --help for every command', async () => {
-    for (const command of ['dev', 'serve', 'compose', 'doctor', 'backup', 'restore']) {
-      const run = runJarvis([command, '--help']);
+  // Each run loads the whole app (about 1 s alone, far more while the other test files load
+  // both cores), so the six run side by side, with room for a busy machine.
+  it('has --help for every command', { timeout: 180_000 }, async () => {
+    const commands = ['dev', 'serve', 'compose', 'doctor', 'backup', 'restore'];
+    const runs = commands.map((command) => runJarvis([command, '--help']));
+    for (const [i, run] of runs.entries()) {
       expect(await run.exited).toBe(0);
-      expect(run.output()).toContain(`Usage: jarvis ${command}`);
+      expect(run.output()).toContain(`Usage: jarvis ${commands[i]}`);
     }
   });
 });
