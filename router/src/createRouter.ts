@@ -36,8 +36,8 @@ export interface RouterOptions {
   subgraphs: RouterSubgraph[];
   /** Who is calling. Until identity lands every request is the local dev principal. */
   authenticate?: (request: Request) => Promise<Principal>;
-  /** Where subscription events arrive; without it the router serves no subscriptions. */
-  pubsub?: PubSub;
+  /** Where subscription events arrive. */
+  pubsub: PubSub;
   /** Root Subscription fields and entity fetchers, from every subgraph (see subgraphCatalog). */
   subscriptions?: { fields: Record<string, SubscriptionField>; entityQueries: EntityQueries };
 }
@@ -160,15 +160,7 @@ export function createRouter(options: RouterOptions): Router {
         throw new Error('incremental delivery is not supported over WebSocket');
       return response.body.singleResult as ExecutionResult;
     },
-    pubsub: options.pubsub ?? {
-      subscribe: async () => {
-        throw new Error('this router has no pubsub');
-      },
-      publish: async () => {},
-      subscriberCount: () => 0,
-      ping: async () => {},
-      close: async () => {},
-    },
+    pubsub: options.pubsub,
     fields: options.subscriptions?.fields ?? {},
     entityQueries: options.subscriptions?.entityQueries ?? {},
     contextFor,

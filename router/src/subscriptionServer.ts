@@ -69,9 +69,10 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
     selection: SelectionSetNode,
     args: {
       fragments: Record<string, FragmentDefinitionNode>;
+      /** The operation's variable definitions, one per line. */
+      definitions: string;
       operationVariables: ExecutionArgs['variableValues'];
     },
-    definitions: string,
     context: RequestContext,
   ) {
     const template = options.entityQueries[type]!;
@@ -92,7 +93,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
         },
       });
     collect(selection);
-    const extra = definitions
+    const extra = args.definitions
       .split('\n')
       .filter((d) => variables.has(d.slice(1, d.indexOf(':'))))
       .join(', ');
@@ -148,7 +149,6 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
           String(value.id),
           { kind: Kind.SELECTION_SET, selections },
           helpers,
-          helpers.definitions,
           context,
         );
       }
@@ -172,7 +172,6 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
             selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } }],
           },
           helpers,
-          '',
           context,
         );
         if (!seen)

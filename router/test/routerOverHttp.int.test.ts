@@ -47,6 +47,7 @@ describe('router over HTTP (jarvis serve)', () => {
       logger: routerRuntime.logger,
       metrics: routerRuntime.metrics,
       health: routerRuntime.health,
+      pubsub: routerRuntime.pubsub,
       subgraphs: SUBGRAPHS.map((entry, i) => ({
         name: entry.name,
         typeDefs: entry.typeDefs,

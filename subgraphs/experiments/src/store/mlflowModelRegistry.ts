@@ -1,6 +1,6 @@
-import { conflict, JarvisError, notFound } from '@jarvis/errors';
+import { conflict, notFound } from '@jarvis/errors';
 import { parseFilter } from '../search/runSearchSql.ts';
-import { type MlflowCall, mlflowRestClient, PROJECT_TAG } from './mlflowRestClient.ts';
+import { isMissing, type MlflowCall, mlflowRestClient, PROJECT_TAG } from './mlflowRestClient.ts';
 import type { IdempotencyLog } from './mlflowTrackingStore.ts';
 import type {
   ModelRegistry,
@@ -46,7 +46,6 @@ interface MlflowModel {
 }
 
 const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
-const isMissing = (error: unknown) => error instanceof JarvisError && error.code === 'NOT_FOUND';
 
 /**
  * The registry of an existing MLflow server (services.experiment.type: mlflow), so a team's

@@ -1,7 +1,10 @@
-import { backendUnavailable, badUserInput, conflict, type JarvisError, notFound } from '@jarvis/errors';
+import { backendUnavailable, badUserInput, conflict, JarvisError, notFound } from '@jarvis/errors';
 
 /** The project a thing belongs to: MLflow has no projects, so Jarvis tags experiments and models. */
 export const PROJECT_TAG = 'jarvis.project';
+
+/** MLflow said the thing does not exist (callers turn that into `undefined`). */
+export const isMissing = (error: unknown) => error instanceof JarvisError && error.code === 'NOT_FOUND';
 
 interface MlflowError {
   error_code?: string;

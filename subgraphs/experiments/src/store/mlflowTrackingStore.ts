@@ -1,7 +1,7 @@
-import { badUserInput, conflict, JarvisError, notFound } from '@jarvis/errors';
+import { badUserInput, conflict, notFound } from '@jarvis/errors';
 import { parseSearch } from '../search/runSearchSql.ts';
 import { checkBatch, checkIdempotencyKey } from './limits.ts';
-import { mlflowRestClient, PROJECT_TAG } from './mlflowRestClient.ts';
+import { isMissing, mlflowRestClient, PROJECT_TAG } from './mlflowRestClient.ts';
 import { checkMaxResults } from './pageToken.ts';
 import type { ExperimentRecord, MetricPoint, RunRecord, RunStatus, TrackingStore } from './trackingStore.ts';
 
@@ -67,7 +67,7 @@ export function mlflowTrackingStore(trackingUri: string, idempotency?: Idempoten
         ? experiment
         : undefined;
     } catch (error) {
-      if (error instanceof JarvisError && error.code === 'NOT_FOUND') return undefined;
+      if (isMissing(error)) return undefined;
       throw error;
     }
   }
@@ -111,7 +111,7 @@ export function mlflowTrackingStore(trackingUri: string, idempotency?: Idempoten
       const { run } = await call<{ run: MlflowRun }>('GET', 'runs/get', { run_id: id });
       return (await experiment(projectId, run.info.experiment_id)) ? run : undefined;
     } catch (error) {
-      if (error instanceof JarvisError && error.code === 'NOT_FOUND') return undefined;
+      if (isMissing(error)) return undefined;
       throw error;
     }
   }
@@ -136,7 +136,7 @@ export function mlflowTrackingStore(trackingUri: string, idempotency?: Idempoten
       const existing = await call<{ experiment?: MlflowExperiment }>('GET', 'experiments/get-by-name', {
         experiment_name: name,
       }).catch((error: unknown): { experiment?: MlflowExperiment } => {
-        if (error instanceof JarvisError && error.code === 'NOT_FOUND') return {};
+        if (isMissing(error)) return {};
         throw error;
       });
       if (existing.experiment)
@@ -172,7 +172,7 @@ export function mlflowTrackingStore(trackingUri: string, idempotency?: Idempoten
           ? toExperiment(found)
           : undefined;
       } catch (error) {
-        if (error instanceof JarvisError && error.code === 'NOT_FOUND') return undefined;
+        if (isMissing(error)) return undefined;
         throw error;
       }
     },

@@ -81,23 +81,26 @@ export function nativeModelRegistry(db: Database): ModelRegistry {
       .executeTakeFirst();
   }
 
+  /** A table's rows for some models of a project (tags, aliases). */
+  const rowsOf = <T extends 'registered_model_tags' | 'model_aliases' | 'model_version_tags'>(
+    table: T,
+    projectId: string,
+    names: string[],
+  ) =>
+    k
+      .selectFrom(table as 'model_aliases')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('name', 'in', names)
+      .execute() as Promise<Tables[T][]>;
+
   async function toModels(rows: ModelRow[]): Promise<RegisteredModelRecord[]> {
     if (!rows.length) return [];
     const projectId = rows[0]!.project_id;
     const names = rows.map((r) => r.name);
     const [tags, aliases, latest] = await Promise.all([
-      k
-        .selectFrom('registered_model_tags')
-        .selectAll()
-        .where('project_id', '=', projectId)
-        .where('name', 'in', names)
-        .execute(),
-      k
-        .selectFrom('model_aliases')
-        .selectAll()
-        .where('project_id', '=', projectId)
-        .where('name', 'in', names)
-        .execute(),
+      rowsOf('registered_model_tags', projectId, names),
+      rowsOf('model_aliases', projectId, names),
       k
         .selectFrom('model_versions')
         .select(['name', (eb) => eb.fn.max('version').as('latest')])
@@ -127,18 +130,8 @@ export function nativeModelRegistry(db: Database): ModelRegistry {
     const projectId = rows[0]!.project_id;
     const names = [...new Set(rows.map((r) => r.name))];
     const [tags, aliases] = await Promise.all([
-      k
-        .selectFrom('model_version_tags')
-        .selectAll()
-        .where('project_id', '=', projectId)
-        .where('name', 'in', names)
-        .execute(),
-      k
-        .selectFrom('model_aliases')
-        .selectAll()
-        .where('project_id', '=', projectId)
-        .where('name', 'in', names)
-        .execute(),
+      rowsOf('model_version_tags', projectId, names),
+      rowsOf('model_aliases', projectId, names),
     ]);
     const of = (row: VersionRow) => (x: { name: string; version: number }) =>
       x.name === row.name && Number(x.version) === Number(row.version);
