@@ -20,6 +20,15 @@ const mappersFor: Record<string, Record<string, string>> = {
     RegisteredModel: '../mappers.ts#RegisteredModelRecord',
     ModelVersion: '../mappers.ts#ModelVersionRecord',
   },
+  workflows: {
+    Workflow: '../mappers.ts#WorkflowRecord',
+    WorkflowRun: '../mappers.ts#RunRecord',
+    StepRun: '../mappers.ts#StepRunRecord',
+    WorkflowRunEvent: '../mappers.ts#RunEvent',
+    Schedule: '../mappers.ts#ScheduleRecord',
+    StepDefinition: '../mappers.ts#StepDefinitionRecord',
+    Run: '../mappers.ts#RunRef',
+  },
   storage: {
     Artifact: '../mappers.ts#ArtifactRecord',
     ArtifactUpload: '../mappers.ts#UploadRecord',

@@ -7,6 +7,12 @@ import {
 } from '@jarvis/subgraph-experiments';
 import { createSubgraph as createPlatform, typeDefs as platformTypeDefs } from '@jarvis/subgraph-platform';
 import { createSubgraph as createStorage, typeDefs as storageTypeDefs } from '@jarvis/subgraph-storage';
+import {
+  createSubgraph as createWorkflows,
+  entityQueries as workflowsEntities,
+  subscriptionFields as workflowsSubscriptions,
+  typeDefs as workflowsTypeDefs,
+} from '@jarvis/subgraph-workflows';
 import type { DocumentNode } from 'graphql';
 
 export interface SubgraphEntry {
@@ -38,6 +44,15 @@ export const SUBGRAPHS: SubgraphEntry[] = [
     routePrefixes: ['/api/2.0/mlflow/'],
     subscriptions: experimentsSubscriptions,
     entityQueries: experimentsEntities,
+  },
+  {
+    name: 'workflows',
+    typeDefs: workflowsTypeDefs,
+    create: createWorkflows,
+    // The task-polling API of workers in other processes.
+    routePrefixes: ['/workflows/'],
+    subscriptions: workflowsSubscriptions,
+    entityQueries: workflowsEntities,
   },
 ];
 

@@ -179,7 +179,15 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
             argument: field.requires.idArg,
           });
       }
-      return options.pubsub.subscribe(field.topic(args));
+      const live = await options.pubsub.subscribe(field.topic(args, context));
+      if (!field.filter && !field.replay) return live;
+      return withReplayAndFilter(field, args, live, async () => {
+        const { replay } = field;
+        if (!replay) return [];
+        const result = await options.run(replay.query, replay.variables(args), context);
+        if (result.errors?.length) throw new GraphQLError(result.errors[0]!.message);
+        return replay.events(result.data);
+      });
     };
     return subscribe({ ...execution, fieldResolver, subscribeFieldResolver });
   }
@@ -248,4 +256,30 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
       return closing;
     },
   };
+}
+
+/**
+ * Replayed events first (fetched after the live subscription is open, so nothing falls between
+ * the two), then live ones past the last replayed sequence, each through the field's filter.
+ */
+async function* withReplayAndFilter(
+  field: SubscriptionField,
+  args: Record<string, unknown>,
+  live: AsyncIterableIterator<unknown>,
+  history: () => Promise<unknown[]>,
+): AsyncGenerator<unknown> {
+  const keep = (event: unknown) => !field.filter || field.filter(args, event);
+  try {
+    let last = Number.NEGATIVE_INFINITY;
+    for (const event of await history()) {
+      if (field.replay) last = Math.max(last, field.replay.sequence(event));
+      if (keep(event)) yield event;
+    }
+    for await (const event of live) {
+      if (field.replay && field.replay.sequence(event) <= last) continue;
+      if (keep(event)) yield event;
+    }
+  } finally {
+    await live.return?.();
+  }
 }

@@ -10,6 +10,7 @@ export {
 } from './connection.ts';
 export { loadTypeDefs } from './loadTypeDefs.ts';
 export { mlflowRoute } from './mlflowRoute.ts';
+export { ARTIFACT_CREATED_TOPIC, type ArtifactCreated } from './platformTopics.ts';
 export { lazyWebStream, nodeBodyOf, requestBody, streamResponse, withNodeBody } from './nodeBodies.ts';
 export type {
   BackupFile,

@@ -56,9 +56,22 @@ export interface SubgraphBackup {
  * the gateway. Declared statically, so a router in another process serves it too.
  */
 export interface SubscriptionField {
-  topic(args: Record<string, unknown>): string;
+  topic(args: Record<string, unknown>, context: RequestContext): string;
   /** The entity the caller must be able to see (fetched through the router) before subscribing. */
   requires?: { type: string; idArg: string };
+  /** Whether an event goes to this subscriber (for arguments the topic does not encode). */
+  filter?(args: Record<string, unknown>, payload: unknown): boolean;
+  /**
+   * What already happened, sent before live events: a query run through the router (its root
+   * field aliased as the events function expects). Live events at or below the last replayed
+   * sequence are dropped, so none is sent twice and none is lost between the two.
+   */
+  replay?: {
+    query: string;
+    variables(args: Record<string, unknown>): Record<string, unknown>;
+    events(data: unknown): unknown[];
+    sequence(event: unknown): number;
+  };
 }
 
 /**

@@ -1,0 +1,12 @@
+export type { Activity, ActivityContext, ActivityLogger, ActivityRun } from './activityContext.ts';
+export { errorReport } from './activityContext.ts';
+export { createWorker, type JarvisWorker, type WorkerOptions } from './createWorker.ts';
+export { type HttpConnectionOptions, httpConnection } from './httpConnection.ts';
+export type {
+  ActivityTask,
+  EngineInfo,
+  ErrorReport,
+  LogLevel,
+  StepReport,
+  WorkflowsConnection,
+} from './workflowsConnection.ts';

@@ -1,0 +1,93 @@
+import { type ActivityContext, contextParts, errorReport } from './activityContext.ts';
+import type { RunningWorker, WorkerSettings } from './createWorker.ts';
+import type { ActivityTask } from './workflowsConnection.ts';
+
+/** Polls the local engine for tasks, runs them, and reports every outcome until acknowledged. */
+export function runLocalWorker(settings: WorkerSettings): RunningWorker {
+  const { connection, activities } = settings;
+  const stopping = new AbortController();
+  const names = Object.keys(activities);
+
+  async function execute(task: ActivityTask) {
+    const abort = new AbortController();
+    const onCancelled = () => abort.abort(Object.assign(new Error('the run was cancelled'), { name: 'CancelledError' }));
+    connection.cancellation?.(task.token)?.addEventListener('abort', onCancelled, { once: true });
+    const deadline = setTimeout(
+      () => abort.abort(Object.assign(new Error('start-to-close timeout'), { name: 'StartToCloseTimeout' })),
+      Math.max(0, Date.parse(task.deadline) - Date.now()),
+    );
+    // Heartbeats keep the lease and bring news of a cancellation to workers in other processes.
+    const every = Math.min(1_000, task.heartbeatTimeoutMs ? task.heartbeatTimeoutMs / 3 : 1_000);
+    const beat = setInterval(() => {
+      connection.heartbeat(task.token).then(
+        (r) => r.cancelled && onCancelled(),
+        () => {},
+      );
+    }, every);
+    const parts = contextParts(
+      connection,
+      task.runId,
+      (level, message, data) => connection.log(task.token, level, message, data),
+      task.experimentRunId,
+    );
+    const context: ActivityContext = {
+      runId: task.runId,
+      stepId: task.stepId,
+      workflow: task.workflow,
+      attempt: task.attempt,
+      signal: abort.signal,
+      async progress(fraction, message) {
+        const r = await connection.heartbeat(task.token, {
+          progress: Math.min(1, Math.max(0, fraction)),
+          ...(message !== undefined ? { message } : {}),
+        });
+        if (r.cancelled) onCancelled();
+      },
+      log: parts.log,
+      run: parts.run,
+    };
+    try {
+      const activity = activities[task.activity]!;
+      const output = await Promise.race([
+        Promise.resolve().then(() => activity(task.input, context)),
+        new Promise<never>((_, reject) =>
+          abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true }),
+        ),
+      ]);
+      await Promise.all(parts.pending);
+      await connection.complete(task.token, output ?? null);
+    } catch (error) {
+      await Promise.all(parts.pending);
+      // A cancelled run already says so; anything else is this attempt's failure.
+      if ((abort.signal.reason as Error | undefined)?.name !== 'CancelledError')
+        await connection.fail(task.token, errorReport(error)).catch(() => {});
+    } finally {
+      clearTimeout(deadline);
+      clearInterval(beat);
+    }
+  }
+
+  async function poller() {
+    while (!stopping.signal.aborted) {
+      let task: ActivityTask | null;
+      try {
+        task = await connection.poll(settings.taskQueue, names, settings.identity, stopping.signal);
+      } catch (error) {
+        if (stopping.signal.aborted) return;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        void error;
+        continue;
+      }
+      if (task) await execute(task);
+    }
+  }
+
+  const done = Promise.all(Array.from({ length: settings.maxConcurrent }, poller)).then(() => {});
+  return {
+    done,
+    async shutdown() {
+      stopping.abort();
+      await done;
+    },
+  };
+}

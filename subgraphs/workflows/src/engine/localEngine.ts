@@ -1,0 +1,690 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from '@jarvis/context';
+import { badUserInput } from '@jarvis/errors';
+import type { ActivityTask, ErrorReport } from '@jarvis/worker';
+import { readySteps, runResult } from '../definition/dag.ts';
+import { evaluateMapping } from '../definition/mapping.ts';
+import {
+  backoffMs,
+  shouldRetry,
+  type StepDefinition,
+  type WorkflowDefinition,
+} from '../definition/workflowDefinition.ts';
+import {
+  FINISHED,
+  type RunRecord,
+  type ScheduleRecord,
+  type StepRunRecord,
+  type WorkflowError,
+  type WorkflowRecord,
+} from '../store/records.ts';
+import { json, type NewRun, toSchedule as toScheduleRecord, toStep } from '../store/runStore.ts';
+import { nextCronTimes } from './cronTimes.ts';
+import type { EngineConnection, RemoteWorkerApi, WorkflowEngine } from './workflowEngine.ts';
+import { TaskWaiters } from './taskWaiters.ts';
+import type { Transitions, Tx } from './transitions.ts';
+
+export interface LocalEngineOptions {
+  transitions: Transitions;
+  logger: Logger;
+  /** Finds a run's definition (by project, name and version). */
+  definition(run: RunRecord): Promise<WorkflowDefinition>;
+  /** The latest version of a workflow (what a child step runs). */
+  latest(projectId: string, name: string): Promise<WorkflowRecord>;
+  /** Starts a run of a schedule whose time has come (the service applies overlap and input). */
+  fireSchedule(schedule: ScheduleRecord): Promise<void>;
+  /** How often timers, timeouts and schedules are checked (ms). */
+  tickMs?: number;
+}
+
+const parseToken = (token: string) => {
+  const [runId, stepId, attempt] = token.split('/');
+  return { runId: runId ?? '', stepId: stepId ?? '', attempt: Number(attempt) };
+};
+
+const timeoutError = (type: string, message: string): WorkflowError => ({ type, message });
+
+/**
+ * The embedded engine: every run, step and timer is a row in the metadata database, changed only
+ * inside a transaction with its event. A process that dies loses nothing: on restart, timers and
+ * schedules fire from their rows and steps held by this host's dead workers run again.
+ */
+export class LocalEngine implements WorkflowEngine {
+  readonly kind = 'local' as const;
+  private readonly options: LocalEngineOptions;
+  private readonly t: Transitions;
+  private readonly waiters = new TaskWaiters();
+  /** In-process attempts by token, aborted as soon as their run is cancelled. */
+  private readonly inProcess = new Map<string, AbortController>();
+  private readonly instance = `inproc:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private ticker: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  readonly connection: EngineConnection;
+
+  constructor(options: LocalEngineOptions) {
+    this.options = options;
+    this.t = options.transitions;
+    this.connection = this.connectionFor(`${this.instance}`, true);
+  }
+
+  async start() {
+    await this.recoverLostLeases();
+    const every = this.options.tickMs ?? 200;
+    this.ticker = setInterval(() => {
+      this.ticking ??= this.tick()
+        .catch((error: unknown) => this.options.logger.error({ err: error }, 'workflow engine tick failed'))
+        .finally(() => {
+          this.ticking = undefined;
+        });
+    }, every);
+  }
+
+  async stop() {
+    clearInterval(this.ticker);
+    await this.ticking;
+    this.waiters.close();
+  }
+
+  async ping() {}
+
+  // Runs
+
+  async startRun(request: NewRun, definition: WorkflowDefinition | null, completed: Record<string, unknown> = {}) {
+    if (!definition) throw badUserInput('the local engine runs registered workflows only; start other Temporal workflow types with services.workflow.type: temporal');
+    return this.t.run(async (tx) => {
+      const run = await this.t.store.insertRun(tx.trx, request, definition.steps, definition.taskQueue);
+      await this.begin(tx, run, definition, completed);
+      return (await this.t.store.run(run.id, tx.trx))!;
+    });
+  }
+
+  private async begin(tx: Tx, run: RunRecord, definition: WorkflowDefinition, completed: Record<string, unknown>) {
+    await tx.emit(run, [{ type: 'RUN_STARTED', data: { input: run.input } }]);
+    // A retried run keeps what its failed predecessor completed.
+    const reused = definition.steps.filter((s) => s.id in completed);
+    if (reused.length > 0)
+      await tx.emit(
+        run,
+        reused.map((s) => ({
+          type: 'STEP_COMPLETED' as const,
+          stepId: s.id,
+          attempt: 0,
+          message: `reused from run ${run.retryOf}`,
+          data: { output: completed[s.id], reused: true },
+        })),
+      );
+    await this.advance(tx, run, definition);
+  }
+
+  /** Schedules every step whose inputs are ready, and completes the run when all are done. */
+  private async advance(tx: Tx, run: RunRecord, definition: WorkflowDefinition): Promise<void> {
+    for (;;) {
+      const steps = await this.t.store.steps(run.id, tx.trx);
+      const outputs: Record<string, unknown> = {};
+      const completed = new Set<string>();
+      for (const s of steps)
+        if (s.status === 'COMPLETED') {
+          completed.add(s.stepId);
+          outputs[s.stepId] = s.output;
+        }
+      if (completed.size === steps.length) {
+        await tx.emit(run, [{ type: 'RUN_COMPLETED', data: { result: runResult(definition, run.input, outputs) } }]);
+        await this.finished(tx, run.id);
+        return;
+      }
+      const started = new Set(steps.filter((s) => s.status !== 'PENDING').map((s) => s.stepId));
+      const ready = readySteps(definition, completed, started);
+      if (ready.length === 0) return;
+      let again = false;
+      for (const step of ready) {
+        const input = evaluateMapping(step.input ?? null, run.input, outputs);
+        if (await this.schedule(tx, run, step, input)) again = true;
+      }
+      if (!again) return;
+    }
+  }
+
+  /** Starts one step; true when it completed at once (a buffered signal). */
+  private async schedule(tx: Tx, run: RunRecord, step: StepDefinition, input: unknown): Promise<boolean> {
+    const now = new Date();
+    const row = () => tx.trx.updateTable('step_runs').where('run_id', '=', run.id).where('step_id', '=', step.id);
+    switch (step.kind) {
+      case 'ACTIVITY': {
+        const queue = step.taskQueue ?? run.taskQueue;
+        await row().set({ status: 'SCHEDULED', input: json(input), due_at: now, task_queue: queue }).execute();
+        tx.afterCommit(() => this.waiters.notify(queue));
+        return false;
+      }
+      case 'TIMER': {
+        const due = new Date(now.getTime() + (step.durationMs ?? 0));
+        await row().set({ status: 'WAITING', input: json(input), due_at: due, attempt: 1 }).execute();
+        await tx.emit(run, [{ type: 'STEP_STARTED', stepId: step.id, attempt: 1, data: { until: due.toISOString() } }]);
+        tx.afterCommit(() => this.wakeTickAt(due));
+        return false;
+      }
+      case 'SIGNAL': {
+        await tx.emit(run, [{ type: 'STEP_STARTED', stepId: step.id, attempt: 1, message: `waiting for signal ${step.signal}` }]);
+        await row().set({ status: 'WAITING', input: json(input) }).execute();
+        const buffered = await tx.trx
+          .selectFrom('signals')
+          .select(['id', 'payload'])
+          .where('run_id', '=', run.id)
+          .where('name', '=', step.signal ?? '')
+          .where('consumed_by', 'is', null)
+          .orderBy('id')
+          .limit(1)
+          .executeTakeFirst();
+        if (!buffered) return false;
+        await tx.trx.updateTable('signals').set({ consumed_by: step.id }).where('id', '=', buffered.id!).execute();
+        await tx.emit(run, [{ type: 'STEP_COMPLETED', stepId: step.id, attempt: 1, data: { output: buffered.payload } }]);
+        return true;
+      }
+      case 'CHILD_WORKFLOW': {
+        const latest = await this.options.latest(run.projectId, step.workflow ?? '');
+        const childDefinition = latest.definition;
+        const child = await this.t.store.insertRun(
+          tx.trx,
+          {
+            id: `${run.id}.${step.id}`,
+            projectId: run.projectId,
+            workflowName: childDefinition.name,
+            workflowVersion: latest.version,
+            kind: 'PIPELINE',
+            engine: 'local',
+            input,
+            component: run.component,
+            idempotencyKey: null,
+            parentRunId: run.id,
+            parentStepId: step.id,
+            experimentRunId: run.experimentRunId,
+            taskQueue: childDefinition.taskQueue,
+          },
+          childDefinition.steps,
+          childDefinition.taskQueue,
+        );
+        await row().set({ status: 'RUNNING', input: json(input), child_run_id: child.id }).execute();
+        await tx.emit(run, [{ type: 'STEP_STARTED', stepId: step.id, attempt: 1, data: { childRunId: child.id } }]);
+        await this.begin(tx, child, childDefinition, {});
+        return false;
+      }
+    }
+  }
+
+  /** A run ended: its parent's step completes or fails with it. */
+  private async finished(tx: Tx, runId: string) {
+    const run = (await this.t.store.run(runId, tx.trx))!;
+    if (!run.parentRunId || !run.parentStepId) return;
+    const parent = await this.t.store.lockRun(tx.trx, run.parentRunId);
+    if (!parent || FINISHED.includes(parent.status)) return;
+    const step = await tx.trx
+      .selectFrom('step_runs')
+      .selectAll()
+      .where('run_id', '=', parent.id)
+      .where('step_id', '=', run.parentStepId)
+      .executeTakeFirst();
+    if (!step || step.status !== 'RUNNING' || step.child_run_id !== run.id) return;
+    if (run.status === 'COMPLETED') {
+      await tx.emit(parent, [{ type: 'STEP_COMPLETED', stepId: step.step_id, attempt: 1, data: { output: run.result } }]);
+      await this.advance(tx, parent, await this.options.definition(parent));
+    } else {
+      const error = run.error ?? { type: 'ChildWorkflowFailure', message: `child run ${run.id} ended ${run.status}` };
+      await this.failRun(tx, parent, step.step_id, 1, { ...error, type: error.type });
+    }
+  }
+
+  private async failRun(tx: Tx, run: RunRecord, stepId: string, attempt: number, error: WorkflowError) {
+    await tx.emit(run, [
+      { type: 'STEP_FAILED', stepId, attempt, message: error.message, data: { error } },
+      { type: 'RUN_FAILED', message: `step ${stepId} failed: ${error.message}`, data: { error: { ...error, details: { stepId, attempt } } } },
+    ]);
+    await this.endChildren(tx, run.id, 'RUN_CANCELLED');
+    await this.finished(tx, run.id);
+  }
+
+  /** Ends the running children of a run that ended, and aborts its in-process attempts. */
+  private async endChildren(tx: Tx, runId: string, type: 'RUN_CANCELLED' | 'RUN_TERMINATED') {
+    tx.afterCommit(() => {
+      for (const [token, controller] of this.inProcess)
+        if (token.startsWith(`${runId}/`)) controller.abort();
+    });
+    const children = await tx.trx
+      .selectFrom('runs')
+      .selectAll()
+      .where('parent_run_id', '=', runId)
+      .where('status', 'in', ['PENDING', 'RUNNING'])
+      .execute();
+    for (const row of children) {
+      const child = (await this.t.store.lockRun(tx.trx, row.id))!;
+      await tx.emit(child, [{ type, message: `parent run ${runId} ended` }]);
+      await this.endChildren(tx, child.id, type);
+    }
+  }
+
+  async cancel(run: RunRecord) {
+    await this.end(run, 'RUN_CANCELLED', 'cancelled');
+  }
+
+  async terminate(run: RunRecord, reason: string) {
+    await this.end(run, 'RUN_TERMINATED', reason);
+  }
+
+  private async end(run: RunRecord, type: 'RUN_CANCELLED' | 'RUN_TERMINATED', message: string) {
+    await this.t.run(async (tx) => {
+      const locked = await this.t.store.lockRun(tx.trx, run.id);
+      if (!locked || FINISHED.includes(locked.status)) return;
+      await tx.emit(locked, [{ type, message }]);
+      await this.endChildren(tx, locked.id, type);
+      await this.finished(tx, locked.id);
+    });
+  }
+
+  async signal(run: RunRecord, name: string, payload: unknown) {
+    await this.t.run(async (tx) => {
+      const locked = await this.t.store.lockRun(tx.trx, run.id);
+      if (!locked || FINISHED.includes(locked.status)) return;
+      const definition = await this.options.definition(locked);
+      const waiting = await tx.trx
+        .selectFrom('step_runs')
+        .select('step_id')
+        .where('run_id', '=', run.id)
+        .where('status', '=', 'WAITING')
+        .where('kind', '=', 'SIGNAL')
+        .execute();
+      const step = definition.steps.find((s) => s.signal === name && waiting.some((w) => w.step_id === s.id));
+      if (!step) {
+        // Like Temporal, a signal that arrives before its step waits is kept for it.
+        await tx.trx.insertInto('signals').values({ run_id: run.id, name, payload: json(payload), consumed_by: null }).execute();
+        return;
+      }
+      await tx.emit(locked, [{ type: 'STEP_COMPLETED', stepId: step.id, attempt: 1, data: { output: payload } }]);
+      await this.advance(tx, locked, definition);
+    });
+  }
+
+  // Tasks
+
+  private connectionFor(owner: string, inProcess: boolean): EngineConnection {
+    return {
+      engine: async () => ({ kind: 'local' }),
+      poll: (queue, activities, workerId, signal) => this.poll(queue, activities, `${owner}:${workerId}`, signal, inProcess ? 60_000 : 20_000),
+      heartbeat: (token, progress) => this.heartbeat(token, progress),
+      log: (token, level, message, data) => this.log(token, level, message, data),
+      complete: (token, output) => this.complete(token, output),
+      fail: (token, error) => this.fail(token, error),
+      ...(inProcess ? { cancellation: (token: string) => this.inProcess.get(token)?.signal } : {}),
+      report: async () => {
+        throw badUserInput('the local engine records step events itself; report is for Temporal workers');
+      },
+    };
+  }
+
+  /** Workers in other processes, through the subgraph's HTTP routes. */
+  readonly remote: RemoteWorkerApi = {
+    ...this.connectionFor('remote', false),
+    poll: (queue, activities, workerId, signal, timeoutMs) =>
+      this.poll(queue, activities, `remote:${workerId}`, signal, timeoutMs),
+  };
+
+  async poll(queue: string, activities: string[], owner: string, signal: AbortSignal, timeoutMs: number): Promise<ActivityTask | null> {
+    const until = Date.now() + timeoutMs;
+    while (!signal.aborted && Date.now() < until) {
+      const task = await this.claim(queue, activities, owner);
+      if (task) {
+        if (owner.startsWith('inproc:')) this.inProcess.set(task.token, new AbortController());
+        return task;
+      }
+      await this.waiters.wait(queue, Math.min(1_000, until - Date.now()), signal);
+    }
+    return null;
+  }
+
+  private async claim(queue: string, activities: string[], owner: string): Promise<ActivityTask | null> {
+    if (activities.length === 0) return null;
+    for (let tries = 0; tries < 5; tries++) {
+      const now = new Date();
+      const candidate = await this.t.store.db
+        .selectFrom('step_runs')
+        .select(['run_id', 'step_id'])
+        .where('status', 'in', ['SCHEDULED', 'RETRYING'])
+        .where('task_queue', '=', queue)
+        .where('activity', 'in', activities)
+        .where('due_at', '<=', now)
+        .orderBy('due_at')
+        .limit(1)
+        .executeTakeFirst();
+      if (!candidate) return null;
+      const task = await this.t.run(async (tx) => {
+        const run = await this.t.store.lockRun(tx.trx, candidate.run_id);
+        if (!run || run.status !== 'RUNNING') return null;
+        const row = await tx.trx
+          .selectFrom('step_runs')
+          .selectAll()
+          .where('run_id', '=', candidate.run_id)
+          .where('step_id', '=', candidate.step_id)
+          .where('status', 'in', ['SCHEDULED', 'RETRYING'])
+          .executeTakeFirst();
+        if (!row) return null;
+        const definition = await this.options.definition(run);
+        const step = definition.steps.find((s) => s.id === row.step_id)!;
+        const attempt = row.attempt + 1;
+        const deadline = new Date(now.getTime() + step.startToCloseTimeoutMs);
+        await tx.trx
+          .updateTable('step_runs')
+          .set({
+            lease_owner: owner,
+            lease_expires_at: deadline,
+            heartbeat_expires_at: step.heartbeatTimeoutMs ? new Date(now.getTime() + step.heartbeatTimeoutMs) : null,
+          })
+          .where('run_id', '=', run.id)
+          .where('step_id', '=', step.id)
+          .execute();
+        await tx.emit(run, [{ type: 'STEP_STARTED', stepId: step.id, attempt, data: { worker: owner.split(':').pop() } }]);
+        return {
+          token: `${run.id}/${step.id}/${attempt}`,
+          runId: run.id,
+          stepId: step.id,
+          workflow: run.workflowName,
+          activity: row.activity ?? '',
+          input: row.input,
+          attempt,
+          heartbeatTimeoutMs: step.heartbeatTimeoutMs ?? null,
+          deadline: deadline.toISOString(),
+          experimentRunId: run.experimentRunId,
+        } satisfies ActivityTask;
+      });
+      if (task) return task;
+    }
+    return null;
+  }
+
+  /** The step row an attempt's token names, while that attempt still holds it. */
+  private async leased(tx: Tx, token: string) {
+    const { runId, stepId, attempt } = parseToken(token);
+    const run = await this.t.store.lockRun(tx.trx, runId);
+    if (!run || FINISHED.includes(run.status)) return undefined;
+    const row = await tx.trx
+      .selectFrom('step_runs')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .where('step_id', '=', stepId)
+      .executeTakeFirst();
+    if (!row || row.status !== 'RUNNING' || row.attempt !== attempt) return undefined;
+    return { run, step: toStep(row) };
+  }
+
+  private async heartbeat(token: string, progress?: { progress?: number; message?: string }) {
+    const { runId, stepId, attempt } = parseToken(token);
+    if (progress?.progress === undefined && progress?.message === undefined) {
+      // A plain heartbeat takes no lock and writes no event: it only keeps the lease.
+      const [row, run] = await Promise.all([
+        this.t.store.db
+          .selectFrom('step_runs')
+          .select(['status', 'attempt'])
+          .where('run_id', '=', runId)
+          .where('step_id', '=', stepId)
+          .executeTakeFirst(),
+        this.t.store.run(runId),
+      ]);
+      if (!row || !run || row.status !== 'RUNNING' || row.attempt !== attempt || FINISHED.includes(run.status))
+        return { cancelled: true };
+      const hb = (await this.options.definition(run)).steps.find((s) => s.id === stepId)?.heartbeatTimeoutMs;
+      if (hb)
+        await this.t.store.db
+          .updateTable('step_runs')
+          .set({ heartbeat_expires_at: new Date(Date.now() + hb) })
+          .where('run_id', '=', runId)
+          .where('step_id', '=', stepId)
+          .where('attempt', '=', attempt)
+          .execute();
+      return { cancelled: false };
+    }
+    return this.t.run(async (tx) => {
+      const leased = await this.leased(tx, token);
+      if (!leased) return { cancelled: true };
+      const definition = await this.options.definition(leased.run);
+      const hb = definition.steps.find((s) => s.id === stepId)?.heartbeatTimeoutMs;
+      if (hb)
+        await tx.trx
+          .updateTable('step_runs')
+          .set({ heartbeat_expires_at: new Date(Date.now() + hb) })
+          .where('run_id', '=', runId)
+          .where('step_id', '=', stepId)
+          .execute();
+      await tx.emit(leased.run, [
+        {
+          type: 'STEP_PROGRESS',
+          stepId,
+          attempt,
+          ...(progress.progress !== undefined ? { progress: progress.progress } : {}),
+          ...(progress.message !== undefined ? { message: progress.message } : {}),
+        },
+      ]);
+      return { cancelled: false };
+    });
+  }
+
+  private async log(token: string, level: string, message: string, data?: unknown) {
+    await this.t.run(async (tx) => {
+      const { runId, stepId, attempt } = parseToken(token);
+      const run = await this.t.store.lockRun(tx.trx, runId);
+      if (!run) return;
+      await tx.emit(run, [{ type: 'LOG', stepId, attempt, message, data: { level, ...(data === undefined ? {} : { data }) } }]);
+    });
+  }
+
+  private async complete(token: string, output: unknown) {
+    this.inProcess.delete(token);
+    await this.t.run(async (tx) => {
+      const leased = await this.leased(tx, token);
+      if (!leased) return;
+      await tx.trx
+        .updateTable('step_runs')
+        .set({ lease_owner: null, lease_expires_at: null, heartbeat_expires_at: null })
+        .where('run_id', '=', leased.run.id)
+        .where('step_id', '=', leased.step.stepId)
+        .execute();
+      await tx.emit(leased.run, [
+        { type: 'STEP_COMPLETED', stepId: leased.step.stepId, attempt: leased.step.attempt, data: { output: output ?? null } },
+      ]);
+      await this.advance(tx, leased.run, await this.options.definition(leased.run));
+    });
+  }
+
+  private async fail(token: string, error: ErrorReport) {
+    this.inProcess.delete(token);
+    await this.t.run(async (tx) => {
+      const leased = await this.leased(tx, token);
+      if (!leased) return;
+      await this.failAttempt(tx, leased.run, leased.step, {
+        type: error.type,
+        message: error.message,
+        ...(error.stack ? { stack: error.stack } : {}),
+      }, error.nonRetryable === true);
+    });
+  }
+
+  /** An attempt failed: another one after the backoff, or the step and its run fail. */
+  private async failAttempt(tx: Tx, run: RunRecord, step: StepRunRecord, error: WorkflowError, nonRetryable = false) {
+    const definition = await this.options.definition(run);
+    const spec = definition.steps.find((s) => s.id === step.stepId)!;
+    if (!nonRetryable && shouldRetry(spec.retry, step.attempt, error.type)) {
+      const next = new Date(Date.now() + backoffMs(spec.retry, step.attempt));
+      await tx.trx
+        .updateTable('step_runs')
+        .set({ lease_owner: null, lease_expires_at: null, heartbeat_expires_at: null })
+        .where('run_id', '=', run.id)
+        .where('step_id', '=', step.stepId)
+        .execute();
+      await tx.emit(run, [
+        {
+          type: 'STEP_RETRYING',
+          stepId: step.stepId,
+          attempt: step.attempt,
+          message: error.message,
+          data: { error, nextAttemptAt: next.toISOString() },
+        },
+      ]);
+      const queue = step.taskQueue ?? run.taskQueue;
+      tx.afterCommit(() => this.waiters.notifyAt(queue, next));
+      return;
+    }
+    await this.failRun(tx, run, step.stepId, step.attempt, error);
+  }
+
+  // Time: timers, timeouts, deadlines, schedules
+
+  private wakeTickAt(at: Date) {
+    const ms = at.getTime() - Date.now();
+    if (ms > (this.options.tickMs ?? 200)) return;
+    setTimeout(() => {
+      this.ticking ??= this.tick().finally(() => {
+        this.ticking = undefined;
+      });
+    }, Math.max(0, ms));
+  }
+
+  private async tick() {
+    const now = new Date();
+    const db = this.t.store.db;
+    const due = await db
+      .selectFrom('step_runs')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'WAITING'), eb('kind', '=', 'TIMER'), eb('due_at', '<=', now)]),
+          eb.and([
+            eb('status', '=', 'RUNNING'),
+            eb('kind', '=', 'ACTIVITY'),
+            eb.or([eb('lease_expires_at', '<=', now), eb('heartbeat_expires_at', '<=', now)]),
+          ]),
+        ]),
+      )
+      .limit(500)
+      .execute();
+    for (const row of due) {
+      await this.t.run(async (tx) => {
+        const run = await this.t.store.lockRun(tx.trx, row.run_id);
+        if (!run || run.status !== 'RUNNING') return;
+        const current = await tx.trx
+          .selectFrom('step_runs')
+          .selectAll()
+          .where('run_id', '=', row.run_id)
+          .where('step_id', '=', row.step_id)
+          .executeTakeFirst();
+        if (!current || current.status !== row.status || current.attempt !== row.attempt) return;
+        if (row.kind === 'TIMER') {
+          await tx.emit(run, [{ type: 'STEP_COMPLETED', stepId: row.step_id, attempt: 1, data: { output: { firedAt: now.toISOString() } } }]);
+          await this.advance(tx, run, await this.options.definition(run));
+          return;
+        }
+        const heartbeat = row.heartbeat_expires_at && row.heartbeat_expires_at <= now;
+        const error = heartbeat
+          ? timeoutError('HeartbeatTimeout', `no heartbeat from the worker within the step's heartbeat timeout (attempt ${row.attempt})`)
+          : timeoutError('StartToCloseTimeout', `attempt ${row.attempt} did not finish within the step's start-to-close timeout`);
+        tx.afterCommit(() => this.inProcess.get(`${row.run_id}/${row.step_id}/${row.attempt}`)?.abort());
+        await this.failAttempt(tx, run, toStep(row), error);
+      });
+    }
+    const late = await db
+      .selectFrom('runs')
+      .selectAll()
+      .where('status', '=', 'RUNNING')
+      .where('deadline_at', '<=', now)
+      .limit(100)
+      .execute();
+    for (const row of late) {
+      await this.t.run(async (tx) => {
+        const run = await this.t.store.lockRun(tx.trx, row.id);
+        if (!run || run.status !== 'RUNNING') return;
+        await tx.emit(run, [
+          { type: 'RUN_TIMED_OUT', message: 'the run exceeded its execution timeout', data: { error: timeoutError('WorkflowExecutionTimeout', 'the run exceeded its execution timeout') } },
+        ]);
+        await this.endChildren(tx, run.id, 'RUN_CANCELLED');
+        await this.finished(tx, run.id);
+      });
+    }
+    const schedules = await db
+      .selectFrom('schedules')
+      .selectAll()
+      .where('engine', '=', 'local')
+      .where('paused', '=', false)
+      .where('next_fire_at', '<=', now)
+      .execute();
+    for (const s of schedules) {
+      const next = s.cron ? (nextCronTimes(s.cron, s.timezone, 1, now)[0] ?? null) : null;
+      // Only the replica that moves next_fire_at on fires, so a schedule fires once.
+      const claimed = await db
+        .updateTable('schedules')
+        .set({ next_fire_at: next, last_fired_at: now })
+        .where('id', '=', s.id)
+        .where('next_fire_at', '=', s.next_fire_at)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) === 0) continue;
+      await this.options.fireSchedule({ ...toScheduleRecord(s), lastFiredAt: now }).catch((error: unknown) =>
+        this.options.logger.error({ err: error, scheduleId: s.id }, 'a schedule could not start its workflow'),
+      );
+    }
+  }
+
+  /**
+   * Steps held by in-process workers of an earlier life of this host's engine (a crash or
+   * kill -9) run again at once, without counting the lost attempt against their retries.
+   */
+  private async recoverLostLeases() {
+    const host = `inproc:${hostname()}:`;
+    const rows = await this.t.store.db
+      .selectFrom('step_runs')
+      .selectAll()
+      .where('status', '=', 'RUNNING')
+      .where('kind', '=', 'ACTIVITY')
+      .where('lease_owner', 'like', `${host}%`)
+      .execute();
+    for (const row of rows) {
+      const [, , pid, instance] = (row.lease_owner ?? '').split(':');
+      if (`${instance}` === this.instance.split(':')[3]) continue;
+      if (Number(pid) !== process.pid && isAlive(Number(pid))) continue;
+      await this.t.run(async (tx) => {
+        const run = await this.t.store.lockRun(tx.trx, row.run_id);
+        if (!run || run.status !== 'RUNNING') return;
+        await tx.trx
+          .updateTable('step_runs')
+          .set({ status: 'SCHEDULED', attempt: row.attempt - 1, due_at: new Date(), lease_owner: null, lease_expires_at: null, heartbeat_expires_at: null })
+          .where('run_id', '=', row.run_id)
+          .where('step_id', '=', row.step_id)
+          .execute();
+        await tx.emit(run, [
+          { type: 'LOG', stepId: row.step_id, attempt: row.attempt, message: 'the worker running this step was lost when Jarvis stopped; running it again', data: { level: 'warn' } },
+        ]);
+      });
+    }
+  }
+
+  // Schedules: rows the tick fires.
+
+  async saveSchedule(schedule: ScheduleRecord) {
+    const next = schedule.cron && !schedule.paused ? (nextCronTimes(schedule.cron, schedule.timezone, 1)[0] ?? null) : null;
+    await this.t.store.db.updateTable('schedules').set({ next_fire_at: next }).where('id', '=', schedule.id).execute();
+  }
+
+  async deleteSchedule() {}
+
+  async triggerSchedule(schedule: ScheduleRecord) {
+    await this.options.fireSchedule(schedule);
+  }
+
+  async nextFireTimes(schedule: ScheduleRecord, count: number) {
+    if (!schedule.cron || schedule.paused) return [];
+    return nextCronTimes(schedule.cron, schedule.timezone, count);
+  }
+}
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+

@@ -1,0 +1,86 @@
+import type { Logger } from '@jarvis/context';
+import type { PubSub } from '@jarvis/pubsub';
+import type { Transaction } from 'kysely';
+import { FINISHED, type NewRunEvent, type RunEvent, type RunRecord, type RunStatus } from '../store/records.ts';
+import type { RunStore, Tables } from '../store/runStore.ts';
+import { runChange, runEventTopic, runsTopic } from '../workflowEvents.ts';
+
+export interface Tx {
+  trx: Transaction<Tables>;
+  /** Appends events to the run's log (the caller holds the run's lock); published after commit. */
+  emit(run: RunRecord, events: NewRunEvent[]): Promise<RunEvent[]>;
+  /** Work for after the commit (waking pollers, aborting activities). */
+  afterCommit(fn: () => void): void;
+}
+
+const STATUS_AFTER: Partial<Record<RunEvent['type'], RunStatus>> = {
+  RUN_STARTED: 'RUNNING',
+  RUN_COMPLETED: 'COMPLETED',
+  RUN_FAILED: 'FAILED',
+  RUN_CANCELLED: 'CANCELLED',
+  RUN_TERMINATED: 'TERMINATED',
+  RUN_TIMED_OUT: 'TIMED_OUT',
+};
+
+/**
+ * Every state change of a run goes through here: persisted in one transaction with its events,
+ * and only then published, so what a subscriber sees is always in the log already.
+ */
+export class Transitions {
+  readonly store: RunStore;
+  private readonly pubsub: PubSub;
+  private readonly logger: Logger;
+  /** Called once per run that ended, after the commit (buffered schedules, completion triggers). */
+  onRunEnded: ((run: RunRecord) => Promise<void>) | undefined;
+
+  constructor(store: RunStore, pubsub: PubSub, logger: Logger) {
+    this.store = store;
+    this.pubsub = pubsub;
+    this.logger = logger;
+  }
+
+  async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const emitted: { run: RunRecord; events: RunEvent[] }[] = [];
+    const after: (() => void)[] = [];
+    const result = await this.store.transaction((trx) =>
+      work({
+        trx,
+        emit: async (run, events) => {
+          const stored = await this.store.appendEvents(trx, run.id, events);
+          emitted.push({ run, events: stored });
+          return stored;
+        },
+        afterCommit: (fn) => after.push(fn),
+      }),
+    );
+    for (const fn of after) fn();
+    await this.publish(emitted);
+    if (this.onRunEnded)
+      for (const { run, events } of emitted)
+        if (events.some((e) => e.type in STATUS_AFTER && e.type !== 'RUN_STARTED')) {
+          const ended = await this.store.run(run.id);
+          if (ended)
+            await this.onRunEnded(ended).catch((error: unknown) =>
+              this.logger.error({ err: error, runId: run.id }, 'after a run ended, its follow-ups failed'),
+            );
+        }
+    return result;
+  }
+
+  private async publish(batches: { run: RunRecord; events: RunEvent[] }[]) {
+    for (const { run, events } of batches) {
+      let status = run.status;
+      for (const event of events) {
+        status = STATUS_AFTER[event.type] ?? (FINISHED.includes(status) ? status : 'RUNNING');
+        try {
+          await this.pubsub.publish(runEventTopic(run.id), { ...event, run: { id: run.id } });
+          if (event.type !== 'LOG')
+            await this.pubsub.publish(runsTopic(run.projectId), runChange(run, event, status));
+        } catch (error) {
+          // The log has it; a subscriber that missed it sees it on its next replay.
+          this.logger.warn({ err: error, runId: run.id }, 'could not publish a workflow run event');
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,11 @@
+import type { StepDefinition } from './definition/workflowDefinition.ts';
+import type { RunEvent, RunRecord, ScheduleRecord, StepRunRecord, WorkflowRecord } from './store/records.ts';
+
+// The records resolvers receive for each GraphQL type (codegen's `mappers`).
+export type { RunEvent, RunRecord, ScheduleRecord, StepRunRecord, WorkflowRecord };
+export type StepDefinitionRecord = StepDefinition;
+
+/** An experiment run, by reference. */
+export interface RunRef {
+  id: string;
+}

@@ -1,0 +1,61 @@
+import { JarvisError } from '@jarvis/errors';
+import type { HttpRoute } from '@jarvis/subgraph';
+import type { LogLevel, StepReport } from '@jarvis/worker';
+import type { WorkflowsService } from './service.ts';
+
+const answer = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+/**
+ * The task-polling API workers in other processes use (`httpConnection` in @jarvis/worker):
+ * `POST /workflows/worker/<call>` with a JSON body. Polls are long: they answer when a task is
+ * ready or after `timeoutMs`.
+ */
+export function workerRoutes(service: WorkflowsService): HttpRoute[] {
+  const remote = () => service.engine.remote;
+  const route = (call: string, handle: (body: Record<string, unknown>, request: Request) => Promise<unknown>): HttpRoute => ({
+    method: 'POST',
+    path: `/workflows/worker/${call}`,
+    async handler(request) {
+      let body: Record<string, unknown>;
+      try {
+        body = (await request.json()) as Record<string, unknown>;
+      } catch {
+        return answer({ error: 'the body must be JSON' }, 400);
+      }
+      try {
+        return answer((await handle(body, request)) ?? {});
+      } catch (error) {
+        if (error instanceof JarvisError)
+          return answer({ error: error.message, code: error.code }, error.code === 'BACKEND_UNAVAILABLE' ? 503 : 400);
+        throw error;
+      }
+    },
+  });
+  const str = (v: unknown) => String(v ?? '');
+  return [
+    route('engine', () => remote().engine()),
+    route('poll', async (body, request) => ({
+      task: await remote().poll(
+        str(body.taskQueue),
+        Array.isArray(body.activities) ? body.activities.map(String) : [],
+        str(body.workerId),
+        request.signal,
+        Math.min(Number(body.timeoutMs ?? 20_000), 60_000),
+      ),
+    })),
+    route('heartbeat', (body) =>
+      remote().heartbeat(str(body.token), {
+        ...(typeof body.progress === 'number' ? { progress: body.progress } : {}),
+        ...(typeof body.message === 'string' ? { message: body.message } : {}),
+      }),
+    ),
+    route('log', (body) => remote().log(str(body.token), str(body.level) as LogLevel, str(body.message), body.data)),
+    route('complete', (body) => remote().complete(str(body.token), body.output ?? null)),
+    route('fail', (body) => remote().fail(str(body.token), body.error as never)),
+    route('report', (body) => service.report(str(body.runId), (body.events ?? []) as StepReport[])),
+    route('run', async (body) => ({
+      experimentRunId: (await service.store.run(str(body.runId)))?.experimentRunId ?? null,
+    })),
+  ];
+}
