@@ -18,7 +18,7 @@ import {
   type ScheduleTrigger,
   type WorkflowRecord,
 } from './store/records.ts';
-import { json, type RunFilter, type RunStore } from './store/runStore.ts';
+import { json, type RunFilter, type RunStore, type Sql } from './store/runStore.ts';
 
 export interface StartWorkflowInput {
   workflow: string;
@@ -108,8 +108,8 @@ export class WorkflowsService {
     return this.store.latestWorkflow(principal.projectId, name, version);
   }
 
-  private async requireWorkflow(projectId: string, name: string, version?: number | null) {
-    const found = await this.store.latestWorkflow(projectId, name, version);
+  private async requireWorkflow(projectId: string, name: string, version?: number | null, q?: Sql) {
+    const found = await this.store.latestWorkflow(projectId, name, version, q);
     if (!found)
       throw notFound(
         version
@@ -121,18 +121,19 @@ export class WorkflowsService {
   }
 
   /** A run's definition, by its pinned version (immutable, so cached). */
-  definition = (run: Pick<RunRecord, 'projectId' | 'workflowName' | 'workflowVersion'>) => {
+  /** Inside a transaction pass it: PGlite has one connection, so a query beside it would wait forever. */
+  definition = (run: Pick<RunRecord, 'projectId' | 'workflowName' | 'workflowVersion'>, q?: Sql) => {
     const key = `${run.projectId}\u0000${run.workflowName}\u0000${run.workflowVersion}`;
     let found = this.definitions.get(key);
     if (!found) {
-      found = this.requireWorkflow(run.projectId, run.workflowName, run.workflowVersion).then((w) => w.definition);
+      found = this.requireWorkflow(run.projectId, run.workflowName, run.workflowVersion, q).then((w) => w.definition);
       found.catch(() => this.definitions.delete(key));
       this.definitions.set(key, found);
     }
     return found;
   };
 
-  latest = (projectId: string, name: string) => this.requireWorkflow(projectId, name);
+  latest = (projectId: string, name: string, q?: Sql) => this.requireWorkflow(projectId, name, null, q);
 
   // Runs
 

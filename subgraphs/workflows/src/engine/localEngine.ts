@@ -19,7 +19,7 @@ import {
   type WorkflowError,
   type WorkflowRecord,
 } from '../store/records.ts';
-import { json, type NewRun, toSchedule as toScheduleRecord, toStep } from '../store/runStore.ts';
+import { json, type NewRun, type Sql, toSchedule as toScheduleRecord, toStep } from '../store/runStore.ts';
 import { nextCronTimes } from './cronTimes.ts';
 import type { EngineConnection, RemoteWorkerApi, WorkflowEngine } from './workflowEngine.ts';
 import { TaskWaiters } from './taskWaiters.ts';
@@ -29,9 +29,10 @@ export interface LocalEngineOptions {
   transitions: Transitions;
   logger: Logger;
   /** Finds a run's definition (by project, name and version). */
-  definition(run: RunRecord): Promise<WorkflowDefinition>;
+  /** Pass the transaction when inside one (PGlite has a single connection). */
+  definition(run: RunRecord, q?: Sql): Promise<WorkflowDefinition>;
   /** The latest version of a workflow (what a child step runs). */
-  latest(projectId: string, name: string): Promise<WorkflowRecord>;
+  latest(projectId: string, name: string, q?: Sql): Promise<WorkflowRecord>;
   /** Starts a run of a schedule whose time has come (the service applies overlap and input). */
   fireSchedule(schedule: ScheduleRecord): Promise<void>;
   /** How often timers, timeouts and schedules are checked (ms). */
@@ -181,7 +182,7 @@ export class LocalEngine implements WorkflowEngine {
         return true;
       }
       case 'CHILD_WORKFLOW': {
-        const latest = await this.options.latest(run.projectId, step.workflow ?? '');
+        const latest = await this.options.latest(run.projectId, step.workflow ?? '', tx.trx);
         const childDefinition = latest.definition;
         const child = await this.t.store.insertRun(
           tx.trx,
@@ -226,7 +227,7 @@ export class LocalEngine implements WorkflowEngine {
     if (!step || step.status !== 'RUNNING' || step.child_run_id !== run.id) return;
     if (run.status === 'COMPLETED') {
       await tx.emit(parent, [{ type: 'STEP_COMPLETED', stepId: step.step_id, attempt: 1, data: { output: run.result } }]);
-      await this.advance(tx, parent, await this.options.definition(parent));
+      await this.advance(tx, parent, await this.options.definition(parent, tx.trx));
     } else {
       const error = run.error ?? { type: 'ChildWorkflowFailure', message: `child run ${run.id} ended ${run.status}` };
       await this.failRun(tx, parent, step.step_id, 1, { ...error, type: error.type });
@@ -283,7 +284,7 @@ export class LocalEngine implements WorkflowEngine {
     await this.t.run(async (tx) => {
       const locked = await this.t.store.lockRun(tx.trx, run.id);
       if (!locked || FINISHED.includes(locked.status)) return;
-      const definition = await this.options.definition(locked);
+      const definition = await this.options.definition(locked, tx.trx);
       const waiting = await tx.trx
         .selectFrom('step_runs')
         .select('step_id')
@@ -365,7 +366,7 @@ export class LocalEngine implements WorkflowEngine {
           .where('status', 'in', ['SCHEDULED', 'RETRYING'])
           .executeTakeFirst();
         if (!row) return null;
-        const definition = await this.options.definition(run);
+        const definition = await this.options.definition(run, tx.trx);
         const step = definition.steps.find((s) => s.id === row.step_id)!;
         const attempt = row.attempt + 1;
         const deadline = new Date(now.getTime() + step.startToCloseTimeoutMs);
@@ -442,7 +443,7 @@ export class LocalEngine implements WorkflowEngine {
     return this.t.run(async (tx) => {
       const leased = await this.leased(tx, token);
       if (!leased) return { cancelled: true };
-      const definition = await this.options.definition(leased.run);
+      const definition = await this.options.definition(leased.run, tx.trx);
       const hb = definition.steps.find((s) => s.id === stepId)?.heartbeatTimeoutMs;
       if (hb)
         await tx.trx
@@ -487,7 +488,7 @@ export class LocalEngine implements WorkflowEngine {
       await tx.emit(leased.run, [
         { type: 'STEP_COMPLETED', stepId: leased.step.stepId, attempt: leased.step.attempt, data: { output: output ?? null } },
       ]);
-      await this.advance(tx, leased.run, await this.options.definition(leased.run));
+      await this.advance(tx, leased.run, await this.options.definition(leased.run, tx.trx));
     });
   }
 
@@ -506,7 +507,7 @@ export class LocalEngine implements WorkflowEngine {
 
   /** An attempt failed: another one after the backoff, or the step and its run fail. */
   private async failAttempt(tx: Tx, run: RunRecord, step: StepRunRecord, error: WorkflowError, nonRetryable = false) {
-    const definition = await this.options.definition(run);
+    const definition = await this.options.definition(run, tx.trx);
     const spec = definition.steps.find((s) => s.id === step.stepId)!;
     if (!nonRetryable && shouldRetry(spec.retry, step.attempt, error.type)) {
       const next = new Date(Date.now() + backoffMs(spec.retry, step.attempt));
@@ -575,7 +576,7 @@ export class LocalEngine implements WorkflowEngine {
         if (!current || current.status !== row.status || current.attempt !== row.attempt) return;
         if (row.kind === 'TIMER') {
           await tx.emit(run, [{ type: 'STEP_COMPLETED', stepId: row.step_id, attempt: 1, data: { output: { firedAt: now.toISOString() } } }]);
-          await this.advance(tx, run, await this.options.definition(run));
+          await this.advance(tx, run, await this.options.definition(run, tx.trx));
           return;
         }
         const heartbeat = row.heartbeat_expires_at && row.heartbeat_expires_at <= now;

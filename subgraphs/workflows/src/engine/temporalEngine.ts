@@ -5,7 +5,7 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { WorkflowDefinition } from '../definition/workflowDefinition.ts';
 import { FINISHED, type NewRunEvent, type RunRecord, type ScheduleRecord, type WorkflowRecord } from '../store/records.ts';
-import type { NewRun } from '../store/runStore.ts';
+import type { NewRun, Sql } from '../store/runStore.ts';
 import type { PipelineArgs, PipelineMeta } from '../temporal/pipelineWorkflow.ts';
 import type { Transitions } from './transitions.ts';
 import type { EngineConnection, RemoteWorkerApi, WorkflowEngine } from './workflowEngine.ts';
@@ -17,8 +17,9 @@ export interface TemporalEngineOptions {
   taskQueue: string;
   transitions: Transitions;
   logger: Logger;
-  definition(run: RunRecord): Promise<WorkflowDefinition>;
-  latest(projectId: string, name: string): Promise<WorkflowRecord>;
+  /** Pass the transaction when inside one (PGlite has a single connection). */
+  definition(run: RunRecord, q?: Sql): Promise<WorkflowDefinition>;
+  latest(projectId: string, name: string, q?: Sql): Promise<WorkflowRecord>;
   /** How often runs are checked against Temporal for endings nobody reported (ms). */
   reconcileMs?: number;
 }
@@ -193,7 +194,7 @@ export class TemporalEngine implements WorkflowEngine {
           projectId: meta.projectId,
           workflowName: meta.workflowName,
           workflowVersion: meta.workflowVersion,
-        } as RunRecord);
+        } as RunRecord, tx.trx);
         await this.t.store.insertRun(
           tx.trx,
           {

@@ -519,7 +519,8 @@ export class RunStore {
       case 'STEP_STARTED':
         await step()
           .set({
-            status: 'RUNNING',
+            // A timer or a signal wait is WAITING while it runs, on both engines.
+            status: sql<string>`case when kind in ('TIMER', 'SIGNAL') then 'WAITING' else 'RUNNING' end`,
             attempt: e.attempt ?? 1,
             started_at: at,
             ended_at: null,

@@ -1,0 +1,11 @@
+import { workflowHarness } from './workflowHarness.ts';
+const h = await workflowHarness({});
+console.log('up');
+await h.q('mutation($d: WorkflowDefinitionInput!) { registerWorkflow(definition: $d) { name version } }', { d: { name: 'w', taskQueue: 'q', steps: [{ id: 'a', activity: 'a' }] } });
+console.log('registered');
+await h.worker('q', { a: async () => 42 });
+console.log('worker');
+const r = await h.q<any>('mutation { startWorkflow(workflow: "w") { id status } }');
+console.log(r);
+console.log(await h.waitForRun(r.startWorkflow.id, ['COMPLETED', 'FAILED'], 5000).catch(e => e.message));
+await h[Symbol.asyncDispose]();
