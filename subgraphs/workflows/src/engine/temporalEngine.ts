@@ -363,6 +363,8 @@ export class TemporalEngine implements WorkflowEngine {
     if (rows.length === 0) return;
     const client = await this.client();
     for (const row of rows) {
+      // Its own events are on their way: they say more than Temporal's status.
+      if (this.chains.has(row.id)) continue;
       let status: string;
       try {
         status = (await client.workflow.getHandle(row.id).describe()).status.name;
@@ -378,6 +380,8 @@ export class TemporalEngine implements WorkflowEngine {
             : status in STATUS_EVENT
               ? ({ type: STATUS_EVENT[status as keyof typeof STATUS_EVENT], message: `${status.toLowerCase()} in Temporal` } as NewRunEvent)
               : undefined;
+      if (ending?.type === 'RUN_COMPLETED')
+        ending.data = { result: (await client.workflow.getHandle(row.id).result().catch(() => null)) ?? null };
       if (ending) await this.record(row.id, '', [ending], null);
     }
   }
@@ -409,7 +413,7 @@ export class TemporalEngine implements WorkflowEngine {
         };
         await client.schedule.create({
           scheduleId: schedule.id,
-          spec: { cronExpressions: [schedule.cron!], timezone: schedule.timezone },
+          spec: { cronExpressions: [temporalCron(schedule.cron!)], timezone: schedule.timezone },
           action: {
             type: 'startWorkflow',
             workflowType: 'jarvisPipeline',
@@ -460,4 +464,12 @@ export class TemporalEngine implements WorkflowEngine {
   private notHere(): never {
     throw badUserInput('this Jarvis runs workflows on Temporal: workers poll Temporal (createWorker does so by itself)');
   }
+}
+
+/**
+ * Temporal reads six cron fields as minute…weekday plus a year; ours (croner's) are second first.
+ * With seven fields Temporal reads seconds first, so a year field of "*" keeps the meaning.
+ */
+function temporalCron(cron: string) {
+  return cron.trim().split(/\s+/).length === 6 ? `${cron.trim()} *` : cron;
 }

@@ -526,6 +526,7 @@ export class RunStore {
             ended_at: null,
             progress: 0,
             ...(data.input !== undefined ? { input: json(data.input) } : {}),
+            ...(data.childRunId ? { child_run_id: String(data.childRunId) } : {}),
           })
           .execute();
         return;

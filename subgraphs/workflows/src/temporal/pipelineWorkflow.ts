@@ -192,10 +192,18 @@ export async function jarvisPipeline(args: PipelineArgs): Promise<unknown> {
       emit([{ type: 'RUN_CANCELLED', message: 'cancelled' }]);
       throw error;
     }
-    const cause = (error as { cause?: { type?: string; message?: string; name?: string } }).cause;
+    const cause = (error as { cause?: { type?: string; message?: string; name?: string; timeoutType?: string } }).cause;
+    // Timeouts read as on the local engine: StartToCloseTimeout, HeartbeatTimeout.
+    const timeout = cause?.timeoutType
+      ? cause.timeoutType === 'HEARTBEAT'
+        ? 'HeartbeatTimeout'
+        : cause.timeoutType === 'START_TO_CLOSE'
+          ? 'StartToCloseTimeout'
+          : `${cause.timeoutType}_TIMEOUT`
+      : undefined;
     const e = {
-      type: cause?.type ?? cause?.name ?? (error as Error).name ?? 'Error',
-      message: cause?.message ?? (error as Error).message,
+      type: timeout ?? cause?.type ?? cause?.name ?? (error as Error).name ?? 'Error',
+      message: timeout ? `attempt timed out (${cause?.timeoutType})` : (cause?.message ?? (error as Error).message),
     };
     emit([
       { type: 'STEP_FAILED', stepId: step.id, message: e.message, data: { error: e } },
