@@ -24,6 +24,8 @@ describe('router in-process (jarvis dev)', () => {
       'platform:SERVICE:UP',
       'pubsub:BACKEND:UP',
       'storage:SERVICE:UP',
+      'workflow-engine:BACKEND:UP',
+      'workflows:SERVICE:UP',
     ]);
   });
 

@@ -65,5 +65,3 @@ export interface WorkerSettings extends WorkerOptions {
   identity: string;
   maxConcurrent: number;
 }
-
-

@@ -10,7 +10,8 @@ export function runLocalWorker(settings: WorkerSettings): RunningWorker {
 
   async function execute(task: ActivityTask) {
     const abort = new AbortController();
-    const onCancelled = () => abort.abort(Object.assign(new Error('the run was cancelled'), { name: 'CancelledError' }));
+    const onCancelled = () =>
+      abort.abort(Object.assign(new Error('the run was cancelled'), { name: 'CancelledError' }));
     connection.cancellation?.(task.token)?.addEventListener('abort', onCancelled, { once: true });
     const deadline = setTimeout(
       () => abort.abort(Object.assign(new Error('start-to-close timeout'), { name: 'StartToCloseTimeout' })),

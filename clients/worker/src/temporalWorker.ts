@@ -34,7 +34,9 @@ function wrap(settings: WorkerSettings, activity: Activity) {
     const stepId = info.activityId;
     const report = (events: Parameters<typeof connection.report>[1]) => connection.report(runId, events);
     const parts = contextParts(connection, runId, (level, message, data) =>
-      report([{ type: 'LOG', stepId, attempt: info.attempt, message, data: { level, ...(data ? { data } : {}) } }]),
+      report([
+        { type: 'LOG', stepId, attempt: info.attempt, message, data: { level, ...(data ? { data } : {}) } },
+      ]),
     );
     let details: unknown;
     // Cancellation reaches an activity only through a heartbeat's answer.
@@ -97,7 +99,9 @@ export async function runTemporalWorker(
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
     identity: settings.identity,
-    activities: Object.fromEntries(Object.entries(settings.activities).map(([n, a]) => [n, wrap(settings, a)])),
+    activities: Object.fromEntries(
+      Object.entries(settings.activities).map(([n, a]) => [n, wrap(settings, a)]),
+    ),
     maxConcurrentActivityTaskExecutions: settings.maxConcurrent,
     defaultHeartbeatThrottleInterval: 200,
     maxHeartbeatThrottleInterval: 1_000,

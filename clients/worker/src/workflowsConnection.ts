@@ -26,9 +26,7 @@ export interface ErrorReport {
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** The engine a workflows subgraph runs on, and how a worker reaches it. */
-export type EngineInfo =
-  | { kind: 'local' }
-  | { kind: 'temporal'; address: string; namespace: string };
+export type EngineInfo = { kind: 'local' } | { kind: 'temporal'; address: string; namespace: string };
 
 /** An event a Temporal activity reports about its step (the local engine records its own). */
 export interface StepReport {
@@ -47,9 +45,17 @@ export interface StepReport {
 export interface WorkflowsConnection {
   engine(): Promise<EngineInfo>;
   /** Local engine: the next task on the queue for one of these activities, or null at the deadline. */
-  poll(taskQueue: string, activities: string[], workerId: string, signal: AbortSignal): Promise<ActivityTask | null>;
+  poll(
+    taskQueue: string,
+    activities: string[],
+    workerId: string,
+    signal: AbortSignal,
+  ): Promise<ActivityTask | null>;
   /** Extends the lease, records progress; tells whether the run was cancelled. */
-  heartbeat(token: string, progress?: { progress?: number; message?: string }): Promise<{ cancelled: boolean }>;
+  heartbeat(
+    token: string,
+    progress?: { progress?: number; message?: string },
+  ): Promise<{ cancelled: boolean }>;
   log(token: string, level: LogLevel, message: string, data?: unknown): Promise<void>;
   complete(token: string, output: unknown): Promise<void>;
   fail(token: string, error: ErrorReport): Promise<void>;

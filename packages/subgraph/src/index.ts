@@ -10,8 +10,8 @@ export {
 } from './connection.ts';
 export { loadTypeDefs } from './loadTypeDefs.ts';
 export { mlflowRoute } from './mlflowRoute.ts';
-export { ARTIFACT_CREATED_TOPIC, type ArtifactCreated } from './platformTopics.ts';
 export { lazyWebStream, nodeBodyOf, requestBody, streamResponse, withNodeBody } from './nodeBodies.ts';
+export { ARTIFACT_CREATED_TOPIC, type ArtifactCreated } from './platformTopics.ts';
 export type {
   BackupFile,
   CreateSubgraph,

@@ -2,7 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Logger, Principal } from '@jarvis/context';
 import { badUserInput, conflict, notFound } from '@jarvis/errors';
 import type { PubSub } from '@jarvis/pubsub';
-import { ARTIFACT_CREATED_TOPIC, type ArtifactCreated, decodeCursor, encodeCursor, pageSize } from '@jarvis/subgraph';
+import {
+  ARTIFACT_CREATED_TOPIC,
+  type ArtifactCreated,
+  decodeCursor,
+  encodeCursor,
+  pageSize,
+} from '@jarvis/subgraph';
 import type { StepReport, WorkflowsConnection } from '@jarvis/worker';
 import { checkInput } from './definition/inputSchema.ts';
 import { validateDefinition, type WorkflowDefinitionInput } from './definition/validateDefinition.ts';
@@ -96,10 +102,17 @@ export class WorkflowsService {
   async register(principal: Principal, input: WorkflowDefinitionInput): Promise<WorkflowRecord> {
     const definition = validateDefinition(input, this.defaultTaskQueue);
     for (const step of definition.steps)
-      if (step.kind === 'CHILD_WORKFLOW' && !(await this.store.latestWorkflow(principal.projectId, step.workflow!)))
+      if (
+        step.kind === 'CHILD_WORKFLOW' &&
+        !(await this.store.latestWorkflow(principal.projectId, step.workflow!))
+      )
         throw badUserInput(
           `workflow "${definition.name}" is not valid: steps[${definition.steps.indexOf(step)}] (${step.id}).workflow: no workflow "${step.workflow}" is registered; register it first`,
-          { problems: [{ at: `steps[${definition.steps.indexOf(step)}].workflow`, message: 'not registered' }] },
+          {
+            problems: [
+              { at: `steps[${definition.steps.indexOf(step)}].workflow`, message: 'not registered' },
+            ],
+          },
         );
     return this.store.saveWorkflow(principal.projectId, definition, digestOf(definition));
   }
@@ -126,7 +139,9 @@ export class WorkflowsService {
     const key = `${run.projectId}\u0000${run.workflowName}\u0000${run.workflowVersion}`;
     let found = this.definitions.get(key);
     if (!found) {
-      found = this.requireWorkflow(run.projectId, run.workflowName, run.workflowVersion, q).then((w) => w.definition);
+      found = this.requireWorkflow(run.projectId, run.workflowName, run.workflowVersion, q).then(
+        (w) => w.definition,
+      );
       found.catch(() => this.definitions.delete(key));
       this.definitions.set(key, found);
     }
@@ -161,7 +176,9 @@ export class WorkflowsService {
           experimentRunId: input.experimentRunId ?? null,
           scheduleId: extra.scheduleId ?? null,
           taskQueue: definition.taskQueue,
-          deadlineAt: definition.executionTimeoutMs ? new Date(Date.now() + definition.executionTimeoutMs) : null,
+          deadlineAt: definition.executionTimeoutMs
+            ? new Date(Date.now() + definition.executionTimeoutMs)
+            : null,
         },
         definition,
       );
@@ -234,7 +251,10 @@ export class WorkflowsService {
     );
     const nodes = rows.slice(0, size);
     return {
-      edges: nodes.map((node) => ({ node, cursor: encodeCursor({ c: node.createdAt.toISOString(), i: node.id }) })),
+      edges: nodes.map((node) => ({
+        node,
+        cursor: encodeCursor({ c: node.createdAt.toISOString(), i: node.id }),
+      })),
       pageInfo: {
         hasNextPage: rows.length > size,
         hasPreviousPage: Boolean(after),
@@ -275,13 +295,18 @@ export class WorkflowsService {
   async retry(principal: Principal, id: string) {
     const failed = await this.requireRun(principal, id);
     if (!FINISHED.includes(failed.status) || failed.status === 'COMPLETED')
-      throw conflict(`workflow run ${id} is ${failed.status}; only a run that failed, timed out or was cancelled can be retried`, {
-        status: failed.status,
-      });
-    if (failed.kind !== 'PIPELINE') throw badUserInput('only pipeline runs can be retried from their failed step');
+      throw conflict(
+        `workflow run ${id} is ${failed.status}; only a run that failed, timed out or was cancelled can be retried`,
+        {
+          status: failed.status,
+        },
+      );
+    if (failed.kind !== 'PIPELINE')
+      throw badUserInput('only pipeline runs can be retried from their failed step');
     const definition = await this.definition(failed);
     const completed: Record<string, unknown> = {};
-    for (const step of await this.store.steps(failed.id)) if (step.status === 'COMPLETED') completed[step.stepId] = step.output;
+    for (const step of await this.store.steps(failed.id))
+      if (step.status === 'COMPLETED') completed[step.stepId] = step.output;
     return this.engine.startRun(
       {
         id: randomUUID(),
@@ -296,7 +321,9 @@ export class WorkflowsService {
         retryOf: failed.id,
         experimentRunId: failed.experimentRunId,
         taskQueue: failed.taskQueue,
-        deadlineAt: definition.executionTimeoutMs ? new Date(Date.now() + definition.executionTimeoutMs) : null,
+        deadlineAt: definition.executionTimeoutMs
+          ? new Date(Date.now() + definition.executionTimeoutMs)
+          : null,
       },
       definition,
       completed,
@@ -330,11 +357,15 @@ export class WorkflowsService {
     if (!input.cron && !input.trigger)
       throw badUserInput('a schedule needs a cron expression or an event trigger', { argument: 'cron' });
     if (input.cron && input.trigger)
-      throw badUserInput('a schedule has a cron expression or an event trigger, not both', { argument: 'trigger' });
+      throw badUserInput('a schedule has a cron expression or an event trigger, not both', {
+        argument: 'trigger',
+      });
     const timezone = input.timezone ?? 'UTC';
     if (input.cron) checkCron(input.cron, timezone);
     if (input.trigger?.kind === 'WORKFLOW_COMPLETED' && !input.trigger.workflow)
-      throw badUserInput('a WORKFLOW_COMPLETED trigger names the workflow to follow', { argument: 'trigger.workflow' });
+      throw badUserInput('a WORKFLOW_COMPLETED trigger names the workflow to follow', {
+        argument: 'trigger.workflow',
+      });
     const id = `sch-${randomUUID().slice(0, 12)}`;
     const row = await this.store.db
       .insertInto('schedules')
@@ -381,7 +412,8 @@ export class WorkflowsService {
       .where('id', '=', id)
       .execute();
     const updated = (await this.store.schedule(principal.projectId, id))!;
-    if (updated.cron) await this.engine.saveSchedule(updated, await this.definition({ ...schedule, workflowVersion: null }));
+    if (updated.cron)
+      await this.engine.saveSchedule(updated, await this.definition({ ...schedule, workflowVersion: null }));
     return (await this.store.schedule(principal.projectId, id))!;
   }
 
@@ -404,13 +436,29 @@ export class WorkflowsService {
 
   /** A schedule's time came (local engine) or its event happened: start a run, minding overlap. */
   fireSchedule = async (schedule: ScheduleRecord, idempotencyKey?: string) => {
-    const principal = { kind: 'service', userId: `schedule:${schedule.id}`, projectId: schedule.projectId, roles: [] } as Principal;
+    const principal = {
+      kind: 'service',
+      userId: `schedule:${schedule.id}`,
+      projectId: schedule.projectId,
+      roles: [],
+    } as Principal;
     if (schedule.overlap !== 'ALLOW_ALL') {
-      const running = await this.store.runs(schedule.projectId, { scheduleId: schedule.id, status: ['PENDING', 'RUNNING'] }, 1);
+      const running = await this.store.runs(
+        schedule.projectId,
+        { scheduleId: schedule.id, status: ['PENDING', 'RUNNING'] },
+        1,
+      );
       if (running.length > 0) {
         if (schedule.overlap === 'BUFFER_ONE')
-          await this.store.db.updateTable('schedules').set({ buffered: 1 }).where('id', '=', schedule.id).execute();
-        this.logger.info({ scheduleId: schedule.id, overlap: schedule.overlap }, 'schedule fired while its last run is still going');
+          await this.store.db
+            .updateTable('schedules')
+            .set({ buffered: 1 })
+            .where('id', '=', schedule.id)
+            .execute();
+        this.logger.info(
+          { scheduleId: schedule.id, overlap: schedule.overlap },
+          'schedule fired while its last run is still going',
+        );
         return;
       }
     }

@@ -13,7 +13,10 @@ const answer = (body: unknown, status = 200) =>
  */
 export function workerRoutes(service: WorkflowsService): HttpRoute[] {
   const remote = () => service.engine.remote;
-  const route = (call: string, handle: (body: Record<string, unknown>, request: Request) => Promise<unknown>): HttpRoute => ({
+  const route = (
+    call: string,
+    handle: (body: Record<string, unknown>, request: Request) => Promise<unknown>,
+  ): HttpRoute => ({
     method: 'POST',
     path: `/workflows/worker/${call}`,
     async handler(request) {
@@ -27,7 +30,10 @@ export function workerRoutes(service: WorkflowsService): HttpRoute[] {
         return answer((await handle(body, request)) ?? {});
       } catch (error) {
         if (error instanceof JarvisError)
-          return answer({ error: error.message, code: error.code }, error.code === 'BACKEND_UNAVAILABLE' ? 503 : 400);
+          return answer(
+            { error: error.message, code: error.code },
+            error.code === 'BACKEND_UNAVAILABLE' ? 503 : 400,
+          );
         throw error;
       }
     },
@@ -50,7 +56,9 @@ export function workerRoutes(service: WorkflowsService): HttpRoute[] {
         ...(typeof body.message === 'string' ? { message: body.message } : {}),
       }),
     ),
-    route('log', (body) => remote().log(str(body.token), str(body.level) as LogLevel, str(body.message), body.data)),
+    route('log', (body) =>
+      remote().log(str(body.token), str(body.level) as LogLevel, str(body.message), body.data),
+    ),
     route('complete', (body) => remote().complete(str(body.token), body.output ?? null)),
     route('fail', (body) => remote().fail(str(body.token), body.error as never)),
     route('report', (body) => service.report(str(body.runId), (body.events ?? []) as StepReport[])),

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHarness } from './workflowHarness.ts';
 
-const REGISTER = 'mutation($d: WorkflowDefinitionInput!) { registerWorkflow(definition: $d) { name version } }';
+const REGISTER =
+  'mutation($d: WorkflowDefinitionInput!) { registerWorkflow(definition: $d) { name version } }';
 const START = `mutation($w: String!, $input: JSON, $key: String, $component: String) {
   startWorkflow(workflow: $w, input: $input, idempotencyKey: $key, component: $component) { id status } }`;
 
@@ -23,7 +24,10 @@ export function workflowEngineContract(
   name: string,
   setup: () => Promise<WorkflowHarness>,
   /** A second Jarvis on the same state, for crash-and-resume. */
-  restartable: () => Promise<{ first: () => Promise<WorkflowHarness>; again: () => Promise<WorkflowHarness> }>,
+  restartable: () => Promise<{
+    first: () => Promise<WorkflowHarness>;
+    again: () => Promise<WorkflowHarness>;
+  }>,
 ) {
   describe(`workflow engine contract: ${name}`, () => {
     let h: WorkflowHarness;
@@ -37,7 +41,8 @@ export function workflowEngineContract(
     const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
     const register = (definition: Record<string, unknown>) => h.q(REGISTER, { d: definition });
     const start = async (workflow: string, input: unknown = {}, extra: Record<string, unknown> = {}) =>
-      (await h.q<{ startWorkflow: { id: string } }>(START, { w: workflow, input, ...extra })).startWorkflow.id;
+      (await h.q<{ startWorkflow: { id: string } }>(START, { w: workflow, input, ...extra })).startWorkflow
+        .id;
 
     it('runs a three-step pipeline, mapping inputs and outputs, with progress events in order', async () => {
       const queue = unique('q');
@@ -60,7 +65,11 @@ export function workflowEngineContract(
           return { rows: Array.from({ length: input.n }, (_, i) => i + 1) };
         },
         double: async (input: { rows: number[] }) => input.rows.map((r) => r * 2),
-        load: async (input: { rows: number[]; label: string }) => ({ count: input.rows.length, sum: input.rows.reduce((a, b) => a + b, 0), label: input.label }),
+        load: async (input: { rows: number[]; label: string }) => ({
+          count: input.rows.length,
+          sum: input.rows.reduce((a, b) => a + b, 0),
+          label: input.label,
+        }),
       });
       const id = await start(wf, { n: 3 });
       const run = await h.waitForRun(id, ['COMPLETED', 'FAILED']);
@@ -75,7 +84,9 @@ export function workflowEngineContract(
       expect(run.steps[2]!.output).toEqual({ count: 3, sum: 12, label: '$literal' });
       const events = await h.events(id);
       expect(events.map((e) => e.sequence)).toEqual(events.map((_, i) => i + 1));
-      const story = events.filter((e) => e.type !== 'LOG').map((e) => `${e.type}${e.stepId ? `:${e.stepId}` : ''}`);
+      const story = events
+        .filter((e) => e.type !== 'LOG')
+        .map((e) => `${e.type}${e.stepId ? `:${e.stepId}` : ''}`);
       expect(story).toEqual([
         'RUN_STARTED',
         'STEP_STARTED:extract',
@@ -87,9 +98,16 @@ export function workflowEngineContract(
         'STEP_COMPLETED:load',
         'RUN_COMPLETED',
       ]);
-      expect(events.find((e) => e.type === 'STEP_PROGRESS')).toMatchObject({ progress: 0.5, message: 'half way' });
+      expect(events.find((e) => e.type === 'STEP_PROGRESS')).toMatchObject({
+        progress: 0.5,
+        message: 'half way',
+      });
       const log = events.find((e) => e.type === 'LOG');
-      expect(log).toMatchObject({ stepId: 'extract', message: 'extracting', data: { level: 'info', data: { n: 3 } } });
+      expect(log).toMatchObject({
+        stepId: 'extract',
+        message: 'extracting',
+        data: { level: 'info', data: { n: 3 } },
+      });
     });
 
     it('retries a failing step with exponential backoff, then succeeds', async () => {
@@ -98,13 +116,20 @@ export function workflowEngineContract(
       await register({
         name: wf,
         taskQueue: queue,
-        steps: [{ id: 'call', activity: 'call', retry: { initialIntervalMs: 300, backoffCoefficient: 2, maximumAttempts: 5 } }],
+        steps: [
+          {
+            id: 'call',
+            activity: 'call',
+            retry: { initialIntervalMs: 300, backoffCoefficient: 2, maximumAttempts: 5 },
+          },
+        ],
       });
       const attempts: number[] = [];
       await h.worker(queue, {
         call: async (_input: unknown, ctx) => {
           attempts.push(Date.now());
-          if (ctx.attempt < 3) throw Object.assign(new Error(`flaked on attempt ${ctx.attempt}`), { name: 'Flaky' });
+          if (ctx.attempt < 3)
+            throw Object.assign(new Error(`flaked on attempt ${ctx.attempt}`), { name: 'Flaky' });
           return { attempt: ctx.attempt };
         },
       });
@@ -118,7 +143,9 @@ export function workflowEngineContract(
       const retrying = (await h.events(id)).filter((e) => e.type === 'STEP_RETRYING');
       expect(retrying.map((e) => e.attempt)).toEqual([1, 2]);
       expect(retrying[0]!.data).toMatchObject({ error: { type: 'Flaky', message: 'flaked on attempt 1' } });
-      expect(Date.parse(String(retrying[1]!.data!.nextAttemptAt)) - Date.parse(retrying[1]!.at)).toBeGreaterThanOrEqual(550);
+      expect(
+        Date.parse(String(retrying[1]!.data!.nextAttemptAt)) - Date.parse(retrying[1]!.at),
+      ).toBeGreaterThanOrEqual(550);
     });
 
     it('fails at once on a non-retryable error type', async () => {
@@ -127,7 +154,13 @@ export function workflowEngineContract(
       await register({
         name: wf,
         taskQueue: queue,
-        steps: [{ id: 'check', activity: 'check', retry: { initialIntervalMs: 100, maximumAttempts: 5, nonRetryableErrorTypes: ['BadData'] } }],
+        steps: [
+          {
+            id: 'check',
+            activity: 'check',
+            retry: { initialIntervalMs: 100, maximumAttempts: 5, nonRetryableErrorTypes: ['BadData'] },
+          },
+        ],
       });
       let calls = 0;
       await h.worker(queue, {
@@ -150,7 +183,9 @@ export function workflowEngineContract(
       await register({
         name: wf,
         taskQueue: queue,
-        steps: [{ id: 'slow', activity: 'slow', startToCloseTimeoutMs: 1_000, retry: { maximumAttempts: 1 } }],
+        steps: [
+          { id: 'slow', activity: 'slow', startToCloseTimeoutMs: 1_000, retry: { maximumAttempts: 1 } },
+        ],
       });
       let aborted = false;
       await h.worker(queue, {
@@ -170,7 +205,14 @@ export function workflowEngineContract(
     it('cancels a run mid-activity: the activity sees its abort signal', async () => {
       const queue = unique('q');
       const wf = unique('long');
-      await register({ name: wf, taskQueue: queue, steps: [{ id: 'train', activity: 'train' }, { id: 'after', activity: 'after', dependsOn: ['train'] }] });
+      await register({
+        name: wf,
+        taskQueue: queue,
+        steps: [
+          { id: 'train', activity: 'train' },
+          { id: 'after', activity: 'after', dependsOn: ['train'] },
+        ],
+      });
       let started = false;
       let sawAbort = false;
       let afterRan = false;
@@ -212,7 +254,12 @@ export function workflowEngineContract(
         taskQueue: queue,
         steps: [
           { id: 'prepare', activity: 'prepare' },
-          { id: 'train', activity: 'train', input: { data: '$steps.prepare.output' }, retry: { maximumAttempts: 1 } },
+          {
+            id: 'train',
+            activity: 'train',
+            input: { data: '$steps.prepare.output' },
+            retry: { maximumAttempts: 1 },
+          },
         ],
       });
       let prepared = 0;
@@ -239,7 +286,12 @@ export function workflowEngineContract(
       expect(run.status).toBe('COMPLETED');
       expect(run.retryOf).toEqual({ id: failedId });
       expect(prepared).toBe(1);
-      expect(run.steps[0]).toMatchObject({ stepId: 'prepare', status: 'COMPLETED', attempt: 0, output: { rows: 10 } });
+      expect(run.steps[0]).toMatchObject({
+        stepId: 'prepare',
+        status: 'COMPLETED',
+        attempt: 0,
+        output: { rows: 10 },
+      });
       expect(run.steps[1]).toMatchObject({ stepId: 'train', status: 'COMPLETED', output: { trainedOn: 10 } });
       const again = await h.errors('mutation($id: ID!) { retryWorkflowRun(id: $id) { id } }', { id: run.id });
       expect(again[0]!.extensions!.code).toBe('CONFLICT');
@@ -254,19 +306,30 @@ export function workflowEngineContract(
         steps: [
           { id: 'cool', kind: 'TIMER', durationMs: 300 },
           { id: 'approve', kind: 'SIGNAL', signal: 'approved' },
-          { id: 'deploy', activity: 'deploy', input: { by: '$steps.approve.output.by' }, dependsOn: ['cool'] },
+          {
+            id: 'deploy',
+            activity: 'deploy',
+            input: { by: '$steps.approve.output.by' },
+            dependsOn: ['cool'],
+          },
         ],
       });
       await h.worker(queue, { deploy: async (input: { by: string }) => ({ deployedBy: input.by }) });
       const id = await start(wf);
       await h.waitForRun(id, ['RUNNING']);
       await expect
-        .poll(async () => (await h.waitForRun(id, ['RUNNING'])).steps.find((s) => s.stepId === 'approve')!.status, { timeout: 10_000 })
+        .poll(
+          async () => (await h.waitForRun(id, ['RUNNING'])).steps.find((s) => s.stepId === 'approve')!.status,
+          { timeout: 10_000 },
+        )
         .toMatch(/WAITING|RUNNING/);
-      await h.q('mutation($id: ID!, $p: JSON) { signalWorkflowRun(id: $id, signal: "approved", payload: $p) { id } }', {
-        id,
-        p: { by: 'ada' },
-      });
+      await h.q(
+        'mutation($id: ID!, $p: JSON) { signalWorkflowRun(id: $id, signal: "approved", payload: $p) { id } }',
+        {
+          id,
+          p: { by: 'ada' },
+        },
+      );
       const run = await h.waitForRun(id, ['COMPLETED', 'FAILED']);
       expect(run.status).toBe('COMPLETED');
       expect(run.steps.find((s) => s.stepId === 'approve')!.output).toEqual({ by: 'ada' });
@@ -278,7 +341,12 @@ export function workflowEngineContract(
       const queue = unique('q');
       const child = unique('child');
       const parent = unique('parent');
-      await register({ name: child, taskQueue: queue, steps: [{ id: 'square', activity: 'square', input: { x: '$input.x' } }], output: '$steps.square.output' });
+      await register({
+        name: child,
+        taskQueue: queue,
+        steps: [{ id: 'square', activity: 'square', input: { x: '$input.x' } }],
+        output: '$steps.square.output',
+      });
       await register({
         name: parent,
         taskQueue: queue,
@@ -317,10 +385,11 @@ export function workflowEngineContract(
       await expect.poll(() => fired.length, { timeout: 15_000, interval: 200 }).toBeGreaterThanOrEqual(2);
       // On time: each within a second and a half of an even second.
       for (const at of fired.slice(0, 2)) expect(at % 2_000).toBeLessThan(1_500);
-      const { workflowRuns } = await h.q<{ workflowRuns: { edges: { node: { schedule: { id: string } } }[] } }>(
-        'query($f: WorkflowRunFilter) { workflowRuns(filter: $f) { edges { node { schedule { id } } } } }',
-        { f: { workflow: wf } },
-      );
+      const { workflowRuns } = await h.q<{
+        workflowRuns: { edges: { node: { schedule: { id: string } } }[] };
+      }>('query($f: WorkflowRunFilter) { workflowRuns(filter: $f) { edges { node { schedule { id } } } } }', {
+        f: { workflow: wf },
+      });
       expect(workflowRuns.edges.length).toBeGreaterThanOrEqual(2);
       expect(workflowRuns.edges[0]!.node.schedule).toEqual({ id: createSchedule.id });
       const paused = await h.q<{ pauseSchedule: { paused: boolean; nextFireTimes: string[] } }>(
@@ -335,7 +404,13 @@ export function workflowEngineContract(
       await h.q('mutation($id: ID!) { triggerSchedule(id: $id) { id } }', { id: createSchedule.id });
       await expect.poll(() => fired.length, { timeout: 10_000 }).toBe(count + 1);
       await h.q('mutation($id: ID!) { deleteSchedule(id: $id) }', { id: createSchedule.id });
-      expect((await h.q<{ schedule: unknown }>('query($id: ID!) { schedule(id: $id) { id } }', { id: createSchedule.id })).schedule).toBeNull();
+      expect(
+        (
+          await h.q<{ schedule: unknown }>('query($id: ID!) { schedule(id: $id) { id } }', {
+            id: createSchedule.id,
+          })
+        ).schedule,
+      ).toBeNull();
     });
 
     it('resumes a run after a crash from its last completed step', async () => {

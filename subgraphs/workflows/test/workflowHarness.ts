@@ -11,7 +11,10 @@ export interface WorkflowHarness extends AsyncDisposable {
   connection: WorkflowsConnection;
   /** GraphQL through the router; throws on errors unless `allowErrors`. */
   q<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
-  errors(query: string, variables?: Record<string, unknown>): Promise<{ message: string; extensions?: Record<string, unknown> }[]>;
+  errors(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{ message: string; extensions?: Record<string, unknown> }[]>;
   // biome-ignore lint/suspicious/noExplicitAny: activities declare their own shapes.
   worker(taskQueue: string, activities: Record<string, Activity<any, any>>): Promise<JarvisWorker>;
   /** Waits for the run to reach one of the statuses; returns the run with its steps. */
@@ -27,7 +30,14 @@ export interface RunView {
   error: { type: string; message: string } | null;
   retryOf: { id: string } | null;
   schedule: { id: string } | null;
-  steps: { stepId: string; status: string; attempt: number; output: unknown; error: { type: string; message: string } | null; childRun: { id: string; status: string } | null }[];
+  steps: {
+    stepId: string;
+    status: string;
+    attempt: number;
+    output: unknown;
+    error: { type: string; message: string } | null;
+    childRun: { id: string; status: string } | null;
+  }[];
 }
 
 export interface EventView {
@@ -47,7 +57,7 @@ const RUN_FIELDS = `id status progress result error { type message } retryOf { i
 export async function workflowHarness(config: JarvisConfigInput): Promise<WorkflowHarness> {
   const jarvis = await testJarvis(config);
   const workers: JarvisWorker[] = [];
-  const q = async <T,>(query: string, variables?: Record<string, unknown>) => {
+  const q = async <T>(query: string, variables?: Record<string, unknown>) => {
     const result = await gql<T>(jarvis.router.fetch, query, variables);
     if (result.errors?.length) throw new Error(`GraphQL: ${JSON.stringify(result.errors)}`);
     return result.data as T;
@@ -76,7 +86,9 @@ export async function workflowHarness(config: JarvisConfigInput): Promise<Workfl
         );
         if (statuses.includes(workflowRun.status)) return workflowRun;
         if (Date.now() > until)
-          throw new Error(`run ${id} is ${workflowRun.status}, not ${statuses.join('/')}: ${JSON.stringify(workflowRun)}`);
+          throw new Error(
+            `run ${id} is ${workflowRun.status}, not ${statuses.join('/')}: ${JSON.stringify(workflowRun)}`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
@@ -89,7 +101,9 @@ export async function workflowHarness(config: JarvisConfigInput): Promise<Workfl
     },
     async [Symbol.asyncDispose]() {
       await Promise.all(
-        workers.map((w) => Promise.race([w.shutdown().catch(() => {}), new Promise((r) => setTimeout(r, 3_000))])),
+        workers.map((w) =>
+          Promise.race([w.shutdown().catch(() => {}), new Promise((r) => setTimeout(r, 3_000))]),
+        ),
       );
       await jarvis[Symbol.asyncDispose]();
     },

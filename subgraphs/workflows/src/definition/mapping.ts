@@ -39,8 +39,9 @@ export function referencesIn(mapping: unknown, at: string) {
         if ('error' in parsed) problems.push({ at: where, message: parsed.error });
         else references.push({ at: where, reference: parsed });
       }
-    } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${where}[${i}]`));
-    else if (value && typeof value === 'object')
+    } else if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) walk(v, `${where}[${i}]`);
+    } else if (value && typeof value === 'object')
       for (const [key, v] of Object.entries(value)) walk(v, `${where}.${key}`);
   };
   walk(mapping, at);

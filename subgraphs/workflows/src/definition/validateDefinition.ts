@@ -1,7 +1,7 @@
 import { badUserInput } from '@jarvis/errors';
 import { upstreamOf } from './dag.ts';
-import { type MappingProblem, referencesIn } from './mapping.ts';
 import { compileInputSchema } from './inputSchema.ts';
+import { type MappingProblem, referencesIn } from './mapping.ts';
 import {
   DEFAULT_RETRY,
   DEFAULT_START_TO_CLOSE_MS,
@@ -43,7 +43,10 @@ const STEP_ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
  * (`steps[1] (train).input.dataset`); the first is the error's message, all are in
  * `extensions.problems`.
  */
-export function validateDefinition(raw: WorkflowDefinitionInput, defaultTaskQueue: string): WorkflowDefinition {
+export function validateDefinition(
+  raw: WorkflowDefinitionInput,
+  defaultTaskQueue: string,
+): WorkflowDefinition {
   const problems: MappingProblem[] = [];
   const problem = (at: string, message: string) => problems.push({ at, message });
   if (!NAME.test(raw.name))

@@ -7,8 +7,8 @@ import { readySteps, runResult } from '../definition/dag.ts';
 import { evaluateMapping } from '../definition/mapping.ts';
 import {
   backoffMs,
-  shouldRetry,
   type StepDefinition,
+  shouldRetry,
   type WorkflowDefinition,
 } from '../definition/workflowDefinition.ts';
 import {
@@ -21,9 +21,9 @@ import {
 } from '../store/records.ts';
 import { json, type NewRun, type Sql, toSchedule as toScheduleRecord, toStep } from '../store/runStore.ts';
 import { nextCronTimes } from './cronTimes.ts';
-import type { EngineConnection, RemoteWorkerApi, WorkflowEngine } from './workflowEngine.ts';
 import { TaskWaiters } from './taskWaiters.ts';
 import type { Transitions, Tx } from './transitions.ts';
+import type { EngineConnection, RemoteWorkerApi, WorkflowEngine } from './workflowEngine.ts';
 
 export interface LocalEngineOptions {
   transitions: Transitions;
@@ -91,8 +91,15 @@ export class LocalEngine implements WorkflowEngine {
 
   // Runs
 
-  async startRun(request: NewRun, definition: WorkflowDefinition | null, completed: Record<string, unknown> = {}) {
-    if (!definition) throw badUserInput('the local engine runs registered workflows only; start other Temporal workflow types with services.workflow.type: temporal');
+  async startRun(
+    request: NewRun,
+    definition: WorkflowDefinition | null,
+    completed: Record<string, unknown> = {},
+  ) {
+    if (!definition)
+      throw badUserInput(
+        'the local engine runs registered workflows only; start other Temporal workflow types with services.workflow.type: temporal',
+      );
     return this.t.run(async (tx) => {
       const run = await this.t.store.insertRun(tx.trx, request, definition.steps, definition.taskQueue);
       await this.begin(tx, run, definition, completed);
@@ -100,7 +107,12 @@ export class LocalEngine implements WorkflowEngine {
     });
   }
 
-  private async begin(tx: Tx, run: RunRecord, definition: WorkflowDefinition, completed: Record<string, unknown>) {
+  private async begin(
+    tx: Tx,
+    run: RunRecord,
+    definition: WorkflowDefinition,
+    completed: Record<string, unknown>,
+  ) {
     await tx.emit(run, [{ type: 'RUN_STARTED', data: { input: run.input } }]);
     // A retried run keeps what its failed predecessor completed.
     const reused = definition.steps.filter((s) => s.id in completed);
@@ -130,7 +142,9 @@ export class LocalEngine implements WorkflowEngine {
           outputs[s.stepId] = s.output;
         }
       if (completed.size === steps.length) {
-        await tx.emit(run, [{ type: 'RUN_COMPLETED', data: { result: runResult(definition, run.input, outputs) } }]);
+        await tx.emit(run, [
+          { type: 'RUN_COMPLETED', data: { result: runResult(definition, run.input, outputs) } },
+        ]);
         await this.finished(tx, run.id);
         return;
       }
@@ -149,24 +163,35 @@ export class LocalEngine implements WorkflowEngine {
   /** Starts one step; true when it completed at once (a buffered signal). */
   private async schedule(tx: Tx, run: RunRecord, step: StepDefinition, input: unknown): Promise<boolean> {
     const now = new Date();
-    const row = () => tx.trx.updateTable('step_runs').where('run_id', '=', run.id).where('step_id', '=', step.id);
+    const row = () =>
+      tx.trx.updateTable('step_runs').where('run_id', '=', run.id).where('step_id', '=', step.id);
     switch (step.kind) {
       case 'ACTIVITY': {
         const queue = step.taskQueue ?? run.taskQueue;
-        await row().set({ status: 'SCHEDULED', input: json(input), due_at: now, task_queue: queue }).execute();
+        await row()
+          .set({ status: 'SCHEDULED', input: json(input), due_at: now, task_queue: queue })
+          .execute();
         tx.afterCommit(() => this.waiters.notify(queue));
         return false;
       }
       case 'TIMER': {
         const due = new Date(now.getTime() + (step.durationMs ?? 0));
-        await row().set({ status: 'WAITING', input: json(input), due_at: due, attempt: 1 }).execute();
-        await tx.emit(run, [{ type: 'STEP_STARTED', stepId: step.id, attempt: 1, data: { until: due.toISOString() } }]);
+        await row()
+          .set({ status: 'WAITING', input: json(input), due_at: due, attempt: 1 })
+          .execute();
+        await tx.emit(run, [
+          { type: 'STEP_STARTED', stepId: step.id, attempt: 1, data: { until: due.toISOString() } },
+        ]);
         tx.afterCommit(() => this.wakeTickAt(due));
         return false;
       }
       case 'SIGNAL': {
-        await tx.emit(run, [{ type: 'STEP_STARTED', stepId: step.id, attempt: 1, message: `waiting for signal ${step.signal}` }]);
-        await row().set({ status: 'WAITING', input: json(input) }).execute();
+        await tx.emit(run, [
+          { type: 'STEP_STARTED', stepId: step.id, attempt: 1, message: `waiting for signal ${step.signal}` },
+        ]);
+        await row()
+          .set({ status: 'WAITING', input: json(input) })
+          .execute();
         const buffered = await tx.trx
           .selectFrom('signals')
           .select(['id', 'payload'])
@@ -177,8 +202,14 @@ export class LocalEngine implements WorkflowEngine {
           .limit(1)
           .executeTakeFirst();
         if (!buffered) return false;
-        await tx.trx.updateTable('signals').set({ consumed_by: step.id }).where('id', '=', buffered.id!).execute();
-        await tx.emit(run, [{ type: 'STEP_COMPLETED', stepId: step.id, attempt: 1, data: { output: buffered.payload } }]);
+        await tx.trx
+          .updateTable('signals')
+          .set({ consumed_by: step.id })
+          .where('id', '=', buffered.id!)
+          .execute();
+        await tx.emit(run, [
+          { type: 'STEP_COMPLETED', stepId: step.id, attempt: 1, data: { output: buffered.payload } },
+        ]);
         return true;
       }
       case 'CHILD_WORKFLOW': {
@@ -204,8 +235,12 @@ export class LocalEngine implements WorkflowEngine {
           childDefinition.steps,
           childDefinition.taskQueue,
         );
-        await row().set({ status: 'RUNNING', input: json(input), child_run_id: child.id }).execute();
-        await tx.emit(run, [{ type: 'STEP_STARTED', stepId: step.id, attempt: 1, data: { childRunId: child.id } }]);
+        await row()
+          .set({ status: 'RUNNING', input: json(input), child_run_id: child.id })
+          .execute();
+        await tx.emit(run, [
+          { type: 'STEP_STARTED', stepId: step.id, attempt: 1, data: { childRunId: child.id } },
+        ]);
         await this.begin(tx, child, childDefinition, {});
         return false;
       }
@@ -224,12 +259,17 @@ export class LocalEngine implements WorkflowEngine {
       .where('run_id', '=', parent.id)
       .where('step_id', '=', run.parentStepId)
       .executeTakeFirst();
-    if (!step || step.status !== 'RUNNING' || step.child_run_id !== run.id) return;
+    if (step?.status !== 'RUNNING' || step.child_run_id !== run.id) return;
     if (run.status === 'COMPLETED') {
-      await tx.emit(parent, [{ type: 'STEP_COMPLETED', stepId: step.step_id, attempt: 1, data: { output: run.result } }]);
+      await tx.emit(parent, [
+        { type: 'STEP_COMPLETED', stepId: step.step_id, attempt: 1, data: { output: run.result } },
+      ]);
       await this.advance(tx, parent, await this.options.definition(parent, tx.trx));
     } else {
-      const error = run.error ?? { type: 'ChildWorkflowFailure', message: `child run ${run.id} ended ${run.status}` };
+      const error = run.error ?? {
+        type: 'ChildWorkflowFailure',
+        message: `child run ${run.id} ended ${run.status}`,
+      };
       await this.failRun(tx, parent, step.step_id, 1, { ...error, type: error.type });
     }
   }
@@ -237,7 +277,11 @@ export class LocalEngine implements WorkflowEngine {
   private async failRun(tx: Tx, run: RunRecord, stepId: string, attempt: number, error: WorkflowError) {
     await tx.emit(run, [
       { type: 'STEP_FAILED', stepId, attempt, message: error.message, data: { error } },
-      { type: 'RUN_FAILED', message: `step ${stepId} failed: ${error.message}`, data: { error: { ...error, details: { stepId, attempt } } } },
+      {
+        type: 'RUN_FAILED',
+        message: `step ${stepId} failed: ${error.message}`,
+        data: { error: { ...error, details: { stepId, attempt } } },
+      },
     ]);
     await this.endChildren(tx, run.id, 'RUN_CANCELLED');
     await this.finished(tx, run.id);
@@ -246,8 +290,7 @@ export class LocalEngine implements WorkflowEngine {
   /** Ends the running children of a run that ended, and aborts its in-process attempts. */
   private async endChildren(tx: Tx, runId: string, type: 'RUN_CANCELLED' | 'RUN_TERMINATED') {
     tx.afterCommit(() => {
-      for (const [token, controller] of this.inProcess)
-        if (token.startsWith(`${runId}/`)) controller.abort();
+      for (const [token, controller] of this.inProcess) if (token.startsWith(`${runId}/`)) controller.abort();
     });
     const children = await tx.trx
       .selectFrom('runs')
@@ -295,10 +338,15 @@ export class LocalEngine implements WorkflowEngine {
       const step = definition.steps.find((s) => s.signal === name && waiting.some((w) => w.step_id === s.id));
       if (!step) {
         // Like Temporal, a signal that arrives before its step waits is kept for it.
-        await tx.trx.insertInto('signals').values({ run_id: run.id, name, payload: json(payload), consumed_by: null }).execute();
+        await tx.trx
+          .insertInto('signals')
+          .values({ run_id: run.id, name, payload: json(payload), consumed_by: null })
+          .execute();
         return;
       }
-      await tx.emit(locked, [{ type: 'STEP_COMPLETED', stepId: step.id, attempt: 1, data: { output: payload } }]);
+      await tx.emit(locked, [
+        { type: 'STEP_COMPLETED', stepId: step.id, attempt: 1, data: { output: payload } },
+      ]);
       await this.advance(tx, locked, definition);
     });
   }
@@ -308,7 +356,8 @@ export class LocalEngine implements WorkflowEngine {
   private connectionFor(owner: string, inProcess: boolean): EngineConnection {
     return {
       engine: async () => ({ kind: 'local' }),
-      poll: (queue, activities, workerId, signal) => this.poll(queue, activities, `${owner}:${workerId}`, signal, inProcess ? 60_000 : 20_000),
+      poll: (queue, activities, workerId, signal) =>
+        this.poll(queue, activities, `${owner}:${workerId}`, signal, inProcess ? 60_000 : 20_000),
       heartbeat: (token, progress) => this.heartbeat(token, progress),
       log: (token, level, message, data) => this.log(token, level, message, data),
       complete: (token, output) => this.complete(token, output),
@@ -327,7 +376,13 @@ export class LocalEngine implements WorkflowEngine {
       this.poll(queue, activities, `remote:${workerId}`, signal, timeoutMs),
   };
 
-  async poll(queue: string, activities: string[], owner: string, signal: AbortSignal, timeoutMs: number): Promise<ActivityTask | null> {
+  async poll(
+    queue: string,
+    activities: string[],
+    owner: string,
+    signal: AbortSignal,
+    timeoutMs: number,
+  ): Promise<ActivityTask | null> {
     const until = Date.now() + timeoutMs;
     while (!signal.aborted && Date.now() < until) {
       const task = await this.claim(queue, activities, owner);
@@ -357,7 +412,7 @@ export class LocalEngine implements WorkflowEngine {
       if (!candidate) return null;
       const task = await this.t.run(async (tx) => {
         const run = await this.t.store.lockRun(tx.trx, candidate.run_id);
-        if (!run || run.status !== 'RUNNING') return null;
+        if (run?.status !== 'RUNNING') return null;
         const row = await tx.trx
           .selectFrom('step_runs')
           .selectAll()
@@ -375,12 +430,16 @@ export class LocalEngine implements WorkflowEngine {
           .set({
             lease_owner: owner,
             lease_expires_at: deadline,
-            heartbeat_expires_at: step.heartbeatTimeoutMs ? new Date(now.getTime() + step.heartbeatTimeoutMs) : null,
+            heartbeat_expires_at: step.heartbeatTimeoutMs
+              ? new Date(now.getTime() + step.heartbeatTimeoutMs)
+              : null,
           })
           .where('run_id', '=', run.id)
           .where('step_id', '=', step.id)
           .execute();
-        await tx.emit(run, [{ type: 'STEP_STARTED', stepId: step.id, attempt, data: { worker: owner.split(':').pop() } }]);
+        await tx.emit(run, [
+          { type: 'STEP_STARTED', stepId: step.id, attempt, data: { worker: owner.split(':').pop() } },
+        ]);
         return {
           token: `${run.id}/${step.id}/${attempt}`,
           runId: run.id,
@@ -410,7 +469,7 @@ export class LocalEngine implements WorkflowEngine {
       .where('run_id', '=', runId)
       .where('step_id', '=', stepId)
       .executeTakeFirst();
-    if (!row || row.status !== 'RUNNING' || row.attempt !== attempt) return undefined;
+    if (row?.status !== 'RUNNING' || row.attempt !== attempt) return undefined;
     return { run, step: toStep(row) };
   }
 
@@ -427,7 +486,13 @@ export class LocalEngine implements WorkflowEngine {
           .executeTakeFirst(),
         this.t.store.run(runId),
       ]);
-      if (!row || !run || row.status !== 'RUNNING' || row.attempt !== attempt || FINISHED.includes(run.status))
+      if (
+        !row ||
+        !run ||
+        row.status !== 'RUNNING' ||
+        row.attempt !== attempt ||
+        FINISHED.includes(run.status)
+      )
         return { cancelled: true };
       const hb = (await this.options.definition(run)).steps.find((s) => s.id === stepId)?.heartbeatTimeoutMs;
       if (hb)
@@ -470,7 +535,9 @@ export class LocalEngine implements WorkflowEngine {
       const { runId, stepId, attempt } = parseToken(token);
       const run = await this.t.store.lockRun(tx.trx, runId);
       if (!run) return;
-      await tx.emit(run, [{ type: 'LOG', stepId, attempt, message, data: { level, ...(data === undefined ? {} : { data }) } }]);
+      await tx.emit(run, [
+        { type: 'LOG', stepId, attempt, message, data: { level, ...(data === undefined ? {} : { data }) } },
+      ]);
     });
   }
 
@@ -486,7 +553,12 @@ export class LocalEngine implements WorkflowEngine {
         .where('step_id', '=', leased.step.stepId)
         .execute();
       await tx.emit(leased.run, [
-        { type: 'STEP_COMPLETED', stepId: leased.step.stepId, attempt: leased.step.attempt, data: { output: output ?? null } },
+        {
+          type: 'STEP_COMPLETED',
+          stepId: leased.step.stepId,
+          attempt: leased.step.attempt,
+          data: { output: output ?? null },
+        },
       ]);
       await this.advance(tx, leased.run, await this.options.definition(leased.run, tx.trx));
     });
@@ -497,16 +569,28 @@ export class LocalEngine implements WorkflowEngine {
     await this.t.run(async (tx) => {
       const leased = await this.leased(tx, token);
       if (!leased) return;
-      await this.failAttempt(tx, leased.run, leased.step, {
-        type: error.type,
-        message: error.message,
-        ...(error.stack ? { stack: error.stack } : {}),
-      }, error.nonRetryable === true);
+      await this.failAttempt(
+        tx,
+        leased.run,
+        leased.step,
+        {
+          type: error.type,
+          message: error.message,
+          ...(error.stack ? { stack: error.stack } : {}),
+        },
+        error.nonRetryable === true,
+      );
     });
   }
 
   /** An attempt failed: another one after the backoff, or the step and its run fail. */
-  private async failAttempt(tx: Tx, run: RunRecord, step: StepRunRecord, error: WorkflowError, nonRetryable = false) {
+  private async failAttempt(
+    tx: Tx,
+    run: RunRecord,
+    step: StepRunRecord,
+    error: WorkflowError,
+    nonRetryable = false,
+  ) {
     const definition = await this.options.definition(run, tx.trx);
     const spec = definition.steps.find((s) => s.id === step.stepId)!;
     if (!nonRetryable && shouldRetry(spec.retry, step.attempt, error.type)) {
@@ -538,11 +622,14 @@ export class LocalEngine implements WorkflowEngine {
   private wakeTickAt(at: Date) {
     const ms = at.getTime() - Date.now();
     if (ms > (this.options.tickMs ?? 200)) return;
-    setTimeout(() => {
-      this.ticking ??= this.tick().finally(() => {
-        this.ticking = undefined;
-      });
-    }, Math.max(0, ms));
+    setTimeout(
+      () => {
+        this.ticking ??= this.tick().finally(() => {
+          this.ticking = undefined;
+        });
+      },
+      Math.max(0, ms),
+    );
   }
 
   private async tick() {
@@ -566,7 +653,7 @@ export class LocalEngine implements WorkflowEngine {
     for (const row of due) {
       await this.t.run(async (tx) => {
         const run = await this.t.store.lockRun(tx.trx, row.run_id);
-        if (!run || run.status !== 'RUNNING') return;
+        if (run?.status !== 'RUNNING') return;
         const current = await tx.trx
           .selectFrom('step_runs')
           .selectAll()
@@ -575,14 +662,27 @@ export class LocalEngine implements WorkflowEngine {
           .executeTakeFirst();
         if (!current || current.status !== row.status || current.attempt !== row.attempt) return;
         if (row.kind === 'TIMER') {
-          await tx.emit(run, [{ type: 'STEP_COMPLETED', stepId: row.step_id, attempt: 1, data: { output: { firedAt: now.toISOString() } } }]);
+          await tx.emit(run, [
+            {
+              type: 'STEP_COMPLETED',
+              stepId: row.step_id,
+              attempt: 1,
+              data: { output: { firedAt: now.toISOString() } },
+            },
+          ]);
           await this.advance(tx, run, await this.options.definition(run, tx.trx));
           return;
         }
         const heartbeat = row.heartbeat_expires_at && row.heartbeat_expires_at <= now;
         const error = heartbeat
-          ? timeoutError('HeartbeatTimeout', `no heartbeat from the worker within the step's heartbeat timeout (attempt ${row.attempt})`)
-          : timeoutError('StartToCloseTimeout', `attempt ${row.attempt} did not finish within the step's start-to-close timeout`);
+          ? timeoutError(
+              'HeartbeatTimeout',
+              `no heartbeat from the worker within the step's heartbeat timeout (attempt ${row.attempt})`,
+            )
+          : timeoutError(
+              'StartToCloseTimeout',
+              `attempt ${row.attempt} did not finish within the step's start-to-close timeout`,
+            );
         tx.afterCommit(() => this.inProcess.get(`${row.run_id}/${row.step_id}/${row.attempt}`)?.abort());
         await this.failAttempt(tx, run, toStep(row), error);
       });
@@ -597,9 +697,15 @@ export class LocalEngine implements WorkflowEngine {
     for (const row of late) {
       await this.t.run(async (tx) => {
         const run = await this.t.store.lockRun(tx.trx, row.id);
-        if (!run || run.status !== 'RUNNING') return;
+        if (run?.status !== 'RUNNING') return;
         await tx.emit(run, [
-          { type: 'RUN_TIMED_OUT', message: 'the run exceeded its execution timeout', data: { error: timeoutError('WorkflowExecutionTimeout', 'the run exceeded its execution timeout') } },
+          {
+            type: 'RUN_TIMED_OUT',
+            message: 'the run exceeded its execution timeout',
+            data: {
+              error: timeoutError('WorkflowExecutionTimeout', 'the run exceeded its execution timeout'),
+            },
+          },
         ]);
         await this.endChildren(tx, run.id, 'RUN_CANCELLED');
         await this.finished(tx, run.id);
@@ -622,9 +728,14 @@ export class LocalEngine implements WorkflowEngine {
         .where('next_fire_at', '=', s.next_fire_at)
         .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) === 0) continue;
-      await this.options.fireSchedule({ ...toScheduleRecord(s), lastFiredAt: now }).catch((error: unknown) =>
-        this.options.logger.error({ err: error, scheduleId: s.id }, 'a schedule could not start its workflow'),
-      );
+      await this.options
+        .fireSchedule({ ...toScheduleRecord(s), lastFiredAt: now })
+        .catch((error: unknown) =>
+          this.options.logger.error(
+            { err: error, scheduleId: s.id },
+            'a schedule could not start its workflow',
+          ),
+        );
     }
   }
 
@@ -647,15 +758,28 @@ export class LocalEngine implements WorkflowEngine {
       if (Number(pid) !== process.pid && isAlive(Number(pid))) continue;
       await this.t.run(async (tx) => {
         const run = await this.t.store.lockRun(tx.trx, row.run_id);
-        if (!run || run.status !== 'RUNNING') return;
+        if (run?.status !== 'RUNNING') return;
         await tx.trx
           .updateTable('step_runs')
-          .set({ status: 'SCHEDULED', attempt: row.attempt - 1, due_at: new Date(), lease_owner: null, lease_expires_at: null, heartbeat_expires_at: null })
+          .set({
+            status: 'SCHEDULED',
+            attempt: row.attempt - 1,
+            due_at: new Date(),
+            lease_owner: null,
+            lease_expires_at: null,
+            heartbeat_expires_at: null,
+          })
           .where('run_id', '=', row.run_id)
           .where('step_id', '=', row.step_id)
           .execute();
         await tx.emit(run, [
-          { type: 'LOG', stepId: row.step_id, attempt: row.attempt, message: 'the worker running this step was lost when Jarvis stopped; running it again', data: { level: 'warn' } },
+          {
+            type: 'LOG',
+            stepId: row.step_id,
+            attempt: row.attempt,
+            message: 'the worker running this step was lost when Jarvis stopped; running it again',
+            data: { level: 'warn' },
+          },
         ]);
       });
     }
@@ -664,8 +788,15 @@ export class LocalEngine implements WorkflowEngine {
   // Schedules: rows the tick fires.
 
   async saveSchedule(schedule: ScheduleRecord) {
-    const next = schedule.cron && !schedule.paused ? (nextCronTimes(schedule.cron, schedule.timezone, 1)[0] ?? null) : null;
-    await this.t.store.db.updateTable('schedules').set({ next_fire_at: next }).where('id', '=', schedule.id).execute();
+    const next =
+      schedule.cron && !schedule.paused
+        ? (nextCronTimes(schedule.cron, schedule.timezone, 1)[0] ?? null)
+        : null;
+    await this.t.store.db
+      .updateTable('schedules')
+      .set({ next_fire_at: next })
+      .where('id', '=', schedule.id)
+      .execute();
   }
 
   async deleteSchedule() {}
@@ -688,4 +819,3 @@ function isAlive(pid: number) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
-

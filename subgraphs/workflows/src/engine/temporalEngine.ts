@@ -4,7 +4,13 @@ import { backendUnavailable, badUserInput } from '@jarvis/errors';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { WorkflowDefinition } from '../definition/workflowDefinition.ts';
-import { FINISHED, type NewRunEvent, type RunRecord, type ScheduleRecord, type WorkflowRecord } from '../store/records.ts';
+import {
+  FINISHED,
+  type NewRunEvent,
+  type RunRecord,
+  type ScheduleRecord,
+  type WorkflowRecord,
+} from '../store/records.ts';
 import type { NewRun, Sql } from '../store/runStore.ts';
 import type { PipelineArgs, PipelineMeta } from '../temporal/pipelineWorkflow.ts';
 import type { Transitions } from './transitions.ts';
@@ -71,12 +77,17 @@ export class TemporalEngine implements WorkflowEngine {
   async start() {
     // Jarvis starts even when Temporal is down: health says so and calls answer BACKEND_UNAVAILABLE.
     await this.startWorker().catch((error: unknown) => {
-      this.options.logger.warn({ err: error, address: this.options.address }, 'Temporal is unreachable; retrying');
+      this.options.logger.warn(
+        { err: error, address: this.options.address },
+        'Temporal is unreachable; retrying',
+      );
       this.retryStart();
     });
     this.reconciler = setInterval(() => {
       this.reconciling ??= this.reconcile()
-        .catch((error: unknown) => this.options.logger.debug({ err: error }, 'reconciling with Temporal failed'))
+        .catch((error: unknown) =>
+          this.options.logger.debug({ err: error }, 'reconciling with Temporal failed'),
+        )
         .finally(() => {
           this.reconciling = undefined;
         });
@@ -160,7 +171,11 @@ export class TemporalEngine implements WorkflowEngine {
       return await client.connection.withDeadline(Date.now() + 10_000, () => work(client));
     } catch (error) {
       const code = (error as { code?: number }).code;
-      if (code === 14 || code === 4 || /UNAVAILABLE|DEADLINE|ECONNREFUSED/i.test(String((error as Error).message)))
+      if (
+        code === 14 ||
+        code === 4 ||
+        /UNAVAILABLE|DEADLINE|ECONNREFUSED/i.test(String((error as Error).message))
+      )
         throw this.unavailable(error);
       throw error;
     }
@@ -173,11 +188,18 @@ export class TemporalEngine implements WorkflowEngine {
 
   // Events from the pipeline workflow (its sink)
 
-  private record(runId: string, _type: string, events: NewRunEvent[], meta: PipelineMeta | null): Promise<void> {
+  private record(
+    runId: string,
+    _type: string,
+    events: NewRunEvent[],
+    meta: PipelineMeta | null,
+  ): Promise<void> {
     const previous = this.chains.get(runId) ?? Promise.resolve();
     const next = previous
       .then(() => this.append(runId, events, meta))
-      .catch((error: unknown) => this.options.logger.error({ err: error, runId }, 'could not record pipeline events'))
+      .catch((error: unknown) =>
+        this.options.logger.error({ err: error, runId }, 'could not record pipeline events'),
+      )
       .finally(() => {
         if (this.chains.get(runId) === next) this.chains.delete(runId);
       });
@@ -190,11 +212,14 @@ export class TemporalEngine implements WorkflowEngine {
       let run = await this.t.store.lockRun(tx.trx, runId);
       if (!run && meta) {
         // Started by a Temporal Schedule or as a child: Jarvis learns of it here.
-        const definition = await this.options.definition({
-          projectId: meta.projectId,
-          workflowName: meta.workflowName,
-          workflowVersion: meta.workflowVersion,
-        } as RunRecord, tx.trx);
+        const definition = await this.options.definition(
+          {
+            projectId: meta.projectId,
+            workflowName: meta.workflowName,
+            workflowVersion: meta.workflowVersion,
+          } as RunRecord,
+          tx.trx,
+        );
         await this.t.store.insertRun(
           tx.trx,
           {
@@ -227,9 +252,18 @@ export class TemporalEngine implements WorkflowEngine {
 
   // Runs
 
-  async startRun(request: NewRun, definition: WorkflowDefinition | null, completed: Record<string, unknown> = {}) {
+  async startRun(
+    request: NewRun,
+    definition: WorkflowDefinition | null,
+    completed: Record<string, unknown> = {},
+  ) {
     const run = await this.t.run(async (tx) =>
-      this.t.store.insertRun(tx.trx, request, definition?.steps ?? [], definition?.taskQueue ?? request.taskQueue),
+      this.t.store.insertRun(
+        tx.trx,
+        request,
+        definition?.steps ?? [],
+        definition?.taskQueue ?? request.taskQueue,
+      ),
     );
     try {
       if (definition) {
@@ -246,7 +280,9 @@ export class TemporalEngine implements WorkflowEngine {
             taskQueue: this.options.taskQueue,
             args: [args],
             // Jarvis times the run out itself (RUN_TIMED_OUT); this is Temporal's backstop.
-            ...(definition.executionTimeoutMs ? { workflowExecutionTimeout: definition.executionTimeoutMs + 60_000 } : {}),
+            ...(definition.executionTimeoutMs
+              ? { workflowExecutionTimeout: definition.executionTimeoutMs + 60_000 }
+              : {}),
           }),
         );
       } else {
@@ -327,8 +363,18 @@ export class TemporalEngine implements WorkflowEngine {
     await this.call((client) => client.workflow.getHandle(run.id).terminate(reason));
     await this.record(run.id, '', [{ type: 'RUN_TERMINATED', message: reason }], null);
     // Temporal terminates the children with their parent (parent close policy).
-    const children = await this.t.store.runs(run.projectId, { parentRunId: run.id, status: ['PENDING', 'RUNNING'] }, 100);
-    for (const child of children) await this.record(child.id, '', [{ type: 'RUN_TERMINATED', message: `parent run ${run.id} ended` }], null);
+    const children = await this.t.store.runs(
+      run.projectId,
+      { parentRunId: run.id, status: ['PENDING', 'RUNNING'] },
+      100,
+    );
+    for (const child of children)
+      await this.record(
+        child.id,
+        '',
+        [{ type: 'RUN_TERMINATED', message: `parent run ${run.id} ended` }],
+        null,
+      );
   }
 
   /** Waits until the run's ending is recorded (a cancelled pipeline says so itself). */
@@ -374,14 +420,27 @@ export class TemporalEngine implements WorkflowEngine {
       }
       const ending =
         status === 'NOT_FOUND'
-          ? ({ type: 'RUN_FAILED', message: 'Temporal has no such workflow execution', data: { error: { type: 'NotFound', message: 'the workflow execution never started' } } } as NewRunEvent)
+          ? ({
+              type: 'RUN_FAILED',
+              message: 'Temporal has no such workflow execution',
+              data: { error: { type: 'NotFound', message: 'the workflow execution never started' } },
+            } as NewRunEvent)
           : status === 'CANCELLED' || status === 'CANCELED'
             ? ({ type: 'RUN_CANCELLED', message: 'cancelled in Temporal' } as NewRunEvent)
             : status in STATUS_EVENT
-              ? ({ type: STATUS_EVENT[status as keyof typeof STATUS_EVENT], message: `${status.toLowerCase()} in Temporal` } as NewRunEvent)
+              ? ({
+                  type: STATUS_EVENT[status as keyof typeof STATUS_EVENT],
+                  message: `${status.toLowerCase()} in Temporal`,
+                } as NewRunEvent)
               : undefined;
       if (ending?.type === 'RUN_COMPLETED')
-        ending.data = { result: (await client.workflow.getHandle(row.id).result().catch(() => null)) ?? null };
+        ending.data = {
+          result:
+            (await client.workflow
+              .getHandle(row.id)
+              .result()
+              .catch(() => null)) ?? null,
+        };
       if (ending) await this.record(row.id, '', [ending], null);
     }
   }
@@ -437,7 +496,10 @@ export class TemporalEngine implements WorkflowEngine {
   }
 
   async triggerSchedule(schedule: ScheduleRecord) {
-    if (!schedule.cron) throw badUserInput('an event-triggered schedule starts runs on its event; trigger works on cron schedules');
+    if (!schedule.cron)
+      throw badUserInput(
+        'an event-triggered schedule starts runs on its event; trigger works on cron schedules',
+      );
     await this.call((client) => client.schedule.getHandle(schedule.id).trigger());
   }
 
@@ -450,7 +512,11 @@ export class TemporalEngine implements WorkflowEngine {
   // Workers: they poll Temporal, not Jarvis.
 
   readonly connection: EngineConnection = {
-    engine: async () => ({ kind: 'temporal', address: this.options.address, namespace: this.options.namespace }),
+    engine: async () => ({
+      kind: 'temporal',
+      address: this.options.address,
+      namespace: this.options.namespace,
+    }),
     poll: () => this.notHere(),
     heartbeat: () => this.notHere(),
     log: () => this.notHere(),
@@ -462,7 +528,9 @@ export class TemporalEngine implements WorkflowEngine {
   readonly remote: RemoteWorkerApi = { ...this.connection, poll: () => this.notHere() };
 
   private notHere(): never {
-    throw badUserInput('this Jarvis runs workflows on Temporal: workers poll Temporal (createWorker does so by itself)');
+    throw badUserInput(
+      'this Jarvis runs workflows on Temporal: workers poll Temporal (createWorker does so by itself)',
+    );
   }
 }
 

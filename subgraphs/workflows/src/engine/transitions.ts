@@ -1,7 +1,13 @@
 import type { Logger } from '@jarvis/context';
 import type { PubSub } from '@jarvis/pubsub';
 import type { Transaction } from 'kysely';
-import { FINISHED, type NewRunEvent, type RunEvent, type RunRecord, type RunStatus } from '../store/records.ts';
+import {
+  FINISHED,
+  type NewRunEvent,
+  type RunEvent,
+  type RunRecord,
+  type RunStatus,
+} from '../store/records.ts';
 import type { RunStore, Tables } from '../store/runStore.ts';
 import { runChange, runEventTopic, runsTopic } from '../workflowEvents.ts';
 

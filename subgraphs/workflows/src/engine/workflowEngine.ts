@@ -1,6 +1,6 @@
 import type { ActivityTask, WorkflowsConnection } from '@jarvis/worker';
 import type { WorkflowDefinition } from '../definition/workflowDefinition.ts';
-import type { ScheduleRecord, RunRecord } from '../store/records.ts';
+import type { RunRecord, ScheduleRecord } from '../store/records.ts';
 import type { NewRun } from '../store/runStore.ts';
 
 /** The worker-facing half of an engine; the service adds the rest of WorkflowsConnection. */
@@ -16,7 +16,11 @@ export interface WorkflowEngine {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Records and starts a run; nothing is left behind when it cannot start. */
-  startRun(run: NewRun, definition: WorkflowDefinition | null, completedOutputs?: Record<string, unknown>): Promise<RunRecord>;
+  startRun(
+    run: NewRun,
+    definition: WorkflowDefinition | null,
+    completedOutputs?: Record<string, unknown>,
+  ): Promise<RunRecord>;
   cancel(run: RunRecord): Promise<void>;
   terminate(run: RunRecord, reason: string): Promise<void>;
   signal(run: RunRecord, name: string, payload: unknown): Promise<void>;

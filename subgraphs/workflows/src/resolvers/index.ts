@@ -2,28 +2,34 @@ import { DateTimeScalar, JSONScalar } from '@jarvis/subgraph';
 import { upstreamOf } from '../definition/dag.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import type { WorkflowsService } from '../service.ts';
-import type { RunFilter } from '../store/runStore.ts';
 import type { WorkflowRecord } from '../store/records.ts';
+import type { RunFilter } from '../store/runStore.ts';
 
 const workflowFields = (w: WorkflowRecord) => w;
 
 /** Thin: arguments in, service call, records out. */
-export function createResolvers(service: WorkflowsService, engineInfo: () => {
-  kind: string;
-  temporalAddress: string | null;
-  temporalNamespace: string | null;
-  defaultTaskQueue: string;
-}): Resolvers {
+export function createResolvers(
+  service: WorkflowsService,
+  engineInfo: () => {
+    kind: string;
+    temporalAddress: string | null;
+    temporalNamespace: string | null;
+    defaultTaskQueue: string;
+  },
+): Resolvers {
   const filterOf = (f: Record<string, unknown> | null | undefined): RunFilter => (f ?? {}) as RunFilter;
   return {
     DateTime: DateTimeScalar,
     JSON: JSONScalar,
     Query: {
-      workflow: async (_p, { name, version }, ctx) => (await service.workflow(ctx.principal, name, version)) ?? null,
+      workflow: async (_p, { name, version }, ctx) =>
+        (await service.workflow(ctx.principal, name, version)) ?? null,
       workflows: (_p, _a, ctx) => service.store.workflows(ctx.principal.projectId),
       workflowRun: async (_p, { id }, ctx) => (await service.run(ctx.principal, id)) ?? null,
-      workflowRuns: (_p, { filter, first, after }, ctx) => service.runPage(ctx.principal, filterOf(filter), first, after),
-      schedule: async (_p, { id }, ctx) => (await service.store.schedule(ctx.principal.projectId, id)) ?? null,
+      workflowRuns: (_p, { filter, first, after }, ctx) =>
+        service.runPage(ctx.principal, filterOf(filter), first, after),
+      schedule: async (_p, { id }, ctx) =>
+        (await service.store.schedule(ctx.principal.projectId, id)) ?? null,
       schedules: (_p, { workflow }, ctx) => service.store.schedules(ctx.principal.projectId, workflow),
       workflowEngine: () => engineInfo(),
     },
@@ -33,7 +39,8 @@ export function createResolvers(service: WorkflowsService, engineInfo: () => {
       startTemporalWorkflow: (_p, args, ctx) => service.startExternal(ctx.principal, args),
       cancelWorkflowRun: (_p, { id }, ctx) => service.cancel(ctx.principal, id),
       terminateWorkflowRun: (_p, { id, reason }, ctx) => service.terminate(ctx.principal, id, reason),
-      signalWorkflowRun: (_p, { id, signal, payload }, ctx) => service.signal(ctx.principal, id, signal, payload),
+      signalWorkflowRun: (_p, { id, signal, payload }, ctx) =>
+        service.signal(ctx.principal, id, signal, payload),
       retryWorkflowRun: (_p, { id }, ctx) => service.retry(ctx.principal, id),
       createSchedule: (_p, { input }, ctx) => service.createSchedule(ctx.principal, input as never),
       pauseSchedule: (_p, { id, note }, ctx) => service.setPaused(ctx.principal, id, true, note),
@@ -60,12 +67,16 @@ export function createResolvers(service: WorkflowsService, engineInfo: () => {
     WorkflowRun: {
       __resolveReference: async (ref, ctx) => (await service.run(ctx.principal, ref.id)) ?? null,
       workflow: async (r, _a, ctx) =>
-        r.kind === 'PIPELINE' ? ((await service.workflow(ctx.principal, r.workflowName, r.workflowVersion)) ?? null) : null,
+        r.kind === 'PIPELINE'
+          ? ((await service.workflow(ctx.principal, r.workflowName, r.workflowVersion)) ?? null)
+          : null,
       steps: (r) => service.store.steps(r.id),
       step: async (r, { id }) => (await service.store.steps(r.id)).find((s) => s.stepId === id) ?? null,
       events: (r, { afterSequence }) => service.store.events(r.id, afterSequence ?? 0),
-      parent: async (r, _a, ctx) => (r.parentRunId ? ((await service.run(ctx.principal, r.parentRunId)) ?? null) : null),
-      retryOf: async (r, _a, ctx) => (r.retryOf ? ((await service.run(ctx.principal, r.retryOf)) ?? null) : null),
+      parent: async (r, _a, ctx) =>
+        r.parentRunId ? ((await service.run(ctx.principal, r.parentRunId)) ?? null) : null,
+      retryOf: async (r, _a, ctx) =>
+        r.retryOf ? ((await service.run(ctx.principal, r.retryOf)) ?? null) : null,
       retries: async (r, _a, ctx) =>
         (await service.store.runs(ctx.principal.projectId, {}, 100)).filter((x) => x.retryOf === r.id),
       schedule: async (r, _a, ctx) =>
@@ -73,19 +84,22 @@ export function createResolvers(service: WorkflowsService, engineInfo: () => {
       run: (r) => (r.experimentRunId ? { id: r.experimentRunId } : null),
     },
     StepRun: {
-      childRun: async (s, _a, ctx) => (s.childRunId ? ((await service.run(ctx.principal, s.childRunId)) ?? null) : null),
+      childRun: async (s, _a, ctx) =>
+        s.childRunId ? ((await service.run(ctx.principal, s.childRunId)) ?? null) : null,
     },
     WorkflowRunEvent: {
       run: async (e, _a, ctx) => service.requireRun(ctx.principal, e.runId),
     },
     Schedule: {
-      __resolveReference: async (ref, ctx) => (await service.store.schedule(ctx.principal.projectId, ref.id)) ?? null,
+      __resolveReference: async (ref, ctx) =>
+        (await service.store.schedule(ctx.principal.projectId, ref.id)) ?? null,
       workflow: async (s, _a, ctx) => (await service.workflow(ctx.principal, s.workflowName)) ?? null,
       nextFireTimes: (s, { count }) => service.nextFireTimes(s, count ?? 5),
       runs: (s, { first, after }, ctx) => service.runPage(ctx.principal, { scheduleId: s.id }, first, after),
     },
     Run: {
-      workflowRuns: (r, _a, ctx) => service.store.runs(ctx.principal.projectId, { experimentRunId: r.id }, 100),
+      workflowRuns: (r, _a, ctx) =>
+        service.store.runs(ctx.principal.projectId, { experimentRunId: r.id }, 100),
     },
   };
 }

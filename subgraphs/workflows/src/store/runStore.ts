@@ -292,7 +292,8 @@ export class RunStore {
         .orderBy('version', 'desc')
         .limit(1)
         .executeTakeFirst();
-      if (latest?.digest === digest) return (await this.latestWorkflow(projectId, definition.name, null, trx))!;
+      if (latest?.digest === digest)
+        return (await this.latestWorkflow(projectId, definition.name, null, trx))!;
       const row = await trx
         .insertInto('workflow_versions')
         .values({
@@ -452,7 +453,12 @@ export class RunStore {
 
   /** Locks the run's row for the rest of the transaction, so its events are numbered in order. */
   async lockRun(trx: Transaction<Tables>, runId: string) {
-    const row = await trx.selectFrom('runs').selectAll().where('id', '=', runId).forUpdate().executeTakeFirst();
+    const row = await trx
+      .selectFrom('runs')
+      .selectAll()
+      .where('id', '=', runId)
+      .forUpdate()
+      .executeTakeFirst();
     return row ? toRun(row) : undefined;
   }
 
@@ -492,7 +498,10 @@ export class RunStore {
 
   private async project(trx: Transaction<Tables>, runId: string, e: NewRunEvent, at: Date) {
     const step = () =>
-      trx.updateTable('step_runs').where('run_id', '=', runId).where('step_id', '=', e.stepId ?? '');
+      trx
+        .updateTable('step_runs')
+        .where('run_id', '=', runId)
+        .where('step_id', '=', e.stepId ?? '');
     const data = (e.data ?? {}) as Record<string, unknown>;
     const finishRun = (status: RunStatus, extra: Partial<Tables['runs']> = {}) =>
       Promise.all([
@@ -547,7 +556,13 @@ export class RunStore {
         return;
       case 'STEP_COMPLETED':
         await step()
-          .set({ status: 'COMPLETED', output: json(data.output ?? null), progress: 1, ended_at: at, error: null })
+          .set({
+            status: 'COMPLETED',
+            output: json(data.output ?? null),
+            progress: 1,
+            ended_at: at,
+            error: null,
+          })
           .execute();
         await this.rollUpProgress(trx, runId, null);
         return;
@@ -606,6 +621,8 @@ const toWorkflow = (r: Tables['workflow_versions']): WorkflowRecord => ({
   projectId: r.project_id,
   name: r.name,
   version: r.version,
-  definition: (typeof r.definition === 'string' ? JSON.parse(r.definition) : r.definition) as WorkflowDefinition,
+  definition: (typeof r.definition === 'string'
+    ? JSON.parse(r.definition)
+    : r.definition) as WorkflowDefinition,
   createdAt: r.created_at ?? new Date(0),
 });

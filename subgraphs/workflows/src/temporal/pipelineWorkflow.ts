@@ -57,11 +57,17 @@ const now = () => new Date().toISOString();
 
 export async function jarvisPipeline(args: PipelineArgs): Promise<unknown> {
   const { definition, input, meta } = args;
-  const emit = (events: NewRunEvent[]) => jarvis.emit(events.map((e) => ({ at: now(), ...e })), null);
+  const emit = (events: NewRunEvent[]) =>
+    jarvis.emit(
+      events.map((e) => ({ at: now(), ...e })),
+      null,
+    );
   const outputs: Record<string, unknown> = { ...(args.completed ?? {}) };
   const completed = new Set(Object.keys(outputs));
   const started = new Set<string>(completed);
-  const status: Record<string, string> = Object.fromEntries(definition.steps.map((s) => [s.id, completed.has(s.id) ? 'COMPLETED' : 'PENDING']));
+  const status: Record<string, string> = Object.fromEntries(
+    definition.steps.map((s) => [s.id, completed.has(s.id) ? 'COMPLETED' : 'PENDING']),
+  );
   const signals: { name: string; payload: unknown }[] = [];
   setHandler(jarvisSignal, (name, payload) => {
     signals.push({ name, payload });
@@ -108,7 +114,11 @@ export async function jarvisPipeline(args: PipelineArgs): Promise<unknown> {
       }
       case 'CHILD_WORKFLOW': {
         const child = args.children?.[step.workflow!];
-        if (!child) throw ApplicationFailure.nonRetryable(`no definition for child workflow ${step.workflow}`, 'ChildWorkflowFailure');
+        if (!child)
+          throw ApplicationFailure.nonRetryable(
+            `no definition for child workflow ${step.workflow}`,
+            'ChildWorkflowFailure',
+          );
         return executeChild(jarvisPipeline, {
           workflowId: `${workflowInfo().workflowId}.${step.id}`,
           taskQueue: workflowInfo().taskQueue,
@@ -117,7 +127,15 @@ export async function jarvisPipeline(args: PipelineArgs): Promise<unknown> {
               definition: child.definition,
               input: stepInput,
               children: args.children ?? {},
-              meta: { ...meta, workflowName: child.definition.name, workflowVersion: child.version, retryOf: null, scheduleId: null, parentRunId: workflowInfo().workflowId, parentStepId: step.id },
+              meta: {
+                ...meta,
+                workflowName: child.definition.name,
+                workflowVersion: child.version,
+                retryOf: null,
+                scheduleId: null,
+                parentRunId: workflowInfo().workflowId,
+                parentStepId: step.id,
+              },
             },
           ],
         });
@@ -140,7 +158,9 @@ export async function jarvisPipeline(args: PipelineArgs): Promise<unknown> {
           attempt: 1,
           data: {
             input: stepInput,
-            ...(step.kind === 'CHILD_WORKFLOW' ? { childRunId: `${workflowInfo().workflowId}.${step.id}` } : {}),
+            ...(step.kind === 'CHILD_WORKFLOW'
+              ? { childRunId: `${workflowInfo().workflowId}.${step.id}` }
+              : {}),
           },
           ...(step.kind === 'SIGNAL' ? { message: `waiting for signal ${step.signal}` } : {}),
         },
@@ -192,7 +212,9 @@ export async function jarvisPipeline(args: PipelineArgs): Promise<unknown> {
       emit([{ type: 'RUN_CANCELLED', message: 'cancelled' }]);
       throw error;
     }
-    const cause = (error as { cause?: { type?: string; message?: string; name?: string; timeoutType?: string } }).cause;
+    const cause = (
+      error as { cause?: { type?: string; message?: string; name?: string; timeoutType?: string } }
+    ).cause;
     // Timeouts read as on the local engine: StartToCloseTimeout, HeartbeatTimeout.
     const timeout = cause?.timeoutType
       ? cause.timeoutType === 'HEARTBEAT'
@@ -203,11 +225,17 @@ export async function jarvisPipeline(args: PipelineArgs): Promise<unknown> {
       : undefined;
     const e = {
       type: timeout ?? cause?.type ?? cause?.name ?? (error as Error).name ?? 'Error',
-      message: timeout ? `attempt timed out (${cause?.timeoutType})` : (cause?.message ?? (error as Error).message),
+      message: timeout
+        ? `attempt timed out (${cause?.timeoutType})`
+        : (cause?.message ?? (error as Error).message),
     };
     emit([
       { type: 'STEP_FAILED', stepId: step.id, message: e.message, data: { error: e } },
-      { type: 'RUN_FAILED', message: `step ${step.id} failed: ${e.message}`, data: { error: { ...e, details: { stepId: step.id } } } },
+      {
+        type: 'RUN_FAILED',
+        message: `step ${step.id} failed: ${e.message}`,
+        data: { error: { ...e, details: { stepId: step.id } } },
+      },
     ]);
     throw ApplicationFailure.nonRetryable(`step ${step.id} failed: ${e.message}`, e.type);
   }
