@@ -19,6 +19,7 @@ export const createSubgraph: CreateSubgraph = (deps) => {
     blobs,
     deps.config.services.storage,
     deps.logger,
+    deps.pubsub,
   );
   deps.health.register({ name: 'blob-store', kind: 'BACKEND', check: () => blobs.ping() });
   let timer: NodeJS.Timeout | undefined;

@@ -4,7 +4,16 @@ import { createGunzip, createGzip } from 'node:zlib';
 import type { JarvisConfig } from '@jarvis/config';
 import type { Logger, Principal } from '@jarvis/context';
 import { badUserInput, conflict, JarvisError, notFound } from '@jarvis/errors';
-import { type Connection, decodeCursor, pageSize, type SubgraphBackup, toConnection } from '@jarvis/subgraph';
+import type { PubSub } from '@jarvis/pubsub';
+import {
+  ARTIFACT_CREATED_TOPIC,
+  type ArtifactCreated,
+  type Connection,
+  decodeCursor,
+  pageSize,
+  type SubgraphBackup,
+  toConnection,
+} from '@jarvis/subgraph';
 import { artifactIdOfSource, pathOfSource } from './mlflow/mlflowArtifactPath.ts';
 import {
   BlobMismatchError,
@@ -93,12 +102,20 @@ export class StorageService {
   private readonly blobs: BlobStore;
   private readonly config: StorageConfig;
   private readonly logger: Logger;
+  private readonly pubsub: PubSub | undefined;
 
-  constructor(store: ArtifactStore, blobs: BlobStore, config: StorageConfig, logger: Logger) {
+  constructor(
+    store: ArtifactStore,
+    blobs: BlobStore,
+    config: StorageConfig,
+    logger: Logger,
+    pubsub?: PubSub,
+  ) {
     this.store = store;
     this.blobs = blobs;
     this.config = config;
     this.logger = logger;
+    this.pubsub = pubsub;
   }
 
   private async spec(principal: Principal, input: CreateUploadInput): Promise<ArtifactSpec> {
@@ -327,6 +344,17 @@ export class StorageService {
       { artifactId: result.artifact.id, name: spec.name, version: result.artifact.version },
       'artifact stored',
     );
+    // Workflows' event triggers start pipelines on it; a pubsub hiccup never fails the upload.
+    const created: ArtifactCreated = {
+      projectId: spec.projectId,
+      artifactId: result.artifact.id,
+      name: spec.name,
+      kind: spec.kind,
+      version: result.artifact.version,
+    };
+    await this.pubsub?.publish(ARTIFACT_CREATED_TOPIC, created).catch((error: unknown) => {
+      this.logger.warn({ err: error, artifactId: created.artifactId }, 'could not announce a new artifact');
+    });
     return result.artifact;
   }
 
