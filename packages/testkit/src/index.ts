@@ -1,3 +1,4 @@
+export { collectSubscription, type SubscriptionEvent } from './collectSubscription.ts';
 export { type Backend, databaseBackends } from './databaseBackends.ts';
 export { enginesDir, mlflowPython } from './engineBinaries.ts';
 export { freePort } from './freePort.ts';
