@@ -59,7 +59,8 @@ export function httpConnection(url: string, options: HttpConnectionOptions = {})
       );
       return result.task;
     },
-    heartbeat: (token, progress) => call('heartbeat', { token, ...progress }),
+    // A heartbeat that cannot get through is not retried: the next one follows within a second.
+    heartbeat: (token, progress) => call('heartbeat', { token, ...progress }, undefined, false),
     log: (token, level, message, data) => call('log', { token, level, message, data }),
     complete: (token, output) => call('complete', { token, output: output ?? null }),
     fail: (token, error) => call('fail', { token, error }),

@@ -38,10 +38,13 @@ export function runLocalWorker(settings: WorkerSettings): RunningWorker {
       attempt: task.attempt,
       signal: abort.signal,
       async progress(fraction, message) {
-        const r = await connection.heartbeat(task.token, {
-          progress: Math.min(1, Math.max(0, fraction)),
-          ...(message !== undefined ? { message } : {}),
-        });
+        // Progress is news, not work: Jarvis being away for a moment does not fail the activity.
+        const r = await connection
+          .heartbeat(task.token, {
+            progress: Math.min(1, Math.max(0, fraction)),
+            ...(message !== undefined ? { message } : {}),
+          })
+          .catch(() => ({ cancelled: false }));
         if (r.cancelled) onCancelled();
       },
       log: parts.log,
