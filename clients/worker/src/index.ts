@@ -2,6 +2,7 @@ export type { Activity, ActivityContext, ActivityLogger, ActivityRun } from './a
 export { errorReport } from './activityContext.ts';
 export { createWorker, type JarvisWorker, type WorkerOptions } from './createWorker.ts';
 export { type HttpConnectionOptions, httpConnection } from './httpConnection.ts';
+export { quietTemporalRuntime } from './quietTemporalRuntime.ts';
 export type {
   ActivityTask,
   EngineInfo,

@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { type Activity, type ActivityContext, contextParts, errorReport } from './activityContext.ts';
 import type { RunningWorker, WorkerSettings } from './createWorker.ts';
+import { quietTemporalRuntime } from './quietTemporalRuntime.ts';
 
 /** Whether Temporal will try again after this attempt fails with this error type. */
 function willRetry(info: Context['info'], type: string, nonRetryable: boolean) {
@@ -93,6 +94,7 @@ function wrap(settings: WorkerSettings, activity: Activity) {
 export async function runTemporalWorker(
   settings: WorkerSettings & { address: string; namespace: string },
 ): Promise<RunningWorker> {
+  quietTemporalRuntime();
   const connection = await NativeConnection.connect({ address: settings.address });
   const worker = await Worker.create({
     connection,

@@ -16,6 +16,7 @@ export function runChange(run: RunRecord, event: RunEvent, status: RunStatus) {
     status,
     stepId: event.stepId,
     progress: event.progress,
+    message: event.message,
     at: event.at,
     run: { id: run.id },
   };

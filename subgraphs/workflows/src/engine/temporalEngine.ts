@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Logger } from '@jarvis/context';
 import { backendUnavailable, badUserInput } from '@jarvis/errors';
+import { quietTemporalRuntime } from '@jarvis/worker';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { WorkflowDefinition } from '../definition/workflowDefinition.ts';
@@ -102,6 +103,7 @@ export class TemporalEngine implements WorkflowEngine {
   }
 
   private async startWorker() {
+    quietTemporalRuntime();
     const connection = await NativeConnection.connect({ address: this.options.address });
     try {
       const worker = await Worker.create({

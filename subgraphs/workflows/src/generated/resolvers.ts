@@ -491,6 +491,7 @@ export type WorkflowRunStepArgs = {
 export type WorkflowRunChange = {
   __typename?: 'WorkflowRunChange';
   at: Scalars['DateTime']['output'];
+  message: Maybe<Scalars['String']['output']>;
   progress: Maybe<Scalars['Float']['output']>;
   run: WorkflowRun;
   runId: Scalars['ID']['output'];
@@ -930,6 +931,7 @@ export type WorkflowRunResolvers<ContextType = SubgraphContext, ParentType exten
 
 export type WorkflowRunChangeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['WorkflowRunChange'] = ResolversParentTypes['WorkflowRunChange']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   progress?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   run?: Resolver<ResolversTypes['WorkflowRun'], ParentType, ContextType>;
   runId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

@@ -1,0 +1,158 @@
+/**
+ * Workflow throughput: BENCH_RUNS (1,000) three-step pipelines of no-op activities started
+ * through Jarvis's GraphQL API and waited for, on the local engine and on Temporal, and the same
+ * load started with @temporalio/client directly against the same Temporal dev server (the peer).
+ * Prints runs/s, the p95 time from an activity's progress report to a `workflowRunsChanged`
+ * subscriber, and the ratio Jarvis-on-Temporal / direct Temporal (the issue's goal: >= 0.8).
+ *
+ *   node bench/workflowThroughput.ts
+ *   BENCH_RUNS=200 BENCH_CONCURRENCY=50 node bench/workflowThroughput.ts
+ *
+ * Everything runs in this process (Jarvis, its workers, the peer's worker), on loopback; the
+ * Temporal dev server is its own process, started by testkit.
+ */
+import { fileURLToPath } from 'node:url';
+import { inProcessConnection } from '@jarvis/subgraph-workflows';
+import { collectSubscription, gql, servedJarvis, startTemporal } from '@jarvis/testkit';
+import { createWorker, quietTemporalRuntime } from '@jarvis/worker';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 1_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const SLOTS = 100;
+
+async function pool(count: number, work: (i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(CONCURRENCY, count) }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
+}
+
+const p95 = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? Number.NaN;
+};
+
+async function jarvisRun(engine: 'local' | 'temporal', temporalAddress?: string) {
+  await using jarvis = await servedJarvis(
+    engine === 'temporal' ? { services: { workflow: { type: 'temporal', endpoint: temporalAddress! } } } : {},
+  );
+  const q = async (query: string, variables?: Record<string, unknown>) => {
+    const result = await gql(jarvis.url, query, variables);
+    if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
+    return result.data!;
+  };
+  await q(
+    'mutation { registerWorkflow(definition: { name: "bench3", taskQueue: "bench", steps: [{ id: "a", activity: "noop" }, { id: "b", activity: "report", dependsOn: ["a"] }, { id: "c", activity: "noop", dependsOn: ["b"] }] }) { version } }',
+  );
+  const module = jarvis.subgraphs.find((s) => s.name === 'workflows')!;
+  await using _worker = await createWorker({
+    jarvis: inProcessConnection(module, (query, variables) => q(query, variables)),
+    taskQueue: 'bench',
+    maxConcurrent: SLOTS,
+    activities: {
+      noop: async () => null,
+      report: async (_input: unknown, ctx) => {
+        await ctx.progress(0.5, String(Date.now()));
+        return null;
+      },
+    },
+  });
+  const latencies: number[] = [];
+  await using changes = collectSubscription<{
+    workflowRunsChanged: { type: string; message: string | null };
+  }>(jarvis.url, 'subscription { workflowRunsChanged(filter: { workflow: "bench3" }) { type message } }');
+  const seen = { completed: 0, progress: 0 };
+  const watch = setInterval(() => {
+    for (const event of changes.events.splice(0)) {
+      const change = event.data?.workflowRunsChanged;
+      if (change?.type === 'STEP_PROGRESS') {
+        seen.progress += 1;
+        latencies.push(Date.now() - Number(change.message));
+      }
+      if (change?.type === 'RUN_COMPLETED') seen.completed += 1;
+    }
+  }, 5);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const started = performance.now();
+  await pool(RUNS, async () => {
+    await q('mutation { startWorkflow(workflow: "bench3") { id } }');
+  });
+  while (seen.completed < RUNS) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (performance.now() - started > 30 * 60_000)
+      throw new Error(`only ${seen.completed}/${RUNS} completed`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(watch);
+  return {
+    runsPerSecond: RUNS / seconds,
+    seconds,
+    progressP95: p95(latencies),
+    progressEvents: latencies.length,
+  };
+}
+
+async function directTemporal(address: string) {
+  quietTemporalRuntime();
+  const native = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection: native,
+    taskQueue: 'bench-direct',
+    workflowsPath: fileURLToPath(new URL('./fixtures/threeStepWorkflow.ts', import.meta.url)),
+    activities: { noop: async (step: number) => step },
+    maxConcurrentActivityTaskExecutions: SLOTS,
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  try {
+    const started = performance.now();
+    await pool(RUNS, async (i) => {
+      await client.workflow.start('threeSteps', {
+        taskQueue: 'bench-direct',
+        workflowId: `direct-${Date.now()}-${i}`,
+      });
+    });
+    // Wait for all, as Jarvis's subscriber does: by asking Temporal how many completed.
+    for (;;) {
+      const { count } = await client.workflow.count(
+        `WorkflowType = 'threeSteps' AND ExecutionStatus = 'Completed'`,
+      );
+      if (count >= RUNS) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return { runsPerSecond: RUNS / seconds, seconds };
+  } finally {
+    worker.shutdown();
+    await running;
+    await native.close();
+    await connection.close();
+  }
+}
+
+const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+await using temporal = await startTemporal();
+console.log(
+  `workflow benchmark: ${RUNS} three-step pipelines, ${CONCURRENCY} concurrent starts, Temporal ${temporal.version.split('\n')[0]}`,
+);
+const local = await jarvisRun('local');
+console.log(
+  `jarvis local engine      ${fmt(local.runsPerSecond)} runs/s (${fmt(local.seconds)} s)   progress→subscriber p95 ${fmt(local.progressP95)} ms`,
+);
+const onTemporal = await jarvisRun('temporal', temporal.address);
+console.log(
+  `jarvis on Temporal       ${fmt(onTemporal.runsPerSecond)} runs/s (${fmt(onTemporal.seconds)} s)   progress→subscriber p95 ${fmt(onTemporal.progressP95)} ms`,
+);
+const direct = await directTemporal(temporal.address);
+console.log(`@temporalio/client       ${fmt(direct.runsPerSecond)} runs/s (${fmt(direct.seconds)} s)`);
+console.log(
+  `ratio jarvis-on-temporal / direct temporal: ${(onTemporal.runsPerSecond / direct.runsPerSecond).toFixed(2)} (goal >= 0.8)`,
+);
+console.log(
+  `ratio jarvis-local / direct temporal: ${(local.runsPerSecond / direct.runsPerSecond).toFixed(2)}`,
+);
