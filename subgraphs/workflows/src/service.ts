@@ -14,6 +14,7 @@ import { checkInput } from './definition/inputSchema.ts';
 import { validateDefinition, type WorkflowDefinitionInput } from './definition/validateDefinition.ts';
 import type { WorkflowDefinition } from './definition/workflowDefinition.ts';
 import { checkCron } from './engine/cronTimes.ts';
+import { EventBatcher } from './engine/eventBatcher.ts';
 import type { Transitions } from './engine/transitions.ts';
 import type { WorkflowEngine } from './engine/workflowEngine.ts';
 import {
@@ -71,6 +72,8 @@ export class WorkflowsService {
   private readonly defaultTaskQueue: string;
   private readonly definitions = new Map<string, Promise<WorkflowDefinition>>();
   private artifactTriggers: AsyncIterableIterator<ArtifactCreated> | undefined;
+  /** Workers' reports, written in group commits. */
+  private readonly reports: EventBatcher;
 
   constructor(options: {
     store: RunStore;
@@ -84,6 +87,11 @@ export class WorkflowsService {
     this.pubsub = options.pubsub;
     this.logger = options.logger;
     this.defaultTaskQueue = options.defaultTaskQueue;
+    this.reports = new EventBatcher(this.transitions, async (tx, runId, events) => {
+      const run = await this.store.lockRun(tx.trx, runId);
+      if (!run) throw notFound(`no workflow run ${JSON.stringify(runId)}`);
+      await tx.emit(run, events);
+    });
   }
 
   async start() {
@@ -95,6 +103,7 @@ export class WorkflowsService {
   async stop() {
     await this.artifactTriggers?.return?.();
     await this.engine.stop();
+    await this.reports.drain();
   }
 
   // Definitions
@@ -332,11 +341,7 @@ export class WorkflowsService {
 
   /** Events a Temporal activity reports (progress, logs, retries), recorded and streamed. */
   async report(runId: string, events: StepReport[]) {
-    await this.transitions.run(async (tx) => {
-      const run = await this.store.lockRun(tx.trx, runId);
-      if (!run) throw notFound(`no workflow run ${JSON.stringify(runId)}`);
-      await tx.emit(run, events);
-    });
+    await this.reports.add(runId, events);
   }
 
   /** What a worker in this process uses: the engine's half plus the router for metrics. */

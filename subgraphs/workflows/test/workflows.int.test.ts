@@ -38,11 +38,11 @@ async function until(url: string, id: string, statuses: string[]) {
   let run = await runOf(url, id);
   await waitFor(
     `run ${id} to be ${statuses.join('/')}`,
-    async () => statuses.includes((run = await runOf(url, id)).status),
-    {
-      timeoutMs: 30_000,
-      intervalMs: 100,
+    async () => {
+      run = await runOf(url, id);
+      return statuses.includes(run.status);
     },
+    { timeoutMs: 30_000, intervalMs: 100 },
   );
   return run;
 }

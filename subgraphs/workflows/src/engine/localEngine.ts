@@ -21,6 +21,7 @@ import {
 } from '../store/records.ts';
 import { json, type NewRun, type Sql, toSchedule as toScheduleRecord, toStep } from '../store/runStore.ts';
 import { nextCronTimes } from './cronTimes.ts';
+import { EventBatcher } from './eventBatcher.ts';
 import { TaskWaiters } from './taskWaiters.ts';
 import type { Transitions, Tx } from './transitions.ts';
 import type { EngineConnection, RemoteWorkerApi, WorkflowEngine } from './workflowEngine.ts';
@@ -62,10 +63,16 @@ export class LocalEngine implements WorkflowEngine {
   private ticker: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   readonly connection: EngineConnection;
+  /** Progress and logs: reports, not transitions, so they are written in group commits. */
+  private readonly reports: EventBatcher;
 
   constructor(options: LocalEngineOptions) {
     this.options = options;
     this.t = options.transitions;
+    this.reports = new EventBatcher(this.t, async (tx, runId, events) => {
+      const run = await this.t.store.lockRun(tx.trx, runId);
+      if (run && !FINISHED.includes(run.status)) await tx.emit(run, events);
+    });
     this.connection = this.connectionFor(`${this.instance}`, true);
   }
 
@@ -84,6 +91,7 @@ export class LocalEngine implements WorkflowEngine {
   async stop() {
     clearInterval(this.ticker);
     await this.ticking;
+    await this.reports.drain();
     this.waiters.close();
   }
 
@@ -475,49 +483,29 @@ export class LocalEngine implements WorkflowEngine {
 
   private async heartbeat(token: string, progress?: { progress?: number; message?: string }) {
     const { runId, stepId, attempt } = parseToken(token);
-    if (progress?.progress === undefined && progress?.message === undefined) {
-      // A plain heartbeat takes no lock and writes no event: it only keeps the lease.
-      const [row, run] = await Promise.all([
-        this.t.store.db
-          .selectFrom('step_runs')
-          .select(['status', 'attempt'])
-          .where('run_id', '=', runId)
-          .where('step_id', '=', stepId)
-          .executeTakeFirst(),
-        this.t.store.run(runId),
-      ]);
-      if (
-        !row ||
-        !run ||
-        row.status !== 'RUNNING' ||
-        row.attempt !== attempt ||
-        FINISHED.includes(run.status)
-      )
-        return { cancelled: true };
-      const hb = (await this.options.definition(run)).steps.find((s) => s.id === stepId)?.heartbeatTimeoutMs;
-      if (hb)
-        await this.t.store.db
-          .updateTable('step_runs')
-          .set({ heartbeat_expires_at: new Date(Date.now() + hb) })
-          .where('run_id', '=', runId)
-          .where('step_id', '=', stepId)
-          .where('attempt', '=', attempt)
-          .execute();
-      return { cancelled: false };
-    }
-    return this.t.run(async (tx) => {
-      const leased = await this.leased(tx, token);
-      if (!leased) return { cancelled: true };
-      const definition = await this.options.definition(leased.run, tx.trx);
-      const hb = definition.steps.find((s) => s.id === stepId)?.heartbeatTimeoutMs;
-      if (hb)
-        await tx.trx
-          .updateTable('step_runs')
-          .set({ heartbeat_expires_at: new Date(Date.now() + hb) })
-          .where('run_id', '=', runId)
-          .where('step_id', '=', stepId)
-          .execute();
-      await tx.emit(leased.run, [
+    // A heartbeat takes no lock: it checks the attempt still holds the step and keeps its lease.
+    const [row, run] = await Promise.all([
+      this.t.store.db
+        .selectFrom('step_runs')
+        .select(['status', 'attempt'])
+        .where('run_id', '=', runId)
+        .where('step_id', '=', stepId)
+        .executeTakeFirst(),
+      this.t.store.run(runId),
+    ]);
+    if (!row || !run || row.status !== 'RUNNING' || row.attempt !== attempt || FINISHED.includes(run.status))
+      return { cancelled: true };
+    const hb = (await this.options.definition(run)).steps.find((s) => s.id === stepId)?.heartbeatTimeoutMs;
+    if (hb)
+      await this.t.store.db
+        .updateTable('step_runs')
+        .set({ heartbeat_expires_at: new Date(Date.now() + hb) })
+        .where('run_id', '=', runId)
+        .where('step_id', '=', stepId)
+        .where('attempt', '=', attempt)
+        .execute();
+    if (progress?.progress !== undefined || progress?.message !== undefined)
+      await this.reports.add(runId, [
         {
           type: 'STEP_PROGRESS',
           stepId,
@@ -526,19 +514,14 @@ export class LocalEngine implements WorkflowEngine {
           ...(progress.message !== undefined ? { message: progress.message } : {}),
         },
       ]);
-      return { cancelled: false };
-    });
+    return { cancelled: false };
   }
 
   private async log(token: string, level: string, message: string, data?: unknown) {
-    await this.t.run(async (tx) => {
-      const { runId, stepId, attempt } = parseToken(token);
-      const run = await this.t.store.lockRun(tx.trx, runId);
-      if (!run) return;
-      await tx.emit(run, [
-        { type: 'LOG', stepId, attempt, message, data: { level, ...(data === undefined ? {} : { data }) } },
-      ]);
-    });
+    const { runId, stepId, attempt } = parseToken(token);
+    await this.reports.add(runId, [
+      { type: 'LOG', stepId, attempt, message, data: { level, ...(data === undefined ? {} : { data }) } },
+    ]);
   }
 
   private async complete(token: string, output: unknown) {

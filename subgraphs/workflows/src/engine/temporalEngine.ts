@@ -14,7 +14,8 @@ import {
 } from '../store/records.ts';
 import type { NewRun, Sql } from '../store/runStore.ts';
 import type { PipelineArgs, PipelineMeta } from '../temporal/pipelineWorkflow.ts';
-import type { Transitions } from './transitions.ts';
+import { EventBatcher } from './eventBatcher.ts';
+import type { Transitions, Tx } from './transitions.ts';
 import type { EngineConnection, RemoteWorkerApi, WorkflowEngine } from './workflowEngine.ts';
 
 export interface TemporalEngineOptions {
@@ -67,12 +68,17 @@ export class TemporalEngine implements WorkflowEngine {
   private retryTimer: NodeJS.Timeout | undefined;
   private reconciler: NodeJS.Timeout | undefined;
   private reconciling: Promise<void> | undefined;
-  /** Sink calls of one run, in order: the SDK does not wait for one before the next. */
-  private readonly chains = new Map<string, Promise<void>>();
+  /** Sink events, written in group commits, each run's in order. */
+  private readonly batcher: EventBatcher<PipelineMeta>;
+  /** Runs with events on their way (the reconciler leaves them to those events). */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(options: TemporalEngineOptions) {
     this.options = options;
     this.t = options.transitions;
+    this.batcher = new EventBatcher(this.t, (tx, runId, events, meta) =>
+      this.append(tx, runId, events, meta),
+    );
   }
 
   async start() {
@@ -144,7 +150,7 @@ export class TemporalEngine implements WorkflowEngine {
     if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
     await this.workerDone;
     await this.nativeConnection?.close().catch(() => {});
-    await Promise.all(this.chains.values());
+    await this.batcher.drain();
     const client = await this.clientPromise?.catch(() => undefined);
     await client?.connection.close().catch(() => {});
   }
@@ -196,60 +202,58 @@ export class TemporalEngine implements WorkflowEngine {
     events: NewRunEvent[],
     meta: PipelineMeta | null,
   ): Promise<void> {
-    const previous = this.chains.get(runId) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.append(runId, events, meta))
+    this.inFlight.set(runId, (this.inFlight.get(runId) ?? 0) + 1);
+    return this.batcher
+      .add(runId, events, meta ?? undefined)
       .catch((error: unknown) =>
         this.options.logger.error({ err: error, runId }, 'could not record pipeline events'),
       )
       .finally(() => {
-        if (this.chains.get(runId) === next) this.chains.delete(runId);
+        const left = (this.inFlight.get(runId) ?? 1) - 1;
+        if (left === 0) this.inFlight.delete(runId);
+        else this.inFlight.set(runId, left);
       });
-    this.chains.set(runId, next);
-    return next;
   }
 
-  private async append(runId: string, events: NewRunEvent[], meta: PipelineMeta | null) {
-    await this.t.run(async (tx) => {
-      let run = await this.t.store.lockRun(tx.trx, runId);
-      if (!run && meta) {
-        // Started by a Temporal Schedule or as a child: Jarvis learns of it here.
-        const definition = await this.options.definition(
-          {
-            projectId: meta.projectId,
-            workflowName: meta.workflowName,
-            workflowVersion: meta.workflowVersion,
-          } as RunRecord,
-          tx.trx,
-        );
-        await this.t.store.insertRun(
-          tx.trx,
-          {
-            id: runId,
-            projectId: meta.projectId,
-            workflowName: meta.workflowName,
-            workflowVersion: meta.workflowVersion,
-            kind: 'PIPELINE',
-            engine: 'temporal',
-            input: (events[0]?.data as { input?: unknown } | undefined)?.input ?? null,
-            component: meta.component,
-            idempotencyKey: null,
-            parentRunId: meta.parentRunId,
-            parentStepId: meta.parentStepId,
-            scheduleId: meta.scheduleId,
-            experimentRunId: meta.experimentRunId,
-            taskQueue: definition.taskQueue,
-          },
-          definition.steps,
-          definition.taskQueue,
-        );
-        run = await this.t.store.lockRun(tx.trx, runId);
-      }
-      if (!run) return;
-      // An ending already recorded (by terminate or the reconciler) is not recorded twice.
-      const kept = FINISHED.includes(run.status) ? events.filter((e) => !e.type.startsWith('RUN_')) : events;
-      await tx.emit(run, kept);
-    });
+  private async append(tx: Tx, runId: string, events: NewRunEvent[], meta: PipelineMeta | undefined) {
+    let run = await this.t.store.lockRun(tx.trx, runId);
+    if (!run && meta) {
+      // Started by a Temporal Schedule or as a child: Jarvis learns of it here.
+      const definition = await this.options.definition(
+        {
+          projectId: meta.projectId,
+          workflowName: meta.workflowName,
+          workflowVersion: meta.workflowVersion,
+        } as RunRecord,
+        tx.trx,
+      );
+      await this.t.store.insertRun(
+        tx.trx,
+        {
+          id: runId,
+          projectId: meta.projectId,
+          workflowName: meta.workflowName,
+          workflowVersion: meta.workflowVersion,
+          kind: 'PIPELINE',
+          engine: 'temporal',
+          input: (events[0]?.data as { input?: unknown } | undefined)?.input ?? null,
+          component: meta.component,
+          idempotencyKey: null,
+          parentRunId: meta.parentRunId,
+          parentStepId: meta.parentStepId,
+          scheduleId: meta.scheduleId,
+          experimentRunId: meta.experimentRunId,
+          taskQueue: definition.taskQueue,
+        },
+        definition.steps,
+        definition.taskQueue,
+      );
+      run = await this.t.store.lockRun(tx.trx, runId);
+    }
+    if (!run) return;
+    // An ending already recorded (by terminate or the reconciler) is not recorded twice.
+    const kept = FINISHED.includes(run.status) ? events.filter((e) => !e.type.startsWith('RUN_')) : events;
+    await tx.emit(run, kept);
   }
 
   // Runs
@@ -412,7 +416,7 @@ export class TemporalEngine implements WorkflowEngine {
     const client = await this.client();
     for (const row of rows) {
       // Its own events are on their way: they say more than Temporal's status.
-      if (this.chains.has(row.id)) continue;
+      if (this.inFlight.has(row.id)) continue;
       let status: string;
       try {
         status = (await client.workflow.getHandle(row.id).describe()).status.name;
