@@ -13,7 +13,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { inProcessConnection } from '@jarvis/subgraph-workflows';
-import { collectSubscription, gql, servedJarvis, startTemporal } from '@jarvis/testkit';
+import { collectSubscription, gql, servedJarvis, startPostgres, startTemporal } from '@jarvis/testkit';
 import { createWorker, quietTemporalRuntime } from '@jarvis/worker';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -36,10 +36,11 @@ const p95 = (values: number[]) => {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? Number.NaN;
 };
 
-async function jarvisRun(engine: 'local' | 'temporal', temporalAddress?: string) {
-  await using jarvis = await servedJarvis(
-    engine === 'temporal' ? { services: { workflow: { type: 'temporal', endpoint: temporalAddress! } } } : {},
-  );
+async function jarvisRun(engine: 'local' | 'temporal', temporalAddress?: string, databaseUrl?: string) {
+  await using jarvis = await servedJarvis({
+    ...(engine === 'temporal' ? { services: { workflow: { type: 'temporal', endpoint: temporalAddress! } } } : {}),
+    ...(databaseUrl ? { database: { url: databaseUrl } } : {}),
+  });
   const q = async (query: string, variables?: Record<string, unknown>) => {
     const result = await gql(jarvis.url, query, variables);
     if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
@@ -140,11 +141,15 @@ await using temporal = await startTemporal();
 console.log(
   `workflow benchmark: ${RUNS} three-step pipelines, ${CONCURRENCY} concurrent starts, Temporal ${temporal.version.split('\n')[0]}`,
 );
-const local = await jarvisRun('local');
+// BENCH_DB=postgres keeps Jarvis's metadata in a PostgreSQL server (as in production) instead of PGlite.
+await using postgres = process.env.BENCH_DB === 'postgres' ? await startPostgres() : undefined;
+console.log(`metadata database: ${postgres ? `PostgreSQL ${postgres.version}` : 'PGlite (in-process)'}`);
+const only = process.env.BENCH_ONLY;
+const local = only && only !== 'local' ? { runsPerSecond: Number.NaN, seconds: Number.NaN, progressP95: Number.NaN } : await jarvisRun('local', undefined, postgres?.url);
 console.log(
   `jarvis local engine      ${fmt(local.runsPerSecond)} runs/s (${fmt(local.seconds)} s)   progress→subscriber p95 ${fmt(local.progressP95)} ms`,
 );
-const onTemporal = await jarvisRun('temporal', temporal.address);
+const onTemporal = await jarvisRun('temporal', temporal.address, postgres?.url);
 console.log(
   `jarvis on Temporal       ${fmt(onTemporal.runsPerSecond)} runs/s (${fmt(onTemporal.seconds)} s)   progress→subscriber p95 ${fmt(onTemporal.progressP95)} ms`,
 );
