@@ -38,7 +38,9 @@ const p95 = (values: number[]) => {
 
 async function jarvisRun(engine: 'local' | 'temporal', temporalAddress?: string, databaseUrl?: string) {
   await using jarvis = await servedJarvis({
-    ...(engine === 'temporal' ? { services: { workflow: { type: 'temporal', endpoint: temporalAddress! } } } : {}),
+    ...(engine === 'temporal'
+      ? { services: { workflow: { type: 'temporal', endpoint: temporalAddress! } } }
+      : {}),
     ...(databaseUrl ? { database: { url: databaseUrl } } : {}),
   });
   const q = async (query: string, variables?: Record<string, unknown>) => {
@@ -145,7 +147,10 @@ console.log(
 await using postgres = process.env.BENCH_DB === 'postgres' ? await startPostgres() : undefined;
 console.log(`metadata database: ${postgres ? `PostgreSQL ${postgres.version}` : 'PGlite (in-process)'}`);
 const only = process.env.BENCH_ONLY;
-const local = only && only !== 'local' ? { runsPerSecond: Number.NaN, seconds: Number.NaN, progressP95: Number.NaN } : await jarvisRun('local', undefined, postgres?.url);
+const local =
+  only && only !== 'local'
+    ? { runsPerSecond: Number.NaN, seconds: Number.NaN, progressP95: Number.NaN }
+    : await jarvisRun('local', undefined, postgres?.url);
 console.log(
   `jarvis local engine      ${fmt(local.runsPerSecond)} runs/s (${fmt(local.seconds)} s)   progress→subscriber p95 ${fmt(local.progressP95)} ms`,
 );
