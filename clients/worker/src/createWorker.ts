@@ -2,7 +2,6 @@ import { hostname } from 'node:os';
 import type { Activity } from './activityContext.ts';
 import { httpConnection } from './httpConnection.ts';
 import { runLocalWorker } from './localWorker.ts';
-import { runTemporalWorker } from './temporalWorker.ts';
 import type { WorkflowsConnection } from './workflowsConnection.ts';
 
 export interface WorkerOptions {
@@ -45,7 +44,12 @@ export async function createWorker(options: WorkerOptions): Promise<JarvisWorker
   const running =
     engine.kind === 'local'
       ? runLocalWorker(settings)
-      : await runTemporalWorker({ ...settings, address: engine.address, namespace: engine.namespace });
+      : // Temporal's SDK loads only for workers of a Jarvis that runs on Temporal.
+        await (await import('./temporalWorker.ts')).runTemporalWorker({
+          ...settings,
+          address: engine.address,
+          namespace: engine.namespace,
+        });
   return {
     engine: engine.kind,
     identity,

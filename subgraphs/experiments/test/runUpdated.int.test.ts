@@ -62,13 +62,19 @@ for (const pubsub of ['memory', 'redis'] as const) {
         `mutation { createRun(input: { experimentId: "${exp.data!.createExperiment.id}", name: "live-run" }) { id } }`,
       );
       const runId = created.data!.createRun.id;
+      // Other subgraphs hold subscriptions of their own (workflows' event triggers).
+      const before = jarvis.runtime.pubsub.subscriberCount();
       const stream = collect(jarvis.url, RUN_UPDATED, { run: runId }, 3);
       try {
         // Live once the router holds the pubsub subscription.
-        await waitFor('the subscription', async () => jarvis.runtime.pubsub.subscriberCount() === 1, {
-          timeoutMs: 10_000,
-          intervalMs: 20,
-        });
+        await waitFor(
+          'the subscription',
+          async () => jarvis.runtime.pubsub.subscriberCount() === before + 1,
+          {
+            timeoutMs: 10_000,
+            intervalMs: 20,
+          },
+        );
         await gql(
           jarvis.url,
           `mutation { logBatch(runId: "${runId}", metrics: [{ key: "loss", value: 0.5, step: 1 }, { key: "loss", value: 0.25, step: 2 }]) { id } }`,

@@ -3,7 +3,6 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { type CreateSubgraph, loadTypeDefs, type SubgraphModule } from '@jarvis/subgraph';
 import type { WorkflowsConnection } from '@jarvis/worker';
 import { LocalEngine } from './engine/localEngine.ts';
-import { TemporalEngine } from './engine/temporalEngine.ts';
 import { Transitions } from './engine/transitions.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { WorkflowsService } from './service.ts';
@@ -26,9 +25,10 @@ export const createSubgraph: CreateSubgraph = (deps) => {
     defaultTaskQueue: config.task_queue,
   });
   transitions.onRunEnded = service.runEnded;
-  service.engine =
+  // Temporal's SDK (and the bundler its worker needs) loads only when Temporal is configured.
+  const engine = async () =>
     config.type === 'temporal'
-      ? new TemporalEngine({
+      ? new (await import('./engine/temporalEngine.ts')).TemporalEngine({
           address: config.endpoint!,
           namespace: config.namespace,
           taskQueue: config.task_queue,
@@ -65,6 +65,7 @@ export const createSubgraph: CreateSubgraph = (deps) => {
     routes: workerRoutes(service),
     async start() {
       await deps.db.migrate('workflows', workflowsMigrations);
+      service.engine ??= await engine();
       await service.start();
     },
     async stop() {

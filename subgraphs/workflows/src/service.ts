@@ -66,6 +66,7 @@ const digestOf = (definition: WorkflowDefinition) =>
 export class WorkflowsService {
   readonly store: RunStore;
   readonly transitions: Transitions;
+  /** Set by the subgraph's start(). */
   engine!: WorkflowEngine;
   private readonly pubsub: PubSub;
   private readonly logger: Logger;

@@ -408,6 +408,7 @@ describe('live progress across replicas (Redis pubsub, shared PostgreSQL)', () =
         },
       },
     });
+    const before = b.runtime.pubsub.subscriberCount();
     await using changes = collectSubscription<{
       workflowRunsChanged: {
         type: string;
@@ -419,10 +420,14 @@ describe('live progress across replicas (Redis pubsub, shared PostgreSQL)', () =
       b.url,
       'subscription { workflowRunsChanged(filter: { workflow: "watched" }) { type status progress run { workflowName } } }',
     );
-    await waitFor('the subscription on replica b', async () => b.runtime.pubsub.subscriberCount() >= 1, {
-      timeoutMs: 10_000,
-      intervalMs: 20,
-    });
+    await waitFor(
+      'the subscription on replica b',
+      async () => b.runtime.pubsub.subscriberCount() === before + 1,
+      {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      },
+    );
     await q(a.url, 'mutation { startWorkflow(workflow: "ignored") { id } }');
     await q(a.url, 'mutation { startWorkflow(workflow: "watched") { id } }');
     const seen = (
