@@ -6,7 +6,7 @@ import { createWorker } from '@jarvis/worker';
 import { expect, it } from 'vitest';
 import { runJarvis } from './runJarvis.ts';
 
-it('kill -9 of `jarvis dev` during a run, then a restart: the run resumes from its last completed step', async () => {
+it('kill -9 of `jarvis dev` during a run, then a restart: the run resumes from its last completed step, and schedules keep firing', async () => {
   const home = mkdtempSync(path.join(os.tmpdir(), 'jarvis-crash-'));
   const port = String(await freePort());
   const start = async () => {
@@ -39,10 +39,18 @@ it('kill -9 of `jarvis dev` during a run, then a restart: the run resumes from i
         return 'two';
       },
       three: async () => ++calls.three,
+      beat: async () => 'beat',
     },
   });
   const { startWorkflow } = await q<{ startWorkflow: { id: string } }>(
     'mutation { startWorkflow(workflow: "durable") { id } }',
+  );
+  // A schedule made before the crash keeps firing after it.
+  await q(
+    'mutation { registerWorkflow(definition: { name: "heartbeat", taskQueue: "crash", steps: [{ id: "beat", activity: "beat" }] }) { version } }',
+  );
+  const { createSchedule } = await q<{ createSchedule: { id: string } }>(
+    'mutation { createSchedule(input: { workflow: "heartbeat", cron: "*/2 * * * * *", overlap: ALLOW_ALL }) { id } }',
   );
   await waitFor('step two to run', async () => calls.two === 1, { timeoutMs: 20_000, intervalMs: 50 });
 
@@ -71,6 +79,18 @@ it('kill -9 of `jarvis dev` during a run, then a restart: the run resumes from i
       `{ workflowRun(id: "${startWorkflow.id}") { result } }`,
     );
     expect(run.data!.workflowRun.result).toEqual({ one: 1, two: 'two', three: 1 });
+    const restartedAt = new Date().toISOString();
+    await waitFor(
+      'the schedule to fire after the restart',
+      async () => {
+        const runs = await gql<{ workflowRuns: { totalCount: number } }>(
+          second.url,
+          `{ workflowRuns(filter: { scheduleId: "${createSchedule.id}", status: [COMPLETED], startedAfter: "${restartedAt}" }) { totalCount } }`,
+        );
+        return (runs.data?.workflowRuns.totalCount ?? 0) >= 1;
+      },
+      { timeoutMs: 15_000, intervalMs: 200 },
+    );
   } finally {
     second.jarvis.child.kill('SIGTERM');
     await second.jarvis.exited;

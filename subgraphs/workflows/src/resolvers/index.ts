@@ -77,8 +77,7 @@ export function createResolvers(
         r.parentRunId ? ((await service.run(ctx.principal, r.parentRunId)) ?? null) : null,
       retryOf: async (r, _a, ctx) =>
         r.retryOf ? ((await service.run(ctx.principal, r.retryOf)) ?? null) : null,
-      retries: async (r, _a, ctx) =>
-        (await service.store.runs(ctx.principal.projectId, {}, 100)).filter((x) => x.retryOf === r.id),
+      retries: (r, _a, ctx) => service.store.runs(ctx.principal.projectId, { retryOf: r.id }, 100),
       schedule: async (r, _a, ctx) =>
         r.scheduleId ? ((await service.store.schedule(ctx.principal.projectId, r.scheduleId)) ?? null) : null,
       run: (r) => (r.experimentRunId ? { id: r.experimentRunId } : null),

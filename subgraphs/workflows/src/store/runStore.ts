@@ -201,6 +201,7 @@ export interface RunFilter {
   scheduleId?: string | null;
   experimentRunId?: string | null;
   parentRunId?: string | null;
+  retryOf?: string | null;
 }
 
 export interface NewRun {
@@ -394,17 +395,29 @@ export class RunStore {
     return row ? toRun(row) : undefined;
   }
 
+  /** The project's runs that match the filter; listing and counting read the same rows. */
+  private matching(projectId: string, filter: RunFilter) {
+    return this.db
+      .selectFrom('runs')
+      .where('project_id', '=', projectId)
+      .where((eb) => {
+        const and = [];
+        if (filter.workflow) and.push(eb('workflow_name', '=', filter.workflow));
+        if (filter.status?.length) and.push(eb('status', 'in', filter.status));
+        if (filter.component) and.push(eb('component', '=', filter.component));
+        if (filter.startedAfter) and.push(eb('created_at', '>=', filter.startedAfter));
+        if (filter.startedBefore) and.push(eb('created_at', '<', filter.startedBefore));
+        if (filter.scheduleId) and.push(eb('schedule_id', '=', filter.scheduleId));
+        if (filter.experimentRunId) and.push(eb('experiment_run_id', '=', filter.experimentRunId));
+        if (filter.parentRunId) and.push(eb('parent_run_id', '=', filter.parentRunId));
+        if (filter.retryOf) and.push(eb('retry_of', '=', filter.retryOf));
+        return eb.and(and);
+      });
+  }
+
   /** Runs newest first; `after` is the (created_at, id) of the last row of the previous page. */
   async runs(projectId: string, filter: RunFilter, limit: number, after?: { createdAt: Date; id: string }) {
-    let query = this.db.selectFrom('runs').selectAll().where('project_id', '=', projectId);
-    if (filter.workflow) query = query.where('workflow_name', '=', filter.workflow);
-    if (filter.status?.length) query = query.where('status', 'in', filter.status);
-    if (filter.component) query = query.where('component', '=', filter.component);
-    if (filter.startedAfter) query = query.where('created_at', '>=', filter.startedAfter);
-    if (filter.startedBefore) query = query.where('created_at', '<', filter.startedBefore);
-    if (filter.scheduleId) query = query.where('schedule_id', '=', filter.scheduleId);
-    if (filter.experimentRunId) query = query.where('experiment_run_id', '=', filter.experimentRunId);
-    if (filter.parentRunId) query = query.where('parent_run_id', '=', filter.parentRunId);
+    let query = this.matching(projectId, filter).selectAll();
     if (after)
       query = query.where((eb) =>
         eb.or([
@@ -417,16 +430,9 @@ export class RunStore {
   }
 
   async countRuns(projectId: string, filter: RunFilter) {
-    let query = this.db
-      .selectFrom('runs')
+    const row = await this.matching(projectId, filter)
       .select(({ fn }) => fn.countAll<number>().as('n'))
-      .where('project_id', '=', projectId);
-    if (filter.workflow) query = query.where('workflow_name', '=', filter.workflow);
-    if (filter.status?.length) query = query.where('status', 'in', filter.status);
-    if (filter.component) query = query.where('component', '=', filter.component);
-    if (filter.startedAfter) query = query.where('created_at', '>=', filter.startedAfter);
-    if (filter.startedBefore) query = query.where('created_at', '<', filter.startedBefore);
-    const row = await query.executeTakeFirstOrThrow();
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
