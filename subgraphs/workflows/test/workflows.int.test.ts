@@ -92,12 +92,15 @@ describe('workflows through the router, with a worker in another process (HTTP t
             if (epoch === 1) await gate;
           }
           if (input.epochs > 5)
-            await new Promise((_, reject) =>
-              ctx.signal.addEventListener('abort', () => {
+            await new Promise((_, reject) => {
+              const onAbort = () => {
                 aborted = true;
                 reject(ctx.signal.reason);
-              }),
-            );
+              };
+              // The cancel may land during the progress reports above, before this listener exists.
+              if (ctx.signal.aborted) onAbort();
+              else ctx.signal.addEventListener('abort', onAbort);
+            });
           return { loss: 0.1 };
         },
       },
