@@ -76,10 +76,10 @@ export function runLocalWorker(settings: WorkerSettings): RunningWorker {
       let task: ActivityTask | null;
       try {
         task = await connection.poll(settings.taskQueue, names, settings.identity, stopping.signal);
-      } catch (error) {
+      } catch {
+        // Jarvis away for a moment: poll again shortly (reports retry on their own).
         if (stopping.signal.aborted) return;
         await new Promise((resolve) => setTimeout(resolve, 500));
-        void error;
         continue;
       }
       if (task) await execute(task);

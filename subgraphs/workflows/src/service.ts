@@ -6,8 +6,8 @@ import {
   ARTIFACT_CREATED_TOPIC,
   type ArtifactCreated,
   decodeCursor,
-  encodeCursor,
   pageSize,
+  toConnection,
 } from '@jarvis/subgraph';
 import type { StepReport, WorkflowsConnection } from '@jarvis/worker';
 import { checkInput } from './definition/inputSchema.ts';
@@ -259,22 +259,13 @@ export class WorkflowsService {
       size + 1,
       cursor ? { createdAt: new Date(cursor.c), id: cursor.i } : undefined,
     );
-    const nodes = rows.slice(0, size);
-    return {
-      edges: nodes.map((node) => ({
-        node,
-        cursor: encodeCursor({ c: node.createdAt.toISOString(), i: node.id }),
-      })),
-      pageInfo: {
-        hasNextPage: rows.length > size,
-        hasPreviousPage: Boolean(after),
-        startCursor: nodes[0] ? encodeCursor({ c: nodes[0].createdAt.toISOString(), i: nodes[0].id }) : null,
-        endCursor: nodes.at(-1)
-          ? encodeCursor({ c: nodes.at(-1)!.createdAt.toISOString(), i: nodes.at(-1)!.id })
-          : null,
-      },
-      totalCount: await this.store.countRuns(principal.projectId, filter),
-    };
+    return toConnection(
+      rows,
+      size,
+      (run) => ({ c: run.createdAt.toISOString(), i: run.id }),
+      await this.store.countRuns(principal.projectId, filter),
+      Boolean(after),
+    );
   }
 
   private async requireActive(principal: Principal, id: string, doing: string) {
@@ -418,8 +409,12 @@ export class WorkflowsService {
       .where('id', '=', id)
       .execute();
     const updated = (await this.store.schedule(principal.projectId, id))!;
+    // Read fresh: the definition cache is for pinned versions, and "latest" moves.
     if (updated.cron)
-      await this.engine.saveSchedule(updated, await this.definition({ ...schedule, workflowVersion: null }));
+      await this.engine.saveSchedule(
+        updated,
+        (await this.latest(schedule.projectId, schedule.workflowName)).definition,
+      );
     return (await this.store.schedule(principal.projectId, id))!;
   }
 
@@ -493,19 +488,17 @@ export class WorkflowsService {
       if (released) await this.fireSchedule((await this.store.schedule(null, run.scheduleId))!);
     }
     if (run.status !== 'COMPLETED') return;
-    const schedules = await this.store.schedules(run.projectId);
-    for (const s of schedules)
-      if (!s.paused && s.trigger?.kind === 'WORKFLOW_COMPLETED' && s.trigger.workflow === run.workflowName)
+    for (const s of await this.store.triggered(run.projectId, 'WORKFLOW_COMPLETED'))
+      if (s.trigger?.kind === 'WORKFLOW_COMPLETED' && s.trigger.workflow === run.workflowName)
         await this.fireSchedule(s, `trigger:${s.id}:run:${run.id}`);
   };
 
   private async followArtifacts(events: AsyncIterableIterator<ArtifactCreated>) {
     for await (const artifact of events) {
       try {
-        const schedules = await this.store.schedules(artifact.projectId);
-        for (const s of schedules) {
+        for (const s of await this.store.triggered(artifact.projectId, 'ARTIFACT_CREATED')) {
           const t = s.trigger;
-          if (s.paused || t?.kind !== 'ARTIFACT_CREATED') continue;
+          if (t?.kind !== 'ARTIFACT_CREATED') continue;
           if (t.artifactName && t.artifactName !== artifact.name) continue;
           if (t.artifactKind && t.artifactKind !== artifact.kind) continue;
           // Every replica hears the event; the key lets only one start the run.

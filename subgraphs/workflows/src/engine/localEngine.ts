@@ -45,6 +45,9 @@ const parseToken = (token: string) => {
   return { runId: runId ?? '', stepId: stepId ?? '', attempt: Number(attempt) };
 };
 
+/** A step no worker holds. */
+const NO_LEASE = { lease_owner: null, lease_expires_at: null, heartbeat_expires_at: null };
+
 const timeoutError = (type: string, message: string): WorkflowError => ({ type, message });
 
 /**
@@ -78,14 +81,16 @@ export class LocalEngine implements WorkflowEngine {
 
   async start() {
     await this.recoverLostLeases();
-    const every = this.options.tickMs ?? 200;
-    this.ticker = setInterval(() => {
-      this.ticking ??= this.tick()
-        .catch((error: unknown) => this.options.logger.error({ err: error }, 'workflow engine tick failed'))
-        .finally(() => {
-          this.ticking = undefined;
-        });
-    }, every);
+    this.ticker = setInterval(() => this.runTick(), this.options.tickMs ?? 200);
+  }
+
+  /** One tick at a time, from the interval or a timer about to fire. */
+  private runTick() {
+    this.ticking ??= this.tick()
+      .catch((error: unknown) => this.options.logger.error({ err: error }, 'workflow engine tick failed'))
+      .finally(() => {
+        this.ticking = undefined;
+      });
   }
 
   async stop() {
@@ -171,13 +176,13 @@ export class LocalEngine implements WorkflowEngine {
   /** Starts one step; true when it completed at once (a buffered signal). */
   private async schedule(tx: Tx, run: RunRecord, step: StepDefinition, input: unknown): Promise<boolean> {
     const now = new Date();
-    const row = () =>
-      tx.trx.updateTable('step_runs').where('run_id', '=', run.id).where('step_id', '=', step.id);
+    const row = () => this.t.store.updateStep(tx.trx, run.id, step.id);
     switch (step.kind) {
       case 'ACTIVITY': {
+        // insertRun gave the step its queue (the step's, or the workflow's).
         const queue = step.taskQueue ?? run.taskQueue;
         await row()
-          .set({ status: 'SCHEDULED', input: json(input), due_at: now, task_queue: queue })
+          .set({ status: 'SCHEDULED', input: json(input), due_at: now })
           .execute();
         tx.afterCommit(() => this.waiters.notify(queue));
         return false;
@@ -261,12 +266,7 @@ export class LocalEngine implements WorkflowEngine {
     if (!run.parentRunId || !run.parentStepId) return;
     const parent = await this.t.store.lockRun(tx.trx, run.parentRunId);
     if (!parent || FINISHED.includes(parent.status)) return;
-    const step = await tx.trx
-      .selectFrom('step_runs')
-      .selectAll()
-      .where('run_id', '=', parent.id)
-      .where('step_id', '=', run.parentStepId)
-      .executeTakeFirst();
+    const step = await this.t.store.stepRow(parent.id, run.parentStepId, tx.trx);
     if (step?.status !== 'RUNNING' || step.child_run_id !== run.id) return;
     if (run.status === 'COMPLETED') {
       await tx.emit(parent, [
@@ -433,8 +433,8 @@ export class LocalEngine implements WorkflowEngine {
         const step = definition.steps.find((s) => s.id === row.step_id)!;
         const attempt = row.attempt + 1;
         const deadline = new Date(now.getTime() + step.startToCloseTimeoutMs);
-        await tx.trx
-          .updateTable('step_runs')
+        await this.t.store
+          .updateStep(tx.trx, run.id, step.id)
           .set({
             lease_owner: owner,
             lease_expires_at: deadline,
@@ -442,8 +442,6 @@ export class LocalEngine implements WorkflowEngine {
               ? new Date(now.getTime() + step.heartbeatTimeoutMs)
               : null,
           })
-          .where('run_id', '=', run.id)
-          .where('step_id', '=', step.id)
           .execute();
         await tx.emit(run, [
           { type: 'STEP_STARTED', stepId: step.id, attempt, data: { worker: owner.split(':').pop() } },
@@ -471,12 +469,7 @@ export class LocalEngine implements WorkflowEngine {
     const { runId, stepId, attempt } = parseToken(token);
     const run = await this.t.store.lockRun(tx.trx, runId);
     if (!run || FINISHED.includes(run.status)) return undefined;
-    const row = await tx.trx
-      .selectFrom('step_runs')
-      .selectAll()
-      .where('run_id', '=', runId)
-      .where('step_id', '=', stepId)
-      .executeTakeFirst();
+    const row = await this.t.store.stepRow(runId, stepId, tx.trx);
     if (row?.status !== 'RUNNING' || row.attempt !== attempt) return undefined;
     return { run, step: toStep(row) };
   }
@@ -484,24 +477,14 @@ export class LocalEngine implements WorkflowEngine {
   private async heartbeat(token: string, progress?: { progress?: number; message?: string }) {
     const { runId, stepId, attempt } = parseToken(token);
     // A heartbeat takes no lock: it checks the attempt still holds the step and keeps its lease.
-    const [row, run] = await Promise.all([
-      this.t.store.db
-        .selectFrom('step_runs')
-        .select(['status', 'attempt'])
-        .where('run_id', '=', runId)
-        .where('step_id', '=', stepId)
-        .executeTakeFirst(),
-      this.t.store.run(runId),
-    ]);
+    const [row, run] = await Promise.all([this.t.store.stepRow(runId, stepId), this.t.store.run(runId)]);
     if (!row || !run || row.status !== 'RUNNING' || row.attempt !== attempt || FINISHED.includes(run.status))
       return { cancelled: true };
     const hb = (await this.options.definition(run)).steps.find((s) => s.id === stepId)?.heartbeatTimeoutMs;
     if (hb)
-      await this.t.store.db
-        .updateTable('step_runs')
+      await this.t.store
+        .updateStep(this.t.store.db, runId, stepId)
         .set({ heartbeat_expires_at: new Date(Date.now() + hb) })
-        .where('run_id', '=', runId)
-        .where('step_id', '=', stepId)
         .where('attempt', '=', attempt)
         .execute();
     if (progress?.progress !== undefined || progress?.message !== undefined)
@@ -529,12 +512,7 @@ export class LocalEngine implements WorkflowEngine {
     await this.t.run(async (tx) => {
       const leased = await this.leased(tx, token);
       if (!leased) return;
-      await tx.trx
-        .updateTable('step_runs')
-        .set({ lease_owner: null, lease_expires_at: null, heartbeat_expires_at: null })
-        .where('run_id', '=', leased.run.id)
-        .where('step_id', '=', leased.step.stepId)
-        .execute();
+      await this.t.store.updateStep(tx.trx, leased.run.id, leased.step.stepId).set(NO_LEASE).execute();
       await tx.emit(leased.run, [
         {
           type: 'STEP_COMPLETED',
@@ -578,12 +556,7 @@ export class LocalEngine implements WorkflowEngine {
     const spec = definition.steps.find((s) => s.id === step.stepId)!;
     if (!nonRetryable && shouldRetry(spec.retry, step.attempt, error.type)) {
       const next = new Date(Date.now() + backoffMs(spec.retry, step.attempt));
-      await tx.trx
-        .updateTable('step_runs')
-        .set({ lease_owner: null, lease_expires_at: null, heartbeat_expires_at: null })
-        .where('run_id', '=', run.id)
-        .where('step_id', '=', step.stepId)
-        .execute();
+      await this.t.store.updateStep(tx.trx, run.id, step.stepId).set(NO_LEASE).execute();
       await tx.emit(run, [
         {
           type: 'STEP_RETRYING',
@@ -605,14 +578,7 @@ export class LocalEngine implements WorkflowEngine {
   private wakeTickAt(at: Date) {
     const ms = at.getTime() - Date.now();
     if (ms > (this.options.tickMs ?? 200)) return;
-    setTimeout(
-      () => {
-        this.ticking ??= this.tick().finally(() => {
-          this.ticking = undefined;
-        });
-      },
-      Math.max(0, ms),
-    );
+    setTimeout(() => this.runTick(), Math.max(0, ms));
   }
 
   private async tick() {
@@ -637,12 +603,7 @@ export class LocalEngine implements WorkflowEngine {
       await this.t.run(async (tx) => {
         const run = await this.t.store.lockRun(tx.trx, row.run_id);
         if (run?.status !== 'RUNNING') return;
-        const current = await tx.trx
-          .selectFrom('step_runs')
-          .selectAll()
-          .where('run_id', '=', row.run_id)
-          .where('step_id', '=', row.step_id)
-          .executeTakeFirst();
+        const current = await this.t.store.stepRow(row.run_id, row.step_id, tx.trx);
         if (!current || current.status !== row.status || current.attempt !== row.attempt) return;
         if (row.kind === 'TIMER') {
           await tx.emit(run, [
@@ -742,18 +703,9 @@ export class LocalEngine implements WorkflowEngine {
       await this.t.run(async (tx) => {
         const run = await this.t.store.lockRun(tx.trx, row.run_id);
         if (run?.status !== 'RUNNING') return;
-        await tx.trx
-          .updateTable('step_runs')
-          .set({
-            status: 'SCHEDULED',
-            attempt: row.attempt - 1,
-            due_at: new Date(),
-            lease_owner: null,
-            lease_expires_at: null,
-            heartbeat_expires_at: null,
-          })
-          .where('run_id', '=', row.run_id)
-          .where('step_id', '=', row.step_id)
+        await this.t.store
+          .updateStep(tx.trx, row.run_id, row.step_id)
+          .set({ status: 'SCHEDULED', attempt: row.attempt - 1, due_at: new Date(), ...NO_LEASE })
           .execute();
         await tx.emit(run, [
           {

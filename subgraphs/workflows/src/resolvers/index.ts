@@ -2,10 +2,7 @@ import { DateTimeScalar, JSONScalar } from '@jarvis/subgraph';
 import { upstreamOf } from '../definition/dag.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import type { WorkflowsService } from '../service.ts';
-import type { WorkflowRecord } from '../store/records.ts';
 import type { RunFilter } from '../store/runStore.ts';
-
-const workflowFields = (w: WorkflowRecord) => w;
 
 /** Thin: arguments in, service call, records out. */
 export function createResolvers(
@@ -53,7 +50,7 @@ export function createResolvers(
       description: (w) => w.definition.description ?? null,
       inputSchema: (w) => w.definition.inputSchema ?? null,
       taskQueue: (w) => w.definition.taskQueue,
-      steps: (w) => workflowFields(w).definition.steps,
+      steps: (w) => w.definition.steps,
       output: (w) => w.definition.output ?? null,
       executionTimeoutMs: (w) => w.definition.executionTimeoutMs ?? null,
       versions: (w, _a, ctx) => service.store.workflowVersions(ctx.principal.projectId, w.name),

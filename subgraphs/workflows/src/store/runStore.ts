@@ -436,6 +436,21 @@ export class RunStore {
     return Number(row.n);
   }
 
+  /** One step's row. */
+  stepRow(runId: string, stepId: string, q: Sql = this.db) {
+    return q
+      .selectFrom('step_runs')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .where('step_id', '=', stepId)
+      .executeTakeFirst();
+  }
+
+  /** An update of one step's row; add `set` and `execute`. */
+  updateStep(q: Sql, runId: string, stepId: string) {
+    return q.updateTable('step_runs').where('run_id', '=', runId).where('step_id', '=', stepId);
+  }
+
   async steps(runId: string, q: Sql = this.db) {
     const rows = await q
       .selectFrom('step_runs')
@@ -614,6 +629,18 @@ export class RunStore {
     if (projectId) query = query.where('project_id', '=', projectId);
     const row = await query.executeTakeFirst();
     return row ? toSchedule(row) : undefined;
+  }
+
+  /** The project's unpaused schedules with an event trigger of this kind. */
+  async triggered(projectId: string, kind: NonNullable<ScheduleRecord['trigger']>['kind']) {
+    const rows = await this.db
+      .selectFrom('schedules')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('paused', '=', false)
+      .where(sql<string>`trigger->>'kind'`, '=', kind)
+      .execute();
+    return rows.map(toSchedule);
   }
 
   async schedules(projectId: string, workflow?: string | null) {
