@@ -11,6 +11,7 @@ import {
 } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { pgliteTemplate, savePgliteTemplate } from './pgliteTemplate.ts';
 import type { SqlMigration } from './sqlMigration.ts';
 
 export interface Database {
@@ -38,8 +39,14 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   if (options.url.startsWith('postgres')) return createPostgres(options);
   const memory = options.url === 'pglite:memory';
   const dataDir = memory ? undefined : path.join(options.home, 'pgdata');
+  const { fresh, template } = pgliteTemplate(dataDir);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir ? { dataDir } : {});
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(template ? { loadDataDir: template } : {}),
+  });
+  // The first new database on a machine leaves its fresh cluster for the next ones.
+  if (fresh && !template) await savePgliteTemplate(pglite);
   // Kysely's PGlite dialect runs transactions in PGlite's exclusive mode, so other statements
   // wait instead of interleaving with them on the single connection; destroy() closes PGlite.
   return wrap('pglite', new PGliteDialect({ pglite }));
