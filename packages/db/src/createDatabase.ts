@@ -67,6 +67,10 @@ function createPostgres(options: DatabaseOptions): Database {
   });
   // An idle client's socket dies when the server restarts; without a listener that is fatal.
   pool.on('error', (error) => options.onError?.(error));
+  // The pool listens only while a client is idle. A checked-out client (a transaction between
+  // statements) that loses its server emits 'error' too; its next query fails and the pool
+  // discards it on release, so the event itself needs only a listener, not a second report.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return wrap('postgres', new PostgresDialect({ pool }));
 }
 
