@@ -1,10 +1,10 @@
 import type { JarvisConfig } from '@jarvis/config';
-import type { Logger } from '@jarvis/context';
+import type { Logger, Principal } from '@jarvis/context';
 import type { SubgraphModule } from '@jarvis/subgraph';
 import { graphql } from 'graphql';
 import { createRouter, type Router } from './createRouter.ts';
 import { createRuntime, type Runtime } from './createRuntime.ts';
-import { SUBGRAPHS, SUBSCRIPTIONS } from './subgraphCatalog.ts';
+import { ENTITY_QUERIES, SUBGRAPHS } from './subgraphCatalog.ts';
 
 export interface Jarvis {
   router: Router;
@@ -15,7 +15,10 @@ export interface Jarvis {
 }
 
 /** `jarvis dev`: the router and every subgraph in this process, on the configured backends. */
-export async function createJarvis(config: JarvisConfig, options: { logger?: Logger } = {}): Promise<Jarvis> {
+export async function createJarvis(
+  config: JarvisConfig,
+  options: { logger?: Logger; authenticate?: (request: Request) => Promise<Principal> } = {},
+): Promise<Jarvis> {
   const runtime = await createRuntime(config, options);
   const subgraphs: SubgraphModule[] = [];
   try {
@@ -33,7 +36,12 @@ export async function createJarvis(config: JarvisConfig, options: { logger?: Log
         },
       });
     }
-    const router = createRouter({ ...runtime, subgraphs, subscriptions: SUBSCRIPTIONS });
+    const router = createRouter({
+      ...runtime,
+      subgraphs,
+      entityQueries: ENTITY_QUERIES,
+      ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+    });
     await router.start();
     return {
       router,

@@ -9,10 +9,16 @@ import {
   requestIdFrom,
   runWithContext,
 } from '@jarvis/context';
-import type { PubSub } from '@jarvis/pubsub';
-import type { EntityQueries, HttpRoute, SubscriptionField } from '@jarvis/subgraph';
+import type { EntityQueries, HttpRoute } from '@jarvis/subgraph';
 import type { HealthRegistry, JarvisMetrics } from '@jarvis/telemetry';
-import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
+import {
+  buildSchema,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  Kind,
+  printSchema,
+} from 'graphql';
 import { handleGraphQL } from './apolloHandler.ts';
 import { apolloServerFor } from './apolloServerFor.ts';
 import { composeSupergraph } from './composeSupergraph.ts';
@@ -21,7 +27,13 @@ import { graphiqlAsset, graphiqlPage, wantsGraphiql } from './graphiql.ts';
 import { InProcessDataSource } from './inProcessDataSource.ts';
 import { jsonResponse } from './jsonResponse.ts';
 import { opsRoute } from './opsRoutes.ts';
-import { createSubscriptionServer, type SubscriptionServer } from './subscriptionServer.ts';
+import {
+  type FederatedSubscriptions,
+  federatedSubscriptions,
+} from './subscriptions/federatedSubscriptions.ts';
+import { createSseHandler } from './subscriptions/sseHandler.ts';
+import { subgraphSubscriptions } from './subscriptions/subgraphSubscriptions.ts';
+import { createSubscriptionServer, type SubscriptionServer } from './subscriptions/subscriptionServer.ts';
 
 /** A subgraph as the router sees it: executed in this process, or reached at a URL. */
 export type RouterSubgraph =
@@ -36,10 +48,8 @@ export interface RouterOptions {
   subgraphs: RouterSubgraph[];
   /** Who is calling. Until identity lands every request is the local dev principal. */
   authenticate?: (request: Request) => Promise<Principal>;
-  /** Where subscription events arrive. */
-  pubsub: PubSub;
-  /** Root Subscription fields and entity fetchers, from every subgraph (see subgraphCatalog). */
-  subscriptions?: { fields: Record<string, SubscriptionField>; entityQueries: EntityQueries };
+  /** How to fetch each entity an event names, from every subgraph (see subgraphCatalog). */
+  entityQueries?: EntityQueries;
 }
 
 export interface Router {
@@ -48,6 +58,8 @@ export interface Router {
   readonly supergraphSdl: string;
   /** The graphql-ws endpoint, for the HTTP server's `upgrade` event. */
   readonly websockets: SubscriptionServer;
+  /** Subscriptions through the router and the subgraph subscriptions behind them. */
+  readonly subscriptions: FederatedSubscriptions;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -109,6 +121,9 @@ export function createRouter(options: RouterOptions): Router {
   async function route(request: Request): Promise<{ response: Response; label: string }> {
     const url = new URL(request.url);
     const path = url.pathname;
+    if (path === '/graphql/stream' || (path === '/graphql' && wantsEventStream(request))) {
+      return { response: await sse(request), label: '/graphql/stream' };
+    }
     if (path === '/graphql' || path === '/') {
       if (wantsGraphiql(request)) return { response: graphiqlPage(), label: '/graphql' };
       if (path === '/') return { response: Response.redirect(new URL('/graphql', url), 302), label: '/' };
@@ -150,25 +165,45 @@ export function createRouter(options: RouterOptions): Router {
     };
   }
 
-  const websockets = createSubscriptionServer({
-    schema: () => gateway.schema,
-    async run(query, variables, context) {
-      const response = await runWithContext(context, () =>
-        apollo.executeOperation({ query, variables }, { contextValue: context }),
-      );
-      if (response.body.kind !== 'single')
-        throw new Error('incremental delivery is not supported over WebSocket');
-      return response.body.singleResult as ExecutionResult;
-    },
-    pubsub: options.pubsub,
-    fields: options.subscriptions?.fields ?? {},
-    entityQueries: options.subscriptions?.entityQueries ?? {},
-    contextFor,
+  // The gateway's schema carries its own root resolvers; events are resolved on a plain copy.
+  let plain: { from: GraphQLSchema; schema: GraphQLSchema } | undefined;
+  const apiSchema = () => {
+    const schema = gateway.schema;
+    if (!schema) throw new Error('the supergraph is not loaded yet');
+    if (plain?.from !== schema) plain = { from: schema, schema: buildSchema(printSchema(schema)) };
+    return plain.schema;
+  };
+  const run = async (query: string, variables: Record<string, unknown>, context: RequestContext) => {
+    const response = await runWithContext(context, () =>
+      apollo.executeOperation({ query, variables }, { contextValue: context }),
+    );
+    if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported here');
+    return response.body.singleResult as ExecutionResult;
+  };
+  const { subscriptions: subscriptionConfig } = config.router;
+  const subscriptions = federatedSubscriptions({
+    schema: apiSchema,
+    owners: subscriptionOwners(options.subgraphs),
+    entityQueries: options.entityQueries ?? {},
+    upstream: subgraphSubscriptions(
+      options.subgraphs.map((s) =>
+        'schema' in s ? { name: s.name, schema: s.schema } : { name: s.name, url: s.url },
+      ),
+      { keepAliveMs: subscriptionConfig.keep_alive_ms, retryWindowMs: subscriptionConfig.upstream_retry_ms },
+    ),
+    run,
   });
+  const streaming = { schema: apiSchema, run, subscriptions, contextFor };
+  const websockets = createSubscriptionServer({
+    ...streaming,
+    keepAliveMs: subscriptionConfig.keep_alive_ms,
+  });
+  const sse = createSseHandler(streaming);
 
   return {
     supergraphSdl,
     websockets,
+    subscriptions,
     async fetch(request) {
       let response: Response;
       let label = 'error';
@@ -186,7 +221,28 @@ export function createRouter(options: RouterOptions): Router {
     },
     async stop() {
       await websockets.close();
+      await subscriptions.close();
       await apollo.stop();
     },
   };
+}
+
+/** Clients of GraphQL over SSE ask for an event stream. */
+const wantsEventStream = (request: Request) =>
+  (request.headers.get('accept') ?? '').includes('text/event-stream');
+
+/** Root Subscription field → the subgraph whose SDL declares it. */
+function subscriptionOwners(subgraphs: RouterSubgraph[]): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const subgraph of subgraphs) {
+    for (const definition of subgraph.typeDefs.definitions) {
+      if (
+        (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) &&
+        definition.name.value === 'Subscription'
+      ) {
+        for (const field of definition.fields ?? []) owners.set(field.name.value, subgraph.name);
+      }
+    }
+  }
+  return owners;
 }

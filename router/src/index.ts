@@ -11,4 +11,4 @@ export { createRouter, type Router, type RouterOptions, type RouterSubgraph } fr
 export { createRuntime, type Runtime } from './createRuntime.ts';
 export { createSubgraphServer, type SubgraphServer } from './createSubgraphServer.ts';
 export { type FetchServer, serveFetch } from './serveFetch.ts';
-export { defaultSubgraphUrl, SUBGRAPHS, SUBSCRIPTIONS } from './subgraphCatalog.ts';
+export { defaultSubgraphUrl, ENTITY_QUERIES, SUBGRAPHS } from './subgraphCatalog.ts';

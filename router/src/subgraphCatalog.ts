@@ -1,8 +1,7 @@
-import type { CreateSubgraph, EntityQueries, SubscriptionField } from '@jarvis/subgraph';
+import type { CreateSubgraph, EntityQueries } from '@jarvis/subgraph';
 import {
   createSubgraph as createExperiments,
   entityQueries as experimentsEntities,
-  subscriptionFields as experimentsSubscriptions,
   typeDefs as experimentsTypeDefs,
 } from '@jarvis/subgraph-experiments';
 import { createSubgraph as createPlatform, typeDefs as platformTypeDefs } from '@jarvis/subgraph-platform';
@@ -10,7 +9,6 @@ import { createSubgraph as createStorage, typeDefs as storageTypeDefs } from '@j
 import {
   createSubgraph as createWorkflows,
   entityQueries as workflowsEntities,
-  subscriptionFields as workflowsSubscriptions,
   typeDefs as workflowsTypeDefs,
 } from '@jarvis/subgraph-workflows';
 import type { DocumentNode } from 'graphql';
@@ -21,8 +19,6 @@ export interface SubgraphEntry {
   create: CreateSubgraph;
   /** Paths of the subgraph's own HTTP routes, which `jarvis serve router` forwards to it. */
   routePrefixes: string[];
-  /** Its root Subscription fields, which the router serves from pubsub. */
-  subscriptions?: Record<string, SubscriptionField>;
   /** How the router fetches its entities when a subscription event names one. */
   entityQueries?: EntityQueries;
 }
@@ -42,7 +38,6 @@ export const SUBGRAPHS: SubgraphEntry[] = [
     typeDefs: experimentsTypeDefs,
     create: createExperiments,
     routePrefixes: ['/api/2.0/mlflow/'],
-    subscriptions: experimentsSubscriptions,
     entityQueries: experimentsEntities,
   },
   {
@@ -51,19 +46,15 @@ export const SUBGRAPHS: SubgraphEntry[] = [
     create: createWorkflows,
     // The task-polling API of workers in other processes.
     routePrefixes: ['/workflows/'],
-    subscriptions: workflowsSubscriptions,
     entityQueries: workflowsEntities,
   },
 ];
 
-/** Every subgraph's subscriptions and entity fetchers, for the router. */
-export const SUBSCRIPTIONS = {
-  fields: Object.assign({}, ...SUBGRAPHS.map((s) => s.subscriptions ?? {})) as Record<
-    string,
-    SubscriptionField
-  >,
-  entityQueries: Object.assign({}, ...SUBGRAPHS.map((s) => s.entityQueries ?? {})) as EntityQueries,
-};
+/** How the router fetches every subgraph's entities when a subscription event names one. */
+export const ENTITY_QUERIES: EntityQueries = Object.assign(
+  {},
+  ...SUBGRAPHS.map((s) => s.entityQueries ?? {}),
+);
 
 /** The URL a subgraph answers on inside the compose stack; `jarvis serve router` takes config's. */
 export const defaultSubgraphUrl = (name: string) => `http://${name}:4000/graphql`;

@@ -9,6 +9,7 @@ import {
   createRouter,
   createRuntime,
   createSubgraphServer,
+  ENTITY_QUERIES,
   type FetchServer,
   type Router,
   type Runtime,
@@ -38,7 +39,10 @@ describe('router over HTTP (jarvis serve)', () => {
     for (const entry of SUBGRAPHS) {
       const server = createSubgraphServer(entry.create(subgraphRuntime), subgraphRuntime);
       await server.start();
-      servers.push({ server, http: await serveFetch(server.fetch, { host: '127.0.0.1', port: 0 }) });
+      servers.push({
+        server,
+        http: await serveFetch(server.fetch, { host: '127.0.0.1', port: 0, websockets: server.websockets }),
+      });
     }
     subgraphHttp = servers[0]!.http;
     routerRuntime = await createRuntime(config, { database: false });
@@ -47,7 +51,7 @@ describe('router over HTTP (jarvis serve)', () => {
       logger: routerRuntime.logger,
       metrics: routerRuntime.metrics,
       health: routerRuntime.health,
-      pubsub: routerRuntime.pubsub,
+      entityQueries: ENTITY_QUERIES,
       subgraphs: SUBGRAPHS.map((entry, i) => ({
         name: entry.name,
         typeDefs: entry.typeDefs,

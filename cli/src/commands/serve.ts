@@ -3,8 +3,8 @@ import {
   createRuntime,
   createSubgraphServer,
   defaultSubgraphUrl,
+  ENTITY_QUERIES,
   SUBGRAPHS,
-  SUBSCRIPTIONS,
   serveFetch,
 } from '@jarvis/router';
 import { onShutdown } from '../onShutdown.ts';
@@ -48,8 +48,7 @@ export async function serve(name: string, options: { config?: string; port?: str
       metrics,
       health,
       subgraphs,
-      pubsub: runtime.pubsub,
-      subscriptions: SUBSCRIPTIONS,
+      entityQueries: ENTITY_QUERIES,
     });
     await router.start();
     const server = await serveFetch(router.fetch, { ...config.server, websockets: router.websockets });
@@ -71,7 +70,7 @@ export async function serve(name: string, options: { config?: string; port?: str
   const entry = SUBGRAPHS.find((s) => s.name === name)!;
   const subgraph = createSubgraphServer(entry.create(runtime), runtime);
   await subgraph.start();
-  const server = await serveFetch(subgraph.fetch, config.server);
+  const server = await serveFetch(subgraph.fetch, { ...config.server, websockets: subgraph.websockets });
   runtime.logger.info({ url: `${server.url}/graphql`, subgraph: name }, 'subgraph ready');
   onShutdown(
     async () => {

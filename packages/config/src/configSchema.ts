@@ -107,6 +107,43 @@ export const configSchema = z.strictObject({
       max_body_bytes: z.number().int().positive().default(1_048_576),
     })
     .prefault({}),
+  router: z
+    .strictObject({
+      /** Per-operation limits, checked before any subgraph is called. */
+      limits: z
+        .strictObject({
+          max_depth: z.number().int().positive().default(15),
+          max_aliases: z.number().int().nonnegative().default(30),
+          max_root_fields: z.number().int().positive().default(20),
+          /** Estimated cost: every field costs 1, times the list sizes above it. */
+          max_cost: z.number().int().positive().default(50_000),
+          /** The size assumed for a list field without `first` or `last`. */
+          default_list_size: z.number().int().positive().default(20),
+          /** Longest a query or mutation may run, in milliseconds. */
+          timeout_ms: z.number().int().positive().default(30_000),
+        })
+        .prefault({}),
+      subscriptions: z
+        .strictObject({
+          /** Ping interval on subscription sockets (clients and subgraphs). */
+          keep_alive_ms: z.number().int().positive().default(12_000),
+          /** How long the router keeps reconnecting to a subgraph that went away. */
+          upstream_retry_ms: z.number().int().nonnegative().default(30_000),
+        })
+        .prefault({}),
+      /** Trusted documents: manifests of operations (the typed client's), by hash. */
+      documents: z
+        .strictObject({
+          /** Manifest files: `{ "<sha256>": "<document>" }` or Apollo's persisted query manifest. */
+          manifests: z.array(z.string()).default([]),
+          /** `all` takes any document; `trusted` only those of the manifests. */
+          accept: z.enum(['all', 'trusted']).default('all'),
+          /** Automatic persisted queries (hash first, document once) for documents not in a manifest. */
+          apq: z.boolean().default(true),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   database: z
     .strictObject({
       /** `pglite` (on disk under home), `pglite:memory`, or a `postgres://` URL. */

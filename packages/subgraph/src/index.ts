@@ -23,3 +23,4 @@ export type {
   SubgraphModule,
   SubscriptionField,
 } from './subgraphModule.ts';
+export { subscriptionResolvers } from './subscriptionResolvers.ts';

@@ -51,19 +51,19 @@ export interface SubgraphBackup {
 }
 
 /**
- * A root Subscription field. Subgraphs publish its events on a pubsub topic; the router
- * subscribes there and resolves each event's fields, those of other subgraphs included, through
- * the gateway. Declared statically, so a router in another process serves it too.
+ * A root Subscription field. The subgraph publishes its events on a pubsub topic and serves the
+ * field itself (`subscriptionResolvers`); the router subscribes to the subgraph and resolves the
+ * fields of other subgraphs in each event through the gateway.
  */
 export interface SubscriptionField {
   topic(args: Record<string, unknown>, context: RequestContext): string;
-  /** The entity the caller must be able to see (fetched through the router) before subscribing. */
+  /** The entity the caller must be able to see before subscribing (read with `EntityQueries`). */
   requires?: { type: string; idArg: string };
   /** Whether an event goes to this subscriber (for arguments the topic does not encode). */
   filter?(args: Record<string, unknown>, payload: unknown): boolean;
   /**
-   * What already happened, sent before live events: a query run through the router (its root
-   * field aliased as the events function expects). Live events at or below the last replayed
+   * What already happened, sent before live events: a query on the subgraph's own schema (its
+   * root field aliased as the events function expects). Live events at or below the last replayed
    * sequence are dropped, so none is sent twice and none is lost between the two.
    */
   replay?: {

@@ -1,8 +1,10 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { type CreateSubgraph, loadTypeDefs } from '@jarvis/subgraph';
+import { type CreateSubgraph, loadTypeDefs, subscriptionResolvers } from '@jarvis/subgraph';
+import type { GraphQLSchema } from 'graphql';
 import { mlflowRestRoutes } from './mlflow/mlflowRestRoutes.ts';
 import { createResolvers } from './resolvers/index.ts';
+import { entityQueries, subscriptionFields } from './runUpdates.ts';
 import { ExperimentsService } from './service.ts';
 import { experimentsMigrations } from './store/migrations.ts';
 import { mlflowModelRegistry } from './store/mlflowModelRegistry.ts';
@@ -26,13 +28,21 @@ export const createSubgraph: CreateSubgraph = (deps) => {
     ? mlflowModelRegistry(experiment.tracking_uri!, sqlIdempotencyLog(deps.db))
     : nativeModelRegistry(deps.db);
   const service = new ExperimentsService(store, registry, deps.pubsub, deps.logger);
+  const schema: GraphQLSchema = buildSubgraphSchema({
+    typeDefs,
+    resolvers: {
+      ...createResolvers(service),
+      Subscription: subscriptionResolvers(subscriptionFields, {
+        pubsub: deps.pubsub,
+        entityQueries,
+        schema: () => schema,
+      }),
+    } as GraphQLResolverMap<unknown>,
+  });
   return {
     name: 'experiments',
     typeDefs,
-    schema: buildSubgraphSchema({
-      typeDefs,
-      resolvers: createResolvers(service) as GraphQLResolverMap<unknown>,
-    }),
+    schema,
     routes: mlflowRestRoutes(service),
     async start() {
       await deps.db.migrate('experiments', experimentsMigrations);

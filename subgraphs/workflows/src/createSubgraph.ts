@@ -1,7 +1,13 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { type CreateSubgraph, loadTypeDefs, type SubgraphModule } from '@jarvis/subgraph';
+import {
+  type CreateSubgraph,
+  loadTypeDefs,
+  type SubgraphModule,
+  subscriptionResolvers,
+} from '@jarvis/subgraph';
 import type { WorkflowsConnection } from '@jarvis/worker';
+import type { GraphQLSchema } from 'graphql';
 import { LocalEngine } from './engine/localEngine.ts';
 import { Transitions } from './engine/transitions.ts';
 import { createResolvers } from './resolvers/index.ts';
@@ -9,6 +15,7 @@ import { WorkflowsService } from './service.ts';
 import { workflowsMigrations } from './store/migrations.ts';
 import { RunStore } from './store/runStore.ts';
 import { workerRoutes } from './workerRoutes.ts';
+import { entityQueries, subscriptionFields } from './workflowEvents.ts';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
@@ -55,13 +62,21 @@ export const createSubgraph: CreateSubgraph = (deps) => {
     temporalNamespace: config.type === 'temporal' ? config.namespace : null,
     defaultTaskQueue: config.task_queue,
   });
+  const schema: GraphQLSchema = buildSubgraphSchema({
+    typeDefs,
+    resolvers: {
+      ...createResolvers(service, engineInfo),
+      Subscription: subscriptionResolvers(subscriptionFields, {
+        pubsub: deps.pubsub,
+        entityQueries,
+        schema: () => schema,
+      }),
+    } as GraphQLResolverMap<unknown>,
+  });
   const module: SubgraphModule = {
     name: 'workflows',
     typeDefs,
-    schema: buildSubgraphSchema({
-      typeDefs,
-      resolvers: createResolvers(service, engineInfo) as GraphQLResolverMap<unknown>,
-    }),
+    schema,
     routes: workerRoutes(service),
     async start() {
       await deps.db.migrate('workflows', workflowsMigrations);

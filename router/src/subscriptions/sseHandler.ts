@@ -1,0 +1,48 @@
+import type { RequestContext } from '@jarvis/context';
+import { formatError } from '@jarvis/errors';
+import { type GraphQLError, print } from 'graphql';
+import { createHandler } from 'graphql-sse/lib/use/fetch';
+import type { SubscriptionServerOptions } from './subscriptionServer.ts';
+
+type SseContext = RequestContext & { headers: Headers } & Record<PropertyKey, unknown>;
+
+/**
+ * GraphQL over Server-Sent Events (graphql-sse's distinct connections mode) for clients that
+ * cannot hold a WebSocket: `POST /graphql/stream` (or `/graphql` with `accept:
+ * text/event-stream`) streams `next` events, then `complete`. Same subscriptions, same auth —
+ * headers work here, and are re-checked before every event.
+ */
+export function createSseHandler(
+  options: Omit<SubscriptionServerOptions, 'keepAliveMs'>,
+): (request: Request) => Promise<Response> {
+  return createHandler<SseContext>({
+    schema: options.schema,
+    context: (req) => options.contextFor(req.raw) as Promise<SseContext>,
+    subscribe: (args) => {
+      const context = args.contextValue;
+      return options.subscriptions.subscribe({
+        document: args.document,
+        variables: (args.variableValues ?? {}) as Record<string, unknown>,
+        operationName: args.operationName,
+        context,
+        recheck: () =>
+          options.contextFor(new Request('http://jarvis.local/graphql', { headers: context.headers })),
+      });
+    },
+    execute: (args) =>
+      options.run(
+        print(args.document),
+        (args.variableValues ?? {}) as Record<string, unknown>,
+        args.contextValue,
+      ),
+    onNext: (context, _req, result) =>
+      result.errors?.length
+        ? {
+            ...result,
+            errors: result.errors.map((e) =>
+              formatError((e as GraphQLError).toJSON?.() ?? e, e, context.requestId),
+            ) as unknown as GraphQLError[],
+          }
+        : result,
+  });
+}

@@ -1,0 +1,113 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { RequestContext } from '@jarvis/context';
+import { formatError } from '@jarvis/errors';
+import { type ExecutionResult, type GraphQLError, type GraphQLSchema, print } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { FederatedSubscriptions } from './federatedSubscriptions.ts';
+
+export interface SubscriptionServerOptions {
+  /** The supergraph's API schema (without the gateway's resolvers). */
+  schema(): GraphQLSchema;
+  /** Runs a query or mutation through the gateway. */
+  run(query: string, variables: Record<string, unknown>, context: RequestContext): Promise<ExecutionResult>;
+  subscriptions: FederatedSubscriptions;
+  /** The context of an operation from the upgrade request and connection_init's payload. */
+  contextFor(request: Request): Promise<RequestContext & { headers: Headers }>;
+  /** Ping interval; a client that stops answering is dropped. */
+  keepAliveMs: number;
+}
+
+export interface SubscriptionServer {
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  close(): Promise<void>;
+}
+
+/** The request a WebSocket's operations authenticate with: its upgrade headers plus connection_init. */
+function requestOf(upgrade: IncomingMessage, params: Readonly<Record<string, unknown>> | undefined) {
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(upgrade.headers)) {
+    if (typeof value === 'string') headers.set(key, value);
+  }
+  // Browsers cannot set headers on a WebSocket: credentials come in connection_init.
+  for (const name of ['authorization', 'x-api-key']) {
+    const value = params?.[name];
+    if (typeof value === 'string') headers.set(name, value);
+  }
+  return new Request('http://jarvis.local/graphql', { headers });
+}
+
+/**
+ * The router's graphql-ws endpoint (`/graphql`, protocol graphql-transport-ws): subscriptions
+ * through FederatedSubscriptions, queries and mutations through the gateway as over HTTP.
+ * Credentials are checked on connection_init (a refused connection closes with 4403) and again
+ * before every event.
+ */
+export function createSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
+  const wss = new WebSocketServer({ noServer: true });
+  const format = (errors: readonly GraphQLError[], context?: RequestContext) =>
+    errors.map((e) => formatError(e.toJSON(), e, context?.requestId));
+
+  const server = useServer<Record<string, unknown>, { request: IncomingMessage }>(
+    {
+      schema: options.schema,
+      onConnect: async (ctx) => {
+        try {
+          await options.contextFor(requestOf(ctx.extra.request, ctx.connectionParams));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      context: (ctx) => options.contextFor(requestOf(ctx.extra.request, ctx.connectionParams)),
+      subscribe: (execution) => {
+        const context = execution.contextValue as RequestContext & { headers: Headers };
+        return options.subscriptions.subscribe({
+          document: execution.document,
+          variables: (execution.variableValues ?? {}) as Record<string, unknown>,
+          operationName: execution.operationName,
+          context,
+          recheck: () =>
+            options.contextFor(new Request('http://jarvis.local/graphql', { headers: context.headers })),
+        });
+      },
+      execute: (execution) =>
+        options.run(
+          print(execution.document),
+          (execution.variableValues ?? {}) as Record<string, unknown>,
+          execution.contextValue as RequestContext,
+        ),
+      onNext: (_ctx, _id, _payload, args, result) =>
+        result.errors?.length
+          ? {
+              ...result,
+              errors: format(result.errors as GraphQLError[], args.contextValue as RequestContext),
+            }
+          : result,
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+    },
+    wss,
+    options.keepAliveMs,
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    handleUpgrade(request, socket, head) {
+      if (new URL(request.url ?? '/', 'http://jarvis.local').pathname !== '/graphql') {
+        socket.destroy();
+        return;
+      }
+      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    },
+    close() {
+      // Both the HTTP server and the router close it; the first one does the work.
+      closing ??= (async () => {
+        await server.dispose();
+        for (const client of wss.clients) client.terminate();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+      })();
+      return closing;
+    },
+  };
+}
