@@ -14,11 +14,14 @@ export interface Jarvis {
   stop(): Promise<void>;
 }
 
+export interface JarvisOptions {
+  logger?: Logger;
+  /** Who is calling; until identity lands every request is the local dev principal. */
+  authenticate?: (request: Request) => Promise<Principal>;
+}
+
 /** `jarvis dev`: the router and every subgraph in this process, on the configured backends. */
-export async function createJarvis(
-  config: JarvisConfig,
-  options: { logger?: Logger; authenticate?: (request: Request) => Promise<Principal> } = {},
-): Promise<Jarvis> {
+export async function createJarvis(config: JarvisConfig, options: JarvisOptions = {}): Promise<Jarvis> {
   const runtime = await createRuntime(config, options);
   const subgraphs: SubgraphModule[] = [];
   try {

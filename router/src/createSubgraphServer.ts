@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createRequestContext, LOCAL_PRINCIPAL, type RequestContext, requestIdFrom } from '@jarvis/context';
-import { formatError } from '@jarvis/errors';
+import { asValidationError, formatError } from '@jarvis/errors';
 import type { SubgraphModule } from '@jarvis/subgraph';
 import type { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -45,7 +45,8 @@ export function createSubgraphServer(module: SubgraphModule, runtime: Runtime): 
               errors: format(result.errors as GraphQLError[], args.contextValue as RequestContext),
             }
           : result,
-      onError: (_ctx, _id, _payload, errors) => format(errors),
+      // What graphql-ws reports itself is a document that does not validate.
+      onError: (_ctx, _id, _payload, errors) => format(errors.map(asValidationError)),
     },
     wss,
     runtime.config.router.subscriptions.keep_alive_ms,

@@ -6,7 +6,7 @@ export {
   writeCommittedSupergraph,
 } from './committedSupergraph.ts';
 export { composeSupergraph } from './composeSupergraph.ts';
-export { createJarvis, type Jarvis } from './createJarvis.ts';
+export { createJarvis, type Jarvis, type JarvisOptions } from './createJarvis.ts';
 export { createRouter, type Router, type RouterOptions, type RouterSubgraph } from './createRouter.ts';
 export { createRuntime, type Runtime } from './createRuntime.ts';
 export { createSubgraphServer, type SubgraphServer } from './createSubgraphServer.ts';

@@ -1,3 +1,3 @@
 export { ErrorCode } from './errorCodes.ts';
-export { formatError } from './formatError.ts';
+export { asValidationError, formatError } from './formatError.ts';
 export { backendUnavailable, badUserInput, conflict, JarvisError, notFound } from './jarvisError.ts';

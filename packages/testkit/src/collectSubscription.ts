@@ -13,11 +13,14 @@ export function collectSubscription<T = Record<string, unknown>>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
+  /** Sent in connection_init, as browsers must (e.g. `{ authorization: 'Bearer …' }`). */
+  connectionParams: Record<string, string> = {},
 ) {
   const client = createClient({
     url: `${url.replace(/^http/, 'ws')}/graphql`,
     lazy: false,
     retryAttempts: 0,
+    connectionParams,
   });
   const events: SubscriptionEvent<T>[] = [];
   let ended = false;

@@ -2,17 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type JarvisConfigInput, parseConfig } from '@jarvis/config';
-import { createJarvis, type Jarvis, serveFetch } from '@jarvis/router';
+import { createJarvis, type Jarvis, type JarvisOptions, serveFetch } from '@jarvis/router';
 
 /** A whole `jarvis dev` in this process, on in-memory PGlite, torn down with `await using`. */
-export async function testJarvis(overrides: JarvisConfigInput = {}): Promise<Jarvis & AsyncDisposable> {
+export async function testJarvis(
+  overrides: JarvisConfigInput = {},
+  options: JarvisOptions = {},
+): Promise<Jarvis & AsyncDisposable> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'jarvis-test-'));
   const config = parseConfig(
     { home, database: { url: 'pglite:memory' }, log: { level: 'silent' }, ...overrides },
     'test',
     {},
   );
-  const jarvis = await createJarvis(config);
+  const jarvis = await createJarvis(config, options);
   return Object.assign(jarvis, {
     async [Symbol.asyncDispose]() {
       await jarvis.stop();
@@ -24,8 +27,9 @@ export async function testJarvis(overrides: JarvisConfigInput = {}): Promise<Jar
 /** A test Jarvis on a loopback port, for peers that need a URL (the mlflow Python client). */
 export async function servedJarvis(
   overrides: JarvisConfigInput = {},
+  options: JarvisOptions = {},
 ): Promise<Jarvis & AsyncDisposable & { url: string }> {
-  const jarvis = await testJarvis(overrides);
+  const jarvis = await testJarvis(overrides, options);
   const server = await serveFetch(jarvis.router.fetch, {
     host: '127.0.0.1',
     port: 0,

@@ -401,6 +401,11 @@ function memberOf(
         finish();
         return { done: true, value: undefined };
       },
+      // Servers tell an async generator by its `throw` (graphql-sse closes only those).
+      async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+        finish();
+        throw error;
+      },
       [Symbol.asyncIterator]() {
         return this;
       },

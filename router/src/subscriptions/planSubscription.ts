@@ -58,7 +58,7 @@ export function planSubscription(
   entityTypes: ReadonlySet<string>,
 ): SubscriptionPlan {
   const operation = getOperationAST(document, operationName);
-  if (!operation || operation.operation !== 'subscription')
+  if (operation?.operation !== 'subscription')
     throw new GraphQLError('expected a subscription operation', { extensions: { code: 'BAD_REQUEST' } });
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions)

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RequestContext } from '@jarvis/context';
-import { formatError } from '@jarvis/errors';
+import { asValidationError, formatError } from '@jarvis/errors';
 import { type ExecutionResult, type GraphQLError, type GraphQLSchema, print } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -85,7 +85,8 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
               errors: format(result.errors as GraphQLError[], args.contextValue as RequestContext),
             }
           : result,
-      onError: (_ctx, _id, _payload, errors) => format(errors),
+      // What graphql-ws reports itself is a document that does not validate.
+      onError: (_ctx, _id, _payload, errors) => format(errors.map(asValidationError)),
     },
     wss,
     options.keepAliveMs,

@@ -525,6 +525,8 @@ export type WorkflowRunEvent = {
   runId: Scalars['ID']['output'];
   /** 1, 2, 3… within the run. */
   sequence: Scalars['Int']['output'];
+  /** The step the event is about, as it is now; null for events of the whole run. */
+  step: Maybe<StepRun>;
   stepId: Maybe<Scalars['ID']['output']>;
   type: WorkflowRunEventType;
 };
@@ -960,6 +962,7 @@ export type WorkflowRunEventResolvers<ContextType = SubgraphContext, ParentType 
   run?: Resolver<ResolversTypes['WorkflowRun'], ParentType, ContextType>;
   runId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  step?: Resolver<Maybe<ResolversTypes['StepRun']>, ParentType, ContextType>;
   stepId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['WorkflowRunEventType'], ParentType, ContextType>;
 }>;

@@ -84,6 +84,8 @@ export function createResolvers(
         s.childRunId ? ((await service.run(ctx.principal, s.childRunId)) ?? null) : null,
     },
     WorkflowRunEvent: {
+      step: async (e) =>
+        e.stepId ? ((await service.store.steps(e.runId)).find((s) => s.stepId === e.stepId) ?? null) : null,
       run: async (e, _a, ctx) => service.requireRun(ctx.principal, e.runId),
     },
     Schedule: {
