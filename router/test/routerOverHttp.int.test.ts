@@ -3,7 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '@jarvis/config';
-import { gql } from '@jarvis/testkit';
+import { createRequestContext, LOCAL_PRINCIPAL } from '@jarvis/context';
+import type { SubgraphModule } from '@jarvis/subgraph';
+import { collectSubscription, gql } from '@jarvis/testkit';
+import { graphql } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createRouter,
@@ -17,6 +20,7 @@ import {
   type SubgraphServer,
   serveFetch,
 } from '../src/index.ts';
+import { CROSS_SUBGRAPH, type CrossEvent, trackedRun } from './trackedRun.ts';
 
 // Production shape: `jarvis serve platform` and `jarvis serve router` as separate servers.
 describe('router over HTTP (jarvis serve)', () => {
@@ -30,7 +34,13 @@ describe('router over HTTP (jarvis serve)', () => {
   beforeAll(async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'jarvis-serve-'));
     const config = parseConfig(
-      { home, database: { url: 'pglite:memory' }, log: { level: 'silent' } },
+      {
+        home,
+        database: { url: 'pglite:memory' },
+        log: { level: 'silent' },
+        // A subgraph gone for more than 3 s ends its subscriptions with an error.
+        router: { subscriptions: { upstream_retry_ms: 3_000 } },
+      },
       'test',
       {},
     );
@@ -60,7 +70,11 @@ describe('router over HTTP (jarvis serve)', () => {
       })),
     });
     await router.start();
-    routerHttp = await serveFetch(router.fetch, { host: '127.0.0.1', port: 0 });
+    routerHttp = await serveFetch(router.fetch, {
+      host: '127.0.0.1',
+      port: 0,
+      websockets: router.websockets,
+    });
   });
 
   afterAll(async () => {
@@ -176,5 +190,64 @@ describe('router over HTTP (jarvis serve)', () => {
     const missing = await api('mlflow/experiments/get-by-name?experiment_name=nope');
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error_code: 'RESOURCE_DOES_NOT_EXIST' });
+  });
+
+  it('serves the cross-subgraph subscription through graphql-ws to the subgraph; a restart of the subgraph is invisible, its end for good is an error', async () => {
+    const run = await trackedRun(routerHttp.url);
+    await using stream = collectSubscription<{ workflowRunEvents: CrossEvent }>(
+      routerHttp.url,
+      CROSS_SUBGRAPH,
+      {
+        id: run.runId,
+      },
+    );
+    await stream.until(2);
+    const at = SUBGRAPHS.findIndex((s) => s.name === 'workflows');
+    const restart = async (beforeServing?: (module: SubgraphModule) => Promise<void>) => {
+      const module = SUBGRAPHS[at]!.create(subgraphRuntime);
+      const server = createSubgraphServer(module, subgraphRuntime);
+      await server.start();
+      await beforeServing?.(module);
+      servers[at] = {
+        server,
+        http: await serveFetch(server.fetch, {
+          host: '127.0.0.1',
+          port: servers[at]!.http.port,
+          websockets: server.websockets,
+        }),
+      };
+    };
+    const stop = async () => {
+      await servers[at]!.http.close();
+      await servers[at]!.server.stop();
+    };
+
+    await stop();
+    // The run moves on while the router cannot hear it: the new process takes the signal
+    // before it serves anyone, so those events reach the client only through the replay.
+    await restart(async (module) => {
+      const signalled = await graphql({
+        schema: module.schema,
+        source: 'mutation($id: ID!) { signalWorkflowRun(id: $id, signal: "go") { id } }',
+        variableValues: { id: run.runId },
+        contextValue: createRequestContext(subgraphRuntime.logger, LOCAL_PRINCIPAL, 'test'),
+      });
+      expect(signalled.errors).toBeUndefined();
+    });
+    await stream.until((e) => e.some((x) => x.data?.workflowRunEvents.step?.stepId === 'finish'));
+    await run.signal('done');
+    const events = await stream.until((e) =>
+      e.some((x) => x.data?.workflowRunEvents.type === 'RUN_COMPLETED'),
+    );
+    expect(events.flatMap((e) => e.errors ?? [])).toEqual([]);
+    const data = events.map((e) => e.data!.workflowRunEvents);
+    expect(data.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
+    for (const event of data) expect(event.run.run.artifacts.edges[0]!.node.name).toBe(run.artifactName);
+
+    // Gone for good: after the retry window the client gets an error, not a silent end.
+    await stop();
+    const ended = await stream.until((e) => e.some((x) => x.errors), 15_000);
+    expect(ended.at(-1)!.errors![0]!.extensions).toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
+    await restart();
   });
 });
