@@ -1,23 +1,34 @@
 import { type ApolloServer, HeaderMap } from '@apollo/server';
 import { type RequestContext, runWithContext } from '@jarvis/context';
-import { JarvisError } from '@jarvis/errors';
+import { ErrorCode, JarvisError } from '@jarvis/errors';
 import { jsonResponse } from './jsonResponse.ts';
+import type { OperationParams, TrustedDocuments } from './operations/trustedDocuments.ts';
 import { readBody } from './readBody.ts';
+
+export interface GraphQLHandling {
+  maxBodyBytes: number;
+  /** Registered documents (the router's); requests naming one get its text. */
+  documents?: TrustedDocuments;
+  /** Longest an operation may run before the caller gets LIMIT_EXCEEDED. */
+  timeoutMs?: number;
+}
+
+const errorResponse = (error: JarvisError, status: number) =>
+  jsonResponse({ errors: [{ message: error.message, extensions: error.extensions }] }, status);
 
 /** Runs one HTTP request through Apollo Server (router or subgraph) as a fetch-style handler. */
 export async function handleGraphQL(
   server: ApolloServer<RequestContext>,
   request: Request,
   context: RequestContext,
-  maxBodyBytes: number,
+  handling: GraphQLHandling,
 ): Promise<Response> {
+  const started = performance.now();
   let text: string;
   try {
-    text = request.method === 'POST' ? await readBody(request, maxBodyBytes) : '';
+    text = request.method === 'POST' ? await readBody(request, handling.maxBodyBytes) : '';
   } catch (error) {
-    if (error instanceof JarvisError) {
-      return jsonResponse({ errors: [{ message: error.message, extensions: error.extensions }] }, 413);
-    }
+    if (error instanceof JarvisError) return errorResponse(error, 413);
     throw error;
   }
   const headers = new HeaderMap();
@@ -36,12 +47,46 @@ export async function handleGraphQL(
     }
   }
   const url = new URL(request.url);
-  const result = await runWithContext(context, () =>
+  let search = url.search;
+  if (handling.documents) {
+    try {
+      if (request.method === 'POST' && body && typeof body === 'object' && !Array.isArray(body)) {
+        body = handling.documents.resolve(body as OperationParams);
+      } else if (request.method === 'GET') {
+        search = resolveSearch(url.searchParams, handling.documents);
+      }
+    } catch (error) {
+      if (error instanceof JarvisError)
+        return errorResponse(error, error.code === ErrorCode.NOT_FOUND ? 404 : 403);
+      throw error;
+    }
+  }
+  const execution = runWithContext(context, () =>
     server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: request.method.toUpperCase(), headers, search: url.search, body },
+      httpGraphQLRequest: { method: request.method.toUpperCase(), headers, search, body },
       context: async () => context,
     }),
   );
+  let timer: NodeJS.Timeout | undefined;
+  const result = handling.timeoutMs
+    ? await Promise.race([
+        execution,
+        new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), handling.timeoutMs);
+        }),
+      ]).finally(() => clearTimeout(timer))
+    : await execution;
+  if (result === 'timeout') {
+    const measured = Math.round(performance.now() - started);
+    return errorResponse(
+      new JarvisError(
+        ErrorCode.LIMIT_EXCEEDED,
+        `operation ran for ${measured} ms; the limit is ${handling.timeoutMs} ms (router.limits.timeout_ms)`,
+        { limit: 'timeout_ms', max: handling.timeoutMs, measured },
+      ),
+      504,
+    );
+  }
   const responseHeaders = new Headers();
   for (const [key, value] of result.headers) responseHeaders.set(key, value);
   responseHeaders.set('x-request-id', context.requestId);
@@ -57,4 +102,26 @@ export async function handleGraphQL(
     },
   });
   return new Response(stream, { status: result.status ?? 200, headers: responseHeaders });
+}
+
+/** A GET request's parameters with a registered document's text in place of its id. */
+function resolveSearch(params: URLSearchParams, documents: TrustedDocuments): string {
+  let extensions: OperationParams['extensions'];
+  try {
+    extensions = params.has('extensions') ? JSON.parse(params.get('extensions')!) : undefined;
+  } catch {
+    extensions = undefined; // Apollo Server reports the malformed parameter itself
+  }
+  const resolved = documents.resolve({
+    ...(params.has('query') ? { query: params.get('query')! } : {}),
+    ...(params.has('documentId') ? { documentId: params.get('documentId')! } : {}),
+    ...(extensions ? { extensions } : {}),
+  });
+  const out = new URLSearchParams(params);
+  out.delete('documentId');
+  if (resolved.query) out.set('query', resolved.query);
+  if (resolved.extensions && Object.keys(resolved.extensions).length)
+    out.set('extensions', JSON.stringify(resolved.extensions));
+  else out.delete('extensions');
+  return `?${out}`;
 }

@@ -35,9 +35,11 @@ export function apolloServerFor(
   metrics: JarvisMetrics,
   service: string,
   plugins: ApolloServerPlugin<RequestContext>[] = [],
+  options: { persistedQueries?: false } = {},
 ): ApolloServer<RequestContext> {
   return new ApolloServer<RequestContext>({
     ...source,
+    ...options,
     introspection: true,
     includeStacktraceInErrorResponses: false,
     // GraphiQL is ours (bundled, offline); Apollo's landing page would load from a CDN.

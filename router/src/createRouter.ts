@@ -26,6 +26,9 @@ import { forwardRequest } from './forwardRequest.ts';
 import { graphiqlAsset, graphiqlPage, wantsGraphiql } from './graphiql.ts';
 import { InProcessDataSource } from './inProcessDataSource.ts';
 import { jsonResponse } from './jsonResponse.ts';
+import { limitsPlugin } from './operations/limitsPlugin.ts';
+import { operationPreparer } from './operations/prepareOperation.ts';
+import { loadManifests, trustedDocuments } from './operations/trustedDocuments.ts';
 import { opsRoute } from './opsRoutes.ts';
 import {
   type FederatedSubscriptions,
@@ -94,7 +97,18 @@ export function createRouter(options: RouterOptions): Router {
       });
     },
   });
-  const apollo = apolloServerFor({ gateway }, metrics, 'router');
+  const { limits } = config.router;
+  const documents = trustedDocuments(
+    loadManifests(config.router.documents.manifests),
+    config.router.documents.accept,
+  );
+  const apollo = apolloServerFor(
+    { gateway },
+    metrics,
+    'router',
+    [limitsPlugin(limits)],
+    config.router.documents.apq ? {} : { persistedQueries: false },
+  );
   // The most specific route wins: exact paths before prefixes, longer prefixes first (storage
   // owns /api/2.0/mlflow/artifacts/ inside experiments' /api/2.0/mlflow/).
   const specificity = (path: string) => (path.endsWith('/*') ? path.length : Number.MAX_SAFE_INTEGER);
@@ -128,12 +142,11 @@ export function createRouter(options: RouterOptions): Router {
       if (wantsGraphiql(request)) return { response: graphiqlPage(), label: '/graphql' };
       if (path === '/') return { response: Response.redirect(new URL('/graphql', url), 302), label: '/' };
       return {
-        response: await handleGraphQL(
-          apollo,
-          request,
-          await contextFor(request),
-          config.server.max_body_bytes,
-        ),
+        response: await handleGraphQL(apollo, request, await contextFor(request), {
+          maxBodyBytes: config.server.max_body_bytes,
+          documents,
+          timeoutMs: limits.timeout_ms,
+        }),
         label: '/graphql',
       };
     }
@@ -193,7 +206,8 @@ export function createRouter(options: RouterOptions): Router {
     ),
     run,
   });
-  const streaming = { schema: apiSchema, run, subscriptions, contextFor };
+  const prepare = operationPreparer({ schema: apiSchema, documents, limits });
+  const streaming = { schema: apiSchema, run, subscriptions, contextFor, prepare };
   const websockets = createSubscriptionServer({
     ...streaming,
     keepAliveMs: subscriptionConfig.keep_alive_ms,

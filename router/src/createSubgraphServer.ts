@@ -57,7 +57,9 @@ export function createSubgraphServer(module: SubgraphModule, runtime: Runtime): 
       const path = new URL(request.url).pathname;
       const context = contextOf(request.headers);
       if (path === '/graphql')
-        return handleGraphQL(apollo, request, context, runtime.config.server.max_body_bytes);
+        return handleGraphQL(apollo, request, context, {
+          maxBodyBytes: runtime.config.server.max_body_bytes,
+        });
       const ops = await opsRoute(path, runtime.health, runtime.metrics);
       if (ops) return ops;
       for (const r of module.routes) {

@@ -2,6 +2,7 @@ import type { RequestContext } from '@jarvis/context';
 import { formatError } from '@jarvis/errors';
 import { type GraphQLError, print } from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/fetch';
+import type { OperationParams } from '../operations/trustedDocuments.ts';
 import type { SubscriptionServerOptions } from './subscriptionServer.ts';
 
 type SseContext = RequestContext & { headers: Headers } & Record<PropertyKey, unknown>;
@@ -18,6 +19,24 @@ export function createSseHandler(
   return createHandler<SseContext>({
     schema: options.schema,
     context: (req) => options.contextFor(req.raw) as Promise<SseContext>,
+    onSubscribe: async (req, params) => {
+      const prepared = options.prepare(params as OperationParams);
+      if (!('document' in prepared))
+        // graphql-sse's own response shape: [body, init].
+        return [
+          JSON.stringify({ errors: prepared.map((e) => formatError(e.toJSON(), e)) }),
+          {
+            status: 400,
+            statusText: 'Bad Request',
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+          },
+        ];
+      return {
+        schema: options.schema(),
+        ...prepared,
+        contextValue: (await options.contextFor(req.raw)) as SseContext,
+      };
+    },
     subscribe: (args) => {
       const context = args.contextValue;
       return options.subscriptions.subscribe({

@@ -5,6 +5,8 @@ import { asValidationError, formatError } from '@jarvis/errors';
 import { type ExecutionResult, type GraphQLError, type GraphQLSchema, print } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { PrepareOperation } from '../operations/prepareOperation.ts';
+import type { OperationParams } from '../operations/trustedDocuments.ts';
 import type { FederatedSubscriptions } from './federatedSubscriptions.ts';
 
 export interface SubscriptionServerOptions {
@@ -15,6 +17,8 @@ export interface SubscriptionServerOptions {
   subscriptions: FederatedSubscriptions;
   /** The context of an operation from the upgrade request and connection_init's payload. */
   contextFor(request: Request): Promise<RequestContext & { headers: Headers }>;
+  /** Trusted documents, parsing, validation and limits, before anything runs. */
+  prepare: PrepareOperation;
   /** Ping interval; a client that stops answering is dropped. */
   keepAliveMs: number;
 }
@@ -61,6 +65,10 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
         }
       },
       context: (ctx) => options.contextFor(requestOf(ctx.extra.request, ctx.connectionParams)),
+      onSubscribe: (_ctx, _id, payload) => {
+        const prepared = options.prepare(payload as OperationParams);
+        return 'document' in prepared ? { schema: options.schema(), ...prepared } : prepared;
+      },
       subscribe: (execution) => {
         const context = execution.contextValue as RequestContext & { headers: Headers };
         return options.subscriptions.subscribe({
