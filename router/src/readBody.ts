@@ -25,9 +25,6 @@ function tooLarge(limit: number, actual: number) {
   return new JarvisError(
     'LIMIT_EXCEEDED',
     `request body is ${actual} bytes; the limit is ${limit} (server.max_body_bytes)`,
-    {
-      limit,
-      actual,
-    },
+    { limit: 'max_body_bytes', max: limit, measured: actual },
   );
 }

@@ -116,7 +116,7 @@ export const configSchema = z.strictObject({
           max_aliases: z.number().int().nonnegative().default(30),
           max_root_fields: z.number().int().positive().default(20),
           /** Estimated cost: every field costs 1, times the list sizes above it. */
-          max_cost: z.number().int().positive().default(50_000),
+          max_cost: z.number().int().positive().default(200_000),
           /** The size assumed for a list field without `first` or `last`. */
           default_list_size: z.number().int().positive().default(20),
           /** Longest a query or mutation may run, in milliseconds. */

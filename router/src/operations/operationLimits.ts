@@ -99,19 +99,25 @@ export function measureOperation(
       measure.cost += multiplier;
       if (!selection.selectionSet) continue;
       const fields = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields() : {};
-      const type = fields[name]?.type;
-      const argued = selection.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last');
-      const requested = sizeOf(argued?.value);
+      const definition = fields[name];
+      const type = definition?.type;
+      // A page size given, or the schema's default for it (`first: Int = 50`).
+      const pageArg = definition?.args.find((a) => a.name === 'first' || a.name === 'last');
+      const given = selection.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last');
+      const paged = given !== undefined || pageArg !== undefined;
+      const pageSize =
+        sizeOf(given?.value) ??
+        (typeof pageArg?.defaultValue === 'number' ? pageArg.defaultValue : undefined);
       const list = type !== undefined && isListType(getNullableType(type));
       let size = 1;
-      if (argued) size = requested ?? defaultListSize;
+      if (paged) size = pageSize ?? defaultListSize;
       else if (list) size = sized && CONNECTION_LISTS.has(name) ? 1 : defaultListSize;
       walk(
         selection.selectionSet,
         type ? getNamedType(type) : undefined,
         depth + 1,
         multiplier * Math.max(size, 1),
-        argued !== undefined || (sized && CONNECTION_LISTS.has(name)),
+        paged || (sized && CONNECTION_LISTS.has(name)),
         seen,
       );
     }
