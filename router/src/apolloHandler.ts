@@ -1,6 +1,7 @@
 import { type ApolloServer, HeaderMap } from '@apollo/server';
 import { type RequestContext, runWithContext } from '@jarvis/context';
 import { ErrorCode, JarvisError } from '@jarvis/errors';
+import { textResponse } from '@jarvis/subgraph';
 import { jsonResponse } from './jsonResponse.ts';
 import type { OperationParams, TrustedDocuments } from './operations/trustedDocuments.ts';
 import { readBody } from './readBody.ts';
@@ -91,7 +92,7 @@ export async function handleGraphQL(
   for (const [key, value] of result.headers) responseHeaders.set(key, value);
   responseHeaders.set('x-request-id', context.requestId);
   if (result.body.kind === 'complete') {
-    return new Response(result.body.string, { status: result.status ?? 200, headers: responseHeaders });
+    return textResponse(result.body.string, { status: result.status ?? 200, headers: responseHeaders });
   }
   const chunks = result.body.asyncIterator;
   const stream = new ReadableStream<Uint8Array>({

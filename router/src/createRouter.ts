@@ -30,6 +30,7 @@ import { limitsPlugin } from './operations/limitsPlugin.ts';
 import { operationPreparer } from './operations/prepareOperation.ts';
 import { loadManifests, trustedDocuments } from './operations/trustedDocuments.ts';
 import { opsRoute } from './opsRoutes.ts';
+import { subgraphFetcher } from './subgraphFetcher.ts';
 import {
   type FederatedSubscriptions,
   federatedSubscriptions,
@@ -87,6 +88,7 @@ export function createRouter(options: RouterOptions): Router {
       if (subgraph && 'schema' in subgraph) return new InProcessDataSource(name, subgraph.schema);
       return new RemoteGraphQLDataSource<RequestContext & { headers?: Headers }>({
         url: url!,
+        fetcher: subgraphFetcher,
         willSendRequest({ request, context }) {
           request.http?.headers.set('x-request-id', context.requestId);
           for (const name of FORWARDED_HEADERS) {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { lazyWebStream, nodeBodyOf, withNodeBody } from '@jarvis/subgraph';
+import { lazyWebStream, nodeBodyOf, textBodyOf, withNodeBody } from '@jarvis/subgraph';
 
 export interface FetchServer {
   url: string;
@@ -61,7 +61,10 @@ export async function serveFetch(
       if (cookies.length) outHeaders['set-cookie'] = cookies;
       res.writeHead(response.status, outHeaders);
       const nodeBody = nodeBodyOf(response);
-      if (nodeBody && method !== 'HEAD') {
+      const text = textBodyOf(response);
+      if (text !== undefined) {
+        res.end(method === 'HEAD' ? undefined : text);
+      } else if (nodeBody && method !== 'HEAD') {
         await pipeline(nodeBody, res);
       } else if (response.body && method !== 'HEAD') {
         await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res);

@@ -10,7 +10,15 @@ export {
 } from './connection.ts';
 export { loadTypeDefs } from './loadTypeDefs.ts';
 export { mlflowRoute } from './mlflowRoute.ts';
-export { lazyWebStream, nodeBodyOf, requestBody, streamResponse, withNodeBody } from './nodeBodies.ts';
+export {
+  lazyWebStream,
+  nodeBodyOf,
+  requestBody,
+  streamResponse,
+  textBodyOf,
+  textResponse,
+  withNodeBody,
+} from './nodeBodies.ts';
 export { ARTIFACT_CREATED_TOPIC, type ArtifactCreated } from './platformTopics.ts';
 export type {
   BackupFile,

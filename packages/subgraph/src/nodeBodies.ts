@@ -40,6 +40,20 @@ export function streamResponse(stream: Readable, init: ResponseInit): Response {
   return response;
 }
 
+const TEXT_BODY = Symbol.for('jarvis.textBody');
+
+/** A Response with a text body the HTTP server writes as it is, with no web stream in between. */
+export function textResponse(text: string, init: ResponseInit): Response {
+  const response = new Response(text, init);
+  (response as { [TEXT_BODY]?: string })[TEXT_BODY] = text;
+  return response;
+}
+
+/** The text of a response from textResponse, if it is one. */
+export function textBodyOf(response: Response): string | undefined {
+  return (response as { [TEXT_BODY]?: string })[TEXT_BODY];
+}
+
 /** The Node stream behind a response from streamResponse, if it has one. */
 export function nodeBodyOf(message: Request | Response): Readable | undefined {
   return (message as WithNodeBody)[NODE_BODY];

@@ -1,0 +1,62 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
+
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 512 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 512 }),
+};
+
+/**
+ * How the router calls subgraphs over HTTP: Node's own HTTP client on pooled keep-alive
+ * sockets. The gateway's default fetcher (make-fetch-happen) builds an Error per request to
+ * inspect its stack, among other costs; on the router benchmark this fetcher doubles the
+ * router's throughput. Undici's fetch, tried too, spends as much on web streams and Headers.
+ */
+export const subgraphFetcher: Fetcher = (url, init = {}) => {
+  const target = new URL(url);
+  const body = typeof init.body === 'string' ? init.body : '';
+  const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
+  headers['content-length'] = String(Buffer.byteLength(body));
+  const client = target.protocol === 'https:' ? https : http;
+  return new Promise<FetcherResponse>((resolve, reject) => {
+    const req = client.request(
+      {
+        agent: agents[target.protocol as keyof typeof agents],
+        hostname: target.hostname,
+        port: target.port,
+        path: `${target.pathname}${target.search}`,
+        method: init.method ?? 'POST',
+        headers,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          const responseHeaders = new Headers();
+          for (const [key, value] of Object.entries(res.headers))
+            if (typeof value === 'string') responseHeaders.set(key, value);
+          const response = {
+            ok: status >= 200 && status < 300,
+            status,
+            statusText: res.statusMessage ?? '',
+            url,
+            redirected: false,
+            headers: responseHeaders,
+            bodyUsed: false,
+            text: async () => text,
+            json: async () => JSON.parse(text),
+            arrayBuffer: async () => new TextEncoder().encode(text).buffer,
+            clone: () => response,
+          };
+          resolve(response as unknown as FetcherResponse);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+};
