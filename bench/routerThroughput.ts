@@ -1,11 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { composeSupergraph } from '@jarvis/router';
-import { eventBus, RUNS, standInSubgraphs } from './router/standInSubgraphs.ts';
+import { ROUTERS, startRouter, startStandIns } from './router/routerProcesses.ts';
+import { RUNS } from './router/standInSubgraphs.ts';
 
 /**
  * Router throughput: our router (over HTTP to the subgraphs, and with them in process), Hive
@@ -19,7 +15,6 @@ import { eventBus, RUNS, standInSubgraphs } from './router/standInSubgraphs.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const ONLY = process.env.BENCH_ONLY?.split(',');
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 export const QUERY = `query Run($id: ID!) {
   workflowRun(id: $id) {
@@ -28,53 +23,6 @@ export const QUERY = `query Run($id: ID!) {
     run { name status metrics { key value } artifacts { totalCount edges { node { name version } } } }
   }
 }`;
-
-type Child = { child: ChildProcess; url: string; stop(): Promise<void> };
-
-/** Starts a process that prints one JSON line with its URL (or Hive Gateway's log line). */
-function startProcess(args: string[], match: (line: string) => string | undefined): Promise<Child> {
-  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: colours in Hive Gateway's log
-      output += chunk.toString().replace(/\x1b\[[0-9;]*m/g, '');
-      for (const line of output.split('\n')) {
-        const url = match(line);
-        if (url) {
-          child.stdout!.off('data', onData);
-          child.stderr!.off('data', onData);
-          resolve({
-            child,
-            url,
-            stop: () =>
-              new Promise<void>((r) => {
-                child.once('exit', () => r());
-                // SIGTERM lets a --cpu-prof run write its profile.
-                child.kill(nodeArgs.length ? 'SIGTERM' : 'SIGKILL');
-              }),
-          });
-          return;
-        }
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}):\n${output}`)));
-  });
-}
-
-const jsonUrl = (key: string) => (line: string) => {
-  try {
-    return (JSON.parse(line) as Record<string, string>)[key];
-  } catch {
-    return undefined;
-  }
-};
 
 interface Figures {
   rps: number;
@@ -153,67 +101,8 @@ async function load(url: string, seconds: number, concurrency: number, vary: boo
 }
 
 async function main() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'jarvis-router-bench-'));
-  const supergraphFile = path.join(dir, 'supergraph.graphql');
-  const subgraphs = await startProcess([path.join(here, 'router/standInSubgraphs.ts')], (line) =>
-    jsonUrl('workflows')(line) ? line : undefined,
-  );
-  const urls = JSON.parse(subgraphs.url) as Record<string, string>;
-  writeFileSync(
-    supergraphFile,
-    composeSupergraph(
-      standInSubgraphs(eventBus()).map((s) => ({ name: s.name, typeDefs: s.typeDefs, url: urls[s.name]! })),
-    ),
-  );
-  const routers: { name: string; start(): Promise<Child> }[] = [
-    {
-      name: 'jarvis',
-      start: () =>
-        startProcess(
-          [path.join(here, 'router/serveGateway.ts'), 'jarvis', supergraphFile, JSON.stringify(urls)],
-          jsonUrl('url'),
-        ),
-    },
-    {
-      name: 'hive',
-      start: () =>
-        startProcess(
-          [
-            path.join(here, '../node_modules/@graphql-hive/gateway/dist/bin.js'),
-            'supergraph',
-            supergraphFile,
-            '--host',
-            '127.0.0.1',
-            '--port',
-            String(40_000 + Math.floor(Math.random() * 10_000)),
-            '--fork',
-            '1',
-          ],
-          (line) => /Listening on (http:\/\/\S+)/.exec(line)?.[1]?.replace(/\/?$/, '/graphql'),
-        ),
-    },
-    {
-      name: 'apollo',
-      start: () =>
-        startProcess(
-          [path.join(here, 'router/serveGateway.ts'), 'apollo', supergraphFile, JSON.stringify(urls)],
-          jsonUrl('url'),
-        ),
-    },
-    {
-      name: 'jarvis-in-process',
-      start: () =>
-        startProcess(
-          [
-            path.join(here, 'router/serveGateway.ts'),
-            'jarvis-in-process',
-            supergraphFile,
-            JSON.stringify(urls),
-          ],
-          jsonUrl('url'),
-        ),
-    },
-  ];
+  const { subgraphs, supergraphFile, urls } = await startStandIns();
+  const routers = ROUTERS.map((name) => ({ name, start: () => startRouter(name, supergraphFile, urls) }));
   const results: Record<string, { varied: Figures; identical: Figures }> = {};
   console.log(
     `router throughput: ${CONCURRENCY} clients, ${SECONDS} s per router and table, ${os.cpus().length} cores\n`,
@@ -250,7 +139,6 @@ async function main() {
       );
     }
   }
-  void readFileSync;
 }
 
 await main();

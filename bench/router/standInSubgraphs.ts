@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { type DocumentNode, execute, type GraphQLSchema, parse, subscribe } from 'graphql';
+import { createHandler as createSseHandler } from 'graphql-sse/lib/use/http';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 
@@ -183,7 +184,13 @@ export async function serveSubgraph(
   port = 0,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const documents = new Map<string, DocumentNode>();
+  // Hive Gateway subscribes to subgraphs over SSE by default; ours uses graphql-ws.
+  const sse = createSseHandler({ schema: subgraph.schema });
   const server = http.createServer((req, res) => {
+    if (req.headers.accept?.includes('text/event-stream')) {
+      void sse(req, res);
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
