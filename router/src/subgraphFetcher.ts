@@ -13,7 +13,7 @@ const agents = {
  * inspect its stack, among other costs; on the router benchmark this fetcher doubles the
  * router's throughput. Undici's fetch, tried too, spends as much on web streams and Headers.
  */
-export const subgraphFetcher: Fetcher = (url, init = {}) => {
+const send: Fetcher = (url, init = {}) => {
   const target = new URL(url);
   const body = typeof init.body === 'string' ? init.body : '';
   const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
@@ -59,4 +59,27 @@ export const subgraphFetcher: Fetcher = (url, init = {}) => {
     req.on('error', reject);
     req.end(body);
   });
+};
+
+/** Identical queries in flight to one subgraph, by URL, credentials and body. */
+const inFlight = new Map<string, Promise<FetcherResponse>>();
+const QUERY_BODY = /^\{"query":"\s*(query\b|\{)/;
+
+/**
+ * Sends a subgraph request; an identical query already in flight (same subgraph, same
+ * credentials, same document and variables) shares its answer instead of going out again, as
+ * Hive Gateway does. Mutations always go out. The request id is not part of the identity: it
+ * only labels logs.
+ */
+export const subgraphFetcher: Fetcher = (url, init = {}) => {
+  const body = typeof init.body === 'string' ? init.body : '';
+  if (!QUERY_BODY.test(body)) return send(url, init);
+  const headers = (init.headers ?? {}) as Record<string, string>;
+  const key = `${url}\n${headers.authorization ?? ''}\n${headers['x-api-key'] ?? ''}\n${body}`;
+  let pending = inFlight.get(key);
+  if (!pending) {
+    pending = send(url, init).finally(() => inFlight.delete(key));
+    inFlight.set(key, pending);
+  }
+  return pending;
 };
