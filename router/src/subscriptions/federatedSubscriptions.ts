@@ -82,6 +82,9 @@ interface Group {
   history?: ExecutionResult[];
 }
 
+/** Events a subscriber may fall behind by before it is dropped. */
+const BACKLOG_LIMIT = 10_000;
+
 /** Events a group keeps for late joiners; a longer stream stops taking new members. */
 const HISTORY_LIMIT = 10_000;
 
@@ -342,10 +345,17 @@ function memberOf(
   const queue: { result: ExecutionResult; last: boolean }[] = [];
   let waiting: ((r: IteratorResult<ExecutionResult>) => void) | undefined;
   let done = false;
+  let dropped = false;
+  let left = false;
+  const leaveOnce = () => {
+    if (left) return;
+    left = true;
+    leave();
+  };
   const finish = () => {
     if (done) return;
     done = true;
-    leave();
+    leaveOnce();
     waiting?.({ done: true, value: undefined });
     waiting = undefined;
   };
@@ -379,12 +389,29 @@ function memberOf(
   };
   const member = {
     push(result: ExecutionResult, last = false) {
-      if (done) return;
+      if (done || dropped) return;
       const item = { result, last };
       if (waiting) {
         const resolve = waiting;
         waiting = undefined;
         void deliver(item).then(resolve);
+      } else if (queue.length >= BACKLOG_LIMIT) {
+        // A client that stopped reading must not hold events (and memory) for ever.
+        queue.length = 0;
+        dropped = true;
+        leaveOnce(); // at once: its upstream share closes now, its error waits to be read
+        queue.push({
+          result: {
+            errors: [
+              new JarvisError(
+                ErrorCode.LIMIT_EXCEEDED,
+                `the client fell ${BACKLOG_LIMIT} events behind and was dropped; resubscribe (replaying streams resend their history)`,
+                { limit: 'backlog', max: BACKLOG_LIMIT },
+              ),
+            ],
+          },
+          last: true,
+        });
       } else queue.push(item);
     },
     end: finish,
