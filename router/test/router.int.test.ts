@@ -99,8 +99,12 @@ describe('router in-process (jarvis dev)', () => {
       }),
     );
     expect(response.status).toBe(413);
-    const body = (await response.json()) as { errors: { extensions: { code: string; limit: number } }[] };
-    expect(body.errors[0]!.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 1_048_576 });
+    const body = (await response.json()) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(body.errors[0]!.extensions).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'max_body_bytes',
+      max: 1_048_576,
+    });
   });
 
   it('echoes the request id and counts operations on /metrics', async () => {
