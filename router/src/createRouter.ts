@@ -207,6 +207,7 @@ export function createRouter(options: RouterOptions): Router {
       { keepAliveMs: subscriptionConfig.keep_alive_ms, retryWindowMs: subscriptionConfig.upstream_retry_ms },
     ),
     run,
+    authenticate,
   });
   const prepare = operationPreparer({ schema: apiSchema, documents, limits });
   const streaming = { schema: apiSchema, run, subscriptions, contextFor, prepare };

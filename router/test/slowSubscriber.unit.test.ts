@@ -19,13 +19,13 @@ it('drops a subscriber that stopped reading once it is 10,000 events behind, and
     entityQueries: {},
     upstream: subgraphSubscriptions([{ name: 'clock', schema }], { keepAliveMs: 1_000, retryWindowMs: 0 }),
     run: async (query) => execute({ schema, document: parse(query) }) as ExecutionResult,
+    authenticate: async () => LOCAL_PRINCIPAL,
   });
   const context = { principal: LOCAL_PRINCIPAL, requestId: 'r', logger: undefined as never };
   const events = (await subscriptions.subscribe({
     document: parse('subscription { tick { n } }'),
     variables: {},
     context,
-    recheck: async () => {},
   })) as AsyncIterableIterator<ExecutionResult>;
   await expect.poll(() => pubsub.subscriberCount()).toBe(1);
   for (let n = 1; n <= 10_001; n++) await pubsub.publish('ticks', { n });

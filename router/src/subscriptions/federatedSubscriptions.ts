@@ -28,15 +28,16 @@ export interface FederatedSubscriptionsOptions {
   upstream: SubgraphSubscriptions;
   /** Runs a query through the gateway, with its query planning across subgraphs. */
   run(query: string, variables: Record<string, unknown>, context: RequestContext): Promise<ExecutionResult>;
+  /** Checks a subscriber's credentials again before each event; throws once they are revoked. */
+  authenticate(request: Request): Promise<unknown>;
 }
 
 export interface SubscribeArgs {
   document: DocumentNode;
   variables: Record<string, unknown>;
   operationName?: string | null;
+  /** The subscriber's context; its headers carry the credentials checked before each event. */
   context: RequestContext & { headers?: Headers };
-  /** Authenticates the subscriber again; throws (UNAUTHENTICATED) once its credentials are revoked. */
-  recheck(): Promise<unknown>;
 }
 
 export interface FederatedSubscriptions {
@@ -307,11 +308,17 @@ export function federatedSubscriptions(options: FederatedSubscriptionsOptions): 
         group = { key, members: new Set(), closed: false, ...(plan.sequenced ? { history: [] } : {}) };
         groups.set(key, group);
       }
-      const member = memberOf(group, args.recheck, () => {
-        subscribers--;
-        group.members.delete(member);
-        if (group.members.size === 0) closeGroup(group);
-      });
+      // The subscriber's credentials, checked again before every event it gets.
+      const credentials = new Request('http://jarvis.local/graphql', { headers: args.context.headers ?? {} });
+      const member = memberOf(
+        group,
+        () => options.authenticate(credentials),
+        () => {
+          subscribers--;
+          group.members.delete(member);
+          if (group.members.size === 0) closeGroup(group);
+        },
+      );
       group.members.add(member);
       subscribers++;
       for (const past of group.history ?? []) member.push(past);

@@ -44,8 +44,6 @@ export function createSseHandler(
         variables: (args.variableValues ?? {}) as Record<string, unknown>,
         operationName: args.operationName,
         context,
-        recheck: () =>
-          options.contextFor(new Request('http://jarvis.local/graphql', { headers: context.headers })),
       });
     },
     execute: (args) =>

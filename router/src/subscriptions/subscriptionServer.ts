@@ -76,8 +76,6 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
           variables: (execution.variableValues ?? {}) as Record<string, unknown>,
           operationName: execution.operationName,
           context,
-          recheck: () =>
-            options.contextFor(new Request('http://jarvis.local/graphql', { headers: context.headers })),
         });
       },
       execute: (execution) =>
