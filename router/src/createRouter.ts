@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { ApolloGateway, type GraphQLDataSource, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { JarvisConfig } from '@jarvis/config';
 import {
@@ -68,6 +69,9 @@ export interface Router {
   stop(): Promise<void>;
 }
 
+/** The generated client's manifest of operations (`@jarvis/sdk`). */
+const SDK_MANIFEST = createRequire(import.meta.url).resolve('@jarvis/sdk/persisted-documents.json');
+
 /** Headers a subgraph needs from the original request when it is reached over HTTP. */
 const FORWARDED_HEADERS = ['authorization', 'x-api-key'];
 
@@ -100,8 +104,9 @@ export function createRouter(options: RouterOptions): Router {
     },
   });
   const { limits } = config.router;
+  // The generated client's operations are always registered; configured manifests add to them.
   const documents = trustedDocuments(
-    loadManifests(config.router.documents.manifests),
+    loadManifests([SDK_MANIFEST, ...config.router.documents.manifests]),
     config.router.documents.accept,
   );
   const apollo = apolloServerFor(

@@ -1,0 +1,7 @@
+export * from './generated/graphql.ts';
+export {
+  createJarvisClient,
+  type JarvisClient,
+  type JarvisClientOptions,
+  JarvisRequestError,
+} from './jarvisClient.ts';
