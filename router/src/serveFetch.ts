@@ -1,8 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Duplex, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { lazyWebStream, nodeBodyOf, textBodyOf, withNodeBody } from '@jarvis/subgraph';
+import type { WebSocketEndpoint } from './graphqlWsEndpoint.ts';
 
 export interface FetchServer {
   url: string;
@@ -22,10 +23,7 @@ export async function serveFetch(
     host: string;
     port: number;
     /** Takes HTTP upgrades (the router's graphql-ws endpoint); without it upgrades are refused. */
-    websockets?: {
-      handleUpgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void;
-      close(): Promise<void>;
-    };
+    websockets?: WebSocketEndpoint;
   },
 ): Promise<FetchServer> {
   const server = http.createServer(async (req, res) => {

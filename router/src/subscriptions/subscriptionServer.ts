@@ -1,10 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { RequestContext } from '@jarvis/context';
-import { asValidationError, formatError } from '@jarvis/errors';
-import { type ExecutionResult, type GraphQLError, type GraphQLSchema, print } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { type ExecutionResult, type GraphQLSchema, print } from 'graphql';
+import { graphqlWsEndpoint, type WebSocketEndpoint } from '../graphqlWsEndpoint.ts';
 import type { PrepareOperation } from '../operations/prepareOperation.ts';
 import type { OperationParams } from '../operations/trustedDocuments.ts';
 import type { FederatedSubscriptions } from './federatedSubscriptions.ts';
@@ -23,10 +20,7 @@ export interface SubscriptionServerOptions {
   keepAliveMs: number;
 }
 
-export interface SubscriptionServer {
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
-  close(): Promise<void>;
-}
+export type SubscriptionServer = WebSocketEndpoint;
 
 /** The request a WebSocket's operations authenticate with: its upgrade headers plus connection_init. */
 function requestOf(upgrade: IncomingMessage, params: Readonly<Record<string, unknown>> | undefined) {
@@ -49,11 +43,7 @@ function requestOf(upgrade: IncomingMessage, params: Readonly<Record<string, unk
  * before every event.
  */
 export function createSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
-  const wss = new WebSocketServer({ noServer: true });
-  const format = (errors: readonly GraphQLError[], context?: RequestContext) =>
-    errors.map((e) => formatError(e.toJSON(), e, context?.requestId));
-
-  const server = useServer<Record<string, unknown>, { request: IncomingMessage }>(
+  return graphqlWsEndpoint(
     {
       schema: options.schema,
       onConnect: async (ctx) => {
@@ -84,37 +74,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
           (execution.variableValues ?? {}) as Record<string, unknown>,
           execution.contextValue as RequestContext,
         ),
-      onNext: (_ctx, _id, _payload, args, result) =>
-        result.errors?.length
-          ? {
-              ...result,
-              errors: format(result.errors as GraphQLError[], args.contextValue as RequestContext),
-            }
-          : result,
-      // What graphql-ws reports itself is a document that does not validate.
-      onError: (_ctx, _id, _payload, errors) => format(errors.map(asValidationError)),
     },
-    wss,
     options.keepAliveMs,
   );
-
-  let closing: Promise<void> | undefined;
-  return {
-    handleUpgrade(request, socket, head) {
-      if (new URL(request.url ?? '/', 'http://jarvis.local').pathname !== '/graphql') {
-        socket.destroy();
-        return;
-      }
-      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
-    },
-    close() {
-      // Both the HTTP server and the router close it; the first one does the work.
-      closing ??= (async () => {
-        await server.dispose();
-        for (const client of wss.clients) client.terminate();
-        await new Promise<void>((resolve) => wss.close(() => resolve()));
-      })();
-      return closing;
-    },
-  };
 }
