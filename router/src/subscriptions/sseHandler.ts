@@ -1,9 +1,9 @@
 import type { RequestContext } from '@jarvis/context';
 import { formatError } from '@jarvis/errors';
-import { type GraphQLError, print } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/fetch';
 import type { OperationParams } from '../operations/trustedDocuments.ts';
-import type { SubscriptionServerOptions } from './subscriptionServer.ts';
+import { type SubscriptionServerOptions, streamingRunners } from './subscriptionServer.ts';
 
 type SseContext = RequestContext & { headers: Headers } & Record<PropertyKey, unknown>;
 
@@ -37,21 +37,7 @@ export function createSseHandler(
         contextValue: (await options.contextFor(req.raw)) as SseContext,
       };
     },
-    subscribe: (args) => {
-      const context = args.contextValue;
-      return options.subscriptions.subscribe({
-        document: args.document,
-        variables: (args.variableValues ?? {}) as Record<string, unknown>,
-        operationName: args.operationName,
-        context,
-      });
-    },
-    execute: (args) =>
-      options.run(
-        print(args.document),
-        (args.variableValues ?? {}) as Record<string, unknown>,
-        args.contextValue,
-      ),
+    ...streamingRunners(options),
     onNext: (context, _req, result) =>
       result.errors?.length
         ? {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestContext } from '@jarvis/context';
-import { type ExecutionResult, type GraphQLSchema, print } from 'graphql';
+import { type ExecutionArgs, type ExecutionResult, type GraphQLSchema, print } from 'graphql';
 import { graphqlWsEndpoint, type WebSocketEndpoint } from '../graphqlWsEndpoint.ts';
 import type { PrepareOperation } from '../operations/prepareOperation.ts';
 import type { OperationParams } from '../operations/trustedDocuments.ts';
@@ -59,22 +59,27 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
         const prepared = options.prepare(payload as OperationParams);
         return 'document' in prepared ? { schema: options.schema(), ...prepared } : prepared;
       },
-      subscribe: (execution) => {
-        const context = execution.contextValue as RequestContext & { headers: Headers };
-        return options.subscriptions.subscribe({
-          document: execution.document,
-          variables: (execution.variableValues ?? {}) as Record<string, unknown>,
-          operationName: execution.operationName,
-          context,
-        });
-      },
-      execute: (execution) =>
-        options.run(
-          print(execution.document),
-          (execution.variableValues ?? {}) as Record<string, unknown>,
-          execution.contextValue as RequestContext,
-        ),
+      ...streamingRunners(options),
     },
     options.keepAliveMs,
   );
+}
+
+/** What the WebSocket and SSE endpoints run once an operation is prepared. */
+export function streamingRunners(options: Pick<SubscriptionServerOptions, 'subscriptions' | 'run'>) {
+  return {
+    subscribe: (args: ExecutionArgs) =>
+      options.subscriptions.subscribe({
+        document: args.document,
+        variables: (args.variableValues ?? {}) as Record<string, unknown>,
+        operationName: args.operationName,
+        context: args.contextValue as RequestContext & { headers: Headers },
+      }),
+    execute: (args: ExecutionArgs) =>
+      options.run(
+        print(args.document),
+        (args.variableValues ?? {}) as Record<string, unknown>,
+        args.contextValue as RequestContext,
+      ),
+  };
 }
