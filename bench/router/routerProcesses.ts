@@ -3,8 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { memoryPubSub } from '@jarvis/pubsub';
 import { composeSupergraph } from '@jarvis/router';
-import { eventBus, standInSubgraphs } from './standInSubgraphs.ts';
+import { standInSubgraphs } from './standInSubgraphs.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -70,7 +71,11 @@ export async function startStandIns() {
   writeFileSync(
     supergraphFile,
     composeSupergraph(
-      standInSubgraphs(eventBus()).map((s) => ({ name: s.name, typeDefs: s.typeDefs, url: urls[s.name]! })),
+      standInSubgraphs(memoryPubSub()).map((s) => ({
+        name: s.name,
+        typeDefs: s.typeDefs,
+        url: urls[s.name]!,
+      })),
     ),
   );
   return { subgraphs, supergraphFile, urls };

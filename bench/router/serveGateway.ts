@@ -3,8 +3,9 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { parseConfig } from '@jarvis/config';
+import { memoryPubSub } from '@jarvis/pubsub';
 import { createRouter, createRuntime, type RouterSubgraph, serveFetch } from '@jarvis/router';
-import { eventBus, standInSubgraphs } from './standInSubgraphs.ts';
+import { standInSubgraphs } from './standInSubgraphs.ts';
 
 /**
  * One router as its own process, on a free port; prints its URL. `jarvis`: ours, reaching the
@@ -13,7 +14,7 @@ import { eventBus, standInSubgraphs } from './standInSubgraphs.ts';
  */
 const [kind, supergraphFile, urlsJson] = process.argv.slice(2) as [string, string, string];
 const urls = JSON.parse(urlsJson) as Record<string, string>;
-const standIns = standInSubgraphs(eventBus());
+const standIns = standInSubgraphs(memoryPubSub());
 
 if (kind === 'apollo') {
   const server = new ApolloServer({

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { memoryPubSub, type PubSub } from '@jarvis/pubsub';
 import { type DocumentNode, execute, type GraphQLSchema, parse, subscribe } from 'graphql';
 import { createHandler as createSseHandler } from 'graphql-sse/lib/use/http';
 import { useServer } from 'graphql-ws/use/ws';
@@ -51,64 +52,8 @@ const workflowRun = (id: string) => {
 };
 const artifact = (id: string) => ({ id, name: `model-${index(id)}.bin`, version: 1 + (index(id) % 3) });
 
-export interface EventBus {
-  subscribe(runId: string): AsyncIterableIterator<unknown>;
-  publish(runId: string, event: Record<string, unknown>): void;
-  subscribers(): number;
-}
-
-/** Events by run id, delivered in process (one subgraph replica, so no pubsub is needed). */
-export function eventBus(): EventBus {
-  const listeners = new Map<string, Set<(event: unknown) => void>>();
-  let count = 0;
-  return {
-    subscribe(runId) {
-      const queue: unknown[] = [];
-      let wake: ((r: IteratorResult<unknown>) => void) | undefined;
-      const set = listeners.get(runId) ?? new Set();
-      listeners.set(runId, set);
-      const deliver = (event: unknown) => {
-        if (wake) {
-          const w = wake;
-          wake = undefined;
-          w({ done: false, value: event });
-        } else queue.push(event);
-      };
-      set.add(deliver);
-      count++;
-      const end = () => {
-        if (set.delete(deliver)) count--;
-        wake?.({ done: true, value: undefined });
-      };
-      return {
-        next: () =>
-          queue.length
-            ? Promise.resolve({ done: false, value: queue.shift() })
-            : new Promise((resolve) => {
-                wake = resolve;
-              }),
-        return: async () => {
-          end();
-          return { done: true, value: undefined };
-        },
-        throw: async (error: unknown) => {
-          end();
-          throw error;
-        },
-        [Symbol.asyncIterator]() {
-          return this;
-        },
-      };
-    },
-    publish(runId, event) {
-      for (const deliver of listeners.get(runId) ?? []) deliver(event);
-    },
-    subscribers: () => count,
-  };
-}
-
 export function standInSubgraphs(
-  bus: EventBus,
+  bus: PubSub,
 ): { name: string; typeDefs: DocumentNode; schema: GraphQLSchema }[] {
   return [
     {
@@ -122,7 +67,7 @@ export function standInSubgraphs(
           WorkflowRunEvent: { run: (e: { runId: string }) => workflowRun(e.runId) },
           Subscription: {
             workflowRunEvents: {
-              subscribe: (_: unknown, { runId }: { runId: string }) => bus.subscribe(runId),
+              subscribe: (_: unknown, { runId }: { runId: string }) => bus.subscribe(`run.${runId}`),
               resolve: (event: unknown) => event,
             },
           },
@@ -180,7 +125,7 @@ function experimentRun(id: string) {
  */
 export async function serveSubgraph(
   subgraph: { name: string; schema: GraphQLSchema },
-  bus: EventBus,
+  bus: PubSub,
   port = 0,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const documents = new Map<string, DocumentNode>();
@@ -197,12 +142,12 @@ export async function serveSubgraph(
       const body = Buffer.concat(chunks).toString();
       if (req.url === '/stats') {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ subscribers: bus.subscribers() }));
+        res.end(JSON.stringify({ subscribers: bus.subscriberCount() }));
         return;
       }
       if (req.url === '/publish') {
         const { runId, event } = JSON.parse(body) as { runId: string; event: Record<string, unknown> };
-        bus.publish(runId, { ...event, at: Date.now() });
+        await bus.publish(`run.${runId}`, { ...event, at: Date.now() });
         res.writeHead(204).end();
         return;
       }
@@ -242,7 +187,7 @@ export async function serveSubgraph(
 
 // As a process: serves the three and prints their URLs as one JSON line.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const bus = eventBus();
+  const bus = memoryPubSub();
   const urls: Record<string, string> = {};
   for (const subgraph of standInSubgraphs(bus))
     urls[subgraph.name] = (await serveSubgraph(subgraph, bus)).url;
