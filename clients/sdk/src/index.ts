@@ -1,7 +1,39 @@
-export * from './generated/graphql.ts';
 export {
-  createJarvisClient,
-  type JarvisClient,
-  type JarvisClientOptions,
+  type Activity,
+  type ActivityContext,
+  createWorker,
+  type JarvisWorker,
+  type WorkerOptions,
+} from '@jarvis/worker';
+export type {
+  BestModel,
+  ModelVersion,
+  RunComparison,
+  StartRunOptions,
+} from './experiments/experimentOperations.ts';
+export { type ParamValue, RunHandle, type RunHandleOptions } from './experiments/runHandle.ts';
+export * from './generated/graphql.ts';
+export { createJarvisClient, type JarvisClient, type JarvisClientOptions } from './jarvisClient.ts';
+export {
+  BackendUnavailableError,
+  BadUserInputError,
+  ChecksumMismatchError,
+  ConflictError,
+  ForbiddenError,
+  JarvisNetworkError,
   JarvisRequestError,
-} from './jarvisClient.ts';
+  LimitExceededError,
+  NotFoundError,
+  UnauthenticatedError,
+} from './jarvisErrors.ts';
+export { formatBytes, type ProgressBar, progressBar } from './progressBar.ts';
+export { retryTransient } from './retryTransient.ts';
+export type { OnProgress, TransferProgress } from './storage/transferProgress.ts';
+export {
+  type Artifact,
+  type StartWorkflowOptions,
+  type StoreArtifactOptions,
+  TSAIComponent,
+  type WorkflowStatus,
+} from './tsaiComponent.ts';
+export type { WatchOptions, WorkflowEvent } from './workflows/watchWorkflow.ts';

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { EndRunDocument, LogBatchDocument, type MetricInput, type RunStatus } from '../generated/graphql.ts';
+import type { JarvisClient } from '../jarvisClient.ts';
+import { retryTransient } from '../retryTransient.ts';
+
+/** MLflow's (and Jarvis's) limit of metrics per batch. */
+const MAX_BATCH = 1_000;
+
+export interface RunHandleOptions {
+  /** How long a logged metric may wait for others before its batch is sent (default 1 s). */
+  flushIntervalMs?: number;
+  /** Tries per batch while Jarvis is unreachable (default 10, about 40 s of waiting in all). */
+  retryAttempts?: number;
+}
+
+export type ParamValue = string | number | boolean;
+
+/**
+ * An experiment run being logged to. `logMetrics` returns at once: points are stamped with the
+ * time they were logged, batched, and sent in the background in order, each batch with an
+ * idempotency key, so a batch retried after a network error (even one whose answer was lost
+ * after Jarvis stored it) is logged once. `flush()`, `close()` and `end()` wait for every point;
+ * an error that retrying cannot fix comes out of the next of them.
+ */
+export class RunHandle implements AsyncDisposable {
+  readonly id: string;
+  readonly name: string;
+  readonly experimentId: string;
+  readonly #client: JarvisClient;
+  readonly #options: Required<RunHandleOptions>;
+  readonly #writer = randomUUID();
+  #pending: MetricInput[] = [];
+  #batch = 0;
+  #sending: Promise<void> = Promise.resolve();
+  #timer: NodeJS.Timeout | undefined;
+  #failure: unknown;
+  #ended = false;
+  readonly #beforeExit = () => void this.flush().catch(() => {});
+
+  constructor(
+    client: JarvisClient,
+    run: { id: string; name: string; experimentId: string },
+    options: RunHandleOptions = {},
+  ) {
+    this.#client = client;
+    this.id = run.id;
+    this.name = run.name;
+    this.experimentId = run.experimentId;
+    this.#options = {
+      flushIntervalMs: options.flushIntervalMs ?? 1_000,
+      retryAttempts: options.retryAttempts ?? 10,
+    };
+    // A script that forgets close() still gets its last points out before Node exits.
+    process.on('beforeExit', this.#beforeExit);
+  }
+
+  /** Queues one point per key at `step` (default 0); sent within flushIntervalMs. */
+  logMetrics(metrics: Record<string, number>, step = 0): void {
+    if (this.#ended) throw new Error(`run ${this.id} has ended; start a new run to log more`);
+    const timestamp = new Date().toISOString();
+    for (const [key, value] of Object.entries(metrics)) this.#pending.push({ key, value, step, timestamp });
+    if (this.#pending.length >= MAX_BATCH) this.#sendPending();
+    else this.#timer ??= setTimeout(() => this.#sendPending(), this.#options.flushIntervalMs);
+  }
+
+  logMetric(key: string, value: number, step = 0): void {
+    this.logMetrics({ [key]: value }, step);
+  }
+
+  /** Logs params now (after queued metrics); a param already logged with another value is BadUserInputError. */
+  async logParams(params: Record<string, ParamValue>): Promise<void> {
+    await this.#logNow({ params: keyValues(params) });
+  }
+
+  async setTags(tags: Record<string, ParamValue>): Promise<void> {
+    await this.#logNow({ tags: keyValues(tags) });
+  }
+
+  /** Waits until every metric logged so far is stored. */
+  async flush(): Promise<void> {
+    this.#sendPending();
+    await this.#sending;
+    if (this.#failure) {
+      const failure = this.#failure;
+      this.#failure = undefined;
+      throw failure;
+    }
+  }
+
+  /** Flushes and stops the background sender; the run stays as it is (see `end`). */
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      process.off('beforeExit', this.#beforeExit);
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  /** Flushes, then ends the run: FINISHED (default), FAILED or KILLED. */
+  async end(status: Extract<RunStatus, 'FINISHED' | 'FAILED' | 'KILLED'> = 'FINISHED'): Promise<void> {
+    await this.close();
+    this.#ended = true;
+    await retryTransient(() => this.#client.request(EndRunDocument, { id: this.id, status }), {
+      attempts: this.#options.retryAttempts,
+    });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #sendPending(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    while (this.#pending.length) {
+      const metrics = this.#pending.splice(0, MAX_BATCH);
+      const idempotencyKey = `${this.#writer}:${++this.#batch}`;
+      this.#sending = this.#sending.then(() =>
+        this.#send({ metrics, idempotencyKey }).catch((error: unknown) => {
+          this.#failure ??= error;
+        }),
+      );
+    }
+  }
+
+  async #logNow(batch: {
+    params?: { key: string; value: string }[];
+    tags?: { key: string; value: string }[];
+  }) {
+    await this.flush();
+    await this.#send({ ...batch, idempotencyKey: `${this.#writer}:${++this.#batch}` });
+  }
+
+  async #send(batch: {
+    metrics?: MetricInput[];
+    params?: { key: string; value: string }[];
+    tags?: { key: string; value: string }[];
+    idempotencyKey: string;
+  }): Promise<void> {
+    await retryTransient(() => this.#client.request(LogBatchDocument, { runId: this.id, ...batch }), {
+      attempts: this.#options.retryAttempts,
+    });
+  }
+}
+
+function keyValues(entries: Record<string, ParamValue>) {
+  return Object.entries(entries).map(([key, value]) => ({ key, value: String(value) }));
+}
