@@ -10,7 +10,13 @@ import {
   type ArtifactContentQuery,
 } from '../generated/graphql.ts';
 import type { JarvisClient } from '../jarvisClient.ts';
-import { ChecksumMismatchError, jarvisError, NotFoundError } from '../jarvisErrors.ts';
+import {
+  ChecksumMismatchError,
+  JarvisRequestError,
+  jarvisError,
+  NotFoundError,
+  networkError,
+} from '../jarvisErrors.ts';
 import type { OnProgress } from './transferProgress.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -55,12 +61,14 @@ export async function downloadArtifact(
   options: { onProgress?: OnProgress; signal?: AbortSignal } = {},
 ): Promise<{ artifact: Located; path: string }> {
   const artifact = await locateArtifact(client, ref);
-  const isFolder = await stat(localPath).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
+  const isFolder =
+    /[\\/]$/.test(localPath) ||
+    (await stat(localPath).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ));
   const path = isFolder ? join(localPath, basename(artifact.name)) : localPath;
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(isFolder ? localPath : dirname(path), { recursive: true });
   const response = await client.fetchRoute(artifact.contentPath, { signal: options.signal });
   if (!response.ok || !response.body) {
     const body = (await response.json().catch(() => ({}))) as { error?: string; code?: string };
@@ -96,7 +104,8 @@ export async function downloadArtifact(
     await rename(partial, path);
   } catch (error) {
     await rm(partial, { force: true });
-    throw error;
+    if (error instanceof JarvisRequestError || options.signal?.aborted) throw error;
+    throw networkError(client.url, error);
   }
   return { artifact, path };
 }
