@@ -2,10 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '@jarvis/config';
-import { freePort } from '@jarvis/testkit';
+import { freePort, runJarvis } from '@jarvis/testkit';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { runJarvis } from './runJarvis.ts';
 
 const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), `jarvis-cli-${prefix}-`));
 

@@ -1,10 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, gql, waitFor } from '@jarvis/testkit';
+import { freePort, gql, runJarvis, waitFor } from '@jarvis/testkit';
 import { createWorker } from '@jarvis/worker';
 import { expect, it } from 'vitest';
-import { runJarvis } from './runJarvis.ts';
 
 it('kill -9 of `jarvis dev` during a run, then a restart: the run resumes from its last completed step, and schedules keep firing', async () => {
   const home = mkdtempSync(path.join(os.tmpdir(), 'jarvis-crash-'));

@@ -26,7 +26,9 @@ export {
   NotFoundError,
   UnauthenticatedError,
 } from './jarvisErrors.ts';
-export { formatBytes, type ProgressBar, progressBar } from './progressBar.ts';
+export { optionsFromEnv } from './optionsFromEnv.ts';
+export { formatBytes, type ProgressBar, type ProgressBarOptions, progressBar } from './progressBar.ts';
+export { transferBar, withStepBars } from './progressReporters.ts';
 export { retryTransient } from './retryTransient.ts';
 export type { OnProgress, TransferProgress } from './storage/transferProgress.ts';
 export {

@@ -11,6 +11,11 @@ export interface ProgressBarOptions {
   /** Where to draw (default stderr, so stdout stays the program's output). */
   stream?: Writable & { isTTY?: boolean; columns?: number };
   width?: number;
+  /**
+   * Off a terminal, a line is printed per 10% step, and also whenever the note changes unless
+   * this is false (byte counts change with every chunk; a step's messages are worth keeping).
+   */
+  lineOnNote?: boolean;
 }
 
 /**
@@ -39,7 +44,8 @@ export function progressBar(label: string, options: ProgressBarOptions = {}): Pr
         if (text !== lastLine) stream.write(`\r${text.slice(0, (stream.columns ?? 120) - 1)}\u001b[K`);
       } else {
         const decile = Math.floor(Math.max(0, Math.min(1, fraction)) * 10);
-        if (decile !== lastDecile || note !== lastNote) stream.write(`${text}\n`);
+        if (decile !== lastDecile || (note !== lastNote && options.lineOnNote !== false))
+          stream.write(`${text}\n`);
         lastDecile = decile;
         lastNote = note;
       }

@@ -3,6 +3,7 @@ export { type Backend, databaseBackends } from './databaseBackends.ts';
 export { enginesDir, mlflowPython } from './engineBinaries.ts';
 export { freePort } from './freePort.ts';
 export { type ChromiumBrowser, launchChromium } from './launchChromium.ts';
+export { JARVIS_BIN, type Running, runJarvis, runNode } from './runJarvis.ts';
 export { type MinioOptions, type MinioServer, startMinio } from './startMinio.ts';
 export { type MlflowServer, startMlflow } from './startMlflow.ts';
 export { type PostgresServer, startPostgres } from './startPostgres.ts';

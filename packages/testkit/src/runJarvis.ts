@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 
-export const JARVIS_BIN = fileURLToPath(new URL('../bin/jarvis.mjs', import.meta.url));
+export const JARVIS_BIN = fileURLToPath(new URL('../../../cli/bin/jarvis.mjs', import.meta.url));
 
 export interface Running {
   child: ChildProcess;
@@ -22,9 +22,19 @@ afterEach(() => {
 
 /** Runs the real `jarvis` CLI as a user would, in its own process (killed after the test if still running). */
 export function runJarvis(args: string[], env: Record<string, string> = {}, cwd?: string): Running {
-  const child = spawn(process.execPath, [JARVIS_BIN, ...args], {
+  return runNode(JARVIS_BIN, args, { JARVIS_CONFIG: '', ...env }, cwd);
+}
+
+/** Runs a Node program (a `.ts` file runs as it is) in its own process, killed after the test if still running. */
+export function runNode(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): Running {
+  const child = spawn(process.execPath, [script, ...args], {
     cwd,
-    env: { ...process.env, JARVIS_CONFIG: '', ...env },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   alive.add(child);
@@ -54,7 +64,7 @@ export function runJarvis(args: string[], env: Record<string, string> = {}, cwd?
         };
         const timer = setTimeout(() => {
           listeners.delete(check);
-          reject(new Error(`no ${pattern} in jarvis output within ${timeoutMs} ms:\n${text}`));
+          reject(new Error(`no ${pattern} in the output of ${script} within ${timeoutMs} ms:\n${text}`));
         }, timeoutMs);
         listeners.add(check);
         exited.then(() =>
@@ -62,7 +72,7 @@ export function runJarvis(args: string[], env: Record<string, string> = {}, cwd?
             if (listeners.has(check)) {
               listeners.delete(check);
               clearTimeout(timer);
-              reject(new Error(`jarvis exited before printing ${pattern}:\n${text}`));
+              reject(new Error(`${script} exited before printing ${pattern}:\n${text}`));
             }
           }, 50),
         );

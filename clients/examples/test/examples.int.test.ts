@@ -1,0 +1,254 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gql, runJarvis, runNode, startTemporal, type TemporalServer } from '@jarvis/testkit';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { writeSampleVideo } from '../spotlight/y4mVideo.ts';
+
+const EXAMPLES = fileURLToPath(new URL('..', import.meta.url));
+const homes: string[] = [];
+
+afterEach(() => {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+});
+
+/** `jarvis dev` as a user starts it (its own process, a fresh home), optionally with a config file. */
+async function jarvisDev(config?: string) {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'jarvis-examples-'));
+  homes.push(home);
+  const args = ['dev', '--port', '0'];
+  if (config) {
+    writeFileSync(path.join(home, 'jarvis.yaml'), config);
+    args.push('--config', path.join(home, 'jarvis.yaml'));
+  }
+  const jarvis = runJarvis(args, { JARVIS_HOME: home }, home);
+  const [, url] = await jarvis.waitFor(/GraphiQL\s+(http:\/\/\S+)\/graphql/, 60_000);
+  return { url: url!, home };
+}
+
+/** Runs an example program the way its README says, and returns its output once it exits 0. */
+async function runExample(url: string, script: string, args: string[] = [], cwd = EXAMPLES) {
+  const program = runNode(path.join(EXAMPLES, script), args, { JARVIS_URL: url }, cwd);
+  const code = await program.exited;
+  expect(code, program.output()).toBe(0);
+  return program.output();
+}
+
+async function query<T>(url: string, text: string, variables?: Record<string, unknown>): Promise<T> {
+  const result = await gql<T>(url, text, variables);
+  expect(result.errors).toBeUndefined();
+  return result.data!;
+}
+
+describe('the seed components, run end to end against jarvis dev (local engine)', () => {
+  it('Toolchain: two trials of the hockey-detection pipeline logging into hockey-role-classification; the best model becomes champion', async () => {
+    const { url } = await jarvisDev();
+    const output = await runExample(url, 'toolchain/main.ts');
+    // Progress bars for every step of both pipeline runs.
+    for (const step of ['prepare', 'train', 'evaluate'])
+      expect(output.match(new RegExp(`toolchain ${step}\\s+\\[█+\\] 100%  done`, 'g'))).toHaveLength(2);
+    expect(output).toMatch(/epoch 12\/12 val_mAP 0\.\d+/);
+
+    const { experimentByName } = await query<{ experimentByName: { id: string } }>(
+      url,
+      '{ experimentByName(name: "hockey-role-classification") { id } }',
+    );
+    const { searchRuns } = await query<{
+      searchRuns: {
+        edges: {
+          node: {
+            id: string;
+            name: string;
+            status: string;
+            params: { key: string; value: string }[];
+            metrics: { key: string; value: number }[];
+            history: { step: number }[];
+            tags: { key: string; value: string }[];
+          };
+        }[];
+      };
+    }>(
+      url,
+      `query($e: ID!) { searchRuns(experimentIds: [$e], orderBy: ["metrics.test_mAP DESC"]) { edges { node {
+        id name status params { key value } metrics { key value } history: metricHistory(key: "val_mAP") { step } tags { key value } } } } }`,
+      { e: experimentByName.id },
+    );
+    const runs = searchRuns.edges.map((e) => e.node);
+    expect(runs.map((r) => [r.name, r.status])).toEqual([
+      ['lr-0.003', 'FINISHED'],
+      ['lr-0.02', 'FINISHED'],
+    ]);
+    for (const run of runs) {
+      // Logged from the train step, one point per epoch.
+      expect(run.history.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      expect(run.tags).toContainEqual({ key: 'component', value: 'toolchain' });
+    }
+    const testMap = (run: (typeof runs)[number]) => run.metrics.find((m) => m.key === 'test_mAP')!.value;
+    expect(testMap(runs[0]!)).toBeGreaterThan(testMap(runs[1]!));
+
+    const { registeredModel } = await query<{
+      registeredModel: {
+        versionByAlias: {
+          version: number;
+          runId: string;
+          artifact: { kind: string; component: string; runId: string };
+        };
+      };
+    }>(
+      url,
+      '{ registeredModel(name: "hockey-role-classifier") { versionByAlias(alias: "champion") { version runId artifact { kind component runId } } } }',
+    );
+    expect(registeredModel.versionByAlias).toEqual({
+      version: 1,
+      runId: runs[0]!.id,
+      artifact: { kind: 'MODEL', component: 'toolchain', runId: runs[0]!.id },
+    });
+    expect(output).toContain(
+      `champion: hockey-role-classifier v1 (test mAP ${testMap(runs[0]!).toFixed(3)}, run ${runs[0]!.id})`,
+    );
+
+    const { workflowRuns } = await query<{
+      workflowRuns: { edges: { node: { status: string; run: { id: string } } }[] };
+    }>(
+      url,
+      '{ workflowRuns(filter: { workflow: "hockey-detection" }) { edges { node { status run { id } } } } }',
+    );
+    expect(workflowRuns.edges.map((e) => e.node.status)).toEqual(['COMPLETED', 'COMPLETED']);
+    expect(workflowRuns.edges.map((e) => e.node.run.id).sort()).toEqual(runs.map((r) => r.id).sort());
+  });
+
+  it('Spotlight: a generated clip is stored, analysed by a pipeline whose step writes the report, and the report exported to a local folder', async () => {
+    const { url, home } = await jarvisDev();
+    const clip = path.join(home, 'faceoff.y4m');
+    await writeSampleVideo(clip, { frames: 75 });
+    const folder = path.join(home, 'exported');
+    const output = await runExample(url, 'spotlight/main.ts', [clip, folder]);
+    expect(output).toMatch(/spotlight upload\s+\[█+\] 100% {2}1\.6 MiB\/1\.6 MiB/);
+    expect(output).toMatch(/spotlight track\s+\[█+\] 100% {2}frame 75\/75/);
+    expect(output).toContain('shot at 1.16s (frames 29-35');
+
+    expect(readdirSync(folder)).toEqual(['faceoff.analysis.json']);
+    const exported = readFileSync(path.join(folder, 'faceoff.analysis.json'));
+    const report = JSON.parse(exported.toString()) as {
+      highlights: { startFrame: number; endFrame: number }[];
+    };
+    expect(report.highlights).toEqual([expect.objectContaining({ startFrame: 29, endFrame: 35 })]);
+
+    const { artifactByName } = await query<{
+      artifactByName: {
+        sha256: string;
+        kind: string;
+        component: string;
+        workflowRunId: string;
+        derivedFrom: { name: string; kind: string }[];
+      };
+    }>(
+      url,
+      '{ artifactByName(name: "spotlight/reports/faceoff.analysis.json") { sha256 kind component workflowRunId derivedFrom { name kind } } }',
+    );
+    expect(artifactByName).toMatchObject({
+      sha256: createHash('sha256').update(exported).digest('hex'),
+      kind: 'REPORT',
+      component: 'spotlight',
+      derivedFrom: [{ name: 'spotlight/clips/faceoff.y4m', kind: 'MEDIA' }],
+    });
+    const { workflowRun } = await query<{ workflowRun: { workflowName: string; status: string } }>(
+      url,
+      'query($id: ID!) { workflowRun(id: $id) { workflowName status } }',
+      { id: artifactByName.workflowRunId },
+    );
+    expect(workflowRun).toEqual({ workflowName: 'spotlight-video-analysis', status: 'COMPLETED' });
+    const clipBytes = readFileSync(clip);
+    const stored = await query<{ artifactByName: { sha256: string; size: number } }>(
+      url,
+      '{ artifactByName(name: "spotlight/clips/faceoff.y4m") { sha256 size } }',
+    );
+    expect(stored.artifactByName).toEqual({
+      sha256: createHash('sha256').update(clipBytes).digest('hex'),
+      size: clipBytes.length,
+    });
+  });
+
+  it('Autopilot: while evaluate reports performance below 0.8, the run is cancelled, parameters adapted and the analysis restarted', async () => {
+    const { url } = await jarvisDev();
+    await checkAutopilot(url);
+  });
+});
+
+describe('on Temporal', () => {
+  let temporal: TemporalServer | undefined;
+  afterAll(async () => {
+    await temporal?.stop();
+  });
+
+  it('Autopilot runs the same way when jarvis dev runs workflows on a Temporal server', async () => {
+    temporal = await startTemporal();
+    const { url } = await jarvisDev(
+      `services:\n  workflow:\n    type: temporal\n    endpoint: ${temporal.address}\n    namespace: ${temporal.namespace}\n`,
+    );
+    const { health } = await query<{ health: { name: string; status: string; message: string | null }[] }>(
+      url,
+      '{ health { name status message } }',
+    );
+    expect(health).toContainEqual(
+      expect.objectContaining({ name: expect.stringMatching(/temporal/i), status: 'UP' }),
+    );
+    await checkAutopilot(url);
+  });
+});
+
+async function checkAutopilot(url: string) {
+  const output = await runExample(url, 'autopilot/main.ts', ['0.9', '1']);
+  expect(output).toContain('settled after 3 adaptation(s): threshold 0.55, window 4, performance 0.84');
+  expect(output.match(/performance 0\.\d+ < 0\.8, adapting/g)).toHaveLength(3);
+  expect(output).toMatch(/autopilot act\s+\[█+\] 100% {2}done/);
+
+  const { experimentByName } = await query<{ experimentByName: { id: string } }>(
+    url,
+    '{ experimentByName(name: "autopilot-adaptations") { id } }',
+  );
+  const { searchRuns } = await query<{
+    searchRuns: {
+      edges: {
+        node: {
+          status: string;
+          adaptations: { step: number; value: number }[];
+          performance: { step: number; value: number }[];
+          params: { key: string; value: string }[];
+        };
+      }[];
+    };
+  }>(
+    url,
+    `query($e: ID!) { searchRuns(experimentIds: [$e]) { edges { node { status
+      adaptations: metricHistory(key: "autonomous_adaptation") { step value }
+      performance: metricHistory(key: "performance") { step value } params { key value } } } } }`,
+    { e: experimentByName.id },
+  );
+  const [run] = searchRuns.edges.map((e) => e.node);
+  expect(run!.status).toBe('FINISHED');
+  expect(run!.adaptations).toEqual([
+    { step: 1, value: 1 },
+    { step: 2, value: 2 },
+    { step: 3, value: 3 },
+  ]);
+  expect(run!.performance.map((p) => p.value)).toEqual([0.335, 0.595, 0.745, 0.84]);
+  expect(run!.params).toEqual(
+    expect.arrayContaining([
+      { key: 'final_threshold', value: '0.55' },
+      { key: 'final_window', value: '4' },
+    ]),
+  );
+
+  const { workflowRuns } = await query<{
+    workflowRuns: { edges: { node: { status: string; input: { threshold: number } } }[] };
+  }>(
+    url,
+    '{ workflowRuns(filter: { workflow: "autonomous-hockey-analysis" }) { edges { node { status input } } } }',
+  );
+  const attempts = workflowRuns.edges.map((e) => e.node).reverse();
+  expect(attempts.map((a) => a.status)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED', 'COMPLETED']);
+  expect(attempts.map((a) => a.input.threshold)).toEqual([0.9, 0.7, 0.6, 0.55]);
+}
