@@ -12,6 +12,7 @@ import {
 } from '@jarvis/context';
 import type { EntityQueries, HttpRoute } from '@jarvis/subgraph';
 import type { HealthRegistry, JarvisMetrics } from '@jarvis/telemetry';
+import { WORKER_DOCUMENTS } from '@jarvis/worker';
 import {
   buildSchema,
   type DocumentNode,
@@ -29,7 +30,7 @@ import { InProcessDataSource } from './inProcessDataSource.ts';
 import { jsonResponse } from './jsonResponse.ts';
 import { limitsPlugin } from './operations/limitsPlugin.ts';
 import { operationPreparer } from './operations/prepareOperation.ts';
-import { loadManifests, trustedDocuments } from './operations/trustedDocuments.ts';
+import { loadManifests, sha256, trustedDocuments } from './operations/trustedDocuments.ts';
 import { opsRoute } from './opsRoutes.ts';
 import { subgraphFetcher } from './subgraphFetcher.ts';
 import {
@@ -104,11 +105,10 @@ export function createRouter(options: RouterOptions): Router {
     },
   });
   const { limits } = config.router;
-  // The generated client's operations are always registered; configured manifests add to them.
-  const documents = trustedDocuments(
-    loadManifests([SDK_MANIFEST, ...config.router.documents.manifests]),
-    config.router.documents.accept,
-  );
+  // The generated client's and the worker's operations are always registered; configured manifests add to them.
+  const registered = loadManifests([SDK_MANIFEST, ...config.router.documents.manifests]);
+  for (const document of WORKER_DOCUMENTS) registered.set(sha256(document), document);
+  const documents = trustedDocuments(registered, config.router.documents.accept);
   const apollo = apolloServerFor(
     { gateway },
     metrics,

@@ -9,6 +9,7 @@ import {
   BadUserInputError,
   JarvisNetworkError,
   NotFoundError,
+  RunDetailsDocument,
   type TransferProgress,
   TSAIComponent,
   type WorkflowEvent,
@@ -286,4 +287,58 @@ describe('TSAIComponent against a served jarvis dev', () => {
       steps: [{ stepId: 'count', status: 'COMPLETED', output: { counted: 6 } }],
     });
   });
+});
+
+it('every SDK and worker operation runs on a router that accepts trusted documents only', async () => {
+  await using jarvis = await servedJarvis({ router: { documents: { accept: 'trusted' } } });
+  // A raw document is refused, so whatever passes below went by a registered id.
+  const raw = await gql(jarvis.url, '{ experiments { edges { node { id } } } }');
+  expect(raw.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OPERATION_NOT_TRUSTED' });
+
+  await using component = new TSAIComponent('toolchain', { url: jarvis.url });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'jarvis-sdk-trusted-'));
+  try {
+    const run = await component.startExperiment('trusted-only', { lr: 0.01 });
+    await component.createWorker(
+      {
+        fit: async (input: { epochs: number }, ctx) => {
+          for (let epoch = 1; epoch <= input.epochs; epoch++)
+            await ctx.run.logMetric('loss', 1 / epoch, epoch);
+          return { epochs: input.epochs };
+        },
+      },
+      { taskQueue: 'trusted' },
+    );
+    await component.registerWorkflow({
+      name: 'trusted-fit',
+      taskQueue: 'trusted',
+      steps: [{ id: 'fit', activity: 'fit', input: { epochs: '$input.epochs' } }],
+    });
+    const started = await component.startWorkflow('trusted-fit', { epochs: 3 }, { run });
+    const types: string[] = [];
+    for await (const event of component.watchWorkflow(started.id)) types.push(event.type);
+    expect(types.at(-1)).toBe('RUN_COMPLETED');
+    run.logMetrics({ accuracy: 0.9 });
+    const file = path.join(dir, 'model.bin');
+    writeFileSync(file, randomBytes(6 * MiB));
+    const model = await component.storeModel(file, { runId: run.id, partSize: 5 * MiB });
+    await run.end();
+    await component.retrieveArtifact(`${model.name}@latest`, path.join(dir, 'back.bin'));
+    const best = await component.bestModel('trusted-only', 'accuracy');
+    await component.registerModel('trusted-model', {
+      artifactId: best!.artifact!.id,
+      runId: run.id,
+      alias: 'champion',
+    });
+    const { run: details } = await component.client.request(RunDetailsDocument, { id: run.id });
+    expect(details?.metrics).toEqual(
+      expect.arrayContaining([
+        { key: 'loss', value: 1 / 3, step: 3 },
+        { key: 'accuracy', value: 0.9, step: 0 },
+      ]),
+    );
+    expect(details?.status).toBe('FINISHED');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,3 +1,4 @@
+import { LOG_METRICS_DOCUMENT } from './workerDocuments.ts';
 import type { LogLevel, WorkflowsConnection } from './workflowsConnection.ts';
 
 export interface ActivityLogger {
@@ -55,10 +56,10 @@ export function contextParts(
       throw new Error(
         `workflow run ${runId} logs into no experiment run: start it with experimentRunId to log metrics`,
       );
-    await connection.graphql(
-      'mutation($runId: ID!, $metrics: [MetricInput!]) { logBatch(runId: $runId, metrics: $metrics) { id } }',
-      { runId: id, metrics: metrics.map((m) => ({ key: m.key, value: m.value, step: m.step ?? 0 })) },
-    );
+    await connection.graphql(LOG_METRICS_DOCUMENT, {
+      runId: id,
+      metrics: metrics.map((m) => ({ key: m.key, value: m.value, step: m.step ?? 0 })),
+    });
   };
   return {
     log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') },

@@ -3,6 +3,7 @@ export { errorReport } from './activityContext.ts';
 export { createWorker, type JarvisWorker, type WorkerOptions } from './createWorker.ts';
 export { type HttpConnectionOptions, httpConnection } from './httpConnection.ts';
 export { quietTemporalRuntime } from './quietTemporalRuntime.ts';
+export { LOG_METRICS_DOCUMENT, WORKER_DOCUMENTS } from './workerDocuments.ts';
 export type {
   ActivityTask,
   EngineInfo,
