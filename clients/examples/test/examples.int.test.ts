@@ -45,78 +45,7 @@ async function query<T>(url: string, text: string, variables?: Record<string, un
 describe('the seed components, run end to end against jarvis dev (local engine)', () => {
   it('Toolchain: two trials of the hockey-detection pipeline logging into hockey-role-classification; the best model becomes champion', async () => {
     const { url } = await jarvisDev();
-    const output = await runExample(url, 'toolchain/main.ts');
-    // Progress bars for every step of both pipeline runs.
-    for (const step of ['prepare', 'train', 'evaluate'])
-      expect(output.match(new RegExp(`toolchain ${step}\\s+\\[█+\\] 100%  done`, 'g'))).toHaveLength(2);
-    expect(output).toMatch(/epoch 12\/12 val_mAP 0\.\d+/);
-
-    const { experimentByName } = await query<{ experimentByName: { id: string } }>(
-      url,
-      '{ experimentByName(name: "hockey-role-classification") { id } }',
-    );
-    const { searchRuns } = await query<{
-      searchRuns: {
-        edges: {
-          node: {
-            id: string;
-            name: string;
-            status: string;
-            params: { key: string; value: string }[];
-            metrics: { key: string; value: number }[];
-            history: { step: number }[];
-            tags: { key: string; value: string }[];
-          };
-        }[];
-      };
-    }>(
-      url,
-      `query($e: ID!) { searchRuns(experimentIds: [$e], orderBy: ["metrics.test_mAP DESC"]) { edges { node {
-        id name status params { key value } metrics { key value } history: metricHistory(key: "val_mAP") { step } tags { key value } } } } }`,
-      { e: experimentByName.id },
-    );
-    const runs = searchRuns.edges.map((e) => e.node);
-    expect(runs.map((r) => [r.name, r.status])).toEqual([
-      ['lr-0.003', 'FINISHED'],
-      ['lr-0.02', 'FINISHED'],
-    ]);
-    for (const run of runs) {
-      // Logged from the train step, one point per epoch.
-      expect(run.history.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-      expect(run.tags).toContainEqual({ key: 'component', value: 'toolchain' });
-    }
-    const testMap = (run: (typeof runs)[number]) => run.metrics.find((m) => m.key === 'test_mAP')!.value;
-    expect(testMap(runs[0]!)).toBeGreaterThan(testMap(runs[1]!));
-
-    const { registeredModel } = await query<{
-      registeredModel: {
-        versionByAlias: {
-          version: number;
-          runId: string;
-          artifact: { kind: string; component: string; runId: string };
-        };
-      };
-    }>(
-      url,
-      '{ registeredModel(name: "hockey-role-classifier") { versionByAlias(alias: "champion") { version runId artifact { kind component runId } } } }',
-    );
-    expect(registeredModel.versionByAlias).toEqual({
-      version: 1,
-      runId: runs[0]!.id,
-      artifact: { kind: 'MODEL', component: 'toolchain', runId: runs[0]!.id },
-    });
-    expect(output).toContain(
-      `champion: hockey-role-classifier v1 (test mAP ${testMap(runs[0]!).toFixed(3)}, run ${runs[0]!.id})`,
-    );
-
-    const { workflowRuns } = await query<{
-      workflowRuns: { edges: { node: { status: string; run: { id: string } } }[] };
-    }>(
-      url,
-      '{ workflowRuns(filter: { workflow: "hockey-detection" }) { edges { node { status run { id } } } } }',
-    );
-    expect(workflowRuns.edges.map((e) => e.node.status)).toEqual(['COMPLETED', 'COMPLETED']);
-    expect(workflowRuns.edges.map((e) => e.node.run.id).sort()).toEqual(runs.map((r) => r.id).sort());
+    await checkToolchain(url);
   });
 
   it('Spotlight: a generated clip is stored, analysed by a pipeline whose step writes the report, and the report exported to a local folder', async () => {
@@ -183,7 +112,7 @@ describe('on Temporal', () => {
     await temporal?.stop();
   });
 
-  it('Autopilot runs the same way when jarvis dev runs workflows on a Temporal server', async () => {
+  it('Autopilot and Toolchain run the same way when jarvis dev runs workflows on a Temporal server', async () => {
     temporal = await startTemporal();
     const { url } = await jarvisDev(
       `services:\n  workflow:\n    type: temporal\n    endpoint: ${temporal.address}\n    namespace: ${temporal.namespace}\n`,
@@ -196,6 +125,7 @@ describe('on Temporal', () => {
       expect.objectContaining({ name: expect.stringMatching(/temporal/i), status: 'UP' }),
     );
     await checkAutopilot(url);
+    await checkToolchain(url);
   });
 });
 
@@ -251,4 +181,79 @@ async function checkAutopilot(url: string) {
   const attempts = workflowRuns.edges.map((e) => e.node).reverse();
   expect(attempts.map((a) => a.status)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED', 'COMPLETED']);
   expect(attempts.map((a) => a.input.threshold)).toEqual([0.9, 0.7, 0.6, 0.55]);
+}
+
+async function checkToolchain(url: string) {
+  const output = await runExample(url, 'toolchain/main.ts');
+  // Progress bars for every step of both pipeline runs.
+  for (const step of ['prepare', 'train', 'evaluate'])
+    expect(output.match(new RegExp(`toolchain ${step}\\s+\\[█+\\] 100%  done`, 'g'))).toHaveLength(2);
+  expect(output).toMatch(/epoch 12\/12 val_mAP 0\.\d+/);
+
+  const { experimentByName } = await query<{ experimentByName: { id: string } }>(
+    url,
+    '{ experimentByName(name: "hockey-role-classification") { id } }',
+  );
+  const { searchRuns } = await query<{
+    searchRuns: {
+      edges: {
+        node: {
+          id: string;
+          name: string;
+          status: string;
+          params: { key: string; value: string }[];
+          metrics: { key: string; value: number }[];
+          history: { step: number }[];
+          tags: { key: string; value: string }[];
+        };
+      }[];
+    };
+  }>(
+    url,
+    `query($e: ID!) { searchRuns(experimentIds: [$e], orderBy: ["metrics.test_mAP DESC"]) { edges { node {
+      id name status params { key value } metrics { key value } history: metricHistory(key: "val_mAP") { step } tags { key value } } } } }`,
+    { e: experimentByName.id },
+  );
+  const runs = searchRuns.edges.map((e) => e.node);
+  expect(runs.map((r) => [r.name, r.status])).toEqual([
+    ['lr-0.003', 'FINISHED'],
+    ['lr-0.02', 'FINISHED'],
+  ]);
+  for (const run of runs) {
+    // Logged from the train step, one point per epoch.
+    expect(run.history.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(run.tags).toContainEqual({ key: 'component', value: 'toolchain' });
+  }
+  const testMap = (run: (typeof runs)[number]) => run.metrics.find((m) => m.key === 'test_mAP')!.value;
+  expect(testMap(runs[0]!)).toBeGreaterThan(testMap(runs[1]!));
+
+  const { registeredModel } = await query<{
+    registeredModel: {
+      versionByAlias: {
+        version: number;
+        runId: string;
+        artifact: { kind: string; component: string; runId: string };
+      };
+    };
+  }>(
+    url,
+    '{ registeredModel(name: "hockey-role-classifier") { versionByAlias(alias: "champion") { version runId artifact { kind component runId } } } }',
+  );
+  expect(registeredModel.versionByAlias).toEqual({
+    version: 1,
+    runId: runs[0]!.id,
+    artifact: { kind: 'MODEL', component: 'toolchain', runId: runs[0]!.id },
+  });
+  expect(output).toContain(
+    `champion: hockey-role-classifier v1 (test mAP ${testMap(runs[0]!).toFixed(3)}, run ${runs[0]!.id})`,
+  );
+
+  const { workflowRuns } = await query<{
+    workflowRuns: { edges: { node: { status: string; run: { id: string } } }[] };
+  }>(
+    url,
+    '{ workflowRuns(filter: { workflow: "hockey-detection" }) { edges { node { status run { id } } } } }',
+  );
+  expect(workflowRuns.edges.map((e) => e.node.status)).toEqual(['COMPLETED', 'COMPLETED']);
+  expect(workflowRuns.edges.map((e) => e.node.run.id).sort()).toEqual(runs.map((r) => r.id).sort());
 }
