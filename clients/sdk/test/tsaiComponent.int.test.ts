@@ -3,10 +3,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { gql, servedJarvis, tcpProxy } from '@jarvis/testkit';
+import { gql, servedJarvis, startMinio, tcpProxy } from '@jarvis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BadUserInputError,
+  ChecksumMismatchError,
   JarvisNetworkError,
   NotFoundError,
   RunDetailsDocument,
@@ -18,18 +19,40 @@ import {
 const MiB = 1024 * 1024;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-describe('TSAIComponent against a served jarvis dev', () => {
+const STORES = [
+  { name: 'local folder', start: async () => ({ storage: {}, stop: async () => {} }) },
+  {
+    name: 'MinIO, parts sent to presigned URLs',
+    start: async () => {
+      const minio = await startMinio();
+      return {
+        storage: {
+          type: 's3' as const,
+          endpoint: minio.endpoint,
+          access_key: minio.accessKey,
+          secret_key: minio.secretKey,
+        },
+        stop: () => minio.stop(),
+      };
+    },
+  },
+];
+
+describe.each(STORES)('TSAIComponent storage on the $name', ({ start }) => {
   let jarvis: Awaited<ReturnType<typeof servedJarvis>>;
+  let stopStore: () => Promise<void> = async () => {};
   let dir: string;
   beforeAll(async () => {
-    jarvis = await servedJarvis();
+    const store = await start();
+    stopStore = store.stop;
+    jarvis = await servedJarvis({ services: { storage: store.storage } });
     dir = mkdtempSync(path.join(os.tmpdir(), 'jarvis-sdk-'));
   });
   afterAll(async () => {
     await jarvis?.[Symbol.asyncDispose]();
+    await stopStore();
     rmSync(dir, { recursive: true, force: true });
   });
-
   it('stores a file with progress and retrieves it by name@alias, checksum verified; a stream too', async () => {
     await using component = new TSAIComponent('toolchain', { url: jarvis.url });
     const bytes = randomBytes(11 * MiB + 123);
@@ -53,8 +76,14 @@ describe('TSAIComponent against a served jarvis dev', () => {
       metadata: { framework: 'onnx' },
       aliases: expect.arrayContaining(['candidate', 'latest']),
     });
-    expect(seen.at(0)).toEqual({ bytes: 0, total: bytes.length, resumed: 0 });
-    expect(seen.at(-1)).toEqual({ bytes: bytes.length, total: bytes.length, resumed: 0 });
+    expect(seen.at(0)).toMatchObject({ bytes: 0, total: bytes.length, resumed: 0 });
+    expect(seen.at(-1)).toEqual({
+      bytes: bytes.length,
+      total: bytes.length,
+      resumed: 0,
+      parts: 3,
+      partsDone: 3,
+    });
     expect(seen.every((p, i) => i === 0 || p.bytes >= 0)).toBe(true);
 
     const out = path.join(dir, 'out', 'detector.bin');
@@ -90,7 +119,8 @@ describe('TSAIComponent against a served jarvis dev', () => {
       kind: 'MEDIA',
       partSize: 5 * MiB,
       onProgress: (p) => {
-        if (p.bytes >= 6 * MiB) abort.abort(new Error('network gone'));
+        // Cut off once Jarvis (or S3) has confirmed a part, with others in flight.
+        if (p.partsDone >= 1) abort.abort(new Error('network gone'));
       },
       signal: abort.signal,
     });
@@ -109,11 +139,49 @@ describe('TSAIComponent against a served jarvis dev', () => {
     expect(resumed).toBeGreaterThan(0);
     expect(resumed).toBeLessThan(bytes.length);
     expect(resumed % MiB).toBe(0);
-    expect(seen.find((p) => p.resumed > 0)!.bytes).toBe(resumed);
+    expect(seen.find((p) => p.resumed > 0)).toMatchObject({ bytes: resumed, parts: 4 });
+    expect(seen.find((p) => p.resumed > 0)!.partsDone).toBeGreaterThanOrEqual(1);
+    expect(seen.at(-1)).toMatchObject({ partsDone: 4 });
     expect(seen.at(-1)!.bytes).toBe(bytes.length);
     const back = path.join(dir, 'match-back.mp4');
     await component.retrieveArtifact(stored.id, back);
     expect(readFileSync(back).equals(bytes)).toBe(true);
+  });
+});
+
+describe('TSAIComponent against a served jarvis dev', () => {
+  let jarvis: Awaited<ReturnType<typeof servedJarvis>>;
+  let dir: string;
+  let home: string;
+  beforeAll(async () => {
+    home = mkdtempSync(path.join(os.tmpdir(), 'jarvis-sdk-home-'));
+    jarvis = await servedJarvis({ home });
+    dir = mkdtempSync(path.join(os.tmpdir(), 'jarvis-sdk-'));
+  });
+  afterAll(async () => {
+    await jarvis?.[Symbol.asyncDispose]();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+  });
+  it('a download whose bytes do not match the checksum is refused and leaves no file', async () => {
+    await using component = new TSAIComponent('spotlight', { url: jarvis.url });
+    const bytes = randomBytes(64 * 1024);
+    const file = path.join(dir, 'clip.bin');
+    writeFileSync(file, bytes);
+    const stored = await component.storeArtifact(file, { kind: 'MEDIA' });
+    // Bit rot on the store's disk: same size, one byte flipped.
+    const blob = path.join(home, 'blobs', 'sha256', stored.sha256.slice(0, 2), stored.sha256);
+    const damaged = readFileSync(blob);
+    damaged[1000] = damaged[1000]! ^ 0xff;
+    writeFileSync(blob, damaged);
+    const target = path.join(dir, 'damaged', 'clip.bin');
+    const download = component.retrieveArtifact(stored.id, target);
+    await expect(download).rejects.toBeInstanceOf(ChecksumMismatchError);
+    await expect(download).rejects.toMatchObject({
+      code: 'CHECKSUM_MISMATCH',
+      extensions: { expected: stored.sha256 },
+    });
+    expect(readdirSync(path.dirname(target))).toEqual([]);
   });
 
   it('errors are typed exceptions with the GraphQL code, and say what is wrong', async () => {

@@ -82,12 +82,12 @@ export async function downloadArtifact(
   const partial = `${path}.${randomBytes(4).toString('hex')}.partial`;
   const hash = createHash('sha256');
   let bytes = 0;
-  options.onProgress?.({ bytes, total: artifact.size, resumed: 0 });
+  options.onProgress?.({ bytes, total: artifact.size, resumed: 0, parts: 0, partsDone: 0 });
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       hash.update(chunk);
       bytes += chunk.length;
-      options.onProgress?.({ bytes, total: artifact.size, resumed: 0 });
+      options.onProgress?.({ bytes, total: artifact.size, resumed: 0, parts: 0, partsDone: 0 });
       done(null, chunk);
     },
   });

@@ -5,6 +5,9 @@ export interface TransferProgress {
   total: number;
   /** Bytes Jarvis already had when the upload resumed (0 for a fresh one). */
   resumed: number;
+  /** Uploads: parts in all, and parts Jarvis has confirmed (a resumed upload starts with those it had). Downloads: 0. */
+  parts: number;
+  partsDone: number;
 }
 
 export type OnProgress = (progress: TransferProgress) => void;

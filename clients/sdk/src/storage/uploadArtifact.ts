@@ -72,7 +72,7 @@ export async function uploadArtifact(
     partSize: fields.partSize,
     idempotencyKey: fields.idempotencyKey ?? `sdk-upload:${fields.name}:${digest.size}:${digest.sha256}`,
   };
-  onProgress?.({ bytes: 0, total: digest.size, resumed: 0 });
+  onProgress?.({ bytes: 0, total: digest.size, resumed: 0, parts: 0, partsDone: 0 });
 
   if (digest.size <= INLINE_MAX) {
     const contentBase64 = (await readFile(path)).toString('base64');
@@ -80,13 +80,19 @@ export async function uploadArtifact(
       () => client.request(StoreSmallArtifactDocument, { input: request, contentBase64 }),
       { signal },
     );
-    onProgress?.({ bytes: digest.size, total: digest.size, resumed: 0 });
+    onProgress?.({ bytes: digest.size, total: digest.size, resumed: 0, parts: 1, partsDone: 1 });
     return storeSmallArtifact;
   }
 
   let upload = await createUpload(client, request, signal);
   if (upload.artifact) {
-    onProgress?.({ bytes: digest.size, total: digest.size, resumed: digest.size });
+    onProgress?.({
+      bytes: digest.size,
+      total: digest.size,
+      resumed: digest.size,
+      parts: upload.parts.length,
+      partsDone: upload.parts.length,
+    });
     return upload.artifact;
   }
   if (upload.status !== 'PENDING') {
@@ -100,9 +106,12 @@ export async function uploadArtifact(
 
   const resumed = upload.receivedParts.reduce((sum, part) => sum + part.size, 0);
   let done = resumed;
-  const report = (bytes: number) => {
+  let partsDone = upload.receivedParts.length;
+  const parts = upload.parts.length;
+  const report = (bytes: number, partDone = false) => {
     done += bytes;
-    onProgress?.({ bytes: done, total: digest.size, resumed });
+    if (partDone) partsDone++;
+    onProgress?.({ bytes: done, total: digest.size, resumed, parts, partsDone });
   };
   if (resumed) report(0);
   await sendParts(
@@ -159,7 +168,7 @@ async function sendParts(
   upload: Upload,
   path: string,
   have: Set<number>,
-  report: (bytes: number) => void,
+  report: (bytes: number, partDone?: boolean) => void,
   signal?: AbortSignal,
 ): Promise<void> {
   const queue = upload.parts.filter((part) => !have.has(part.partNumber));
@@ -185,6 +194,7 @@ async function sendParts(
       },
       { attempts: 5, signal },
     );
+    report(0, true);
   };
   const lanes = Array.from({ length: Math.min(PARALLEL_PARTS, queue.length) }, async () => {
     for (let part = queue.shift(); part; part = queue.shift()) await sendOne(part);
