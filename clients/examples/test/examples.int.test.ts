@@ -36,6 +36,21 @@ async function runExample(url: string, script: string, args: string[] = [], cwd 
   return program.output();
 }
 
+/** The runs of an experiment, by name, with `selection` of each. */
+async function runsOf<T>(url: string, experiment: string, selection: string, orderBy?: string): Promise<T[]> {
+  const { experimentByName } = await query<{ experimentByName: { id: string } }>(
+    url,
+    'query($name: String!) { experimentByName(name: $name) { id } }',
+    { name: experiment },
+  );
+  const { searchRuns } = await query<{ searchRuns: { edges: { node: T }[] } }>(
+    url,
+    `query($e: ID!, $order: [String!]) { searchRuns(experimentIds: [$e], orderBy: $order) { edges { node { ${selection} } } } }`,
+    { e: experimentByName.id, order: orderBy ? [orderBy] : null },
+  );
+  return searchRuns.edges.map((e) => e.node);
+}
+
 async function query<T>(url: string, text: string, variables?: Record<string, unknown>): Promise<T> {
   const result = await gql<T>(url, text, variables);
   expect(result.errors).toBeUndefined();
@@ -135,29 +150,17 @@ async function checkAutopilot(url: string) {
   expect(output.match(/performance 0\.\d+ < 0\.8, adapting/g)).toHaveLength(3);
   expect(output).toMatch(/autopilot act\s+\[█+\] 100% {2}done/);
 
-  const { experimentByName } = await query<{ experimentByName: { id: string } }>(
-    url,
-    '{ experimentByName(name: "autopilot-adaptations") { id } }',
-  );
-  const { searchRuns } = await query<{
-    searchRuns: {
-      edges: {
-        node: {
-          status: string;
-          adaptations: { step: number; value: number }[];
-          performance: { step: number; value: number }[];
-          params: { key: string; value: string }[];
-        };
-      }[];
-    };
+  const [run] = await runsOf<{
+    status: string;
+    adaptations: { step: number; value: number }[];
+    performance: { step: number; value: number }[];
+    params: { key: string; value: string }[];
   }>(
     url,
-    `query($e: ID!) { searchRuns(experimentIds: [$e]) { edges { node { status
-      adaptations: metricHistory(key: "autonomous_adaptation") { step value }
-      performance: metricHistory(key: "performance") { step value } params { key value } } } } }`,
-    { e: experimentByName.id },
+    'autopilot-adaptations',
+    `status adaptations: metricHistory(key: "autonomous_adaptation") { step value }
+      performance: metricHistory(key: "performance") { step value } params { key value }`,
   );
-  const [run] = searchRuns.edges.map((e) => e.node);
   expect(run!.status).toBe('FINISHED');
   expect(run!.adaptations).toEqual([
     { step: 1, value: 1 },
@@ -190,31 +193,19 @@ async function checkToolchain(url: string) {
     expect(output.match(new RegExp(`toolchain ${step}\\s+\\[█+\\] 100%  done`, 'g'))).toHaveLength(2);
   expect(output).toMatch(/epoch 12\/12 val_mAP 0\.\d+/);
 
-  const { experimentByName } = await query<{ experimentByName: { id: string } }>(
-    url,
-    '{ experimentByName(name: "hockey-role-classification") { id } }',
-  );
-  const { searchRuns } = await query<{
-    searchRuns: {
-      edges: {
-        node: {
-          id: string;
-          name: string;
-          status: string;
-          params: { key: string; value: string }[];
-          metrics: { key: string; value: number }[];
-          history: { step: number }[];
-          tags: { key: string; value: string }[];
-        };
-      }[];
-    };
+  const runs = await runsOf<{
+    id: string;
+    name: string;
+    status: string;
+    metrics: { key: string; value: number }[];
+    history: { step: number }[];
+    tags: { key: string; value: string }[];
   }>(
     url,
-    `query($e: ID!) { searchRuns(experimentIds: [$e], orderBy: ["metrics.test_mAP DESC"]) { edges { node {
-      id name status params { key value } metrics { key value } history: metricHistory(key: "val_mAP") { step } tags { key value } } } } }`,
-    { e: experimentByName.id },
+    'hockey-role-classification',
+    'id name status metrics { key value } history: metricHistory(key: "val_mAP") { step } tags { key value }',
+    'metrics.test_mAP DESC',
   );
-  const runs = searchRuns.edges.map((e) => e.node);
   expect(runs.map((r) => [r.name, r.status])).toEqual([
     ['lr-0.003', 'FINISHED'],
     ['lr-0.02', 'FINISHED'],
