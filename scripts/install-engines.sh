@@ -15,6 +15,7 @@ MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
 TEMPORAL_CLI_VERSION="v1.5.1"
 MLFLOW_VERSION="3.17.2"
 PSYCOPG2_VERSION="2.9.13"
+AIOSMTPD_VERSION=1.4.6
 DEBIAN_PACKAGES=(postgresql redis-server prometheus chromium)
 started=$SECONDS
 mkdir -p "$ENGINES/bin"
@@ -62,6 +63,13 @@ else
 fi
 ln -sf "$venv/bin/mlflow" "$ENGINES/bin/mlflow"
 
+step "aiosmtpd $AIOSMTPD_VERSION (the SMTP server notification tests deliver to)"
+if "$venv/bin/python" -c "import aiosmtpd,sys; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" 2>/dev/null; then
+  echo "already installed"
+else
+  "$venv/bin/pip" install -q --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+fi
+
 wait "$minio_pid"
 wait "$temporal_pid"
 
@@ -72,6 +80,7 @@ echo "redis:      $(redis-server --version)"
 echo "prometheus: $(prometheus --version 2>&1 | head -n 1)"
 echo "chromium:   $(chromium --version 2>/dev/null)"
 echo "mlflow:     $("$venv/bin/mlflow" --version)"
+echo "aiosmtpd:   $("$venv/bin/python" -c "import aiosmtpd; print(aiosmtpd.__version__)")"
 echo "minio:      $MINIO_VERSION ($("$ENGINES/bin/minio" --version | head -n 1))"
 echo "temporal:   $("$ENGINES/bin/temporal" --version)"
 echo "engines ready in $((SECONDS - started)) s; binaries in $ENGINES/bin"

@@ -161,6 +161,8 @@ export function createRouter(options: RouterOptions): Router {
       const asset = await graphiqlAsset(path.slice('/graphiql/'.length));
       if (asset) return { response: asset, label: '/graphiql' };
     }
+    if (path === '/metrics')
+      metrics.openSubscriptions.set({ service: 'router' }, subscriptions.subscriberCount());
     const ops = await opsRoute(path, health, metrics);
     if (ops) return { response: ops, label: path };
     for (const r of routes) {

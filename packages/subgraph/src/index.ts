@@ -19,7 +19,16 @@ export {
   textResponse,
   withNodeBody,
 } from './nodeBodies.ts';
-export { ARTIFACT_CREATED_TOPIC, type ArtifactCreated } from './platformTopics.ts';
+export {
+  ALERT_CHANGED_TOPIC,
+  type AlertChanged,
+  ARTIFACT_CREATED_TOPIC,
+  type ArtifactCreated,
+  MODEL_ALIAS_MOVED_TOPIC,
+  type ModelAliasMoved,
+  WORKFLOW_RUN_ENDED_TOPIC,
+  type WorkflowRunEnded,
+} from './platformTopics.ts';
 export type {
   BackupFile,
   CreateSubgraph,

@@ -13,3 +13,46 @@ export interface ArtifactCreated {
   kind: string;
   version: number;
 }
+
+/** Workflows publishes each run that reached a final status; notifications listen. */
+export const WORKFLOW_RUN_ENDED_TOPIC = 'platform.workflow.run-ended';
+
+export interface WorkflowRunEnded {
+  projectId: string;
+  runId: string;
+  workflow: string;
+  component: string | null;
+  status: 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'TIMED_OUT';
+  error: string | null;
+  at: string;
+}
+
+/** Experiments publishes every move of a model alias (set, moved or deleted); notifications listen. */
+export const MODEL_ALIAS_MOVED_TOPIC = 'platform.model.alias-moved';
+
+export interface ModelAliasMoved {
+  projectId: string;
+  model: string;
+  alias: string;
+  /** The version it points at now; null once deleted. */
+  version: number | null;
+  previousVersion: number | null;
+  at: string;
+}
+
+/** Analytics publishes each alert that started firing or resolved; notifications listen. */
+export const ALERT_CHANGED_TOPIC = 'platform.alert.changed';
+
+export interface AlertChanged {
+  projectId: string;
+  alertId: string;
+  ruleId: string;
+  rule: string;
+  state: 'FIRING' | 'RESOLVED';
+  severity: string;
+  summary: string;
+  labels: Record<string, string>;
+  value: number | null;
+  channelIds: string[];
+  at: string;
+}

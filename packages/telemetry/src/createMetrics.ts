@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface JarvisMetrics {
   registry: Registry;
@@ -6,8 +6,26 @@ export interface JarvisMetrics {
   graphqlDuration: Histogram<'service' | 'operation' | 'type'>;
   graphqlErrors: Counter<'service' | 'operation' | 'code'>;
   httpRequests: Counter<'route' | 'method' | 'status'>;
+  /** Workflow runs that reached a final status. */
+  workflowRuns: Counter<'workflow' | 'component' | 'status'>;
+  /** Step attempts that ended, by outcome (completed, failed, retrying, cancelled). */
+  workflowSteps: Counter<'workflow' | 'outcome'>;
+  /** Artifact bytes stored (in) and served (out). */
+  artifactBytes: Counter<'direction' | 'kind'>;
+  /** Metric points logged to experiment runs (GraphQL, the MLflow API, workers alike). */
+  runMetricPoints: Counter;
+  /** Open GraphQL subscriptions, by service; set by whoever serves them (a collect callback). */
+  openSubscriptions: Gauge<'service'>;
+  /** Backends as the health checks see them, measured when /metrics is scraped. */
+  backendUp: Gauge<'backend'>;
+  backendLatency: Gauge<'backend'>;
   /** Bounded label for an operation name: names past the cap are counted as `other`. */
   operationLabel(name: string | null | undefined): string;
+  /**
+   * A label value that stays bounded: the first 200 distinct values of a dimension (workflow
+   * names, components) are kept, later ones are counted as `other`.
+   */
+  boundedLabel(dimension: string, value: string | null | undefined): string;
 }
 
 export interface MetricsOptions {
@@ -22,6 +40,7 @@ export function createMetrics(options: MetricsOptions = {}): JarvisMetrics {
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const maxNames = options.maxOperationNames ?? 200;
   const seen = new Set<string>();
+  const dimensions = new Map<string, Set<string>>();
   return {
     registry,
     graphqlRequests: new Counter({
@@ -49,6 +68,59 @@ export function createMetrics(options: MetricsOptions = {}): JarvisMetrics {
       labelNames: ['route', 'method', 'status'],
       registers: [registry],
     }),
+    workflowRuns: new Counter({
+      name: 'jarvis_workflow_runs_total',
+      help: 'Workflow runs that reached a final status (COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT).',
+      labelNames: ['workflow', 'component', 'status'],
+      registers: [registry],
+    }),
+    workflowSteps: new Counter({
+      name: 'jarvis_workflow_steps_total',
+      help: 'Workflow step attempts that ended, by outcome.',
+      labelNames: ['workflow', 'outcome'],
+      registers: [registry],
+    }),
+    artifactBytes: new Counter({
+      name: 'jarvis_artifact_bytes_total',
+      help: 'Artifact bytes stored (direction="in") and served (direction="out").',
+      labelNames: ['direction', 'kind'],
+      registers: [registry],
+    }),
+    runMetricPoints: new Counter({
+      name: 'jarvis_run_metric_points_total',
+      help: 'Metric points logged to experiment runs.',
+      registers: [registry],
+    }),
+    openSubscriptions: new Gauge({
+      name: 'jarvis_open_subscriptions',
+      help: 'GraphQL subscriptions open right now.',
+      labelNames: ['service'],
+      registers: [registry],
+    }),
+    backendUp: new Gauge({
+      name: 'jarvis_backend_up',
+      help: '1 when the backend answered its health check at scrape time, else 0.',
+      labelNames: ['backend'],
+      registers: [registry],
+    }),
+    backendLatency: new Gauge({
+      name: 'jarvis_backend_latency_seconds',
+      help: "Time the backend's health check took at scrape time.",
+      labelNames: ['backend'],
+      registers: [registry],
+    }),
+    boundedLabel(dimension, value) {
+      if (!value) return 'none';
+      let values = dimensions.get(dimension);
+      if (!values) {
+        values = new Set();
+        dimensions.set(dimension, values);
+      }
+      if (values.has(value)) return value;
+      if (values.size >= maxNames || value.length > 100) return 'other';
+      values.add(value);
+      return value;
+    },
     operationLabel(name) {
       if (!name) return 'anonymous';
       if (seen.has(name)) return name;

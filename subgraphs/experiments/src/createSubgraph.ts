@@ -27,7 +27,7 @@ export const createSubgraph: CreateSubgraph = (deps) => {
   const registry = mlflow
     ? mlflowModelRegistry(experiment.tracking_uri!, sqlIdempotencyLog(deps.db))
     : nativeModelRegistry(deps.db);
-  const service = new ExperimentsService(store, registry, deps.pubsub, deps.logger);
+  const service = new ExperimentsService(store, registry, deps.pubsub, deps.logger, deps.metrics);
   const schema: GraphQLSchema = buildSubgraphSchema({
     typeDefs,
     resolvers: {

@@ -1,7 +1,8 @@
 import type { Logger, Principal } from '@jarvis/context';
 import { badUserInput, notFound } from '@jarvis/errors';
 import type { PubSub } from '@jarvis/pubsub';
-import { pageSize } from '@jarvis/subgraph';
+import { MODEL_ALIAS_MOVED_TOPIC, type ModelAliasMoved, pageSize } from '@jarvis/subgraph';
+import type { JarvisMetrics } from '@jarvis/telemetry';
 import { downsample } from './downsample.ts';
 import { runTopic, runUpdate } from './runUpdates.ts';
 import type {
@@ -67,7 +68,16 @@ export class ExperimentsService {
   private readonly pubsub: PubSub;
   private readonly logger: Logger;
 
-  constructor(store: TrackingStore, registry: ModelRegistry, pubsub: PubSub, logger: Logger) {
+  private readonly metrics: JarvisMetrics | undefined;
+
+  constructor(
+    store: TrackingStore,
+    registry: ModelRegistry,
+    pubsub: PubSub,
+    logger: Logger,
+    metrics?: JarvisMetrics,
+  ) {
+    this.metrics = metrics;
     this.store = store;
     this.registry = registry;
     this.pubsub = pubsub;
@@ -264,6 +274,7 @@ export class ExperimentsService {
       tags: batch.tags ?? [],
     };
     const status = await this.store.logBatch(principal.projectId, runId, log, idempotencyKey ?? undefined);
+    if (status && log.metrics?.length) this.metrics?.runMetricPoints.inc(log.metrics.length);
     // A retried batch logged nothing new: subscribers heard about it the first time.
     if (status) await this.announce(runUpdate('LOGGED', { id: runId, status }, log));
   }
@@ -443,13 +454,39 @@ export class ExperimentsService {
   }
 
   async setModelAlias(principal: Principal, name: string, alias: string, version: number) {
+    const previous = await this.registry.versionByAlias(principal.projectId, name, alias);
     await this.registry.setAlias(principal.projectId, name, alias, version);
+    if (previous?.version !== version)
+      await this.aliasMoved(principal, name, alias, version, previous?.version);
     return (await this.registry.getModelVersion(principal.projectId, name, version))!;
   }
 
   async deleteModelAlias(principal: Principal, name: string, alias: string) {
+    const previous = await this.registry.versionByAlias(principal.projectId, name, alias);
     await this.registry.deleteAlias(principal.projectId, name, alias);
+    if (previous) await this.aliasMoved(principal, name, alias, null, previous.version);
     return true;
+  }
+
+  /** Tells notifications; a pubsub hiccup never fails the move that already happened. */
+  private async aliasMoved(
+    principal: Principal,
+    model: string,
+    alias: string,
+    version: number | null,
+    previousVersion: number | undefined,
+  ) {
+    const moved: ModelAliasMoved = {
+      projectId: principal.projectId,
+      model,
+      alias,
+      version,
+      previousVersion: previousVersion ?? null,
+      at: new Date().toISOString(),
+    };
+    await this.pubsub.publish(MODEL_ALIAS_MOVED_TOPIC, moved).catch((error: unknown) => {
+      this.logger.warn({ err: error, model, alias }, 'could not announce a model alias move');
+    });
   }
 
   async searchRuns(

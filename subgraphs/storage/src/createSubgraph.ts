@@ -20,6 +20,7 @@ export const createSubgraph: CreateSubgraph = (deps) => {
     deps.config.services.storage,
     deps.logger,
     deps.pubsub,
+    deps.metrics,
   );
   deps.health.register({ name: 'blob-store', kind: 'BACKEND', check: () => blobs.ping() });
   let timer: NodeJS.Timeout | undefined;

@@ -14,6 +14,7 @@ import {
   type SubgraphBackup,
   toConnection,
 } from '@jarvis/subgraph';
+import type { JarvisMetrics } from '@jarvis/telemetry';
 import { artifactIdOfSource, pathOfSource } from './mlflow/mlflowArtifactPath.ts';
 import {
   BlobMismatchError,
@@ -103,6 +104,7 @@ export class StorageService {
   private readonly config: StorageConfig;
   private readonly logger: Logger;
   private readonly pubsub: PubSub | undefined;
+  private readonly metrics: JarvisMetrics | undefined;
 
   constructor(
     store: ArtifactStore,
@@ -110,7 +112,9 @@ export class StorageService {
     config: StorageConfig,
     logger: Logger,
     pubsub?: PubSub,
+    metrics?: JarvisMetrics,
   ) {
+    this.metrics = metrics;
     this.store = store;
     this.blobs = blobs;
     this.config = config;
@@ -352,6 +356,7 @@ export class StorageService {
       kind: spec.kind,
       version: result.artifact.version,
     };
+    this.metrics?.artifactBytes.inc({ direction: 'in', kind: spec.kind }, result.artifact.size);
     await this.pubsub?.publish(ARTIFACT_CREATED_TOPIC, created).catch((error: unknown) => {
       this.logger.warn({ err: error, artifactId: created.artifactId }, 'could not announce a new artifact');
     });
@@ -649,6 +654,10 @@ export class StorageService {
   async openContent(principal: Principal, id: string, range?: ByteRange) {
     const artifact = await this.artifact(principal, id);
     if (!artifact || artifact.deletedAt) return undefined;
+    this.metrics?.artifactBytes.inc(
+      { direction: 'out', kind: artifact.kind },
+      range ? range.end - range.start + 1 : artifact.size,
+    );
     return {
       artifact,
       body: await this.plainContent({ key: artifact.blobKey, encoding: artifact.encoding }, range),

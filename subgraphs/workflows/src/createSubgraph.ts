@@ -23,7 +23,7 @@ export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.ur
 export const createSubgraph: CreateSubgraph = (deps) => {
   const config = deps.config.services.workflow;
   const store = new RunStore(deps.db);
-  const transitions = new Transitions(store, deps.pubsub, deps.logger);
+  const transitions = new Transitions(store, deps.pubsub, deps.logger, deps.metrics);
   const service = new WorkflowsService({
     store,
     transitions,

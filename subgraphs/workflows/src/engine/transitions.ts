@@ -1,5 +1,7 @@
 import type { Logger } from '@jarvis/context';
 import type { PubSub } from '@jarvis/pubsub';
+import { WORKFLOW_RUN_ENDED_TOPIC, type WorkflowRunEnded } from '@jarvis/subgraph';
+import type { JarvisMetrics } from '@jarvis/telemetry';
 import type { Transaction } from 'kysely';
 import {
   FINISHED,
@@ -39,10 +41,13 @@ export class Transitions {
   /** Called once per run that ended, after the commit (buffered schedules, completion triggers). */
   onRunEnded: ((run: RunRecord) => Promise<void>) | undefined;
 
-  constructor(store: RunStore, pubsub: PubSub, logger: Logger) {
+  private readonly metrics: JarvisMetrics | undefined;
+
+  constructor(store: RunStore, pubsub: PubSub, logger: Logger, metrics?: JarvisMetrics) {
     this.store = store;
     this.pubsub = pubsub;
     this.logger = logger;
+    this.metrics = metrics;
   }
 
   async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -73,12 +78,36 @@ export class Transitions {
     return result;
   }
 
+  private count(run: RunRecord, event: RunEvent, status: RunStatus) {
+    if (!this.metrics) return;
+    const workflow = this.metrics.boundedLabel('workflow', run.workflowName);
+    if (event.type.startsWith('STEP_') && event.type !== 'STEP_STARTED' && event.type !== 'STEP_PROGRESS')
+      this.metrics.workflowSteps.inc({ workflow, outcome: event.type.slice(5).toLowerCase() });
+    else if (event.type.startsWith('RUN_') && event.type !== 'RUN_STARTED')
+      this.metrics.workflowRuns.inc({
+        workflow,
+        component: this.metrics.boundedLabel('component', run.component),
+        status,
+      });
+  }
+
   private async publish(batches: { run: RunRecord; events: RunEvent[] }[]) {
     for (const { run, events } of batches) {
       let status = run.status;
       for (const event of events) {
         status = STATUS_AFTER[event.type] ?? (FINISHED.includes(status) ? status : 'RUNNING');
+        this.count(run, event, status);
         try {
+          if (event.type.startsWith('RUN_') && event.type !== 'RUN_STARTED')
+            await this.pubsub.publish(WORKFLOW_RUN_ENDED_TOPIC, {
+              projectId: run.projectId,
+              runId: run.id,
+              workflow: run.workflowName,
+              component: run.component,
+              status: status as WorkflowRunEnded['status'],
+              error: typeof event.message === 'string' && status !== 'COMPLETED' ? event.message : null,
+              at: new Date().toISOString(),
+            } satisfies WorkflowRunEnded);
           await this.pubsub.publish(runEventTopic(run.id), { ...event, run: { id: run.id } });
           if (event.type !== 'LOG')
             await this.pubsub.publish(runsTopic(run.projectId), runChange(run, event, status));
