@@ -29,6 +29,12 @@ const mappersFor: Record<string, Record<string, string>> = {
     StepDefinition: '../mappers.ts#StepDefinitionRecord',
     Run: '../mappers.ts#RunRef',
   },
+  analytics: {
+    Metric: '../mappers.ts#MetricRecord',
+    AlertRule: '../mappers.ts#AlertRuleRecord',
+    Alert: '../mappers.ts#AlertRecord',
+    Dashboard: '../mappers.ts#DashboardRecord',
+  },
   storage: {
     Artifact: '../mappers.ts#ArtifactRecord',
     ArtifactUpload: '../mappers.ts#UploadRecord',

@@ -1,5 +1,10 @@
 import type { CreateSubgraph, EntityQueries } from '@jarvis/subgraph';
 import {
+  entityQueries as analyticsEntities,
+  typeDefs as analyticsTypeDefs,
+  createSubgraph as createAnalytics,
+} from '@jarvis/subgraph-analytics';
+import {
   createSubgraph as createExperiments,
   entityQueries as experimentsEntities,
   typeDefs as experimentsTypeDefs,
@@ -47,6 +52,13 @@ export const SUBGRAPHS: SubgraphEntry[] = [
     // The task-polling API of workers in other processes.
     routePrefixes: ['/workflows/'],
     entityQueries: workflowsEntities,
+  },
+  {
+    name: 'analytics',
+    typeDefs: analyticsTypeDefs,
+    create: createAnalytics,
+    routePrefixes: [],
+    entityQueries: analyticsEntities,
   },
 ];
 

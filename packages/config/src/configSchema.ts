@@ -84,13 +84,49 @@ const workflow = z
 
 const analytics = z
   .strictObject({
+    /** `embedded`: recent samples of logged metrics in the metadata DB; `prometheus`: PromQL on a server. */
     type: z.enum(['embedded', 'prometheus']).default('embedded'),
+    /** The Prometheus server (its HTTP API) when type is prometheus. */
     endpoint: z.url().optional(),
+    /** Grafana's URL: createDashboard pushes dashboards there when set. */
     dashboard: z.url().optional(),
+    /** A Grafana service account token (`${GRAFANA_TOKEN}`). */
+    dashboard_token: z.string().optional(),
+    /** How often alert rules are evaluated. */
+    evaluation_interval_ms: z.number().int().positive().default(15_000),
+    /** How long the embedded store keeps samples. */
+    retention_hours: z.number().positive().default(24),
+    /** Label sets one logged metric may have; past it logging is LIMIT_EXCEEDED. */
+    max_series_per_metric: z.number().int().positive().default(1_000),
   })
   .refine((a) => a.type !== 'prometheus' || a.endpoint, {
     message: 'services.analytics.endpoint is required when type is prometheus',
     path: ['endpoint'],
+  })
+  .prefault({});
+
+const notifications = z
+  .strictObject({
+    /** E-mail channels are refused until an SMTP server is set. */
+    smtp: z
+      .strictObject({
+        host: z.string(),
+        port: z.number().int().min(1).max(65535).default(587),
+        /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+        secure: z.boolean().default(false),
+        user: z.string().optional(),
+        password: z.string().optional(),
+        from: z.string().default('Jarvis <jarvis@localhost>'),
+      })
+      .optional(),
+    /** Tries per notification before it is marked FAILED. */
+    max_attempts: z.number().int().min(1).default(5),
+    /** Wait before the second try, doubling each time (capped at 5 minutes). */
+    initial_backoff_ms: z.number().int().positive().default(1_000),
+    /** How long one delivery may take. */
+    timeout_ms: z.number().int().positive().default(10_000),
+    /** How often the outbox is checked for due deliveries (new ones are sent at once). */
+    poll_interval_ms: z.number().int().positive().default(1_000),
   })
   .prefault({});
 
@@ -172,7 +208,7 @@ export const configSchema = z.strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     })
     .prefault({}),
-  services: z.strictObject({ storage, experiment, workflow, analytics }).prefault({}),
+  services: z.strictObject({ storage, experiment, workflow, analytics, notifications }).prefault({}),
 });
 
 export type JarvisConfig = z.output<typeof configSchema>;

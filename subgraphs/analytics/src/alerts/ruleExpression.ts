@@ -1,0 +1,29 @@
+import { badUserInput } from '@jarvis/errors';
+import type { Labels, Operator } from '../store/records.ts';
+
+export const OPERATORS: Record<Operator, { promql: string; test(a: number, b: number): boolean }> = {
+  GT: { promql: '>', test: (a, b) => a > b },
+  GE: { promql: '>=', test: (a, b) => a >= b },
+  LT: { promql: '<', test: (a, b) => a < b },
+  LE: { promql: '<=', test: (a, b) => a <= b },
+  EQ: { promql: '==', test: (a, b) => a === b },
+  NE: { promql: '!=', test: (a, b) => a !== b },
+};
+
+/** The PromQL of a threshold rule: `metric{label="v"} > 5`. */
+export function thresholdExpr(
+  metric: string,
+  matchLabels: Labels | null,
+  operator: Operator,
+  threshold: number,
+): string {
+  const matchers = Object.entries(matchLabels ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return `${metric}${matchers.length ? `{${matchers.join(',')}}` : ''} ${OPERATORS[operator].promql} ${threshold}`;
+}
+
+export function checkMatchLabels(raw: unknown): Labels | null {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw badUserInput('matchLabels must be an object of label names to values', { argument: 'matchLabels' });
+  return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+}

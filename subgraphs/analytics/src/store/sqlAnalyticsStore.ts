@@ -1,0 +1,441 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '@jarvis/db';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import {
+  type AlertRecord,
+  type AlertRuleRecord,
+  type DashboardRecord,
+  type Labels,
+  labelsKey,
+  type MetricDefinition,
+  type Sample,
+} from './records.ts';
+
+interface Tables {
+  metric_definitions: {
+    name: string;
+    project_id: string;
+    type: string;
+    help: string;
+    label_names: string;
+    buckets: string | null;
+    component: string | null;
+  };
+  metric_samples: {
+    project_id: string;
+    name: string;
+    labels: string;
+    labels_key: string;
+    value: number;
+    at: Date;
+  };
+  alert_rules: {
+    id: string;
+    project_id: string;
+    name: string;
+    expr: string;
+    metric: string | null;
+    match_labels: string | null;
+    operator: string | null;
+    threshold: number | null;
+    for_seconds: number;
+    severity: string;
+    labels: string;
+    summary: string | null;
+    channel_ids: string;
+    state: string;
+    last_evaluated_at: Date | null;
+    last_error: string | null;
+    created_at: Date;
+  };
+  alerts: {
+    id: string;
+    project_id: string;
+    rule_id: string;
+    fingerprint: string;
+    labels: string;
+    state: string;
+    value: number | null;
+    summary: string | null;
+    active_since: Date;
+    fired_at: Date | null;
+    resolved_at: Date | null;
+  };
+  dashboards: {
+    id: string;
+    project_id: string;
+    uid: string;
+    title: string;
+    json: string;
+    url: string | null;
+    created_at: Date;
+  };
+}
+
+type K = Kysely<Tables>;
+// biome-ignore lint/suspicious/noExplicitAny: rows come back as the driver parsed them (jsonb as objects).
+type Row = Record<string, any>;
+
+const json = (value: unknown) => JSON.stringify(value);
+
+const toRule = (r: Row): AlertRuleRecord => ({
+  id: r.id,
+  projectId: r.project_id,
+  name: r.name,
+  expr: r.expr,
+  metric: r.metric,
+  matchLabels: r.match_labels,
+  operator: r.operator,
+  threshold: r.threshold,
+  forSeconds: r.for_seconds,
+  severity: r.severity,
+  labels: r.labels,
+  summary: r.summary,
+  channelIds: r.channel_ids,
+  state: r.state,
+  lastEvaluatedAt: r.last_evaluated_at,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+});
+
+const toAlert = (r: Row): AlertRecord => ({
+  id: r.id,
+  projectId: r.project_id,
+  ruleId: r.rule_id,
+  fingerprint: r.fingerprint,
+  labels: r.labels,
+  state: r.state,
+  value: r.value,
+  summary: r.summary,
+  activeSince: r.active_since,
+  firedAt: r.fired_at,
+  resolvedAt: r.resolved_at,
+});
+
+const toDashboard = (r: Row): DashboardRecord => ({
+  id: r.id,
+  projectId: r.project_id,
+  uid: r.uid,
+  title: r.title,
+  json: r.json,
+  url: r.url,
+  createdAt: r.created_at,
+});
+
+export type RuleFields = Omit<
+  AlertRuleRecord,
+  'id' | 'projectId' | 'state' | 'lastEvaluatedAt' | 'lastError' | 'createdAt'
+>;
+
+/** What an evaluation decided for one rule; applied atomically. */
+export interface RuleOutcome {
+  state: AlertRuleRecord['state'];
+  error: string | null;
+  insert: Omit<AlertRecord, 'id' | 'projectId' | 'ruleId'>[];
+  update: {
+    id: string;
+    state: 'PENDING' | 'FIRING' | 'RESOLVED';
+    value: number | null;
+    summary: string | null;
+    firedAt: Date | null;
+    resolvedAt: Date | null;
+  }[];
+  remove: string[];
+}
+
+/** The analytics tables: component metric definitions, embedded samples, alert rules, alerts, dashboards. */
+export class SqlAnalyticsStore {
+  private readonly db: K;
+
+  constructor(database: Database) {
+    this.db = database.kysely.withSchema('analytics') as unknown as K;
+  }
+
+  async definitions(): Promise<MetricDefinition[]> {
+    const rows = await this.db.selectFrom('metric_definitions').selectAll().orderBy('name').execute();
+    return rows.map((r: Row) => ({
+      name: r.name,
+      projectId: r.project_id,
+      type: r.type,
+      help: r.help,
+      labelNames: r.label_names,
+      buckets: r.buckets,
+      component: r.component,
+    }));
+  }
+
+  /** Keeps a definition; the first one for a name wins (a concurrent replica's is the same or refused later). */
+  async define(definition: MetricDefinition): Promise<void> {
+    await this.db
+      .insertInto('metric_definitions')
+      .values({
+        name: definition.name,
+        project_id: definition.projectId,
+        type: definition.type,
+        help: definition.help,
+        label_names: json(definition.labelNames),
+        buckets: definition.buckets ? json(definition.buckets) : null,
+        component: definition.component,
+      })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+  }
+
+  async addSample(projectId: string, name: string, labels: Labels, value: number): Promise<void> {
+    await this.db
+      .insertInto('metric_samples')
+      .values({
+        project_id: projectId,
+        name,
+        labels: json(labels),
+        labels_key: labelsKey(labels),
+        value,
+        at: new Date(),
+      })
+      .execute();
+  }
+
+  /** Samples of a metric in [start, end], oldest first. */
+  async samples(projectId: string, name: string, start: Date, end: Date): Promise<Sample[]> {
+    const rows = await this.db
+      .selectFrom('metric_samples')
+      .select(['labels', 'value', 'at'])
+      .where('project_id', '=', projectId)
+      .where('name', '=', name)
+      .where('at', '>=', start)
+      .where('at', '<=', end)
+      .orderBy('at')
+      .orderBy('id' as never)
+      .execute();
+    return rows.map((r: Row) => ({ labels: r.labels, value: r.value, at: r.at }));
+  }
+
+  /** The latest sample of each label set of a metric. */
+  async latest(projectId: string, name: string): Promise<Sample[]> {
+    const { rows } = await sql<Row>`
+      select distinct on (labels_key) labels, value, at from analytics.metric_samples
+      where project_id = ${projectId} and name = ${name}
+      order by labels_key, at desc, id desc`.execute(this.db);
+    return rows.map((r) => ({ labels: r.labels, value: r.value, at: r.at }));
+  }
+
+  async pruneSamples(before: Date): Promise<number> {
+    const result = await this.db.deleteFrom('metric_samples').where('at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async createRule(projectId: string, fields: RuleFields): Promise<AlertRuleRecord> {
+    const row = await this.db
+      .insertInto('alert_rules')
+      .values({
+        id: randomUUID(),
+        project_id: projectId,
+        ...ruleColumns(fields),
+        state: 'OK',
+        created_at: new Date(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toRule(row);
+  }
+
+  async updateRule(projectId: string, id: string, fields: RuleFields): Promise<AlertRuleRecord | undefined> {
+    const row = await this.db
+      .updateTable('alert_rules')
+      .set(ruleColumns(fields))
+      .where('project_id', '=', projectId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toRule(row) : undefined;
+  }
+
+  async deleteRule(projectId: string, id: string): Promise<AlertRuleRecord | undefined> {
+    const row = await this.db
+      .deleteFrom('alert_rules')
+      .where('project_id', '=', projectId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toRule(row) : undefined;
+  }
+
+  async rule(projectId: string, id: string): Promise<AlertRuleRecord | undefined> {
+    const row = await this.db
+      .selectFrom('alert_rules')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toRule(row) : undefined;
+  }
+
+  async rules(projectId?: string): Promise<AlertRuleRecord[]> {
+    let query = this.db.selectFrom('alert_rules').selectAll().orderBy('created_at');
+    if (projectId) query = query.where('project_id', '=', projectId);
+    return (await query.execute()).map(toRule);
+  }
+
+  async alerts(
+    projectId: string,
+    filter: { state?: string | null; ruleId?: string | null; first: number },
+  ): Promise<AlertRecord[]> {
+    let query = this.db.selectFrom('alerts').selectAll().where('project_id', '=', projectId);
+    if (filter.state) query = query.where('state', '=', filter.state);
+    if (filter.ruleId) query = query.where('rule_id', '=', filter.ruleId);
+    return (await query.orderBy('active_since', 'desc').orderBy('id').limit(filter.first).execute()).map(
+      toAlert,
+    );
+  }
+
+  async alert(projectId: string, id: string): Promise<AlertRecord | undefined> {
+    const row = await this.db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toAlert(row) : undefined;
+  }
+
+  /**
+   * Evaluates one rule under its row lock, so two replicas never both decide its alerts: the
+   * one that gets the lock decides, the other skips it this round.
+   */
+  async evaluateRule(
+    id: string,
+    decide: (rule: AlertRuleRecord, active: AlertRecord[]) => Promise<RuleOutcome>,
+  ): Promise<{ rule: AlertRuleRecord; changed: AlertRecord[] } | undefined> {
+    return this.db.transaction().execute(async (trx: Transaction<Tables>) => {
+      const { rows } =
+        await sql<Row>`select * from analytics.alert_rules where id = ${id} for update skip locked`.execute(
+          trx,
+        );
+      if (!rows[0]) return undefined;
+      const rule = toRule(rows[0]);
+      const active = (
+        await trx
+          .selectFrom('alerts')
+          .selectAll()
+          .where('rule_id', '=', id)
+          .where('state', '<>', 'RESOLVED')
+          .execute()
+      ).map(toAlert);
+      const outcome = await decide(rule, active);
+      const changed: AlertRecord[] = [];
+      for (const alert of outcome.insert) {
+        const row = await trx
+          .insertInto('alerts')
+          .values({
+            id: randomUUID(),
+            project_id: rule.projectId,
+            rule_id: rule.id,
+            fingerprint: alert.fingerprint,
+            labels: json(alert.labels),
+            state: alert.state,
+            value: alert.value,
+            summary: alert.summary,
+            active_since: alert.activeSince,
+            fired_at: alert.firedAt,
+            resolved_at: alert.resolvedAt,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        changed.push(toAlert(row));
+      }
+      for (const change of outcome.update) {
+        const row = await trx
+          .updateTable('alerts')
+          .set({
+            state: change.state,
+            value: change.value,
+            summary: change.summary,
+            fired_at: change.firedAt,
+            resolved_at: change.resolvedAt,
+          })
+          .where('id', '=', change.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        changed.push(toAlert(row));
+      }
+      if (outcome.remove.length) await trx.deleteFrom('alerts').where('id', 'in', outcome.remove).execute();
+      const updated = await trx
+        .updateTable('alert_rules')
+        .set({ state: outcome.state, last_evaluated_at: new Date(), last_error: outcome.error })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { rule: toRule(updated), changed };
+    });
+  }
+
+  /** Resolves a deleted rule's active alerts. */
+  async resolveAll(ruleId: string): Promise<AlertRecord[]> {
+    const rows = await this.db
+      .updateTable('alerts')
+      .set({ state: 'RESOLVED', resolved_at: new Date() })
+      .where('rule_id', '=', ruleId)
+      .where('state', '=', 'FIRING')
+      .returningAll()
+      .execute();
+    await this.db.deleteFrom('alerts').where('rule_id', '=', ruleId).where('state', '=', 'PENDING').execute();
+    return rows.map(toAlert);
+  }
+
+  async saveDashboard(
+    projectId: string,
+    dashboard: Omit<DashboardRecord, 'id' | 'projectId' | 'createdAt'>,
+  ): Promise<DashboardRecord> {
+    const row = await this.db
+      .insertInto('dashboards')
+      .values({
+        id: randomUUID(),
+        project_id: projectId,
+        uid: dashboard.uid,
+        title: dashboard.title,
+        json: json(dashboard.json),
+        url: dashboard.url,
+        created_at: new Date(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toDashboard(row);
+  }
+
+  async dashboards(projectId: string): Promise<DashboardRecord[]> {
+    return (
+      await this.db
+        .selectFrom('dashboards')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .orderBy('created_at', 'desc')
+        .execute()
+    ).map(toDashboard);
+  }
+
+  async dashboard(projectId: string, id: string): Promise<DashboardRecord | undefined> {
+    const row = await this.db
+      .selectFrom('dashboards')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toDashboard(row) : undefined;
+  }
+}
+
+function ruleColumns(fields: RuleFields) {
+  return {
+    name: fields.name,
+    expr: fields.expr,
+    metric: fields.metric,
+    match_labels: fields.matchLabels ? json(fields.matchLabels) : null,
+    operator: fields.operator,
+    threshold: fields.threshold,
+    for_seconds: fields.forSeconds,
+    severity: fields.severity,
+    labels: json(fields.labels),
+    summary: fields.summary,
+    channel_ids: json(fields.channelIds),
+  };
+}

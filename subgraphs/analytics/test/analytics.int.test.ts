@@ -1,0 +1,340 @@
+import { gql, testJarvis } from '@jarvis/testkit';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { dashboardProblems } from '../src/index.ts';
+
+type Fetch = (request: Request) => Promise<Response>;
+
+async function ok<T>(fetch: Fetch, query: string, variables?: Record<string, unknown>): Promise<T> {
+  const result = await gql<T>(fetch, query, variables);
+  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+  return result.data!;
+}
+
+const GAUGE = `mutation($value: Float!, $rink: String!) {
+  logGauge(name: "rink_ice_temperature_celsius", value: $value, labels: { rink: $rink }, help: "Ice surface temperature", component: "spotlight") {
+    name type help labels source component seriesCount } }`;
+
+describe('analytics, embedded (no Prometheus)', () => {
+  it('a component logs a gauge, a counter and a histogram; /metrics serves them and `metrics` lists them', async () => {
+    await using jarvis = await testJarvis();
+    const fetch = jarvis.router.fetch;
+    const { logGauge } = await ok<{ logGauge: Record<string, unknown> }>(fetch, GAUGE, {
+      value: -4.5,
+      rink: 'north',
+    });
+    expect(logGauge).toEqual({
+      name: 'rink_ice_temperature_celsius',
+      type: 'GAUGE',
+      help: 'Ice surface temperature',
+      labels: ['rink'],
+      source: 'COMPONENT',
+      component: 'spotlight',
+      seriesCount: 1,
+    });
+    await ok(
+      fetch,
+      'mutation { a: logCounter(name: "spotlight_frames_total", value: 300) { name } b: logCounter(name: "spotlight_frames_total") { name } }',
+    );
+    for (const v of [0.02, 0.04, 0.3])
+      await ok(
+        fetch,
+        `mutation { logHistogram(name: "spotlight_frame_seconds", value: ${v}, buckets: [0.01, 0.05, 0.1, 0.5]) { name } }`,
+      );
+
+    const text = await (await fetch(new Request('http://jarvis.test/metrics'))).text();
+    expect(text).toContain('# TYPE rink_ice_temperature_celsius gauge');
+    expect(text).toContain('rink_ice_temperature_celsius{rink="north"} -4.5');
+    expect(text).toContain('spotlight_frames_total 301');
+    expect(text).toContain('spotlight_frame_seconds_bucket{le="0.05"} 2');
+    expect(text).toContain('spotlight_frame_seconds_count 3');
+    // Jarvis's own, next to them.
+    expect(text).toMatch(
+      /jarvis_graphql_requests_total\{service="router",operation="anonymous",type="mutation",status="ok"\} \d+/,
+    );
+    expect(text).toMatch(/jarvis_backend_up\{backend="database"\} 1/);
+
+    const { metrics } = await ok<{ metrics: { name: string; type: string; source: string }[] }>(
+      fetch,
+      '{ metrics(source: COMPONENT) { name type source } }',
+    );
+    expect(metrics).toEqual([
+      { name: 'rink_ice_temperature_celsius', type: 'GAUGE', source: 'COMPONENT' },
+      { name: 'spotlight_frame_seconds', type: 'HISTOGRAM', source: 'COMPONENT' },
+      { name: 'spotlight_frames_total', type: 'COUNTER', source: 'COMPONENT' },
+    ]);
+    const own = await ok<{ metrics: { name: string; labels: string[] }[] }>(
+      fetch,
+      '{ metrics(prefix: "jarvis_graphql_requests") { name labels } }',
+    );
+    expect(own.metrics).toEqual([
+      { name: 'jarvis_graphql_requests_total', labels: ['operation', 'service', 'status', 'type'] },
+    ]);
+  });
+
+  it('bad names, labels, types and too many label sets are refused with what to do', async () => {
+    await using jarvis = await testJarvis({ services: { analytics: { max_series_per_metric: 3 } } });
+    const fetch = jarvis.router.fetch;
+    const refused = async (
+      query: string,
+      extensions: Record<string, unknown>,
+      message: RegExp,
+      variables?: Record<string, unknown>,
+    ) => {
+      const { errors } = await gql(fetch, query, variables);
+      expect(errors?.[0]?.extensions).toMatchObject(extensions);
+      expect(errors?.[0]?.message).toMatch(message);
+    };
+    await refused(
+      'mutation { logGauge(name: "2fast", value: 1) { name } }',
+      { code: 'BAD_USER_INPUT' },
+      /not a Prometheus metric name/,
+    );
+    await refused(
+      'mutation { logGauge(name: "rink-temp", value: 1) { name } }',
+      { code: 'BAD_USER_INPUT' },
+      /not a Prometheus metric name/,
+    );
+    await refused(
+      'mutation { logGauge(name: "jarvis_mine", value: 1) { name } }',
+      { code: 'BAD_USER_INPUT' },
+      /Jarvis's own/,
+    );
+    await refused(
+      'mutation { logGauge(name: "process_cpu_seconds_total", value: 1) { name } }',
+      { code: 'BAD_USER_INPUT' },
+      /one of Jarvis's own metrics/,
+    );
+    await refused(
+      'mutation($l: JSON) { logGauge(name: "x", value: 1, labels: $l) { name } }',
+      { code: 'BAD_USER_INPUT' },
+      /not a usable label name/,
+      {
+        l: { 'bad-label': 1 },
+      },
+    );
+    await refused(
+      'mutation { logCounter(name: "goals_total", value: -1) { name } }',
+      { code: 'BAD_USER_INPUT' },
+      /only goes up/,
+    );
+    await ok(
+      fetch,
+      'mutation { logGauge(name: "players_on_ice", value: 10, labels: { team: "home" }) { name } }',
+    );
+    await refused(
+      'mutation { logCounter(name: "players_on_ice") { name } }',
+      { code: 'BAD_USER_INPUT', type: 'GAUGE' },
+      /is a gauge; it cannot be logged as a counter/,
+    );
+    await refused(
+      'mutation { logGauge(name: "players_on_ice", value: 1, labels: { side: "home" }) { name } }',
+      { code: 'BAD_USER_INPUT' },
+      /has the labels \[team\]/,
+    );
+    await ok(
+      fetch,
+      'mutation { a: logGauge(name: "players_on_ice", value: 1, labels: { team: "away" }) { name } b: logGauge(name: "players_on_ice", value: 1, labels: { team: "ref" }) { name } }',
+    );
+    await refused(
+      'mutation { logGauge(name: "players_on_ice", value: 1, labels: { team: "fans" }) { name } }',
+      { code: 'LIMIT_EXCEEDED', limit: 'max_series_per_metric', max: 3, measured: 4 },
+      /max_series_per_metric/,
+    );
+    // An existing label set still logs.
+    await ok(
+      fetch,
+      'mutation { logGauge(name: "players_on_ice", value: 9, labels: { team: "home" }) { seriesCount } }',
+    );
+    await refused(
+      '{ metricSeries(query: "rate(players_on_ice[5m])", start: "2026-01-01T00:00:00Z", end: "2026-01-01T01:00:00Z") { source } }',
+      { code: 'BAD_USER_INPUT' },
+      /services\.analytics\.type: prometheus/,
+    );
+    await refused(
+      '{ metricSeries(query: "players_on_ice", start: "2026-01-01T00:00:00Z", end: "2026-01-02T00:00:00Z", step: 1) { source } }',
+      { code: 'BAD_USER_INPUT' },
+      /at most 11000/,
+    );
+  });
+
+  it('metricSeries answers from recent samples, by name and label match', async () => {
+    await using jarvis = await testJarvis();
+    const fetch = jarvis.router.fetch;
+    const start = new Date(Date.now() - 1_000);
+    for (const [value, rink] of [
+      [-4, 'north'],
+      [-3, 'north'],
+      [-7, 'south'],
+    ] as const) {
+      await ok(fetch, GAUGE, { value, rink });
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const end = new Date(Date.now() + 2_000);
+    const { metricSeries } = await ok<{
+      metricSeries: {
+        source: string;
+        series: { labels: Record<string, string>; points: { value: number }[] }[];
+      };
+    }>(
+      fetch,
+      'query($s: DateTime!, $e: DateTime!) { metricSeries(query: "rink_ice_temperature_celsius{rink=\\"north\\"}", start: $s, end: $e, step: 1) { source series { labels points { at value } } } }',
+      { s: start.toISOString(), e: end.toISOString() },
+    );
+    expect(metricSeries.source).toBe('EMBEDDED');
+    expect(metricSeries.series).toHaveLength(1);
+    expect(metricSeries.series[0]!.labels).toEqual({
+      __name__: 'rink_ice_temperature_celsius',
+      rink: 'north',
+    });
+    // Each step takes the latest sample so far: the last points carry the last value.
+    expect(metricSeries.series[0]!.points.at(-1)!.value).toBe(-3);
+    const all = await ok<{ metricSeries: { series: unknown[] } }>(
+      fetch,
+      'query($s: DateTime!, $e: DateTime!) { metricSeries(query: "rink_ice_temperature_celsius", start: $s, end: $e, step: 1) { series { labels } } }',
+      { s: start.toISOString(), e: end.toISOString() },
+    );
+    expect(all.metricSeries.series).toHaveLength(2);
+  });
+
+  it('a threshold rule goes PENDING, FIRING after its `for`, then RESOLVED; history is kept and the rule exports to a Prometheus rule file', async () => {
+    await using jarvis = await testJarvis({ services: { analytics: { evaluation_interval_ms: 3_600_000 } } });
+    const fetch = jarvis.router.fetch;
+    const { createAlertRule } = await ok<{ createAlertRule: { id: string; expr: string; state: string } }>(
+      fetch,
+      `mutation { createAlertRule(input: { name: "ice too warm", metric: "rink_ice_temperature_celsius", matchLabels: { rink: "north" },
+        operator: GT, threshold: -2, forSeconds: 1, severity: CRITICAL, summary: "Rink {{labels.rink}} ice at {{value}} °C" }) { id expr state } }`,
+    );
+    expect(createAlertRule).toMatchObject({
+      expr: 'rink_ice_temperature_celsius{rink="north"} > -2',
+      state: 'OK',
+    });
+    const evaluate = () =>
+      ok<{ evaluateAlertRules: { state: string }[] }>(fetch, 'mutation { evaluateAlertRules { state } }');
+    const ruleState = async () =>
+      (
+        await ok<{
+          alertRule: {
+            state: string;
+            alerts: { state: string; value: number; summary: string; labels: Record<string, string> }[];
+          };
+        }>(
+          fetch,
+          `{ alertRule(id: "${createAlertRule.id}") { state alerts { state value summary labels } } }`,
+        )
+      ).alertRule;
+
+    await ok(fetch, GAUGE, { value: -5, rink: 'north' });
+    await evaluate();
+    expect((await ruleState()).state).toBe('OK');
+
+    await ok(fetch, GAUGE, { value: -1, rink: 'north' });
+    await ok(fetch, GAUGE, { value: 3, rink: 'south' }); // another rink: not matched
+    await evaluate();
+    expect(await ruleState()).toMatchObject({ state: 'PENDING', alerts: [{ state: 'PENDING', value: -1 }] });
+    await new Promise((r) => setTimeout(r, 1_100));
+    await evaluate();
+    const firing = await ruleState();
+    expect(firing).toMatchObject({
+      state: 'FIRING',
+      alerts: [
+        {
+          state: 'FIRING',
+          value: -1,
+          summary: 'Rink north ice at -1 °C',
+          labels: { rink: 'north', alertname: 'ice too warm', severity: 'critical' },
+        },
+      ],
+    });
+
+    await ok(fetch, GAUGE, { value: -6, rink: 'north' });
+    await evaluate();
+    expect(await ruleState()).toMatchObject({ state: 'OK', alerts: [{ state: 'RESOLVED' }] });
+    const { alerts } = await ok<{
+      alerts: { state: string; firedAt: string; resolvedAt: string; rule: { name: string } }[];
+    }>(fetch, '{ alerts { state firedAt resolvedAt rule { name } } }');
+    expect(alerts).toEqual([
+      {
+        state: 'RESOLVED',
+        firedAt: expect.any(String),
+        resolvedAt: expect.any(String),
+        rule: { name: 'ice too warm' },
+      },
+    ]);
+
+    const { prometheusRules } = await ok<{ prometheusRules: string }>(fetch, '{ prometheusRules }');
+    expect(parseYaml(prometheusRules)).toEqual({
+      groups: [
+        {
+          name: 'jarvis',
+          rules: [
+            {
+              alert: 'ice_too_warm',
+              expr: 'rink_ice_temperature_celsius{rink="north"} > -2',
+              for: '1s',
+              labels: { severity: 'critical' },
+              annotations: {
+                summary: 'Rink {{ $labels.rink }} ice at {{ $value }} °C',
+                jarvis_rule_id: createAlertRule.id,
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const promql = await gql(
+      fetch,
+      'mutation { createAlertRule(input: { name: "p", expr: "up == 0" }) { id } }',
+    );
+    expect(promql.errors?.[0]?.message).toMatch(/need a Prometheus server/);
+  });
+
+  it('createDashboard builds a valid Grafana JSON model for a component and for an experiment', async () => {
+    await using jarvis = await testJarvis();
+    const fetch = jarvis.router.fetch;
+    await ok(fetch, GAUGE, { value: -5, rink: 'north' });
+    await ok(
+      fetch,
+      'mutation { logCounter(name: "spotlight_frames_total", component: "spotlight") { name } }',
+    );
+    const { createDashboard } = await ok<{
+      createDashboard: {
+        uid: string;
+        title: string;
+        url: string | null;
+        json: { panels: { title: string; targets: { expr: string }[] }[] };
+      };
+    }>(fetch, 'mutation { createDashboard(component: "spotlight") { uid title url json } }');
+    expect(dashboardProblems(createDashboard.json)).toEqual([]);
+    expect(createDashboard).toMatchObject({ title: 'Jarvis · spotlight', url: null });
+    expect(createDashboard.json.panels.map((p) => p.targets[0]!.expr)).toEqual([
+      'rink_ice_temperature_celsius',
+      'sum (rate(spotlight_frames_total[5m]))',
+      'sum by (workflow, status) (increase(jarvis_workflow_runs_total{component="spotlight"}[1h]))',
+      'sum(increase(jarvis_workflow_runs_total{component="spotlight",status=~"FAILED|TIMED_OUT"}[24h]))',
+    ]);
+    const experiment = await ok<{ createDashboard: { json: unknown } }>(
+      fetch,
+      'mutation { createDashboard(experiment: "hockey-role-classification") { json } }',
+    );
+    expect(dashboardProblems(experiment.createDashboard.json)).toEqual([]);
+    expect(
+      dashboardProblems({
+        title: '',
+        uid: 'x y',
+        panels: [{ id: 1, gridPos: { x: 20, y: 0, w: 12, h: 8 }, targets: [] }],
+      }),
+    ).toEqual([
+      'title: a non-empty string',
+      'uid: at most 40 letters, digits, - and _',
+      'schemaVersion: an integer',
+      'time: { from, to } strings',
+      'panels[0].type: a panel plugin id',
+      'panels[0].title: a string',
+      'panels[0].gridPos: integer x, y, w, h within the 24-column grid',
+      'panels[0].targets: at least one query',
+    ]);
+    const bad = await gql(fetch, 'mutation { createDashboard { uid } }');
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+});
