@@ -35,6 +35,11 @@ const mappersFor: Record<string, Record<string, string>> = {
     Alert: '../mappers.ts#AlertRecord',
     Dashboard: '../mappers.ts#DashboardRecord',
   },
+  notifications: {
+    Channel: '../mappers.ts#ChannelRecord',
+    Notification: '../mappers.ts#NotificationRecord',
+    NotificationRule: '../mappers.ts#RuleRecord',
+  },
   storage: {
     Artifact: '../mappers.ts#ArtifactRecord',
     ArtifactUpload: '../mappers.ts#UploadRecord',

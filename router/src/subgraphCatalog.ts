@@ -9,6 +9,10 @@ import {
   entityQueries as experimentsEntities,
   typeDefs as experimentsTypeDefs,
 } from '@jarvis/subgraph-experiments';
+import {
+  createSubgraph as createNotifications,
+  typeDefs as notificationsTypeDefs,
+} from '@jarvis/subgraph-notifications';
 import { createSubgraph as createPlatform, typeDefs as platformTypeDefs } from '@jarvis/subgraph-platform';
 import { createSubgraph as createStorage, typeDefs as storageTypeDefs } from '@jarvis/subgraph-storage';
 import {
@@ -60,6 +64,7 @@ export const SUBGRAPHS: SubgraphEntry[] = [
     routePrefixes: [],
     entityQueries: analyticsEntities,
   },
+  { name: 'notifications', typeDefs: notificationsTypeDefs, create: createNotifications, routePrefixes: [] },
 ];
 
 /** How the router fetches every subgraph's entities when a subscription event names one. */

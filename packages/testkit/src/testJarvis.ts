@@ -27,12 +27,13 @@ export async function testJarvis(
 /** A test Jarvis on a loopback port, for peers that need a URL (the mlflow Python client). */
 export async function servedJarvis(
   overrides: JarvisConfigInput = {},
-  options: JarvisOptions = {},
+  options: JarvisOptions & { port?: number } = {},
 ): Promise<Jarvis & AsyncDisposable & { url: string }> {
-  const jarvis = await testJarvis(overrides, options);
+  const { port = 0, ...jarvisOptions } = options;
+  const jarvis = await testJarvis(overrides, jarvisOptions);
   const server = await serveFetch(jarvis.router.fetch, {
     host: '127.0.0.1',
-    port: 0,
+    port,
     websockets: jarvis.router.websockets,
   }).catch(async (error) => {
     await jarvis[Symbol.asyncDispose]();

@@ -1,0 +1,139 @@
+import type { Logger } from '@jarvis/context';
+import type { ChannelSender } from '../channels/channelSender.ts';
+import { DeliveryError } from '../channels/channelSender.ts';
+import type { ChannelKind, NotificationRecord } from '../store/records.ts';
+import type { SqlNotificationStore } from '../store/sqlNotificationStore.ts';
+
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+export interface DeliverySettings {
+  maxAttempts: number;
+  initialBackoffMs: number;
+  pollIntervalMs: number;
+  /** How long a claimed notification is held before another deliverer may take it (longer than any delivery). */
+  leaseMs: number;
+}
+
+/**
+ * Sends what the outbox holds: due notifications are claimed (with a lease, so a crash hands them
+ * to the next deliverer), sent, and their attempt logged. A failure is retried with exponential
+ * backoff; after `maxAttempts` the notification is FAILED with its last error.
+ */
+export class DeliveryLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  private readonly store: SqlNotificationStore;
+  private readonly senders: Partial<Record<ChannelKind, ChannelSender>>;
+  private readonly settings: DeliverySettings;
+  private readonly logger: Logger;
+
+  constructor(options: {
+    store: SqlNotificationStore;
+    senders: Partial<Record<ChannelKind, ChannelSender>>;
+    settings: DeliverySettings;
+    logger: Logger;
+  }) {
+    this.store = options.store;
+    this.senders = options.senders;
+    this.settings = options.settings;
+    this.logger = options.logger;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.kick(), this.settings.pollIntervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Delivers what is due now (new notifications call this instead of waiting for the timer). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          for (let batch = await this.claim(); batch.length && !this.stopped; batch = await this.claim())
+            await Promise.all(batch.map((n) => this.deliver(n)));
+        } while (this.again && !this.stopped);
+      } catch (error) {
+        this.logger.error({ err: error }, 'notification delivery round failed');
+      } finally {
+        this.running = undefined;
+      }
+    })();
+  }
+
+  private claim() {
+    return this.store.claim(10, this.settings.leaseMs);
+  }
+
+  private async deliver(notification: NotificationRecord): Promise<void> {
+    const attempt = notification.attempts + 1;
+    const started = Date.now();
+    const channel = await this.store.channel(notification.channelId);
+    let outcome:
+      | { ok: true; responseCode: number | null }
+      | { ok: false; responseCode: number | null; error: string };
+    try {
+      const sender = channel ? this.senders[channel.kind] : undefined;
+      if (!channel || !sender)
+        throw new DeliveryError(
+          channel ? `${channel.kind} channels are not configured on this server` : 'the channel was deleted',
+        );
+      const { responseCode } = await sender(channel, {
+        id: notification.id,
+        event: notification.event,
+        subject: notification.subject,
+        body: notification.body,
+        data: notification.data,
+        at: notification.createdAt,
+      });
+      outcome = { ok: true, responseCode };
+    } catch (error) {
+      outcome = {
+        ok: false,
+        responseCode: error instanceof DeliveryError ? error.responseCode : null,
+        error: error instanceof Error ? error.message : String(error),
+      };
+    }
+    const record = {
+      attempt,
+      at: new Date(),
+      ok: outcome.ok,
+      responseCode: outcome.responseCode,
+      error: outcome.ok ? null : outcome.error,
+      durationMs: Date.now() - started,
+    };
+    const next = outcome.ok
+      ? ({ status: 'DELIVERED' } as const)
+      : attempt >= this.settings.maxAttempts
+        ? ({ status: 'FAILED' } as const)
+        : ({
+            status: 'PENDING',
+            retryAt: new Date(
+              Date.now() + Math.min(this.settings.initialBackoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS),
+            ),
+          } as const);
+    await this.store.recordAttempt(notification.id, record, next);
+    if (!outcome.ok)
+      this.logger.warn(
+        { notification: notification.id, attempt, error: outcome.error },
+        next.status === 'FAILED'
+          ? 'notification failed for good'
+          : 'notification delivery failed; will retry',
+      );
+  }
+}

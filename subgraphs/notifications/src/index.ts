@@ -1,0 +1,2 @@
+export { webhookSignature } from './channels/webhookSender.ts';
+export { createSubgraph, typeDefs } from './createSubgraph.ts';

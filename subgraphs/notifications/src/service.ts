@@ -1,0 +1,338 @@
+import type { JarvisConfig } from '@jarvis/config';
+import type { Logger, Principal } from '@jarvis/context';
+import { badUserInput, notFound } from '@jarvis/errors';
+import type { PubSub } from '@jarvis/pubsub';
+import {
+  ALERT_CHANGED_TOPIC,
+  type AlertChanged,
+  MODEL_ALIAS_MOVED_TOPIC,
+  type ModelAliasMoved,
+  WORKFLOW_RUN_ENDED_TOPIC,
+  type WorkflowRunEnded,
+} from '@jarvis/subgraph';
+import type { ChannelSender } from './channels/channelSender.ts';
+import { emailSender } from './channels/emailSender.ts';
+import { slackSender } from './channels/slackSender.ts';
+import { webhookSender } from './channels/webhookSender.ts';
+import { DeliveryLoop } from './delivery/deliveryLoop.ts';
+import type { ChannelKind, ChannelRecord, NotificationEvent } from './store/records.ts';
+import type { NewNotification, SqlNotificationStore } from './store/sqlNotificationStore.ts';
+import { DEFAULT_TEMPLATES, render } from './templates.ts';
+
+type NotificationsConfig = JarvisConfig['services']['notifications'];
+
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+export interface ChannelInput {
+  name: string;
+  kind: ChannelKind;
+  url?: string | null;
+  secret?: string | null;
+  to?: string[] | null;
+  timeoutMs?: number | null;
+}
+
+/** An event as the intake sees it: who, what, the fields templates use, and channels it names itself. */
+interface IncomingEvent {
+  projectId: string;
+  event: NotificationEvent;
+  dedupKey: string;
+  data: Record<string, unknown>;
+  channelIds?: string[];
+}
+
+/**
+ * The seed's Notification Service: channels, rules, and the events they turn into notifications
+ * (alerts firing and resolving, workflows ending, model aliases moving), queued in an outbox and
+ * delivered with retries.
+ */
+export class NotificationsService {
+  private readonly store: SqlNotificationStore;
+  private readonly config: NotificationsConfig;
+  private readonly pubsub: PubSub;
+  private readonly logger: Logger;
+  private readonly email: (ChannelSender & { close(): void }) | undefined;
+  readonly delivery: DeliveryLoop;
+  private readonly subscriptions: AsyncIterableIterator<unknown>[] = [];
+
+  constructor(deps: {
+    store: SqlNotificationStore;
+    config: NotificationsConfig;
+    pubsub: PubSub;
+    logger: Logger;
+  }) {
+    this.store = deps.store;
+    this.config = deps.config;
+    this.pubsub = deps.pubsub;
+    this.logger = deps.logger;
+    this.email = deps.config.smtp ? emailSender(deps.config.smtp) : undefined;
+    this.delivery = new DeliveryLoop({
+      store: deps.store,
+      senders: { WEBHOOK: webhookSender, SLACK: slackSender, ...(this.email ? { EMAIL: this.email } : {}) },
+      settings: {
+        maxAttempts: deps.config.max_attempts,
+        initialBackoffMs: deps.config.initial_backoff_ms,
+        pollIntervalMs: deps.config.poll_interval_ms,
+        leaseMs: deps.config.timeout_ms + 5_000,
+      },
+      logger: deps.logger,
+    });
+  }
+
+  async start() {
+    this.follow<AlertChanged>(ALERT_CHANGED_TOPIC, (e) => ({
+      projectId: e.projectId,
+      event: e.state === 'FIRING' ? 'ALERT_FIRING' : 'ALERT_RESOLVED',
+      dedupKey: `alert:${e.alertId}:${e.state}`,
+      data: {
+        rule: e.rule,
+        state: e.state,
+        severity: e.severity,
+        summary: e.summary,
+        value: e.value,
+        labels: e.labels,
+        alertId: e.alertId,
+        at: e.at,
+      },
+      channelIds: e.channelIds,
+    }));
+    this.follow<WorkflowRunEnded>(WORKFLOW_RUN_ENDED_TOPIC, (e) => ({
+      projectId: e.projectId,
+      event: e.status === 'COMPLETED' ? 'WORKFLOW_COMPLETED' : 'WORKFLOW_FAILED',
+      dedupKey: `workflow:${e.runId}:${e.status}`,
+      data: {
+        workflow: e.workflow,
+        runId: e.runId,
+        status: e.status,
+        component: e.component,
+        error: e.error,
+        at: e.at,
+      },
+    }));
+    this.follow<ModelAliasMoved>(MODEL_ALIAS_MOVED_TOPIC, (e) => ({
+      projectId: e.projectId,
+      event: 'MODEL_ALIAS_MOVED',
+      dedupKey: `alias:${e.model}:${e.alias}:${e.version}:${e.at}`,
+      data: {
+        model: e.model,
+        alias: e.alias,
+        version: e.version,
+        previousVersion: e.previousVersion,
+        at: e.at,
+      },
+    }));
+    await Promise.all(this.pending);
+    this.delivery.start();
+  }
+
+  async stop() {
+    await Promise.all(this.subscriptions.map((s) => s.return?.()));
+    await this.delivery.stop();
+    this.email?.close();
+  }
+
+  private readonly pending: Promise<void>[] = [];
+
+  private follow<T>(topic: string, toEvent: (payload: T) => IncomingEvent) {
+    this.pending.push(
+      (async () => {
+        const events = await this.pubsub.subscribe<T>(topic);
+        this.subscriptions.push(events);
+        void (async () => {
+          for await (const payload of events)
+            await this.accept(toEvent(payload)).catch((error: unknown) =>
+              this.logger.error({ err: error, topic }, 'could not queue notifications for an event'),
+            );
+        })();
+      })(),
+    );
+  }
+
+  /** Queues one notification per channel the event reaches (its own channels and the matching rules'). */
+  async accept(incoming: IncomingEvent) {
+    const rules = (await this.store.rules(incoming.projectId, incoming.event)).filter((rule) =>
+      Object.entries(rule.filter ?? {}).every(([key, value]) => String(incoming.data[key]) === String(value)),
+    );
+    const templates = new Map<string, { subject: string; body: string }>();
+    const fallback = DEFAULT_TEMPLATES[incoming.event];
+    for (const id of incoming.channelIds ?? []) templates.set(id, fallback);
+    for (const rule of rules)
+      for (const id of rule.channelIds)
+        templates.set(id, { subject: rule.subject ?? fallback.subject, body: rule.body ?? fallback.body });
+    const channels = await this.store.channels(incoming.projectId, [...templates.keys()]);
+    const queued = await this.store.enqueue(
+      channels.map((channel): NewNotification => {
+        const template = templates.get(channel.id)!;
+        const data = { ...incoming.data, channel: channel.name };
+        return {
+          projectId: incoming.projectId,
+          channelId: channel.id,
+          event: incoming.event,
+          dedupKey: incoming.dedupKey,
+          subject: render(template.subject, data).slice(0, 250),
+          body: render(template.body, data),
+          data: incoming.data,
+        };
+      }),
+    );
+    if (queued.length) this.delivery.kick();
+    return queued;
+  }
+
+  // Channels
+
+  async createChannel(principal: Principal, input: ChannelInput): Promise<ChannelRecord> {
+    const name = input.name?.trim();
+    if (!name) throw badUserInput('a channel needs a name', { argument: 'name' });
+    const timeoutMs = input.timeoutMs ?? this.config.timeout_ms;
+    // The outbox lease is sized on services.notifications.timeout_ms: a channel may be quicker, not slower.
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > this.config.timeout_ms)
+      throw badUserInput(
+        `timeoutMs is between 100 and services.notifications.timeout_ms (${this.config.timeout_ms})`,
+        {
+          argument: 'timeoutMs',
+        },
+      );
+    let url: string | null = null;
+    let to: string[] = [];
+    if (input.kind === 'EMAIL') {
+      if (!this.email)
+        throw badUserInput(
+          'e-mail is disabled until services.notifications.smtp is configured (host, port, from)',
+          { argument: 'kind' },
+        );
+      to = input.to ?? [];
+      const bad = to.filter((address) => !EMAIL.test(address));
+      if (!to.length || bad.length)
+        throw badUserInput(
+          to.length ? `not e-mail addresses: ${bad.join(', ')}` : 'an EMAIL channel needs `to` addresses',
+          { argument: 'to' },
+        );
+    } else {
+      url = checkUrl(input.url);
+      if (input.kind === 'SLACK' && input.secret)
+        throw badUserInput('a Slack webhook URL is its own secret; leave `secret` out', {
+          argument: 'secret',
+        });
+    }
+    return this.store.createChannel({
+      projectId: principal.projectId,
+      name,
+      kind: input.kind,
+      url,
+      secret: input.kind === 'WEBHOOK' ? (input.secret ?? null) : null,
+      to,
+      timeoutMs,
+    });
+  }
+
+  deleteChannel(principal: Principal, id: string) {
+    return this.store.deleteChannel(principal.projectId, id);
+  }
+
+  channels(principal: Principal) {
+    return this.store.channels(principal.projectId);
+  }
+
+  async channel(principal: Principal, id: string) {
+    const channel = await this.store.channel(id);
+    return channel?.projectId === principal.projectId ? channel : undefined;
+  }
+
+  // Rules
+
+  async createRule(
+    principal: Principal,
+    input: {
+      event: NotificationEvent;
+      channelIds: string[];
+      subject?: string | null;
+      body?: string | null;
+      filter?: unknown;
+    },
+  ) {
+    if (input.event === 'TEST')
+      throw badUserInput('TEST notifications are sent with sendTestNotification, not by rules', {
+        argument: 'event',
+      });
+    if (!input.channelIds.length)
+      throw badUserInput('a rule needs at least one channel', { argument: 'channelIds' });
+    const known = new Set(
+      (await this.store.channels(principal.projectId, input.channelIds)).map((c) => c.id),
+    );
+    const unknown = input.channelIds.filter((id) => !known.has(id));
+    if (unknown.length)
+      throw notFound(`no channel ${unknown.join(', ')} in this project`, { argument: 'channelIds' });
+    if (
+      input.filter !== null &&
+      input.filter !== undefined &&
+      (typeof input.filter !== 'object' || Array.isArray(input.filter))
+    )
+      throw badUserInput('filter is an object of event fields to values', { argument: 'filter' });
+    return this.store.createRule({
+      projectId: principal.projectId,
+      event: input.event,
+      channelIds: input.channelIds,
+      subject: input.subject ?? null,
+      body: input.body ?? null,
+      filter: (input.filter as Record<string, unknown>) ?? null,
+    });
+  }
+
+  deleteRule(principal: Principal, id: string) {
+    return this.store.deleteRule(principal.projectId, id);
+  }
+
+  rules(principal: Principal) {
+    return this.store.rules(principal.projectId);
+  }
+
+  // Notifications
+
+  async sendTest(principal: Principal, channelId: string) {
+    const channel = await this.channel(principal, channelId);
+    if (!channel) throw notFound(`no channel ${channelId} in this project`, { argument: 'channelId' });
+    const [queued] = await this.accept({
+      projectId: principal.projectId,
+      event: 'TEST',
+      dedupKey: `test:${Date.now()}:${Math.random()}`,
+      data: { channel: channel.name, at: new Date().toISOString() },
+      channelIds: [channel.id],
+    });
+    return queued!;
+  }
+
+  notifications(
+    principal: Principal,
+    filter: { channelId?: string | null; status?: string | null; first?: number | null },
+  ) {
+    return this.store.notifications(principal.projectId, {
+      ...filter,
+      first: Math.min(Math.max(filter.first ?? 50, 1), 500),
+    });
+  }
+
+  notification(principal: Principal, id: string) {
+    return this.store.notification(principal.projectId, id);
+  }
+
+  deliveries(id: string) {
+    return this.store.deliveries(id);
+  }
+}
+
+function checkUrl(raw: string | null | undefined): string {
+  let url: URL;
+  try {
+    url = new URL(raw ?? '');
+  } catch {
+    throw badUserInput(`${JSON.stringify(raw ?? '')} is not a URL; give the http(s) address to POST to`, {
+      argument: 'url',
+    });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw badUserInput(`the URL must be http or https, not ${url.protocol.replace(':', '')}`, {
+      argument: 'url',
+    });
+  return url.toString();
+}

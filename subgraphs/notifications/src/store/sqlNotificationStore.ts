@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '@jarvis/db';
+import { type Kysely, sql } from 'kysely';
+import type {
+  ChannelRecord,
+  DeliveryRecord,
+  NotificationEvent,
+  NotificationRecord,
+  RuleRecord,
+} from './records.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: rows come back as the driver parsed them (jsonb as objects).
+type Row = Record<string, any>;
+// biome-ignore lint/suspicious/noExplicitAny: the schema's tables, typed at the edges below.
+type K = Kysely<any>;
+
+const toChannel = (r: Row): ChannelRecord => ({
+  id: r.id,
+  projectId: r.project_id,
+  name: r.name,
+  kind: r.kind,
+  url: r.url,
+  secret: r.secret,
+  to: r.recipients,
+  timeoutMs: r.timeout_ms,
+  createdAt: r.created_at,
+});
+
+const toRule = (r: Row): RuleRecord => ({
+  id: r.id,
+  projectId: r.project_id,
+  event: r.event,
+  channelIds: r.channel_ids,
+  subject: r.subject,
+  body: r.body,
+  filter: r.filter,
+  createdAt: r.created_at,
+});
+
+const toNotification = (r: Row): NotificationRecord => ({
+  id: r.id,
+  projectId: r.project_id,
+  channelId: r.channel_id,
+  event: r.event,
+  dedupKey: r.dedup_key,
+  subject: r.subject,
+  body: r.body,
+  data: r.data,
+  status: r.status,
+  attempts: r.attempts,
+  nextAttemptAt: r.status === 'PENDING' ? r.next_attempt_at : null,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+  deliveredAt: r.delivered_at,
+});
+
+export interface NewNotification {
+  projectId: string;
+  channelId: string;
+  event: NotificationEvent;
+  dedupKey: string;
+  subject: string;
+  body: string;
+  data: Record<string, unknown>;
+}
+
+/** Channels, rules, and the outbox with its delivery log. */
+export class SqlNotificationStore {
+  private readonly db: K;
+
+  constructor(database: Database) {
+    this.db = database.kysely.withSchema('notifications');
+  }
+
+  async createChannel(channel: Omit<ChannelRecord, 'id' | 'createdAt'>): Promise<ChannelRecord> {
+    const row = await this.db
+      .insertInto('channels')
+      .values({
+        id: randomUUID(),
+        project_id: channel.projectId,
+        name: channel.name,
+        kind: channel.kind,
+        url: channel.url,
+        secret: channel.secret,
+        recipients: JSON.stringify(channel.to),
+        timeout_ms: channel.timeoutMs,
+        created_at: new Date(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toChannel(row);
+  }
+
+  async deleteChannel(projectId: string, id: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('channels')
+      .where('project_id', '=', projectId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async channels(projectId: string, ids?: string[]): Promise<ChannelRecord[]> {
+    if (ids && !ids.length) return [];
+    let query = this.db.selectFrom('channels').selectAll().where('project_id', '=', projectId);
+    if (ids) query = query.where('id', 'in', ids);
+    return (await query.orderBy('created_at').execute()).map(toChannel);
+  }
+
+  async channel(id: string): Promise<ChannelRecord | undefined> {
+    const row = await this.db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toChannel(row) : undefined;
+  }
+
+  async createRule(rule: Omit<RuleRecord, 'id' | 'createdAt'>): Promise<RuleRecord> {
+    const row = await this.db
+      .insertInto('rules')
+      .values({
+        id: randomUUID(),
+        project_id: rule.projectId,
+        event: rule.event,
+        channel_ids: JSON.stringify(rule.channelIds),
+        subject: rule.subject,
+        body: rule.body,
+        filter: rule.filter ? JSON.stringify(rule.filter) : null,
+        created_at: new Date(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toRule(row);
+  }
+
+  async deleteRule(projectId: string, id: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('rules')
+      .where('project_id', '=', projectId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async rules(projectId: string, event?: NotificationEvent): Promise<RuleRecord[]> {
+    let query = this.db.selectFrom('rules').selectAll().where('project_id', '=', projectId);
+    if (event) query = query.where('event', '=', event);
+    return (await query.orderBy('created_at').execute()).map(toRule);
+  }
+
+  /** Queues notifications; one that is already queued for its channel and event is not queued again. */
+  async enqueue(notifications: NewNotification[]): Promise<NotificationRecord[]> {
+    if (!notifications.length) return [];
+    const now = new Date();
+    const rows = await this.db
+      .insertInto('outbox')
+      .values(
+        notifications.map((n) => ({
+          id: randomUUID(),
+          project_id: n.projectId,
+          channel_id: n.channelId,
+          event: n.event,
+          dedup_key: n.dedupKey,
+          subject: n.subject,
+          body: n.body,
+          data: JSON.stringify(n.data),
+          status: 'PENDING',
+          next_attempt_at: now,
+          created_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['channel_id', 'dedup_key']).doNothing())
+      .returningAll()
+      .execute();
+    return rows.map(toNotification);
+  }
+
+  /**
+   * Takes up to `limit` due notifications for delivery: pending ones whose time has come, and
+   * ones a crashed or stuck deliverer held past their lease. Rows another replica holds are skipped.
+   */
+  async claim(limit: number, leaseMs: number): Promise<NotificationRecord[]> {
+    const { rows } = await sql<Row>`
+      update notifications.outbox set status = 'DELIVERING', lease_until = now() + ${`${leaseMs} milliseconds`}::interval
+      where id in (
+        select id from notifications.outbox
+        where (status = 'PENDING' and next_attempt_at <= now()) or (status = 'DELIVERING' and lease_until < now())
+        order by next_attempt_at
+        limit ${limit}
+        for update skip locked)
+      returning *`.execute(this.db);
+    return rows.map(toNotification);
+  }
+
+  /** Records one attempt and where the notification goes next: delivered, retried at `retryAt`, or failed. */
+  async recordAttempt(
+    id: string,
+    attempt: DeliveryRecord,
+    next: { status: 'DELIVERED' | 'FAILED' } | { status: 'PENDING'; retryAt: Date },
+  ) {
+    await this.db.transaction().execute(async (trx: K) => {
+      await trx
+        .withSchema('notifications')
+        .insertInto('deliveries')
+        .values({
+          notification_id: id,
+          attempt: attempt.attempt,
+          at: attempt.at,
+          ok: attempt.ok,
+          response_code: attempt.responseCode,
+          error: attempt.error,
+          duration_ms: attempt.durationMs,
+        })
+        .execute();
+      await trx
+        .withSchema('notifications')
+        .updateTable('outbox')
+        .set({
+          status: next.status,
+          attempts: attempt.attempt,
+          last_error: attempt.ok ? null : attempt.error,
+          lease_until: null,
+          ...(next.status === 'PENDING' ? { next_attempt_at: next.retryAt } : {}),
+          ...(next.status === 'DELIVERED' ? { delivered_at: attempt.at } : {}),
+        })
+        .where('id', '=', id)
+        .execute();
+    });
+  }
+
+  async notifications(
+    projectId: string,
+    filter: { channelId?: string | null; status?: string | null; first: number },
+  ) {
+    let query = this.db.selectFrom('outbox').selectAll().where('project_id', '=', projectId);
+    if (filter.channelId) query = query.where('channel_id', '=', filter.channelId);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    return (await query.orderBy('created_at', 'desc').orderBy('id').limit(filter.first).execute()).map(
+      toNotification,
+    );
+  }
+
+  async notification(projectId: string, id: string): Promise<NotificationRecord | undefined> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toNotification(row) : undefined;
+  }
+
+  async deliveries(id: string): Promise<DeliveryRecord[]> {
+    const rows = await this.db
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('notification_id', '=', id)
+      .orderBy('id')
+      .execute();
+    return rows.map((r: Row) => ({
+      attempt: r.attempt,
+      at: r.at,
+      ok: r.ok,
+      responseCode: r.response_code,
+      error: r.error,
+      durationMs: r.duration_ms,
+    }));
+  }
+}
