@@ -20,6 +20,11 @@ import {
   ArtifactsDocument,
   CancelWorkflowDocument,
   type CancelWorkflowMutation,
+  LogCounterDocument,
+  LogGaugeDocument,
+  LogHistogramDocument,
+  MetricSeriesDocument,
+  type MetricSeriesQuery,
   type OptimizationDirection,
   RegisterWorkflowDocument,
   type RegisterWorkflowMutation,
@@ -214,6 +219,60 @@ export class TSAIComponent implements AsyncDisposable {
   /** The params and latest metrics that differ between runs. */
   compareRuns(ids: string[]): Promise<RunComparison> {
     return compareRuns(this.client, ids);
+  }
+
+  // Analytics (the seed's log_metric): Prometheus metrics on Jarvis's /metrics, labelled with the component.
+
+  /** Sets a gauge, e.g. `logMetric('rink_ice_temperature_celsius', -4.5, { rink: 'north' })`. */
+  async logMetric(
+    name: string,
+    value: number,
+    labels: Record<string, string | number | boolean> = {},
+    help?: string,
+  ): Promise<void> {
+    await this.client.request(LogGaugeDocument, { name, value, labels, help, component: this.name });
+  }
+
+  /** Adds to a counter (default 1). */
+  async logCounter(
+    name: string,
+    value = 1,
+    labels: Record<string, string | number | boolean> = {},
+    help?: string,
+  ): Promise<void> {
+    await this.client.request(LogCounterDocument, { name, value, labels, help, component: this.name });
+  }
+
+  /** Observes a value in a histogram (`buckets` fixed on first use). */
+  async logHistogram(
+    name: string,
+    value: number,
+    labels: Record<string, string | number | boolean> = {},
+    options: { help?: string; buckets?: number[] } = {},
+  ): Promise<void> {
+    await this.client.request(LogHistogramDocument, {
+      name,
+      value,
+      labels,
+      ...options,
+      component: this.name,
+    });
+  }
+
+  /** A PromQL query's series over a time range (embedded: a metric name with label matchers). */
+  async metricSeries(
+    query: string,
+    start: Date,
+    end: Date,
+    stepSeconds = 60,
+  ): Promise<MetricSeriesQuery['metricSeries']> {
+    const { metricSeries } = await this.client.request(MetricSeriesDocument, {
+      query,
+      start: start.toISOString(),
+      end: end.toISOString(),
+      step: stepSeconds,
+    });
+    return metricSeries;
   }
 
   // Workflows

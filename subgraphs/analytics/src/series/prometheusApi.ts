@@ -29,9 +29,10 @@ export function prometheusApi(endpoint: string, timeoutMs = 10_000) {
       .catch(() => ({ status: 'error', error: `HTTP ${response.status}` }))) as ApiAnswer<T>;
     if (answer.status === 'success') return answer.data as T;
     if (answer.errorType === 'bad_data' || response.status === 400 || response.status === 422) {
-      // Prometheus says where: "1:14: parse error: unexpected right parenthesis ')'".
-      const at = /^(\d+):(\d+):/.exec(answer.error ?? '');
-      throw badUserInput(`Prometheus refused the query: ${answer.error}`, {
+      // Prometheus says where: `invalid parameter "query": 1:11: parse error: unclosed left parenthesis`.
+      const reason = (answer.error ?? '').replace(/^invalid parameter "query": /, '');
+      const at = /^(\d+):(\d+):/.exec(reason);
+      throw badUserInput(`Prometheus refused the query: ${reason}`, {
         argument: 'query',
         ...(at ? { position: { line: Number(at[1]), column: Number(at[2]) } } : {}),
       });
