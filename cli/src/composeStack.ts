@@ -1,9 +1,13 @@
+import { overviewDashboard, PROMETHEUS_DATASOURCE } from '@jarvis/subgraph-analytics';
 import { stringify } from 'yaml';
 
 export interface ComposeFiles {
   'docker-compose.yml': string;
   'deploy/jarvis.yaml': string;
   'deploy/prometheus.yml': string;
+  'deploy/grafana/provisioning/datasources/jarvis.yml': string;
+  'deploy/grafana/provisioning/dashboards/jarvis.yml': string;
+  'deploy/grafana/dashboards/jarvis-overview.json': string;
 }
 
 /**
@@ -75,7 +79,11 @@ export function composeStack(subgraphs: string[]): ComposeFiles {
         image: 'grafana/grafana:latest',
         ports: ['3000:3000'],
         environment: { GF_SECURITY_ADMIN_PASSWORD: '${GRAFANA_ADMIN_PASSWORD:-admin}' },
-        volumes: ['grafana-data:/var/lib/grafana'],
+        volumes: [
+          'grafana-data:/var/lib/grafana',
+          './deploy/grafana/provisioning:/etc/grafana/provisioning:ro',
+          './deploy/grafana/dashboards:/var/lib/grafana/dashboards/jarvis:ro',
+        ],
       },
       router: jarvisService(['serve', 'router'], {
         ports: ['4000:4000'],
@@ -125,5 +133,36 @@ export function composeStack(subgraphs: string[]): ComposeFiles {
     'docker-compose.yml': header + stringify(compose),
     'deploy/jarvis.yaml': header + stringify(jarvisYaml),
     'deploy/prometheus.yml': header + stringify(prometheus),
+    // Grafana reads the Prometheus datasource (the uid createDashboard's panels name) and Jarvis's
+    // overview dashboard at start; dashboards made with createDashboard are pushed over its API.
+    'deploy/grafana/provisioning/datasources/jarvis.yml':
+      header +
+      stringify({
+        apiVersion: 1,
+        datasources: [
+          {
+            name: 'Prometheus',
+            uid: PROMETHEUS_DATASOURCE.uid,
+            type: PROMETHEUS_DATASOURCE.type,
+            access: 'proxy',
+            url: 'http://prometheus:9090',
+            isDefault: true,
+          },
+        ],
+      }),
+    'deploy/grafana/provisioning/dashboards/jarvis.yml':
+      header +
+      stringify({
+        apiVersion: 1,
+        providers: [
+          {
+            name: 'jarvis',
+            folder: 'Jarvis',
+            type: 'file',
+            options: { path: '/var/lib/grafana/dashboards/jarvis' },
+          },
+        ],
+      }),
+    'deploy/grafana/dashboards/jarvis-overview.json': `${JSON.stringify(overviewDashboard(), null, 2)}\n`,
   };
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '@jarvis/config';
+import { dashboardProblems } from '@jarvis/subgraph-analytics';
 import { freePort, runJarvis } from '@jarvis/testkit';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -105,13 +106,38 @@ describe('jarvis CLI', () => {
     );
     expect(config.server.subgraphs.platform).toBe('http://platform:4000/graphql');
     expect(config.services.workflow.type).toBe('temporal');
+    // Grafana is provisioned with the datasource the dashboards' panels name, and a valid overview.
+    const datasources = parseYaml(
+      readFileSync(path.join(dir, 'deploy/grafana/provisioning/datasources/jarvis.yml'), 'utf8'),
+    );
+    expect(datasources.datasources).toEqual([
+      expect.objectContaining({
+        uid: 'jarvis-prometheus',
+        type: 'prometheus',
+        url: 'http://prometheus:9090',
+      }),
+    ]);
+    const overview = JSON.parse(
+      readFileSync(path.join(dir, 'deploy/grafana/dashboards/jarvis-overview.json'), 'utf8'),
+    );
+    expect(dashboardProblems(overview)).toEqual([]);
+    expect(compose.services.grafana.volumes).toContain(
+      './deploy/grafana/provisioning:/etc/grafana/provisioning:ro',
+    );
   });
 
   it('the committed docker-compose.yml and deploy/ are what `jarvis compose` writes today', async () => {
     const dir = tmp('compose-fresh');
     expect(await runJarvis(['compose', '--dir', dir]).exited).toBe(0);
     const root = new URL('../../', import.meta.url);
-    for (const file of ['docker-compose.yml', 'deploy/jarvis.yaml', 'deploy/prometheus.yml']) {
+    for (const file of [
+      'docker-compose.yml',
+      'deploy/jarvis.yaml',
+      'deploy/prometheus.yml',
+      'deploy/grafana/provisioning/datasources/jarvis.yml',
+      'deploy/grafana/provisioning/dashboards/jarvis.yml',
+      'deploy/grafana/dashboards/jarvis-overview.json',
+    ]) {
       const committed = readFileSync(new URL(file, root), 'utf8');
       expect(
         committed === readFileSync(path.join(dir, file), 'utf8'),

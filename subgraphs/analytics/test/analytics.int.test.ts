@@ -2,6 +2,7 @@ import { gql, testJarvis } from '@jarvis/testkit';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { dashboardProblems } from '../src/index.ts';
+import { grafanaHttpApi } from './fakes/grafanaHttpApi.ts';
 
 type Fetch = (request: Request) => Promise<Response>;
 
@@ -336,5 +337,83 @@ describe('analytics, embedded (no Prometheus)', () => {
     ]);
     const bad = await gql(fetch, 'mutation { createDashboard { uid } }');
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
+  it('with Grafana configured, createDashboard pushes it through the HTTP API and returns its URL; pushing again updates it', async () => {
+    const grafana = await grafanaHttpApi('glsa_test');
+    try {
+      await using jarvis = await testJarvis({
+        services: { analytics: { dashboard: grafana.url, dashboard_token: 'glsa_test' } },
+      });
+      const fetch = jarvis.router.fetch;
+      await ok(fetch, GAUGE, { value: -5, rink: 'north' });
+      const first = await ok<{ createDashboard: { uid: string; url: string } }>(
+        fetch,
+        'mutation { createDashboard(component: "spotlight") { uid url } }',
+      );
+      expect(first.createDashboard.url).toBe(
+        `${grafana.url}/d/${first.createDashboard.uid}/jarvis-spotlight`,
+      );
+      const stored = grafana.dashboards.get(first.createDashboard.uid)!;
+      expect(dashboardProblems(stored.dashboard)).toEqual([]);
+      await ok(fetch, 'mutation { createDashboard(component: "spotlight") { uid } }');
+      expect(grafana.dashboards.get(first.createDashboard.uid)!.version).toBe(2);
+
+      await using wrongToken = await testJarvis({
+        services: { analytics: { dashboard: grafana.url, dashboard_token: 'nope' } },
+      });
+      const refused = await gql(
+        wrongToken.router.fetch,
+        'mutation { createDashboard(experiment: "x") { uid } }',
+      );
+      expect(refused.errors?.[0]?.message).toMatch(/refused the token .*dashboard_token/);
+    } finally {
+      await grafana.close();
+    }
+  });
+
+  it("Jarvis's own metrics count the work: artifact bytes in and out, run metric points, workflow outcomes, open subscriptions", async () => {
+    await using jarvis = await testJarvis();
+    const fetch = jarvis.router.fetch;
+    const { storeSmallArtifact } = await ok<{ storeSmallArtifact: { id: string } }>(
+      fetch,
+      'mutation { storeSmallArtifact(input: { name: "x.txt", kind: LOG, size: 1, sha256: "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881" }, contentBase64: "eA==") { id } }',
+    );
+    await fetch(new Request(`http://jarvis.test/storage/artifacts/${storeSmallArtifact.id}/content`));
+    const { createExperiment } = await ok<{ createExperiment: { id: string } }>(
+      fetch,
+      'mutation { createExperiment(name: "m") { id } }',
+    );
+    const { createRun } = await ok<{ createRun: { id: string } }>(
+      fetch,
+      `mutation { createRun(input: { experimentId: "${createExperiment.id}" }) { id } }`,
+    );
+    await ok(
+      fetch,
+      `mutation { logBatch(runId: "${createRun.id}", metrics: [{ key: "a", value: 1 }, { key: "b", value: 2 }]) { id } }`,
+    );
+    await ok(
+      fetch,
+      'mutation { registerWorkflow(definition: { name: "w", taskQueue: "none", steps: [{ id: "s", activity: "x" }] }) { version } }',
+    );
+    const { startWorkflow } = await ok<{ startWorkflow: { id: string } }>(
+      fetch,
+      'mutation { startWorkflow(workflow: "w", component: "toolchain") { id } }',
+    );
+    await ok(fetch, `mutation { cancelWorkflowRun(id: "${startWorkflow.id}") { id } }`);
+    const text = await (await fetch(new Request('http://jarvis.test/metrics'))).text();
+    expect(text).toContain('jarvis_artifact_bytes_total{direction="in",kind="LOG"} 1');
+    expect(text).toContain('jarvis_artifact_bytes_total{direction="out",kind="LOG"} 1');
+    expect(text).toContain('jarvis_run_metric_points_total 2');
+    expect(text).toContain(
+      'jarvis_workflow_runs_total{workflow="w",component="toolchain",status="CANCELLED"} 1',
+    );
+    expect(text).toContain('jarvis_open_subscriptions{service="router"} 0');
+    expect(text).toMatch(/jarvis_backend_latency_seconds\{backend="database"\} [\d.e-]+/);
+    // Every Jarvis series name follows Prometheus's conventions.
+    for (const name of new Set(
+      [...text.matchAll(/^(jarvis_\w+?)(?:_bucket|_sum|_count)?[{ ]/gm)].map((m) => m[1]!),
+    ))
+      expect(name).toMatch(/^jarvis_[a-z0-9_]+$/);
   });
 });
