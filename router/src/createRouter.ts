@@ -90,7 +90,7 @@ export function createRouter(options: RouterOptions): Router {
     supergraphSdl,
     buildService: ({ name, url }): GraphQLDataSource => {
       const subgraph = byName.get(name);
-      if (subgraph && 'schema' in subgraph) return new InProcessDataSource(name, subgraph.schema);
+      if (subgraph && 'schema' in subgraph) return new InProcessDataSource(name, subgraph.schema, metrics);
       return new RemoteGraphQLDataSource<RequestContext & { headers?: Headers }>({
         url: url!,
         fetcher: subgraphFetcher,

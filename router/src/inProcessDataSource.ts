@@ -1,6 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { RequestContext } from '@jarvis/context';
 import { formatError, JarvisError } from '@jarvis/errors';
+import type { JarvisMetrics } from '@jarvis/telemetry';
 import { type GraphQLSchema, graphql } from 'graphql';
 
 /**
@@ -11,13 +12,43 @@ import { type GraphQLSchema, graphql } from 'graphql';
 export class InProcessDataSource implements GraphQLDataSource<RequestContext> {
   private readonly schema: GraphQLSchema;
   private readonly name: string;
+  private readonly metrics: JarvisMetrics | undefined;
 
-  constructor(name: string, schema: GraphQLSchema) {
+  constructor(name: string, schema: GraphQLSchema, metrics?: JarvisMetrics) {
     this.name = name;
     this.schema = schema;
+    this.metrics = metrics;
   }
 
-  async process({ request, context }: GraphQLDataSourceProcessOptions<RequestContext>) {
+  async process(options: GraphQLDataSourceProcessOptions<RequestContext>) {
+    const started = process.hrtime.bigint();
+    const response = await this.execute(options);
+    // The same series a subgraph's own server records behind `jarvis serve`.
+    if (this.metrics) {
+      const service = this.name;
+      const operation = this.metrics.operationLabel(options.request.operationName);
+      const type = /^\s*mutation\b/.test(options.request.query ?? '') ? 'mutation' : 'query';
+      this.metrics.graphqlDuration.observe(
+        { service, operation, type },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+      this.metrics.graphqlRequests.inc({
+        service,
+        operation,
+        type,
+        status: response.errors?.length ? 'error' : 'ok',
+      });
+      for (const error of response.errors ?? [])
+        this.metrics.graphqlErrors.inc({
+          service,
+          operation,
+          code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
+        });
+    }
+    return response;
+  }
+
+  private async execute({ request, context }: GraphQLDataSourceProcessOptions<RequestContext>) {
     const result = await graphql({
       schema: this.schema,
       source: request.query!,

@@ -54,6 +54,11 @@ describe('analytics, embedded (no Prometheus)', () => {
       /jarvis_graphql_requests_total\{service="router",operation="anonymous",type="mutation",status="ok"\} \d+/,
     );
     expect(text).toMatch(/jarvis_backend_up\{backend="database"\} 1/);
+    // Per subgraph too, not only at the router.
+    expect(text).toMatch(
+      /jarvis_graphql_requests_total\{service="analytics",operation="\w+",type="mutation",status="ok"\} \d+/,
+    );
+    expect(text).toMatch(/jarvis_graphql_request_duration_seconds_bucket\{le="0.005",service="analytics"/);
 
     const { metrics } = await ok<{ metrics: { name: string; type: string; source: string }[] }>(
       fetch,
