@@ -2,7 +2,7 @@ import type { JarvisConfig } from '@jarvis/config';
 import type { Logger, Principal } from '@jarvis/context';
 import { badUserInput, notFound } from '@jarvis/errors';
 import type { PubSub } from '@jarvis/pubsub';
-import { ALERT_CHANGED_TOPIC, type AlertChanged } from '@jarvis/subgraph';
+import { ALERT_CHANGED_TOPIC, type AlertChanged, pageSize } from '@jarvis/subgraph';
 import type { Registry } from 'prom-client';
 import { AlertEvaluator, type ConditionSource } from './alerts/alertEvaluator.ts';
 import { prometheusRuleFile } from './alerts/prometheusRuleFile.ts';
@@ -210,7 +210,7 @@ export class AnalyticsService {
   ) {
     return this.store.alerts(principal.projectId, {
       ...filter,
-      first: Math.min(Math.max(filter.first ?? 50, 1), 500),
+      first: pageSize(filter.first),
     });
   }
 

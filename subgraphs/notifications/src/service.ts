@@ -7,6 +7,7 @@ import {
   type AlertChanged,
   MODEL_ALIAS_MOVED_TOPIC,
   type ModelAliasMoved,
+  pageSize,
   WORKFLOW_RUN_ENDED_TOPIC,
   type WorkflowRunEnded,
 } from '@jarvis/subgraph';
@@ -308,7 +309,7 @@ export class NotificationsService {
   ) {
     return this.store.notifications(principal.projectId, {
       ...filter,
-      first: Math.min(Math.max(filter.first ?? 50, 1), 500),
+      first: pageSize(filter.first),
     });
   }
 
