@@ -18,9 +18,11 @@ describe('router in-process (jarvis dev)', () => {
     );
     expect(errors).toBeUndefined();
     expect(data!.health.map((h) => `${h.name}:${h.kind}:${h.status}`).sort()).toEqual([
+      'analytics:SERVICE:UP',
       'blob-store:BACKEND:UP',
       'database:BACKEND:UP',
       'experiments:SERVICE:UP',
+      'notifications:SERVICE:UP',
       'platform:SERVICE:UP',
       'pubsub:BACKEND:UP',
       'storage:SERVICE:UP',
