@@ -14,11 +14,13 @@ export interface Running {
 
 const alive = new Set<ChildProcess>();
 
-// A test that fails part-way must not leave a `jarvis dev` running behind it.
-afterEach(() => {
-  for (const child of alive) child.kill('SIGKILL');
-  alive.clear();
-});
+// A test that fails part-way must not leave a `jarvis dev` running behind it. (Benchmarks use
+// testkit outside vitest, where there are no tests to hook into.)
+if (process.env.VITEST)
+  afterEach(() => {
+    for (const child of alive) child.kill('SIGKILL');
+    alive.clear();
+  });
 
 /** Runs the real `jarvis` CLI as a user would, in its own process (killed after the test if still running). */
 export function runJarvis(args: string[], env: Record<string, string> = {}, cwd?: string): Running {
