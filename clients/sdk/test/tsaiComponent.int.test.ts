@@ -13,6 +13,7 @@ import {
   RunDetailsDocument,
   type TransferProgress,
   TSAIComponent,
+  WatchWorkflowDocument,
   type WorkflowEvent,
 } from '../src/index.ts';
 
@@ -349,6 +350,10 @@ describe('TSAIComponent against a served jarvis dev', () => {
       run: { status: 'COMPLETED', result: { counted: 6 } },
     });
     expect(proxy.connections()).toBeGreaterThan(2);
+    // A late subscriber that already has the first three events asks for the rest only.
+    const rest = component.client.subscribe(WatchWorkflowDocument, { id: started.id, after: 3 });
+    expect((await rest.next()).value?.workflowRunEvents.sequence).toBe(4);
+    await rest.return?.();
     const status = await component.workflowStatus(started.id);
     expect(status).toMatchObject({
       status: 'COMPLETED',

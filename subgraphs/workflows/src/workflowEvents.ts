@@ -31,10 +31,11 @@ export const subscriptionFields: Record<string, SubscriptionField> = {
   workflowRunEvents: {
     topic: (args) => runEventTopic(String(args.runId)),
     requires: { type: 'WorkflowRun', idArg: 'runId' },
-    // What already happened comes first, from the log; live events continue after it.
+    filter: (args, payload) => (payload as RunEvent).sequence > Number(args.afterSequence ?? 0),
+    // What already happened (after `afterSequence`) comes first, from the log; live events continue after it.
     replay: {
-      query: `query($runId: ID!) { replay: workflowRun(id: $runId) { events { ${EVENT_FIELDS} } } }`,
-      variables: (args) => ({ runId: args.runId }),
+      query: `query($runId: ID!, $after: Int) { replay: workflowRun(id: $runId) { events(afterSequence: $after) { ${EVENT_FIELDS} } } }`,
+      variables: (args) => ({ runId: args.runId, after: args.afterSequence ?? 0 }),
       events: (data) =>
         ((data as { replay?: { events?: RunEvent[] } | null }).replay?.events ?? []).map((e) => ({
           ...e,

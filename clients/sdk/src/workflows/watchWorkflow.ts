@@ -14,9 +14,9 @@ export interface WatchOptions {
 
 /**
  * A workflow run's events, from its first, each once and in order, ending after the run's final
- * event (RUN_COMPLETED, RUN_FAILED, …). The stream replays from the start on every subscription,
- * so after a dropped connection it subscribes again and skips the sequences already yielded:
- * nothing is lost or repeated across a reconnect.
+ * event (RUN_COMPLETED, RUN_FAILED, …). After a dropped connection it subscribes again from the
+ * last sequence it yielded (and skips any it already has, should the socket's own retry replay
+ * them): nothing is lost or repeated across a reconnect.
  */
 export async function* watchWorkflow(
   client: JarvisClient,
@@ -28,7 +28,8 @@ export async function* watchWorkflow(
   let lastContact = Date.now();
   let wait = 250;
   for (;;) {
-    const events = client.subscribe(WatchWorkflowDocument, { id });
+    // A resubscription asks only for what came after the last event yielded.
+    const events = client.subscribe(WatchWorkflowDocument, { id, after: seen });
     const stop = () => void events.return?.();
     options.signal?.addEventListener('abort', stop, { once: true });
     try {

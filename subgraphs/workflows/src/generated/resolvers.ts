@@ -370,6 +370,7 @@ export type Subscription = {
 
 
 export type SubscriptionWorkflowRunEventsArgs = {
+  afterSequence?: InputMaybe<Scalars['Int']['input']>;
   runId: Scalars['ID']['input'];
 };
 
@@ -869,7 +870,7 @@ export type StepRunResolvers<ContextType = SubgraphContext, ParentType extends R
 }>;
 
 export type SubscriptionResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
-  workflowRunEvents?: SubscriptionResolver<ResolversTypes['WorkflowRunEvent'], "workflowRunEvents", ParentType, ContextType, RequireFields<SubscriptionWorkflowRunEventsArgs, 'runId'>>;
+  workflowRunEvents?: SubscriptionResolver<ResolversTypes['WorkflowRunEvent'], "workflowRunEvents", ParentType, ContextType, RequireFields<SubscriptionWorkflowRunEventsArgs, 'afterSequence' | 'runId'>>;
   workflowRunsChanged?: SubscriptionResolver<ResolversTypes['WorkflowRunChange'], "workflowRunsChanged", ParentType, ContextType, Partial<SubscriptionWorkflowRunsChangedArgs>>;
 }>;
 
