@@ -35,7 +35,6 @@ export class RunHandle implements AsyncDisposable {
   #timer: NodeJS.Timeout | undefined;
   #failure: unknown;
   #ended = false;
-  readonly #beforeExit = () => void this.flush().catch(() => {});
 
   constructor(
     client: JarvisClient,
@@ -51,7 +50,8 @@ export class RunHandle implements AsyncDisposable {
       retryAttempts: options.retryAttempts ?? 10,
     };
     // A script that forgets close() still gets its last points out before Node exits.
-    process.on('beforeExit', this.#beforeExit);
+    open.add(this);
+    if (open.size === 1) process.on('beforeExit', flushOpen);
   }
 
   /** Queues one point per key at `step` (default 0); sent within flushIntervalMs. */
@@ -92,7 +92,8 @@ export class RunHandle implements AsyncDisposable {
     try {
       await this.flush();
     } finally {
-      process.off('beforeExit', this.#beforeExit);
+      open.delete(this);
+      if (open.size === 0) process.off('beforeExit', flushOpen);
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
@@ -144,6 +145,12 @@ export class RunHandle implements AsyncDisposable {
     });
   }
 }
+
+/** Handles not closed yet; one beforeExit listener flushes them all, however many runs are open. */
+const open = new Set<RunHandle>();
+const flushOpen = () => {
+  for (const handle of open) void handle.flush().catch(() => {});
+};
 
 function keyValues(entries: Record<string, ParamValue>) {
   return Object.entries(entries).map(([key, value]) => ({ key, value: String(value) }));
