@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { createLiveRunMetrics, type LiveRunMetrics } from './liveRunMetrics.ts';
 
 export interface JarvisMetrics {
   registry: Registry;
@@ -14,6 +15,8 @@ export interface JarvisMetrics {
   artifactBytes: Counter<'direction' | 'kind'>;
   /** Metric points logged to experiment runs (GraphQL, the MLflow API, workers alike). */
   runMetricPoints: Counter;
+  /** The latest values of runs logging now (`jarvis_run_metric_latest`), for experiment dashboards. */
+  liveRuns: LiveRunMetrics;
   /** Open GraphQL subscriptions, by service; set by whoever serves them (a collect callback). */
   openSubscriptions: Gauge<'service'>;
   /** Backends as the health checks see them, measured when /metrics is scraped. */
@@ -32,6 +35,8 @@ export interface MetricsOptions {
   /** How many distinct operation names get their own label before the rest become `other`. */
   maxOperationNames?: number;
   defaultMetrics?: boolean;
+  /** Cap on `jarvis_run_metric_latest` series (run × key). */
+  maxRunSeries?: number;
 }
 
 /** One registry per process; every server in the process registers on it. */
@@ -91,6 +96,7 @@ export function createMetrics(options: MetricsOptions = {}): JarvisMetrics {
       help: 'Metric points logged to experiment runs.',
       registers: [registry],
     }),
+    liveRuns: createLiveRunMetrics({ registry, maxSeries: options.maxRunSeries }),
     openSubscriptions: new Gauge({
       name: 'jarvis_open_subscriptions',
       help: 'GraphQL subscriptions open right now.',

@@ -6,4 +6,5 @@ export {
   type HealthResult,
   type HealthStatus,
 } from './healthRegistry.ts';
+export { createLiveRunMetrics, type LiveRunMetrics, type RunSeriesLabels } from './liveRunMetrics.ts';
 export { metricsPlugin } from './metricsPlugin.ts';

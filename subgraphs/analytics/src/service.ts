@@ -355,7 +355,7 @@ export class AnalyticsService {
             .map((m) => this.components.definition(m.name)!),
           args.title ?? undefined,
         )
-      : experimentDashboard(args.experiment!, args.title ?? undefined);
+      : experimentDashboard(principal.projectId, args.experiment!, args.title ?? undefined);
     const problems = dashboardProblems(model);
     if (problems.length) throw new Error(`generated an invalid Grafana dashboard: ${problems.join('; ')}`);
     const pushed = this.config.dashboard

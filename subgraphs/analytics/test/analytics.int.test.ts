@@ -324,6 +324,34 @@ describe('analytics, embedded (no Prometheus)', () => {
       'mutation { createDashboard(experiment: "hockey-role-classification") { json } }',
     );
     expect(dashboardProblems(experiment.createDashboard.json)).toEqual([]);
+    expect(experiment.createDashboard.json).toMatchObject({
+      tags: ['jarvis', 'experiment:hockey-role-classification', expect.stringMatching(/^project:/)],
+      templating: { list: [{ name: 'key', type: 'query', multi: true, includeAll: true }] },
+      panels: [{ title: '$key', repeat: 'key', gridPos: { x: 0, y: 0, w: 24 } }, {}, {}, {}],
+    });
+    expect(
+      dashboardProblems({
+        title: 't',
+        uid: 'u',
+        schemaVersion: 39,
+        time: { from: 'now-1h', to: 'now' },
+        templating: { list: [{ name: 'key', type: 'query', query: 'label_values(up, key)' }] },
+        panels: [
+          {
+            id: 1,
+            type: 'timeseries',
+            title: '$run',
+            repeat: 'run',
+            gridPos: { x: 0, y: 0, w: 12, h: 8 },
+            targets: [{ refId: 'A', expr: 'rate(x{key="$key",run="${run}"}[$__rate_interval])' }],
+          },
+        ],
+      }),
+    ).toEqual([
+      'panels[0].repeat: the name of a dashboard variable',
+      'panels[0].title: no undefined variables (run)',
+      'panels[0].targets[0].expr: no undefined variables (run)',
+    ]);
     expect(
       dashboardProblems({
         title: '',

@@ -4,6 +4,7 @@ import type { PubSub } from '@jarvis/pubsub';
 import { MODEL_ALIAS_MOVED_TOPIC, type ModelAliasMoved, pageSize } from '@jarvis/subgraph';
 import type { JarvisMetrics } from '@jarvis/telemetry';
 import { downsample } from './downsample.ts';
+import { type LiveRunExporter, liveRunExporter } from './liveRunExporter.ts';
 import { runTopic, runUpdate } from './runUpdates.ts';
 import type {
   ModelRegistry,
@@ -69,6 +70,7 @@ export class ExperimentsService {
   private readonly logger: Logger;
 
   private readonly metrics: JarvisMetrics | undefined;
+  private readonly live: LiveRunExporter | undefined;
 
   constructor(
     store: TrackingStore,
@@ -78,6 +80,7 @@ export class ExperimentsService {
     metrics?: JarvisMetrics,
   ) {
     this.metrics = metrics;
+    this.live = metrics && liveRunExporter(store, metrics.liveRuns, logger);
     this.store = store;
     this.registry = registry;
     this.pubsub = pubsub;
@@ -240,6 +243,7 @@ export class ExperimentsService {
       ...(endTime !== undefined ? { endTime } : {}),
       ...(update.name ? { name: update.name } : {}),
     });
+    this.live?.updated(run);
     await this.announce(runUpdate('UPDATED', run));
     return run;
   }
@@ -247,6 +251,7 @@ export class ExperimentsService {
   async setRunDeleted(principal: Principal, id: string, deleted: boolean) {
     await this.store.setRunDeleted(principal.projectId, id, deleted);
     const run = await this.requireRun(principal, id);
+    this.live?.updated(run);
     await this.announce(runUpdate(deleted ? 'DELETED' : 'RESTORED', run));
     return run;
   }
@@ -274,7 +279,10 @@ export class ExperimentsService {
       tags: batch.tags ?? [],
     };
     const status = await this.store.logBatch(principal.projectId, runId, log, idempotencyKey ?? undefined);
-    if (status && log.metrics?.length) this.metrics?.runMetricPoints.inc(log.metrics.length);
+    if (status && log.metrics?.length) {
+      this.metrics?.runMetricPoints.inc(log.metrics.length);
+      this.live?.logged(principal.projectId, runId, log.metrics);
+    }
     // A retried batch logged nothing new: subscribers heard about it the first time.
     if (status) await this.announce(runUpdate('LOGGED', { id: runId, status }, log));
   }

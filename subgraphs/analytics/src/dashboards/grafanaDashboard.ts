@@ -14,6 +14,26 @@ export interface Panel {
   targets: { refId: string; expr: string; legendFormat?: string; datasource: typeof PROMETHEUS_DATASOURCE }[];
   fieldConfig: { defaults: Record<string, unknown>; overrides: unknown[] };
   options: Record<string, unknown>;
+  /** Grafana draws the panel once per selected value of this dashboard variable. */
+  repeat?: string;
+  repeatDirection?: 'h' | 'v';
+  maxPerRow?: number;
+}
+
+/** A dashboard variable whose values come from a Prometheus label (`label_values`). */
+export interface QueryVariable {
+  name: string;
+  label: string;
+  type: 'query';
+  datasource: typeof PROMETHEUS_DATASOURCE;
+  definition: string;
+  query: string;
+  refresh: 1 | 2;
+  multi: boolean;
+  includeAll: boolean;
+  current: Record<string, never>;
+  sort: number;
+  hide: 0;
 }
 
 export interface GrafanaDashboard {
@@ -26,7 +46,7 @@ export interface GrafanaDashboard {
   editable: boolean;
   refresh: string;
   time: { from: string; to: string };
-  templating: { list: unknown[] };
+  templating: { list: QueryVariable[] };
   annotations: { list: unknown[] };
   panels: Panel[];
 }
@@ -36,13 +56,64 @@ type PanelSpec = {
   description?: string;
   exprs: { expr: string; legend?: string }[];
   type?: Panel['type'];
+  /** Grid columns (of 24); 12 unless set. */
+  width?: number;
+  /** Repeat the panel for each value of this variable (two per row). */
+  repeat?: string;
+  unit?: string;
 };
 
-/** Grafana's dashboard JSON model (schemaVersion 39) with panels laid out two per row. */
-export function grafanaDashboard(title: string, tags: string[], specs: PanelSpec[]): GrafanaDashboard {
+/** Lays panels out left to right, wrapping at Grafana's 24 columns; every panel is 8 rows tall. */
+function layout(specs: PanelSpec[]): Panel['gridPos'][] {
+  let x = 0;
+  let y = 0;
+  return specs.map((spec) => {
+    const w = spec.width ?? 12;
+    if (x + w > 24) {
+      x = 0;
+      y += 8;
+    }
+    const at = { x, y, w, h: 8 };
+    x += w;
+    return at;
+  });
+}
+
+/** A `label_values` variable over Jarvis's Prometheus, every value selected by default. */
+export function labelValuesVariable(name: string, label: string, selector: string): QueryVariable {
+  const query = `label_values(${selector}, ${name})`;
   return {
-    // Grafana uids are at most 40 characters; the title makes it stable, so pushing again updates.
-    uid: `jarvis-${createHash('sha256').update(title).digest('hex').slice(0, 24)}`,
+    name,
+    label,
+    type: 'query',
+    datasource: PROMETHEUS_DATASOURCE,
+    definition: query,
+    query,
+    // Metrics appear as runs log them, so the values are refreshed with the time range.
+    refresh: 2,
+    multi: true,
+    includeAll: true,
+    current: {},
+    sort: 1,
+    hide: 0,
+  };
+}
+
+/** Grafana's dashboard JSON model (schemaVersion 39) with panels laid out two per row. */
+export function grafanaDashboard(
+  title: string,
+  tags: string[],
+  specs: PanelSpec[],
+  variables: QueryVariable[] = [],
+): GrafanaDashboard {
+  const grid = layout(specs);
+  return {
+    // Grafana uids are at most 40 characters; title and tags (project included) make it stable,
+    // so pushing again updates the same dashboard, and two projects' never collide.
+    uid: `jarvis-${createHash('sha256')
+      .update([title, ...tags].join('\n'))
+      .digest('hex')
+      .slice(0, 24)}`,
     title,
     tags: ['jarvis', ...tags],
     timezone: 'browser',
@@ -51,14 +122,14 @@ export function grafanaDashboard(title: string, tags: string[], specs: PanelSpec
     editable: true,
     refresh: '30s',
     time: { from: 'now-6h', to: 'now' },
-    templating: { list: [] },
+    templating: { list: variables },
     annotations: { list: [] },
     panels: specs.map((spec, i) => ({
       id: i + 1,
       type: spec.type ?? 'timeseries',
       title: spec.title,
       ...(spec.description ? { description: spec.description } : {}),
-      gridPos: { x: (i % 2) * 12, y: Math.floor(i / 2) * 8, w: 12, h: 8 },
+      gridPos: grid[i]!,
       datasource: PROMETHEUS_DATASOURCE,
       targets: spec.exprs.map((e, j) => ({
         refId: String.fromCharCode(65 + j),
@@ -66,8 +137,9 @@ export function grafanaDashboard(title: string, tags: string[], specs: PanelSpec
         ...(e.legend ? { legendFormat: e.legend } : {}),
         datasource: PROMETHEUS_DATASOURCE,
       })),
-      fieldConfig: { defaults: {}, overrides: [] },
+      fieldConfig: { defaults: spec.unit ? { unit: spec.unit } : {}, overrides: [] },
       options: { legend: { displayMode: 'list', placement: 'bottom' } },
+      ...(spec.repeat ? { repeat: spec.repeat, repeatDirection: 'h' as const, maxPerRow: 2 } : {}),
     })),
   };
 }
@@ -133,14 +205,45 @@ export function componentDashboard(
   );
 }
 
-/** An experiment's dashboard: how much its runs log, and the workflow outcomes around it. */
-export function experimentDashboard(experiment: string, title?: string): GrafanaDashboard {
+/**
+ * The selector for an experiment's live runs. Exported so tests can run the dashboard's own
+ * queries against Prometheus.
+ */
+export function liveRunSelector(project: string, experiment: string, extra = ''): string {
+  return `jarvis_run_metric_latest{project=${JSON.stringify(project)},experiment=${JSON.stringify(experiment)}${extra}}`;
+}
+
+/**
+ * An experiment's dashboard: one panel per metric its runs log (a line per run, from
+ * `jarvis_run_metric_latest`, so runs logging now and just ended), how many are logging, and the
+ * workflow outcomes around it. Finished runs' full histories stay in the experiments subgraph.
+ */
+export function experimentDashboard(project: string, experiment: string, title?: string): GrafanaDashboard {
+  const runs = liveRunSelector(project, experiment);
   return grafanaDashboard(
     title ?? `Jarvis · experiment ${experiment}`,
-    [`experiment:${experiment}`],
+    [`experiment:${experiment}`, `project:${project}`],
     [
       {
-        title: 'Run metric points logged (per second)',
+        title: '$key',
+        description: `The latest value each run of ${experiment} logged, one line per run.`,
+        // max over replicas: a run's batches may be logged through any of them.
+        exprs: [
+          {
+            expr: `max by (run, run_name) (${liveRunSelector(project, experiment, ',key="$key"')})`,
+            legend: '{{run_name}}',
+          },
+        ],
+        width: 24,
+        repeat: 'key',
+      },
+      {
+        title: 'Runs logging',
+        exprs: [{ expr: `count(count by (run) (${runs}))` }],
+        type: 'stat',
+      },
+      {
+        title: 'Run metric points logged, all experiments (per second)',
         exprs: [{ expr: 'sum(rate(jarvis_run_metric_points_total[5m]))' }],
       },
       {
@@ -154,6 +257,7 @@ export function experimentDashboard(experiment: string, title?: string): Grafana
         type: 'barchart',
       },
     ],
+    [labelValuesVariable('key', 'Metric', runs)],
   );
 }
 
