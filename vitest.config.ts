@@ -22,7 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['{packages,subgraphs,router,cli,clients}/**/test/**/*.int.test.ts'],
+          include: ['{packages,subgraphs,router,cli,clients,bench}/**/test/**/*.int.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -100,7 +100,7 @@ async function jarvisRun(engine: 'local' | 'temporal', temporalAddress?: string,
 }
 
 async function directTemporal(address: string) {
-  quietTemporalRuntime();
+  await quietTemporalRuntime();
   const native = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection: native,

@@ -1,11 +1,13 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-
 /**
  * Temporal's SDK logs every worker state change at INFO on the console; a component's output is
  * its own. Installs the process-wide runtime with warnings and errors only, unless something
  * installed one first (then that one stands).
+ *
+ * The import is dynamic because this module is reachable from the package's entry point: a
+ * component (or `jarvis dev`) that never talks to Temporal should not load its native worker.
  */
-export function quietTemporalRuntime() {
+export async function quietTemporalRuntime(): Promise<void> {
+  const { DefaultLogger, Runtime } = await import('@temporalio/worker');
   if (Runtime.instantiator) return;
   Runtime.install({
     logger: new DefaultLogger('WARN', (entry) => {

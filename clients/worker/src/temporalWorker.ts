@@ -94,7 +94,7 @@ function wrap(settings: WorkerSettings, activity: Activity) {
 export async function runTemporalWorker(
   settings: WorkerSettings & { address: string; namespace: string },
 ): Promise<RunningWorker> {
-  quietTemporalRuntime();
+  await quietTemporalRuntime();
   const connection = await NativeConnection.connect({ address: settings.address });
   const worker = await Worker.create({
     connection,

@@ -36,7 +36,9 @@ export function runNode(
 ): Running {
   const child = spawn(process.execPath, [script, ...args], {
     cwd,
-    env: { ...process.env, ...env },
+    // The child is a program of its own, not part of this vitest run: with VITEST set, testkit
+    // inside it would try to register vitest hooks and fail.
+    env: { ...withoutVitest(process.env), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   alive.add(child);
@@ -82,4 +84,8 @@ export function runNode(
       });
     },
   };
+}
+
+function withoutVitest(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('VITEST')));
 }

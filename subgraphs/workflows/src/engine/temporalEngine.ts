@@ -109,7 +109,7 @@ export class TemporalEngine implements WorkflowEngine {
   }
 
   private async startWorker() {
-    quietTemporalRuntime();
+    await quietTemporalRuntime();
     const connection = await NativeConnection.connect({ address: this.options.address });
     try {
       const worker = await Worker.create({
