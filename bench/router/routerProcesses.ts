@@ -87,23 +87,36 @@ export function startRouter(
   supergraphFile: string,
   urls: Record<string, string>,
 ): Promise<Child> {
-  if (name === 'hive')
-    return startProcess(
-      [
-        path.join(here, '../../node_modules/@graphql-hive/gateway/dist/bin.js'),
-        'supergraph',
-        supergraphFile,
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(40_000 + Math.floor(Math.random() * 10_000)),
-      ],
-      (line) => /Listening on (http:\/\/\S+)/.exec(line)?.[1]?.replace(/\/?$/, '/graphql'),
-    );
+  if (name === 'hive') return startHive(supergraphFile);
   return startProcess(
     [path.join(here, 'serveGateway.ts'), name, supergraphFile, JSON.stringify(urls)],
     jsonUrl('url'),
   );
+}
+
+/**
+ * Hive Gateway's CLI needs a port number, and a random one can be taken by then (any outgoing
+ * connection's ephemeral port lies in that range), so a start that finds it in use tries another.
+ */
+async function startHive(supergraphFile: string, attempts = 5): Promise<Child> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startProcess(
+        [
+          path.join(here, '../../node_modules/@graphql-hive/gateway/dist/bin.js'),
+          'supergraph',
+          supergraphFile,
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(40_000 + Math.floor(Math.random() * 10_000)),
+        ],
+        (line) => /Listening on (http:\/\/\S+)/.exec(line)?.[1]?.replace(/\/?$/, '/graphql'),
+      );
+    } catch (error) {
+      if (attempt >= attempts || !/EADDRINUSE/.test(String(error))) throw error;
+    }
+  }
 }
 
 /** Resident memory of a process, in MiB, from /proc. */
