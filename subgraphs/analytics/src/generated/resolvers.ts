@@ -174,8 +174,9 @@ export type Mutation = {
   createAlertRule: AlertRule;
   /**
    * A Grafana dashboard (JSON model) for a component (its metrics, its workflows' outcomes) or an
-   * experiment (its runs' logging); pushed through Grafana's HTTP API when services.analytics.dashboard
-   * is set, with the URL it answered.
+   * experiment (a panel per metric its runs log, a line per run, from jarvis_run_metric_latest);
+   * pushed through Grafana's HTTP API when services.analytics.dashboard is set, with the URL it
+   * answered.
    */
   createDashboard: Dashboard;
   /** Deletes the rule; its firing alerts resolve. */
