@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
-// Two projects: unit tests touch nothing outside the process; integration tests start real
-// engines (PostgreSQL, Redis, MinIO, Temporal, MLflow, Prometheus, Chromium) through testkit.
+// Three projects: unit tests touch nothing outside the process; integration tests start real
+// engines (PostgreSQL, Redis, MinIO, Temporal, MLflow, Prometheus, Chromium) through testkit;
+// bench runs the benchmarks, small, after both.
 export default defineConfig({
   resolve: {
     // graphql 16 ships CJS and ESM builds; the Apollo packages require() the CJS one, so our code
@@ -16,15 +17,29 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{packages,subgraphs,router,cli,clients}/**/test/**/*.unit.test.ts'],
+          sequence: { groupOrder: 0 },
         },
       },
       {
         extends: true,
         test: {
           name: 'integration',
-          include: ['{packages,subgraphs,router,cli,clients,bench}/**/test/**/*.int.test.ts'],
+          include: ['{packages,subgraphs,router,cli,clients}/**/test/**/*.int.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The benchmarks at a small size: last and alone, because each loads both cores, and
+          // tests that bound a start-up time (jarvis dev within 5 s) would feel it.
+          name: 'bench',
+          include: ['bench/test/**/*.int.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

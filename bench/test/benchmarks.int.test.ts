@@ -16,7 +16,7 @@ async function bench(file: string, env: Record<string, string>) {
 }
 
 // One at a time: each starts its own engines and peers, and two cores are all there is.
-describe('benchmarks still run and print their comparison', { timeout: 300_000 }, () => {
+describe('benchmarks still run and print their comparison', () => {
   it('storage: Jarvis vs the minio client on the same MinIO, ratios and peak RSS', async () => {
     const out = await bench('storageThroughput.ts', { BENCH_MB: '8', BENCH_ROUNDS: '1' });
     for (const path of [
