@@ -58,10 +58,15 @@ for (const backend of databaseBackends()) {
       }
     });
 
-    it('ping measures a round trip', async () => {
+    it('ping measures a round trip; the embedded database runs with 32 MB of shared buffers', async () => {
       const db = await backend.open();
       try {
         expect(await db.ping()).toBeGreaterThan(0);
+        // The embedded database keeps its buffers small (they never leave PGlite's memory); a
+        // server is configured by whoever runs it.
+        const { rows } = await sql<{ shared_buffers: string }>`show shared_buffers`.execute(db.kysely);
+        if (db.kind === 'pglite') expect(rows[0]!.shared_buffers).toBe('32MB');
+        else expect(rows[0]!.shared_buffers).not.toBe('');
       } finally {
         await db.close();
       }
