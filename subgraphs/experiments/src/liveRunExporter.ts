@@ -1,6 +1,11 @@
 import type { Logger } from '@jarvis/context';
 import type { LiveRunMetrics, RunSeriesLabels } from '@jarvis/telemetry';
-import type { MetricPoint, RunRecord, TrackingStore } from './store/trackingStore.ts';
+import {
+  type MetricPoint,
+  type RunRecord,
+  TERMINAL_RUN_STATUSES,
+  type TrackingStore,
+} from './store/trackingStore.ts';
 
 export interface LiveRunExporter {
   /** A batch was logged: its latest values go to `jarvis_run_metric_latest`, off the request's path. */
@@ -53,13 +58,7 @@ export function liveRunExporter(store: TrackingStore, live: LiveRunMetrics, logg
     updated(run) {
       const known = live.labels(run.id);
       if (!known) return;
-      if (
-        run.status === 'FINISHED' ||
-        run.status === 'FAILED' ||
-        run.status === 'KILLED' ||
-        run.lifecycleStage === 'deleted'
-      )
-        live.finish(run.id);
+      if (TERMINAL_RUN_STATUSES.includes(run.status) || run.lifecycleStage === 'deleted') live.finish(run.id);
       if (known.runName !== run.name) live.relabel(run.id, { ...known, runName: run.name });
     },
   };

@@ -60,7 +60,6 @@ type PanelSpec = {
   width?: number;
   /** Repeat the panel for each value of this variable (two per row). */
   repeat?: string;
-  unit?: string;
 };
 
 /** Lays panels out left to right, wrapping at Grafana's 24 columns; every panel is 8 rows tall. */
@@ -137,7 +136,7 @@ export function grafanaDashboard(
         ...(e.legend ? { legendFormat: e.legend } : {}),
         datasource: PROMETHEUS_DATASOURCE,
       })),
-      fieldConfig: { defaults: spec.unit ? { unit: spec.unit } : {}, overrides: [] },
+      fieldConfig: { defaults: {}, overrides: [] },
       options: { legend: { displayMode: 'list', placement: 'bottom' } },
       ...(spec.repeat ? { repeat: spec.repeat, repeatDirection: 'h' as const, maxPerRow: 2 } : {}),
     })),

@@ -3,9 +3,14 @@ import { parseSearch } from '../search/runSearchSql.ts';
 import { checkBatch, checkIdempotencyKey } from './limits.ts';
 import { isMissing, mlflowRestClient, PROJECT_TAG } from './mlflowRestClient.ts';
 import { checkMaxResults } from './pageToken.ts';
-import type { ExperimentRecord, MetricPoint, RunRecord, RunStatus, TrackingStore } from './trackingStore.ts';
-
-const TERMINAL: RunStatus[] = ['FINISHED', 'FAILED', 'KILLED'];
+import {
+  type ExperimentRecord,
+  type MetricPoint,
+  type RunRecord,
+  type RunStatus,
+  TERMINAL_RUN_STATUSES,
+  type TrackingStore,
+} from './trackingStore.ts';
 
 type Tag = { key: string; value: string };
 type MlflowMetric = {
@@ -273,7 +278,7 @@ export function mlflowTrackingStore(trackingUri: string, idempotency?: Idempoten
       const current = await requireRun(projectId, runId);
       if (current.info.lifecycle_stage !== 'active')
         throw conflict(`run ${runId} is deleted; restore it before logging to it`);
-      if (TERMINAL.includes(current.info.status)) {
+      if (TERMINAL_RUN_STATUSES.includes(current.info.status)) {
         throw conflict(
           `run ${runId} is ${current.info.status}; set its status to RUNNING or start a new run before logging`,
         );

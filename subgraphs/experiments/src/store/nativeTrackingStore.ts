@@ -6,7 +6,13 @@ import { clauseSql, compareSql, orderSql, parseFilter, parseSearch } from '../se
 import { checkBatch, checkIdempotencyKey, checkKey, LIMITS } from './limits.ts';
 import { metricWriteCoalescer, writeMetrics } from './metricWrites.ts';
 import { checkMaxResults, decodePageToken, encodePageToken } from './pageToken.ts';
-import type { ExperimentRecord, RunRecord, RunStatus, TrackingStore } from './trackingStore.ts';
+import {
+  type ExperimentRecord,
+  type RunRecord,
+  type RunStatus,
+  TERMINAL_RUN_STATUSES,
+  type TrackingStore,
+} from './trackingStore.ts';
 
 interface Tables {
   experiments: {
@@ -38,7 +44,6 @@ interface Tables {
 }
 
 type K = Kysely<Tables> | Transaction<Tables>;
-const TERMINAL: RunStatus[] = ['FINISHED', 'FAILED', 'KILLED'];
 const STATUSES: RunStatus[] = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'];
 
 const EXPERIMENT_ATTRIBUTES = {
@@ -156,7 +161,7 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
     if (!run) throw notFound(`no run ${JSON.stringify(runId)} in this project`, { argument: 'runId' });
     if (run.lifecycle_stage !== 'active')
       throw conflict(`run ${runId} is deleted; restore it before logging to it`);
-    if (TERMINAL.includes(run.status as RunStatus)) {
+    if (TERMINAL_RUN_STATUSES.includes(run.status as RunStatus)) {
       throw conflict(
         `run ${runId} is ${run.status}; set its status to RUNNING or start a new run before logging`,
       );

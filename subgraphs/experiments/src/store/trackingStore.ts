@@ -4,6 +4,8 @@
  * suite (test/trackingStoreContract.ts) runs against every implementation.
  */
 export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
+/** A run in one of these has ended: nothing more may be logged to it. */
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['FINISHED', 'FAILED', 'KILLED'];
 export type LifecycleStage = 'active' | 'deleted';
 
 export interface ExperimentRecord {

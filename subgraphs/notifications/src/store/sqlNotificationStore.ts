@@ -54,15 +54,11 @@ const toNotification = (r: Row): NotificationRecord => ({
   deliveredAt: r.delivered_at,
 });
 
-export interface NewNotification {
-  projectId: string;
-  channelId: string;
-  event: NotificationEvent;
-  dedupKey: string;
-  subject: string;
-  body: string;
-  data: Record<string, unknown>;
-}
+/** What a caller queues; the outbox fills in the rest of the record. */
+export type NewNotification = Pick<
+  NotificationRecord,
+  'projectId' | 'channelId' | 'event' | 'dedupKey' | 'subject' | 'body' | 'data'
+>;
 
 /** Channels, rules, and the outbox with its delivery log. */
 export class SqlNotificationStore {
