@@ -87,7 +87,8 @@ export class ComponentMetrics {
   /** The counter's total or the gauge's value now (what a sample keeps); a histogram's observation. */
   async current(name: string, labels: Labels, observed: number): Promise<number> {
     const live = this.live.get(name);
-    if (!live || live.metric instanceof Histogram) return observed;
+    // A gauge was just set to what was observed; only a counter's total needs reading back.
+    if (!(live?.metric instanceof Counter)) return observed;
     const key = labelsKey(labels);
     const value = (await live.metric.get()).values.find((v) => labelsKey(v.labels as Labels) === key);
     return value?.value ?? observed;

@@ -126,17 +126,29 @@ export class AnalyticsService {
   }
 
   async metric(name: string): Promise<MetricRecord | undefined> {
+    const definition = this.components.definition(name);
+    // A component metric is described by its definition; collecting every series (as below) on
+    // each logGauge would cost O(series) for what is already known.
+    if (definition)
+      return {
+        name,
+        type: definition.type,
+        help: definition.help,
+        labels: [...definition.labelNames].sort(),
+        source: 'COMPONENT',
+        component: definition.component,
+        seriesCount: this.components.seriesCount(name) ?? 0,
+      };
     const metric = this.registry.getSingleMetric(name);
     if (!metric) return undefined;
     const { type, help, values } = await metric.get();
-    const definition = this.components.definition(name);
     const labelSets = new Set(
       values.map((v) => {
         const { le: _le, quantile: _q, ...rest } = v.labels as Record<string, unknown>;
         return JSON.stringify(rest);
       }),
     );
-    const labels = definition?.labelNames ?? [
+    const labels = [
       ...new Set(values.flatMap((v) => Object.keys(v.labels).filter((l) => l !== 'le' && l !== 'quantile'))),
     ];
     return {
@@ -144,9 +156,9 @@ export class AnalyticsService {
       type: String(type).toUpperCase() as MetricRecord['type'],
       help,
       labels: labels.sort(),
-      source: definition ? 'COMPONENT' : 'JARVIS',
-      component: definition?.component ?? null,
-      seriesCount: this.components.seriesCount(name) ?? labelSets.size,
+      source: 'JARVIS',
+      component: null,
+      seriesCount: labelSets.size,
     };
   }
 
