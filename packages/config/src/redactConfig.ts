@@ -1,21 +1,90 @@
-const SECRET_KEY = /(secret|password|passwd|token|private_key|api_key|credentials)/i;
 export const REDACTED = '[redacted]';
 
-/** Returns a copy safe to print or serve: secret-named keys and URL passwords are replaced. */
-export function redactConfig<T>(value: T): T {
-  return redact(value, undefined) as T;
+/**
+ * The configuration keys whose values may be shown (`{ config }`, logs), as dotted paths; `*`
+ * matches one segment (a record's keys, an array's items). Everything else is redacted: a key
+ * added to the schema stays hidden until someone decides it is safe to show, so a secret with
+ * an unforeseen name (`encryption_key`, `dashboard_token`) never leaks. URL passwords are
+ * redacted even in shown values.
+ */
+export const SHOWN_CONFIG_KEYS: readonly string[] = [
+  'home',
+  'server.host',
+  'server.port',
+  'server.subgraphs.*',
+  'server.max_body_bytes',
+  'server.max_mlflow_body_bytes',
+  'server.max_worker_body_bytes',
+  'router.limits.*',
+  'router.subscriptions.*',
+  'router.documents.manifests.*',
+  'router.documents.accept',
+  'router.documents.apq',
+  'database.url',
+  'database.pool_size',
+  'pubsub.type',
+  'pubsub.url',
+  'log.level',
+  'services.storage.type',
+  'services.storage.path',
+  'services.storage.endpoint',
+  'services.storage.region',
+  // An access key id names the credential; the secret key is what must stay hidden.
+  'services.storage.access_key',
+  'services.storage.buckets.*',
+  'services.storage.max_upload_bytes',
+  'services.storage.max_inline_bytes',
+  'services.storage.upload_expiry_hours',
+  'services.storage.retention_days',
+  'services.storage.gc_interval_minutes',
+  'services.storage.compress_kinds.*',
+  'services.storage.encrypt',
+  'services.experiment.type',
+  'services.experiment.tracking_uri',
+  'services.experiment.registry_uri',
+  'services.experiment.artifacts_uri',
+  'services.workflow.type',
+  'services.workflow.endpoint',
+  'services.workflow.namespace',
+  'services.workflow.task_queue',
+  'services.analytics.type',
+  'services.analytics.endpoint',
+  'services.analytics.dashboard',
+  'services.analytics.evaluation_interval_ms',
+  'services.analytics.retention_hours',
+  'services.analytics.max_series_per_metric',
+  'services.notifications.smtp.host',
+  'services.notifications.smtp.port',
+  'services.notifications.smtp.secure',
+  'services.notifications.smtp.user',
+  'services.notifications.smtp.from',
+  'services.notifications.max_attempts',
+  'services.notifications.initial_backoff_ms',
+  'services.notifications.timeout_ms',
+  'services.notifications.poll_interval_ms',
+];
+
+const shownPatterns = SHOWN_CONFIG_KEYS.map((key) => key.split('.'));
+
+function isShown(path: string[]): boolean {
+  return shownPatterns.some(
+    (pattern) => pattern.length === path.length && pattern.every((seg, i) => seg === '*' || seg === path[i]),
+  );
 }
 
-function redact(value: unknown, key: string | undefined): unknown {
-  if (typeof value === 'string') {
-    if (key && SECRET_KEY.test(key)) return REDACTED;
-    return redactUrlPassword(value);
-  }
-  if (Array.isArray(value)) return value.map((v) => redact(v, undefined));
+/** Returns a copy safe to print or serve: only allow-listed keys keep their values. */
+export function redactConfig<T>(value: T): T {
+  return redact(value, []) as T;
+}
+
+function redact(value: unknown, path: string[]): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => redact(v, [...path, String(i)]));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, [...path, k])]));
   }
-  return value;
+  if (value === undefined || value === null) return value;
+  if (!isShown(path)) return REDACTED;
+  return typeof value === 'string' ? redactUrlPassword(value) : value;
 }
 
 function redactUrlPassword(text: string): string {

@@ -12,6 +12,7 @@ import {
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { pgliteTemplate, savePgliteTemplate } from './pgliteTemplate.ts';
+import { refusedInputDialect } from './refusedInputDialect.ts';
 import type { SqlMigration } from './sqlMigration.ts';
 
 export interface Database {
@@ -83,7 +84,7 @@ function createPostgres(options: DatabaseOptions): Database {
 
 function wrap(kind: Database['kind'], dialect: Dialect): Database {
   // biome-ignore lint/suspicious/noExplicitAny: see Database.kysely.
-  const kysely = new KyselyClass<any>({ dialect });
+  const kysely = new KyselyClass<any>({ dialect: refusedInputDialect(dialect) });
   return {
     kind,
     kysely,

@@ -22,6 +22,7 @@ import {
   type ByteRange,
   type StagedPart,
   type StoredBlob,
+  UploadClosedError,
 } from './store/blobStore.ts';
 import type {
   AliasRecord,
@@ -67,6 +68,19 @@ const CONTENT_TYPE = /^[\w.+-]+\/[\w.+-]+(\s*;\s*[\w.+-]+=[\w.+"-]+)*$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 const ID = /^[0-9a-f-]{36}$/;
 const MAX_METADATA_BYTES = 64 * 1024;
+/** How long a claim to complete an upload lasts unless renewed (it is, every third of it). */
+const COMPLETION_LEASE_MS = 60_000;
+
+/** Bytes part `n` of an upload must have: `partSize`, the last one what is left. */
+function partBytes(upload: UploadRecord, n: number): number {
+  return n < upload.partCount ? upload.partSize : upload.size - upload.partSize * (upload.partCount - 1);
+}
+
+const completingConflict = (uploadId: string) =>
+  conflict(
+    `upload ${uploadId} is being completed by another request; query artifactUpload(id) until it is COMPLETED or FAILED`,
+    { status: 'COMPLETING' },
+  );
 
 export function checkArtifactName(name: string): void {
   const segments = name.split('/');
@@ -247,9 +261,14 @@ export class StorageService {
     return this.store.getUpload(principal.projectId, id);
   }
 
+  /**
+   * Parts that arrived whole. A part of the wrong size (S3 takes whatever a presigned PUT sends)
+   * is not listed: a client resuming from this list sends it again.
+   */
   async receivedParts(upload: UploadRecord): Promise<StagedPart[]> {
     if (upload.status !== 'PENDING') return [];
-    return this.blobs.listParts(upload.handle, upload.id);
+    const parts = await this.blobs.listParts(upload.handle, upload.id);
+    return parts.filter((p) => p.partNumber <= upload.partCount && p.size === partBytes(upload, p.partNumber));
   }
 
   private async pendingUpload(principal: Principal, id: string): Promise<UploadRecord> {
@@ -268,6 +287,7 @@ export class StorageService {
         status: 'EXPIRED',
       });
     }
+    if (upload.completing) throw completingConflict(id);
     return upload;
   }
 
@@ -286,53 +306,69 @@ export class StorageService {
         argument: 'partNumber',
       });
     }
-    const expected =
-      partNumber < upload.partCount
-        ? upload.partSize
-        : upload.size - upload.partSize * (upload.partCount - 1);
-    const part = await this.blobs
-      .writePart(upload.handle, upload.id, partNumber, body, expected)
-      .catch((error: unknown) => {
-        if (error instanceof RangeError)
-          throw badUserInput(`part ${partNumber} must be ${expected} bytes; more were sent`, { expected });
-        throw error;
-      });
-    if (part.size !== expected) {
-      throw badUserInput(`part ${partNumber} must be ${expected} bytes, got ${part.size}; send it again`, {
-        expected,
-        actual: part.size,
-      });
+    const expected = partBytes(upload, partNumber);
+    try {
+      return await this.blobs.writePart(upload.handle, upload.id, partNumber, body, expected);
+    } catch (error) {
+      if (error instanceof BlobMismatchError)
+        throw badUserInput(`part ${partNumber} must be ${expected} bytes: ${error.message}; send it again`, {
+          expected,
+          actual: error.actual.size,
+        });
+      if (error instanceof UploadClosedError) throw conflict(`${error.message}; query artifactUpload(id) for its status`);
+      throw error;
     }
-    return part;
   }
 
+  /**
+   * Checks the stored bytes and makes the artifact visible. One request at a time completes an
+   * upload: it claims it first (a lease in the database, so replicas agree), and a concurrent
+   * call gets CONFLICT instead of racing it over the same staged bytes.
+   */
   async completeUpload(principal: Principal, uploadId: string): Promise<ArtifactRecord> {
     const upload = await this.pendingUpload(principal, uploadId);
-    const have = new Set((await this.blobs.listParts(upload.handle, upload.id)).map((p) => p.partNumber));
-    const missing = Array.from({ length: upload.partCount }, (_, i) => i + 1).filter((n) => !have.has(n));
+    const received = new Set((await this.receivedParts(upload)).map((p) => p.partNumber));
+    const missing = Array.from({ length: upload.partCount }, (_, i) => i + 1).filter((n) => !received.has(n));
     if (missing.length) {
       throw badUserInput(
-        `parts ${missing.join(', ')} of ${upload.partCount} have not been received; send them, then complete again`,
-        {
-          missingParts: missing,
-        },
+        `parts ${missing.join(', ')} of ${upload.partCount} have not been received whole; send them, then complete again`,
+        { missingParts: missing },
       );
     }
-    let staged: StoredBlob;
+    if (!(await this.store.claimCompletion(upload.id, COMPLETION_LEASE_MS))) {
+      // Lost the race: say why, from the row as it is now.
+      await this.pendingUpload(principal, uploadId);
+      throw completingConflict(uploadId);
+    }
+    const renew = setInterval(() => {
+      this.store.renewCompletion(upload.id, COMPLETION_LEASE_MS).catch((error: unknown) => {
+        this.logger.warn({ err: error, uploadId }, 'could not renew the claim on an upload being completed');
+      });
+    }, COMPLETION_LEASE_MS / 3);
+    renew.unref();
     try {
-      staged = await this.blobs.completeUpload(upload.handle, upload.id, upload.partCount, upload);
+      let staged: StoredBlob;
+      try {
+        staged = await this.blobs.completeUpload(upload.handle, upload.id, upload.partCount, upload);
+      } catch (error) {
+        if (!(error instanceof BlobMismatchError)) throw error;
+        await this.store.finishUpload(upload.id, 'FAILED', true);
+        throw badUserInput(
+          `upload ${upload.id} failed its check: ${error.message}; nothing was stored, start a new upload`,
+          {
+            declared: { size: upload.size, sha256: upload.sha256 },
+            received: error.actual,
+          },
+        );
+      }
+      return await this.commit(upload, staged, upload.id);
     } catch (error) {
-      if (!(error instanceof BlobMismatchError)) throw error;
-      await this.store.finishUpload(upload.id, 'FAILED');
-      throw badUserInput(
-        `upload ${upload.id} failed its check: ${error.message}; nothing was stored, start a new upload`,
-        {
-          declared: { size: upload.size, sha256: upload.sha256 },
-          received: error.actual,
-        },
-      );
+      // Whatever went wrong, the claim goes back so the client can try again now, not in minutes.
+      await this.store.releaseCompletion(upload.id).catch(() => {});
+      throw error;
+    } finally {
+      clearInterval(renew);
     }
-    return this.commit(upload, staged, upload.id);
   }
 
   private async commit(spec: ArtifactSpec, verified: StoredBlob, uploadId?: string) {
@@ -429,7 +465,10 @@ export class StorageService {
     checkId(uploadId, 'uploadId');
     const upload = await this.store.getUpload(principal.projectId, uploadId);
     if (!upload) throw notFound(`no upload ${uploadId} in this project`, { argument: 'uploadId' });
-    if (!(await this.store.finishUpload(upload.id, 'ABORTED'))) return false;
+    if (!(await this.store.finishUpload(upload.id, 'ABORTED'))) {
+      if ((await this.store.getUpload(principal.projectId, uploadId))?.completing) throw completingConflict(uploadId);
+      return false;
+    }
     await this.blobs.abortUpload(upload.handle, upload.id);
     return true;
   }

@@ -40,7 +40,7 @@ export function blobStoreContract(
         });
         expect(response.status).toBe(200);
       } else {
-        await store.writePart(target.handle, uploadId, partNumber, Readable.from([bytes]), PART);
+        await store.writePart(target.handle, uploadId, partNumber, Readable.from([bytes]), bytes.length);
       }
     }
 

@@ -42,6 +42,14 @@ export class BlobMismatchError extends Error {
   }
 }
 
+/** Raised when a part arrives for an upload the store no longer stages (completed or aborted meanwhile). */
+export class UploadClosedError extends Error {
+  constructor(uploadId: string) {
+    super(`upload ${uploadId} is no longer staged: it was completed or aborted meanwhile`);
+    this.name = 'UploadClosedError';
+  }
+}
+
 /**
  * The bytes behind artifacts. Two implementations (local folder, S3) meet one contract suite.
  * Blobs are immutable; the metadata database, not the store, knows which artifact uses which.
@@ -59,18 +67,24 @@ export interface BlobStore {
     partSize: number,
     expiresInSeconds: number,
   ): Promise<UploadTarget>;
-  /** Local store only: receives one part (the S3 store gets parts straight from the client). */
+  /**
+   * Local store only: receives one part (the S3 store gets parts straight from the client).
+   * The part becomes visible (listed, used by completeUpload) atomically and only if exactly
+   * `expectedBytes` arrived; otherwise it throws BlobMismatchError and nothing is listed. Two
+   * writes of one part race safely: the last whole one wins.
+   */
   writePart(
     handle: string,
     uploadId: string,
     partNumber: number,
     body: Readable,
-    maxBytes: number,
+    expectedBytes: number,
   ): Promise<StagedPart>;
   listParts(handle: string, uploadId: string): Promise<StagedPart[]>;
   /**
-   * Joins parts 1..partCount, hashes the whole, and keeps it (staged) only if size and sha256
-   * match; otherwise removes everything staged and throws BlobMismatchError.
+   * Joins parts 1..partCount, hashes the whole as it is actually stored, and keeps it (staged)
+   * only if size and sha256 match; otherwise removes everything staged and throws
+   * BlobMismatchError. Callers serialise completion of one upload (the service's claim).
    */
   completeUpload(
     handle: string,

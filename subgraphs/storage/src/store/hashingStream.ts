@@ -16,8 +16,13 @@ export function hashingStream(maxBytes = Number.POSITIVE_INFINITY) {
       callback(null, chunk);
     },
   });
+  let sha256: string | undefined;
   return {
     stream,
-    result: () => ({ size, sha256: hash.digest('hex') }),
+    /** Size and digest of what has flowed through; final once read (a digest is taken once). */
+    result: () => {
+      sha256 ??= hash.digest('hex');
+      return { size, sha256 };
+    },
   };
 }

@@ -1,10 +1,10 @@
-import { createHash, type Hash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Readable, Transform, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BlobMismatchError, type BlobStore, type StagedPart } from './blobStore.ts';
+import { BlobMismatchError, type BlobStore, type StagedPart, UploadClosedError } from './blobStore.ts';
 import { decryptFile, encryptStream, plainSize } from './encryptedFile.ts';
 import { hashingStream } from './hashingStream.ts';
 
@@ -15,6 +15,8 @@ import { hashingStream } from './hashingStream.ts';
  */
 /** Fewer, larger writes and reads than Node's 16/64 KiB defaults: large blobs are the norm. */
 const IO_CHUNK = 1024 * 1024;
+/** Present while an upload takes parts; removed when it is completed, so a late part is refused. */
+const STAGED_MARKER = 'staged';
 
 export interface LocalBlobStoreOptions {
   /** 32-byte AES-256-GCM key: blobs are encrypted at rest (staged uploads are not, briefly). */
@@ -27,8 +29,6 @@ export function localBlobStore(
   options: LocalBlobStoreOptions = {},
 ): BlobStore {
   const { encryptionKey } = options;
-  /** Running sha256 of each upload's parts received in order (this process only). */
-  const hashes = new Map<string, { next: number; hash: Hash }>();
   const staging = path.join(root, 'uploads');
   const keyOf = (sha256: string) => `sha256/${sha256.slice(0, 2)}/${sha256}`;
   const fileOf = (key: string) => {
@@ -90,12 +90,10 @@ export function localBlobStore(
       await stat(root);
       return `local folder ${root}`;
     },
-    async beginUpload(uploadId, partCount, partSize) {
+    async beginUpload(uploadId, partCount) {
       const dir = uploadDir(uploadId);
       await mkdir(dir, { recursive: true });
-      // Parts are written straight into place at their offsets: completing needs no copy.
-      await writeFile(path.join(dir, 'assembled'), '');
-      await writeFile(path.join(dir, 'part-size'), String(partSize));
+      await writeFile(path.join(dir, STAGED_MARKER), '');
       return {
         handle: uploadId,
         presigned: false,
@@ -105,39 +103,38 @@ export function localBlobStore(
         })),
       };
     },
-    async writePart(_handle, uploadId, partNumber, body, maxBytes) {
+    async writePart(_handle, uploadId, partNumber, body, expectedBytes) {
       const dir = uploadDir(uploadId);
-      const partSize = Number(await readFile(path.join(dir, 'part-size'), 'utf8').catch(() => NaN));
-      if (!Number.isSafeInteger(partSize)) throw new Error(`upload ${uploadId} is not staged here`);
-      // While parts arrive in order, the whole upload's sha256 is computed as they stream in.
-      const running = hashes.get(uploadId) ?? { next: 1, hash: createHash('sha256') };
-      const inOrder = running.next === partNumber;
-      const fork = inOrder ? running.hash.copy() : undefined;
-      let size = 0;
-      const counter = new Transform({
-        transform(chunk: Buffer, _enc, callback) {
-          size += chunk.length;
-          if (size > maxBytes) return callback(new RangeError(`more than ${maxBytes} bytes`));
-          fork?.update(chunk);
-          callback(null, chunk);
-        },
-      });
-      const marker = path.join(dir, String(partNumber));
-      await rm(marker, { force: true });
-      await pipeline(
-        body,
-        counter,
-        createWriteStream(path.join(dir, 'assembled'), {
-          flags: 'r+',
-          start: (partNumber - 1) * partSize,
-          highWaterMark: IO_CHUNK,
-        }),
-      );
-      if (fork) hashes.set(uploadId, { next: partNumber + 1, hash: fork });
-      else if (partNumber < running.next) hashes.delete(uploadId); // a part sent again: hash from the file
-      // Only a whole part gets its marker: an interrupted one never counts as received.
-      await writeFile(marker, String(size));
-      return { partNumber, size, etag: `${partNumber}-${size}` };
+      if (!(await stat(path.join(dir, STAGED_MARKER)).catch(() => undefined))) throw new UploadClosedError(uploadId);
+      // Each write goes to a file of its own and is renamed into place whole: two racing writes
+      // of one part never interleave their bytes, and a cut or refused one is never listed.
+      const tmp = path.join(dir, `${partNumber}.${randomUUID()}.tmp`);
+      const hasher = hashingStream(expectedBytes);
+      try {
+        await pipeline(body, hasher.stream, createWriteStream(tmp, { highWaterMark: IO_CHUNK }));
+      } catch (error) {
+        await rm(tmp, { force: true });
+        if (error instanceof RangeError)
+          throw new BlobMismatchError(`more than the ${expectedBytes} bytes expected`, {
+            size: expectedBytes + 1,
+            sha256: '',
+          });
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UploadClosedError(uploadId);
+        throw error;
+      }
+      const received = hasher.result();
+      if (received.size !== expectedBytes) {
+        await rm(tmp, { force: true });
+        throw new BlobMismatchError(`received ${received.size} bytes, expected ${expectedBytes}`, received);
+      }
+      try {
+        await rename(tmp, path.join(dir, String(partNumber)));
+      } catch (error) {
+        await rm(tmp, { force: true });
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UploadClosedError(uploadId);
+        throw error;
+      }
+      return { partNumber, size: received.size, etag: received.sha256 };
     },
     async listParts(_handle, uploadId) {
       const dir = uploadDir(uploadId);
@@ -145,8 +142,8 @@ export function localBlobStore(
       const parts: StagedPart[] = [];
       for (const name of names) {
         if (!/^\d+$/.test(name)) continue;
-        const size = Number(await readFile(path.join(dir, name), 'utf8'));
-        parts.push({ partNumber: Number(name), size, etag: `${name}-${size}` });
+        const info = await stat(path.join(dir, name)).catch(() => undefined);
+        if (info) parts.push({ partNumber: Number(name), size: info.size, etag: `${info.ino}-${info.size}` });
       }
       return parts.sort((a, b) => a.partNumber - b.partNumber);
     },
@@ -162,41 +159,41 @@ export function localBlobStore(
           sha256: '',
         });
       }
-      const file = path.join(dir, 'assembled');
-      try {
-        const size = parts.filter((p) => p.partNumber <= partCount).reduce((n, p) => n + p.size, 0);
-        await truncate(file, size);
-        const running = hashes.get(uploadId);
-        let sha256: string;
-        if (running?.next === partCount + 1) sha256 = running.hash.digest('hex');
-        else {
-          const hasher = hashingStream();
-          await pipeline(
-            createReadStream(file),
-            hasher.stream,
-            new Writable({ write: (_c, _e, cb) => cb() }),
-          );
-          sha256 = hasher.result().sha256;
+      // The parts are joined and hashed in one pass, each read from the file it was opened as:
+      // the digest is of exactly the bytes kept, whatever a late write of a part does meanwhile.
+      const tmp = path.join(dir, `assembled.${randomUUID()}.tmp`);
+      async function* joined() {
+        for (let n = 1; n <= partCount; n++) {
+          const handle = await open(path.join(dir, String(n)), 'r');
+          try {
+            yield* handle.createReadStream({ highWaterMark: IO_CHUNK, autoClose: false });
+          } finally {
+            await handle.close();
+          }
         }
-        if (size !== expected.size || sha256 !== expected.sha256) {
-          throw new BlobMismatchError(
-            size !== expected.size
-              ? `received ${size} bytes, declared ${expected.size}`
-              : `sha256 of the bytes received is ${sha256}, declared ${expected.sha256}`,
-            { size, sha256 },
-          );
-        }
-        for (const p of parts) await rm(path.join(dir, String(p.partNumber)), { force: true });
-        return { key: `uploads/${uploadId}/assembled`, sha256, size };
-      } catch (error) {
-        await rm(dir, { recursive: true, force: true });
-        throw error;
-      } finally {
-        hashes.delete(uploadId);
       }
+      let actual: { size: number; sha256: string };
+      try {
+        actual = await hashInto(joined(), tmp);
+      } catch (error) {
+        await rm(tmp, { force: true });
+        throw error; // an I/O error, not a mismatch: the parts stay for another try
+      }
+      if (actual.size !== expected.size || actual.sha256 !== expected.sha256) {
+        await rm(dir, { recursive: true, force: true });
+        throw new BlobMismatchError(
+          actual.size !== expected.size
+            ? `received ${actual.size} bytes, declared ${expected.size}`
+            : `sha256 of the bytes received is ${actual.sha256}, declared ${expected.sha256}`,
+          actual,
+        );
+      }
+      await rename(tmp, path.join(dir, 'assembled'));
+      await rm(path.join(dir, STAGED_MARKER), { force: true });
+      for (const p of parts) await rm(path.join(dir, String(p.partNumber)), { force: true });
+      return { key: `uploads/${uploadId}/assembled`, ...actual };
     },
     async abortUpload(_handle, uploadId) {
-      hashes.delete(uploadId);
       await rm(uploadDir(uploadId), { recursive: true, force: true });
     },
     async put(body, expected) {

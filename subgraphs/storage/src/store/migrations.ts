@@ -91,4 +91,8 @@ update storage.blobs set stored_size = size;
 alter table storage.blobs alter column stored_size set not null;
 `,
   },
+  {
+    name: '0003_upload_completion_claim',
+    up: `alter table storage.uploads add column completing_until timestamptz;`,
+  },
 ];

@@ -62,6 +62,8 @@ export interface UploadRecord extends ArtifactSpec {
   expiresAt: Date;
   artifactId: string | null;
   idempotencyKey: string | null;
+  /** A request holds the claim to complete it right now. */
+  completing: boolean;
 }
 
 export interface AliasRecord {

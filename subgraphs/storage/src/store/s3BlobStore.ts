@@ -115,10 +115,37 @@ export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
     return { key, ...actual };
   }
 
+  /**
+   * With encryption on, a server that cannot encrypt must stop Jarvis at start-up, not store
+   * plain bytes: MinIO without a KMS refuses the header, and a server that ignores it does not
+   * echo it back. Either way the probe says so.
+   */
+  async function checkEncryption() {
+    const probe = `.jarvis/encryption-probe-${randomUUID()}`;
+    try {
+      await client.putObject(bucket, probe, Buffer.from('probe'), 5, { ...sse });
+    } catch (error) {
+      throw new Error(
+        `services.storage.encrypt is on, but ${url.host} refused to encrypt objects in bucket ${bucket} (${(error as Error).message}); configure a KMS on the server (MinIO: MINIO_KMS_SECRET_KEY) or turn encrypt off`,
+      );
+    }
+    try {
+      const head = await fetch(await client.presignedUrl('HEAD', bucket, probe, 60), { method: 'HEAD' });
+      const applied = head.headers.get('x-amz-server-side-encryption');
+      if (!applied)
+        throw new Error(
+          `services.storage.encrypt is on, but ${url.host} stored a test object in bucket ${bucket} without encrypting it (no x-amz-server-side-encryption in its answer); use a server that supports SSE-S3 or turn encrypt off`,
+        );
+    } finally {
+      await client.removeObject(bucket, probe).catch(() => {});
+    }
+  }
+
   return {
     kind: 's3',
     async init() {
       if (!(await client.bucketExists(bucket))) await client.makeBucket(bucket, options.region);
+      if (options.serverSideEncryption) await checkEncryption();
     },
     async ping() {
       if (!(await client.bucketExists(bucket))) throw new Error(`bucket ${bucket} does not exist`);

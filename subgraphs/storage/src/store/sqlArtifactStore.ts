@@ -84,6 +84,8 @@ interface Tables {
     expires_at: Date;
     artifact_id: string | null;
     idempotency_key: string | null;
+    /** Set while one request completes the upload (a lease, renewed while it works). */
+    completing_until: Generated<Date | null>;
   };
 }
 
@@ -166,6 +168,7 @@ const toUpload = (r: Selectable<Tables['uploads']>): UploadRecord => ({
   expiresAt: r.expires_at,
   artifactId: r.artifact_id,
   idempotencyKey: r.idempotency_key,
+  completing: r.completing_until !== null && r.completing_until > new Date(),
 });
 
 const toAlias = (r: Selectable<Tables['aliases']>): AliasRecord => ({
@@ -449,7 +452,7 @@ export function sqlArtifactStore(db: Database) {
       return Number(result.numDeletedRows) > 0;
     },
 
-    async createUpload(upload: UploadRecord): Promise<UploadRecord> {
+    async createUpload(upload: Omit<UploadRecord, 'completing'>): Promise<UploadRecord> {
       const row = await k
         .insertInto('uploads')
         .values({
@@ -503,15 +506,51 @@ export function sqlArtifactStore(db: Database) {
       return row ? toUpload(row) : undefined;
     },
 
-    /** Moves a PENDING upload to another status; false when it was no longer PENDING. */
-    async finishUpload(id: string, status: Exclude<UploadStatus, 'PENDING' | 'COMPLETED'>) {
+    /**
+     * Moves a PENDING upload to another status; false when it was no longer PENDING, or when a
+     * request is completing it and `holdingClaim` is not set (abort and expiry wait for it).
+     */
+    async finishUpload(
+      id: string,
+      status: Exclude<UploadStatus, 'PENDING' | 'COMPLETED'>,
+      holdingClaim = false,
+    ) {
+      let update = k.updateTable('uploads').set({ status }).where('id', '=', id).where('status', '=', 'PENDING');
+      if (!holdingClaim)
+        update = update.where((w) =>
+          w.or([w('completing_until', 'is', null), w('completing_until', '<', sql<Date>`now()`)]),
+        );
+      const result = await update.executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    /**
+     * Claims a PENDING upload for completion for `leaseMs`: false when it is not PENDING or
+     * another request holds an unexpired claim. A claim of a request that died runs out.
+     */
+    async claimCompletion(id: string, leaseMs: number) {
       const result = await k
         .updateTable('uploads')
-        .set({ status })
+        .set({ completing_until: sql<Date>`now() + make_interval(secs => ${leaseMs / 1000})` })
         .where('id', '=', id)
         .where('status', '=', 'PENDING')
+        .where((w) => w.or([w('completing_until', 'is', null), w('completing_until', '<', sql<Date>`now()`)]))
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
+    },
+
+    async renewCompletion(id: string, leaseMs: number) {
+      await k
+        .updateTable('uploads')
+        .set({ completing_until: sql<Date>`now() + make_interval(secs => ${leaseMs / 1000})` })
+        .where('id', '=', id)
+        .where('status', '=', 'PENDING')
+        .execute();
+    },
+
+    /** Gives a claim back (the completion failed for a reason a retry may not meet). */
+    async releaseCompletion(id: string) {
+      await k.updateTable('uploads').set({ completing_until: null }).where('id', '=', id).execute();
     },
 
     /**
