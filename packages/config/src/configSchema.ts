@@ -139,8 +139,14 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).default(4000),
       /** `jarvis serve router`: the URL of each subgraph's /graphql. */
       subgraphs: z.record(z.string(), z.url()).default({}),
-      /** Largest request body the router reads, in bytes. */
+      /** Largest GraphQL request body the router reads, in bytes. */
       max_body_bytes: z.number().int().positive().default(1_048_576),
+      /** Largest JSON body of the REST APIs (MLflow's, the worker API), in bytes; uploads are limited by services.storage. */
+      max_api_body_bytes: z
+        .number()
+        .int()
+        .positive()
+        .default(16 * 1_048_576),
     })
     .prefault({}),
   router: z

@@ -1,5 +1,12 @@
 import { badUserInput } from '@jarvis/errors';
-import type { CompiledQuery, DatabaseConnection, Dialect, Driver, QueryResult, TransactionSettings } from 'kysely';
+import type {
+  CompiledQuery,
+  DatabaseConnection,
+  Dialect,
+  Driver,
+  QueryResult,
+  TransactionSettings,
+} from 'kysely';
 
 /**
  * SQLSTATEs with which PostgreSQL refuses a value it was given, rather than failing itself:
@@ -25,9 +32,12 @@ export function refusedInput(error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || !REFUSED_INPUT.has(code)) return error;
   const message = (error as Error).message.split('\n')[0];
-  return Object.assign(badUserInput(`a value in the request cannot be stored: ${message}`, { sqlState: code }), {
-    cause: error,
-  });
+  return Object.assign(
+    badUserInput(`a value in the request cannot be stored: ${message}`, { sqlState: code }),
+    {
+      cause: error,
+    },
+  );
 }
 
 function connection(inner: DatabaseConnection): DatabaseConnection {
@@ -87,7 +97,9 @@ export function refusedInputDialect(dialect: Dialect): Dialect {
           ? { savepoint: (c, name, compile) => driver.savepoint!(inner(c), name, compile) }
           : {}),
         ...(driver.rollbackToSavepoint
-          ? { rollbackToSavepoint: (c, name, compile) => driver.rollbackToSavepoint!(inner(c), name, compile) }
+          ? {
+              rollbackToSavepoint: (c, name, compile) => driver.rollbackToSavepoint!(inner(c), name, compile),
+            }
           : {}),
         ...(driver.releaseSavepoint
           ? { releaseSavepoint: (c, name, compile) => driver.releaseSavepoint!(inner(c), name, compile) }

@@ -7,6 +7,8 @@ import { waitFor } from './waitFor.ts';
 
 export interface MinioServer extends AsyncDisposable {
   endpoint: string;
+  /** Where MinIO keeps objects on disk (tests read bytes where they rest). */
+  dataDir: string;
   host: string;
   port: number;
   accessKey: string;
@@ -60,6 +62,7 @@ export async function startMinio(options: MinioOptions = {}): Promise<MinioServe
   const client = () => new Client({ endPoint: '127.0.0.1', port, useSSL: false, accessKey, secretKey });
   return {
     endpoint,
+    dataDir: scratch.dir,
     host: '127.0.0.1',
     port,
     accessKey,

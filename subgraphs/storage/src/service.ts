@@ -268,7 +268,9 @@ export class StorageService {
   async receivedParts(upload: UploadRecord): Promise<StagedPart[]> {
     if (upload.status !== 'PENDING') return [];
     const parts = await this.blobs.listParts(upload.handle, upload.id);
-    return parts.filter((p) => p.partNumber <= upload.partCount && p.size === partBytes(upload, p.partNumber));
+    return parts.filter(
+      (p) => p.partNumber <= upload.partCount && p.size === partBytes(upload, p.partNumber),
+    );
   }
 
   private async pendingUpload(principal: Principal, id: string): Promise<UploadRecord> {
@@ -315,7 +317,8 @@ export class StorageService {
           expected,
           actual: error.actual.size,
         });
-      if (error instanceof UploadClosedError) throw conflict(`${error.message}; query artifactUpload(id) for its status`);
+      if (error instanceof UploadClosedError)
+        throw conflict(`${error.message}; query artifactUpload(id) for its status`);
       throw error;
     }
   }
@@ -327,18 +330,20 @@ export class StorageService {
    */
   async completeUpload(principal: Principal, uploadId: string): Promise<ArtifactRecord> {
     const upload = await this.pendingUpload(principal, uploadId);
-    const received = new Set((await this.receivedParts(upload)).map((p) => p.partNumber));
-    const missing = Array.from({ length: upload.partCount }, (_, i) => i + 1).filter((n) => !received.has(n));
-    if (missing.length) {
-      throw badUserInput(
-        `parts ${missing.join(', ')} of ${upload.partCount} have not been received whole; send them, then complete again`,
-        { missingParts: missing },
-      );
-    }
     if (!(await this.store.claimCompletion(upload.id, COMPLETION_LEASE_MS))) {
       // Lost the race: say why, from the row as it is now.
       await this.pendingUpload(principal, uploadId);
       throw completingConflict(uploadId);
+    }
+    // Parts are listed under the claim: an abort cannot remove them while they are checked.
+    const received = new Set((await this.receivedParts(upload)).map((p) => p.partNumber));
+    const missing = Array.from({ length: upload.partCount }, (_, i) => i + 1).filter((n) => !received.has(n));
+    if (missing.length) {
+      await this.store.releaseCompletion(upload.id);
+      throw badUserInput(
+        `parts ${missing.join(', ')} of ${upload.partCount} have not been received whole; send them, then complete again`,
+        { missingParts: missing },
+      );
     }
     const renew = setInterval(() => {
       this.store.renewCompletion(upload.id, COMPLETION_LEASE_MS).catch((error: unknown) => {
@@ -466,7 +471,8 @@ export class StorageService {
     const upload = await this.store.getUpload(principal.projectId, uploadId);
     if (!upload) throw notFound(`no upload ${uploadId} in this project`, { argument: 'uploadId' });
     if (!(await this.store.finishUpload(upload.id, 'ABORTED'))) {
-      if ((await this.store.getUpload(principal.projectId, uploadId))?.completing) throw completingConflict(uploadId);
+      if ((await this.store.getUpload(principal.projectId, uploadId))?.completing)
+        throw completingConflict(uploadId);
       return false;
     }
     await this.blobs.abortUpload(upload.handle, upload.id);

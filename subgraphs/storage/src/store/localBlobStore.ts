@@ -105,7 +105,8 @@ export function localBlobStore(
     },
     async writePart(_handle, uploadId, partNumber, body, expectedBytes) {
       const dir = uploadDir(uploadId);
-      if (!(await stat(path.join(dir, STAGED_MARKER)).catch(() => undefined))) throw new UploadClosedError(uploadId);
+      if (!(await stat(path.join(dir, STAGED_MARKER)).catch(() => undefined)))
+        throw new UploadClosedError(uploadId);
       // Each write goes to a file of its own and is renamed into place whole: two racing writes
       // of one part never interleave their bytes, and a cut or refused one is never listed.
       const tmp = path.join(dir, `${partNumber}.${randomUUID()}.tmp`);

@@ -169,7 +169,11 @@ export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
       throw new Error('parts of an S3 upload go straight to S3 on their presigned URLs');
     },
     async listParts(handle, uploadId): Promise<StagedPart[]> {
-      const parts = await listParts(keyOf(uploadId), handle);
+      const parts = await listParts(keyOf(uploadId), handle).catch((error: { code?: string }) => {
+        // Completed or aborted meanwhile: it stages nothing any more.
+        if (error.code === 'NoSuchUpload') return [];
+        throw error;
+      });
       return parts
         .map((p) => ({ partNumber: p.part, size: p.size, etag: p.etag }))
         .sort((a, b) => a.partNumber - b.partNumber);

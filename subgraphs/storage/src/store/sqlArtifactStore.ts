@@ -515,7 +515,11 @@ export function sqlArtifactStore(db: Database) {
       status: Exclude<UploadStatus, 'PENDING' | 'COMPLETED'>,
       holdingClaim = false,
     ) {
-      let update = k.updateTable('uploads').set({ status }).where('id', '=', id).where('status', '=', 'PENDING');
+      let update = k
+        .updateTable('uploads')
+        .set({ status })
+        .where('id', '=', id)
+        .where('status', '=', 'PENDING');
       if (!holdingClaim)
         update = update.where((w) =>
           w.or([w('completing_until', 'is', null), w('completing_until', '<', sql<Date>`now()`)]),
