@@ -1,10 +1,9 @@
 import { type ApolloServer, HeaderMap } from '@apollo/server';
 import { type RequestContext, runWithContext } from '@jarvis/context';
 import { ErrorCode, JarvisError } from '@jarvis/errors';
-import { textResponse } from '@jarvis/subgraph';
+import { readBody, textResponse } from '@jarvis/subgraph';
 import { jsonResponse } from './jsonResponse.ts';
 import type { OperationParams, TrustedDocuments } from './operations/trustedDocuments.ts';
-import { readBody } from './readBody.ts';
 
 export interface GraphQLHandling {
   maxBodyBytes: number;

@@ -29,6 +29,7 @@ import { graphiqlAsset, graphiqlPage, wantsGraphiql } from './graphiql.ts';
 import { InProcessDataSource } from './inProcessDataSource.ts';
 import { jsonResponse } from './jsonResponse.ts';
 import { limitsPlugin } from './operations/limitsPlugin.ts';
+import { operationResolutionPlugin } from './operations/operationResolutionPlugin.ts';
 import { operationPreparer } from './operations/prepareOperation.ts';
 import { loadManifests, sha256, trustedDocuments } from './operations/trustedDocuments.ts';
 import { opsRoute } from './opsRoutes.ts';
@@ -113,7 +114,7 @@ export function createRouter(options: RouterOptions): Router {
     { gateway },
     metrics,
     'router',
-    [limitsPlugin(limits)],
+    [operationResolutionPlugin, limitsPlugin(limits)],
     config.router.documents.apq ? {} : { persistedQueries: false },
   );
   // The most specific route wins: exact paths before prefixes, longer prefixes first (storage

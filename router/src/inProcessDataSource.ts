@@ -58,6 +58,16 @@ export class InProcessDataSource implements GraphQLDataSource<RequestContext> {
     });
     if (!result.errors?.length) return { data: result.data ?? null };
     const requestId = (context as Partial<RequestContext>).requestId;
+    // A value the subgraph's scalars refuse (a DateTime that is no date, a SafeInt past 2^53),
+    // inline or in a variable, fails before execution, with no data. The router's supergraph
+    // knows these scalars only by name, so the subgraph is the first to check them: the
+    // caller's input, as Apollo Server labels it behind `jarvis serve`.
+    if (!('data' in result)) {
+      return {
+        data: null,
+        errors: result.errors.map((e) => ({ message: e.message, extensions: { code: 'BAD_USER_INPUT' } })),
+      };
+    }
     const errors = result.errors.map((error) => {
       if (!(error.originalError instanceof JarvisError) && error.originalError) {
         (context as Partial<RequestContext>).logger?.error(

@@ -11,8 +11,17 @@ const PASS_THROUGH = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
-  ...Object.values(ErrorCode),
+  // Every Jarvis code but INTERNAL_SERVER_ERROR, which Apollo also gives any error without a
+  // code: passing it through would show an internal message.
+  ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR),
 ]);
+
+/** Apollo Server's own refusals of a request (an APQ hash that does not match) carry a 4xx and no code. */
+function isRequestRefusal(error: unknown): boolean {
+  const status = (error as { extensions?: { http?: { status?: unknown } } } | undefined)?.extensions?.http
+    ?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
 
 function originalOf(error: unknown): unknown {
   let current = error as { originalError?: unknown } | undefined;
@@ -43,6 +52,7 @@ export function formatError(
   if (original instanceof JarvisError || (code && PASS_THROUGH.has(code))) {
     return { ...formatted, extensions: { ...extensions, code: code ?? ErrorCode.INTERNAL_SERVER_ERROR } };
   }
+  if (isRequestRefusal(error)) return { ...formatted, extensions: { ...extensions, code: 'BAD_REQUEST' } };
   return {
     message: requestId
       ? `Internal server error (request ${requestId}); the server log has the details`

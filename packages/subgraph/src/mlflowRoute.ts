@@ -1,9 +1,11 @@
 import type { RequestContext } from '@jarvis/context';
 import { JarvisError } from '@jarvis/errors';
+import { BodyTooLargeError } from './readBody.ts';
 import type { HttpRoute } from './subgraphModule.ts';
 
 /** MLflow's `error_code` and HTTP status for each Jarvis error code, so MLflow clients react as they would to MLflow. */
 function mlflowError(error: JarvisError): { error_code: string; status: number } {
+  if (error instanceof BodyTooLargeError) return { error_code: 'RESOURCE_LIMIT_EXCEEDED', status: 413 };
   switch (error.code) {
     case 'BAD_USER_INPUT':
     case 'LIMIT_EXCEEDED':

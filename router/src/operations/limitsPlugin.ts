@@ -12,7 +12,7 @@ export function limitsPlugin(limits: OperationLimits): ApolloServerPlugin<Reques
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, request, schema }) {
-          if (!operation) return; // Apollo Server refuses it itself
+          if (!operation) return; // operationResolutionPlugin refuses it
           const exceeded = checkOperationLimits(schema, document, operation, request.variables ?? {}, limits);
           if (exceeded)
             throw new JarvisError(exceeded.code, exceeded.message, {

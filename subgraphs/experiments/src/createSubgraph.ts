@@ -43,7 +43,7 @@ export const createSubgraph: CreateSubgraph = (deps) => {
     name: 'experiments',
     typeDefs,
     schema,
-    routes: mlflowRestRoutes(service),
+    routes: mlflowRestRoutes(service, deps.config.server.max_api_body_bytes),
     async start() {
       await deps.db.migrate('experiments', experimentsMigrations);
     },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { JarvisConfig } from '@jarvis/config';
 import type { Logger, Principal } from '@jarvis/context';
@@ -13,6 +13,7 @@ import {
   pageSize,
   type SubgraphBackup,
   toConnection,
+  tooLarge,
 } from '@jarvis/subgraph';
 import type { JarvisMetrics } from '@jarvis/telemetry';
 import { artifactIdOfSource, pathOfSource } from './mlflow/mlflowArtifactPath.ts';
@@ -312,6 +313,8 @@ export class StorageService {
     try {
       return await this.blobs.writePart(upload.handle, upload.id, partNumber, body, expected);
     } catch (error) {
+      if (error instanceof BlobMismatchError && error.actual.size > expected)
+        throw tooLarge(expected, error.actual.size, `part ${partNumber} of upload ${upload.id}: its size`);
       if (error instanceof BlobMismatchError)
         throw badUserInput(`part ${partNumber} must be ${expected} bytes: ${error.message}; send it again`, {
           expected,
@@ -531,11 +534,20 @@ export class StorageService {
     body: Readable,
   ): Promise<ArtifactRecord> {
     const spec = await this.spec(principal, { ...input, size: 0, sha256: '' });
-    const staged = await this.blobs.put(body);
-    if (staged.size > this.config.max_upload_bytes) {
-      await this.blobs.delete(staged.key);
-      this.checkSize(staged.size, this.config.max_upload_bytes, 'services.storage.max_upload_bytes');
-    }
+    // Counted as it arrives and cut at the limit: nothing past it is written anywhere.
+    const limit = this.config.max_upload_bytes;
+    let size = 0;
+    const counted = body.pipe(
+      new Transform({
+        transform(chunk: Buffer, _enc, callback) {
+          size += chunk.length;
+          if (size > limit) callback(tooLarge(limit, size, 'services.storage.max_upload_bytes'));
+          else callback(null, chunk);
+        },
+      }),
+    );
+    body.on('error', (error) => counted.destroy(error));
+    const staged = await this.blobs.put(counted);
     return this.commit(spec, staged);
   }
 

@@ -77,7 +77,7 @@ export const createSubgraph: CreateSubgraph = (deps) => {
     name: 'workflows',
     typeDefs,
     schema,
-    routes: workerRoutes(service),
+    routes: workerRoutes(service, deps.config.server.max_api_body_bytes),
     async start() {
       await deps.db.migrate('workflows', workflowsMigrations);
       service.engine ??= await engine();

@@ -1,5 +1,5 @@
 import { JarvisError } from '@jarvis/errors';
-import type { HttpRoute } from '@jarvis/subgraph';
+import { BodyTooLargeError, type HttpRoute, readBody } from '@jarvis/subgraph';
 import type { LogLevel, StepReport } from '@jarvis/worker';
 import type { WorkflowsService } from './service.ts';
 
@@ -11,7 +11,7 @@ const answer = (body: unknown, status = 200) =>
  * `POST /workflows/worker/<call>` with a JSON body. Polls are long: they answer when a task is
  * ready or after `timeoutMs`.
  */
-export function workerRoutes(service: WorkflowsService): HttpRoute[] {
+export function workerRoutes(service: WorkflowsService, maxBodyBytes: number): HttpRoute[] {
   const remote = () => service.engine.remote;
   const route = (
     call: string,
@@ -22,9 +22,16 @@ export function workerRoutes(service: WorkflowsService): HttpRoute[] {
     async handler(request) {
       let body: Record<string, unknown>;
       try {
-        body = (await request.json()) as Record<string, unknown>;
-      } catch {
-        return answer({ error: 'the body must be JSON' }, 400);
+        const parsed: unknown = JSON.parse(
+          await readBody(request, maxBodyBytes, 'server.max_api_body_bytes'),
+        );
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+          return answer({ error: 'the body must be a JSON object', code: 'BAD_USER_INPUT' }, 400);
+        body = parsed as Record<string, unknown>;
+      } catch (error) {
+        if (error instanceof BodyTooLargeError)
+          return answer({ error: error.message, code: error.code }, 413);
+        return answer({ error: 'the body must be JSON', code: 'BAD_USER_INPUT' }, 400);
       }
       try {
         return answer((await handle(body, request)) ?? {});

@@ -1,4 +1,5 @@
 import { badUserInput } from '@jarvis/errors';
+import { readBody } from '@jarvis/subgraph';
 
 /**
  * An MLflow request's parameters: the query string for GET (the Python client sends lists as
@@ -11,7 +12,8 @@ export class MlflowParams {
     this.values = values;
   }
 
-  static async of(request: Request): Promise<MlflowParams> {
+  /** `maxBodyBytes`: server.max_api_body_bytes; a longer body is refused as it arrives. */
+  static async of(request: Request, maxBodyBytes: number): Promise<MlflowParams> {
     const url = new URL(request.url);
     const values: Record<string, unknown> = {};
     for (const key of new Set(url.searchParams.keys())) {
@@ -19,7 +21,7 @@ export class MlflowParams {
       values[key] = all.length > 1 ? all : all[0];
     }
     if (request.method !== 'GET') {
-      const text = await request.text();
+      const text = await readBody(request, maxBodyBytes, 'server.max_api_body_bytes');
       if (text.trim()) {
         let body: unknown;
         try {

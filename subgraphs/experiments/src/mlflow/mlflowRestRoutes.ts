@@ -40,7 +40,7 @@ function version(p: MlflowParams): number {
  * official clients work with `MLFLOW_TRACKING_URI` set to Jarvis. Experiment "0", which
  * clients use when none is set, is the project's "Default" experiment.
  */
-export function mlflowRestRoutes(service: ExperimentsService): HttpRoute[] {
+export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: number): HttpRoute[] {
   const experimentId = async (principal: Principal, id: string) =>
     id === '0' ? (await service.defaultExperiment(principal)).id : id;
 
@@ -564,7 +564,7 @@ export function mlflowRestRoutes(service: ExperimentsService): HttpRoute[] {
 
   const routes = endpoints.map(([method, path, handle]) =>
     mlflowRoute(method, `${PREFIX}${path}`, async (request: Request, context: RequestContext) =>
-      Response.json(await handle(await MlflowParams.of(request), context.principal)),
+      Response.json(await handle(await MlflowParams.of(request, maxBodyBytes), context.principal)),
     ),
   );
   // Anything else under the API answers as MLflow does for an endpoint it lacks, so clients
@@ -581,5 +581,5 @@ export function mlflowRestRoutes(service: ExperimentsService): HttpRoute[] {
         { status: 404 },
       ),
   });
-  return [...routes, ...(['GET', 'POST', 'PATCH', 'DELETE'] as const).map(missing)];
+  return [...routes, ...(['GET', 'POST', 'PATCH', 'DELETE', 'PUT', 'HEAD'] as const).map(missing)];
 }

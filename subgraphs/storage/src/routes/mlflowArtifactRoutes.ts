@@ -29,8 +29,16 @@ function children(dir: string, artifacts: ArtifactRecord[], prefix = '') {
  * linked to its run (so `Run.artifacts` shows what the Python client logged).
  */
 export function mlflowArtifactRoutes(service: StorageService): HttpRoute[] {
-  const pathOf = (request: Request) =>
-    cleanPath(decodeURIComponent(new URL(request.url).pathname.slice(ROOT.length + 1)));
+  const pathOf = (request: Request) => {
+    const encoded = new URL(request.url).pathname.slice(ROOT.length + 1);
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(encoded);
+    } catch {
+      throw badUserInput(`the artifact path ${JSON.stringify(encoded)} has a malformed %-escape`);
+    }
+    return cleanPath(decoded);
+  };
 
   return [
     mlflowRoute('PUT', `${ROOT}/*`, async (request, context) => {
