@@ -71,19 +71,13 @@ export function refusedInputDialect(dialect: Dialect): Dialect {
     createQueryCompiler: () => dialect.createQueryCompiler(),
     createDriver(): Driver {
       const driver = dialect.createDriver();
-      const wrapped = new WeakMap<DatabaseConnection, DatabaseConnection>();
-      const outer = (c: DatabaseConnection) => {
-        let w = wrapped.get(c);
-        if (!w) wrapped.set(c, (w = connection(c)));
-        return w;
-      };
       const inners = new WeakMap<DatabaseConnection, DatabaseConnection>();
       const inner = (c: DatabaseConnection) => inners.get(c) ?? c;
       return {
         init: () => driver.init(),
         async acquireConnection() {
           const c = await driver.acquireConnection();
-          const w = outer(c);
+          const w = connection(c);
           inners.set(w, c);
           return w;
         },
