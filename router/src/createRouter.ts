@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { ApolloGateway, type GraphQLDataSource, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import type { JarvisConfig } from '@jarvis/config';
 import {
   createRequestContext,
@@ -33,6 +33,7 @@ import { operationResolutionPlugin } from './operations/operationResolutionPlugi
 import { operationPreparer } from './operations/prepareOperation.ts';
 import { loadManifests, sha256, trustedDocuments } from './operations/trustedDocuments.ts';
 import { opsRoute } from './opsRoutes.ts';
+import { RemoteSubgraphSource } from './remoteSubgraphSource.ts';
 import { subgraphFetcher } from './subgraphFetcher.ts';
 import {
   type FederatedSubscriptions,
@@ -74,9 +75,6 @@ export interface Router {
 /** The generated client's manifest of operations (`@jarvis/sdk`). */
 const SDK_MANIFEST = createRequire(import.meta.url).resolve('@jarvis/sdk/persisted-documents.json');
 
-/** Headers a subgraph needs from the original request when it is reached over HTTP. */
-const FORWARDED_HEADERS = ['authorization', 'x-api-key'];
-
 export function createRouter(options: RouterOptions): Router {
   const { config, logger, metrics, health } = options;
   const supergraphSdl = composeSupergraph(
@@ -92,17 +90,7 @@ export function createRouter(options: RouterOptions): Router {
     buildService: ({ name, url }): GraphQLDataSource => {
       const subgraph = byName.get(name);
       if (subgraph && 'schema' in subgraph) return new InProcessDataSource(name, subgraph.schema, metrics);
-      return new RemoteGraphQLDataSource<RequestContext & { headers?: Headers }>({
-        url: url!,
-        fetcher: subgraphFetcher,
-        willSendRequest({ request, context }) {
-          request.http?.headers.set('x-request-id', context.requestId);
-          for (const name of FORWARDED_HEADERS) {
-            const value = context.headers?.get(name);
-            if (value) request.http?.headers.set(name, value);
-          }
-        },
-      });
+      return new RemoteSubgraphSource(name, url!);
     },
   });
   const { limits } = config.router;
@@ -126,7 +114,11 @@ export function createRouter(options: RouterOptions): Router {
   const forwards = options.subgraphs
     .flatMap((s) =>
       'url' in s
-        ? (s.routePrefixes ?? []).map((prefix) => ({ prefix, base: s.url.replace(/\/graphql\/?$/, '') }))
+        ? (s.routePrefixes ?? []).map((prefix) => ({
+            prefix,
+            service: s.name,
+            base: s.url.replace(/\/graphql\/?$/, ''),
+          }))
         : [],
     )
     .sort((a, b) => b.prefix.length - a.prefix.length);
@@ -175,7 +167,7 @@ export function createRouter(options: RouterOptions): Router {
     const forward = forwards.find((f) => path.startsWith(f.prefix));
     if (forward) {
       return {
-        response: await forwardRequest(request, forward.base, requestIdFrom(request.headers)),
+        response: await forwardRequest(request, forward, requestIdFrom(request.headers), logger),
         label: `${forward.prefix}*`,
       };
     }

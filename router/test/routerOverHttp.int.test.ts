@@ -250,4 +250,44 @@ describe('router over HTTP (jarvis serve)', () => {
     expect(ended.at(-1)!.errors![0]!.extensions).toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
     await restart();
   });
+
+  it('a subgraph that is down: BACKEND_UNAVAILABLE naming it, never its address, with the rest of the data; its routes answer 503', async () => {
+    const at = SUBGRAPHS.findIndex((s) => s.name === 'experiments');
+    const { server, http } = servers[at]!;
+    await http.close();
+    try {
+      const answer = await gql<{ experiments: unknown; settings: unknown }>(
+        routerHttp.url,
+        '{ experiments { totalCount } settings(component: "x") { key } }',
+      );
+      expect(answer.data?.settings).toEqual([]);
+      expect(answer.errors).toHaveLength(1);
+      expect(answer.errors![0]!.extensions).toMatchObject({
+        code: 'BACKEND_UNAVAILABLE',
+        service: 'experiments',
+      });
+      expect(answer.errors![0]!.message).toMatch(/the experiments service is not answering/);
+      const text = JSON.stringify(answer);
+      expect(text).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|:\d{4,5}\b/);
+
+      const mlflow = await fetch(`${routerHttp.url}/api/2.0/mlflow/experiments/search`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(mlflow.status).toBe(503);
+      const body = (await mlflow.json()) as { error_code: string; message: string };
+      expect(body.error_code).toBe('TEMPORARILY_UNAVAILABLE');
+      expect(body.message).not.toMatch(/127\.0\.0\.1/);
+    } finally {
+      servers[at] = {
+        server,
+        http: await serveFetch(server.fetch, {
+          host: '127.0.0.1',
+          port: http.port,
+          websockets: server.websockets,
+        }),
+      };
+    }
+  });
 });

@@ -46,7 +46,7 @@ export async function startMlflow(
   proc.start();
   const url = `http://127.0.0.1:${port}`;
   await waitFor('mlflow', async () => (await fetch(`${url}/health`)).ok, {
-    timeoutMs: 90_000,
+    timeoutMs: 240_000,
     intervalMs: 250,
     isAlive: proc.exitReason,
   });

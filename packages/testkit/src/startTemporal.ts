@@ -58,7 +58,7 @@ export async function startTemporal(): Promise<TemporalServer> {
         await connection.close();
       }
     },
-    { timeoutMs: 60_000, intervalMs: 250, isAlive: proc.exitReason },
+    { timeoutMs: 180_000, intervalMs: 250, isAlive: proc.exitReason },
   );
   const stop = () => proc.stop();
   return {

@@ -3,7 +3,7 @@ export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined | false>,
   {
-    timeoutMs = 30_000,
+    timeoutMs = 120_000,
     intervalMs = 100,
     isAlive,
   }: { timeoutMs?: number; intervalMs?: number; isAlive?: () => string | undefined } = {},

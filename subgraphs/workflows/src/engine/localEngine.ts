@@ -321,10 +321,32 @@ export class LocalEngine implements WorkflowEngine {
     await this.end(run, 'RUN_TERMINATED', reason);
   }
 
+  /** STEP_CANCELLED for every step still under way, so watchers see each step end, not only the run. */
+  private async cancelActiveSteps(tx: Tx, run: RunRecord, message: string) {
+    const active = await tx.trx
+      .selectFrom('step_runs')
+      .select(['step_id', 'attempt'])
+      .where('run_id', '=', run.id)
+      .where('status', 'in', ['SCHEDULED', 'RUNNING', 'RETRYING', 'WAITING'])
+      .orderBy('step_id')
+      .execute();
+    if (active.length)
+      await tx.emit(
+        run,
+        active.map((s) => ({
+          type: 'STEP_CANCELLED' as const,
+          stepId: s.step_id,
+          attempt: s.attempt,
+          message,
+        })),
+      );
+  }
+
   private async end(run: RunRecord, type: 'RUN_CANCELLED' | 'RUN_TERMINATED', message: string) {
     await this.t.run(async (tx) => {
       const locked = await this.t.store.lockRun(tx.trx, run.id);
       if (!locked || FINISHED.includes(locked.status)) return;
+      await this.cancelActiveSteps(tx, locked, type === 'RUN_CANCELLED' ? 'the run was cancelled' : message);
       await tx.emit(locked, [{ type, message }]);
       await this.endChildren(tx, locked.id, type);
       await this.finished(tx, locked.id);
@@ -642,6 +664,7 @@ export class LocalEngine implements WorkflowEngine {
       await this.t.run(async (tx) => {
         const run = await this.t.store.lockRun(tx.trx, row.id);
         if (run?.status !== 'RUNNING') return;
+        await this.cancelActiveSteps(tx, run, 'the run exceeded its execution timeout');
         await tx.emit(run, [
           {
             type: 'RUN_TIMED_OUT',

@@ -143,6 +143,15 @@ export async function jarvisPipeline(args: PipelineArgs): Promise<unknown> {
     }
   };
 
+  /** STEP_CANCELLED for each step still under way (and `also`, the step whose failure was the cancellation), as on the local engine. */
+  const stepsCancelled = (also?: string) =>
+    Object.entries(status)
+      .filter(([id, s]) => s === 'RUNNING' || id === also)
+      .map(([id]) => {
+        status[id] = 'CANCELLED';
+        return { type: 'STEP_CANCELLED' as const, stepId: id, message: 'the run was cancelled' };
+      });
+
   const scope = new CancellationScope();
   let failure: { step: StepDefinition; error: unknown } | undefined;
   const running = new Map<string, Promise<void>>();
@@ -201,7 +210,7 @@ export async function jarvisPipeline(args: PipelineArgs): Promise<unknown> {
     }
   } catch (error) {
     if (isCancellation(error)) {
-      emit([{ type: 'RUN_CANCELLED', message: 'cancelled' }]);
+      emit([...stepsCancelled(), { type: 'RUN_CANCELLED', message: 'cancelled' }]);
     }
     throw error;
   }
@@ -209,7 +218,7 @@ export async function jarvisPipeline(args: PipelineArgs): Promise<unknown> {
     scope.cancel();
     const { step, error } = failure;
     if (isCancellation(error)) {
-      emit([{ type: 'RUN_CANCELLED', message: 'cancelled' }]);
+      emit([...stepsCancelled(step.id), { type: 'RUN_CANCELLED', message: 'cancelled' }]);
       throw error;
     }
     const cause = (

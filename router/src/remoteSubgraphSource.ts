@@ -1,0 +1,60 @@
+import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { RequestContext } from '@jarvis/context';
+import { ErrorCode, JarvisError } from '@jarvis/errors';
+import { subgraphFetcher } from './subgraphFetcher.ts';
+
+/** Headers a subgraph needs from the caller's request (auth arrives with identity). */
+const FORWARDED_HEADERS = ['authorization', 'x-api-key'];
+
+/** The error a caller sees when a subgraph does not answer: which service, never its address. */
+export function subgraphUnavailable(name: string): JarvisError {
+  return new JarvisError(
+    ErrorCode.BACKEND_UNAVAILABLE,
+    `the ${name} service is not answering; the rest of the answer is complete. Retry shortly, or check it with \`jarvis doctor\``,
+    { service: name },
+  );
+}
+
+/**
+ * A subgraph behind `jarvis serve <name>`, called over HTTP. When it cannot be reached the
+ * caller gets BACKEND_UNAVAILABLE naming the service (with partial data for the rest), and the
+ * operator's log gets the address and the cause.
+ */
+export class RemoteSubgraphSource extends RemoteGraphQLDataSource<RequestContext & { headers?: Headers }> {
+  private readonly name: string;
+
+  constructor(name: string, url: string) {
+    super({ url, fetcher: subgraphFetcher });
+    this.name = name;
+  }
+
+  override willSendRequest({
+    request,
+    context,
+  }: Parameters<
+    NonNullable<RemoteGraphQLDataSource<RequestContext & { headers?: Headers }>['willSendRequest']>
+  >[0]) {
+    request.http?.headers.set('x-request-id', context.requestId);
+    for (const header of FORWARDED_HEADERS) {
+      const value = context.headers?.get(header);
+      if (value) request.http?.headers.set(header, value);
+    }
+  }
+
+  override didEncounterError(
+    error: Error,
+    fetchRequest: Parameters<RemoteGraphQLDataSource['didEncounterError']>[1],
+    fetchResponse?: Parameters<RemoteGraphQLDataSource['didEncounterError']>[2],
+    context?: RequestContext,
+  ): void {
+    // No response at all (refused, reset, DNS) or a proxy's 502/503/504: the service is away.
+    if (!fetchResponse || [502, 503, 504].includes(fetchResponse.status)) {
+      context?.logger?.warn(
+        { subgraph: this.name, url: fetchRequest.url, cause: error.message },
+        'subgraph not answering',
+      );
+      throw subgraphUnavailable(this.name);
+    }
+    super.didEncounterError(error, fetchRequest, fetchResponse, context);
+  }
+}
