@@ -34,7 +34,6 @@ import { operationPreparer } from './operations/prepareOperation.ts';
 import { loadManifests, sha256, trustedDocuments } from './operations/trustedDocuments.ts';
 import { opsRoute } from './opsRoutes.ts';
 import { RemoteSubgraphSource } from './remoteSubgraphSource.ts';
-import { subgraphFetcher } from './subgraphFetcher.ts';
 import {
   type FederatedSubscriptions,
   federatedSubscriptions,
