@@ -256,11 +256,11 @@ describe('router over HTTP (jarvis serve)', () => {
     const { server, http } = servers[at]!;
     await http.close();
     try {
-      const answer = await gql<{ experiments: unknown; settings: unknown }>(
+      const answer = await gql<{ experimentByName: unknown; settings: unknown }>(
         routerHttp.url,
-        '{ experiments { totalCount } settings(component: "x") { key } }',
+        '{ experimentByName(name: "x") { id } settings(component: "x") { totalCount } }',
       );
-      expect(answer.data?.settings).toEqual([]);
+      expect(answer.data).toEqual({ experimentByName: null, settings: { totalCount: 0 } });
       expect(answer.errors).toHaveLength(1);
       expect(answer.errors![0]!.extensions).toMatchObject({
         code: 'BACKEND_UNAVAILABLE',
