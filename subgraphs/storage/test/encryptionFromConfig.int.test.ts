@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@jarvis/config';
 import { createJarvis } from '@jarvis/router';
-import { gql, startMinio } from '@jarvis/testkit';
+import { gql, type MinioServer, startMinio } from '@jarvis/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { download, sha256, uploadArtifact } from './storageApi.ts';
 
@@ -41,6 +41,19 @@ async function jarvisFromFile(yaml: string) {
     },
   });
 }
+
+/** jarvis.yaml for the S3 store on `minio` with encryption on. */
+const encryptedS3Yaml = (minio: MinioServer) => `
+database: { url: "pglite:memory" }
+log: { level: silent }
+services:
+  storage:
+    type: s3
+    endpoint: ${minio.endpoint}
+    access_key: ${minio.accessKey}
+    secret_key: ${minio.secretKey}
+    encrypt: true
+`;
 
 describe('encryption at rest, configured in jarvis.yaml', () => {
   const dirs: string[] = [];
@@ -93,17 +106,7 @@ services:
 
   it('S3 (MinIO with a KMS): objects rest encrypted in MinIO’s data directory, and download identical', async () => {
     await using minio = await startMinio({ kms: true });
-    await using jarvis = await jarvisFromFile(`
-database: { url: "pglite:memory" }
-log: { level: silent }
-services:
-  storage:
-    type: s3
-    endpoint: ${minio.endpoint}
-    access_key: ${minio.accessKey}
-    secret_key: ${minio.secretKey}
-    encrypt: true
-`);
+    await using jarvis = await jarvisFromFile(encryptedS3Yaml(minio));
     const bytes = secretPayload(5 * 1024 * 1024 + 4321);
     const artifact = await uploadArtifact(jarvis.router.fetch, bytes, {
       name: 'weights.bin',
@@ -126,19 +129,9 @@ services:
 
   it('S3 that cannot encrypt (MinIO without a KMS): Jarvis refuses to start and says what to do', async () => {
     await using minio = await startMinio();
-    await expect(
-      jarvisFromFile(`
-database: { url: "pglite:memory" }
-log: { level: silent }
-services:
-  storage:
-    type: s3
-    endpoint: ${minio.endpoint}
-    access_key: ${minio.accessKey}
-    secret_key: ${minio.secretKey}
-    encrypt: true
-`),
-    ).rejects.toThrow(/services\.storage\.encrypt is on, but .* refused to encrypt .*KMS/);
+    await expect(jarvisFromFile(encryptedS3Yaml(minio))).rejects.toThrow(
+      /services\.storage\.encrypt is on, but .* refused to encrypt .*KMS/,
+    );
     // Nothing was left behind by the probe.
     const names: string[] = [];
     for await (const o of minio.client().listObjectsV2('jarvis-artifacts', '', true))

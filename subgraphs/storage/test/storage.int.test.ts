@@ -12,25 +12,13 @@ import {
   send,
   sendPart,
   sha256,
+  storageBackends,
   uploadArtifact,
 } from './storageApi.ts';
 
 const MiB = 1024 * 1024;
 
-const backends = [
-  { name: 'local store', storage: () => ({}) },
-  {
-    name: 'MinIO (S3)',
-    storage: (minio?: MinioServer) => ({
-      type: 's3' as const,
-      endpoint: minio!.endpoint,
-      access_key: minio!.accessKey,
-      secret_key: minio!.secretKey,
-    }),
-  },
-];
-
-for (const backend of backends) {
+for (const backend of storageBackends) {
   describe(`storage through the router on the ${backend.name}`, () => {
     let jarvis: Awaited<ReturnType<typeof testJarvis>>;
     let minio: MinioServer | undefined;

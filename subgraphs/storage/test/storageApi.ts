@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { gql } from '@jarvis/testkit';
+import { gql, type MinioServer } from '@jarvis/testkit';
 import { expect } from 'vitest';
 
 export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -74,3 +74,17 @@ export async function download(fetch: Fetch, url: string, headers: Record<string
     body: Buffer.from(await response.arrayBuffer()),
   };
 }
+
+/** The two stores every storage test runs on: the local folder, and MinIO through the S3 API. */
+export const storageBackends = [
+  { name: 'local store', storage: (_minio?: MinioServer) => ({}) },
+  {
+    name: 'MinIO (S3)',
+    storage: (minio?: MinioServer) => ({
+      type: 's3' as const,
+      endpoint: minio!.endpoint,
+      access_key: minio!.accessKey,
+      secret_key: minio!.secretKey,
+    }),
+  },
+];

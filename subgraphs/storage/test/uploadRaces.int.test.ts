@@ -9,24 +9,12 @@ import {
   send,
   sendPart,
   sha256,
+  storageBackends,
   type Upload,
 } from './storageApi.ts';
 
 const MiB = 1024 * 1024;
 const PART = 5 * MiB;
-
-const backends = [
-  { name: 'local store', storage: () => ({}) },
-  {
-    name: 'MinIO (S3)',
-    storage: (minio?: MinioServer) => ({
-      type: 's3' as const,
-      endpoint: minio!.endpoint,
-      access_key: minio!.accessKey,
-      secret_key: minio!.secretKey,
-    }),
-  },
-];
 
 /** PUTs raw bytes as part n, the way a client does (status only). */
 async function putPart(fetch: Fetch, upload: Upload, n: number, bytes: Buffer) {
@@ -38,6 +26,19 @@ async function putPart(fetch: Fetch, upload: Upload, n: number, bytes: Buffer) {
   return response.status;
 }
 
+/** Creates an upload of `bytes` under `name` (parts of PART bytes); nothing is sent yet. */
+async function newUpload(fetch: Fetch, name: string, bytes: Buffer): Promise<Upload> {
+  const created = await createUpload(fetch, {
+    name,
+    kind: 'OTHER',
+    size: bytes.length,
+    sha256: sha256(bytes),
+    partSize: PART,
+  });
+  expect(created.errors).toBeUndefined();
+  return created.data!.createArtifactUpload;
+}
+
 async function receivedParts(fetch: Fetch, id: string) {
   const r = await gql<{
     artifactUpload: { status: string; receivedParts: { partNumber: number; size: number }[] };
@@ -45,7 +46,7 @@ async function receivedParts(fetch: Fetch, id: string) {
   return r.data!.artifactUpload;
 }
 
-for (const backend of backends) {
+for (const backend of storageBackends) {
   describe(`upload races on the ${backend.name}`, () => {
     let jarvis: Awaited<ReturnType<typeof testJarvis>>;
     let minio: MinioServer | undefined;
@@ -64,14 +65,7 @@ for (const backend of backends) {
     it('completing one upload many times at once: exactly one artifact, the others CONFLICT, nothing lost (10 trials)', async () => {
       for (let trial = 0; trial < 10; trial++) {
         const bytes = randomBytes(PART + 1000 + trial);
-        const created = await createUpload(fetch, {
-          name: `race/complete-${trial}.bin`,
-          kind: 'OTHER',
-          size: bytes.length,
-          sha256: sha256(bytes),
-          partSize: PART,
-        });
-        const upload = created.data!.createArtifactUpload;
+        const upload = await newUpload(fetch, `race/complete-${trial}.bin`, bytes);
         for (const p of upload.parts) await sendPart(fetch, upload, p.partNumber, bytes);
         const results = await Promise.all(Array.from({ length: 6 }, () => complete(fetch, upload.id)));
         const winners = results.filter((r) => !r.errors);
@@ -93,14 +87,7 @@ for (const backend of backends) {
         const good = randomBytes(PART + 10);
         const evil = Buffer.from(good);
         evil.fill(0x41, 0, PART); // same size, other bytes
-        const created = await createUpload(fetch, {
-          name: `race/part-${trial}.bin`,
-          kind: 'OTHER',
-          size: good.length,
-          sha256: sha256(good),
-          partSize: PART,
-        });
-        const upload = created.data!.createArtifactUpload;
+        const upload = await newUpload(fetch, `race/part-${trial}.bin`, good);
         await sendPart(fetch, upload, 2, good);
         const statuses = await Promise.all([
           putPart(fetch, upload, 1, good.subarray(0, PART)),
@@ -126,14 +113,7 @@ for (const backend of backends) {
 
     it('a part that ends short is refused (or not counted) and never listed; resending it completes the upload', async () => {
       const bytes = randomBytes(PART + 500);
-      const created = await createUpload(fetch, {
-        name: 'race/short.bin',
-        kind: 'OTHER',
-        size: bytes.length,
-        sha256: sha256(bytes),
-        partSize: PART,
-      });
-      const upload = created.data!.createArtifactUpload;
+      const upload = await newUpload(fetch, 'race/short.bin', bytes);
       const status = await putPart(fetch, upload, 1, bytes.subarray(0, PART - 100));
       // Jarvis refuses a short part outright; S3 takes it, and Jarvis does not count it.
       if (!upload.presigned) expect(status).toBe(400);
@@ -154,13 +134,7 @@ for (const backend of backends) {
     it('abort racing complete: one of them wins, and the upload’s state says which', async () => {
       for (let trial = 0; trial < 5; trial++) {
         const bytes = randomBytes(1000);
-        const created = await createUpload(fetch, {
-          name: `race/abort-${trial}.bin`,
-          kind: 'OTHER',
-          size: bytes.length,
-          sha256: sha256(bytes),
-        });
-        const upload = created.data!.createArtifactUpload;
+        const upload = await newUpload(fetch, `race/abort-${trial}.bin`, bytes);
         await sendPart(fetch, upload, 1, bytes);
         const [done, aborted] = await Promise.all([
           complete(fetch, upload.id),
@@ -191,14 +165,7 @@ for (const backend of backends) {
 
     it('a part sent while the upload is being completed or after: the artifact is exactly what was checked, later parts are refused', async () => {
       const bytes = randomBytes(PART + 77);
-      const created = await createUpload(fetch, {
-        name: 'race/late-part.bin',
-        kind: 'OTHER',
-        size: bytes.length,
-        sha256: sha256(bytes),
-        partSize: PART,
-      });
-      const upload = created.data!.createArtifactUpload;
+      const upload = await newUpload(fetch, 'race/late-part.bin', bytes);
       for (const p of upload.parts) await sendPart(fetch, upload, p.partNumber, bytes);
       const junk = Buffer.alloc(PART, 0x42);
       const [done, late] = await Promise.all([complete(fetch, upload.id), putPart(fetch, upload, 1, junk)]);

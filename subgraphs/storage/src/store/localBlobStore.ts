@@ -175,19 +175,11 @@ export function localBlobStore(
       }
       let actual: { size: number; sha256: string };
       try {
-        actual = await hashInto(joined(), tmp);
+        actual = await hashInto(joined(), tmp, expected);
       } catch (error) {
-        await rm(tmp, { force: true });
-        throw error; // an I/O error, not a mismatch: the parts stay for another try
-      }
-      if (actual.size !== expected.size || actual.sha256 !== expected.sha256) {
-        await rm(dir, { recursive: true, force: true });
-        throw new BlobMismatchError(
-          actual.size !== expected.size
-            ? `received ${actual.size} bytes, declared ${expected.size}`
-            : `sha256 of the bytes received is ${actual.sha256}, declared ${expected.sha256}`,
-          actual,
-        );
+        // A mismatch fails the upload: nothing of it is kept. An I/O error leaves the parts for another try.
+        if (error instanceof BlobMismatchError) await rm(dir, { recursive: true, force: true });
+        throw error;
       }
       await rename(tmp, path.join(dir, 'assembled'));
       await rm(path.join(dir, STAGED_MARKER), { force: true });
