@@ -1,3 +1,4 @@
+import type { AbortReason } from './activityAborted.ts';
 import type { ActivityTask, WorkflowsConnection } from './workflowsConnection.ts';
 
 export interface HttpConnectionOptions {
@@ -67,6 +68,9 @@ export function httpConnection(url: string, options: HttpConnectionOptions = {})
     report: (runId, events) => call('report', { runId, events }),
     async experimentRunOf(runId) {
       return (await call<{ experimentRunId: string | null }>('run', { runId })).experimentRunId;
+    },
+    async stopReason(runId) {
+      return (await call<{ stopReason: AbortReason | null }>('run', { runId })).stopReason;
     },
     async graphql(query, variables) {
       const response = await fetch(`${base}/graphql`, {

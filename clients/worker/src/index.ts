@@ -1,3 +1,4 @@
+export { type AbortReason, ActivityAbortedError, abortReasonOfRun } from './activityAborted.ts';
 export type { Activity, ActivityContext, ActivityLogger, ActivityRun } from './activityContext.ts';
 export { errorReport } from './activityContext.ts';
 export { createWorker, type JarvisWorker, type WorkerOptions } from './createWorker.ts';
@@ -8,6 +9,7 @@ export type {
   ActivityTask,
   EngineInfo,
   ErrorReport,
+  HeartbeatAnswer,
   LogLevel,
   StepReport,
   WorkflowsConnection,

@@ -1,6 +1,7 @@
+import { type AbortReason, ActivityAbortedError } from './activityAborted.ts';
 import { type ActivityContext, contextParts, errorReport } from './activityContext.ts';
 import type { RunningWorker, WorkerSettings } from './createWorker.ts';
-import type { ActivityTask } from './workflowsConnection.ts';
+import type { ActivityTask, HeartbeatAnswer } from './workflowsConnection.ts';
 
 /** Polls the local engine for tasks, runs them, and reports every outcome until acknowledged. */
 export function runLocalWorker(settings: WorkerSettings): RunningWorker {
@@ -10,18 +11,24 @@ export function runLocalWorker(settings: WorkerSettings): RunningWorker {
 
   async function execute(task: ActivityTask) {
     const abort = new AbortController();
-    const onCancelled = () =>
-      abort.abort(Object.assign(new Error('the run was cancelled'), { name: 'CancelledError' }));
-    connection.cancellation?.(task.token)?.addEventListener('abort', onCancelled, { once: true });
+    const stop = (reason: AbortReason) => {
+      if (!abort.signal.aborted) abort.abort(new ActivityAbortedError(reason));
+    };
+    const inProcess = connection.cancellation?.(task.token);
+    inProcess?.addEventListener('abort', () => stop(inProcess.reason as AbortReason), { once: true });
+    let expired = false;
     const deadline = setTimeout(
-      () => abort.abort(Object.assign(new Error('start-to-close timeout'), { name: 'StartToCloseTimeout' })),
+      () => {
+        expired = !abort.signal.aborted;
+        stop('ATTEMPT_TIMED_OUT');
+      },
       Math.max(0, Date.parse(task.deadline) - Date.now()),
     );
     // Heartbeats keep the lease and bring news of a cancellation to workers in other processes.
     const every = Math.min(1_000, task.heartbeatTimeoutMs ? task.heartbeatTimeoutMs / 3 : 1_000);
     const beat = setInterval(() => {
       connection.heartbeat(task.token).then(
-        (r) => r.cancelled && onCancelled(),
+        (r) => r.cancelled && stop(r.reason),
         () => {},
       );
     }, every);
@@ -44,8 +51,8 @@ export function runLocalWorker(settings: WorkerSettings): RunningWorker {
             progress: Math.min(1, Math.max(0, fraction)),
             ...(message !== undefined ? { message } : {}),
           })
-          .catch(() => ({ cancelled: false }));
-        if (r.cancelled) onCancelled();
+          .catch((): HeartbeatAnswer => ({ cancelled: false }));
+        if (r.cancelled) stop(r.reason);
       },
       log: parts.log,
       run: parts.run,
@@ -62,9 +69,18 @@ export function runLocalWorker(settings: WorkerSettings): RunningWorker {
       await connection.complete(task.token, output ?? null);
     } catch (error) {
       await Promise.all(parts.pending);
-      // A cancelled run already says so; anything else is this attempt's failure.
-      if ((abort.signal.reason as Error | undefined)?.name !== 'CancelledError')
-        await connection.fail(task.token, errorReport(error)).catch(() => {});
+      // Stopped by Jarvis, the engine already knows why; the attempt's own deadline is reported
+      // as the engine would name it; anything else is this attempt's failure.
+      const stopped = abort.signal.reason as ActivityAbortedError | undefined;
+      const report = !stopped
+        ? errorReport(error)
+        : expired
+          ? {
+              type: 'StartToCloseTimeout',
+              message: `attempt ${task.attempt} ran past its start-to-close timeout`,
+            }
+          : undefined;
+      if (report) await connection.fail(task.token, report).catch(() => {});
     } finally {
       clearTimeout(deadline);
       clearInterval(beat);

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { type AbortReason, ActivityAbortedError } from './activityAborted.ts';
 import { type Activity, type ActivityContext, contextParts, errorReport } from './activityContext.ts';
 import type { RunningWorker, WorkerSettings } from './createWorker.ts';
 import { quietTemporalRuntime } from './quietTemporalRuntime.ts';
@@ -19,6 +20,29 @@ function nextAttemptAt(info: Context['info']) {
   const coefficient = policy?.backoffCoefficient ?? 2;
   const maximum = Number(policy?.maximumInterval ?? initial * 100);
   return new Date(Date.now() + Math.min(initial * coefficient ** (info.attempt - 1), maximum)).toISOString();
+}
+
+/**
+ * Temporal tells an activity only that it was cancelled, timed out or that its attempt is gone;
+ * Jarvis knows why a run stopped (cancel, terminate, timeout, a failed sibling) because it
+ * records the ending before the news reaches the activity's next heartbeat. So ask it, briefly.
+ */
+async function abortReason(
+  ctx: Context,
+  connection: WorkerSettings['connection'],
+  runId: string,
+  deadline: number,
+): Promise<AbortReason> {
+  const details = ctx.cancellationDetails;
+  if (details?.workerShutdown) return 'WORKER_SHUTDOWN';
+  if (details?.timedOut || Date.now() >= deadline) return 'ATTEMPT_TIMED_OUT';
+  for (const until = Date.now() + 3_000; Date.now() < until; ) {
+    const reason = await connection.stopReason(runId).catch(() => null);
+    if (reason) return reason;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // The run goes on without this attempt: Temporal gave it up (its heartbeat timeout).
+  return details?.cancelRequested ? 'RUN_CANCELLED' : 'ATTEMPT_TIMED_OUT';
 }
 
 /**
@@ -42,12 +66,26 @@ function wrap(settings: WorkerSettings, activity: Activity) {
     let details: unknown;
     // Cancellation reaches an activity only through a heartbeat's answer.
     const beat = setInterval(() => ctx.heartbeat(details), 500);
+    const abort = new AbortController();
+    const stop = (reason: AbortReason) => {
+      if (!abort.signal.aborted) abort.abort(new ActivityAbortedError(reason));
+    };
+    // Temporal may close the run on this timeout before telling the activity: keep our own clock.
+    const deadline = Date.now() + (info.startToCloseTimeoutMs || 2 ** 31);
+    const expiry = info.startToCloseTimeoutMs
+      ? setTimeout(() => stop('ATTEMPT_TIMED_OUT'), info.startToCloseTimeoutMs)
+      : undefined;
+    ctx.cancellationSignal.addEventListener(
+      'abort',
+      () => void abortReason(ctx, connection, runId, deadline).then(stop),
+      { once: true },
+    );
     const context: ActivityContext = {
       runId,
       stepId,
       workflow: info.workflowType ?? '',
       attempt: info.attempt,
-      signal: ctx.cancellationSignal,
+      signal: abort.signal,
       async progress(fraction, message) {
         const progress = Math.min(1, Math.max(0, fraction));
         details = { progress, message };
@@ -68,6 +106,8 @@ function wrap(settings: WorkerSettings, activity: Activity) {
     } catch (error) {
       await Promise.all(parts.pending);
       if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+      // Past its start-to-close timeout the attempt is Temporal's to retry or fail, already.
+      if (abort.signal.aborted) throw abort.signal.reason;
       const e = errorReport(error);
       if (willRetry(info, e.type, e.nonRetryable === true))
         await report([
@@ -87,6 +127,7 @@ function wrap(settings: WorkerSettings, activity: Activity) {
       });
     } finally {
       clearInterval(beat);
+      clearTimeout(expiry);
     }
   };
 }

@@ -1,3 +1,5 @@
+import type { AbortReason } from './activityAborted.ts';
+
 /** One attempt of an activity step, leased to a worker by the local engine. */
 export interface ActivityTask {
   /** Identifies this attempt's lease; every report about it carries it. */
@@ -14,6 +16,9 @@ export interface ActivityTask {
   deadline: string;
   experimentRunId: string | null;
 }
+
+/** Whether the attempt must stop, and why. */
+export type HeartbeatAnswer = { cancelled: false } | { cancelled: true; reason: AbortReason };
 
 export interface ErrorReport {
   type: string;
@@ -51,20 +56,19 @@ export interface WorkflowsConnection {
     workerId: string,
     signal: AbortSignal,
   ): Promise<ActivityTask | null>;
-  /** Extends the lease, records progress; tells whether the run was cancelled. */
-  heartbeat(
-    token: string,
-    progress?: { progress?: number; message?: string },
-  ): Promise<{ cancelled: boolean }>;
+  /** Extends the lease, records progress; tells whether the attempt must stop, and why. */
+  heartbeat(token: string, progress?: { progress?: number; message?: string }): Promise<HeartbeatAnswer>;
   log(token: string, level: LogLevel, message: string, data?: unknown): Promise<void>;
   complete(token: string, output: unknown): Promise<void>;
   fail(token: string, error: ErrorReport): Promise<void>;
-  /** In-process only: aborts as soon as the run is cancelled, without waiting for a heartbeat. */
+  /** In-process only: aborts (its reason an AbortReason) as soon as the run ends, without waiting for a heartbeat. */
   cancellation?(token: string): AbortSignal | undefined;
   /** Temporal engine: events about a step, recorded in the run's log and streamed to subscribers. */
   report(runId: string, events: StepReport[]): Promise<void>;
   /** The experiment run a workflow run logs into, if any. */
   experimentRunOf(runId: string): Promise<string | null>;
+  /** Why a run stops its attempts (from how it ended), or null while it runs. */
+  stopReason(runId: string): Promise<AbortReason | null>;
   /** A GraphQL operation on the router (for logging metrics to the experiment run). */
   graphql(query: string, variables: Record<string, unknown>): Promise<unknown>;
 }

@@ -9,7 +9,7 @@ import {
   pageSize,
   toConnection,
 } from '@jarvis/subgraph';
-import type { StepReport, WorkflowsConnection } from '@jarvis/worker';
+import { abortReasonOfRun, type StepReport, type WorkflowsConnection } from '@jarvis/worker';
 import { checkInput } from './definition/inputSchema.ts';
 import { validateDefinition, type WorkflowDefinitionInput } from './definition/validateDefinition.ts';
 import type { WorkflowDefinition } from './definition/workflowDefinition.ts';
@@ -336,12 +336,19 @@ export class WorkflowsService {
     await this.reports.add(runId, events);
   }
 
+  /** Why a run stops its attempts, from how it ended (the same answer on both engines). */
+  async stopReason(runId: string) {
+    const run = await this.store.run(runId);
+    return run ? abortReasonOfRun(run.status) : null;
+  }
+
   /** What a worker in this process uses: the engine's half plus the router for metrics. */
   workerConnection(graphql: WorkflowsConnection['graphql']): WorkflowsConnection {
     return {
       ...this.engine.connection,
       report: (runId, events) => this.report(runId, events),
       experimentRunOf: async (runId) => (await this.store.run(runId))?.experimentRunId ?? null,
+      stopReason: (runId) => this.stopReason(runId),
       graphql,
     };
   }

@@ -1,6 +1,6 @@
 import { JarvisError } from '@jarvis/errors';
 import { BodyTooLargeError, type HttpRoute, readBody } from '@jarvis/subgraph';
-import type { LogLevel, StepReport } from '@jarvis/worker';
+import { abortReasonOfRun, type LogLevel, type StepReport } from '@jarvis/worker';
 import type { WorkflowsService } from './service.ts';
 
 const answer = (body: unknown, status = 200) =>
@@ -69,8 +69,12 @@ export function workerRoutes(service: WorkflowsService, maxBodyBytes: number): H
     route('complete', (body) => remote().complete(str(body.token), body.output ?? null)),
     route('fail', (body) => remote().fail(str(body.token), body.error as never)),
     route('report', (body) => service.report(str(body.runId), (body.events ?? []) as StepReport[])),
-    route('run', async (body) => ({
-      experimentRunId: (await service.store.run(str(body.runId)))?.experimentRunId ?? null,
-    })),
+    route('run', async (body) => {
+      const run = await service.store.run(str(body.runId));
+      return {
+        experimentRunId: run?.experimentRunId ?? null,
+        stopReason: run ? abortReasonOfRun(run.status) : null,
+      };
+    }),
   ];
 }

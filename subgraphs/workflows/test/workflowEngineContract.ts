@@ -187,20 +187,77 @@ export function workflowEngineContract(
           { id: 'slow', activity: 'slow', startToCloseTimeoutMs: 1_000, retry: { maximumAttempts: 1 } },
         ],
       });
-      let aborted = false;
+      let aborted: unknown;
       await h.worker(queue, {
         slow: async (_input: unknown, ctx) => {
-          await sleep(20_000, ctx.signal).catch((e) => {
-            aborted = true;
+          await sleep(60_000, ctx.signal).catch((e) => {
+            aborted = e;
             throw e;
           });
         },
       });
-      const run = await h.waitForRun(await start(wf), ['FAILED', 'COMPLETED', 'TIMED_OUT']);
+      const run = await h.waitForRun(await start(wf), ['FAILED', 'COMPLETED', 'TIMED_OUT'], 120_000);
       expect(run.status).toBe('FAILED');
       expect(run.error!.type).toBe('StartToCloseTimeout');
-      await expect.poll(() => aborted, { timeout: 5_000 }).toBe(true);
+      await expect
+        .poll(() => aborted, { timeout: 60_000 })
+        .toMatchObject({ name: 'ActivityAborted', reason: 'ATTEMPT_TIMED_OUT' });
     });
+
+    const stops = [
+      { cause: 'cancelWorkflowRun', reason: 'RUN_CANCELLED', status: 'CANCELLED' },
+      { cause: 'terminateWorkflowRun', reason: 'RUN_TERMINATED', status: 'TERMINATED' },
+      { cause: 'its execution timeout', reason: 'RUN_TIMED_OUT', status: 'TIMED_OUT' },
+      { cause: 'a sibling step failing', reason: 'RUN_FAILED', status: 'FAILED' },
+    ] as const;
+    it.each(stops)(
+      'tells a running activity why it stopped ($cause → $reason) and ends its step in the stream',
+      async ({ cause, reason, status }) => {
+        const queue = unique('q');
+        const wf = unique('stopped');
+        await register({
+          name: wf,
+          taskQueue: queue,
+          ...(status === 'TIMED_OUT' ? { executionTimeoutMs: 2_000 } : {}),
+          steps: [
+            { id: 'work', activity: 'work', retry: { maximumAttempts: 1 } },
+            ...(status === 'FAILED' ? [{ id: 'boom', activity: 'boom', retry: { maximumAttempts: 1 } }] : []),
+          ],
+        });
+        let started = false;
+        let stoppedWith: unknown;
+        await h.worker(queue, {
+          work: async (_input: unknown, ctx) => {
+            started = true;
+            await sleep(120_000, ctx.signal).catch((error) => {
+              stoppedWith = error;
+              throw error;
+            });
+          },
+          boom: async () => {
+            await expect.poll(() => started, { timeout: 60_000 }).toBe(true);
+            throw Object.assign(new Error('disk full'), { name: 'DiskFull', nonRetryable: true });
+          },
+        });
+        const id = await start(wf);
+        await expect.poll(() => started, { timeout: 60_000 }).toBe(true);
+        if (status === 'CANCELLED' || status === 'TERMINATED')
+          await h.q(`mutation($id: ID!) { ${cause}(id: $id) { status } }`, { id });
+        await expect
+          .poll(() => stoppedWith, { timeout: 60_000 })
+          .toMatchObject({ name: 'ActivityAborted', reason });
+        expect((await h.waitForRun(id, [status], 60_000)).steps[0]).toMatchObject({
+          stepId: 'work',
+          status: 'CANCELLED',
+        });
+        const events = await h.events(id);
+        const types = JSON.stringify(events.map((e) => `${e.type}:${e.stepId ?? ''}`));
+        const stepEnd = events.findIndex((e) => e.type === 'STEP_CANCELLED' && e.stepId === 'work');
+        expect(stepEnd, types).toBeGreaterThanOrEqual(0);
+        expect(events.at(-1)!.type, types).toBe(`RUN_${status}`);
+        expect(stepEnd, types).toBeLessThan(events.length - 1);
+      },
+    );
 
     it('cancels a run mid-activity: the activity sees its abort signal', async () => {
       const queue = unique('q');

@@ -76,7 +76,7 @@ describe('workflows through the router, with a worker in another process (HTTP t
       release = resolve;
     });
     let fetches = 0;
-    let aborted = false;
+    let aborted: unknown;
     await using worker = await createWorker({
       jarvis: url,
       taskQueue: 'gpu',
@@ -94,7 +94,7 @@ describe('workflows through the router, with a worker in another process (HTTP t
           if (input.epochs > 5)
             await new Promise((_, reject) => {
               const onAbort = () => {
-                aborted = true;
+                aborted = ctx.signal.reason;
                 reject(ctx.signal.reason);
               };
               // The cancel may land during the progress reports above, before this listener exists.
@@ -172,7 +172,9 @@ describe('workflows through the router, with a worker in another process (HTTP t
     await q(url, 'mutation($id: ID!) { cancelWorkflowRun(id: $id) { status } }', {
       id: long.startWorkflow.id,
     });
-    await waitFor('the activity to see its abort', async () => aborted, { timeoutMs: 5_000, intervalMs: 50 });
+    await waitFor('the activity to see its abort', async () => aborted !== undefined, { intervalMs: 50 });
+    // A worker in another process hears why from its heartbeat's answer.
+    expect(aborted).toMatchObject({ name: 'ActivityAborted', reason: 'RUN_CANCELLED' });
     expect((await runOf(url, long.startWorkflow.id)).status).toBe('CANCELLED');
 
     const listed = await q<{

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '@jarvis/context';
 import { badUserInput } from '@jarvis/errors';
-import type { ActivityTask, ErrorReport } from '@jarvis/worker';
+import {
+  type AbortReason,
+  type ActivityTask,
+  abortReasonOfRun,
+  type ErrorReport,
+  type HeartbeatAnswer,
+} from '@jarvis/worker';
 import { readySteps, runResult } from '../definition/dag.ts';
 import { evaluateMapping } from '../definition/mapping.ts';
 import {
@@ -283,22 +289,29 @@ export class LocalEngine implements WorkflowEngine {
   }
 
   private async failRun(tx: Tx, run: RunRecord, stepId: string, attempt: number, error: WorkflowError) {
+    await tx.emit(run, [{ type: 'STEP_FAILED', stepId, attempt, message: error.message, data: { error } }]);
+    await this.t.cancelActiveSteps(tx, run, 'the run failed in another step');
     await tx.emit(run, [
-      { type: 'STEP_FAILED', stepId, attempt, message: error.message, data: { error } },
       {
         type: 'RUN_FAILED',
         message: `step ${stepId} failed: ${error.message}`,
         data: { error: { ...error, details: { stepId, attempt } } },
       },
     ]);
-    await this.endChildren(tx, run.id, 'RUN_CANCELLED');
+    await this.endChildren(tx, run.id, 'RUN_CANCELLED', 'RUN_FAILED');
     await this.finished(tx, run.id);
   }
 
-  /** Ends the running children of a run that ended, and aborts its in-process attempts. */
-  private async endChildren(tx: Tx, runId: string, type: 'RUN_CANCELLED' | 'RUN_TERMINATED') {
+  /** Ends the running children of a run that ended, and aborts its in-process attempts with `reason`. */
+  private async endChildren(
+    tx: Tx,
+    runId: string,
+    type: 'RUN_CANCELLED' | 'RUN_TERMINATED',
+    reason: AbortReason,
+  ) {
     tx.afterCommit(() => {
-      for (const [token, controller] of this.inProcess) if (token.startsWith(`${runId}/`)) controller.abort();
+      for (const [token, controller] of this.inProcess)
+        if (token.startsWith(`${runId}/`)) controller.abort(reason);
     });
     const children = await tx.trx
       .selectFrom('runs')
@@ -309,7 +322,7 @@ export class LocalEngine implements WorkflowEngine {
     for (const row of children) {
       const child = (await this.t.store.lockRun(tx.trx, row.id))!;
       await tx.emit(child, [{ type, message: `parent run ${runId} ended` }]);
-      await this.endChildren(tx, child.id, type);
+      await this.endChildren(tx, child.id, type, type);
     }
   }
 
@@ -321,34 +334,17 @@ export class LocalEngine implements WorkflowEngine {
     await this.end(run, 'RUN_TERMINATED', reason);
   }
 
-  /** STEP_CANCELLED for every step still under way, so watchers see each step end, not only the run. */
-  private async cancelActiveSteps(tx: Tx, run: RunRecord, message: string) {
-    const active = await tx.trx
-      .selectFrom('step_runs')
-      .select(['step_id', 'attempt'])
-      .where('run_id', '=', run.id)
-      .where('status', 'in', ['SCHEDULED', 'RUNNING', 'RETRYING', 'WAITING'])
-      .orderBy('step_id')
-      .execute();
-    if (active.length)
-      await tx.emit(
-        run,
-        active.map((s) => ({
-          type: 'STEP_CANCELLED' as const,
-          stepId: s.step_id,
-          attempt: s.attempt,
-          message,
-        })),
-      );
-  }
-
   private async end(run: RunRecord, type: 'RUN_CANCELLED' | 'RUN_TERMINATED', message: string) {
     await this.t.run(async (tx) => {
       const locked = await this.t.store.lockRun(tx.trx, run.id);
       if (!locked || FINISHED.includes(locked.status)) return;
-      await this.cancelActiveSteps(tx, locked, type === 'RUN_CANCELLED' ? 'the run was cancelled' : message);
+      await this.t.cancelActiveSteps(
+        tx,
+        locked,
+        type === 'RUN_CANCELLED' ? 'the run was cancelled' : message,
+      );
       await tx.emit(locked, [{ type, message }]);
-      await this.endChildren(tx, locked.id, type);
+      await this.endChildren(tx, locked.id, type, type);
       await this.finished(tx, locked.id);
     });
   }
@@ -496,12 +492,20 @@ export class LocalEngine implements WorkflowEngine {
     return { run, step: toStep(row) };
   }
 
-  private async heartbeat(token: string, progress?: { progress?: number; message?: string }) {
+  private async heartbeat(
+    token: string,
+    progress?: { progress?: number; message?: string },
+  ): Promise<HeartbeatAnswer> {
     const { runId, stepId, attempt } = parseToken(token);
     // A heartbeat takes no lock: it checks the attempt still holds the step and keeps its lease.
     const [row, run] = await Promise.all([this.t.store.stepRow(runId, stepId), this.t.store.run(runId)]);
-    if (!row || !run || row.status !== 'RUNNING' || row.attempt !== attempt || FINISHED.includes(run.status))
-      return { cancelled: true };
+    if (!run) return { cancelled: true, reason: 'RUN_TERMINATED' };
+    const ended = abortReasonOfRun(run.status);
+    if (ended) return { cancelled: true, reason: ended };
+    // The run goes on without this attempt: the engine took the step back (its lease or
+    // heartbeat timed out) and may have started another attempt.
+    if (row?.status !== 'RUNNING' || row.attempt !== attempt)
+      return { cancelled: true, reason: 'ATTEMPT_TIMED_OUT' };
     const hb = (await this.options.definition(run)).steps.find((s) => s.id === stepId)?.heartbeatTimeoutMs;
     if (hb)
       await this.t.store
@@ -649,7 +653,9 @@ export class LocalEngine implements WorkflowEngine {
               'StartToCloseTimeout',
               `attempt ${row.attempt} did not finish within the step's start-to-close timeout`,
             );
-        tx.afterCommit(() => this.inProcess.get(`${row.run_id}/${row.step_id}/${row.attempt}`)?.abort());
+        tx.afterCommit(() =>
+          this.inProcess.get(`${row.run_id}/${row.step_id}/${row.attempt}`)?.abort('ATTEMPT_TIMED_OUT'),
+        );
         await this.failAttempt(tx, run, toStep(row), error);
       });
     }
@@ -664,7 +670,7 @@ export class LocalEngine implements WorkflowEngine {
       await this.t.run(async (tx) => {
         const run = await this.t.store.lockRun(tx.trx, row.id);
         if (run?.status !== 'RUNNING') return;
-        await this.cancelActiveSteps(tx, run, 'the run exceeded its execution timeout');
+        await this.t.cancelActiveSteps(tx, run, 'the run exceeded its execution timeout');
         await tx.emit(run, [
           {
             type: 'RUN_TIMED_OUT',
@@ -674,7 +680,7 @@ export class LocalEngine implements WorkflowEngine {
             },
           },
         ]);
-        await this.endChildren(tx, run.id, 'RUN_CANCELLED');
+        await this.endChildren(tx, run.id, 'RUN_CANCELLED', 'RUN_TIMED_OUT');
         await this.finished(tx, run.id);
       });
     }

@@ -253,7 +253,13 @@ export class TemporalEngine implements WorkflowEngine {
     if (!run) return;
     // An ending already recorded (by terminate or the reconciler) is not recorded twice.
     const kept = FINISHED.includes(run.status) ? events.filter((e) => !e.type.startsWith('RUN_')) : events;
-    await tx.emit(run, kept);
+    // An ending the pipeline did not report itself (terminate, the reconciler) ends its steps too.
+    const ending = kept.findIndex((e) => e.type.startsWith('RUN_') && e.type !== 'RUN_STARTED');
+    if (ending > 0) await tx.emit(run, kept.slice(0, ending));
+    if (ending >= 0) {
+      await this.t.cancelActiveSteps(tx, run, kept[ending]!.message ?? 'the run ended');
+      await tx.emit(run, kept.slice(ending));
+    } else if (kept.length > 0) await tx.emit(run, kept);
   }
 
   // Runs

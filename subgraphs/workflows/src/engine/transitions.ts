@@ -78,6 +78,27 @@ export class Transitions {
     return result;
   }
 
+  /** STEP_CANCELLED for every step still under way, so watchers see each step end, not only the run. */
+  async cancelActiveSteps(tx: Tx, run: RunRecord, message: string) {
+    const active = await tx.trx
+      .selectFrom('step_runs')
+      .select(['step_id', 'attempt'])
+      .where('run_id', '=', run.id)
+      .where('status', 'in', ['SCHEDULED', 'RUNNING', 'RETRYING', 'WAITING'])
+      .orderBy('step_id')
+      .execute();
+    if (active.length)
+      await tx.emit(
+        run,
+        active.map((s) => ({
+          type: 'STEP_CANCELLED' as const,
+          stepId: s.step_id,
+          attempt: s.attempt,
+          message,
+        })),
+      );
+  }
+
   private count(run: RunRecord, event: RunEvent, status: RunStatus) {
     if (!this.metrics) return;
     const workflow = this.metrics.boundedLabel('workflow', run.workflowName);

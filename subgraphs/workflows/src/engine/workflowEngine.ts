@@ -4,7 +4,7 @@ import type { RunRecord, ScheduleRecord } from '../store/records.ts';
 import type { NewRun } from '../store/runStore.ts';
 
 /** The worker-facing half of an engine; the service adds the rest of WorkflowsConnection. */
-export type EngineConnection = Omit<WorkflowsConnection, 'graphql' | 'experimentRunOf'>;
+export type EngineConnection = Omit<WorkflowsConnection, 'graphql' | 'experimentRunOf' | 'stopReason'>;
 
 /**
  * Runs pipelines. Both engines keep the run index, steps and event log in the metadata

@@ -144,12 +144,12 @@ export async function jarvisPipeline(args: PipelineArgs): Promise<unknown> {
   };
 
   /** STEP_CANCELLED for each step still under way (and `also`, the step whose failure was the cancellation), as on the local engine. */
-  const stepsCancelled = (also?: string) =>
+  const stepsCancelled = (message: string, also?: string) =>
     Object.entries(status)
       .filter(([id, s]) => s === 'RUNNING' || id === also)
       .map(([id]) => {
         status[id] = 'CANCELLED';
-        return { type: 'STEP_CANCELLED' as const, stepId: id, message: 'the run was cancelled' };
+        return { type: 'STEP_CANCELLED' as const, stepId: id, message };
       });
 
   const scope = new CancellationScope();
@@ -202,7 +202,10 @@ export async function jarvisPipeline(args: PipelineArgs): Promise<unknown> {
       if (first === 'timeout') {
         scope.cancel();
         const error = { type: 'WorkflowExecutionTimeout', message: 'the run exceeded its execution timeout' };
-        emit([{ type: 'RUN_TIMED_OUT', message: error.message, data: { error } }]);
+        emit([
+          ...stepsCancelled(error.message),
+          { type: 'RUN_TIMED_OUT', message: error.message, data: { error } },
+        ]);
         throw ApplicationFailure.nonRetryable(error.message, error.type);
       }
       if (failure) break;
@@ -210,7 +213,7 @@ export async function jarvisPipeline(args: PipelineArgs): Promise<unknown> {
     }
   } catch (error) {
     if (isCancellation(error)) {
-      emit([...stepsCancelled(), { type: 'RUN_CANCELLED', message: 'cancelled' }]);
+      emit([...stepsCancelled('the run was cancelled'), { type: 'RUN_CANCELLED', message: 'cancelled' }]);
     }
     throw error;
   }
@@ -218,7 +221,10 @@ export async function jarvisPipeline(args: PipelineArgs): Promise<unknown> {
     scope.cancel();
     const { step, error } = failure;
     if (isCancellation(error)) {
-      emit([...stepsCancelled(step.id), { type: 'RUN_CANCELLED', message: 'cancelled' }]);
+      emit([
+        ...stepsCancelled('the run was cancelled', step.id),
+        { type: 'RUN_CANCELLED', message: 'cancelled' },
+      ]);
       throw error;
     }
     const cause = (
@@ -240,6 +246,7 @@ export async function jarvisPipeline(args: PipelineArgs): Promise<unknown> {
     };
     emit([
       { type: 'STEP_FAILED', stepId: step.id, message: e.message, data: { error: e } },
+      ...stepsCancelled('the run failed in another step'),
       {
         type: 'RUN_FAILED',
         message: `step ${step.id} failed: ${e.message}`,
