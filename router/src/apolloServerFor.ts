@@ -5,29 +5,10 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { currentContext, type RequestContext } from '@jarvis/context';
-import { formatError, JarvisError } from '@jarvis/errors';
+import { formatError } from '@jarvis/errors';
 import { type JarvisMetrics, metricsPlugin } from '@jarvis/telemetry';
 import type { GraphQLSchema } from 'graphql';
-
-/** Logs every error the caller will not see in full, with the request's ids. */
-const logUnexpectedErrors: ApolloServerPlugin<RequestContext> = {
-  async requestDidStart() {
-    return {
-      async didEncounterErrors({ errors, contextValue }) {
-        for (const error of errors) {
-          const original = error.originalError;
-          if (
-            original &&
-            !(original instanceof JarvisError) &&
-            !('extensions' in original && (original as JarvisError).extensions?.code)
-          ) {
-            contextValue.logger.error({ err: original, path: error.path }, 'operation failed');
-          }
-        }
-      },
-    };
-  },
-};
+import { logOperationErrors } from './logOperationErrors.ts';
 
 /** One configuration of Apollo Server for the router (gateway) and for standalone subgraphs. */
 export function apolloServerFor(
@@ -48,7 +29,7 @@ export function apolloServerFor(
       // Federated traces only feed Apollo's hosted usage reporting, which Jarvis does not use.
       ApolloServerPluginInlineTraceDisabled(),
       metricsPlugin(metrics, service),
-      logUnexpectedErrors,
+      logOperationErrors,
       ...plugins,
     ],
     formatError: (formatted, error) => formatError(formatted, error, currentContext()?.requestId),

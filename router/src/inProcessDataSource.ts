@@ -1,8 +1,9 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { RequestContext } from '@jarvis/context';
-import { formatError, JarvisError } from '@jarvis/errors';
+import { ErrorCode, formatError } from '@jarvis/errors';
 import type { JarvisMetrics } from '@jarvis/telemetry';
 import { type GraphQLSchema, graphql } from 'graphql';
+import { logOperationError } from './logOperationErrors.ts';
 
 /**
  * Executes a subgraph's part of a query plan in this process (no HTTP hop), and formats its
@@ -68,14 +69,14 @@ export class InProcessDataSource implements GraphQLDataSource<RequestContext> {
         errors: result.errors.map((e) => ({ message: e.message, extensions: { code: 'BAD_USER_INPUT' } })),
       };
     }
+    const logger = (context as Partial<RequestContext>).logger;
     const errors = result.errors.map((error) => {
-      if (!(error.originalError instanceof JarvisError) && error.originalError) {
-        (context as Partial<RequestContext>).logger?.error(
-          { err: error.originalError, subgraph: this.name, path: error.path },
-          'resolver failed',
-        );
-      }
-      return formatError(error.toJSON(), error, requestId);
+      const formatted = formatError(error.toJSON(), error, requestId);
+      // The router logs what its caller sees; only a bug's cause, masked from here on, is
+      // logged where it is still known.
+      if (formatted.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR)
+        logOperationError(logger, error, { subgraph: this.name });
+      return formatted;
     });
     return { data: result.data ?? null, errors };
   }

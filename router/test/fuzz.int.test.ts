@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '@jarvis/context';
 import { testJarvis } from '@jarvis/testkit';
 import {
   buildClientSchema,
@@ -54,11 +56,23 @@ function corrupt(r: Random, query: string): string {
   }
 }
 
+/** Every line Jarvis logs during the fuzz, parsed: what an operator's log would hold. */
+const logLines: { level: number; msg: string; code?: string; err?: { stack?: string } }[] = [];
+const logStream = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) logLines.push(JSON.parse(line));
+    done();
+  },
+});
+
 describe(`fuzz (seed ${SEED})`, () => {
   let jarvis: Awaited<ReturnType<typeof testJarvis>>;
   let schema: GraphQLSchema;
   beforeAll(async () => {
-    jarvis = await testJarvis({ services: { notifications: { max_attempts: 1, timeout_ms: 500 } } });
+    jarvis = await testJarvis(
+      { services: { notifications: { max_attempts: 1, timeout_ms: 500 } } },
+      { logger: createLogger({ level: 'debug', destination: logStream }) },
+    );
     const response = await jarvis.router.fetch(post(JSON.stringify({ query: getIntrospectionQuery() })));
     schema = buildClientSchema(((await response.json()) as { data: IntrospectionQuery }).data);
   });
@@ -277,5 +291,17 @@ describe(`fuzz (seed ${SEED})`, () => {
         });
     }
     expect(failures.slice(0, 15)).toEqual([]);
+  });
+
+  it('logs refusals at info with their code and no stack, and nothing at warn or error', () => {
+    const serious = logLines.filter((l) => l.level >= 40);
+    expect(serious.slice(0, 5)).toEqual([]);
+    expect(logLines.filter((l) => JSON.stringify(l).includes('"stack"')).slice(0, 5)).toEqual([]);
+    const refused = logLines.filter((l) => l.msg === 'operation refused');
+    expect(refused.length).toBeGreaterThan(GRAPHQL_COUNT / 4);
+    expect(refused.filter((l) => !l.code).slice(0, 5)).toEqual([]);
+    expect(logLines.filter((l) => l.msg === 'MLflow API request refused').length).toBeGreaterThan(
+      MLFLOW_COUNT / 10,
+    );
   });
 });

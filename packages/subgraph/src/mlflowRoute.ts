@@ -45,6 +45,10 @@ export function mlflowRoute(
       } catch (error) {
         if (error instanceof JarvisError) {
           const { error_code, status } = mlflowError(error);
+          context.logger.info(
+            { code: error_code, path, message: error.message },
+            'MLflow API request refused',
+          );
           return Response.json({ error_code, message: error.message }, { status });
         }
         context.logger.error({ err: error, path }, 'MLflow API request failed');
