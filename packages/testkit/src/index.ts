@@ -2,6 +2,7 @@ export { collectSubscription, type SubscriptionEvent } from './collectSubscripti
 export { type Backend, databaseBackends } from './databaseBackends.ts';
 export { enginesDir, mlflowPython } from './engineBinaries.ts';
 export { freePort } from './freePort.ts';
+export { jarvisFromFile } from './jarvisFromFile.ts';
 export { type ChromiumBrowser, launchChromium } from './launchChromium.ts';
 export { JARVIS_BIN, type Running, runJarvis, runNode } from './runJarvis.ts';
 export { type MinioOptions, type MinioServer, startMinio } from './startMinio.ts';

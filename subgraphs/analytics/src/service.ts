@@ -83,11 +83,14 @@ export class AnalyticsService {
     await this.components.load();
     this.evaluator.start(this.config.evaluation_interval_ms);
     if (!this.prometheus) {
+      const retentionMs = this.config.retention_hours * 3600_000;
       const prune = () =>
         void this.store
-          .pruneSamples(new Date(Date.now() - this.config.retention_hours * 3600_000))
+          .pruneSamples(new Date(Date.now() - retentionMs))
           .catch((error: unknown) => this.logger.warn({ err: error }, 'could not prune metric samples'));
-      this.pruner = setInterval(prune, 10 * 60_000);
+      // Often enough that nothing outlives retention by more than half of it (or ten minutes).
+      prune();
+      this.pruner = setInterval(prune, Math.max(1_000, Math.min(10 * 60_000, retentionMs / 2)));
       this.pruner.unref();
     }
   }

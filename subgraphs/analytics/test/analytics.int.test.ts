@@ -1,4 +1,4 @@
-import { gql, testJarvis } from '@jarvis/testkit';
+import { gql, jarvisFromFile, testJarvis, waitFor } from '@jarvis/testkit';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { dashboardProblems } from '../src/index.ts';
@@ -162,6 +162,29 @@ describe('analytics, embedded (no Prometheus)', () => {
       { code: 'BAD_USER_INPUT' },
       /at most 11000/,
     );
+  });
+
+  it('services.analytics.retention_hours from jarvis.yaml: samples older than it are pruned', async () => {
+    await using jarvis = await jarvisFromFile(`
+database: { url: "pglite:memory" }
+log: { level: silent }
+services:
+  analytics:
+    retention_hours: 0.001   # 3.6 s
+`);
+    const fetch = jarvis.router.fetch;
+    const start = new Date(Date.now() - 60_000);
+    await ok(fetch, GAUGE, { value: -4, rink: 'west' });
+    const points = async () =>
+      (
+        await ok<{ metricSeries: { series: { points: unknown[] }[] } }>(
+          fetch,
+          'query($s: DateTime!, $e: DateTime!) { metricSeries(query: "rink_ice_temperature_celsius{rink=\\"west\\"}", start: $s, end: $e, step: 1) { series { points { value } } } }',
+          { s: start.toISOString(), e: new Date(Date.now() + 1_000).toISOString() },
+        )
+      ).metricSeries.series.length;
+    expect(await points()).toBe(1);
+    await waitFor('the sample to pass retention and be pruned', async () => (await points()) === 0);
   });
 
   it('metricSeries answers from recent samples, by name and label match', async () => {

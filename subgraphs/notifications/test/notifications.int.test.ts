@@ -224,6 +224,30 @@ describe('notification channels', () => {
     expect(message).toContain('If you can read this, the channel coaches works.');
   });
 
+  it('smtp.secure: true speaks TLS from the first byte, so a plain-text server fails the delivery', async () => {
+    await using smtp = await startSmtp();
+    await using jarvis = await testJarvis({
+      services: {
+        notifications: {
+          ...FAST.services.notifications,
+          max_attempts: 1,
+          smtp: { host: smtp.host, port: smtp.port, secure: true },
+        },
+      },
+    });
+    const fetch = jarvis.router.fetch;
+    const channel = await createChannel(fetch, { name: 'tls', kind: 'EMAIL', to: ['coach@rink.test'] });
+    const { sendTestNotification } = await ok<{ sendTestNotification: { id: string } }>(
+      fetch,
+      `mutation { sendTestNotification(channelId: "${channel}") { id } }`,
+    );
+    const failed = await settled(fetch, sendTestNotification.id);
+    expect(failed.status).toBe('FAILED');
+    // nodemailer's TLS handshake on a server that answers in plain text: no mail was sent.
+    expect(failed.lastError).toMatch(/SMTP 127\.0\.0\.1:\d+: .*(TLS|SSL|wrong version|timeout|Greeting)/i);
+    expect(smtp.messages()).toEqual([]);
+  });
+
   it('bad channels and rules are refused with what to fix', async () => {
     await using jarvis = await testJarvis(FAST);
     const fetch = jarvis.router.fetch;

@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '@jarvis/config';
-import { createJarvis } from '@jarvis/router';
-import { gql, type MinioServer, startMinio } from '@jarvis/testkit';
+import { gql, jarvisFromFile, type MinioServer, startMinio } from '@jarvis/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { download, sha256, uploadArtifact } from './storageApi.ts';
 
@@ -15,6 +12,9 @@ function filesUnder(dir: string): string[] {
     .filter((f) => statSync(f).isFile());
 }
 
+/** The key comes from the environment, as the README tells users to keep it. */
+const ENV = { JARVIS_STORAGE_KEY: randomBytes(32).toString('base64') };
+
 /** A marker repeated through the payload, so any plain run of it on disk is found. */
 const MARKER = Buffer.from('JARVIS-PLAINTEXT-MARKER-7f3a9c');
 const secretPayload = (size: number) => {
@@ -22,25 +22,6 @@ const secretPayload = (size: number) => {
   for (let i = 0; i < size; i += 4096) MARKER.copy(out, i);
   return out;
 };
-
-/** Starts Jarvis the way `jarvis dev -c <file>` does: a YAML file, then createJarvis. */
-async function jarvisFromFile(yaml: string) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'jarvis-enc-cfg-'));
-  const file = path.join(dir, 'jarvis.yaml');
-  writeFileSync(file, `home: ${path.join(dir, 'home')}\n${yaml}`);
-  const { config } = loadConfig({
-    file,
-    env: { JARVIS_STORAGE_KEY: randomBytes(32).toString('base64') },
-  });
-  const jarvis = await createJarvis(config);
-  return Object.assign(jarvis, {
-    home: config.home,
-    async [Symbol.asyncDispose]() {
-      await jarvis.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  });
-}
 
 /** jarvis.yaml for the S3 store on `minio` with encryption on. */
 const encryptedS3Yaml = (minio: MinioServer) => `
@@ -62,14 +43,17 @@ describe('encryption at rest, configured in jarvis.yaml', () => {
   });
 
   it('local store: an upload through the router rests encrypted; it downloads identical; { config } hides the key', async () => {
-    await using jarvis = await jarvisFromFile(`
+    await using jarvis = await jarvisFromFile(
+      `
 database: { url: "pglite:memory" }
 log: { level: silent }
 services:
   storage:
     encrypt: true
     encryption_key: \${JARVIS_STORAGE_KEY}
-`);
+`,
+      ENV,
+    );
     const bytes = secretPayload(6 * 1024 * 1024 + 77);
     const fetch = jarvis.router.fetch;
     const note = secretPayload(10_000);
@@ -106,7 +90,7 @@ services:
 
   it('S3 (MinIO with a KMS): objects rest encrypted in MinIO’s data directory, and download identical', async () => {
     await using minio = await startMinio({ kms: true });
-    await using jarvis = await jarvisFromFile(encryptedS3Yaml(minio));
+    await using jarvis = await jarvisFromFile(encryptedS3Yaml(minio), ENV);
     const bytes = secretPayload(5 * 1024 * 1024 + 4321);
     const artifact = await uploadArtifact(jarvis.router.fetch, bytes, {
       name: 'weights.bin',
@@ -129,7 +113,7 @@ services:
 
   it('S3 that cannot encrypt (MinIO without a KMS): Jarvis refuses to start and says what to do', async () => {
     await using minio = await startMinio();
-    await expect(jarvisFromFile(encryptedS3Yaml(minio))).rejects.toThrow(
+    await expect(jarvisFromFile(encryptedS3Yaml(minio), ENV)).rejects.toThrow(
       /services\.storage\.encrypt is on, but .* refused to encrypt .*KMS/,
     );
     // Nothing was left behind by the probe.
