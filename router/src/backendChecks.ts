@@ -37,6 +37,9 @@ export function backendChecks(config: JarvisConfig): HealthCheck[] {
   if (experiment.type === 'mlflow' && experiment.tracking_uri) {
     const uri = experiment.tracking_uri.replace(/\/$/, '');
     checks.push({ name: 'mlflow', kind: 'BACKEND', check: () => httpCheck(`${uri}/health`) });
+    const registry = experiment.registry_uri?.replace(/\/$/, '');
+    if (registry && registry !== uri)
+      checks.push({ name: 'mlflow-registry', kind: 'BACKEND', check: () => httpCheck(`${registry}/health`) });
   }
   if (workflow.type === 'temporal' && workflow.endpoint) {
     const endpoint = workflow.endpoint;

@@ -59,9 +59,17 @@ const storage = z
 const experiment = z
   .strictObject({
     type: z.enum(['native', 'mlflow']).default('native'),
+    /** The MLflow server runs, metrics and (unless registry_uri says otherwise) models go to. */
     tracking_uri: z.url().optional(),
-    registry_uri: z.string().optional(),
-    artifacts_uri: z.string().optional(),
+    /** An MLflow server for the model registry when it is not the tracking server. */
+    registry_uri: z
+      .url({
+        message:
+          'services.experiment.registry_uri is the URL of the MLflow server that holds the registry (http://…); the database MLflow keeps it in is set on `mlflow server --backend-store-uri`',
+      })
+      .optional(),
+    /** Where experiments Jarvis creates on MLflow keep artifacts (`s3://bucket/prefix`); MLflow's default root otherwise. */
+    artifacts_uri: z.string().min(1).optional(),
   })
   .refine((e) => e.type !== 'mlflow' || e.tracking_uri, {
     message: 'services.experiment.tracking_uri is required when type is mlflow',

@@ -22,10 +22,10 @@ export const createSubgraph: CreateSubgraph = (deps) => {
   // its tools already look.
   const mlflow = experiment.type === 'mlflow';
   const store = mlflow
-    ? mlflowTrackingStore(experiment.tracking_uri!, sqlIdempotencyLog(deps.db))
+    ? mlflowTrackingStore(experiment.tracking_uri!, sqlIdempotencyLog(deps.db), experiment.artifacts_uri)
     : nativeTrackingStore(deps.db);
   const registry = mlflow
-    ? mlflowModelRegistry(experiment.tracking_uri!, sqlIdempotencyLog(deps.db))
+    ? mlflowModelRegistry(experiment.registry_uri ?? experiment.tracking_uri!, sqlIdempotencyLog(deps.db))
     : nativeModelRegistry(deps.db);
   const service = new ExperimentsService(store, registry, deps.pubsub, deps.logger, deps.metrics);
   const schema: GraphQLSchema = buildSubgraphSchema({

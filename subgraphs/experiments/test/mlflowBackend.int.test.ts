@@ -1,4 +1,4 @@
-import { gql, startMlflow, testJarvis } from '@jarvis/testkit';
+import { gql, jarvisFromFile, startMlflow, tcpProxy, testJarvis } from '@jarvis/testkit';
 import { expect, it } from 'vitest';
 
 it('with services.experiment.type mlflow, runs and registered models land on the MLflow server', async () => {
@@ -44,4 +44,52 @@ it('with services.experiment.type mlflow, runs and registered models land on the
     '{ modelVersionByAlias(name: "on-mlflow-model", alias: "champion") { version run { id } } }',
   );
   expect(read.data!.modelVersionByAlias).toEqual({ version: 1, run: { id: runId } });
+});
+
+it('registry_uri and artifacts_uri from jarvis.yaml: models go to the registry server, experiments get their artifact root', async () => {
+  await using mlflow = await startMlflow();
+  // Two doors to one MLflow, so the test sees which one each call takes.
+  await using tracking = await tcpProxy(mlflow.url);
+  await using registry = await tcpProxy(mlflow.url);
+  await using jarvis = await jarvisFromFile(`
+database: { url: "pglite:memory" }
+log: { level: silent }
+services:
+  experiment:
+    type: mlflow
+    tracking_uri: ${tracking.url}
+    registry_uri: ${registry.url}
+    artifacts_uri: s3://jarvis-artifacts/mlflow
+`);
+  const fetch = jarvis.router.fetch;
+  const exp = await gql<{ createExperiment: { id: string; artifactLocation: string } }>(
+    fetch,
+    'mutation { createExperiment(name: "with-root") { id artifactLocation } }',
+  );
+  expect(exp.errors).toBeUndefined();
+  const { id, artifactLocation } = exp.data!.createExperiment;
+  expect(artifactLocation).toMatch(/^s3:\/\/jarvis-artifacts\/mlflow\/[0-9a-f-]{36}$/);
+  const onMlflow = (await (
+    await globalThis.fetch(`${mlflow.url}/api/2.0/mlflow/experiments/get?experiment_id=${id}`)
+  ).json()) as { experiment: { artifact_location: string } };
+  expect(onMlflow.experiment.artifact_location).toBe(artifactLocation);
+
+  tracking.dropConnections();
+  registry.dropConnections();
+  const [viaTracking, viaRegistry] = [tracking.connections(), registry.connections()];
+  const model = await gql(fetch, 'mutation { createRegisteredModel(name: "routed") { name } }');
+  expect(model.errors).toBeUndefined();
+  expect(registry.connections()).toBeGreaterThan(viaRegistry);
+  expect(tracking.connections()).toBe(viaTracking);
+
+  const health = await gql<{ health: { name: string; status: string }[] }>(
+    fetch,
+    '{ health { name status } }',
+  );
+  expect(health.data!.health).toEqual(
+    expect.arrayContaining([
+      { name: 'mlflow', status: 'UP' },
+      { name: 'mlflow-registry', status: 'UP' },
+    ]),
+  );
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { badUserInput, conflict, notFound } from '@jarvis/errors';
 import { parseSearch } from '../search/runSearchSql.ts';
 import { checkBatch, checkIdempotencyKey } from './limits.ts';
@@ -58,7 +59,16 @@ export interface IdempotencyLog {
  * before and recorded after a batch; MLflow has no transaction to join, so a crash between the
  * two can still log a retried batch twice.
  */
-export function mlflowTrackingStore(trackingUri: string, idempotency?: IdempotencyLog): TrackingStore {
+/**
+ * `artifactsUri`: the root under which each experiment Jarvis creates gets its own artifact
+ * location (a fresh folder: MLflow names its default ones by experiment id, unknown before the
+ * experiment exists, and has no call to change a location later).
+ */
+export function mlflowTrackingStore(
+  trackingUri: string,
+  idempotency?: IdempotencyLog,
+  artifactsUri?: string,
+): TrackingStore {
   const call = mlflowRestClient(trackingUri);
 
   /** Undefined for what does not exist, is malformed, or belongs to another project. */
@@ -155,6 +165,7 @@ export function mlflowTrackingStore(trackingUri: string, idempotency?: Idempoten
       const { experiment_id } = await call<{ experiment_id: string }>('POST', 'experiments/create', {
         name,
         tags: tagList,
+        ...(artifactsUri ? { artifact_location: `${artifactsUri.replace(/\/+$/, '')}/${randomUUID()}` } : {}),
       });
       return experiment_id;
     },
