@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '@jarvis/config';
 import { dashboardProblems } from '@jarvis/subgraph-analytics';
-import { freePort, runJarvis } from '@jarvis/testkit';
+import { freePort, runJarvis, waitFor } from '@jarvis/testkit';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 
@@ -145,6 +145,59 @@ describe('jarvis CLI', () => {
 
   // Each run loads the whole app (about 1 s alone, far more while the other test files load
   // both cores), so the six run side by side, with room for a busy machine.
+  it('`jarvis serve`: a subgraph and the router from their own jarvis.yaml (server.subgraphs, server.port, log.level)', async () => {
+    const dir = tmp('serve');
+    const [platformPort, routerPort, closed] = [await freePort(), await freePort(), await freePort()];
+    writeFileSync(
+      path.join(dir, 'platform.yaml'),
+      `home: ${path.join(dir, 'home')}\nserver: { host: 127.0.0.1, port: ${platformPort} }\nlog: { level: info }\n`,
+    );
+    writeFileSync(
+      path.join(dir, 'router.yaml'),
+      [
+        `home: ${path.join(dir, 'home')}`,
+        'server:',
+        '  host: 127.0.0.1',
+        `  port: ${routerPort}`,
+        '  subgraphs:',
+        `    platform: http://127.0.0.1:${platformPort}/graphql`,
+        `    storage: http://127.0.0.1:${closed}/graphql`,
+        'log: { level: warn }',
+        '',
+      ].join('\n'),
+    );
+    const platform = runJarvis(['serve', 'platform', '-c', path.join(dir, 'platform.yaml')]);
+    await platform.waitFor(/subgraph ready/, 120_000);
+    const router = runJarvis(['serve', 'router', '-c', path.join(dir, 'router.yaml')]);
+    const url = `http://127.0.0.1:${routerPort}`;
+    await waitFor('the router on its configured port', async () =>
+      fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ __typename }"}',
+      }).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    );
+    const set = await query(
+      url,
+      'mutation { setSetting(component: "serve", key: "k", value: 1) { version } }',
+    );
+    expect(set.errors).toBeUndefined();
+    const gone = await query(url, '{ artifacts { totalCount } }');
+    expect(gone.errors?.[0]).toMatchObject({
+      extensions: { code: 'BACKEND_UNAVAILABLE', service: 'storage' },
+    });
+    // log.level: warn keeps the router's start-up (info) quiet; the platform at info says it is ready.
+    expect(router.output()).not.toMatch(/"level":30/);
+    expect(platform.output()).toMatch(/"level":30.*subgraph ready/);
+    router.child.kill('SIGTERM');
+    platform.child.kill('SIGTERM');
+    expect(await router.exited).toBe(0);
+    expect(await platform.exited).toBe(0);
+  });
+
   it('has --help for every command', { timeout: 180_000 }, async () => {
     const commands = ['dev', 'serve', 'compose', 'doctor', 'backup', 'restore'];
     const runs = commands.map((command) => runJarvis([command, '--help']));

@@ -127,6 +127,19 @@ describe('trusted documents', () => {
     expect(again.data).toMatchObject({ config: expect.any(Object) });
   });
 
+  it('router.documents.apq: false turns automatic persisted queries off; manifests still work', async () => {
+    await using jarvis = await testJarvis({
+      router: { documents: { apq: false, manifests: [manifest([HEALTH])] } },
+    });
+    const fetch = jarvis.router.fetch;
+    const hash = { persistedQuery: { version: 1, sha256Hash: sha256(CONFIG) } };
+    const registering = await post(fetch, { query: CONFIG, extensions: hash });
+    expect(registering.errors?.[0]?.extensions).toMatchObject({ code: 'PERSISTED_QUERY_NOT_SUPPORTED' });
+    const byHash = await post(fetch, { extensions: hash });
+    expect(byHash.errors?.[0]?.extensions).toMatchObject({ code: 'PERSISTED_QUERY_NOT_SUPPORTED' });
+    expect((await post(fetch, { documentId: `sha256:${sha256(HEALTH)}` })).data).toBeTruthy();
+  });
+
   it('a manifest that cannot be read stops the start with the file named', async () => {
     await expect(
       testJarvis({ router: { documents: { manifests: ['/nonexistent/documents.json'] } } }),

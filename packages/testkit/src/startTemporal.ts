@@ -9,6 +9,8 @@ export interface TemporalServer extends AsyncDisposable {
   /** host:port of the frontend gRPC service, for Connection.connect({ address }). */
   address: string;
   namespace: string;
+  /** A second namespace the server has from the start, for tests of a namespace other than the default. */
+  otherNamespace: string;
   /** The `temporal` binary, for @temporalio/testing's `executable: { type: 'existing-path' }`. */
   binary: string;
   version: string;
@@ -40,6 +42,8 @@ export async function startTemporal(): Promise<TemporalServer> {
       String(httpPort),
       '--metrics-port',
       String(metricsPort),
+      '--namespace',
+      'jarvis-other',
       '--headless',
       '--log-level',
       'error',
@@ -64,6 +68,7 @@ export async function startTemporal(): Promise<TemporalServer> {
   return {
     address,
     namespace: 'default',
+    otherNamespace: 'jarvis-other',
     binary,
     version: execFileSync(binary, ['--version']).toString().trim(),
     stop,

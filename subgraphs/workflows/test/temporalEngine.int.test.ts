@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { freePort, startPostgres, startTemporal } from '@jarvis/testkit';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, describe, expect, it } from 'vitest';
 import { workflowEngineContract } from './workflowEngineContract.ts';
@@ -55,6 +56,38 @@ describe('Temporal engine specifics', () => {
     } finally {
       worker.shutdown();
       await running;
+      await connection.close();
+    }
+  });
+
+  it('services.workflow.task_queue and namespace: the pipeline workflow runs where the configuration says', async () => {
+    const { address, otherNamespace } = await temporal;
+    await using h = await workflowHarness({
+      services: {
+        workflow: {
+          type: 'temporal',
+          endpoint: address,
+          namespace: otherNamespace,
+          task_queue: 'jarvis-custom-pipelines',
+        },
+      },
+    });
+    await h.q('mutation($d: WorkflowDefinitionInput!) { registerWorkflow(definition: $d) { name } }', {
+      d: { name: 'placed', steps: [{ id: 'pause', kind: 'TIMER', durationMs: 10 }] },
+    });
+    const { startWorkflow } = await h.q<{ startWorkflow: { id: string } }>(
+      'mutation { startWorkflow(workflow: "placed") { id } }',
+    );
+    expect((await h.waitForRun(startWorkflow.id, ['COMPLETED', 'FAILED'], 120_000)).status).toBe('COMPLETED');
+    // What Temporal itself recorded, through its own client.
+    const connection = await Connection.connect({ address });
+    try {
+      const description = await new Client({ connection, namespace: otherNamespace }).workflow
+        .getHandle(startWorkflow.id)
+        .describe();
+      expect(description.taskQueue).toBe('jarvis-custom-pipelines');
+      expect(description.type).toBe('jarvisPipeline');
+    } finally {
       await connection.close();
     }
   });
