@@ -13,9 +13,12 @@ const storage = z
     region: z.string().default('us-east-1'),
     access_key: z.string().optional(),
     secret_key: z.string().optional(),
-    buckets: z
-      .array(z.string())
-      .default(['jarvis-artifacts', 'jarvis-models', 'jarvis-datasets', 'jarvis-logs']),
+    /**
+     * s3: the bucket Jarvis keeps every blob in (content-addressed, so one copy of identical
+     * bytes across kinds) is the first. The seed lists four, one per kind; the others are
+     * accepted so a seed file loads, and Jarvis says at start-up that it does not use them.
+     */
+    buckets: z.array(z.string().min(3).max(63)).min(1).default(['jarvis-artifacts']),
     /** Largest artifact accepted, in bytes (S3 allows 5 TiB). */
     max_upload_bytes: z
       .number()

@@ -14,6 +14,12 @@ export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.ur
 /** The storage subgraph: versioned artifacts over a local folder or S3. */
 export const createSubgraph: CreateSubgraph = (deps) => {
   const blobs = createBlobStore(deps.config);
+  const { type, buckets } = deps.config.services.storage;
+  if (type === 's3' && buckets.length > 1)
+    deps.logger.warn(
+      { bucket: buckets[0], unused: buckets.slice(1) },
+      `services.storage.buckets: every blob goes to ${buckets[0]}; the other buckets listed are not used (list one)`,
+    );
   const service = new StorageService(
     sqlArtifactStore(deps.db),
     blobs,
