@@ -10,7 +10,7 @@ export { type MlflowServer, startMlflow } from './startMlflow.ts';
 export { type PostgresServer, startPostgres } from './startPostgres.ts';
 export { type PrometheusOptions, type PrometheusServer, startPrometheus } from './startPrometheus.ts';
 export { type RedisServer, startRedis } from './startRedis.ts';
-export { type SmtpServer, startSmtp } from './startSmtp.ts';
+export { type SmtpOptions, type SmtpServer, startSmtp } from './startSmtp.ts';
 export { startTemporal, type TemporalServer } from './startTemporal.ts';
 export { type TcpProxy, tcpProxy } from './tcpProxy.ts';
 export { type GraphQLResult, gql, servedJarvis, testJarvis } from './testJarvis.ts';

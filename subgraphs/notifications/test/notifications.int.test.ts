@@ -248,6 +248,35 @@ describe('notification channels', () => {
     expect(smtp.messages()).toEqual([]);
   });
 
+  it('smtp.user and password log in with SMTP AUTH; a wrong password fails the delivery without showing it', async () => {
+    await using smtp = await startSmtp({ auth: { user: 'jarvis', password: 'hunter2' } });
+    const send = async (password: string) => {
+      await using jarvis = await testJarvis({
+        services: {
+          notifications: {
+            ...FAST.services.notifications,
+            max_attempts: 1,
+            smtp: { host: smtp.host, port: smtp.port, user: 'jarvis', password },
+          },
+        },
+      });
+      const fetch = jarvis.router.fetch;
+      const channel = await createChannel(fetch, { name: 'auth', kind: 'EMAIL', to: ['coach@rink.test'] });
+      const { sendTestNotification } = await ok<{ sendTestNotification: { id: string } }>(
+        fetch,
+        `mutation { sendTestNotification(channelId: "${channel}") { id } }`,
+      );
+      return await settled(fetch, sendTestNotification.id);
+    };
+    const refused = await send('wrong-password');
+    expect(refused.status).toBe('FAILED');
+    expect(refused.lastError).toMatch(/535|auth/i);
+    expect(refused.lastError).not.toContain('wrong-password');
+    expect(smtp.messages()).toEqual([]);
+    expect((await send('hunter2')).status).toBe('DELIVERED');
+    expect(smtp.messages()).toHaveLength(1);
+  });
+
   it('bad channels and rules are refused with what to fix', async () => {
     await using jarvis = await testJarvis(FAST);
     const fetch = jarvis.router.fetch;
