@@ -1,34 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { configSchema, parseConfig, REDACTED, redactConfig, SHOWN_CONFIG_KEYS } from '../src/index.ts';
-
-type JsonSchema = {
-  type?: string | string[];
-  properties?: Record<string, JsonSchema>;
-  items?: JsonSchema;
-  additionalProperties?: JsonSchema | boolean;
-  anyOf?: JsonSchema[];
-};
-
-/** Every leaf key of the configuration schema as a dotted path (`*` for records and arrays). */
-function leafPaths(schema: JsonSchema, prefix: string[] = []): string[] {
-  const options = schema.anyOf ?? [schema];
-  const out: string[] = [];
-  for (const s of options) {
-    if (s.properties) {
-      for (const [key, child] of Object.entries(s.properties))
-        out.push(...leafPaths(child, [...prefix, key]));
-    } else if (s.items) out.push(...leafPaths(s.items, [...prefix, '*']));
-    else if (s.additionalProperties && typeof s.additionalProperties === 'object')
-      out.push(...leafPaths(s.additionalProperties, [...prefix, '*']));
-    else out.push(prefix.join('.'));
-  }
-  return [...new Set(out)];
-}
-
-const ALL_KEYS = leafPaths(
-  z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema,
-);
+import { parseConfig, REDACTED, redactConfig, SHOWN_CONFIG_KEYS } from '../src/index.ts';
+import { ALL_KEYS } from './configKeys.ts';
 
 /** A config object with `value` at `path` (`*` becomes a key or index of its own). */
 function withValue(path: string, value: unknown): Record<string, unknown> {

@@ -1,3 +1,5 @@
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { gql, jarvisFromFile, waitFor } from '@jarvis/testkit';
 import { expect, it } from 'vitest';
 import { createUpload, type Fetch, sha256 } from './storageApi.ts';
@@ -12,12 +14,13 @@ function storeSmall(fetch: Fetch, name: string, kind: string, bytes: Buffer) {
   });
 }
 
-it('storage options set in jarvis.yaml take effect: max_inline_bytes, compress_kinds, upload_expiry_hours, gc_interval_minutes', async () => {
+it('storage options set in jarvis.yaml take effect: path, max_inline_bytes, compress_kinds, upload_expiry_hours, gc_interval_minutes', async () => {
   await using jarvis = await jarvisFromFile(`
 database: { url: "pglite:memory" }
 log: { level: silent }
 services:
   storage:
+    path: kept-here               # under home
     max_inline_bytes: 4096
     compress_kinds: [MODEL]
     upload_expiry_hours: 0.0005   # 1.8 s
@@ -35,6 +38,11 @@ services:
   const model = await storeSmall(fetch, 'model', 'MODEL', text);
   expect(model.errors).toBeUndefined();
   expect(model.data!.storeSmallArtifact.compressed).toBe(true);
+  // path: the blob rests in the folder named, under home.
+  const kept = readdirSync(path.join(jarvis.home, 'kept-here'), { recursive: true, encoding: 'utf8' });
+  expect(
+    kept.filter((f) => statSync(path.join(jarvis.home, 'kept-here', f)).isFile()).length,
+  ).toBeGreaterThan(0);
   const log = await storeSmall(fetch, 'log', 'LOG', Buffer.from(`different ${text}`).subarray(0, 4000));
   expect(log.data!.storeSmallArtifact.compressed).toBe(false);
 
