@@ -19,10 +19,23 @@ export async function runBackup(
     createdAt: new Date().toISOString(),
     subgraphs: [],
   };
+  const backedUp = modules.filter((m) => m.backup);
+  // Every table in one snapshot, so rows agree with each other while Jarvis keeps working; then
+  // the files. Files are content-addressed and kept while a row names them, so listing them after
+  // the snapshot covers every row in it: an upload completing meanwhile adds a file, never takes
+  // one away. (Listing first, as before, missed the bytes of uploads completed in between.)
+  const snapshot = await db.kysely
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const rows = new Map<string, string[]>();
+      for (const m of backedUp)
+        for (const table of m.backup!.tables)
+          rows.set(`${m.backup!.schema}.${table}`, await exportRows(trx, m.backup!.schema, table));
+      return rows;
+    });
   const plans = await Promise.all(
-    modules
-      .filter((m) => m.backup)
-      .map(async (m) => ({ module: m, files: (await m.backup!.files?.list()) ?? [] })),
+    backedUp.map(async (m) => ({ module: m, files: (await m.backup!.files?.list()) ?? [] })),
   );
   const total = plans.reduce((n, p) => n + p.files.reduce((a, f) => a + f.size, 0), 0);
   let done = 0;
@@ -30,7 +43,7 @@ export async function runBackup(
     const { schema, tables } = module.backup!;
     const entry: BackupManifest['subgraphs'][number] = { name: module.name, schema, tables: [], files: [] };
     for (const table of tables) {
-      const rows = await exportRows(db.kysely, schema, table);
+      const rows = snapshot.get(`${schema}.${table}`)!;
       const file = `tables/${schema}.${table}.jsonl`;
       const written = await target.write(file, Readable.from(rows.map((r) => `${r}\n`)));
       entry.tables.push({ table, rows: rows.length, file, ...written });
