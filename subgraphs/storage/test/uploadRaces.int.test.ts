@@ -186,5 +186,34 @@ for (const backend of storageBackends) {
       // Once it is decided, a part is refused outright (S3 has forgotten the upload: 404).
       expect(await putPart(fetch, upload, 1, junk)).toBe(upload.presigned ? 404 : 409);
     });
+
+    it('MLflow artifact PUTs racing on one path: each becomes its own whole version, the last one is served', async () => {
+      const path = `race/${randomBytes(4).toString('hex')}/weights.bin`;
+      const bodies = Array.from({ length: 8 }, (_, i) => randomBytes(200_000 + i));
+      const answers = await Promise.all(
+        bodies.map((body) =>
+          send(fetch, `/api/2.0/mlflow-artifacts/artifacts/${path}`, {
+            method: 'PUT',
+            body: new Uint8Array(body),
+          }).then(async (r) => ({ status: r.status, text: await r.text() })),
+        ),
+      );
+      expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+      const digests = new Set(bodies.map(sha256));
+      const versions: { version: number; sha256: string; contentPath: string }[] = [];
+      for (let version = 1; version <= bodies.length; version++) {
+        const found = await gql<{ artifactByName: { version: number; sha256: string; contentPath: string } }>(
+          fetch,
+          `{ artifactByName(name: "${path}", version: ${version}) { version sha256 contentPath } }`,
+        );
+        expect(found.errors).toBeUndefined();
+        versions.push(found.data!.artifactByName);
+      }
+      // Every body is exactly one version, whole: its recorded digest and its downloaded bytes.
+      expect(new Set(versions.map((v) => v.sha256))).toEqual(digests);
+      for (const v of versions) expect(sha256((await download(fetch, v.contentPath)).body)).toBe(v.sha256);
+      const latest = await download(fetch, `/api/2.0/mlflow-artifacts/artifacts/${path}`);
+      expect(sha256(latest.body)).toBe(versions.at(-1)!.sha256);
+    });
   });
 }
