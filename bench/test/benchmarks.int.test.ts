@@ -60,4 +60,15 @@ describe('benchmarks still run and print their comparison', () => {
     expect(out).toMatch(/^\| jarvis \| 60\/60 \| 1 \|/m);
     expect(out).toMatch(/^\| hive \| 60\/60 \|/m);
   });
+
+  it('start-up: jarvis dev vs mlflow server, cold and warm, with the ratio and RSS', async () => {
+    const out = await bench('startupTime.ts', { BENCH_ROUNDS: '1' });
+    for (const kind of ['cold', 'warm'])
+      expect(out).toMatch(
+        new RegExp(
+          `^\\| ${kind} \\| [\\d.]+ s \\| [\\d.]+ s \\| \\d+\\.\\d{2} \\| \\d+ MB \\| \\d+ MB \\|$`,
+          'm',
+        ),
+      );
+  });
 });

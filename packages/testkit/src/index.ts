@@ -1,6 +1,6 @@
 export { collectSubscription, type SubscriptionEvent } from './collectSubscription.ts';
 export { type Backend, databaseBackends } from './databaseBackends.ts';
-export { enginesDir, mlflowPython } from './engineBinaries.ts';
+export { engineBinary, enginesDir, mlflowPython } from './engineBinaries.ts';
 export { freePort } from './freePort.ts';
 export { jarvisFromFile } from './jarvisFromFile.ts';
 export { type ChromiumBrowser, launchChromium } from './launchChromium.ts';
