@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BlobMismatchError, type BlobStore, type StagedPart, UploadClosedError } from './blobStore.ts';
 import { decryptFile, encryptStream, plainSize } from './encryptedFile.ts';
@@ -19,7 +19,7 @@ const IO_CHUNK = 1024 * 1024;
 const STAGED_MARKER = 'staged';
 
 export interface LocalBlobStoreOptions {
-  /** 32-byte AES-256-GCM key: blobs are encrypted at rest (staged uploads are not, briefly). */
+  /** 32-byte AES-256-GCM key: every file the store writes is encrypted, staged parts too. */
   encryptionKey?: Buffer;
 }
 
@@ -49,6 +49,22 @@ export function localBlobStore(
   const isStaged = (key: string) => key.startsWith('uploads/');
   const anyFile = (key: string) => (isStaged(key) ? stagedFile(key) : fileOf(key));
 
+  // With a key, no plaintext touches the disk: parts and assembled uploads are sealed as they
+  // are written, so `promote` is a rename either way.
+  const writeThrough = (source: Readable | AsyncIterable<Buffer>, through: Transform, file: string) => {
+    const out = createWriteStream(file, { highWaterMark: IO_CHUNK });
+    return encryptionKey
+      ? pipeline(source, through, encryptStream(encryptionKey), out)
+      : pipeline(source, through, out);
+  };
+  const sizeOnDisk = (fileSize: number) => (encryptionKey ? plainSize(fileSize) : fileSize);
+  const readFile = async (file: string, range?: { start: number; end: number }) => {
+    // Opening first makes a missing file fail here, not mid-stream.
+    const handle = await open(file, 'r');
+    if (encryptionKey) return decryptFile(encryptionKey, handle, (await handle.stat()).size, range);
+    return handle.createReadStream({ highWaterMark: IO_CHUNK, ...(range ?? {}) });
+  };
+
   async function hashInto(
     source: Readable | AsyncIterable<Buffer>,
     tmp: string,
@@ -56,7 +72,7 @@ export function localBlobStore(
   ) {
     const hasher = hashingStream(expected ? expected.size : undefined);
     try {
-      await pipeline(source, hasher.stream, createWriteStream(tmp, { highWaterMark: IO_CHUNK }));
+      await writeThrough(source, hasher.stream, tmp);
     } catch (error) {
       await rm(tmp, { force: true });
       if (error instanceof RangeError && expected) {
@@ -112,7 +128,7 @@ export function localBlobStore(
       const tmp = path.join(dir, `${partNumber}.${randomUUID()}.tmp`);
       const hasher = hashingStream(expectedBytes);
       try {
-        await pipeline(body, hasher.stream, createWriteStream(tmp, { highWaterMark: IO_CHUNK }));
+        await writeThrough(body, hasher.stream, tmp);
       } catch (error) {
         await rm(tmp, { force: true });
         if (error instanceof RangeError)
@@ -144,7 +160,12 @@ export function localBlobStore(
       for (const name of names) {
         if (!/^\d+$/.test(name)) continue;
         const info = await stat(path.join(dir, name)).catch(() => undefined);
-        if (info) parts.push({ partNumber: Number(name), size: info.size, etag: `${info.ino}-${info.size}` });
+        if (info)
+          parts.push({
+            partNumber: Number(name),
+            size: sizeOnDisk(info.size),
+            etag: `${info.ino}-${info.size}`,
+          });
       }
       return parts.sort((a, b) => a.partNumber - b.partNumber);
     },
@@ -164,14 +185,7 @@ export function localBlobStore(
       // the digest is of exactly the bytes kept, whatever a late write of a part does meanwhile.
       const tmp = path.join(dir, `assembled.${randomUUID()}.tmp`);
       async function* joined() {
-        for (let n = 1; n <= partCount; n++) {
-          const handle = await open(path.join(dir, String(n)), 'r');
-          try {
-            yield* handle.createReadStream({ highWaterMark: IO_CHUNK, autoClose: false });
-          } finally {
-            await handle.close();
-          }
-        }
+        for (let n = 1; n <= partCount; n++) yield* await readFile(path.join(dir, String(n)));
       }
       let actual: { size: number; sha256: string };
       try {
@@ -204,32 +218,17 @@ export function localBlobStore(
       if (!isStaged(blob.key)) return blob.key;
       const key = keyOf(blob.sha256);
       await mkdir(path.dirname(fileOf(key)), { recursive: true });
-      if (encryptionKey) {
-        const sealed = `${stagedFile(blob.key)}.sealed`;
-        await pipeline(
-          createReadStream(stagedFile(blob.key)),
-          encryptStream(encryptionKey),
-          createWriteStream(sealed, { highWaterMark: IO_CHUNK }),
-        );
-        await rename(sealed, fileOf(key));
-      } else {
-        // rename() replaces atomically; if the blob exists, its bytes are the same bytes.
-        await rename(stagedFile(blob.key), fileOf(key));
-      }
+      // rename() replaces atomically; if the blob exists, its bytes are the same bytes.
+      await rename(stagedFile(blob.key), fileOf(key));
       await rm(path.dirname(stagedFile(blob.key)), { recursive: true, force: true });
       return key;
     },
     async get(key, range) {
-      // Opening first makes a missing blob fail here, not mid-stream.
-      const handle = await open(anyFile(key), 'r');
-      if (encryptionKey && !isStaged(key))
-        return decryptFile(encryptionKey, handle, (await handle.stat()).size, range);
-      return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
+      return readFile(anyFile(key), range);
     },
     async stat(key) {
       const info = await stat(anyFile(key)).catch(() => undefined);
-      if (!info) return undefined;
-      return encryptionKey && !isStaged(key) ? plainSize(info.size) : info.size;
+      return info ? sizeOnDisk(info.size) : undefined;
     },
     async presignGet() {
       return undefined;
