@@ -198,12 +198,23 @@ export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
           sha256: '',
         });
       }
-      await client.completeMultipartUpload(
-        bucket,
-        key,
-        handle,
-        parts.filter((p) => p.part <= partCount).map((p) => ({ part: p.part, etag: p.etag })),
-      );
+      try {
+        await client.completeMultipartUpload(
+          bucket,
+          key,
+          handle,
+          parts.filter((p) => p.part <= partCount).map((p) => ({ part: p.part, etag: p.etag })),
+        );
+      } catch (error) {
+        // A part written again after it was listed no longer has the ETag we name: S3 refuses
+        // the completion. What was checked is not what is there, so the upload fails whole.
+        if ((error as { code?: string }).code !== 'InvalidPart') throw error;
+        await client.abortMultipartUpload(bucket, key, handle).catch(() => {});
+        throw new BlobMismatchError('a part was written again while the upload was being completed', {
+          size: received,
+          sha256: '',
+        });
+      }
       return verify(key, expected);
     },
     async abortUpload(handle, uploadId) {
