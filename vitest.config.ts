@@ -16,7 +16,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{packages,subgraphs,router,cli,clients}/**/test/**/*.unit.test.ts'],
+          include: ['{packages,subgraphs,router,app,cli,clients}/**/test/**/*.unit.test.ts'],
           sequence: { groupOrder: 0 },
         },
       },
@@ -24,7 +24,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['{packages,subgraphs,router,cli,clients}/**/test/**/*.int.test.ts'],
+          include: ['{packages,subgraphs,router,app,cli,clients}/**/test/**/*.int.test.ts'],
           // Deadlines, not measurements: generous, so a slow laptop or a busy CI runner is not
           // a failure. Engines' own readiness waits say what they waited for when they give up.
           testTimeout: 240_000,

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { createRuntime } from '@jarvis/app';
 import { parseConfig } from '@jarvis/config';
 import { memoryPubSub } from '@jarvis/pubsub';
-import { createRouter, createRuntime, type RouterSubgraph, serveFetch } from '@jarvis/router';
+import { createRouter, type RouterSubgraph, serveFetch } from '@jarvis/router';
 import { standInSubgraphs } from './standInSubgraphs.ts';
 
 /**

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import type { JarvisConfig } from '@jarvis/config';
 import {
@@ -12,7 +11,6 @@ import {
 } from '@jarvis/context';
 import type { EntityQueries, HttpRoute } from '@jarvis/subgraph';
 import type { HealthRegistry, JarvisMetrics } from '@jarvis/telemetry';
-import { WORKER_DOCUMENTS } from '@jarvis/worker';
 import {
   buildSchema,
   type DocumentNode,
@@ -55,8 +53,14 @@ export interface RouterOptions {
   subgraphs: RouterSubgraph[];
   /** Who is calling. Until identity lands every request is the local dev principal. */
   authenticate?: (request: Request) => Promise<Principal>;
-  /** How to fetch each entity an event names, from every subgraph (see subgraphCatalog). */
+  /** How to fetch each entity an event names, from every subgraph. */
   entityQueries?: EntityQueries;
+  /**
+   * Operations always registered as trusted, beside the configured manifests: the clients'
+   * own (the generated SDK's manifest files, the worker's documents). The application passes
+   * them, so the router depends on no client.
+   */
+  documents?: { manifests?: string[]; texts?: readonly string[] };
 }
 
 export interface Router {
@@ -70,9 +74,6 @@ export interface Router {
   start(): Promise<void>;
   stop(): Promise<void>;
 }
-
-/** The generated client's manifest of operations (`@jarvis/sdk`). */
-const SDK_MANIFEST = createRequire(import.meta.url).resolve('@jarvis/sdk/persisted-documents.json');
 
 export function createRouter(options: RouterOptions): Router {
   const { config, logger, metrics, health } = options;
@@ -93,9 +94,12 @@ export function createRouter(options: RouterOptions): Router {
     },
   });
   const { limits } = config.router;
-  // The generated client's and the worker's operations are always registered; configured manifests add to them.
-  const registered = loadManifests([SDK_MANIFEST, ...config.router.documents.manifests]);
-  for (const document of WORKER_DOCUMENTS) registered.set(sha256(document), document);
+  // The clients' operations are always registered; configured manifests add to them.
+  const registered = loadManifests([
+    ...(options.documents?.manifests ?? []),
+    ...config.router.documents.manifests,
+  ]);
+  for (const document of options.documents?.texts ?? []) registered.set(sha256(document), document);
   const documents = trustedDocuments(registered, config.router.documents.accept);
   const apollo = apolloServerFor(
     { gateway },

@@ -1,8 +1,7 @@
 import { createRequestContext, LOCAL_PRINCIPAL, requestIdFrom } from '@jarvis/context';
-import type { SubgraphModule } from '@jarvis/subgraph';
+import type { SubgraphDeps, SubgraphModule } from '@jarvis/subgraph';
 import { handleGraphQL } from './apolloHandler.ts';
 import { apolloServerFor } from './apolloServerFor.ts';
-import type { Runtime } from './createRuntime.ts';
 import { graphqlWsEndpoint, type WebSocketEndpoint } from './graphqlWsEndpoint.ts';
 import { jsonResponse } from './jsonResponse.ts';
 import { opsRoute } from './opsRoutes.ts';
@@ -16,7 +15,10 @@ export interface SubgraphServer {
 }
 
 /** `jarvis serve <subgraph>`: one subgraph behind its own HTTP server, for the router to reach. */
-export function createSubgraphServer(module: SubgraphModule, runtime: Runtime): SubgraphServer {
+/** What serving a subgraph needs of its process's shared services. */
+export type SubgraphServerDeps = Pick<SubgraphDeps, 'config' | 'logger' | 'metrics' | 'health'>;
+
+export function createSubgraphServer(module: SubgraphModule, runtime: SubgraphServerDeps): SubgraphServer {
   const apollo = apolloServerFor({ schema: module.schema }, runtime.metrics, module.name);
   const contextOf = (headers: Headers) =>
     createRequestContext(runtime.logger, LOCAL_PRINCIPAL, requestIdFrom(headers));

@@ -1,6 +1,6 @@
+import type { Jarvis } from '@jarvis/app';
 import { gql, testJarvis } from '@jarvis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Jarvis } from '../src/index.ts';
 
 describe('router in-process (jarvis dev)', () => {
   let jarvis: Jarvis & AsyncDisposable;

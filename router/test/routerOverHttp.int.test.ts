@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRuntime, ENTITY_QUERIES, type Runtime, SUBGRAPHS } from '@jarvis/app';
 import { parseConfig } from '@jarvis/config';
 import { createRequestContext, LOCAL_PRINCIPAL } from '@jarvis/context';
 import type { SubgraphModule } from '@jarvis/subgraph';
@@ -10,13 +11,9 @@ import { graphql } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createRouter,
-  createRuntime,
   createSubgraphServer,
-  ENTITY_QUERIES,
   type FetchServer,
   type Router,
-  type Runtime,
-  SUBGRAPHS,
   type SubgraphServer,
   serveFetch,
 } from '../src/index.ts';

@@ -1,5 +1,5 @@
+import { createRuntime, SUBGRAPHS } from '@jarvis/app';
 import { createLogger } from '@jarvis/context';
-import { createRuntime, SUBGRAPHS } from '@jarvis/router';
 import type { SubgraphModule } from '@jarvis/subgraph';
 import cliProgress from 'cli-progress';
 import { openBackupTarget } from '../backup/backupTarget.ts';

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { SUBGRAPHS } from '@jarvis/router';
+import { SUBGRAPHS } from '@jarvis/app';
 import { composeStack } from '../composeStack.ts';
 
 export function compose(options: { dir?: string }) {

@@ -1,4 +1,5 @@
-import { createJarvis, serveFetch } from '@jarvis/router';
+import { createJarvis } from '@jarvis/app';
+import { serveFetch } from '@jarvis/router';
 import { onShutdown } from '../onShutdown.ts';
 import { startupConfig } from '../startupConfig.ts';
 

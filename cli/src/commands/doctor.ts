@@ -1,6 +1,6 @@
+import { createRuntime } from '@jarvis/app';
 import { ConfigError, loadConfig } from '@jarvis/config';
 import { createLogger } from '@jarvis/context';
-import { createRuntime } from '@jarvis/router';
 import type { HealthResult } from '@jarvis/telemetry';
 
 const FIX: Record<string, string> = {

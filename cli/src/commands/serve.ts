@@ -1,12 +1,5 @@
-import {
-  createRouter,
-  createRuntime,
-  createSubgraphServer,
-  defaultSubgraphUrl,
-  ENTITY_QUERIES,
-  SUBGRAPHS,
-  serveFetch,
-} from '@jarvis/router';
+import { createRuntime, routerOverSubgraphs, SUBGRAPHS } from '@jarvis/app';
+import { createSubgraphServer, serveFetch } from '@jarvis/router';
 import { onShutdown } from '../onShutdown.ts';
 import { startupConfig } from '../startupConfig.ts';
 
@@ -19,43 +12,10 @@ export async function serve(name: string, options: { config?: string; port?: str
   }
   if (name === 'router') {
     const runtime = await createRuntime(config, { database: false });
-    const subgraphs = SUBGRAPHS.map((s) => ({
-      name: s.name,
-      typeDefs: s.typeDefs,
-      url: config.server.subgraphs[s.name] ?? defaultSubgraphUrl(s.name),
-      routePrefixes: s.routePrefixes,
-    }));
-    for (const s of subgraphs) {
-      runtime.health.register({
-        name: s.name,
-        kind: 'SERVICE',
-        check: async () => {
-          const response = await fetch(s.url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ query: '{ __typename }' }),
-            signal: AbortSignal.timeout(2_000),
-          });
-          if (!response.ok) throw new Error(`${s.url} answered HTTP ${response.status}`);
-          return s.url;
-        },
-      });
-    }
-    const { logger, metrics, health } = runtime;
-    const router = createRouter({
-      config,
-      logger,
-      metrics,
-      health,
-      subgraphs,
-      entityQueries: ENTITY_QUERIES,
-    });
+    const { router, urls } = routerOverSubgraphs(config, runtime);
     await router.start();
     const server = await serveFetch(router.fetch, { ...config.server, websockets: router.websockets });
-    runtime.logger.info(
-      { url: server.url, subgraphs: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) },
-      'router ready',
-    );
+    runtime.logger.info({ url: server.url, subgraphs: urls }, 'router ready');
     onShutdown(
       async () => {
         await server.close();

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createJarvis, type Jarvis } from '@jarvis/app';
 import { loadConfig } from '@jarvis/config';
-import { createJarvis, type Jarvis } from '@jarvis/router';
 
 /**
  * Starts Jarvis the way `jarvis dev -c <file>` does: a `jarvis.yaml` (with `${VAR}`s taken

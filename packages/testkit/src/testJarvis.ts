@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createJarvis, type Jarvis, type JarvisOptions } from '@jarvis/app';
 import { type JarvisConfigInput, parseConfig } from '@jarvis/config';
-import { createJarvis, type Jarvis, type JarvisOptions, serveFetch } from '@jarvis/router';
+import { serveFetch } from '@jarvis/router';
 
 /** A whole `jarvis dev` in this process, on in-memory PGlite, torn down with `await using`. */
 export async function testJarvis(

@@ -25,6 +25,8 @@ import type {
   ViewType,
 } from './store/trackingStore.ts';
 
+export type { MetricPoint };
+
 const TIME = (d: Date | null | undefined) => (d ? d.getTime() : undefined);
 type KeyValues = { key: string; value: string }[] | null | undefined;
 const record = (pairs: KeyValues) => Object.fromEntries((pairs ?? []).map((t) => [t.key, t.value]));

@@ -27,6 +27,8 @@ import {
 } from './store/records.ts';
 import { json, type RunFilter, type RunStore, type Sql } from './store/runStore.ts';
 
+export type { RunFilter };
+
 export interface StartWorkflowInput {
   workflow: string;
   version?: number | null;
@@ -248,6 +250,41 @@ export class WorkflowsService {
     const run = await this.run(principal, id);
     if (!run) throw notFound(`no workflow run ${JSON.stringify(id)} in this project`, { argument: 'id' });
     return run;
+  }
+
+  // Reads the resolvers need, in the project of the caller: the store stays behind the service.
+
+  workflows(principal: Principal) {
+    return this.store.workflows(principal.projectId);
+  }
+
+  workflowVersions(principal: Principal, name: string) {
+    return this.store.workflowVersions(principal.projectId, name);
+  }
+
+  schedule(principal: Principal, id: string) {
+    return this.store.schedule(principal.projectId, id);
+  }
+
+  schedules(principal: Principal, workflow?: string | null) {
+    return this.store.schedules(principal.projectId, workflow);
+  }
+
+  steps(runId: string) {
+    return this.store.steps(runId);
+  }
+
+  async step(runId: string, stepId: string) {
+    return (await this.store.steps(runId)).find((s) => s.stepId === stepId);
+  }
+
+  events(runId: string, afterSequence: number) {
+    return this.store.events(runId, afterSequence);
+  }
+
+  /** Up to 100 runs matching the filter (retries of a run, the runs logging into one experiment run). */
+  runs(principal: Principal, filter: RunFilter) {
+    return this.store.runs(principal.projectId, filter, 100);
   }
 
   async runPage(principal: Principal, filter: RunFilter, first?: number | null, after?: string | null) {

@@ -1,5 +1,5 @@
+import type { Jarvis } from '@jarvis/app';
 import type { JarvisConfigInput } from '@jarvis/config';
-import type { Jarvis } from '@jarvis/router';
 import { gql, testJarvis } from '@jarvis/testkit';
 import { type Activity, createWorker, type JarvisWorker, type WorkflowsConnection } from '@jarvis/worker';
 import { inProcessConnection } from '../src/index.ts';

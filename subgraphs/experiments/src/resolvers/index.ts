@@ -1,8 +1,7 @@
 import { DateTimeScalar } from '@jarvis/subgraph';
 import { SafeIntResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers.ts';
-import { type ExperimentsService, SYSTEM_TAGS } from '../service.ts';
-import type { MetricPoint } from '../store/trackingStore.ts';
+import { type ExperimentsService, type MetricPoint, SYSTEM_TAGS } from '../service.ts';
 
 const keyValues = (record: Record<string, string>) =>
   Object.entries(record)

@@ -1,8 +1,7 @@
 import { DateTimeScalar, JSONScalar } from '@jarvis/subgraph';
 import { upstreamOf } from '../definition/dag.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
-import type { WorkflowsService } from '../service.ts';
-import type { RunFilter } from '../store/runStore.ts';
+import type { RunFilter, WorkflowsService } from '../service.ts';
 
 /** Thin: arguments in, service call, records out. */
 export function createResolvers(
@@ -21,13 +20,12 @@ export function createResolvers(
     Query: {
       workflow: async (_p, { name, version }, ctx) =>
         (await service.workflow(ctx.principal, name, version)) ?? null,
-      workflows: (_p, _a, ctx) => service.store.workflows(ctx.principal.projectId),
+      workflows: (_p, _a, ctx) => service.workflows(ctx.principal),
       workflowRun: async (_p, { id }, ctx) => (await service.run(ctx.principal, id)) ?? null,
       workflowRuns: (_p, { filter, first, after }, ctx) =>
         service.runPage(ctx.principal, filterOf(filter), first, after),
-      schedule: async (_p, { id }, ctx) =>
-        (await service.store.schedule(ctx.principal.projectId, id)) ?? null,
-      schedules: (_p, { workflow }, ctx) => service.store.schedules(ctx.principal.projectId, workflow),
+      schedule: async (_p, { id }, ctx) => (await service.schedule(ctx.principal, id)) ?? null,
+      schedules: (_p, { workflow }, ctx) => service.schedules(ctx.principal, workflow),
       workflowEngine: () => engineInfo(),
     },
     Mutation: {
@@ -53,7 +51,7 @@ export function createResolvers(
       steps: (w) => w.definition.steps,
       output: (w) => w.definition.output ?? null,
       executionTimeoutMs: (w) => w.definition.executionTimeoutMs ?? null,
-      versions: (w, _a, ctx) => service.store.workflowVersions(ctx.principal.projectId, w.name),
+      versions: (w, _a, ctx) => service.workflowVersions(ctx.principal, w.name),
       runs: (w, { filter, first, after }, ctx) =>
         service.runPage(ctx.principal, { ...filterOf(filter), workflow: w.name }, first, after),
     },
@@ -67,16 +65,16 @@ export function createResolvers(
         r.kind === 'PIPELINE'
           ? ((await service.workflow(ctx.principal, r.workflowName, r.workflowVersion)) ?? null)
           : null,
-      steps: (r) => service.store.steps(r.id),
-      step: async (r, { id }) => (await service.store.steps(r.id)).find((s) => s.stepId === id) ?? null,
-      events: (r, { afterSequence }) => service.store.events(r.id, afterSequence ?? 0),
+      steps: (r) => service.steps(r.id),
+      step: async (r, { id }) => (await service.step(r.id, id)) ?? null,
+      events: (r, { afterSequence }) => service.events(r.id, afterSequence ?? 0),
       parent: async (r, _a, ctx) =>
         r.parentRunId ? ((await service.run(ctx.principal, r.parentRunId)) ?? null) : null,
       retryOf: async (r, _a, ctx) =>
         r.retryOf ? ((await service.run(ctx.principal, r.retryOf)) ?? null) : null,
-      retries: (r, _a, ctx) => service.store.runs(ctx.principal.projectId, { retryOf: r.id }, 100),
+      retries: (r, _a, ctx) => service.runs(ctx.principal, { retryOf: r.id }),
       schedule: async (r, _a, ctx) =>
-        r.scheduleId ? ((await service.store.schedule(ctx.principal.projectId, r.scheduleId)) ?? null) : null,
+        r.scheduleId ? ((await service.schedule(ctx.principal, r.scheduleId)) ?? null) : null,
       run: (r) => (r.experimentRunId ? { id: r.experimentRunId } : null),
     },
     StepRun: {
@@ -84,20 +82,17 @@ export function createResolvers(
         s.childRunId ? ((await service.run(ctx.principal, s.childRunId)) ?? null) : null,
     },
     WorkflowRunEvent: {
-      step: async (e) =>
-        e.stepId ? ((await service.store.steps(e.runId)).find((s) => s.stepId === e.stepId) ?? null) : null,
+      step: async (e) => (e.stepId ? ((await service.step(e.runId, e.stepId)) ?? null) : null),
       run: async (e, _a, ctx) => service.requireRun(ctx.principal, e.runId),
     },
     Schedule: {
-      __resolveReference: async (ref, ctx) =>
-        (await service.store.schedule(ctx.principal.projectId, ref.id)) ?? null,
+      __resolveReference: async (ref, ctx) => (await service.schedule(ctx.principal, ref.id)) ?? null,
       workflow: async (s, _a, ctx) => (await service.workflow(ctx.principal, s.workflowName)) ?? null,
       nextFireTimes: (s, { count }) => service.nextFireTimes(s, count ?? 5),
       runs: (s, { first, after }, ctx) => service.runPage(ctx.principal, { scheduleId: s.id }, first, after),
     },
     Run: {
-      workflowRuns: (r, _a, ctx) =>
-        service.store.runs(ctx.principal.projectId, { experimentRunId: r.id }, 100),
+      workflowRuns: (r, _a, ctx) => service.runs(ctx.principal, { experimentRunId: r.id }),
     },
   };
 }

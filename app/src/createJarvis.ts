@@ -1,10 +1,11 @@
 import type { JarvisConfig } from '@jarvis/config';
 import type { Logger, Principal } from '@jarvis/context';
+import { createRouter, type Router } from '@jarvis/router';
 import type { SubgraphModule } from '@jarvis/subgraph';
 import { graphql } from 'graphql';
-import { createRouter, type Router } from './createRouter.ts';
 import { createRuntime, type Runtime } from './createRuntime.ts';
 import { ENTITY_QUERIES, SUBGRAPHS } from './subgraphCatalog.ts';
+import { TRUSTED_DOCUMENTS } from './trustedDocuments.ts';
 
 export interface Jarvis {
   router: Router;
@@ -43,6 +44,7 @@ export async function createJarvis(config: JarvisConfig, options: JarvisOptions 
       ...runtime,
       subgraphs,
       entityQueries: ENTITY_QUERIES,
+      documents: TRUSTED_DOCUMENTS,
       ...(options.authenticate ? { authenticate: options.authenticate } : {}),
     });
     await router.start();

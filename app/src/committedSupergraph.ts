@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { composeSupergraph } from './composeSupergraph.ts';
+import { composeSupergraph } from '@jarvis/router';
 import { defaultSubgraphUrl, SUBGRAPHS } from './subgraphCatalog.ts';
 
 export const SUPERGRAPH_FILE = new URL('../../schema/supergraph.graphql', import.meta.url);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { lazyWebStream, nodeBodyOf, textBodyOf, withNodeBody } from '@jarvis/subgraph';
-import type { WebSocketEndpoint } from './graphqlWsEndpoint.ts';
+import type { WebSocketEndpoint } from '../graphqlWsEndpoint.ts';
 
 export interface FetchServer {
   url: string;

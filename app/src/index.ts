@@ -1,0 +1,12 @@
+export { backendChecks } from './backendChecks.ts';
+export {
+  composeCommittedSupergraph,
+  readCommittedSupergraph,
+  SUPERGRAPH_FILE,
+  writeCommittedSupergraph,
+} from './committedSupergraph.ts';
+export { createJarvis, type Jarvis, type JarvisOptions } from './createJarvis.ts';
+export { createRuntime, type Runtime } from './createRuntime.ts';
+export { routerOverSubgraphs } from './routerOverSubgraphs.ts';
+export { defaultSubgraphUrl, ENTITY_QUERIES, SUBGRAPHS, type SubgraphEntry } from './subgraphCatalog.ts';
+export { TRUSTED_DOCUMENTS } from './trustedDocuments.ts';
