@@ -22,6 +22,8 @@ export interface Database {
   readonly kysely: Kysely<any>;
   /** Applies the pending migrations of one subgraph's schema; returns the names applied. */
   migrate(schema: string, migrations: SqlMigration[]): Promise<string[]>;
+  /** Statements run since the database was opened: what batching saves is counted here. */
+  statements(): number;
   /** Round-trip time of `select 1`, in milliseconds; throws when the database does not answer. */
   ping(timeoutMs?: number): Promise<number>;
   close(): Promise<void>;
@@ -84,10 +86,17 @@ function createPostgres(options: DatabaseOptions): Database {
 
 function wrap(kind: Database['kind'], dialect: Dialect): Database {
   // biome-ignore lint/suspicious/noExplicitAny: see Database.kysely.
-  const kysely = new KyselyClass<any>({ dialect: refusedInputDialect(dialect) });
+  let statements = 0;
+  const kysely = new KyselyClass<any>({
+    dialect: refusedInputDialect(dialect),
+    log: () => {
+      statements++;
+    },
+  });
   return {
     kind,
     kysely,
+    statements: () => statements,
     async migrate(schema, migrations) {
       const byName: Record<string, Migration> = {};
       for (const m of migrations) {

@@ -1,4 +1,5 @@
 export { DateTimeResolver as DateTimeScalar, JSONResolver as JSONScalar } from 'graphql-scalars';
+export { batchedLoad } from './batchedLoad.ts';
 export {
   type Connection,
   DEFAULT_PAGE_SIZE,

@@ -198,6 +198,11 @@ export class ExperimentsService {
     return this.store.getRun(principal.projectId, id);
   }
 
+  /** Runs by id, for entity references: a Map of those found. */
+  async runsByIds(principal: Principal, ids: readonly string[]) {
+    return new Map((await this.store.getRuns(principal.projectId, ids)).map((r) => [r.id, r]));
+  }
+
   async requireRun(principal: Principal, id: string): Promise<RunRecord> {
     const found = await this.store.getRun(principal.projectId, id);
     if (!found) throw notFound(`no run ${JSON.stringify(id)} in this project`, { argument: 'runId' });

@@ -246,6 +246,23 @@ export class WorkflowsService {
     return run && run.projectId === principal.projectId ? run : undefined;
   }
 
+  /** Runs by id, for entity references: a Map of those in the caller's project. */
+  async runsByIds(principal: Principal, ids: readonly string[]) {
+    const runs = await this.store.runsByIds(ids);
+    return new Map(runs.filter((r) => r.projectId === principal.projectId).map((r) => [r.id, r]));
+  }
+
+  /** The runs (up to 100 each) logging into each of these experiment runs, in one query. */
+  async runsOfExperimentRuns(principal: Principal, experimentRunIds: readonly string[]) {
+    const byRun = new Map<string, RunRecord[]>();
+    for (const run of await this.store.runsOfExperimentRuns(principal.projectId, experimentRunIds, 100)) {
+      const list = byRun.get(run.experimentRunId!);
+      if (list) list.push(run);
+      else byRun.set(run.experimentRunId!, [run]);
+    }
+    return byRun;
+  }
+
   async requireRun(principal: Principal, id: string) {
     const run = await this.run(principal, id);
     if (!run) throw notFound(`no workflow run ${JSON.stringify(id)} in this project`, { argument: 'id' });

@@ -1,4 +1,4 @@
-import { DateTimeScalar } from '@jarvis/subgraph';
+import { batchedLoad, DateTimeScalar } from '@jarvis/subgraph';
 import { SafeIntResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers.ts';
 import { type ExperimentsService, type MetricPoint, SYSTEM_TAGS } from '../service.ts';
@@ -110,7 +110,9 @@ export function createResolvers(service: ExperimentsService): Resolvers {
       tags: (e) => keyValues(e.tags),
     },
     Run: {
-      __resolveReference: async (ref, ctx) => (await service.run(ctx.principal, ref.id)) ?? null,
+      __resolveReference: async (ref, ctx) =>
+        (await batchedLoad(ctx, 'experiments.Run', (ids) => service.runsByIds(ctx.principal, ids), ref.id)) ??
+        null,
       experiment: async (run, _a, ctx) => (await service.experiment(ctx.principal, run.experimentId))!,
       lifecycleStage: (r) => stage(r.lifecycleStage),
       startTime: (r) => new Date(r.startTime),

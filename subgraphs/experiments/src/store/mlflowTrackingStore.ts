@@ -252,6 +252,12 @@ export function mlflowTrackingStore(
       return found ? toRun(found) : undefined;
     },
 
+    async getRuns(projectId, ids) {
+      // MLflow's REST API has no get-many: one runs/get each, at once.
+      const found = await Promise.all(ids.map((id) => run(projectId, id)));
+      return found.filter((r) => r !== undefined).map(toRun);
+    },
+
     async updateRun(projectId, id, update) {
       await requireRun(projectId, id);
       await call('POST', 'runs/update', {

@@ -115,7 +115,11 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
     ]);
     const byRun = <T extends { run_id: string }>(items: T[]) => {
       const map = new Map<string, T[]>();
-      for (const item of items) map.set(item.run_id, [...(map.get(item.run_id) ?? []), item]);
+      for (const item of items) {
+        const list = map.get(item.run_id);
+        if (list) list.push(item);
+        else map.set(item.run_id, [item]);
+      }
       return map;
     };
     const [m, p, t] = [byRun(metrics), byRun(params), byRun(tags)];
@@ -386,6 +390,19 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
     async getRun(projectId, id) {
       const row = await runRow(k, projectId, id);
       return row ? toRun(row) : undefined;
+    },
+
+    async getRuns(projectId, ids) {
+      const valid = ids.filter((id) => /^[0-9a-f]{32}$/.test(id));
+      if (!valid.length) return [];
+      return toRuns(
+        await k
+          .selectFrom('runs')
+          .selectAll()
+          .where('project_id', '=', projectId)
+          .where('id', 'in', valid)
+          .execute(),
+      );
     },
 
     async updateRun(projectId, id, update) {

@@ -97,6 +97,8 @@ export interface TrackingStore {
     run: { experimentId: string; name?: string; startTime?: number; tags?: Record<string, string> },
   ): Promise<RunRecord>;
   getRun(projectId: string, id: string): Promise<RunRecord | undefined>;
+  /** The runs of these ids that exist in the project, in one round trip where the backend allows. */
+  getRuns(projectId: string, ids: readonly string[]): Promise<RunRecord[]>;
   updateRun(
     projectId: string,
     id: string,

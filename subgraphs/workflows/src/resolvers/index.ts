@@ -1,4 +1,4 @@
-import { DateTimeScalar, JSONScalar } from '@jarvis/subgraph';
+import { batchedLoad, DateTimeScalar, JSONScalar } from '@jarvis/subgraph';
 import { upstreamOf } from '../definition/dag.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import type { RunFilter, WorkflowsService } from '../service.ts';
@@ -60,7 +60,13 @@ export function createResolvers(
       input: (s) => s.input ?? null,
     },
     WorkflowRun: {
-      __resolveReference: async (ref, ctx) => (await service.run(ctx.principal, ref.id)) ?? null,
+      __resolveReference: async (ref, ctx) =>
+        (await batchedLoad(
+          ctx,
+          'workflows.WorkflowRun',
+          (ids) => service.runsByIds(ctx.principal, ids),
+          ref.id,
+        )) ?? null,
       workflow: async (r, _a, ctx) =>
         r.kind === 'PIPELINE'
           ? ((await service.workflow(ctx.principal, r.workflowName, r.workflowVersion)) ?? null)
@@ -92,7 +98,13 @@ export function createResolvers(
       runs: (s, { first, after }, ctx) => service.runPage(ctx.principal, { scheduleId: s.id }, first, after),
     },
     Run: {
-      workflowRuns: (r, _a, ctx) => service.runs(ctx.principal, { experimentRunId: r.id }),
+      workflowRuns: async (r, _a, ctx) =>
+        (await batchedLoad(
+          ctx,
+          'workflows.runsOfExperimentRun',
+          (ids) => service.runsOfExperimentRuns(ctx.principal, ids),
+          r.id,
+        )) ?? [],
     },
   };
 }

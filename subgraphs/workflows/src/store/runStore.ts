@@ -385,6 +385,33 @@ export class RunStore {
     return rows.map(toRun);
   }
 
+  /** Up to `limit` runs per experiment run, newest first, for many experiment runs in one query. */
+  async runsOfExperimentRuns(projectId: string, experimentRunIds: readonly string[], limit: number) {
+    if (experimentRunIds.length === 0) return [];
+    const ranked = this.db
+      .selectFrom('runs')
+      .selectAll()
+      .select((eb) =>
+        eb.fn
+          .agg<number>('row_number')
+          .over((ob) =>
+            ob.partitionBy('experiment_run_id').orderBy('created_at', 'desc').orderBy('id', 'desc'),
+          )
+          .as('rank'),
+      )
+      .where('project_id', '=', projectId)
+      .where('experiment_run_id', 'in', experimentRunIds)
+      .as('ranked');
+    const rows = await this.db
+      .selectFrom(ranked)
+      .selectAll()
+      .where('rank', '<=', limit)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    return rows.map((row) => toRun(row as never));
+  }
+
   async runByIdempotencyKey(projectId: string, key: string, q: Sql = this.db) {
     const row = await q
       .selectFrom('runs')
