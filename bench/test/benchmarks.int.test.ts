@@ -71,4 +71,12 @@ describe('benchmarks still run and print their comparison', () => {
         ),
       );
   });
+
+  it('entity batching: statements and latency of 500-entity joins, batched and not', async () => {
+    const out = await bench('entityBatching.ts', { BENCH_RUNS: '30', BENCH_ROUNDS: '1' });
+    for (const label of ['workflowRuns → run', 'searchRuns → workflowRuns'])
+      expect(out).toMatch(
+        new RegExp(`^\\| ${label} \\| \\d+ \\| \\d+ \\| \\d+ \\| \\d+ \\| \\d+\\.\\d{2} \\|$`, 'm'),
+      );
+  });
 });
