@@ -19,6 +19,8 @@ const mappersFor: Record<string, Record<string, string>> = {
     Run: '../mappers.ts#RunRecord',
     RegisteredModel: '../mappers.ts#RegisteredModelRecord',
     ModelVersion: '../mappers.ts#ModelVersionRecord',
+    ExperimentConnection: '../mappers.ts#ExperimentPageRecord',
+    RunConnection: '../mappers.ts#RunPageRecord',
   },
   workflows: {
     Workflow: '../mappers.ts#WorkflowRecord',

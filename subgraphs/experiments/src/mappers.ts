@@ -3,3 +3,17 @@ import type { ExperimentRecord, MetricPoint, RunRecord } from './store/trackingS
 
 // The records resolvers receive for each GraphQL type (codegen's `mappers`).
 export type { ExperimentRecord, MetricPoint, ModelVersionRecord, RegisteredModelRecord, RunRecord };
+
+/** A page of a search: its items, and a count made only if `totalCount` is asked for. */
+export interface CountedPage<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+  count(): Promise<number>;
+}
+export type ExperimentPageRecord = CountedPage<ExperimentRecord>;
+export type RunPageRecord = CountedPage<RunRecord>;

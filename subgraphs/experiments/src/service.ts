@@ -40,9 +40,15 @@ export const SYSTEM_TAGS = {
 } as const;
 
 /** A store page as a Relay connection whose cursors are the store's page tokens. */
-function connection<T>(items: T[], nextPageToken: string | undefined, after: string | null | undefined) {
+function connection<T>(
+  items: T[],
+  nextPageToken: string | undefined,
+  after: string | null | undefined,
+  count?: () => Promise<number>,
+) {
   const cursor = nextPageToken ?? '';
   return {
+    count: count ?? (async () => items.length),
     edges: items.map((node) => ({ cursor, node })),
     pageInfo: {
       hasNextPage: nextPageToken !== undefined,
@@ -141,7 +147,7 @@ export class ExperimentsService {
       maxResults: firstAtLeastOne(args.first, 'experiments'),
       ...(args.after ? { pageToken: args.after } : {}),
     });
-    return connection(page.experiments, page.nextPageToken, args.after);
+    return connection(page.experiments, page.nextPageToken, args.after, page.count);
   }
 
   async setExperimentTag(principal: Principal, id: string, key: string, value: string) {
@@ -525,6 +531,6 @@ export class ExperimentsService {
       ...(args.after ? { pageToken: args.after } : {}),
       view: args.view ?? (args.includeDeleted ? 'ALL' : 'ACTIVE_ONLY'),
     });
-    return connection(page.runs, page.nextPageToken, args.after);
+    return connection(page.runs, page.nextPageToken, args.after, page.count);
   }
 }

@@ -63,12 +63,14 @@ describe('experiments through the router', () => {
       `query($e: ID!) { searchRuns(experimentIds: [$e], filter: "metrics.acc > 0.85 and params.lr = '0.1'", orderBy: ["metrics.acc DESC"]) {
         edges { node { name status experiment { name } params { key value } metrics { key value step }
           metricHistory(key: "loss") { step value } tags { key value }
-          artifacts { totalCount edges { node { name } } } } } } }`,
+          artifacts { totalCount edges { node { name } } } } }
+        totalCount } }`,
       { e: experimentId },
     );
     expect(found.errors).toBeUndefined();
     const [run] = found.data!.searchRuns.edges.map((e) => e.node);
     expect(found.data!.searchRuns.edges).toHaveLength(1);
+    expect((found.data!.searchRuns as unknown as { totalCount: number }).totalCount).toBe(1);
     expect(run).toMatchObject({
       name: 'resnet-1',
       status: 'FINISHED',

@@ -39,6 +39,12 @@ it('with services.experiment.type mlflow, runs and registered models land on the
   };
   expect(byAlias.model_version).toMatchObject({ version: '1', run_id: runId });
 
+  const counted = await gql<{ experiments: { totalCount: number }; searchRuns: { totalCount: number } }>(
+    fetch,
+    `{ experiments { totalCount } searchRuns(experimentIds: ["${exp.data!.createExperiment.id}"], first: 1) { totalCount } }`,
+  );
+  expect(counted.data).toEqual({ experiments: { totalCount: 1 }, searchRuns: { totalCount: 1 } });
+
   const read = await gql<{ modelVersionByAlias: { version: number; run: { id: string } } }>(
     fetch,
     '{ modelVersionByAlias(name: "on-mlflow-model", alias: "champion") { version run { id } } }',

@@ -65,6 +65,7 @@ export function trackingStoreContract(
         maxResults: 1,
       });
       expect(names(vision)).toEqual([`${prefix}-2`]);
+      expect(await vision.count()).toBe(2);
       const rest = await store.searchExperiments(project, {
         filter: `name LIKE '${prefix}%' and tags.team = 'vision'`,
         view: 'ALL',
@@ -228,6 +229,8 @@ export function trackingStoreContract(
         maxResults: 10,
       });
       expect(names(filtered)).toEqual(['run-3', 'run-1']);
+      // The count is of every match, not of the page.
+      expect(await filtered.count()).toBe(2);
       const tagged = await store.searchRuns(project, {
         experimentIds: [experimentId],
         filter: "tags.component LIKE 'tool%' and metrics.acc >= 0.7",
@@ -246,6 +249,7 @@ export function trackingStoreContract(
       const first = await store.searchRuns(project, { experimentIds: [experimentId], maxResults: 2 });
       expect(names(first)).toEqual(['run-4', 'run-3']);
       expect(first.nextPageToken).toBeTruthy();
+      expect(await first.count()).toBe(5);
       const second = await store.searchRuns(project, {
         experimentIds: [experimentId],
         maxResults: 2,

@@ -102,6 +102,9 @@ export function createResolvers(service: ExperimentsService): Resolvers {
         return service.requireRun(ctx.principal, runId);
       },
     },
+    // Counted only when asked: a page of a search costs no count.
+    ExperimentConnection: { totalCount: (page) => page.count() },
+    RunConnection: { totalCount: (page) => page.count() },
     Experiment: {
       __resolveReference: async (ref, ctx) => (await service.experiment(ctx.principal, ref.id)) ?? null,
       lifecycleStage: (e) => stage(e.lifecycleStage),

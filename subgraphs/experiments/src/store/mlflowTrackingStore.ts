@@ -59,6 +59,20 @@ export interface IdempotencyLog {
  * before and recorded after a batch; MLflow has no transaction to join, so a crash between the
  * two can still log a retried batch twice.
  */
+/** MLflow has no count: a total is the sum of search pages of this size. */
+const COUNT_PAGE = 1_000;
+
+async function countPages(page: (token?: string) => Promise<{ items: number; next?: string | undefined }>) {
+  let total = 0;
+  let token: string | undefined;
+  do {
+    const p = await page(token);
+    total += p.items;
+    token = p.next || undefined;
+  } while (token);
+  return total;
+}
+
 /**
  * `artifactsUri`: the root under which each experiment Jarvis creates gets its own artifact
  * location (a fresh folder: MLflow names its default ones by experiment id, unknown before the
@@ -221,17 +235,24 @@ export function mlflowTrackingStore(
       // The project is a tag on MLflow's side, so it joins the caller's filter.
       const scope = `tags.\`${PROJECT_TAG}\` = '${projectId.replaceAll("'", "''")}'`;
       const filter = search.filter?.trim() ? `${search.filter} and ${scope}` : scope;
-      const { experiments = [], next_page_token } = await call<{
-        experiments?: MlflowExperiment[];
-        next_page_token?: string;
-      }>('POST', 'experiments/search', {
-        filter,
-        max_results: search.maxResults,
-        view_type: search.view ?? 'ACTIVE_ONLY',
-        order_by: ['creation_time DESC', 'experiment_id DESC'],
-        ...(search.pageToken ? { page_token: search.pageToken } : {}),
-      });
-      return { experiments: experiments.map(toExperiment), nextPageToken: next_page_token || undefined };
+      const page = (size: number, token?: string) =>
+        call<{ experiments?: MlflowExperiment[]; next_page_token?: string }>('POST', 'experiments/search', {
+          filter,
+          max_results: size,
+          view_type: search.view ?? 'ACTIVE_ONLY',
+          order_by: ['creation_time DESC', 'experiment_id DESC'],
+          ...(token ? { page_token: token } : {}),
+        });
+      const { experiments = [], next_page_token } = await page(search.maxResults ?? 100, search.pageToken);
+      return {
+        experiments: experiments.map(toExperiment),
+        nextPageToken: next_page_token || undefined,
+        count: () =>
+          countPages(async (token) => {
+            const p = await page(COUNT_PAGE, token);
+            return { items: p.experiments?.length ?? 0, next: p.next_page_token };
+          }),
+      };
     },
 
     async createRun(projectId, { experimentId, name, startTime, tags = {} }) {
@@ -327,18 +348,28 @@ export function mlflowTrackingStore(
       // Parsed here too, so syntax errors read the same on both stores.
       parseSearch(search.filter, search.orderBy);
       checkMaxResults(search.maxResults);
-      const mine = [];
+      const mine: string[] = [];
       for (const id of search.experimentIds) if (await experiment(projectId, id)) mine.push(id);
-      if (!mine.length) return { runs: [], nextPageToken: undefined };
-      const page = await call<{ runs?: MlflowRun[]; next_page_token?: string }>('POST', 'runs/search', {
-        experiment_ids: mine,
-        filter: search.filter ?? '',
-        run_view_type: search.view ?? 'ACTIVE_ONLY',
-        max_results: search.maxResults,
-        order_by: search.orderBy ?? [],
-        ...(search.pageToken ? { page_token: search.pageToken } : {}),
-      });
-      return { runs: (page.runs ?? []).map(toRun), nextPageToken: page.next_page_token || undefined };
+      if (!mine.length) return { runs: [], nextPageToken: undefined, count: async () => 0 };
+      const fetchPage = (size: number | undefined, token?: string) =>
+        call<{ runs?: MlflowRun[]; next_page_token?: string }>('POST', 'runs/search', {
+          experiment_ids: mine,
+          filter: search.filter ?? '',
+          run_view_type: search.view ?? 'ACTIVE_ONLY',
+          max_results: size,
+          order_by: search.orderBy ?? [],
+          ...(token ? { page_token: token } : {}),
+        });
+      const page = await fetchPage(search.maxResults, search.pageToken);
+      return {
+        runs: (page.runs ?? []).map(toRun),
+        nextPageToken: page.next_page_token || undefined,
+        count: () =>
+          countPages(async (token) => {
+            const p = await fetchPage(COUNT_PAGE, token);
+            return { items: p.runs?.length ?? 0, next: p.next_page_token };
+          }),
+      };
     },
 
     async metricHistory(projectId, runId, key) {

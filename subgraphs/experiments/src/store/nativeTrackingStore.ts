@@ -336,6 +336,13 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
       return {
         experiments: await Promise.all(rows.slice(0, limit).map(toExperiment)),
         nextPageToken: rows.length > limit ? encodePageToken(offset + limit) : undefined,
+        count: async () =>
+          Number(
+            (
+              await sql<{ n: string }>`select count(*) as n from experiments.experiments e
+                where ${sql.join(conditions, sql` and `)}`.execute(db.kysely)
+            ).rows[0]!.n,
+          ),
       };
     },
 
@@ -539,7 +546,7 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
       const experiments = search.experimentIds
         .map(experimentId)
         .filter((id): id is number => id !== undefined);
-      if (!experiments.length) return { runs: [], nextPageToken: undefined };
+      if (!experiments.length) return { runs: [], nextPageToken: undefined, count: async () => 0 };
       // Sorting by a metric the filter also requires (the usual "best runs" search): walk that
       // metric's (key, value) index in order and join the runs, so a page costs about `limit`
       // lookups instead of sorting every match.
@@ -579,7 +586,17 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
         order by ${sql.join(orderings)}
         limit ${limit + 1} offset ${offset}`.execute(db.kysely);
       const runs = await toRuns(rows.slice(0, limit));
-      return { runs, nextPageToken: rows.length > limit ? encodePageToken(offset + limit) : undefined };
+      return {
+        runs,
+        nextPageToken: rows.length > limit ? encodePageToken(offset + limit) : undefined,
+        count: async () =>
+          Number(
+            (
+              await sql<{ n: string }>`select count(*) as n from ${from}
+                where ${sql.join(conditions, sql` and `)}`.execute(db.kysely)
+            ).rows[0]!.n,
+          ),
+      };
     },
 
     async metricHistory(projectId, runId, key) {

@@ -63,6 +63,8 @@ export interface RunSearch {
 export interface RunPage {
   runs: RunRecord[];
   nextPageToken: string | undefined;
+  /** How many runs match in all, counted only when asked (`totalCount`). */
+  count(): Promise<number>;
 }
 
 export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
@@ -78,6 +80,8 @@ export interface ExperimentSearch {
 export interface ExperimentPage {
   experiments: ExperimentRecord[];
   nextPageToken: string | undefined;
+  /** How many experiments match in all, counted only when asked (`totalCount`). */
+  count(): Promise<number>;
 }
 
 export interface TrackingStore {
