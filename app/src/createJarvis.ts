@@ -1,7 +1,7 @@
 import type { JarvisConfig } from '@jarvis/config';
 import type { Logger, Principal } from '@jarvis/context';
 import { createRouter, type Router } from '@jarvis/router';
-import type { SubgraphModule } from '@jarvis/subgraph';
+import type { Subgraph, SubgraphModule } from '@jarvis/subgraph';
 import { graphql } from 'graphql';
 import { createRuntime, type Runtime } from './createRuntime.ts';
 import { ENTITY_QUERIES, SUBGRAPHS } from './subgraphCatalog.ts';
@@ -17,6 +17,8 @@ export interface Jarvis {
 
 export interface JarvisOptions {
   logger?: Logger;
+  /** The subgraphs to run; the catalog's by default. */
+  subgraphs?: Subgraph[];
   /** Who is calling; until identity lands every request is the local dev principal. */
   authenticate?: (request: Request) => Promise<Principal>;
 }
@@ -26,7 +28,7 @@ export async function createJarvis(config: JarvisConfig, options: JarvisOptions 
   const runtime = await createRuntime(config, options);
   const subgraphs: SubgraphModule[] = [];
   try {
-    for (const entry of SUBGRAPHS) {
+    for (const entry of options.subgraphs ?? SUBGRAPHS) {
       const module = entry.create(runtime);
       await module.start();
       subgraphs.push(module);
@@ -43,7 +45,9 @@ export async function createJarvis(config: JarvisConfig, options: JarvisOptions 
     const router = createRouter({
       ...runtime,
       subgraphs,
-      entityQueries: ENTITY_QUERIES,
+      entityQueries: options.subgraphs
+        ? Object.assign({}, ...options.subgraphs.map((s) => s.entityQueries))
+        : ENTITY_QUERIES,
       documents: TRUSTED_DOCUMENTS,
       ...(options.authenticate ? { authenticate: options.authenticate } : {}),
     });

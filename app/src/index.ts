@@ -8,5 +8,5 @@ export {
 export { createJarvis, type Jarvis, type JarvisOptions } from './createJarvis.ts';
 export { createRuntime, type Runtime } from './createRuntime.ts';
 export { routerOverSubgraphs } from './routerOverSubgraphs.ts';
-export { defaultSubgraphUrl, ENTITY_QUERIES, SUBGRAPHS, type SubgraphEntry } from './subgraphCatalog.ts';
+export { defaultSubgraphUrl, ENTITY_QUERIES, SUBGRAPHS } from './subgraphCatalog.ts';
 export { TRUSTED_DOCUMENTS } from './trustedDocuments.ts';

@@ -9,6 +9,12 @@ export {
   pageSize,
   toConnection,
 } from './connection.ts';
+export {
+  defineSubgraph,
+  type Subgraph,
+  type SubgraphDefinition,
+  type SubgraphParts,
+} from './defineSubgraph.ts';
 export { loadTypeDefs } from './loadTypeDefs.ts';
 export { mlflowRoute } from './mlflowRoute.ts';
 export {

@@ -93,6 +93,8 @@ export interface SubgraphModule {
   /** Finishes in-flight work and releases what start() took. */
   stop(): Promise<void>;
   backup?: SubgraphBackup;
+  /** The subgraph's domain service, when it offers one to its process (defineSubgraph's `service`). */
+  service?: unknown;
 }
 
 export type CreateSubgraph = (deps: SubgraphDeps) => SubgraphModule;

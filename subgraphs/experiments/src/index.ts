@@ -1,4 +1,3 @@
-export { createSubgraph, typeDefs } from './createSubgraph.ts';
 export { entityQueries, runTopic, subscriptionFields } from './runUpdates.ts';
 export {
   type Comparator,
@@ -30,3 +29,4 @@ export type {
   RunStatus,
   TrackingStore,
 } from './store/trackingStore.ts';
+export { subgraph } from './subgraph.ts';

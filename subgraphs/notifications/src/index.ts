@@ -1,2 +1,2 @@
 export { webhookSignature } from './channels/webhookSender.ts';
-export { createSubgraph, typeDefs } from './createSubgraph.ts';
+export { subgraph } from './subgraph.ts';

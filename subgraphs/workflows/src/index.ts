@@ -1,8 +1,8 @@
-export { createSubgraph, inProcessConnection, typeDefs, workflowsServiceOf } from './createSubgraph.ts';
 export { validateDefinition, type WorkflowDefinitionInput } from './definition/validateDefinition.ts';
 export type { RetryPolicy, StepDefinition, WorkflowDefinition } from './definition/workflowDefinition.ts';
 export type { WorkflowEngine } from './engine/workflowEngine.ts';
 export { WorkflowsService } from './service.ts';
 export { workflowsMigrations } from './store/migrations.ts';
 export type { RunEvent, RunRecord, RunStatus, StepRunRecord } from './store/records.ts';
+export { inProcessConnection, subgraph, workflowsServiceOf } from './subgraph.ts';
 export { entityQueries, runEventTopic, runsTopic, subscriptionFields } from './workflowEvents.ts';

@@ -1,0 +1,26 @@
+import { defineSubgraph } from '@jarvis/subgraph';
+import { createResolvers } from './resolvers/index.ts';
+import { NotificationsService } from './service.ts';
+import { notificationsMigrations } from './store/migrations.ts';
+import { SqlNotificationStore } from './store/sqlNotificationStore.ts';
+
+/** The notifications subgraph: channels (webhook, Slack, e-mail), rules, an outbox delivered with retries. */
+export const subgraph = defineSubgraph({
+  name: 'notifications',
+  schema: new URL('../schema.graphql', import.meta.url),
+  create(deps) {
+    const service = new NotificationsService({
+      store: new SqlNotificationStore(deps.db),
+      config: deps.config.services.notifications,
+      pubsub: deps.pubsub,
+      logger: deps.logger,
+    });
+    return {
+      resolvers: createResolvers(service),
+      migrations: notificationsMigrations,
+      backup: { tables: ['channels', 'rules', 'outbox', 'deliveries'] },
+      start: () => service.start(),
+      stop: () => service.stop(),
+    };
+  },
+});

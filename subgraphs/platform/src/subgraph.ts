@@ -1,0 +1,19 @@
+import { defineSubgraph } from '@jarvis/subgraph';
+import { createResolvers } from './resolvers/index.ts';
+import { PlatformService } from './service.ts';
+import { platformMigrations } from './store/migrations.ts';
+import { sqlSettingsStore } from './store/sqlSettingsStore.ts';
+
+/** The platform subgraph: settings, effective configuration and health. */
+export const subgraph = defineSubgraph({
+  name: 'platform',
+  schema: new URL('../schema.graphql', import.meta.url),
+  create(deps) {
+    const service = new PlatformService(sqlSettingsStore(deps.db), deps.health, deps.config);
+    return {
+      resolvers: createResolvers(service),
+      migrations: platformMigrations,
+      backup: { tables: ['settings', 'setting_changes'] },
+    };
+  },
+});

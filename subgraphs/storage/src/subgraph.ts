@@ -1,0 +1,62 @@
+import { defineSubgraph } from '@jarvis/subgraph';
+import { createBlobStore } from './createBlobStore.ts';
+import { createResolvers } from './resolvers/index.ts';
+import { mlflowArtifactRoutes } from './routes/mlflowArtifactRoutes.ts';
+import { storageRoutes } from './routes/storageRoutes.ts';
+import { StorageService } from './service.ts';
+import { storageMigrations } from './store/migrations.ts';
+import { sqlArtifactStore } from './store/sqlArtifactStore.ts';
+
+/** The storage subgraph: versioned artifacts over a local folder or S3. */
+export const subgraph = defineSubgraph({
+  name: 'storage',
+  schema: new URL('../schema.graphql', import.meta.url),
+  // MLflow's artifact proxy, and the tracking API's artifact listing, read storage's blobs.
+  routePrefixes: ['/storage/', '/api/2.0/mlflow-artifacts/', '/api/2.0/mlflow/artifacts/'],
+  create(deps) {
+    const blobs = createBlobStore(deps.config);
+    const { type, buckets } = deps.config.services.storage;
+    if (type === 's3' && buckets.length > 1)
+      deps.logger.warn(
+        { bucket: buckets[0], unused: buckets.slice(1) },
+        `services.storage.buckets: every blob goes to ${buckets[0]}; the other buckets listed are not used (list one)`,
+      );
+    const service = new StorageService(
+      sqlArtifactStore(deps.db),
+      blobs,
+      deps.config.services.storage,
+      deps.logger,
+      deps.pubsub,
+      deps.metrics,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    let running: Promise<unknown> | undefined;
+    return {
+      resolvers: createResolvers(service),
+      routes: [...storageRoutes(service), ...mlflowArtifactRoutes(service)],
+      migrations: storageMigrations,
+      health: [{ name: 'blob-store', kind: 'BACKEND', check: () => blobs.ping() }],
+      backup: { tables: ['artifacts', 'artifact_parents', 'aliases'], files: service.backupFiles() },
+      async start() {
+        await blobs.init();
+        const minutes = deps.config.services.storage.gc_interval_minutes;
+        if (minutes > 0 && !timer) {
+          timer = setInterval(() => {
+            running = service.collectGarbage().catch((error: unknown) => {
+              deps.logger.warn(
+                { err: error },
+                'storage garbage collection failed; it runs again next interval',
+              );
+            });
+          }, minutes * 60_000);
+          timer.unref();
+        }
+      },
+      async stop() {
+        clearInterval(timer);
+        timer = undefined;
+        await running;
+      },
+    };
+  },
+});
