@@ -85,8 +85,8 @@ function createPostgres(options: DatabaseOptions): Database {
 }
 
 function wrap(kind: Database['kind'], dialect: Dialect): Database {
-  // biome-ignore lint/suspicious/noExplicitAny: see Database.kysely.
   let statements = 0;
+  // biome-ignore lint/suspicious/noExplicitAny: see Database.kysely.
   const kysely = new KyselyClass<any>({
     dialect: refusedInputDialect(dialect),
     log: () => {
