@@ -138,6 +138,8 @@ const notifications = z
     timeout_ms: z.number().int().positive().default(10_000),
     /** How often the outbox is checked for due deliveries (new ones are sent at once). */
     poll_interval_ms: z.number().int().positive().default(1_000),
+    /** Webhooks also carry the earlier x-jarvis-delivery/-timestamp/-signature headers (for one release). */
+    legacy_webhook_headers: z.boolean().default(true),
   })
   .prefault({});
 

@@ -67,6 +67,7 @@ export const SHOWN_CONFIG_KEYS: readonly string[] = [
   'services.notifications.initial_backoff_ms',
   'services.notifications.timeout_ms',
   'services.notifications.poll_interval_ms',
+  'services.notifications.legacy_webhook_headers',
 ];
 
 const shownPatterns = SHOWN_CONFIG_KEYS.map((key) => key.split('.'));

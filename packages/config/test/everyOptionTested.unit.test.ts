@@ -74,6 +74,7 @@ const TESTED_IN: Record<string, string> = {
   'services.notifications.initial_backoff_ms': 'subgraphs/notifications/test/notifications.int.test.ts',
   'services.notifications.timeout_ms': 'subgraphs/notifications/test/notifications.int.test.ts',
   'services.notifications.poll_interval_ms': 'subgraphs/notifications/test/notifications.int.test.ts',
+  'services.notifications.legacy_webhook_headers': 'subgraphs/notifications/test/notifications.int.test.ts',
 };
 
 /** How a test starts a whole Jarvis as users do. */

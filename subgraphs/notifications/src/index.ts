@@ -1,2 +1,2 @@
-export { webhookSignature } from './channels/webhookSender.ts';
+export { standardSignature, webhookKey, webhookSignature } from './channels/webhookSender.ts';
 export { subgraph } from './subgraph.ts';

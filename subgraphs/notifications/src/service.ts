@@ -69,7 +69,11 @@ export class NotificationsService {
     this.email = deps.config.smtp ? emailSender(deps.config.smtp) : undefined;
     this.delivery = new DeliveryLoop({
       store: deps.store,
-      senders: { WEBHOOK: webhookSender, SLACK: slackSender, ...(this.email ? { EMAIL: this.email } : {}) },
+      senders: {
+        WEBHOOK: webhookSender({ legacy: deps.config.legacy_webhook_headers }),
+        SLACK: slackSender,
+        ...(this.email ? { EMAIL: this.email } : {}),
+      },
       settings: {
         maxAttempts: deps.config.max_attempts,
         initialBackoffMs: deps.config.initial_backoff_ms,

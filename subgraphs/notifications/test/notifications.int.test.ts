@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, gql, runJarvis, startSmtp, testJarvis, waitFor } from '@jarvis/testkit';
+import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { webhookSignature } from '../src/index.ts';
 import { slackIncomingWebhook } from './fakes/slackIncomingWebhook.ts';
@@ -46,6 +47,9 @@ async function settled(target: Target, id: string, timeoutMs = 20_000): Promise<
   return last!;
 }
 
+/** A secret as Standard Webhooks tooling makes them: `whsec_` and base64 of random bytes. */
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
 const FAST = {
   services: {
     notifications: { initial_backoff_ms: 50, poll_interval_ms: 50, max_attempts: 3, timeout_ms: 2_000 },
@@ -62,7 +66,7 @@ describe('notification channels', () => {
         name: 'ops hook',
         kind: 'WEBHOOK',
         url: receiver.url,
-        secret: 's3cret',
+        secret: SECRET,
       });
       const { sendTestNotification } = await ok<{ sendTestNotification: { id: string; status: string } }>(
         fetch,
@@ -86,14 +90,54 @@ describe('notification channels', () => {
       expect(hook!.headers).toMatchObject({
         'content-type': 'application/json',
         'x-jarvis-event': 'TEST',
-        'x-jarvis-delivery': sendTestNotification.id,
+        'webhook-id': sendTestNotification.id,
       });
-      // What a receiver checks: the HMAC of "<timestamp>.<raw body>" with the shared secret.
+      // What a receiver does: verify with an off-the-shelf Standard Webhooks library.
+      const verified = new Webhook(SECRET).verify(hook!.body, hook!.headers as Record<string, string>);
+      expect(verified).toMatchObject({ id: sendTestNotification.id, event: 'TEST' });
+      // A body altered on the way fails it.
+      expect(() =>
+        new Webhook(SECRET).verify(
+          hook!.body.replace('TEST', 'TSET'),
+          hook!.headers as Record<string, string>,
+        ),
+      ).toThrow();
+      // The earlier headers, for receivers not yet moved (services.notifications.legacy_webhook_headers).
       const timestamp = String(hook!.headers['x-jarvis-timestamp']);
+      expect(hook!.headers['x-jarvis-delivery']).toBe(sendTestNotification.id);
       expect(hook!.headers['x-jarvis-signature']).toBe(
-        `sha256=${webhookSignature('s3cret', timestamp, hook!.body)}`,
+        `sha256=${webhookSignature(SECRET, timestamp, hook!.body)}`,
       );
       expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(60);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('legacy_webhook_headers: false sends Standard Webhooks headers only; a plain-text secret verifies with format raw', async () => {
+    const receiver = await webhookReceiver();
+    await using jarvis = await testJarvis({
+      services: { notifications: { ...FAST.services.notifications, legacy_webhook_headers: false } },
+    });
+    const fetch = jarvis.router.fetch;
+    try {
+      const channel = await createChannel(fetch, {
+        name: 'std',
+        kind: 'WEBHOOK',
+        url: receiver.url,
+        secret: 's3cret',
+      });
+      const { sendTestNotification } = await ok<{ sendTestNotification: { id: string } }>(
+        fetch,
+        `mutation { sendTestNotification(channelId: "${channel}") { id } }`,
+      );
+      expect((await settled(fetch, sendTestNotification.id)).status).toBe('DELIVERED');
+      const [hook] = receiver.received;
+      expect(Object.keys(hook!.headers).filter((h) => h.startsWith('x-jarvis-'))).toEqual(['x-jarvis-event']);
+      const raw = new Webhook(new TextEncoder().encode('s3cret') as unknown as string, { format: 'raw' });
+      expect(raw.verify(hook!.body, hook!.headers as Record<string, string>)).toMatchObject({
+        event: 'TEST',
+      });
     } finally {
       await receiver.close();
     }

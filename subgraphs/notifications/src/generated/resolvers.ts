@@ -41,7 +41,7 @@ export type ChannelNotificationsArgs = {
 export type ChannelInput = {
   kind: ChannelKind;
   name: Scalars['String']['input'];
-  /** WEBHOOK: signs each body (header x-jarvis-signature). */
+  /** WEBHOOK: signs each body by the Standard Webhooks spec (header webhook-signature). */
   secret?: InputMaybe<Scalars['String']['input']>;
   /** How long one delivery may take (default services.notifications.timeout_ms). */
   timeoutMs?: InputMaybe<Scalars['Int']['input']>;
@@ -70,7 +70,7 @@ export type DeliveryAttempt = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
-   * A place notifications go: a WEBHOOK (JSON POST, signed with HMAC-SHA256 when it has a secret),
+   * A place notifications go: a WEBHOOK (JSON POST, signed by the Standard Webhooks spec when it has a secret),
    * a SLACK incoming webhook (Block Kit message) or EMAIL (to addresses, over the configured SMTP
    * server). The URL must be http(s).
    */
