@@ -52,12 +52,14 @@ export async function createJarvis(config: JarvisConfig, options: JarvisOptions 
       ...(options.authenticate ? { authenticate: options.authenticate } : {}),
     });
     await router.start();
+    await runtime.jobs.start();
     return {
       router,
       runtime,
       subgraphs,
       async stop() {
         await router.stop();
+        await runtime.jobs.stop();
         for (const module of subgraphs.reverse()) await module.stop();
         await runtime.close();
       },

@@ -1,6 +1,7 @@
 import type { JarvisConfig } from '@jarvis/config';
 import { createLogger, type Logger } from '@jarvis/context';
 import { createDatabase, type Database } from '@jarvis/db';
+import { JobRunner } from '@jarvis/jobs';
 import { createPubSub, type PubSub } from '@jarvis/pubsub';
 import type { SubgraphDeps } from '@jarvis/subgraph';
 import { createMetrics, HealthRegistry } from '@jarvis/telemetry';
@@ -31,6 +32,7 @@ export async function createRuntime(config: JarvisConfig, options: RuntimeOption
     },
   });
   let db: Database | undefined;
+  let jobs: JobRunner | undefined;
   if (options.database !== false) {
     db = await createDatabase({
       url: config.database.url,
@@ -59,7 +61,13 @@ export async function createRuntime(config: JarvisConfig, options: RuntimeOption
       if (!db) throw new Error('this process has no metadata database (router only)');
       return db;
     },
+    get jobs(): JobRunner {
+      if (!db) throw new Error('this process has no metadata database (router only), so no jobs');
+      jobs ??= new JobRunner({ db, logger, metrics });
+      return jobs;
+    },
     async close() {
+      await jobs?.stop();
       await pubsub.close();
       await db?.close();
     },

@@ -30,6 +30,7 @@ export async function serve(name: string, options: { config?: string; port?: str
   const entry = SUBGRAPHS.find((s) => s.name === name)!;
   const subgraph = createSubgraphServer(entry.create(runtime), runtime);
   await subgraph.start();
+  await runtime.jobs.start();
   const server = await serveFetch(subgraph.fetch, { ...config.server, websockets: subgraph.websockets });
   runtime.logger.info({ url: `${server.url}/graphql`, subgraph: name }, 'subgraph ready');
   onShutdown(

@@ -1,6 +1,7 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { SqlMigration } from '@jarvis/db';
+import type { Job } from '@jarvis/jobs';
 import type { HealthCheck } from '@jarvis/telemetry';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { loadTypeDefs } from './loadTypeDefs.ts';
@@ -28,6 +29,8 @@ export interface SubgraphParts {
   backup?: Omit<SubgraphBackup, 'schema'>;
   /** Checks shown by `health`, registered once. */
   health?: HealthCheck[];
+  /** Background work on the process's job runner (named `<subgraph>.<job>`). */
+  jobs?: Job[];
   /** Background work, after migrations. */
   start?(): Promise<void>;
   /** Finishes in-flight work. */
@@ -88,6 +91,8 @@ export function defineSubgraph(definition: SubgraphDefinition): Subgraph {
         } as GraphQLResolverMap<unknown>,
       });
       for (const check of parts.health ?? []) deps.health.register(check);
+      for (const job of parts.jobs ?? [])
+        deps.jobs.register({ ...job, name: `${definition.name}.${job.name}` });
       let started = false;
       return {
         name: definition.name,

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { JarvisConfig } from '@jarvis/config';
 import type { Logger, RequestContext } from '@jarvis/context';
 import type { Database } from '@jarvis/db';
+import type { JobRunner } from '@jarvis/jobs';
 import type { PubSub } from '@jarvis/pubsub';
 import type { HealthRegistry, JarvisMetrics } from '@jarvis/telemetry';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
@@ -10,6 +11,8 @@ import type { DocumentNode, GraphQLSchema } from 'graphql';
 export interface SubgraphDeps {
   config: JarvisConfig;
   db: Database;
+  /** Background work: one runner per process, one lease per job across replicas. */
+  jobs: JobRunner;
   pubsub: PubSub;
   logger: Logger;
   health: HealthRegistry;

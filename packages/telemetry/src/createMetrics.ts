@@ -15,6 +15,9 @@ export interface JarvisMetrics {
   artifactBytes: Counter<'direction' | 'kind'>;
   /** Metric points logged to experiment runs (GraphQL, the MLflow API, workers alike). */
   runMetricPoints: Counter;
+  /** Runs of background jobs, by job and outcome (ok, failed). */
+  jobRuns: Counter<'job' | 'outcome'>;
+  jobDuration: Histogram<'job'>;
   /** The latest values of runs logging now (`jarvis_run_metric_latest`), for experiment dashboards. */
   liveRuns: LiveRunMetrics;
   /** Open GraphQL subscriptions, by service; set by whoever serves them (a collect callback). */
@@ -94,6 +97,19 @@ export function createMetrics(options: MetricsOptions = {}): JarvisMetrics {
     runMetricPoints: new Counter({
       name: 'jarvis_run_metric_points_total',
       help: 'Metric points logged to experiment runs.',
+      registers: [registry],
+    }),
+    jobRuns: new Counter({
+      name: 'jarvis_job_runs_total',
+      help: 'Runs of background jobs (garbage collection, pruning, alert evaluation, …), by outcome.',
+      labelNames: ['job', 'outcome'],
+      registers: [registry],
+    }),
+    jobDuration: new Histogram({
+      name: 'jarvis_job_duration_seconds',
+      help: 'How long a background job run took.',
+      labelNames: ['job'],
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
       registers: [registry],
     }),
     liveRuns: createLiveRunMetrics({ registry, maxSeries: options.maxRunSeries }),

@@ -1,6 +1,7 @@
 import type { JarvisConfig } from '@jarvis/config';
 import type { Logger, Principal } from '@jarvis/context';
 import { badUserInput, notFound } from '@jarvis/errors';
+import type { Job } from '@jarvis/jobs';
 import type { PubSub } from '@jarvis/pubsub';
 import { ALERT_CHANGED_TOPIC, type AlertChanged, pageSize } from '@jarvis/subgraph';
 import type { Registry } from 'prom-client';
@@ -55,7 +56,6 @@ export class AnalyticsService {
   private readonly prometheus: PrometheusApi | undefined;
   readonly components: ComponentMetrics;
   readonly evaluator: AlertEvaluator;
-  private pruner: NodeJS.Timeout | undefined;
 
   constructor(deps: {
     store: SqlAnalyticsStore;
@@ -81,22 +81,30 @@ export class AnalyticsService {
 
   async start() {
     await this.components.load();
-    this.evaluator.start(this.config.evaluation_interval_ms);
+  }
+
+  /** Background work, on the process's job runner: alert evaluation, and pruning of embedded samples. */
+  jobs(): Job[] {
+    const jobs: Job[] = [
+      {
+        name: 'alerts',
+        intervalMs: this.config.evaluation_interval_ms,
+        run: () => this.evaluator.evaluateAll(),
+      },
+    ];
     if (!this.prometheus) {
       const retentionMs = this.config.retention_hours * 3600_000;
-      const prune = () =>
-        void this.store
-          .pruneSamples(new Date(Date.now() - retentionMs))
-          .catch((error: unknown) => this.logger.warn({ err: error }, 'could not prune metric samples'));
-      // Often enough that nothing outlives retention by more than half of it (or ten minutes).
-      prune();
-      this.pruner = setInterval(prune, Math.max(1_000, Math.min(10 * 60_000, retentionMs / 2)));
-      this.pruner.unref();
+      jobs.push({
+        name: 'prune',
+        // Often enough that nothing outlives retention by more than half of it (or ten minutes).
+        intervalMs: Math.max(1_000, Math.min(10 * 60_000, retentionMs / 2)),
+        run: () => this.store.pruneSamples(new Date(Date.now() - retentionMs)),
+      });
     }
+    return jobs;
   }
 
   async stop() {
-    clearInterval(this.pruner);
     await this.evaluator.stop();
   }
 

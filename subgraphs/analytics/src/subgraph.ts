@@ -23,6 +23,7 @@ export const subgraph = defineSubgraph({
       subscriptions: subscriptionFields,
       migrations: analyticsMigrations,
       backup: { tables: ['metric_definitions', 'alert_rules', 'alerts', 'dashboards'] },
+      jobs: service.jobs(),
       start: () => service.start(),
       stop: () => service.stop(),
     };

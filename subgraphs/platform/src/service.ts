@@ -1,6 +1,7 @@
 import { type JarvisConfig, redactConfig } from '@jarvis/config';
 import type { Principal } from '@jarvis/context';
 import { badUserInput } from '@jarvis/errors';
+import type { JobRunner } from '@jarvis/jobs';
 import { type Connection, decodeCursor, pageSize, toConnection } from '@jarvis/subgraph';
 import type { HealthRegistry, HealthResult } from '@jarvis/telemetry';
 import type { SettingChangeRecord, SettingRecord, SettingsStore } from './store/settingsStore.ts';
@@ -22,11 +23,18 @@ export class PlatformService {
   private readonly store: SettingsStore;
   private readonly health: HealthRegistry;
   private readonly config: JarvisConfig;
+  private readonly jobRunner: JobRunner;
 
-  constructor(store: SettingsStore, health: HealthRegistry, config: JarvisConfig) {
+  constructor(store: SettingsStore, health: HealthRegistry, config: JarvisConfig, jobs: JobRunner) {
     this.store = store;
     this.health = health;
     this.config = config;
+    this.jobRunner = jobs;
+  }
+
+  /** The deployment's background jobs, as their records in the metadata database say. */
+  jobs() {
+    return this.jobRunner.status();
   }
 
   effectiveConfig(): unknown {

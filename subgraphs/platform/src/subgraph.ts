@@ -9,7 +9,7 @@ export const subgraph = defineSubgraph({
   name: 'platform',
   schema: new URL('../schema.graphql', import.meta.url),
   create(deps) {
-    const service = new PlatformService(sqlSettingsStore(deps.db), deps.health, deps.config);
+    const service = new PlatformService(sqlSettingsStore(deps.db), deps.health, deps.config, deps.jobs);
     return {
       resolvers: createResolvers(service),
       migrations: platformMigrations,

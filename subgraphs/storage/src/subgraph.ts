@@ -29,34 +29,18 @@ export const subgraph = defineSubgraph({
       deps.pubsub,
       deps.metrics,
     );
-    let timer: NodeJS.Timeout | undefined;
-    let running: Promise<unknown> | undefined;
+    const minutes = deps.config.services.storage.gc_interval_minutes;
     return {
       resolvers: createResolvers(service),
       routes: [...storageRoutes(service), ...mlflowArtifactRoutes(service)],
       migrations: storageMigrations,
       health: [{ name: 'blob-store', kind: 'BACKEND', check: () => blobs.ping() }],
       backup: { tables: ['artifacts', 'artifact_parents', 'aliases'], files: service.backupFiles() },
-      async start() {
-        await blobs.init();
-        const minutes = deps.config.services.storage.gc_interval_minutes;
-        if (minutes > 0 && !timer) {
-          timer = setInterval(() => {
-            running = service.collectGarbage().catch((error: unknown) => {
-              deps.logger.warn(
-                { err: error },
-                'storage garbage collection failed; it runs again next interval',
-              );
-            });
-          }, minutes * 60_000);
-          timer.unref();
-        }
-      },
-      async stop() {
-        clearInterval(timer);
-        timer = undefined;
-        await running;
-      },
+      jobs:
+        minutes > 0
+          ? [{ name: 'gc', intervalMs: minutes * 60_000, run: () => service.collectGarbage() }]
+          : [],
+      start: () => blobs.init(),
     };
   },
 });

@@ -8,14 +8,13 @@ import { renderSummary } from './renderSummary.ts';
 export type ConditionSource = (rule: AlertRuleRecord) => Promise<{ labels: Labels; value: number }[]>;
 
 /**
- * Evaluates alert rules on a timer of its own: each series meeting a rule's condition is an
+ * Evaluates alert rules in rounds (the analytics subgraph's `alerts` job): each series meeting a rule's condition is an
  * alert, PENDING until it has held `forSeconds`, then FIRING; one that stops meeting it
  * RESOLVES (a pending one is dropped). Each rule is decided under its row lock, so replicas
  * share the work without firing twice. `onChange` hears every alert that started firing or
  * resolved, after the commit.
  */
 export class AlertEvaluator {
-  private timer: NodeJS.Timeout | undefined;
   private running: Promise<AlertRecord[]> | undefined;
   private readonly store: SqlAnalyticsStore;
   private readonly source: ConditionSource;
@@ -34,17 +33,8 @@ export class AlertEvaluator {
     this.logger = options.logger;
   }
 
-  start(intervalMs: number): void {
-    this.timer = setInterval(() => {
-      void this.evaluateAll().catch((error: unknown) =>
-        this.logger.error({ err: error }, 'alert evaluation failed'),
-      );
-    }, intervalMs);
-    this.timer.unref();
-  }
-
+  /** Waits for a round under way (rounds run as the analytics subgraph's `alerts` job). */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
     await this.running?.catch(() => {});
   }
 

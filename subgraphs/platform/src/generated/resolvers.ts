@@ -30,6 +30,27 @@ export type HealthStatus =
   | 'DOWN'
   | 'UP';
 
+/**
+ * A background job. One replica runs it at a time (a lease in the metadata database); a failed run
+ * is retried with backoff and reported here, never fatal.
+ */
+export type Job = {
+  __typename?: 'Job';
+  /** Failed runs in a row (0 after a success). */
+  failures: Scalars['Int']['output'];
+  intervalMs: Scalars['Int']['output'];
+  /** Why the last run failed; null when it succeeded. */
+  lastError: Maybe<Scalars['String']['output']>;
+  lastFinishedAt: Maybe<Scalars['DateTime']['output']>;
+  lastStartedAt: Maybe<Scalars['DateTime']['output']>;
+  /** `<subgraph>.<job>`, e.g. storage.gc. */
+  name: Scalars['String']['output'];
+  nextRunAt: Scalars['DateTime']['output'];
+  /** A replica holds its lease now. */
+  running: Scalars['Boolean']['output'];
+  runs: Scalars['Int']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Deletes a setting (its history is kept). Returns false when it did not exist. */
@@ -72,6 +93,11 @@ export type Query = {
   config: Scalars['JSON']['output'];
   /** Every service and backend of this deployment, checked now. */
   health: Array<ServiceHealth>;
+  /**
+   * The deployment's background jobs (garbage collection, pruning, alert evaluation, …): when each
+   * last ran, how it ended, when it runs next.
+   */
+  jobs: Array<Job>;
   /** One service or backend, checked now; null when no such name is registered. */
   serviceHealth: Maybe<ServiceHealth>;
   /** One setting, or null when it was never set. */
@@ -272,12 +298,13 @@ export type ResolversTypes = ResolversObject<{
   HealthKind: HealthKind;
   HealthStatus: HealthStatus;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
-  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Job: ResolverTypeWrapper<Job>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ServiceHealth: ResolverTypeWrapper<HealthRecord>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Setting: ResolverTypeWrapper<SettingRecord>;
@@ -293,12 +320,13 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   JSON: Scalars['JSON']['output'];
-  Mutation: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
+  Job: Job;
+  Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
   ServiceHealth: HealthRecord;
   Float: Scalars['Float']['output'];
   Setting: SettingRecord;
@@ -318,6 +346,18 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'JSON';
 }
 
+export type JobResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Job'] = ResolversParentTypes['Job']> = ResolversObject<{
+  failures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  intervalMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastFinishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastStartedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nextRunAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  running?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  runs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   deleteSetting?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteSettingArgs, 'component' | 'key'>>;
   setSetting?: Resolver<ResolversTypes['Setting'], ParentType, ContextType, RequireFields<MutationSetSettingArgs, 'component' | 'key' | 'value'>>;
@@ -333,6 +373,7 @@ export type PageInfoResolvers<ContextType = SubgraphContext, ParentType extends 
 export type QueryResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   config?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   health?: Resolver<Array<ResolversTypes['ServiceHealth']>, ParentType, ContextType>;
+  jobs?: Resolver<Array<ResolversTypes['Job']>, ParentType, ContextType>;
   serviceHealth?: Resolver<Maybe<ResolversTypes['ServiceHealth']>, ParentType, ContextType, RequireFields<QueryServiceHealthArgs, 'name'>>;
   setting?: Resolver<Maybe<ResolversTypes['Setting']>, ParentType, ContextType, RequireFields<QuerySettingArgs, 'component' | 'key'>>;
   settings?: Resolver<ResolversTypes['SettingConnection'], ParentType, ContextType, RequireFields<QuerySettingsArgs, 'component' | 'first'>>;
@@ -392,6 +433,7 @@ export type SettingEdgeResolvers<ContextType = SubgraphContext, ParentType exten
 export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   JSON?: GraphQLScalarType;
+  Job?: JobResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

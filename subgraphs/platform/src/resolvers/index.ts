@@ -15,6 +15,7 @@ export function createResolvers(service: PlatformService): Resolvers {
         (await service.setting(ctx.principal, component, key)) ?? null,
       health: () => service.checkHealth(),
       serviceHealth: async (_p, { name }) => (await service.checkOne(name)) ?? null,
+      jobs: () => service.jobs(),
     },
     Mutation: {
       setSetting: (_p, { component, key, value, idempotencyKey }, ctx) =>
