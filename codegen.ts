@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 // Resolver types for every subgraph, from its SDL. Each subgraph may declare mappers (its
@@ -8,48 +8,21 @@ const subgraphs = readdirSync('subgraphs', { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(`subgraphs/${d.name}/schema.graphql`))
   .map((d) => d.name);
 
-const mappersFor: Record<string, Record<string, string>> = {
-  platform: {
-    Setting: '../mappers.ts#SettingRecord',
-    SettingChange: '../mappers.ts#SettingChangeRecord',
-    ServiceHealth: '../mappers.ts#HealthRecord',
-  },
-  experiments: {
-    Experiment: '../mappers.ts#ExperimentRecord',
-    Run: '../mappers.ts#RunRecord',
-    RegisteredModel: '../mappers.ts#RegisteredModelRecord',
-    ModelVersion: '../mappers.ts#ModelVersionRecord',
-    ExperimentConnection: '../mappers.ts#ExperimentPageRecord',
-    RunConnection: '../mappers.ts#RunPageRecord',
-  },
-  workflows: {
-    Workflow: '../mappers.ts#WorkflowRecord',
-    WorkflowRun: '../mappers.ts#RunRecord',
-    StepRun: '../mappers.ts#StepRunRecord',
-    WorkflowRunEvent: '../mappers.ts#RunEvent',
-    Schedule: '../mappers.ts#ScheduleRecord',
-    StepDefinition: '../mappers.ts#StepDefinitionRecord',
-    Run: '../mappers.ts#RunRef',
-  },
-  analytics: {
-    Metric: '../mappers.ts#MetricRecord',
-    AlertRule: '../mappers.ts#AlertRuleRecord',
-    Alert: '../mappers.ts#AlertRecord',
-    Dashboard: '../mappers.ts#DashboardRecord',
-  },
-  notifications: {
-    Channel: '../mappers.ts#ChannelRecord',
-    Notification: '../mappers.ts#NotificationRecord',
-    NotificationRule: '../mappers.ts#RuleRecord',
-  },
-  storage: {
-    Artifact: '../mappers.ts#ArtifactRecord',
-    ArtifactUpload: '../mappers.ts#UploadRecord',
-    ArtifactAlias: '../mappers.ts#AliasRecord',
-    Run: '../mappers.ts#RunRef',
-    ModelVersion: '../mappers.ts#ModelVersionRef',
-  },
-};
+/**
+ * Mappers by convention: `export type <GraphQLType>Mapper = …` in a subgraph's src/mappers.ts
+ * is what resolvers of that type receive. No table to keep beside the files.
+ */
+function mappersOf(name: string): Record<string, string> {
+  const file = `subgraphs/${name}/src/mappers.ts`;
+  if (!existsSync(file)) return {};
+  const source = readFileSync(file, 'utf8');
+  return Object.fromEntries(
+    [...source.matchAll(/^export type (\w+)Mapper\b/gm)].map(([, type]) => [
+      type!,
+      `../mappers.ts#${type}Mapper`,
+    ]),
+  );
+}
 
 // The typed client: every operation under clients/sdk/src/operations, checked against the
 // supergraph, as typed documents (result and variable types follow each selection), and a
@@ -93,7 +66,7 @@ const config: CodegenConfig = {
             useTypeImports: true,
             enumsAsTypes: true,
             contextType: '@jarvis/subgraph#SubgraphContext',
-            mappers: mappersFor[name] ?? {},
+            mappers: mappersOf(name),
             scalars: {
               JSON: 'unknown',
               DateTime: { input: 'Date', output: 'Date | string' },

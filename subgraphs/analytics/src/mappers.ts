@@ -1,5 +1,7 @@
 // The records resolvers receive for each GraphQL type (codegen's `mappers`).
-export type { AlertRecord, AlertRuleRecord, DashboardRecord } from './store/records.ts';
+import type { AlertRecord, AlertRuleRecord, DashboardRecord } from './store/records.ts';
+
+export type { AlertRecord, AlertRuleRecord, DashboardRecord };
 
 export interface MetricRecord {
   name: string;
@@ -10,3 +12,9 @@ export interface MetricRecord {
   component: string | null;
   seriesCount: number;
 }
+
+// What each GraphQL type resolves from: codegen finds `<Type>Mapper` here by name.
+export type MetricMapper = MetricRecord;
+export type AlertRuleMapper = AlertRuleRecord;
+export type AlertMapper = AlertRecord;
+export type DashboardMapper = DashboardRecord;

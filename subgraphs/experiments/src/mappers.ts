@@ -17,3 +17,11 @@ export interface CountedPage<T> {
 }
 export type ExperimentPageRecord = CountedPage<ExperimentRecord>;
 export type RunPageRecord = CountedPage<RunRecord>;
+
+// What each GraphQL type resolves from: codegen finds `<Type>Mapper` here by name.
+export type ExperimentMapper = ExperimentRecord;
+export type RunMapper = RunRecord;
+export type RegisteredModelMapper = RegisteredModelRecord;
+export type ModelVersionMapper = ModelVersionRecord;
+export type ExperimentConnectionMapper = ExperimentPageRecord;
+export type RunConnectionMapper = RunPageRecord;

@@ -4,3 +4,8 @@ import type { SettingChangeRecord, SettingRecord } from './store/settingsStore.t
 // The records resolvers receive for each GraphQL type (codegen's `mappers`).
 export type { SettingChangeRecord, SettingRecord };
 export type HealthRecord = HealthResult;
+
+// What each GraphQL type resolves from: codegen finds `<Type>Mapper` here by name.
+export type SettingMapper = SettingRecord;
+export type SettingChangeMapper = SettingChangeRecord;
+export type ServiceHealthMapper = HealthRecord;

@@ -12,3 +12,10 @@ export interface ModelVersionRef {
   source?: string;
   artifactId?: string | null;
 }
+
+// What each GraphQL type resolves from: codegen finds `<Type>Mapper` here by name.
+export type ArtifactMapper = ArtifactRecord;
+export type ArtifactUploadMapper = UploadRecord;
+export type ArtifactAliasMapper = AliasRecord;
+export type RunMapper = RunRef;
+export type ModelVersionMapper = ModelVersionRef;

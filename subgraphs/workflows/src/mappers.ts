@@ -9,3 +9,12 @@ export type StepDefinitionRecord = StepDefinition;
 export interface RunRef {
   id: string;
 }
+
+// What each GraphQL type resolves from: codegen finds `<Type>Mapper` here by name.
+export type WorkflowMapper = WorkflowRecord;
+export type WorkflowRunMapper = RunRecord;
+export type StepRunMapper = StepRunRecord;
+export type WorkflowRunEventMapper = RunEvent;
+export type ScheduleMapper = ScheduleRecord;
+export type StepDefinitionMapper = StepDefinitionRecord;
+export type RunMapper = RunRef;
