@@ -9,7 +9,7 @@ export function startupConfig(file: string | undefined, overrides: { port?: stri
     if (error instanceof ConfigError) {
       console.error(error.message);
       console.error(
-        '\nFix the file (every key is described in the README, "Configuration"), then start again.',
+        '\nFix the file (every key is described in docs/operations.md, "Configuration"), then start again.',
       );
       process.exit(2);
     }

@@ -576,7 +576,7 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
       Response.json(
         {
           error_code: 'ENDPOINT_NOT_FOUND',
-          message: `Jarvis does not implement ${method} ${new URL(request.url).pathname} of the MLflow API; see the README for what it serves`,
+          message: `Jarvis does not implement ${method} ${new URL(request.url).pathname} of the MLflow API; see docs/experiments.md in Jarvis for what it serves`,
         },
         { status: 404 },
       ),
