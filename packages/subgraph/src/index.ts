@@ -9,6 +9,7 @@ export {
   pageSize,
   toConnection,
 } from './connection.ts';
+export { createOnce, type IdempotencyStamp } from './createOnce.ts';
 export {
   defineSubgraph,
   type Subgraph,

@@ -3,7 +3,7 @@ import type { Logger, Principal } from '@jarvis/context';
 import { badUserInput, notFound } from '@jarvis/errors';
 import type { Job } from '@jarvis/jobs';
 import type { PubSub } from '@jarvis/pubsub';
-import { ALERT_CHANGED_TOPIC, type AlertChanged, pageSize } from '@jarvis/subgraph';
+import { ALERT_CHANGED_TOPIC, type AlertChanged, createOnce, pageSize } from '@jarvis/subgraph';
 import type { Registry } from 'prom-client';
 import { AlertEvaluator, type ConditionSource } from './alerts/alertEvaluator.ts';
 import { prometheusRuleFile } from './alerts/prometheusRuleFile.ts';
@@ -201,8 +201,14 @@ export class AnalyticsService {
 
   // Alert rules
 
-  async createRule(principal: Principal, input: AlertRuleInput) {
-    return this.store.createRule(principal.projectId, await this.checkedRule(input));
+  async createRule(principal: Principal, input: AlertRuleInput, idempotencyKey?: string | null) {
+    const fields = await this.checkedRule(input);
+    return createOnce(
+      idempotencyKey,
+      fields,
+      (stamp) => this.store.createRule(principal.projectId, fields, stamp),
+      (key) => this.store.ruleByIdempotencyKey(principal.projectId, key),
+    );
   }
 
   async updateRule(principal: Principal, id: string, input: AlertRuleInput) {

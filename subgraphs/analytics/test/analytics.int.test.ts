@@ -318,6 +318,27 @@ services:
     expect(promql.errors?.[0]?.message).toMatch(/need a Prometheus server/);
   });
 
+  it('createAlertRule with an idempotencyKey, sent twice at once, makes one rule; the key on another request is CONFLICT', async () => {
+    await using jarvis = await testJarvis();
+    const fetch = jarvis.router.fetch;
+    const CREATE =
+      'mutation($input: AlertRuleInput!, $key: String) { createAlertRule(input: $input, idempotencyKey: $key) { id } }';
+    const input = {
+      name: 'ice too warm',
+      metric: 'rink_ice_temperature_celsius',
+      operator: 'GT',
+      threshold: -2,
+    };
+    const answers = await Promise.all(
+      [0, 1, 2].map(() => gql<{ createAlertRule: { id: string } }>(fetch, CREATE, { input, key: 'rule-7' })),
+    );
+    expect(answers.map((a) => a.errors)).toEqual([undefined, undefined, undefined]);
+    expect(new Set(answers.map((a) => a.data!.createAlertRule.id)).size).toBe(1);
+    expect((await ok<{ alertRules: unknown[] }>(fetch, '{ alertRules { id } }')).alertRules).toHaveLength(1);
+    const reused = await gql(fetch, CREATE, { input: { ...input, threshold: 0 }, key: 'rule-7' });
+    expect(reused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT' });
+  });
+
   it('createDashboard builds a valid Grafana JSON model for a component and for an experiment', async () => {
     await using jarvis = await testJarvis();
     const fetch = jarvis.router.fetch;

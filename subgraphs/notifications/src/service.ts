@@ -5,6 +5,7 @@ import type { PubSub } from '@jarvis/pubsub';
 import {
   ALERT_CHANGED_TOPIC,
   type AlertChanged,
+  createOnce,
   MODEL_ALIAS_MOVED_TOPIC,
   type ModelAliasMoved,
   pageSize,
@@ -186,7 +187,11 @@ export class NotificationsService {
 
   // Channels
 
-  async createChannel(principal: Principal, input: ChannelInput): Promise<ChannelRecord> {
+  async createChannel(
+    principal: Principal,
+    input: ChannelInput,
+    idempotencyKey?: string | null,
+  ): Promise<ChannelRecord> {
     const name = input.name?.trim();
     if (!name) throw badUserInput('a channel needs a name', { argument: 'name' });
     const timeoutMs = input.timeoutMs ?? this.config.timeout_ms;
@@ -220,7 +225,7 @@ export class NotificationsService {
           argument: 'secret',
         });
     }
-    return this.store.createChannel({
+    const channel = {
       projectId: principal.projectId,
       name,
       kind: input.kind,
@@ -228,7 +233,13 @@ export class NotificationsService {
       secret: input.kind === 'WEBHOOK' ? (input.secret ?? null) : null,
       to,
       timeoutMs,
-    });
+    };
+    return createOnce(
+      idempotencyKey,
+      channel,
+      (stamp) => this.store.createChannel(channel, stamp),
+      (key) => this.store.channelByIdempotencyKey(principal.projectId, key),
+    );
   }
 
   deleteChannel(principal: Principal, id: string) {
@@ -255,6 +266,7 @@ export class NotificationsService {
       body?: string | null;
       filter?: unknown;
     },
+    idempotencyKey?: string | null,
   ) {
     if (input.event === 'TEST')
       throw badUserInput('TEST notifications are sent with sendTestNotification, not by rules', {
@@ -274,14 +286,20 @@ export class NotificationsService {
       (typeof input.filter !== 'object' || Array.isArray(input.filter))
     )
       throw badUserInput('filter is an object of event fields to values', { argument: 'filter' });
-    return this.store.createRule({
+    const rule = {
       projectId: principal.projectId,
       event: input.event,
       channelIds: input.channelIds,
       subject: input.subject ?? null,
       body: input.body ?? null,
       filter: (input.filter as Record<string, unknown>) ?? null,
-    });
+    };
+    return createOnce(
+      idempotencyKey,
+      rule,
+      (stamp) => this.store.createRule(rule, stamp),
+      (key) => this.store.ruleByIdempotencyKey(principal.projectId, key),
+    );
   }
 
   deleteRule(principal: Principal, id: string) {

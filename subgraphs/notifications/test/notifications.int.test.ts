@@ -321,6 +321,40 @@ describe('notification channels', () => {
     expect(smtp.messages()).toHaveLength(1);
   });
 
+  it('createChannel and createNotificationRule with an idempotencyKey, sent twice at once, make one of each', async () => {
+    await using jarvis = await testJarvis(FAST);
+    const fetch = jarvis.router.fetch;
+    const CHANNEL =
+      'mutation($input: ChannelInput!, $key: String) { createChannel(input: $input, idempotencyKey: $key) { id } }';
+    const RULE =
+      'mutation($input: NotificationRuleInput!, $key: String) { createNotificationRule(input: $input, idempotencyKey: $key) { id } }';
+    const channel = { name: 'ops', kind: 'WEBHOOK', url: 'http://127.0.0.1:9/hook' };
+    const twice = await Promise.all(
+      [0, 1, 2].map(() =>
+        gql<{ createChannel: { id: string } }>(fetch, CHANNEL, { input: channel, key: 'ops-1' }),
+      ),
+    );
+    expect(twice.map((r) => r.errors)).toEqual([undefined, undefined, undefined]);
+    const [id] = new Set(twice.map((r) => r.data!.createChannel.id));
+    expect(new Set(twice.map((r) => r.data!.createChannel.id)).size).toBe(1);
+    expect((await ok<{ channels: unknown[] }>(fetch, '{ channels { id } }')).channels).toHaveLength(1);
+    // The key on a different request is refused, not a second channel.
+    const reused = await gql(fetch, CHANNEL, { input: { ...channel, name: 'other' }, key: 'ops-1' });
+    expect(reused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT' });
+
+    const rule = { event: 'WORKFLOW_FAILED', channelIds: [id] };
+    const rules = await Promise.all(
+      [0, 1].map(() =>
+        gql<{ createNotificationRule: { id: string } }>(fetch, RULE, { input: rule, key: 'r-1' }),
+      ),
+    );
+    expect(rules.map((r) => r.errors)).toEqual([undefined, undefined]);
+    expect(rules[0]!.data!.createNotificationRule.id).toBe(rules[1]!.data!.createNotificationRule.id);
+    expect(
+      (await ok<{ notificationRules: unknown[] }>(fetch, '{ notificationRules { id } }')).notificationRules,
+    ).toHaveLength(1);
+  });
+
   it('bad channels and rules are refused with what to fix', async () => {
     await using jarvis = await testJarvis(FAST);
     const fetch = jarvis.router.fetch;

@@ -171,6 +171,7 @@ export type MetricType =
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** A retry with the same idempotencyKey answers the rule it made; the key on another request is CONFLICT. */
   createAlertRule: AlertRule;
   /**
    * A Grafana dashboard (JSON model) for a component (its metrics, its workflows' outcomes) or an
@@ -200,6 +201,7 @@ export type Mutation = {
 
 
 export type MutationCreateAlertRuleArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: AlertRuleInput;
 };
 

@@ -25,7 +25,8 @@ export function createResolvers(service: AnalyticsService): Resolvers {
       logCounter: (_p, args, ctx) =>
         service.log(ctx.principal, 'COUNTER', { ...args, value: args.value ?? 1 }),
       logHistogram: (_p, args, ctx) => service.log(ctx.principal, 'HISTOGRAM', args),
-      createAlertRule: (_p, { input }, ctx) => service.createRule(ctx.principal, input),
+      createAlertRule: (_p, { input, idempotencyKey }, ctx) =>
+        service.createRule(ctx.principal, input, idempotencyKey),
       updateAlertRule: (_p, { id, input }, ctx) => service.updateRule(ctx.principal, id, input),
       deleteAlertRule: (_p, { id }, ctx) => service.deleteRule(ctx.principal, id),
       evaluateAlertRules: (_p, _a, ctx) => service.evaluateNow(ctx.principal),

@@ -71,4 +71,11 @@ create table analytics.dashboards (
 );
 `,
   },
+  {
+    name: '0002_idempotent_rules',
+    up: `
+alter table analytics.alert_rules add column idempotency_key text, add column request_hash text;
+create unique index alert_rules_idempotency on analytics.alert_rules (project_id, idempotency_key) where idempotency_key is not null;
+`,
+  },
 ];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@jarvis/db';
+import type { IdempotencyStamp } from '@jarvis/subgraph';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import {
   type AlertRecord,
@@ -47,6 +48,8 @@ interface Tables {
     last_evaluated_at: Date | null;
     last_error: string | null;
     created_at: Date;
+    idempotency_key: string | null;
+    request_hash: string | null;
   };
   alerts: {
     id: string;
@@ -224,7 +227,12 @@ export class SqlAnalyticsStore {
     return Number(result.numDeletedRows);
   }
 
-  async createRule(projectId: string, fields: RuleFields): Promise<AlertRuleRecord> {
+  /** Undefined when the stamp's key made a rule already (see createOnce). */
+  async createRule(
+    projectId: string,
+    fields: RuleFields,
+    stamp?: IdempotencyStamp,
+  ): Promise<AlertRuleRecord | undefined> {
     const row = await this.db
       .insertInto('alert_rules')
       .values({
@@ -233,10 +241,26 @@ export class SqlAnalyticsStore {
         ...ruleColumns(fields),
         state: 'OK',
         created_at: new Date(),
+        idempotency_key: stamp?.key ?? null,
+        request_hash: stamp?.requestHash ?? null,
       })
+      .onConflict((oc) =>
+        oc.columns(['project_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing(),
+      )
       .returningAll()
-      .executeTakeFirstOrThrow();
-    return toRule(row);
+      .executeTakeFirst();
+    return row ? toRule(row) : undefined;
+  }
+
+  /** The rule an idempotency key made, with the hash of the request that made it. */
+  async ruleByIdempotencyKey(projectId: string, key: string) {
+    const row = await this.db
+      .selectFrom('alert_rules')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+    return row ? { record: toRule(row), requestHash: row.request_hash } : undefined;
   }
 
   async updateRule(projectId: string, id: string, fields: RuleFields): Promise<AlertRuleRecord | undefined> {

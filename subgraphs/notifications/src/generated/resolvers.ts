@@ -73,9 +73,15 @@ export type Mutation = {
    * A place notifications go: a WEBHOOK (JSON POST, signed by the Standard Webhooks spec when it has a secret),
    * a SLACK incoming webhook (Block Kit message) or EMAIL (to addresses, over the configured SMTP
    * server). The URL must be http(s).
+   * A retry with the same idempotencyKey answers the channel it made; the key on another request
+   * is CONFLICT.
    */
   createChannel: Channel;
-  /** Sends an event type (optionally filtered) to channels, with its own subject and body templates. */
+  /**
+   * Sends an event type (optionally filtered) to channels, with its own subject and body templates.
+   * A retry with the same idempotencyKey answers the rule it made; the key on another request
+   * is CONFLICT.
+   */
   createNotificationRule: NotificationRule;
   /** Deletes the channel; notifications not yet delivered to it are dropped. */
   deleteChannel: Scalars['Boolean']['output'];
@@ -86,11 +92,13 @@ export type Mutation = {
 
 
 export type MutationCreateChannelArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: ChannelInput;
 };
 
 
 export type MutationCreateNotificationRuleArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: NotificationRuleInput;
 };
 

@@ -15,9 +15,11 @@ export function createResolvers(service: NotificationsService): Resolvers {
       notification: async (_p, { id }, ctx) => (await service.notification(ctx.principal, id)) ?? null,
     },
     Mutation: {
-      createChannel: (_p, { input }, ctx) => service.createChannel(ctx.principal, input),
+      createChannel: (_p, { input, idempotencyKey }, ctx) =>
+        service.createChannel(ctx.principal, input, idempotencyKey),
       deleteChannel: (_p, { id }, ctx) => service.deleteChannel(ctx.principal, id),
-      createNotificationRule: (_p, { input }, ctx) => service.createRule(ctx.principal, input),
+      createNotificationRule: (_p, { input, idempotencyKey }, ctx) =>
+        service.createRule(ctx.principal, input, idempotencyKey),
       deleteNotificationRule: (_p, { id }, ctx) => service.deleteRule(ctx.principal, id),
       sendTestNotification: (_p, { channelId }, ctx) => service.sendTest(ctx.principal, channelId),
     },

@@ -62,4 +62,13 @@ create table notifications.deliveries (
 create index deliveries_by_notification on notifications.deliveries (notification_id, id);
 `,
   },
+  {
+    name: '0002_idempotent_creates',
+    up: `
+alter table notifications.channels add column idempotency_key text, add column request_hash text;
+create unique index channels_idempotency on notifications.channels (project_id, idempotency_key) where idempotency_key is not null;
+alter table notifications.rules add column idempotency_key text, add column request_hash text;
+create unique index rules_idempotency on notifications.rules (project_id, idempotency_key) where idempotency_key is not null;
+`,
+  },
 ];

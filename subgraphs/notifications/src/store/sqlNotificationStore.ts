@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@jarvis/db';
+import type { IdempotencyStamp } from '@jarvis/subgraph';
 import { type Kysely, sql } from 'kysely';
 import type {
   ChannelRecord,
@@ -68,7 +69,11 @@ export class SqlNotificationStore {
     this.db = database.kysely.withSchema('notifications');
   }
 
-  async createChannel(channel: Omit<ChannelRecord, 'id' | 'createdAt'>): Promise<ChannelRecord> {
+  /** Undefined when the stamp's key made a channel already (see createOnce). */
+  async createChannel(
+    channel: Omit<ChannelRecord, 'id' | 'createdAt'>,
+    stamp?: IdempotencyStamp,
+  ): Promise<ChannelRecord | undefined> {
     const row = await this.db
       .insertInto('channels')
       .values({
@@ -81,10 +86,26 @@ export class SqlNotificationStore {
         recipients: JSON.stringify(channel.to),
         timeout_ms: channel.timeoutMs,
         created_at: new Date(),
+        idempotency_key: stamp?.key ?? null,
+        request_hash: stamp?.requestHash ?? null,
       })
+      .onConflict((oc) =>
+        oc.columns(['project_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing(),
+      )
       .returningAll()
-      .executeTakeFirstOrThrow();
-    return toChannel(row);
+      .executeTakeFirst();
+    return row ? toChannel(row) : undefined;
+  }
+
+  /** The channel an idempotency key made, with the hash of the request that made it. */
+  async channelByIdempotencyKey(projectId: string, key: string) {
+    const row = await this.db
+      .selectFrom('channels')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+    return row ? { record: toChannel(row), requestHash: row.request_hash as string | null } : undefined;
   }
 
   async deleteChannel(projectId: string, id: string): Promise<boolean> {
@@ -108,7 +129,11 @@ export class SqlNotificationStore {
     return row ? toChannel(row) : undefined;
   }
 
-  async createRule(rule: Omit<RuleRecord, 'id' | 'createdAt'>): Promise<RuleRecord> {
+  /** Undefined when the stamp's key made a rule already (see createOnce). */
+  async createRule(
+    rule: Omit<RuleRecord, 'id' | 'createdAt'>,
+    stamp?: IdempotencyStamp,
+  ): Promise<RuleRecord | undefined> {
     const row = await this.db
       .insertInto('rules')
       .values({
@@ -120,10 +145,26 @@ export class SqlNotificationStore {
         body: rule.body,
         filter: rule.filter ? JSON.stringify(rule.filter) : null,
         created_at: new Date(),
+        idempotency_key: stamp?.key ?? null,
+        request_hash: stamp?.requestHash ?? null,
       })
+      .onConflict((oc) =>
+        oc.columns(['project_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing(),
+      )
       .returningAll()
-      .executeTakeFirstOrThrow();
-    return toRule(row);
+      .executeTakeFirst();
+    return row ? toRule(row) : undefined;
+  }
+
+  /** The rule an idempotency key made, with the hash of the request that made it. */
+  async ruleByIdempotencyKey(projectId: string, key: string) {
+    const row = await this.db
+      .selectFrom('rules')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+    return row ? { record: toRule(row), requestHash: row.request_hash as string | null } : undefined;
   }
 
   async deleteRule(projectId: string, id: string): Promise<boolean> {
