@@ -62,3 +62,32 @@ export function toConnection<T>(
     totalCount,
   };
 }
+
+/**
+ * A connection over a list already read whole (a project's rules, channels, dashboards: tens of
+ * rows, ordered): the cursor is the position after an item.
+ */
+export function listConnection<T>(
+  items: T[],
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Connection<T> {
+  const limit = pageSize(first);
+  const from = after === null || after === undefined ? 0 : decodeCursor<{ at: number }>(after)?.at;
+  if (typeof from !== 'number' || !Number.isInteger(from) || from < 0)
+    throw badUserInput(`"after" is not a cursor this API returned: ${JSON.stringify(after)}`, {
+      argument: 'after',
+    });
+  const page = items.slice(from, from + limit);
+  const edges = page.map((node, i) => ({ cursor: encodeCursor({ at: from + i + 1 }), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: from + limit < items.length,
+      hasPreviousPage: from > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: items.length,
+  };
+}

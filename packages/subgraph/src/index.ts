@@ -5,6 +5,7 @@ export {
   DEFAULT_PAGE_SIZE,
   decodeCursor,
   encodeCursor,
+  listConnection,
   MAX_PAGE_SIZE,
   pageSize,
   toConnection,
@@ -18,6 +19,7 @@ export {
 } from './defineSubgraph.ts';
 export { loadTypeDefs } from './loadTypeDefs.ts';
 export { mlflowRoute } from './mlflowRoute.ts';
+export { newestFirstPage } from './newestFirstPage.ts';
 export {
   lazyWebStream,
   nodeBodyOf,

@@ -3,7 +3,7 @@ import type { Logger, Principal } from '@jarvis/context';
 import { badUserInput, notFound } from '@jarvis/errors';
 import type { Job } from '@jarvis/jobs';
 import type { PubSub } from '@jarvis/pubsub';
-import { ALERT_CHANGED_TOPIC, type AlertChanged, createOnce, pageSize } from '@jarvis/subgraph';
+import { ALERT_CHANGED_TOPIC, type AlertChanged, createOnce, listConnection } from '@jarvis/subgraph';
 import type { Registry } from 'prom-client';
 import { AlertEvaluator, type ConditionSource } from './alerts/alertEvaluator.ts';
 import { prometheusRuleFile } from './alerts/prometheusRuleFile.ts';
@@ -225,8 +225,8 @@ export class AnalyticsService {
     return true;
   }
 
-  rules(principal: Principal) {
-    return this.store.rules(principal.projectId);
+  async rules(principal: Principal, first?: number | null, after?: string | null) {
+    return listConnection(await this.store.rules(principal.projectId), first, after);
   }
 
   rule(principal: Principal, id: string) {
@@ -235,12 +235,13 @@ export class AnalyticsService {
 
   alerts(
     principal: Principal,
-    filter: { state?: string | null; ruleId?: string | null; first?: number | null },
+    args: { state?: string | null; ruleId?: string | null; first?: number | null; after?: string | null },
   ) {
-    return this.store.alerts(principal.projectId, {
-      ...filter,
-      first: pageSize(filter.first),
-    });
+    return this.store.alertPage(
+      principal.projectId,
+      { state: args.state ?? null, ruleId: args.ruleId ?? null },
+      { first: args.first ?? null, after: args.after ?? null },
+    );
   }
 
   alert(principal: Principal, id: string) {
@@ -268,7 +269,7 @@ export class AnalyticsService {
     const forSeconds = input.forSeconds ?? 0;
     if (!Number.isInteger(forSeconds) || forSeconds < 0)
       throw badUserInput('forSeconds is a whole number of seconds, 0 or more', { argument: 'forSeconds' });
-    const labels = checkMatchLabels(input.labels) ?? {};
+    const labels = checkMatchLabels(input.labels, 'labels') ?? {};
     const common = {
       name,
       forSeconds,
@@ -376,6 +377,8 @@ export class AnalyticsService {
       throw badUserInput('createDashboard takes a component or an experiment (one of them)', {
         argument: 'component',
       });
+    if (args.title !== null && args.title !== undefined && !args.title.trim())
+      throw badUserInput('title must not be blank; leave it out for the default', { argument: 'title' });
     const model = args.component
       ? componentDashboard(
           args.component,
@@ -401,8 +404,8 @@ export class AnalyticsService {
     });
   }
 
-  dashboards(principal: Principal) {
-    return this.store.dashboards(principal.projectId);
+  async dashboards(principal: Principal, first?: number | null, after?: string | null) {
+    return listConnection(await this.store.dashboards(principal.projectId), first, after);
   }
 
   dashboard(principal: Principal, id: string) {

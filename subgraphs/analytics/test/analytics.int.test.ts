@@ -162,6 +162,22 @@ describe('analytics, embedded (no Prometheus)', () => {
       { code: 'BAD_USER_INPUT' },
       /at most 11000/,
     );
+    // Found by the fuzz test: label values that are objects, and a blank dashboard title, were 500s.
+    await refused(
+      'mutation { createAlertRule(input: { name: "x", metric: "m", threshold: 1, matchLabels: { rink: { deep: ["a"] } } }) { id } }',
+      { code: 'BAD_USER_INPUT', argument: 'matchLabels' },
+      /matchLabels.rink must be a string/,
+    );
+    await refused(
+      'mutation { createAlertRule(input: { name: "x", metric: "m", threshold: 1, labels: { team: null } }) { id } }',
+      { code: 'BAD_USER_INPUT', argument: 'labels' },
+      /labels.team must be a string/,
+    );
+    await refused(
+      'mutation { createDashboard(component: "spotlight", title: "  ") { uid } }',
+      { code: 'BAD_USER_INPUT', argument: 'title' },
+      /title must not be blank/,
+    );
   });
 
   it('services.analytics.retention_hours from jarvis.yaml: samples older than it are pruned', async () => {
@@ -249,8 +265,16 @@ services:
           };
         }>(
           fetch,
-          `{ alertRule(id: "${createAlertRule.id}") { state alerts { state value summary labels } } }`,
-        )
+          `{ alertRule(id: "${createAlertRule.id}") { state alerts { totalCount edges { node { state value summary labels } } } } }`,
+        ).then((r) => ({
+          ...r,
+          alertRule: {
+            ...r.alertRule,
+            alerts: (r.alertRule.alerts as unknown as { edges: { node: unknown }[] }).edges.map(
+              (e) => e.node,
+            ),
+          },
+        }))
       ).alertRule;
 
     await ok(fetch, GAUGE, { value: -5, rink: 'north' });
@@ -279,9 +303,14 @@ services:
     await ok(fetch, GAUGE, { value: -6, rink: 'north' });
     await evaluate();
     expect(await ruleState()).toMatchObject({ state: 'OK', alerts: [{ state: 'RESOLVED' }] });
-    const { alerts } = await ok<{
-      alerts: { state: string; firedAt: string; resolvedAt: string; rule: { name: string } }[];
-    }>(fetch, '{ alerts { state firedAt resolvedAt rule { name } } }');
+    const { alerts: page } = await ok<{
+      alerts: {
+        totalCount: number;
+        edges: { node: { state: string; firedAt: string; resolvedAt: string; rule: { name: string } } }[];
+      };
+    }>(fetch, '{ alerts { totalCount edges { node { state firedAt resolvedAt rule { name } } } } }');
+    expect(page.totalCount).toBe(1);
+    const alerts = page.edges.map((e) => e.node);
     expect(alerts).toEqual([
       {
         state: 'RESOLVED',
@@ -334,7 +363,11 @@ services:
     );
     expect(answers.map((a) => a.errors)).toEqual([undefined, undefined, undefined]);
     expect(new Set(answers.map((a) => a.data!.createAlertRule.id)).size).toBe(1);
-    expect((await ok<{ alertRules: unknown[] }>(fetch, '{ alertRules { id } }')).alertRules).toHaveLength(1);
+    expect(
+      (await ok<{ alertRules: { totalCount: number } }>(fetch, '{ alertRules { totalCount } }')).alertRules,
+    ).toEqual({
+      totalCount: 1,
+    });
     const reused = await gql(fetch, CREATE, { input: { ...input, threshold: 0 }, key: 'rule-7' });
     expect(reused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT' });
   });

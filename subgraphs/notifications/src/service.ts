@@ -6,9 +6,9 @@ import {
   ALERT_CHANGED_TOPIC,
   type AlertChanged,
   createOnce,
+  listConnection,
   MODEL_ALIAS_MOVED_TOPIC,
   type ModelAliasMoved,
-  pageSize,
   WORKFLOW_RUN_ENDED_TOPIC,
   type WorkflowRunEnded,
 } from '@jarvis/subgraph';
@@ -246,8 +246,8 @@ export class NotificationsService {
     return this.store.deleteChannel(principal.projectId, id);
   }
 
-  channels(principal: Principal) {
-    return this.store.channels(principal.projectId);
+  async channels(principal: Principal, first?: number | null, after?: string | null) {
+    return listConnection(await this.store.channels(principal.projectId), first, after);
   }
 
   async channel(principal: Principal, id: string) {
@@ -306,8 +306,12 @@ export class NotificationsService {
     return this.store.deleteRule(principal.projectId, id);
   }
 
-  rules(principal: Principal) {
-    return this.store.rules(principal.projectId);
+  async rules(principal: Principal, first?: number | null, after?: string | null) {
+    return listConnection(await this.store.rules(principal.projectId), first, after);
+  }
+
+  async rule(principal: Principal, id: string) {
+    return (await this.store.rules(principal.projectId)).find((r) => r.id === id);
   }
 
   // Notifications
@@ -327,12 +331,13 @@ export class NotificationsService {
 
   notifications(
     principal: Principal,
-    filter: { channelId?: string | null; status?: string | null; first?: number | null },
+    args: { channelId?: string | null; status?: string | null; first?: number | null; after?: string | null },
   ) {
-    return this.store.notifications(principal.projectId, {
-      ...filter,
-      first: pageSize(filter.first),
-    });
+    return this.store.notificationPage(
+      principal.projectId,
+      { channelId: args.channelId ?? null, status: args.status ?? null },
+      { first: args.first ?? null, after: args.after ?? null },
+    );
   }
 
   notification(principal: Principal, id: string) {

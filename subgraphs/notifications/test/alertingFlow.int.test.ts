@@ -146,9 +146,9 @@ it('Prometheus scrapes jarvis dev; a gauge a component logs comes back through P
       },
     ]);
     const { data } = await gql<{
-      alerts: { state: string; value: number; firedAt: string; resolvedAt: string }[];
-    }>(jarvis.url, '{ alerts { state value firedAt resolvedAt } }');
-    expect(data!.alerts).toEqual([
+      alerts: { edges: { node: { state: string; value: number; firedAt: string; resolvedAt: string } }[] };
+    }>(jarvis.url, '{ alerts { edges { node { state value firedAt resolvedAt } } } }');
+    expect(data!.alerts.edges.map((e) => e.node)).toEqual([
       { state: 'RESOLVED', value: 1.5, firedAt: expect.any(String), resolvedAt: expect.any(String) },
     ]);
 

@@ -337,7 +337,11 @@ describe('notification channels', () => {
     expect(twice.map((r) => r.errors)).toEqual([undefined, undefined, undefined]);
     const [id] = new Set(twice.map((r) => r.data!.createChannel.id));
     expect(new Set(twice.map((r) => r.data!.createChannel.id)).size).toBe(1);
-    expect((await ok<{ channels: unknown[] }>(fetch, '{ channels { id } }')).channels).toHaveLength(1);
+    expect(
+      (await ok<{ channels: { totalCount: number } }>(fetch, '{ channels { totalCount } }')).channels,
+    ).toEqual({
+      totalCount: 1,
+    });
     // The key on a different request is refused, not a second channel.
     const reused = await gql(fetch, CHANNEL, { input: { ...channel, name: 'other' }, key: 'ops-1' });
     expect(reused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT' });
@@ -351,8 +355,65 @@ describe('notification channels', () => {
     expect(rules.map((r) => r.errors)).toEqual([undefined, undefined]);
     expect(rules[0]!.data!.createNotificationRule.id).toBe(rules[1]!.data!.createNotificationRule.id);
     expect(
-      (await ok<{ notificationRules: unknown[] }>(fetch, '{ notificationRules { id } }')).notificationRules,
+      (
+        await ok<{ notificationRules: { edges: unknown[] } }>(
+          fetch,
+          '{ notificationRules { edges { node { id } } } }',
+        )
+      ).notificationRules.edges,
     ).toHaveLength(1);
+  });
+
+  it('channels and notifications are Relay connections: pages that do not overlap, and a total', async () => {
+    await using jarvis = await testJarvis(FAST);
+    const fetch = jarvis.router.fetch;
+    const ids: string[] = [];
+    for (const name of ['a', 'b', 'c'])
+      ids.push(await createChannel(fetch, { name, kind: 'WEBHOOK', url: 'http://127.0.0.1:9/hook' }));
+    type Page = {
+      totalCount: number;
+      pageInfo: { hasNextPage: boolean; endCursor: string };
+      edges: { node: { id: string } }[];
+    };
+    const channels = async (after?: string) =>
+      (
+        await ok<{ channels: Page }>(
+          fetch,
+          'query($after: String) { channels(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }',
+          { after },
+        )
+      ).channels;
+    const first = await channels();
+    expect(first).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
+    const second = await channels(first.pageInfo.endCursor);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+    expect([...first.edges, ...second.edges].map((e) => e.node.id).sort()).toEqual([...ids].sort());
+
+    const sent: string[] = [];
+    for (let i = 0; i < 3; i++)
+      sent.push(
+        (
+          await ok<{ sendTestNotification: { id: string } }>(
+            fetch,
+            `mutation { sendTestNotification(channelId: "${ids[0]}") { id } }`,
+          )
+        ).sendTestNotification.id,
+      );
+    const notifications = async (after?: string) =>
+      (
+        await ok<{ notifications: Page }>(
+          fetch,
+          'query($after: String) { notifications(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }',
+          { after },
+        )
+      ).notifications;
+    const newest = await notifications();
+    expect(newest.totalCount).toBe(3);
+    const rest = await notifications(newest.pageInfo.endCursor);
+    // Newest first, each once.
+    expect([...newest.edges, ...rest.edges].map((e) => e.node.id)).toEqual([...sent].reverse());
+    const bad = await gql(fetch, '{ channels(after: "not-a-cursor") { totalCount } }');
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   it('bad channels and rules are refused with what to fix', async () => {
@@ -385,7 +446,11 @@ describe('notification channels', () => {
       'mutation { createNotificationRule(input: { event: WORKFLOW_FAILED, channelIds: ["00000000-0000-4000-8000-000000000000"] }) { id } }',
     );
     expect(rule.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
-    expect((await ok<{ channels: unknown[] }>(fetch, '{ channels { id } }')).channels).toEqual([]);
+    expect(
+      (await ok<{ channels: { totalCount: number } }>(fetch, '{ channels { totalCount } }')).channels,
+    ).toEqual({
+      totalCount: 0,
+    });
   });
 
   it('rules: a failed workflow and a moved model alias notify, with the rule’s own template and filter', async () => {

@@ -21,9 +21,21 @@ export function thresholdExpr(
   return `${metric}${matchers.length ? `{${matchers.join(',')}}` : ''} ${OPERATORS[operator].promql} ${threshold}`;
 }
 
-export function checkMatchLabels(raw: unknown): Labels | null {
+/** Label names to string values (`argument` names the input in errors). */
+export function checkMatchLabels(raw: unknown, argument = 'matchLabels'): Labels | null {
   if (raw === null || raw === undefined) return null;
   if (typeof raw !== 'object' || Array.isArray(raw))
-    throw badUserInput('matchLabels must be an object of label names to values', { argument: 'matchLabels' });
-  return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+    throw badUserInput(`${argument} must be an object of label names to values`, { argument });
+  return Object.fromEntries(
+    Object.entries(raw as Record<string, unknown>).map(([k, v]) => {
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+        throw badUserInput(
+          `${argument}.${k} must be a string (a label value), not ${v === null ? 'null' : typeof v}`,
+          {
+            argument,
+          },
+        );
+      return [k, String(v)];
+    }),
+  );
 }

@@ -41,9 +41,22 @@ export type AlertChange = {
   state: AlertState;
 };
 
+export type AlertConnection = {
+  __typename?: 'AlertConnection';
+  edges: Array<AlertEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type AlertEdge = {
+  __typename?: 'AlertEdge';
+  cursor: Scalars['String']['output'];
+  node: Alert;
+};
+
 export type AlertRule = {
   __typename?: 'AlertRule';
-  alerts: Array<Alert>;
+  alerts: AlertConnection;
   channelIds: Array<Scalars['ID']['output']>;
   createdAt: Scalars['DateTime']['output'];
   /** The PromQL evaluated (built from metric and threshold when those were given). */
@@ -66,7 +79,21 @@ export type AlertRule = {
 
 
 export type AlertRuleAlertsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type AlertRuleConnection = {
+  __typename?: 'AlertRuleConnection';
+  edges: Array<AlertRuleEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type AlertRuleEdge = {
+  __typename?: 'AlertRuleEdge';
+  cursor: Scalars['String']['output'];
+  node: AlertRule;
 };
 
 export type AlertRuleInput = {
@@ -123,6 +150,19 @@ export type Dashboard = {
   uid: Scalars['String']['output'];
   /** Where Grafana serves it, once pushed. */
   url: Maybe<Scalars['String']['output']>;
+};
+
+export type DashboardConnection = {
+  __typename?: 'DashboardConnection';
+  edges: Array<DashboardEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type DashboardEdge = {
+  __typename?: 'DashboardEdge';
+  cursor: Scalars['String']['output'];
+  node: Dashboard;
 };
 
 export type Metric = {
@@ -251,15 +291,23 @@ export type MutationUpdateAlertRuleArgs = {
   input: AlertRuleInput;
 };
 
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor: Maybe<Scalars['String']['output']>;
+};
+
 export type Query = {
   __typename?: 'Query';
   alert: Maybe<Alert>;
   alertRule: Maybe<AlertRule>;
-  alertRules: Array<AlertRule>;
+  alertRules: AlertRuleConnection;
   /** Alerts, newest first: firing ones and the history of resolved ones. */
-  alerts: Array<Alert>;
+  alerts: AlertConnection;
   dashboard: Maybe<Dashboard>;
-  dashboards: Array<Dashboard>;
+  dashboards: DashboardConnection;
   metric: Maybe<Metric>;
   /**
    * Series of a PromQL expression from start to end, one point per `step` seconds. With
@@ -285,7 +333,14 @@ export type QueryAlertRuleArgs = {
 };
 
 
+export type QueryAlertRulesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryAlertsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   ruleId?: InputMaybe<Scalars['ID']['input']>;
   state?: InputMaybe<AlertState>;
@@ -294,6 +349,12 @@ export type QueryAlertsArgs = {
 
 export type QueryDashboardArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryDashboardsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -442,14 +503,20 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   AlertChange: ResolverTypeWrapper<Omit<AlertChange, 'alert'> & { alert: ResolversTypes['Alert'] }>;
-  AlertRule: ResolverTypeWrapper<AlertRuleMapper>;
+  AlertConnection: ResolverTypeWrapper<Omit<AlertConnection, 'edges'> & { edges: Array<ResolversTypes['AlertEdge']> }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  AlertEdge: ResolverTypeWrapper<Omit<AlertEdge, 'node'> & { node: ResolversTypes['Alert'] }>;
+  AlertRule: ResolverTypeWrapper<AlertRuleMapper>;
+  AlertRuleConnection: ResolverTypeWrapper<Omit<AlertRuleConnection, 'edges'> & { edges: Array<ResolversTypes['AlertRuleEdge']> }>;
+  AlertRuleEdge: ResolverTypeWrapper<Omit<AlertRuleEdge, 'node'> & { node: ResolversTypes['AlertRule'] }>;
   AlertRuleInput: AlertRuleInput;
   AlertRuleState: AlertRuleState;
   AlertSeverity: AlertSeverity;
   AlertState: AlertState;
   ComparisonOperator: ComparisonOperator;
   Dashboard: ResolverTypeWrapper<DashboardMapper>;
+  DashboardConnection: ResolverTypeWrapper<Omit<DashboardConnection, 'edges'> & { edges: Array<ResolversTypes['DashboardEdge']> }>;
+  DashboardEdge: ResolverTypeWrapper<Omit<DashboardEdge, 'node'> & { node: ResolversTypes['Dashboard'] }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Metric: ResolverTypeWrapper<MetricMapper>;
@@ -460,6 +527,7 @@ export type ResolversTypes = ResolversObject<{
   MetricType: MetricType;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SeriesSource: SeriesSource;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -472,10 +540,16 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   Float: Scalars['Float']['output'];
   AlertChange: Omit<AlertChange, 'alert'> & { alert: ResolversParentTypes['Alert'] };
-  AlertRule: AlertRuleMapper;
+  AlertConnection: Omit<AlertConnection, 'edges'> & { edges: Array<ResolversParentTypes['AlertEdge']> };
   Int: Scalars['Int']['output'];
+  AlertEdge: Omit<AlertEdge, 'node'> & { node: ResolversParentTypes['Alert'] };
+  AlertRule: AlertRuleMapper;
+  AlertRuleConnection: Omit<AlertRuleConnection, 'edges'> & { edges: Array<ResolversParentTypes['AlertRuleEdge']> };
+  AlertRuleEdge: Omit<AlertRuleEdge, 'node'> & { node: ResolversParentTypes['AlertRule'] };
   AlertRuleInput: AlertRuleInput;
   Dashboard: DashboardMapper;
+  DashboardConnection: Omit<DashboardConnection, 'edges'> & { edges: Array<ResolversParentTypes['DashboardEdge']> };
+  DashboardEdge: Omit<DashboardEdge, 'node'> & { node: ResolversParentTypes['Dashboard'] };
   DateTime: Scalars['DateTime']['output'];
   JSON: Scalars['JSON']['output'];
   Metric: MetricMapper;
@@ -484,6 +558,7 @@ export type ResolversParentTypes = ResolversObject<{
   MetricSeriesResult: MetricSeriesResult;
   Mutation: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
+  PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
 }>;
@@ -507,9 +582,20 @@ export type AlertChangeResolvers<ContextType = SubgraphContext, ParentType exten
   state?: Resolver<ResolversTypes['AlertState'], ParentType, ContextType>;
 }>;
 
+export type AlertConnectionResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['AlertConnection'] = ResolversParentTypes['AlertConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AlertEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type AlertEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['AlertEdge'] = ResolversParentTypes['AlertEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Alert'], ParentType, ContextType>;
+}>;
+
 export type AlertRuleResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['AlertRule'] = ResolversParentTypes['AlertRule'], FederationReferenceType extends FederationReferenceTypes['AlertRule'] = FederationReferenceTypes['AlertRule']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['AlertRule']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  alerts?: Resolver<Array<ResolversTypes['Alert']>, ParentType, ContextType, RequireFields<AlertRuleAlertsArgs, 'first'>>;
+  alerts?: Resolver<ResolversTypes['AlertConnection'], ParentType, ContextType, RequireFields<AlertRuleAlertsArgs, 'first'>>;
   channelIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   expr?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -528,6 +614,17 @@ export type AlertRuleResolvers<ContextType = SubgraphContext, ParentType extends
   threshold?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
+export type AlertRuleConnectionResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['AlertRuleConnection'] = ResolversParentTypes['AlertRuleConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AlertRuleEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type AlertRuleEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['AlertRuleEdge'] = ResolversParentTypes['AlertRuleEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AlertRule'], ParentType, ContextType>;
+}>;
+
 export type DashboardResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Dashboard'] = ResolversParentTypes['Dashboard'], FederationReferenceType extends FederationReferenceTypes['Dashboard'] = FederationReferenceTypes['Dashboard']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Dashboard']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -536,6 +633,17 @@ export type DashboardResolvers<ContextType = SubgraphContext, ParentType extends
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   uid?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type DashboardConnectionResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['DashboardConnection'] = ResolversParentTypes['DashboardConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['DashboardEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type DashboardEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['DashboardEdge'] = ResolversParentTypes['DashboardEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Dashboard'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -583,13 +691,20 @@ export type MutationResolvers<ContextType = SubgraphContext, ParentType extends 
   updateAlertRule?: Resolver<ResolversTypes['AlertRule'], ParentType, ContextType, RequireFields<MutationUpdateAlertRuleArgs, 'id' | 'input'>>;
 }>;
 
+export type PageInfoResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   alert?: Resolver<Maybe<ResolversTypes['Alert']>, ParentType, ContextType, RequireFields<QueryAlertArgs, 'id'>>;
   alertRule?: Resolver<Maybe<ResolversTypes['AlertRule']>, ParentType, ContextType, RequireFields<QueryAlertRuleArgs, 'id'>>;
-  alertRules?: Resolver<Array<ResolversTypes['AlertRule']>, ParentType, ContextType>;
-  alerts?: Resolver<Array<ResolversTypes['Alert']>, ParentType, ContextType, RequireFields<QueryAlertsArgs, 'first'>>;
+  alertRules?: Resolver<ResolversTypes['AlertRuleConnection'], ParentType, ContextType, RequireFields<QueryAlertRulesArgs, 'first'>>;
+  alerts?: Resolver<ResolversTypes['AlertConnection'], ParentType, ContextType, RequireFields<QueryAlertsArgs, 'first'>>;
   dashboard?: Resolver<Maybe<ResolversTypes['Dashboard']>, ParentType, ContextType, RequireFields<QueryDashboardArgs, 'id'>>;
-  dashboards?: Resolver<Array<ResolversTypes['Dashboard']>, ParentType, ContextType>;
+  dashboards?: Resolver<ResolversTypes['DashboardConnection'], ParentType, ContextType, RequireFields<QueryDashboardsArgs, 'first'>>;
   metric?: Resolver<Maybe<ResolversTypes['Metric']>, ParentType, ContextType, RequireFields<QueryMetricArgs, 'name'>>;
   metricSeries?: Resolver<ResolversTypes['MetricSeriesResult'], ParentType, ContextType, RequireFields<QueryMetricSeriesArgs, 'end' | 'query' | 'start' | 'step'>>;
   metrics?: Resolver<Array<ResolversTypes['Metric']>, ParentType, ContextType, Partial<QueryMetricsArgs>>;
@@ -603,8 +718,14 @@ export type SubscriptionResolvers<ContextType = SubgraphContext, ParentType exte
 export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   Alert?: AlertResolvers<ContextType>;
   AlertChange?: AlertChangeResolvers<ContextType>;
+  AlertConnection?: AlertConnectionResolvers<ContextType>;
+  AlertEdge?: AlertEdgeResolvers<ContextType>;
   AlertRule?: AlertRuleResolvers<ContextType>;
+  AlertRuleConnection?: AlertRuleConnectionResolvers<ContextType>;
+  AlertRuleEdge?: AlertRuleEdgeResolvers<ContextType>;
   Dashboard?: DashboardResolvers<ContextType>;
+  DashboardConnection?: DashboardConnectionResolvers<ContextType>;
+  DashboardEdge?: DashboardEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   JSON?: GraphQLScalarType;
   Metric?: MetricResolvers<ContextType>;
@@ -612,6 +733,7 @@ export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   MetricSeries?: MetricSeriesResolvers<ContextType>;
   MetricSeriesResult?: MetricSeriesResultResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
 }>;

@@ -12,12 +12,12 @@ export function createResolvers(service: AnalyticsService): Resolvers {
       metric: async (_p, { name }) => (await service.metric(name)) ?? null,
       metricSeries: (_p, { query, start, end, step }, ctx) =>
         service.metricSeries(ctx.principal, query, new Date(start), new Date(end), step ?? 60),
-      alertRules: (_p, _a, ctx) => service.rules(ctx.principal),
+      alertRules: (_p, { first, after }, ctx) => service.rules(ctx.principal, first, after),
       alertRule: async (_p, { id }, ctx) => (await service.rule(ctx.principal, id)) ?? null,
       alerts: (_p, args, ctx) => service.alerts(ctx.principal, args),
       alert: async (_p, { id }, ctx) => (await service.alert(ctx.principal, id)) ?? null,
       prometheusRules: (_p, _a, ctx) => service.prometheusRules(ctx.principal),
-      dashboards: (_p, _a, ctx) => service.dashboards(ctx.principal),
+      dashboards: (_p, { first, after }, ctx) => service.dashboards(ctx.principal, first, after),
       dashboard: async (_p, { id }, ctx) => (await service.dashboard(ctx.principal, id)) ?? null,
     },
     Mutation: {
@@ -37,7 +37,8 @@ export function createResolvers(service: AnalyticsService): Resolvers {
     },
     AlertRule: {
       __resolveReference: async (ref, ctx) => (await service.rule(ctx.principal, ref.id)) ?? null,
-      alerts: (rule, { first }, ctx) => service.alerts(ctx.principal, { ruleId: rule.id, first }),
+      alerts: (rule, { first, after }, ctx) =>
+        service.alerts(ctx.principal, { ruleId: rule.id, first, after }),
     },
     Alert: {
       __resolveReference: async (ref, ctx) => (await service.alert(ctx.principal, ref.id)) ?? null,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@jarvis/db';
-import type { IdempotencyStamp } from '@jarvis/subgraph';
+import { type IdempotencyStamp, newestFirstPage } from '@jarvis/subgraph';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import {
   type AlertRecord,
@@ -300,16 +300,16 @@ export class SqlAnalyticsStore {
     return (await query.execute()).map(toRule);
   }
 
-  async alerts(
+  /** A page of the project's alerts, newest first, with their total. */
+  alertPage(
     projectId: string,
-    filter: { state?: string | null; ruleId?: string | null; first: number },
-  ): Promise<AlertRecord[]> {
+    filter: { state?: string | null; ruleId?: string | null },
+    page: { first?: number | null; after?: string | null },
+  ) {
     let query = this.db.selectFrom('alerts').selectAll().where('project_id', '=', projectId);
     if (filter.state) query = query.where('state', '=', filter.state);
     if (filter.ruleId) query = query.where('rule_id', '=', filter.ruleId);
-    return (await query.orderBy('active_since', 'desc').orderBy('id').limit(filter.first).execute()).map(
-      toAlert,
-    );
+    return newestFirstPage(query, 'active_since', page, toAlert);
   }
 
   async alert(projectId: string, id: string): Promise<AlertRecord | undefined> {

@@ -4,6 +4,7 @@ import type { ChannelMapper, NotificationMapper, NotificationRuleMapper } from '
 import type { SubgraphContext } from '@jarvis/subgraph';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -25,7 +26,7 @@ export type Channel = {
   id: Scalars['ID']['output'];
   kind: ChannelKind;
   name: Scalars['String']['output'];
-  notifications: Array<Notification>;
+  notifications: NotificationConnection;
   signed: Scalars['Boolean']['output'];
   timeoutMs: Scalars['Int']['output'];
   to: Array<Scalars['String']['output']>;
@@ -35,7 +36,21 @@ export type Channel = {
 
 
 export type ChannelNotificationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ChannelConnection = {
+  __typename?: 'ChannelConnection';
+  edges: Array<ChannelEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ChannelEdge = {
+  __typename?: 'ChannelEdge';
+  cursor: Scalars['String']['output'];
+  node: Channel;
 };
 
 export type ChannelInput = {
@@ -136,6 +151,19 @@ export type Notification = {
   subject: Scalars['String']['output'];
 };
 
+export type NotificationConnection = {
+  __typename?: 'NotificationConnection';
+  edges: Array<NotificationEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type NotificationEdge = {
+  __typename?: 'NotificationEdge';
+  cursor: Scalars['String']['output'];
+  node: Notification;
+};
+
 export type NotificationEvent =
   | 'ALERT_FIRING'
   | 'ALERT_RESOLVED'
@@ -153,6 +181,19 @@ export type NotificationRule = {
   filter: Maybe<Scalars['JSON']['output']>;
   id: Scalars['ID']['output'];
   subject: Maybe<Scalars['String']['output']>;
+};
+
+export type NotificationRuleConnection = {
+  __typename?: 'NotificationRuleConnection';
+  edges: Array<NotificationRuleEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type NotificationRuleEdge = {
+  __typename?: 'NotificationRuleEdge';
+  cursor: Scalars['String']['output'];
+  node: NotificationRule;
 };
 
 export type NotificationRuleInput = {
@@ -175,14 +216,22 @@ export type NotificationStatus =
   | 'FAILED'
   | 'PENDING';
 
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor: Maybe<Scalars['String']['output']>;
+};
+
 export type Query = {
   __typename?: 'Query';
   channel: Maybe<Channel>;
-  channels: Array<Channel>;
+  channels: ChannelConnection;
   notification: Maybe<Notification>;
-  notificationRules: Array<NotificationRule>;
+  notificationRules: NotificationRuleConnection;
   /** Notifications, newest first, with their delivery log. */
-  notifications: Array<Notification>;
+  notifications: NotificationConnection;
 };
 
 
@@ -191,12 +240,25 @@ export type QueryChannelArgs = {
 };
 
 
+export type QueryChannelsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryNotificationArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+export type QueryNotificationRulesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryNotificationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   channelId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<NotificationStatus>;
@@ -310,6 +372,8 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ChannelConnection: ResolverTypeWrapper<Omit<ChannelConnection, 'edges'> & { edges: Array<ResolversTypes['ChannelEdge']> }>;
+  ChannelEdge: ResolverTypeWrapper<Omit<ChannelEdge, 'node'> & { node: ResolversTypes['Channel'] }>;
   ChannelInput: ChannelInput;
   ChannelKind: ChannelKind;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -317,10 +381,15 @@ export type ResolversTypes = ResolversObject<{
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Notification: ResolverTypeWrapper<NotificationMapper>;
+  NotificationConnection: ResolverTypeWrapper<Omit<NotificationConnection, 'edges'> & { edges: Array<ResolversTypes['NotificationEdge']> }>;
+  NotificationEdge: ResolverTypeWrapper<Omit<NotificationEdge, 'node'> & { node: ResolversTypes['Notification'] }>;
   NotificationEvent: NotificationEvent;
   NotificationRule: ResolverTypeWrapper<NotificationRuleMapper>;
+  NotificationRuleConnection: ResolverTypeWrapper<Omit<NotificationRuleConnection, 'edges'> & { edges: Array<ResolversTypes['NotificationRuleEdge']> }>;
+  NotificationRuleEdge: ResolverTypeWrapper<Omit<NotificationRuleEdge, 'node'> & { node: ResolversTypes['NotificationRule'] }>;
   NotificationRuleInput: NotificationRuleInput;
   NotificationStatus: NotificationStatus;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
 }>;
 
@@ -331,14 +400,21 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
   Boolean: Scalars['Boolean']['output'];
+  ChannelConnection: Omit<ChannelConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChannelEdge']> };
+  ChannelEdge: Omit<ChannelEdge, 'node'> & { node: ResolversParentTypes['Channel'] };
   ChannelInput: ChannelInput;
   DateTime: Scalars['DateTime']['output'];
   DeliveryAttempt: DeliveryAttempt;
   JSON: Scalars['JSON']['output'];
   Mutation: Record<PropertyKey, never>;
   Notification: NotificationMapper;
+  NotificationConnection: Omit<NotificationConnection, 'edges'> & { edges: Array<ResolversParentTypes['NotificationEdge']> };
+  NotificationEdge: Omit<NotificationEdge, 'node'> & { node: ResolversParentTypes['Notification'] };
   NotificationRule: NotificationRuleMapper;
+  NotificationRuleConnection: Omit<NotificationRuleConnection, 'edges'> & { edges: Array<ResolversParentTypes['NotificationRuleEdge']> };
+  NotificationRuleEdge: Omit<NotificationRuleEdge, 'node'> & { node: ResolversParentTypes['NotificationRule'] };
   NotificationRuleInput: NotificationRuleInput;
+  PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
 }>;
 
@@ -348,11 +424,22 @@ export type ChannelResolvers<ContextType = SubgraphContext, ParentType extends R
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ChannelKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  notifications?: Resolver<Array<ResolversTypes['Notification']>, ParentType, ContextType, RequireFields<ChannelNotificationsArgs, 'first'>>;
+  notifications?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, RequireFields<ChannelNotificationsArgs, 'first'>>;
   signed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   timeoutMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   to?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ChannelConnectionResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ChannelConnection'] = ResolversParentTypes['ChannelConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ChannelEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ChannelEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ChannelEdge'] = ResolversParentTypes['ChannelEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -397,6 +484,17 @@ export type NotificationResolvers<ContextType = SubgraphContext, ParentType exte
   subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type NotificationConnectionResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['NotificationConnection'] = ResolversParentTypes['NotificationConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['NotificationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type NotificationEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['NotificationEdge'] = ResolversParentTypes['NotificationEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Notification'], ParentType, ContextType>;
+}>;
+
 export type NotificationRuleResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['NotificationRule'] = ResolversParentTypes['NotificationRule'], FederationReferenceType extends FederationReferenceTypes['NotificationRule'] = FederationReferenceTypes['NotificationRule']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['NotificationRule']> | FederationReferenceType, FederationReferenceType, ContextType>;
   body?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -408,22 +506,47 @@ export type NotificationRuleResolvers<ContextType = SubgraphContext, ParentType 
   subject?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type NotificationRuleConnectionResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['NotificationRuleConnection'] = ResolversParentTypes['NotificationRuleConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['NotificationRuleEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type NotificationRuleEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['NotificationRuleEdge'] = ResolversParentTypes['NotificationRuleEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['NotificationRule'], ParentType, ContextType>;
+}>;
+
+export type PageInfoResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   channel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType, RequireFields<QueryChannelArgs, 'id'>>;
-  channels?: Resolver<Array<ResolversTypes['Channel']>, ParentType, ContextType>;
+  channels?: Resolver<ResolversTypes['ChannelConnection'], ParentType, ContextType, RequireFields<QueryChannelsArgs, 'first'>>;
   notification?: Resolver<Maybe<ResolversTypes['Notification']>, ParentType, ContextType, RequireFields<QueryNotificationArgs, 'id'>>;
-  notificationRules?: Resolver<Array<ResolversTypes['NotificationRule']>, ParentType, ContextType>;
-  notifications?: Resolver<Array<ResolversTypes['Notification']>, ParentType, ContextType, RequireFields<QueryNotificationsArgs, 'first'>>;
+  notificationRules?: Resolver<ResolversTypes['NotificationRuleConnection'], ParentType, ContextType, RequireFields<QueryNotificationRulesArgs, 'first'>>;
+  notifications?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, RequireFields<QueryNotificationsArgs, 'first'>>;
 }>;
 
 export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   Channel?: ChannelResolvers<ContextType>;
+  ChannelConnection?: ChannelConnectionResolvers<ContextType>;
+  ChannelEdge?: ChannelEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeliveryAttempt?: DeliveryAttemptResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Notification?: NotificationResolvers<ContextType>;
+  NotificationConnection?: NotificationConnectionResolvers<ContextType>;
+  NotificationEdge?: NotificationEdgeResolvers<ContextType>;
   NotificationRule?: NotificationRuleResolvers<ContextType>;
+  NotificationRuleConnection?: NotificationRuleConnectionResolvers<ContextType>;
+  NotificationRuleEdge?: NotificationRuleEdgeResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
 }>;
 

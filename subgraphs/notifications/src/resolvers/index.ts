@@ -8,9 +8,9 @@ export function createResolvers(service: NotificationsService): Resolvers {
     JSON: JSONScalar,
     DateTime: DateTimeScalar,
     Query: {
-      channels: (_p, _a, ctx) => service.channels(ctx.principal),
+      channels: (_p, { first, after }, ctx) => service.channels(ctx.principal, first, after),
       channel: async (_p, { id }, ctx) => (await service.channel(ctx.principal, id)) ?? null,
-      notificationRules: (_p, _a, ctx) => service.rules(ctx.principal),
+      notificationRules: (_p, { first, after }, ctx) => service.rules(ctx.principal, first, after),
       notifications: (_p, args, ctx) => service.notifications(ctx.principal, args),
       notification: async (_p, { id }, ctx) => (await service.notification(ctx.principal, id)) ?? null,
     },
@@ -29,12 +29,11 @@ export function createResolvers(service: NotificationsService): Resolvers {
       url: (channel) =>
         channel.kind === 'SLACK' && channel.url ? `${new URL(channel.url).origin}/…` : channel.url,
       signed: (channel) => Boolean(channel.secret),
-      notifications: (channel, { first }, ctx) =>
-        service.notifications(ctx.principal, { channelId: channel.id, first }),
+      notifications: (channel, { first, after }, ctx) =>
+        service.notifications(ctx.principal, { channelId: channel.id, first, after }),
     },
     NotificationRule: {
-      __resolveReference: async (ref, ctx) =>
-        (await service.rules(ctx.principal)).find((r) => r.id === ref.id) ?? null,
+      __resolveReference: async (ref, ctx) => (await service.rule(ctx.principal, ref.id)) ?? null,
     },
     Notification: {
       __resolveReference: async (ref, ctx) => (await service.notification(ctx.principal, ref.id)) ?? null,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@jarvis/db';
-import type { IdempotencyStamp } from '@jarvis/subgraph';
+import { type IdempotencyStamp, newestFirstPage } from '@jarvis/subgraph';
 import { type Kysely, sql } from 'kysely';
 import type {
   ChannelRecord,
@@ -262,16 +262,16 @@ export class SqlNotificationStore {
     });
   }
 
-  async notifications(
+  /** A page of the project's notifications, newest first, with their total. */
+  notificationPage(
     projectId: string,
-    filter: { channelId?: string | null; status?: string | null; first: number },
+    filter: { channelId?: string | null; status?: string | null },
+    page: { first?: number | null; after?: string | null },
   ) {
     let query = this.db.selectFrom('outbox').selectAll().where('project_id', '=', projectId);
     if (filter.channelId) query = query.where('channel_id', '=', filter.channelId);
     if (filter.status) query = query.where('status', '=', filter.status);
-    return (await query.orderBy('created_at', 'desc').orderBy('id').limit(filter.first).execute()).map(
-      toNotification,
-    );
+    return newestFirstPage(query, 'created_at', page, toNotification);
   }
 
   async notification(projectId: string, id: string): Promise<NotificationRecord | undefined> {
