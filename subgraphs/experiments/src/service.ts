@@ -80,13 +80,14 @@ export class ExperimentsService {
   private readonly metrics: JarvisMetrics | undefined;
   private readonly live: LiveRunExporter | undefined;
 
-  constructor(
-    store: TrackingStore,
-    registry: ModelRegistry,
-    pubsub: PubSub,
-    logger: Logger,
-    metrics?: JarvisMetrics,
-  ) {
+  constructor(deps: {
+    store: TrackingStore;
+    registry: ModelRegistry;
+    pubsub: PubSub;
+    logger: Logger;
+    metrics?: JarvisMetrics | undefined;
+  }) {
+    const { store, registry, pubsub, logger, metrics } = deps;
     this.metrics = metrics;
     this.live = metrics && liveRunExporter(store, metrics.liveRuns, logger);
     this.store = store;

@@ -27,7 +27,13 @@ export const subgraph = defineSubgraph({
     const registry = mlflow
       ? mlflowModelRegistry(experiment.registry_uri ?? experiment.tracking_uri!, sqlIdempotencyLog(deps.db))
       : nativeModelRegistry(deps.db);
-    const service = new ExperimentsService(store, registry, deps.pubsub, deps.logger, deps.metrics);
+    const service = new ExperimentsService({
+      store,
+      registry,
+      pubsub: deps.pubsub,
+      logger: deps.logger,
+      metrics: deps.metrics,
+    });
     return {
       resolvers: createResolvers(service),
       subscriptions: subscriptionFields,

@@ -25,11 +25,11 @@ export class PlatformService {
   private readonly config: JarvisConfig;
   private readonly jobRunner: JobRunner;
 
-  constructor(store: SettingsStore, health: HealthRegistry, config: JarvisConfig, jobs: JobRunner) {
-    this.store = store;
-    this.health = health;
-    this.config = config;
-    this.jobRunner = jobs;
+  constructor(deps: { store: SettingsStore; health: HealthRegistry; config: JarvisConfig; jobs: JobRunner }) {
+    this.store = deps.store;
+    this.health = deps.health;
+    this.config = deps.config;
+    this.jobRunner = deps.jobs;
   }
 
   /** The deployment's background jobs, as their records in the metadata database say. */

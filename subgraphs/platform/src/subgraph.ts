@@ -9,7 +9,12 @@ export const subgraph = defineSubgraph({
   name: 'platform',
   schema: new URL('../schema.graphql', import.meta.url),
   create(deps) {
-    const service = new PlatformService(sqlSettingsStore(deps.db), deps.health, deps.config, deps.jobs);
+    const service = new PlatformService({
+      store: sqlSettingsStore(deps.db),
+      health: deps.health,
+      config: deps.config,
+      jobs: deps.jobs,
+    });
     return {
       resolvers: createResolvers(service),
       migrations: platformMigrations,

@@ -121,14 +121,15 @@ export class StorageService {
   private readonly pubsub: PubSub | undefined;
   private readonly metrics: JarvisMetrics | undefined;
 
-  constructor(
-    store: ArtifactStore,
-    blobs: BlobStore,
-    config: StorageConfig,
-    logger: Logger,
-    pubsub?: PubSub,
-    metrics?: JarvisMetrics,
-  ) {
+  constructor(deps: {
+    store: ArtifactStore;
+    blobs: BlobStore;
+    config: StorageConfig;
+    logger: Logger;
+    pubsub?: PubSub | undefined;
+    metrics?: JarvisMetrics | undefined;
+  }) {
+    const { store, blobs, config, logger, pubsub, metrics } = deps;
     this.metrics = metrics;
     this.store = store;
     this.blobs = blobs;

@@ -21,14 +21,14 @@ export const subgraph = defineSubgraph({
         { bucket: buckets[0], unused: buckets.slice(1) },
         `services.storage.buckets: every blob goes to ${buckets[0]}; the other buckets listed are not used (list one)`,
       );
-    const service = new StorageService(
-      sqlArtifactStore(deps.db),
+    const service = new StorageService({
+      store: sqlArtifactStore(deps.db),
       blobs,
-      deps.config.services.storage,
-      deps.logger,
-      deps.pubsub,
-      deps.metrics,
-    );
+      config: deps.config.services.storage,
+      logger: deps.logger,
+      pubsub: deps.pubsub,
+      metrics: deps.metrics,
+    });
     const minutes = deps.config.services.storage.gc_interval_minutes;
     return {
       resolvers: createResolvers(service),
