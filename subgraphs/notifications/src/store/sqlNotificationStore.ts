@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@jarvis/db';
 import { type IdempotencyStamp, newestFirstPage } from '@jarvis/subgraph';
-import { type Kysely, sql } from 'kysely';
+import { type Generated, type Kysely, sql } from 'kysely';
 import type {
   ChannelRecord,
   DeliveryRecord,
@@ -10,10 +10,65 @@ import type {
   RuleRecord,
 } from './records.ts';
 
+/** The notifications schema's tables, as migrations.ts makes them (jsonb read back parsed). */
+export interface Tables {
+  channels: {
+    id: string;
+    project_id: string;
+    name: string;
+    kind: string;
+    url: string | null;
+    secret: string | null;
+    recipients: string | string[];
+    timeout_ms: number;
+    created_at: Date;
+    idempotency_key: string | null;
+    request_hash: string | null;
+  };
+  rules: {
+    id: string;
+    project_id: string;
+    event: string;
+    channel_ids: string | string[];
+    subject: string | null;
+    body: string | null;
+    filter: string | Record<string, unknown> | null;
+    created_at: Date;
+    idempotency_key: string | null;
+    request_hash: string | null;
+  };
+  outbox: {
+    id: string;
+    project_id: string;
+    channel_id: string;
+    event: string;
+    dedup_key: string;
+    subject: string;
+    body: string;
+    data: unknown;
+    status: string;
+    attempts: Generated<number>;
+    next_attempt_at: Date;
+    lease_until: Date | null;
+    last_error: string | null;
+    created_at: Date;
+    delivered_at: Date | null;
+  };
+  deliveries: {
+    id: Generated<number>;
+    notification_id: string;
+    attempt: number;
+    at: Date;
+    ok: boolean;
+    response_code: number | null;
+    error: string | null;
+    duration_ms: number;
+  };
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: rows come back as the driver parsed them (jsonb as objects).
 type Row = Record<string, any>;
-// biome-ignore lint/suspicious/noExplicitAny: the schema's tables, typed at the edges below.
-type K = Kysely<any>;
+type K = Kysely<Tables>;
 
 const toChannel = (r: Row): ChannelRecord => ({
   id: r.id,
