@@ -25,7 +25,7 @@ import {
   type ScheduleTrigger,
   type WorkflowRecord,
 } from './store/records.ts';
-import { json, type RunFilter, type RunStore, type Sql } from './store/runStore.ts';
+import type { RunFilter, RunStore, Sql } from './store/runStore.ts';
 
 export type { RunFilter };
 
@@ -425,32 +425,24 @@ export class WorkflowsService {
         argument: 'trigger.workflow',
       });
     const id = `sch-${randomUUID().slice(0, 12)}`;
-    const row = await this.store.db
-      .insertInto('schedules')
-      .values({
-        id,
-        project_id: principal.projectId,
-        workflow_name: workflow.name,
-        input: json(input.input ?? {}),
-        component: input.component ?? null,
-        cron: input.cron ?? null,
-        timezone,
-        overlap: input.overlap ?? 'SKIP',
-        trigger: json(input.trigger ?? null),
-        paused: input.paused ?? false,
-        note: input.note ?? null,
-        engine: this.engine.kind,
-        next_fire_at: null,
-        last_fired_at: null,
-        buffered: 0,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const schedule = (await this.store.schedule(principal.projectId, row.id))!;
+    const schedule = await this.store.insertSchedule({
+      id,
+      projectId: principal.projectId,
+      workflowName: workflow.name,
+      input: input.input ?? {},
+      component: input.component ?? null,
+      cron: input.cron ?? null,
+      timezone,
+      overlap: input.overlap ?? 'SKIP',
+      trigger: input.trigger ?? null,
+      paused: input.paused ?? false,
+      note: input.note ?? null,
+      engine: this.engine.kind,
+    });
     try {
       if (schedule.cron) await this.engine.saveSchedule(schedule, workflow.definition);
     } catch (error) {
-      await this.store.db.deleteFrom('schedules').where('id', '=', id).execute();
+      await this.store.deleteSchedule(id);
       throw error;
     }
     return (await this.store.schedule(principal.projectId, id))!;
@@ -464,11 +456,7 @@ export class WorkflowsService {
 
   async setPaused(principal: Principal, id: string, paused: boolean, note?: string | null) {
     const schedule = await this.requireSchedule(principal, id);
-    await this.store.db
-      .updateTable('schedules')
-      .set({ paused, ...(note !== undefined ? { note } : {}) })
-      .where('id', '=', id)
-      .execute();
+    await this.store.setSchedulePaused(id, paused, note);
     const updated = (await this.store.schedule(principal.projectId, id))!;
     // Read fresh: the definition cache is for pinned versions, and "latest" moves.
     if (updated.cron)
@@ -488,7 +476,7 @@ export class WorkflowsService {
   async deleteSchedule(principal: Principal, id: string) {
     const schedule = await this.requireSchedule(principal, id);
     await this.engine.deleteSchedule(schedule);
-    await this.store.db.deleteFrom('schedules').where('id', '=', id).execute();
+    await this.store.deleteSchedule(id);
     return true;
   }
 
@@ -511,12 +499,7 @@ export class WorkflowsService {
         1,
       );
       if (running.length > 0) {
-        if (schedule.overlap === 'BUFFER_ONE')
-          await this.store.db
-            .updateTable('schedules')
-            .set({ buffered: 1 })
-            .where('id', '=', schedule.id)
-            .execute();
+        if (schedule.overlap === 'BUFFER_ONE') await this.store.bufferScheduleFire(schedule.id);
         this.logger.info(
           { scheduleId: schedule.id, overlap: schedule.overlap },
           'schedule fired while its last run is still going',
@@ -539,13 +522,7 @@ export class WorkflowsService {
   /** After a run ends: a buffered schedule fire, and WORKFLOW_COMPLETED triggers. */
   runEnded = async (run: RunRecord) => {
     if (run.scheduleId) {
-      const released = await this.store.db
-        .updateTable('schedules')
-        .set({ buffered: 0 })
-        .where('id', '=', run.scheduleId)
-        .where('buffered', '>', 0)
-        .returningAll()
-        .executeTakeFirst();
+      const released = await this.store.releaseBufferedFire(run.scheduleId);
       if (released) await this.fireSchedule((await this.store.schedule(null, run.scheduleId))!);
     }
     if (run.status !== 'COMPLETED') return;

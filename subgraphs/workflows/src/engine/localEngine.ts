@@ -211,21 +211,8 @@ export class LocalEngine implements WorkflowEngine {
         await row()
           .set({ status: 'WAITING', input: json(input) })
           .execute();
-        const buffered = await tx.trx
-          .selectFrom('signals')
-          .select(['id', 'payload'])
-          .where('run_id', '=', run.id)
-          .where('name', '=', step.signal ?? '')
-          .where('consumed_by', 'is', null)
-          .orderBy('id')
-          .limit(1)
-          .executeTakeFirst();
+        const buffered = await this.t.store.takeBufferedSignal(tx.trx, run.id, step.signal ?? '', step.id);
         if (!buffered) return false;
-        await tx.trx
-          .updateTable('signals')
-          .set({ consumed_by: step.id })
-          .where('id', '=', buffered.id!)
-          .execute();
         await tx.emit(run, [
           { type: 'STEP_COMPLETED', stepId: step.id, attempt: 1, data: { output: buffered.payload } },
         ]);
@@ -313,13 +300,7 @@ export class LocalEngine implements WorkflowEngine {
       for (const [token, controller] of this.inProcess)
         if (token.startsWith(`${runId}/`)) controller.abort(reason);
     });
-    const children = await tx.trx
-      .selectFrom('runs')
-      .selectAll()
-      .where('parent_run_id', '=', runId)
-      .where('status', 'in', ['PENDING', 'RUNNING'])
-      .execute();
-    for (const row of children) {
+    for (const row of await this.t.store.unfinishedChildren(tx.trx, runId)) {
       const child = (await this.t.store.lockRun(tx.trx, row.id))!;
       await tx.emit(child, [{ type, message: `parent run ${runId} ended` }]);
       await this.endChildren(tx, child.id, type, type);
@@ -354,20 +335,11 @@ export class LocalEngine implements WorkflowEngine {
       const locked = await this.t.store.lockRun(tx.trx, run.id);
       if (!locked || FINISHED.includes(locked.status)) return;
       const definition = await this.options.definition(locked, tx.trx);
-      const waiting = await tx.trx
-        .selectFrom('step_runs')
-        .select('step_id')
-        .where('run_id', '=', run.id)
-        .where('status', '=', 'WAITING')
-        .where('kind', '=', 'SIGNAL')
-        .execute();
+      const waiting = await this.t.store.stepsWaitingForSignals(tx.trx, run.id);
       const step = definition.steps.find((s) => s.signal === name && waiting.some((w) => w.step_id === s.id));
       if (!step) {
         // Like Temporal, a signal that arrives before its step waits is kept for it.
-        await tx.trx
-          .insertInto('signals')
-          .values({ run_id: run.id, name, payload: json(payload), consumed_by: null })
-          .execute();
+        await this.t.store.bufferSignal(tx.trx, run.id, name, payload);
         return;
       }
       await tx.emit(locked, [
@@ -425,27 +397,12 @@ export class LocalEngine implements WorkflowEngine {
     if (activities.length === 0) return null;
     for (let tries = 0; tries < 5; tries++) {
       const now = new Date();
-      const candidate = await this.t.store.db
-        .selectFrom('step_runs')
-        .select(['run_id', 'step_id'])
-        .where('status', 'in', ['SCHEDULED', 'RETRYING'])
-        .where('task_queue', '=', queue)
-        .where('activity', 'in', activities)
-        .where('due_at', '<=', now)
-        .orderBy('due_at')
-        .limit(1)
-        .executeTakeFirst();
+      const candidate = await this.t.store.nextDueStep(queue, activities, now);
       if (!candidate) return null;
       const task = await this.t.run(async (tx) => {
         const run = await this.t.store.lockRun(tx.trx, candidate.run_id);
         if (run?.status !== 'RUNNING') return null;
-        const row = await tx.trx
-          .selectFrom('step_runs')
-          .selectAll()
-          .where('run_id', '=', candidate.run_id)
-          .where('step_id', '=', candidate.step_id)
-          .where('status', 'in', ['SCHEDULED', 'RETRYING'])
-          .executeTakeFirst();
+        const row = await this.t.store.stepReadyToLease(tx.trx, candidate.run_id, candidate.step_id);
         if (!row) return null;
         const definition = await this.options.definition(run, tx.trx);
         const step = definition.steps.find((s) => s.id === row.step_id)!;
@@ -609,22 +566,8 @@ export class LocalEngine implements WorkflowEngine {
 
   private async tick() {
     const now = new Date();
-    const db = this.t.store.db;
-    const due = await db
-      .selectFrom('step_runs')
-      .selectAll()
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'WAITING'), eb('kind', '=', 'TIMER'), eb('due_at', '<=', now)]),
-          eb.and([
-            eb('status', '=', 'RUNNING'),
-            eb('kind', '=', 'ACTIVITY'),
-            eb.or([eb('lease_expires_at', '<=', now), eb('heartbeat_expires_at', '<=', now)]),
-          ]),
-        ]),
-      )
-      .limit(500)
-      .execute();
+    const store = this.t.store;
+    const due = await store.stepsDue(now, 500);
     for (const row of due) {
       await this.t.run(async (tx) => {
         const run = await this.t.store.lockRun(tx.trx, row.run_id);
@@ -659,13 +602,7 @@ export class LocalEngine implements WorkflowEngine {
         await this.failAttempt(tx, run, toStep(row), error);
       });
     }
-    const late = await db
-      .selectFrom('runs')
-      .selectAll()
-      .where('status', '=', 'RUNNING')
-      .where('deadline_at', '<=', now)
-      .limit(100)
-      .execute();
+    const late = await store.runsPastDeadline(now, 100);
     for (const row of late) {
       await this.t.run(async (tx) => {
         const run = await this.t.store.lockRun(tx.trx, row.id);
@@ -684,23 +621,11 @@ export class LocalEngine implements WorkflowEngine {
         await this.finished(tx, run.id);
       });
     }
-    const schedules = await db
-      .selectFrom('schedules')
-      .selectAll()
-      .where('engine', '=', 'local')
-      .where('paused', '=', false)
-      .where('next_fire_at', '<=', now)
-      .execute();
+    const schedules = await store.schedulesDue('local', now);
     for (const s of schedules) {
       const next = s.cron ? (nextCronTimes(s.cron, s.timezone, 1, now)[0] ?? null) : null;
       // Only the replica that moves next_fire_at on fires, so a schedule fires once.
-      const claimed = await db
-        .updateTable('schedules')
-        .set({ next_fire_at: next, last_fired_at: now })
-        .where('id', '=', s.id)
-        .where('next_fire_at', '=', s.next_fire_at)
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) === 0) continue;
+      if (!(await store.claimScheduleFire(s.id, s.next_fire_at!, next, now))) continue;
       await this.options
         .fireSchedule({ ...toScheduleRecord(s), lastFiredAt: now })
         .catch((error: unknown) =>
@@ -718,13 +643,7 @@ export class LocalEngine implements WorkflowEngine {
    */
   private async recoverLostLeases() {
     const host = `inproc:${hostname()}:`;
-    const rows = await this.t.store.db
-      .selectFrom('step_runs')
-      .selectAll()
-      .where('status', '=', 'RUNNING')
-      .where('kind', '=', 'ACTIVITY')
-      .where('lease_owner', 'like', `${host}%`)
-      .execute();
+    const rows = await this.t.store.stepsLeasedBy(`${host}%`);
     for (const row of rows) {
       const [, , pid, instance] = (row.lease_owner ?? '').split(':');
       if (`${instance}` === this.instance.split(':')[3]) continue;
@@ -756,11 +675,7 @@ export class LocalEngine implements WorkflowEngine {
       schedule.cron && !schedule.paused
         ? (nextCronTimes(schedule.cron, schedule.timezone, 1)[0] ?? null)
         : null;
-    await this.t.store.db
-      .updateTable('schedules')
-      .set({ next_fire_at: next })
-      .where('id', '=', schedule.id)
-      .execute();
+    await this.t.store.setNextFire(schedule.id, next);
   }
 
   async deleteSchedule() {}

@@ -313,7 +313,7 @@ export class TemporalEngine implements WorkflowEngine {
       }
     } catch (error) {
       // Nothing half-started: the run's row goes with the failed start.
-      await this.t.store.db.deleteFrom('runs').where('id', '=', run.id).execute();
+      await this.t.store.deleteRun(run.id);
       throw error;
     }
     return (await this.t.store.run(run.id))!;
@@ -408,16 +408,7 @@ export class TemporalEngine implements WorkflowEngine {
 
   /** Endings nobody reported (a terminate in Temporal's UI, a lost sink call) reach the index here. */
   private async reconcile() {
-    const stale = new Date(Date.now() - 10_000);
-    const rows = await this.t.store.db
-      .selectFrom('runs')
-      .select(['id', 'status', 'kind'])
-      .where('engine', '=', 'temporal')
-      .where('status', 'in', ['PENDING', 'RUNNING'])
-      .where('created_at', '<', stale)
-      .orderBy('created_at')
-      .limit(100)
-      .execute();
+    const rows = await this.t.store.unfinishedRuns('temporal', new Date(Date.now() - 10_000), 100);
     if (rows.length === 0) return;
     const client = await this.client();
     for (const row of rows) {

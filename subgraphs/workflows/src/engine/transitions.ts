@@ -80,13 +80,7 @@ export class Transitions {
 
   /** STEP_CANCELLED for every step still under way, so watchers see each step end, not only the run. */
   async cancelActiveSteps(tx: Tx, run: RunRecord, message: string) {
-    const active = await tx.trx
-      .selectFrom('step_runs')
-      .select(['step_id', 'attempt'])
-      .where('run_id', '=', run.id)
-      .where('status', 'in', ['SCHEDULED', 'RUNNING', 'RETRYING', 'WAITING'])
-      .orderBy('step_id')
-      .execute();
+    const active = await this.store.activeSteps(tx.trx, run.id);
     if (active.length)
       await tx.emit(
         run,

@@ -651,6 +651,239 @@ export class RunStore {
 
   // Schedules
 
+  /** The oldest signal `name` kept for a run before its step waited, marked taken by `stepId`. */
+  async takeBufferedSignal(q: Sql, runId: string, name: string, stepId: string) {
+    const buffered = await q
+      .selectFrom('signals')
+      .select(['id', 'payload'])
+      .where('run_id', '=', runId)
+      .where('name', '=', name)
+      .where('consumed_by', 'is', null)
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    if (!buffered) return undefined;
+    await q.updateTable('signals').set({ consumed_by: stepId }).where('id', '=', buffered.id!).execute();
+    return buffered;
+  }
+
+  /** Like Temporal, a signal that arrives before its step waits is kept for it. */
+  async bufferSignal(q: Sql, runId: string, name: string, payload: unknown) {
+    await q
+      .insertInto('signals')
+      .values({ run_id: runId, name, payload: json(payload), consumed_by: null })
+      .execute();
+  }
+
+  /** SIGNAL steps of a run waiting now. */
+  stepsWaitingForSignals(q: Sql, runId: string) {
+    return q
+      .selectFrom('step_runs')
+      .select('step_id')
+      .where('run_id', '=', runId)
+      .where('status', '=', 'WAITING')
+      .where('kind', '=', 'SIGNAL')
+      .execute();
+  }
+
+  /** Child runs of a run still PENDING or RUNNING. */
+  unfinishedChildren(q: Sql, parentRunId: string) {
+    return q
+      .selectFrom('runs')
+      .selectAll()
+      .where('parent_run_id', '=', parentRunId)
+      .where('status', 'in', ['PENDING', 'RUNNING'])
+      .execute();
+  }
+
+  /** The activity step due first on a queue, among these activities (unlocked: a hint to claim). */
+  nextDueStep(queue: string, activities: string[], now: Date) {
+    return this.db
+      .selectFrom('step_runs')
+      .select(['run_id', 'step_id'])
+      .where('status', 'in', ['SCHEDULED', 'RETRYING'])
+      .where('task_queue', '=', queue)
+      .where('activity', 'in', activities)
+      .where('due_at', '<=', now)
+      .orderBy('due_at')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** The step, if it is still waiting for a worker (read under its run's lock). */
+  stepReadyToLease(q: Sql, runId: string, stepId: string) {
+    return q
+      .selectFrom('step_runs')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .where('step_id', '=', stepId)
+      .where('status', 'in', ['SCHEDULED', 'RETRYING'])
+      .executeTakeFirst();
+  }
+
+  /** Timers that are due, and activity attempts whose lease or heartbeat ran out. */
+  stepsDue(now: Date, limit: number) {
+    return this.db
+      .selectFrom('step_runs')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'WAITING'), eb('kind', '=', 'TIMER'), eb('due_at', '<=', now)]),
+          eb.and([
+            eb('status', '=', 'RUNNING'),
+            eb('kind', '=', 'ACTIVITY'),
+            eb.or([eb('lease_expires_at', '<=', now), eb('heartbeat_expires_at', '<=', now)]),
+          ]),
+        ]),
+      )
+      .limit(limit)
+      .execute();
+  }
+
+  /** Running runs past their execution deadline. */
+  runsPastDeadline(now: Date, limit: number) {
+    return this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('status', '=', 'RUNNING')
+      .where('deadline_at', '<=', now)
+      .limit(limit)
+      .execute();
+  }
+
+  /** Unpaused schedules of an engine whose next fire time has come. */
+  schedulesDue(engine: 'local' | 'temporal', now: Date) {
+    return this.db
+      .selectFrom('schedules')
+      .selectAll()
+      .where('engine', '=', engine)
+      .where('paused', '=', false)
+      .where('next_fire_at', '<=', now)
+      .execute();
+  }
+
+  /** Moves a schedule's next fire time on, if no replica did first: true for the one that fires. */
+  async claimScheduleFire(id: string, was: Date, next: Date | null, now: Date) {
+    const claimed = await this.db
+      .updateTable('schedules')
+      .set({ next_fire_at: next, last_fired_at: now })
+      .where('id', '=', id)
+      .where('next_fire_at', '=', was)
+      .executeTakeFirst();
+    return Number(claimed.numUpdatedRows) > 0;
+  }
+
+  async setNextFire(id: string, next: Date | null) {
+    await this.db.updateTable('schedules').set({ next_fire_at: next }).where('id', '=', id).execute();
+  }
+
+  /** Activity steps running under leases whose owner matches `ownerPattern` (SQL LIKE). */
+  stepsLeasedBy(ownerPattern: string) {
+    return this.db
+      .selectFrom('step_runs')
+      .selectAll()
+      .where('status', '=', 'RUNNING')
+      .where('kind', '=', 'ACTIVITY')
+      .where('lease_owner', 'like', ownerPattern)
+      .execute();
+  }
+
+  /** A run that could not start leaves nothing behind. */
+  async deleteRun(id: string) {
+    await this.db.deleteFrom('runs').where('id', '=', id).execute();
+  }
+
+  /** Runs on an engine still PENDING or RUNNING that were created before `before`, oldest first. */
+  unfinishedRuns(engine: 'local' | 'temporal', before: Date, limit: number) {
+    return this.db
+      .selectFrom('runs')
+      .select(['id', 'status', 'kind'])
+      .where('engine', '=', engine)
+      .where('status', 'in', ['PENDING', 'RUNNING'])
+      .where('created_at', '<', before)
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Steps of a run still under way (scheduled, running, retrying or waiting). */
+  activeSteps(q: Sql, runId: string) {
+    return q
+      .selectFrom('step_runs')
+      .select(['step_id', 'attempt'])
+      .where('run_id', '=', runId)
+      .where('status', 'in', ['SCHEDULED', 'RUNNING', 'RETRYING', 'WAITING'])
+      .orderBy('step_id')
+      .execute();
+  }
+
+  /** A new schedule (the engine learns of it separately). */
+  async insertSchedule(s: {
+    id: string;
+    projectId: string;
+    workflowName: string;
+    input: unknown;
+    component: string | null;
+    cron: string | null;
+    timezone: string;
+    overlap: string;
+    trigger: unknown;
+    paused: boolean;
+    note: string | null;
+    engine: 'local' | 'temporal';
+  }) {
+    await this.db
+      .insertInto('schedules')
+      .values({
+        id: s.id,
+        project_id: s.projectId,
+        workflow_name: s.workflowName,
+        input: json(s.input),
+        component: s.component,
+        cron: s.cron,
+        timezone: s.timezone,
+        overlap: s.overlap,
+        trigger: json(s.trigger),
+        paused: s.paused,
+        note: s.note,
+        engine: s.engine,
+        next_fire_at: null,
+        last_fired_at: null,
+        buffered: 0,
+      })
+      .execute();
+    return (await this.schedule(s.projectId, s.id))!;
+  }
+
+  async deleteSchedule(id: string) {
+    await this.db.deleteFrom('schedules').where('id', '=', id).execute();
+  }
+
+  async setSchedulePaused(id: string, paused: boolean, note?: string | null) {
+    await this.db
+      .updateTable('schedules')
+      .set({ paused, ...(note !== undefined ? { note } : {}) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** BUFFER_ONE: a fire that came while the last run still went, kept for when it ends. */
+  async bufferScheduleFire(id: string) {
+    await this.db.updateTable('schedules').set({ buffered: 1 }).where('id', '=', id).execute();
+  }
+
+  /** Takes the buffered fire back, once: true for the caller that took it. */
+  async releaseBufferedFire(id: string) {
+    const released = await this.db
+      .updateTable('schedules')
+      .set({ buffered: 0 })
+      .where('id', '=', id)
+      .where('buffered', '>', 0)
+      .returning('id')
+      .executeTakeFirst();
+    return released !== undefined;
+  }
+
   async schedule(projectId: string | null, id: string, q: Sql = this.db) {
     let query = q.selectFrom('schedules').selectAll().where('id', '=', id);
     if (projectId) query = query.where('project_id', '=', projectId);
