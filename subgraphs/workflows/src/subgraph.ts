@@ -19,15 +19,22 @@ export const subgraph = defineSubgraph({
   create(deps) {
     const config = deps.config.services.workflow;
     const store = new RunStore(deps.db);
-    const transitions = new Transitions(store, deps.pubsub, deps.logger, deps.metrics);
-    const service = new WorkflowsService({
+    // The service reacts to runs that end (buffered schedules, completion triggers); it is made
+    // next, so the callback reaches it once the first run ends.
+    const transitions: Transitions = new Transitions({
+      store,
+      pubsub: deps.pubsub,
+      logger: deps.logger,
+      metrics: deps.metrics,
+      onRunEnded: (run): Promise<void> => service.runEnded(run),
+    });
+    const service: WorkflowsService = new WorkflowsService({
       store,
       transitions,
       pubsub: deps.pubsub,
       logger: deps.logger,
       defaultTaskQueue: config.task_queue,
     });
-    transitions.onRunEnded = service.runEnded;
     // Temporal's SDK (and the bundler its worker needs) loads only when Temporal is configured.
     const engine = async () =>
       config.type === 'temporal'

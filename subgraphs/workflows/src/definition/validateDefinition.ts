@@ -1,4 +1,5 @@
 import { badUserInput } from '@jarvis/errors';
+import type { WorkflowDefinitionInput } from '../generated/resolvers.ts';
 import { upstreamOf } from './dag.ts';
 import { compileInputSchema } from './inputSchema.ts';
 import { type MappingProblem, referencesIn } from './mapping.ts';
@@ -11,29 +12,8 @@ import {
   type WorkflowDefinition,
 } from './workflowDefinition.ts';
 
-/** A definition as a caller writes it: defaults not applied yet. */
-export interface WorkflowDefinitionInput {
-  name: string;
-  description?: string | null;
-  inputSchema?: unknown;
-  taskQueue?: string | null;
-  output?: unknown;
-  executionTimeoutMs?: number | null;
-  steps: {
-    id: string;
-    kind?: StepKind | null;
-    activity?: string | null;
-    taskQueue?: string | null;
-    durationMs?: number | null;
-    signal?: string | null;
-    workflow?: string | null;
-    dependsOn?: string[] | null;
-    input?: unknown;
-    retry?: Partial<{ [K in keyof RetryPolicy]: RetryPolicy[K] | null }> | null;
-    startToCloseTimeoutMs?: number | null;
-    heartbeatTimeoutMs?: number | null;
-  }[];
-}
+/** A definition as a caller writes it (the SDL's input type, from codegen): defaults not applied yet. */
+export type { WorkflowDefinitionInput };
 
 const NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 const STEP_ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;

@@ -39,15 +39,22 @@ export class Transitions {
   private readonly pubsub: PubSub;
   private readonly logger: Logger;
   /** Called once per run that ended, after the commit (buffered schedules, completion triggers). */
-  onRunEnded: ((run: RunRecord) => Promise<void>) | undefined;
+  private readonly onRunEnded: ((run: RunRecord) => Promise<void>) | undefined;
 
   private readonly metrics: JarvisMetrics | undefined;
 
-  constructor(store: RunStore, pubsub: PubSub, logger: Logger, metrics?: JarvisMetrics) {
-    this.store = store;
-    this.pubsub = pubsub;
-    this.logger = logger;
-    this.metrics = metrics;
+  constructor(deps: {
+    store: RunStore;
+    pubsub: PubSub;
+    logger: Logger;
+    metrics?: JarvisMetrics | undefined;
+    onRunEnded?: (run: RunRecord) => Promise<void>;
+  }) {
+    this.store = deps.store;
+    this.pubsub = deps.pubsub;
+    this.logger = deps.logger;
+    this.metrics = deps.metrics;
+    this.onRunEnded = deps.onRunEnded;
   }
 
   async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {

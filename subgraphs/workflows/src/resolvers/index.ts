@@ -29,7 +29,7 @@ export function createResolvers(
       workflowEngine: () => engineInfo(),
     },
     Mutation: {
-      registerWorkflow: (_p, { definition }, ctx) => service.register(ctx.principal, definition as never),
+      registerWorkflow: (_p, { definition }, ctx) => service.register(ctx.principal, definition),
       startWorkflow: (_p, args, ctx) => service.startWorkflow(ctx.principal, args),
       startTemporalWorkflow: (_p, args, ctx) => service.startExternal(ctx.principal, args),
       cancelWorkflowRun: (_p, { id }, ctx) => service.cancel(ctx.principal, id),
