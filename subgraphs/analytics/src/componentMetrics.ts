@@ -1,6 +1,6 @@
 import { badUserInput, ErrorCode, JarvisError } from '@jarvis/errors';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { type Labels, labelsKey, type MetricDefinition, type MetricType } from './store/records.ts';
+import { type Labels, labelsKey, type MetricDefinition, type MetricType } from './records.ts';
 import type { SqlAnalyticsStore } from './store/sqlAnalyticsStore.ts';
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;

@@ -1,5 +1,5 @@
 // The records resolvers receive for each GraphQL type (codegen's `mappers`).
-import type { AlertRecord, AlertRuleRecord, DashboardRecord } from './store/records.ts';
+import type { AlertRecord, AlertRuleRecord, DashboardRecord } from './records.ts';
 
 export type { AlertRecord, AlertRuleRecord, DashboardRecord };
 

@@ -8,24 +8,17 @@ import type { Registry } from 'prom-client';
 import { AlertEvaluator, type ConditionSource } from './alerts/alertEvaluator.ts';
 import { prometheusRuleFile } from './alerts/prometheusRuleFile.ts';
 import { checkMatchLabels, OPERATORS, thresholdExpr } from './alerts/ruleExpression.ts';
-import { type AlertChangePayload, alertsTopic } from './alertTopics.ts';
 import { ComponentMetrics, type LogInput } from './componentMetrics.ts';
 import { grafanaApi } from './dashboards/grafanaApi.ts';
 import { componentDashboard, experimentDashboard } from './dashboards/grafanaDashboard.ts';
 import { dashboardProblems } from './dashboards/validateDashboard.ts';
 import type { MetricRecord } from './mappers.ts';
+import type { AlertRecord, AlertRuleRecord, Labels, MetricType, Operator, Severity } from './records.ts';
 import { embeddedSeries, type Series } from './series/embeddedSeries.ts';
 import { matches, parseSelector } from './series/labelSelector.ts';
 import { type PrometheusApi, prometheusApi } from './series/prometheusApi.ts';
-import type {
-  AlertRecord,
-  AlertRuleRecord,
-  Labels,
-  MetricType,
-  Operator,
-  Severity,
-} from './store/records.ts';
 import type { RuleFields, SqlAnalyticsStore } from './store/sqlAnalyticsStore.ts';
+import { type AlertChangePayload, alertsTopic } from './subscriptions.ts';
 
 type AnalyticsConfig = JarvisConfig['services']['analytics'];
 

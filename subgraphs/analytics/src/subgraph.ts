@@ -1,9 +1,9 @@
 import { defineSubgraph } from '@jarvis/subgraph';
-import { entityQueries, subscriptionFields } from './alertTopics.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { AnalyticsService } from './service.ts';
 import { analyticsMigrations } from './store/migrations.ts';
 import { SqlAnalyticsStore } from './store/sqlAnalyticsStore.ts';
+import { entityQueries, subscriptionFields } from './subscriptions.ts';
 
 /** The analytics subgraph: component metrics, series (Prometheus or embedded), alert rules, dashboards. */
 export const subgraph = defineSubgraph({

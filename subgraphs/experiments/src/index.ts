@@ -1,4 +1,3 @@
-export { entityQueries, runTopic, subscriptionFields } from './runUpdates.ts';
 export {
   type Comparator,
   type EntityType,
@@ -30,3 +29,4 @@ export type {
   TrackingStore,
 } from './store/trackingStore.ts';
 export { subgraph } from './subgraph.ts';
+export { entityQueries, runTopic, subscriptionFields } from './subscriptions.ts';

@@ -5,7 +5,6 @@ import { MODEL_ALIAS_MOVED_TOPIC, type ModelAliasMoved, pageSize } from '@jarvis
 import type { JarvisMetrics } from '@jarvis/telemetry';
 import { downsample } from './downsample.ts';
 import { type LiveRunExporter, liveRunExporter } from './liveRunExporter.ts';
-import { runTopic, runUpdate } from './runUpdates.ts';
 import type {
   ModelRegistry,
   ModelSearch,
@@ -24,6 +23,7 @@ import type {
   TrackingStore,
   ViewType,
 } from './store/trackingStore.ts';
+import { runTopic, runUpdate } from './subscriptions.ts';
 
 export type { MetricPoint };
 

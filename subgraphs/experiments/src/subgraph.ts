@@ -1,7 +1,6 @@
 import { defineSubgraph } from '@jarvis/subgraph';
 import { mlflowRestRoutes } from './mlflow/mlflowRestRoutes.ts';
 import { createResolvers } from './resolvers/index.ts';
-import { entityQueries, subscriptionFields } from './runUpdates.ts';
 import { ExperimentsService } from './service.ts';
 import { experimentsMigrations } from './store/migrations.ts';
 import { mlflowModelRegistry } from './store/mlflowModelRegistry.ts';
@@ -9,6 +8,7 @@ import { mlflowTrackingStore } from './store/mlflowTrackingStore.ts';
 import { nativeModelRegistry } from './store/nativeModelRegistry.ts';
 import { nativeTrackingStore } from './store/nativeTrackingStore.ts';
 import { sqlIdempotencyLog } from './store/sqlIdempotencyLog.ts';
+import { entityQueries, subscriptionFields } from './subscriptions.ts';
 
 /** The experiments subgraph: tracking on the metadata database, or on an MLflow server. */
 export const subgraph = defineSubgraph({

@@ -1,5 +1,5 @@
 // The records resolvers receive for each GraphQL type (codegen's `mappers`).
-import type { ChannelRecord, NotificationRecord, RuleRecord } from './store/records.ts';
+import type { ChannelRecord, NotificationRecord, RuleRecord } from './records.ts';
 
 export type { ChannelRecord, NotificationRecord, RuleRecord };
 

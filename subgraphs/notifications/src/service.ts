@@ -17,7 +17,7 @@ import { emailSender } from './channels/emailSender.ts';
 import { slackSender } from './channels/slackSender.ts';
 import { webhookSender } from './channels/webhookSender.ts';
 import { DeliveryLoop } from './delivery/deliveryLoop.ts';
-import type { ChannelKind, ChannelRecord, NotificationEvent } from './store/records.ts';
+import type { ChannelKind, ChannelRecord, NotificationEvent } from './records.ts';
 import type { NewNotification, SqlNotificationStore } from './store/sqlNotificationStore.ts';
 import { DEFAULT_TEMPLATES, render } from './templates.ts';
 

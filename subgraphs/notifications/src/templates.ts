@@ -1,4 +1,4 @@
-import type { NotificationEvent } from './store/records.ts';
+import type { NotificationEvent } from './records.ts';
 
 /** Subject and body per event type, unless a rule gives its own. */
 export const DEFAULT_TEMPLATES: Record<NotificationEvent, { subject: string; body: string }> = {

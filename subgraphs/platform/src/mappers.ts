@@ -1,5 +1,5 @@
 import type { HealthResult } from '@jarvis/telemetry';
-import type { SettingChangeRecord, SettingRecord } from './store/settingsStore.ts';
+import type { SettingChangeRecord, SettingRecord } from './records.ts';
 
 // The records resolvers receive for each GraphQL type (codegen's `mappers`).
 export type { SettingChangeRecord, SettingRecord };

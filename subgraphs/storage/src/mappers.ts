@@ -1,4 +1,4 @@
-import type { AliasRecord, ArtifactRecord, UploadRecord } from './store/records.ts';
+import type { AliasRecord, ArtifactRecord, UploadRecord } from './records.ts';
 
 // The records resolvers receive for each GraphQL type (codegen's `mappers`).
 export type { AliasRecord, ArtifactRecord, UploadRecord };

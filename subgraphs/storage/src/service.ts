@@ -17,14 +17,6 @@ import {
 } from '@jarvis/subgraph';
 import type { JarvisMetrics } from '@jarvis/telemetry';
 import { artifactIdOfSource, pathOfSource } from './mlflow/mlflowArtifactPath.ts';
-import {
-  BlobMismatchError,
-  type BlobStore,
-  type ByteRange,
-  type StagedPart,
-  type StoredBlob,
-  UploadClosedError,
-} from './store/blobStore.ts';
 import type {
   AliasRecord,
   ArtifactFilterInput,
@@ -35,7 +27,15 @@ import type {
   BlobEncoding,
   BlobSpec,
   UploadRecord,
-} from './store/records.ts';
+} from './records.ts';
+import {
+  BlobMismatchError,
+  type BlobStore,
+  type ByteRange,
+  type StagedPart,
+  type StoredBlob,
+  UploadClosedError,
+} from './store/blobStore.ts';
 import { sliceStream } from './store/sliceStream.ts';
 import type { ArtifactStore } from './store/sqlArtifactStore.ts';
 

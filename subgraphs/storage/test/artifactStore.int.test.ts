@@ -1,8 +1,8 @@
 import type { Database } from '@jarvis/db';
 import { databaseBackends } from '@jarvis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ArtifactSpec } from '../src/records.ts';
 import { storageMigrations } from '../src/store/migrations.ts';
-import type { ArtifactSpec } from '../src/store/records.ts';
 import { type ArtifactStore, sqlArtifactStore } from '../src/store/sqlArtifactStore.ts';
 
 const spec = (name: string): ArtifactSpec => ({

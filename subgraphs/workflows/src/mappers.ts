@@ -1,5 +1,5 @@
 import type { StepDefinition } from './definition/workflowDefinition.ts';
-import type { RunEvent, RunRecord, ScheduleRecord, StepRunRecord, WorkflowRecord } from './store/records.ts';
+import type { RunEvent, RunRecord, ScheduleRecord, StepRunRecord, WorkflowRecord } from './records.ts';
 
 // The records resolvers receive for each GraphQL type (codegen's `mappers`).
 export type { RunEvent, RunRecord, ScheduleRecord, StepRunRecord, WorkflowRecord };

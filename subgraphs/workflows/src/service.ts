@@ -24,7 +24,7 @@ import {
   type ScheduleRecord,
   type ScheduleTrigger,
   type WorkflowRecord,
-} from './store/records.ts';
+} from './records.ts';
 import type { RunFilter, RunStore, Sql } from './store/runStore.ts';
 
 export type { RunFilter };

@@ -6,8 +6,8 @@ import { createResolvers } from './resolvers/index.ts';
 import { WorkflowsService } from './service.ts';
 import { workflowsMigrations } from './store/migrations.ts';
 import { RunStore } from './store/runStore.ts';
+import { entityQueries, subscriptionFields } from './subscriptions.ts';
 import { workerRoutes } from './workerRoutes.ts';
-import { entityQueries, subscriptionFields } from './workflowEvents.ts';
 
 /** The workflows subgraph: pipelines on the local engine (default) or on Temporal. */
 export const subgraph = defineSubgraph({

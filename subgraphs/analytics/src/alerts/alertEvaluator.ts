@@ -1,6 +1,6 @@
 import type { Logger } from '@jarvis/context';
-import type { AlertRecord, AlertRuleRecord, Labels } from '../store/records.ts';
-import { labelsKey } from '../store/records.ts';
+import type { AlertRecord, AlertRuleRecord, Labels } from '../records.ts';
+import { labelsKey } from '../records.ts';
 import type { RuleOutcome, SqlAnalyticsStore } from '../store/sqlAnalyticsStore.ts';
 import { renderSummary } from './renderSummary.ts';
 

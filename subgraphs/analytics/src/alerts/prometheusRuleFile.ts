@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { AlertRuleRecord } from '../store/records.ts';
+import type { AlertRuleRecord } from '../records.ts';
 
 /** The rules in Prometheus's rule-file format (`rule_files:` in prometheus.yml), for Alertmanager. */
 export function prometheusRuleFile(rules: AlertRuleRecord[]): string {

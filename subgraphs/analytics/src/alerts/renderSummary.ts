@@ -1,4 +1,4 @@
-import type { AlertRuleRecord, Labels } from '../store/records.ts';
+import type { AlertRuleRecord, Labels } from '../records.ts';
 
 /** Fills `{{labels.rink}}`, `{{value}}` and `{{rule}}` in a rule's summary. */
 export function renderSummary(

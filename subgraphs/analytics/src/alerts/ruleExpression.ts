@@ -1,5 +1,5 @@
 import { badUserInput } from '@jarvis/errors';
-import type { Labels, Operator } from '../store/records.ts';
+import type { Labels, Operator } from '../records.ts';
 
 export const OPERATORS: Record<Operator, { promql: string; test(a: number, b: number): boolean }> = {
   GT: { promql: '>', test: (a, b) => a > b },

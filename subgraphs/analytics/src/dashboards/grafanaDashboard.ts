@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { MetricDefinition } from '../store/records.ts';
+import type { MetricDefinition } from '../records.ts';
 
 /** The datasource every panel reads: the Prometheus that scrapes Jarvis (uid fixed by the provisioning file). */
 export const PROMETHEUS_DATASOURCE = { type: 'prometheus', uid: 'jarvis-prometheus' } as const;

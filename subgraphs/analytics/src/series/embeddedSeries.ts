@@ -1,4 +1,4 @@
-import { type Labels, labelsKey, type Sample } from '../store/records.ts';
+import { type Labels, labelsKey, type Sample } from '../records.ts';
 import { matches, type Selector } from './labelSelector.ts';
 
 /** Prometheus's lookback: a point takes the latest sample at most this old. */

@@ -1,5 +1,5 @@
 import { badUserInput } from '@jarvis/errors';
-import type { Labels } from '../store/records.ts';
+import type { Labels } from '../records.ts';
 
 export interface Matcher {
   name: string;

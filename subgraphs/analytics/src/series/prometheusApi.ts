@@ -1,5 +1,5 @@
 import { backendUnavailable, badUserInput } from '@jarvis/errors';
-import type { Labels } from '../store/records.ts';
+import type { Labels } from '../records.ts';
 import type { Series } from './embeddedSeries.ts';
 
 interface ApiAnswer<T> {

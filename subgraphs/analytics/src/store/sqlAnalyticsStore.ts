@@ -10,7 +10,7 @@ import {
   labelsKey,
   type MetricDefinition,
   type Sample,
-} from './records.ts';
+} from '../records.ts';
 
 interface Tables {
   metric_definitions: {

@@ -1,4 +1,4 @@
-import type { ChannelRecord } from '../store/records.ts';
+import type { ChannelRecord } from '../records.ts';
 
 /** What goes out: the rendered message and the event it is about. */
 export interface OutgoingMessage {

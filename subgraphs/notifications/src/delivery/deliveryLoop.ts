@@ -1,7 +1,7 @@
 import type { Logger } from '@jarvis/context';
 import type { ChannelSender } from '../channels/channelSender.ts';
 import { DeliveryError } from '../channels/channelSender.ts';
-import type { ChannelKind, NotificationRecord } from '../store/records.ts';
+import type { ChannelKind, NotificationRecord } from '../records.ts';
 import type { SqlNotificationStore } from '../store/sqlNotificationStore.ts';
 
 const MAX_BACKOFF_MS = 5 * 60_000;

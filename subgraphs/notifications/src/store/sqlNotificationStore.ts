@@ -8,7 +8,7 @@ import type {
   NotificationEvent,
   NotificationRecord,
   RuleRecord,
-} from './records.ts';
+} from '../records.ts';
 
 /** The notifications schema's tables, as migrations.ts makes them (jsonb read back parsed). */
 export interface Tables {

@@ -1,8 +1,8 @@
 import { badUserInput, notFound } from '@jarvis/errors';
 import { type HttpRoute, mlflowRoute, requestBody, streamResponse } from '@jarvis/subgraph';
 import { cleanPath, runIdOfPath } from '../mlflow/mlflowArtifactPath.ts';
+import type { ArtifactRecord } from '../records.ts';
 import type { StorageService } from '../service.ts';
-import type { ArtifactRecord } from '../store/records.ts';
 
 const ROOT = '/api/2.0/mlflow-artifacts/artifacts';
 const MEDIA_TYPE = /^[\w.+-]+\/[\w.+-]+$/;

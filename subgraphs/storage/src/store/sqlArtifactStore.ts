@@ -21,7 +21,7 @@ import type {
   BlobSpec,
   UploadRecord,
   UploadStatus,
-} from './records.ts';
+} from '../records.ts';
 
 interface Tables {
   blobs: {

@@ -1,4 +1,4 @@
-import type { NewRunEvent } from '../store/records.ts';
+import type { NewRunEvent } from '../records.ts';
 import type { Transitions, Tx } from './transitions.ts';
 
 interface Pending<M> {

@@ -24,7 +24,7 @@ import {
   type StepRunRecord,
   type WorkflowError,
   type WorkflowRecord,
-} from '../store/records.ts';
+} from '../records.ts';
 import { json, type NewRun, type Sql, toSchedule as toScheduleRecord, toStep } from '../store/runStore.ts';
 import { nextCronTimes } from './cronTimes.ts';
 import { EventBatcher } from './eventBatcher.ts';

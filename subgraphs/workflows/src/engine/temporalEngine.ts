@@ -11,7 +11,7 @@ import {
   type RunRecord,
   type ScheduleRecord,
   type WorkflowRecord,
-} from '../store/records.ts';
+} from '../records.ts';
 import type { NewRun, Sql } from '../store/runStore.ts';
 import type { PipelineArgs, PipelineMeta } from '../temporal/pipelineWorkflow.ts';
 import { EventBatcher } from './eventBatcher.ts';

@@ -3,15 +3,9 @@ import type { PubSub } from '@jarvis/pubsub';
 import { WORKFLOW_RUN_ENDED_TOPIC, type WorkflowRunEnded } from '@jarvis/subgraph';
 import type { JarvisMetrics } from '@jarvis/telemetry';
 import type { Transaction } from 'kysely';
-import {
-  FINISHED,
-  type NewRunEvent,
-  type RunEvent,
-  type RunRecord,
-  type RunStatus,
-} from '../store/records.ts';
+import { FINISHED, type NewRunEvent, type RunEvent, type RunRecord, type RunStatus } from '../records.ts';
 import type { RunStore, Tables } from '../store/runStore.ts';
-import { runChange, runEventTopic, runsTopic } from '../workflowEvents.ts';
+import { runChange, runEventTopic, runsTopic } from '../subscriptions.ts';
 
 export interface Tx {
   trx: Transaction<Tables>;

@@ -1,6 +1,6 @@
 import type { ActivityTask, WorkflowsConnection } from '@jarvis/worker';
 import type { WorkflowDefinition } from '../definition/workflowDefinition.ts';
-import type { RunRecord, ScheduleRecord } from '../store/records.ts';
+import type { RunRecord, ScheduleRecord } from '../records.ts';
 import type { NewRun } from '../store/runStore.ts';
 
 /** The worker-facing half of an engine; the service adds the rest of WorkflowsConnection. */

@@ -9,7 +9,7 @@ import type {
   ScheduleRecord,
   StepRunRecord,
   WorkflowRecord,
-} from './records.ts';
+} from '../records.ts';
 
 interface Timestamps {
   created_at: Date;

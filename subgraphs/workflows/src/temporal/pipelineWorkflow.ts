@@ -18,7 +18,7 @@ import {
 import { readySteps, runResult } from '../definition/dag.ts';
 import { evaluateMapping } from '../definition/mapping.ts';
 import type { StepDefinition, WorkflowDefinition } from '../definition/workflowDefinition.ts';
-import type { NewRunEvent } from '../store/records.ts';
+import type { NewRunEvent } from '../records.ts';
 
 /** Who started the run and what it belongs to, for the run's row in Jarvis. */
 export interface PipelineMeta {

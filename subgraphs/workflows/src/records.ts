@@ -1,4 +1,4 @@
-import type { StepKind, WorkflowDefinition } from '../definition/workflowDefinition.ts';
+import type { StepKind, WorkflowDefinition } from './definition/workflowDefinition.ts';
 
 export type RunStatus =
   | 'PENDING'

@@ -1,5 +1,5 @@
 import type { EntityQueries, SubscriptionField } from '@jarvis/subgraph';
-import type { RunEvent, RunRecord, RunStatus } from './store/records.ts';
+import type { RunEvent, RunRecord, RunStatus } from './records.ts';
 
 /** Where a run's events are published, for `workflowRunEvents`. */
 export const runEventTopic = (runId: string) => `workflows.run.${runId}`;

@@ -1,0 +1,3 @@
+// The domain records of the experiments subgraph (what its stores return and resolvers receive).
+export type { ModelVersionRecord, RegisteredModelRecord } from './store/modelRegistry.ts';
+export type { ExperimentRecord, MetricPoint, RunRecord, RunStatus } from './store/trackingStore.ts';
