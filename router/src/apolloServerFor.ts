@@ -16,7 +16,7 @@ export function apolloServerFor(
   metrics: JarvisMetrics,
   service: string,
   plugins: ApolloServerPlugin<RequestContext>[] = [],
-  options: { persistedQueries?: false } = {},
+  options: { persistedQueries?: false; parseOptions?: { maxTokens: number } } = {},
 ): ApolloServer<RequestContext> {
   return new ApolloServer<RequestContext>({
     ...source,

@@ -106,7 +106,11 @@ export function createRouter(options: RouterOptions): Router {
     metrics,
     'router',
     [operationResolutionPlugin, limitsPlugin(limits)],
-    config.router.documents.apq ? {} : { persistedQueries: false },
+    {
+      ...(config.router.documents.apq ? {} : { persistedQueries: false as const }),
+      // A document past its token budget stops while it is lexed, before it costs anything.
+      parseOptions: { maxTokens: limits.max_tokens },
+    },
   );
   // The most specific route wins: exact paths before prefixes, longer prefixes first (storage
   // owns /api/2.0/mlflow/artifacts/ inside experiments' /api/2.0/mlflow/).

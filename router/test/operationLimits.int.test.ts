@@ -5,6 +5,7 @@ import { InProcessDataSource } from '../src/inProcessDataSource.ts';
 const LIMITS = {
   max_depth: 6,
   max_aliases: 3,
+  max_tokens: 400,
   max_root_fields: 4,
   max_cost: 1_000,
   default_list_size: 10,
@@ -32,6 +33,8 @@ describe('operation limits', () => {
         3,
         4,
       ],
+      // Aliases of __typename count too: they are the cheapest flood.
+      ['max_aliases', '{ a: __typename b: __typename c: __typename d: __typename }', 3, 4],
       [
         'max_root_fields',
         '{ config config2: config health { name } settings(component: "c") { totalCount } x: config }',
@@ -66,6 +69,24 @@ describe('operation limits', () => {
       '{ experiments(first: 5) { edges { node { name } } } __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }',
     );
     expect(fine.errors).toBeUndefined();
+  });
+
+  it('router.limits.max_tokens stops a document while it is parsed, over HTTP and WebSocket alike', async () => {
+    await using jarvis = await servedJarvis({ router: { limits: LIMITS } });
+    const flood = `{ ${Array.from({ length: 300 }, () => 'config').join(' ')} }`; // 302 tokens, under 400
+    const huge = `{ ${Array.from({ length: 500 }, () => 'config').join(' ')} }`;
+    const ok = await gql(jarvis.url, flood);
+    expect(ok.errors?.[0]?.extensions?.code).not.toBe('GRAPHQL_PARSE_FAILED');
+    const refused = await gql(jarvis.url, huge);
+    expect(refused.status).toBe(400);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_PARSE_FAILED' });
+    expect(refused.errors?.[0]?.message).toMatch(/contains more th[a-z]+ 400 tokens/);
+    await using ws = collectSubscription(
+      jarvis.url,
+      `subscription ${huge.replace('{', '{ workflowRunsChanged { type } ')}`,
+    );
+    const [event] = await ws.until((e) => e.length > 0);
+    expect(event!.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_PARSE_FAILED' });
   });
 
   it('ends an operation that runs past the timeout, and refuses a body past its size', async () => {

@@ -169,6 +169,8 @@ export const configSchema = z.strictObject({
         .strictObject({
           max_depth: z.number().int().positive().default(15),
           max_aliases: z.number().int().nonnegative().default(30),
+          /** Lexical tokens in one document: parsing stops past it (GRAPHQL_PARSE_FAILED). */
+          max_tokens: z.number().int().positive().default(15_000),
           max_root_fields: z.number().int().positive().default(20),
           /** Estimated cost: every field costs 1, times the list sizes above it. */
           max_cost: z.number().int().positive().default(200_000),

@@ -16,6 +16,7 @@ export const SHOWN_CONFIG_KEYS: readonly string[] = [
   'server.max_api_body_bytes',
   'router.limits.max_depth',
   'router.limits.max_aliases',
+  'router.limits.max_tokens',
   'router.limits.max_root_fields',
   'router.limits.max_cost',
   'router.limits.default_list_size',

@@ -20,6 +20,7 @@ const TESTED_IN: Record<string, string> = {
   'server.max_api_body_bytes': 'router/test/bodyLimits.int.test.ts',
   'router.limits.max_depth': 'router/test/operationLimits.int.test.ts',
   'router.limits.max_aliases': 'router/test/operationLimits.int.test.ts',
+  'router.limits.max_tokens': 'router/test/operationLimits.int.test.ts',
   'router.limits.max_root_fields': 'router/test/operationLimits.int.test.ts',
   'router.limits.max_cost': 'router/test/operationLimits.int.test.ts',
   'router.limits.default_list_size': 'router/test/operationLimits.int.test.ts',

@@ -18,6 +18,8 @@ import {
 export interface OperationLimits {
   max_depth: number;
   max_aliases: number;
+  /** Lexical tokens a document may have; checked while parsing, before anything else. */
+  max_tokens: number;
   max_root_fields: number;
   max_cost: number;
   default_list_size: number;
@@ -92,8 +94,9 @@ export function measureOperation(
         continue;
       }
       const name = selection.name.value;
-      if (name.startsWith('__')) continue;
+      // Aliases count whatever they name: `a1: __typename … a9999: __typename` is the same flood.
       if (selection.alias) measure.aliases++;
+      if (name.startsWith('__')) continue;
       if (depth === 1) measure.rootFields++;
       measure.depth = Math.max(measure.depth, depth);
       measure.cost += multiplier;

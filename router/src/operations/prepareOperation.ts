@@ -54,7 +54,7 @@ export function operationPreparer(options: {
     let document = cache.get(resolved.query);
     if (!document) {
       try {
-        document = parse(resolved.query);
+        document = parse(resolved.query, { maxTokens: options.limits.max_tokens });
       } catch (error) {
         const e = error as GraphQLError;
         return [new GraphQLError(e.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
