@@ -1,3 +1,4 @@
+import type { Connection } from '@jarvis/subgraph';
 import type {
   ExperimentRecord,
   MetricPoint,
@@ -12,12 +13,7 @@ export type { ExperimentRecord, MetricPoint, ModelVersionRecord, RegisteredModel
 /** A page of a search: its items, and a count made only if `totalCount` is asked for. */
 export interface CountedPage<T> {
   edges: { cursor: string; node: T }[];
-  pageInfo: {
-    hasNextPage: boolean;
-    hasPreviousPage: boolean;
-    startCursor: string | null;
-    endCursor: string | null;
-  };
+  pageInfo: Connection<T>['pageInfo'];
   count(): Promise<number>;
 }
 export type ExperimentPageRecord = CountedPage<ExperimentRecord>;

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gql, jarvisFromFile, type MinioServer, startMinio } from '@jarvis/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { complete, createUpload, download, sendPart, sha256, uploadArtifact } from './storageApi.ts';
+import { complete, createUpload, download, s3Yaml, sendPart, sha256, uploadArtifact } from './storageApi.ts';
 
 /** Every file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {
@@ -24,17 +24,7 @@ const secretPayload = (size: number) => {
 };
 
 /** jarvis.yaml for the S3 store on `minio` with encryption on. */
-const encryptedS3Yaml = (minio: MinioServer) => `
-database: { url: "pglite:memory" }
-log: { level: silent }
-services:
-  storage:
-    type: s3
-    endpoint: ${minio.endpoint}
-    access_key: ${minio.accessKey}
-    secret_key: ${minio.secretKey}
-    encrypt: true
-`;
+const encryptedS3Yaml = (minio: MinioServer) => s3Yaml(minio, 'encrypt: true');
 
 describe('encryption at rest, configured in jarvis.yaml', () => {
   const dirs: string[] = [];

@@ -1,21 +1,10 @@
 import { jarvisFromFile, startMinio } from '@jarvis/testkit';
 import { expect, it } from 'vitest';
-import { createUpload, sha256, uploadArtifact } from './storageApi.ts';
+import { createUpload, s3Yaml, sha256, uploadArtifact } from './storageApi.ts';
 
 it('S3 options set in jarvis.yaml take effect: the bucket blobs go to, and the region requests are signed for', async () => {
   await using minio = await startMinio();
-  await using jarvis = await jarvisFromFile(`
-database: { url: "pglite:memory" }
-log: { level: silent }
-services:
-  storage:
-    type: s3
-    endpoint: ${minio.endpoint}
-    access_key: ${minio.accessKey}
-    secret_key: ${minio.secretKey}
-    region: eu-central-1
-    buckets: [team-blobs]
-`);
+  await using jarvis = await jarvisFromFile(s3Yaml(minio, 'region: eu-central-1', 'buckets: [team-blobs]'));
   const fetch = jarvis.router.fetch;
   const bytes = Buffer.from('checkpoint '.repeat(1000));
   await uploadArtifact(fetch, bytes, { name: 'resnet', kind: 'MODEL' });

@@ -88,3 +88,16 @@ export const storageBackends = [
     }),
   },
 ];
+
+/** jarvis.yaml for the S3 store on `minio`, on in-memory PGlite, with `extra` storage keys (YAML lines). */
+export const s3Yaml = (minio: MinioServer, ...extra: string[]) => `
+database: { url: "pglite:memory" }
+log: { level: silent }
+services:
+  storage:
+    type: s3
+    endpoint: ${minio.endpoint}
+    access_key: ${minio.accessKey}
+    secret_key: ${minio.secretKey}
+${extra.map((line) => `    ${line}`).join('\n')}
+`;

@@ -818,20 +818,7 @@ export class RunStore {
   }
 
   /** A new schedule (the engine learns of it separately). */
-  async insertSchedule(s: {
-    id: string;
-    projectId: string;
-    workflowName: string;
-    input: unknown;
-    component: string | null;
-    cron: string | null;
-    timezone: string;
-    overlap: string;
-    trigger: unknown;
-    paused: boolean;
-    note: string | null;
-    engine: 'local' | 'temporal';
-  }) {
+  async insertSchedule(s: Omit<ScheduleRecord, 'nextFireAt' | 'lastFiredAt' | 'buffered' | 'createdAt'>) {
     await this.db
       .insertInto('schedules')
       .values({
