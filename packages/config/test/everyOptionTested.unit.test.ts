@@ -95,7 +95,7 @@ describe('every configuration option is exercised through Jarvis as a user start
     expect(own).toMatch(USER_DOORS);
     // A key may be written in a helper of the test's own folder it imports (a YAML builder).
     const helpers = [...own.matchAll(/from '(\.\/[^']+\.ts)'/g)].map((m) =>
-      readFileSync(`${ROOT}${file.replace(/[^/]+$/, '')}${m[1]!.slice(2)}`, 'utf8'),
+      readFileSync(`${ROOT}${file!.replace(/[^/]+$/, '')}${m[1]!.slice(2)}`, 'utf8'),
     );
     const source = [own, ...helpers].join('\n');
     // The key is set there, in YAML or in an object literal (records and lists by their name).

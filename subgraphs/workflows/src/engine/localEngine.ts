@@ -25,9 +25,10 @@ import {
   type WorkflowError,
   type WorkflowRecord,
 } from '../records.ts';
-import { json, type NewRun, type Sql, toSchedule as toScheduleRecord, toStep } from '../store/runStore.ts';
-import { nextCronTimes } from './cronTimes.ts';
+import { json, type NewRun, type Sql, toStep } from '../store/runStore.ts';
 import { EventBatcher } from './eventBatcher.ts';
+import { LocalSchedules } from './localSchedules.ts';
+import { recoverLostLeases } from './lostLeases.ts';
 import { TaskWaiters } from './taskWaiters.ts';
 import type { Transitions, Tx } from './transitions.ts';
 import type { EngineConnection, RemoteWorkerApi, WorkflowEngine } from './workflowEngine.ts';
@@ -52,7 +53,7 @@ const parseToken = (token: string) => {
 };
 
 /** A step no worker holds. */
-const NO_LEASE = { lease_owner: null, lease_expires_at: null, heartbeat_expires_at: null };
+const NO_LEASE = { lease_owner: null, lease_expires_at: null, heartbeat_expires_at: null } as const;
 
 const timeoutError = (type: string, message: string): WorkflowError => ({ type, message });
 
@@ -72,12 +73,18 @@ export class LocalEngine implements WorkflowEngine {
   private ticker: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   readonly connection: EngineConnection;
+  private readonly schedules: LocalSchedules;
   /** Progress and logs: reports, not transitions, so they are written in group commits. */
   private readonly reports: EventBatcher;
 
   constructor(options: LocalEngineOptions) {
     this.options = options;
     this.t = options.transitions;
+    this.schedules = new LocalSchedules({
+      store: this.t.store,
+      fire: (schedule) => options.fireSchedule(schedule),
+      logger: options.logger,
+    });
     this.reports = new EventBatcher(this.t, async (tx, runId, events) => {
       const run = await this.t.store.lockRun(tx.trx, runId);
       if (run && !FINISHED.includes(run.status)) await tx.emit(run, events);
@@ -86,7 +93,7 @@ export class LocalEngine implements WorkflowEngine {
   }
 
   async start() {
-    await this.recoverLostLeases();
+    await recoverLostLeases(this.t, this.instance);
     this.ticker = setInterval(() => this.runTick(), this.options.tickMs ?? 200);
   }
 
@@ -621,61 +628,13 @@ export class LocalEngine implements WorkflowEngine {
         await this.finished(tx, run.id);
       });
     }
-    const schedules = await store.schedulesDue('local', now);
-    for (const s of schedules) {
-      const next = s.cron ? (nextCronTimes(s.cron, s.timezone, 1, now)[0] ?? null) : null;
-      // Only the replica that moves next_fire_at on fires, so a schedule fires once.
-      if (!(await store.claimScheduleFire(s.id, s.next_fire_at!, next, now))) continue;
-      await this.options
-        .fireSchedule({ ...toScheduleRecord(s), lastFiredAt: now })
-        .catch((error: unknown) =>
-          this.options.logger.error(
-            { err: error, scheduleId: s.id },
-            'a schedule could not start its workflow',
-          ),
-        );
-    }
+    await this.schedules.fireDue(now);
   }
 
-  /**
-   * Steps held by in-process workers of an earlier life of this host's engine (a crash or
-   * kill -9) run again at once, without counting the lost attempt against their retries.
-   */
-  private async recoverLostLeases() {
-    const host = `inproc:${hostname()}:`;
-    const rows = await this.t.store.stepsLeasedBy(`${host}%`);
-    for (const row of rows) {
-      const [, , pid, instance] = (row.lease_owner ?? '').split(':');
-      if (`${instance}` === this.instance.split(':')[3]) continue;
-      if (Number(pid) !== process.pid && isAlive(Number(pid))) continue;
-      await this.t.run(async (tx) => {
-        const run = await this.t.store.lockRun(tx.trx, row.run_id);
-        if (run?.status !== 'RUNNING') return;
-        await this.t.store
-          .updateStep(tx.trx, row.run_id, row.step_id)
-          .set({ status: 'SCHEDULED', attempt: row.attempt - 1, due_at: new Date(), ...NO_LEASE })
-          .execute();
-        await tx.emit(run, [
-          {
-            type: 'LOG',
-            stepId: row.step_id,
-            attempt: row.attempt,
-            message: 'the worker running this step was lost when Jarvis stopped; running it again',
-            data: { level: 'warn' },
-          },
-        ]);
-      });
-    }
-  }
+  // Schedules: rows the tick fires (localSchedules.ts).
 
-  // Schedules: rows the tick fires.
-
-  async saveSchedule(schedule: ScheduleRecord) {
-    const next =
-      schedule.cron && !schedule.paused
-        ? (nextCronTimes(schedule.cron, schedule.timezone, 1)[0] ?? null)
-        : null;
-    await this.t.store.setNextFire(schedule.id, next);
+  saveSchedule(schedule: ScheduleRecord) {
+    return this.schedules.save(schedule);
   }
 
   async deleteSchedule() {}
@@ -685,16 +644,6 @@ export class LocalEngine implements WorkflowEngine {
   }
 
   async nextFireTimes(schedule: ScheduleRecord, count: number) {
-    if (!schedule.cron || schedule.paused) return [];
-    return nextCronTimes(schedule.cron, schedule.timezone, count);
-  }
-}
-
-function isAlive(pid: number) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return this.schedules.nextFireTimes(schedule, count);
   }
 }
