@@ -30,6 +30,13 @@ export class ActivityAbortedError extends Error {
   }
 }
 
+/** Aborts `controller` with the reason, once: the first cause to arrive is the one the activity sees. */
+export function abortOnce(controller: AbortController): (reason: AbortReason) => void {
+  return (reason) => {
+    if (!controller.signal.aborted) controller.abort(new ActivityAbortedError(reason));
+  };
+}
+
 /** The reason a run's status gives its running attempts, or null while it still runs. */
 export function abortReasonOfRun(status: string): AbortReason | null {
   switch (status) {

@@ -1,4 +1,4 @@
-import { type AbortReason, ActivityAbortedError } from './activityAborted.ts';
+import { type AbortReason, type ActivityAbortedError, abortOnce } from './activityAborted.ts';
 import { type ActivityContext, contextParts, errorReport } from './activityContext.ts';
 import type { RunningWorker, WorkerSettings } from './createWorker.ts';
 import type { ActivityTask, HeartbeatAnswer } from './workflowsConnection.ts';
@@ -11,9 +11,7 @@ export function runLocalWorker(settings: WorkerSettings): RunningWorker {
 
   async function execute(task: ActivityTask) {
     const abort = new AbortController();
-    const stop = (reason: AbortReason) => {
-      if (!abort.signal.aborted) abort.abort(new ActivityAbortedError(reason));
-    };
+    const stop = abortOnce(abort);
     const inProcess = connection.cancellation?.(task.token);
     inProcess?.addEventListener('abort', () => stop(inProcess.reason as AbortReason), { once: true });
     let expired = false;

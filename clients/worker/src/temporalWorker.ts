@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { type AbortReason, ActivityAbortedError } from './activityAborted.ts';
+import { type AbortReason, abortOnce } from './activityAborted.ts';
 import { type Activity, type ActivityContext, contextParts, errorReport } from './activityContext.ts';
 import type { RunningWorker, WorkerSettings } from './createWorker.ts';
 import { quietTemporalRuntime } from './quietTemporalRuntime.ts';
@@ -67,9 +67,7 @@ function wrap(settings: WorkerSettings, activity: Activity) {
     // Cancellation reaches an activity only through a heartbeat's answer.
     const beat = setInterval(() => ctx.heartbeat(details), 500);
     const abort = new AbortController();
-    const stop = (reason: AbortReason) => {
-      if (!abort.signal.aborted) abort.abort(new ActivityAbortedError(reason));
-    };
+    const stop = abortOnce(abort);
     // Temporal may close the run on this timeout before telling the activity: keep our own clock.
     const deadline = Date.now() + (info.startToCloseTimeoutMs || 2 ** 31);
     const expiry = info.startToCloseTimeoutMs

@@ -73,7 +73,8 @@ export class JobRunner {
   register(job: Job) {
     if (this.jobs.has(job.name)) throw new Error(`a job named ${job.name} is registered already`);
     this.jobs.set(job.name, job);
-    if (this.timer) void this.ensureRow(job);
+    // Known to the table already: this job's row joins the preparation start() waits for.
+    if (this.ready) this.ready = this.ready.then(() => this.ensureRow(job));
   }
 
   async start() {

@@ -25,7 +25,7 @@ import {
   type WorkflowError,
   type WorkflowRecord,
 } from '../records.ts';
-import { json, type NewRun, type Sql, toStep } from '../store/runStore.ts';
+import { json, type NewRun, NO_LEASE, type Sql, toStep } from '../store/runStore.ts';
 import { EventBatcher } from './eventBatcher.ts';
 import { LocalSchedules } from './localSchedules.ts';
 import { recoverLostLeases } from './lostLeases.ts';
@@ -53,7 +53,6 @@ const parseToken = (token: string) => {
 };
 
 /** A step no worker holds. */
-const NO_LEASE = { lease_owner: null, lease_expires_at: null, heartbeat_expires_at: null } as const;
 
 const timeoutError = (type: string, message: string): WorkflowError => ({ type, message });
 

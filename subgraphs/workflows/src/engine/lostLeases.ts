@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
+import { NO_LEASE } from '../store/runStore.ts';
 import type { Transitions } from './transitions.ts';
-
-const NO_LEASE = { lease_owner: null, lease_expires_at: null, heartbeat_expires_at: null };
 
 function isAlive(pid: number) {
   try {

@@ -112,6 +112,9 @@ export interface Tables {
 export type Sql = Kysely<Tables> | Transaction<Tables>;
 
 /** JSON for a jsonb column: pg would turn a bare array into a Postgres array. */
+/** A step's lease columns cleared: no worker holds it. */
+export const NO_LEASE = { lease_owner: null, lease_expires_at: null, heartbeat_expires_at: null } as const;
+
 export const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
 export const toRun = (r: Tables['runs']): RunRecord => ({
