@@ -42,6 +42,7 @@ interface JobRow {
   failures: number;
 }
 
+/** How often due jobs are looked for; a job with a shorter interval is looked for as often as it asks. */
 const TICK_MS = 250;
 
 export interface JobRunnerDeps {
@@ -61,6 +62,7 @@ export class JobRunner {
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | undefined;
+  private tickMs = TICK_MS;
   private ready: Promise<void> | undefined;
 
   private readonly deps: JobRunnerDeps;
@@ -75,11 +77,20 @@ export class JobRunner {
     this.jobs.set(job.name, job);
     // Known to the table already: this job's row joins the preparation start() waits for.
     if (this.ready) this.ready = this.ready.then(() => this.ensureRow(job));
+    if (this.timer) this.schedule();
   }
 
   async start() {
     await this.prepared();
-    this.timer ??= setInterval(() => void this.tick(), TICK_MS);
+    this.schedule();
+  }
+
+  private schedule() {
+    const tickMs = Math.min(TICK_MS, ...[...this.jobs.values()].map((j) => j.intervalMs));
+    if (this.timer && this.tickMs === tickMs) return;
+    clearInterval(this.timer);
+    this.tickMs = tickMs;
+    this.timer = setInterval(() => void this.tick(), tickMs);
     this.timer.unref();
   }
 

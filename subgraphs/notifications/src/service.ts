@@ -1,6 +1,7 @@
 import type { JarvisConfig } from '@jarvis/config';
 import type { Logger, Principal } from '@jarvis/context';
 import { badUserInput, notFound } from '@jarvis/errors';
+import type { Job } from '@jarvis/jobs';
 import type { PubSub } from '@jarvis/pubsub';
 import {
   ALERT_CHANGED_TOPIC,
@@ -78,7 +79,6 @@ export class NotificationsService {
       settings: {
         maxAttempts: deps.config.max_attempts,
         initialBackoffMs: deps.config.initial_backoff_ms,
-        pollIntervalMs: deps.config.poll_interval_ms,
         leaseMs: deps.config.timeout_ms + 5_000,
       },
       logger: deps.logger,
@@ -128,7 +128,12 @@ export class NotificationsService {
       },
     }));
     await Promise.all(this.pending);
-    this.delivery.start();
+    this.delivery.kick();
+  }
+
+  /** Background work, on the process's job runner: delivering what has come due (retries). */
+  jobs(): Job[] {
+    return [{ name: 'deliver', intervalMs: this.config.poll_interval_ms, run: () => this.delivery.round() }];
   }
 
   async stop() {

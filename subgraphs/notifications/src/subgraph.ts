@@ -18,6 +18,7 @@ export const subgraph = defineSubgraph({
     return {
       resolvers: createResolvers(service),
       migrations: notificationsMigrations,
+      jobs: service.jobs(),
       backup: { tables: ['channels', 'rules', 'outbox', 'deliveries'] },
       start: () => service.start(),
       stop: () => service.stop(),

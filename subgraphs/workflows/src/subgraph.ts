@@ -2,6 +2,7 @@ import { defineSubgraph, type SubgraphModule } from '@jarvis/subgraph';
 import type { WorkflowsConnection } from '@jarvis/worker';
 import { LocalEngine } from './engine/localEngine.ts';
 import { Transitions } from './engine/transitions.ts';
+import { BACKGROUND_INTERVAL_MS } from './engine/workflowEngine.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { WorkflowsService } from './service.ts';
 import { workflowsMigrations } from './store/migrations.ts';
@@ -71,6 +72,14 @@ export const subgraph = defineSubgraph({
           name: config.type === 'temporal' ? 'temporal' : 'workflow-engine',
           kind: 'BACKEND',
           check: () => service.engine.ping(),
+        },
+      ],
+      jobs: [
+        {
+          name: 'engine',
+          intervalMs: BACKGROUND_INTERVAL_MS[config.type],
+          // The job runner starts once every subgraph has, so the engine is there by then.
+          run: async () => service.engine?.background.run(),
         },
       ],
       backup: { tables: ['workflow_versions', 'runs', 'step_runs', 'events', 'signals', 'schedules'] },

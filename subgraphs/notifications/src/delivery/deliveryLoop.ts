@@ -1,4 +1,5 @@
 import type { Logger } from '@jarvis/context';
+import { backoffDelay } from '@jarvis/jobs';
 import type { ChannelSender } from '../channels/channelSender.ts';
 import { DeliveryError } from '../channels/channelSender.ts';
 import type { ChannelKind, NotificationRecord } from '../records.ts';
@@ -9,18 +10,18 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 export interface DeliverySettings {
   maxAttempts: number;
   initialBackoffMs: number;
-  pollIntervalMs: number;
   /** How long a claimed notification is held before another deliverer may take it (longer than any delivery). */
   leaseMs: number;
 }
 
 /**
  * Sends what the outbox holds: due notifications are claimed (with a lease, so a crash hands them
- * to the next deliverer), sent, and their attempt logged. A failure is retried with exponential
- * backoff; after `maxAttempts` the notification is FAILED with its last error.
+ * to the next deliverer), sent, and their attempt logged. A failure is retried with the job
+ * runner's backoff (exponential, with jitter); after `maxAttempts` the notification is FAILED with
+ * its last error. New notifications `kick` a round; the job runner runs one every poll interval
+ * for retries that have come due.
  */
 export class DeliveryLoop {
-  private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -42,15 +43,14 @@ export class DeliveryLoop {
     this.logger = options.logger;
   }
 
-  start(): void {
-    this.timer = setInterval(() => this.kick(), this.settings.pollIntervalMs);
-    this.timer.unref();
+  /** A round of delivery, awaited (the job runner's `notifications.deliver`). */
+  async round(): Promise<void> {
     this.kick();
+    await this.running;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
     await this.running;
   }
 
@@ -124,7 +124,7 @@ export class DeliveryLoop {
         : ({
             status: 'PENDING',
             retryAt: new Date(
-              Date.now() + Math.min(this.settings.initialBackoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS),
+              Date.now() + backoffDelay(attempt, this.settings.initialBackoffMs, MAX_BACKOFF_MS),
             ),
           } as const);
     await this.store.recordAttempt(notification.id, record, next);

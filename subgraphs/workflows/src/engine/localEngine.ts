@@ -31,7 +31,12 @@ import { LocalSchedules } from './localSchedules.ts';
 import { recoverLostLeases } from './lostLeases.ts';
 import { TaskWaiters } from './taskWaiters.ts';
 import type { Transitions, Tx } from './transitions.ts';
-import type { EngineConnection, RemoteWorkerApi, WorkflowEngine } from './workflowEngine.ts';
+import {
+  BACKGROUND_INTERVAL_MS,
+  type EngineConnection,
+  type RemoteWorkerApi,
+  type WorkflowEngine,
+} from './workflowEngine.ts';
 
 export interface LocalEngineOptions {
   transitions: Transitions;
@@ -43,8 +48,6 @@ export interface LocalEngineOptions {
   latest(projectId: string, name: string, q?: Sql): Promise<WorkflowRecord>;
   /** Starts a run of a schedule whose time has come (the service applies overlap and input). */
   fireSchedule(schedule: ScheduleRecord): Promise<void>;
-  /** How often timers, timeouts and schedules are checked (ms). */
-  tickMs?: number;
 }
 
 const parseToken = (token: string) => {
@@ -69,8 +72,8 @@ export class LocalEngine implements WorkflowEngine {
   /** In-process attempts by token, aborted as soon as their run is cancelled. */
   private readonly inProcess = new Map<string, AbortController>();
   private readonly instance = `inproc:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private ticker: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
+  private stopped = false;
   readonly connection: EngineConnection;
   private readonly schedules: LocalSchedules;
   /** Progress and logs: reports, not transitions, so they are written in group commits. */
@@ -93,21 +96,25 @@ export class LocalEngine implements WorkflowEngine {
 
   async start() {
     await recoverLostLeases(this.t, this.instance);
-    this.ticker = setInterval(() => this.runTick(), this.options.tickMs ?? 200);
   }
 
-  /** One tick at a time, from the interval or a timer about to fire. */
-  private runTick() {
-    this.ticking ??= this.tick()
-      .catch((error: unknown) => this.options.logger.error({ err: error }, 'workflow engine tick failed'))
-      .finally(() => {
-        this.ticking = undefined;
-      });
+  readonly background = {
+    intervalMs: BACKGROUND_INTERVAL_MS.local,
+    // A failed tick is the job runner's to report and retry.
+    run: () => this.runTick(),
+  };
+
+  /** One tick at a time, from the job runner or a timer about to fire. */
+  private runTick(): Promise<void> {
+    this.ticking ??= this.tick().finally(() => {
+      this.ticking = undefined;
+    });
+    return this.ticking;
   }
 
   async stop() {
-    clearInterval(this.ticker);
-    await this.ticking;
+    this.stopped = true;
+    await this.ticking?.catch(() => {});
     await this.reports.drain();
     this.waiters.close();
   }
@@ -564,10 +571,19 @@ export class LocalEngine implements WorkflowEngine {
 
   // Time: timers, timeouts, deadlines, schedules
 
+  /** A timer due before the runner's next tick fires on time from here. */
   private wakeTickAt(at: Date) {
     const ms = at.getTime() - Date.now();
-    if (ms > (this.options.tickMs ?? 200)) return;
-    setTimeout(() => this.runTick(), Math.max(0, ms));
+    if (ms > BACKGROUND_INTERVAL_MS.local || this.stopped) return;
+    setTimeout(
+      () => {
+        if (this.stopped) return;
+        this.runTick().catch((error: unknown) =>
+          this.options.logger.warn({ err: error }, 'workflow engine tick failed; the next one retries'),
+        );
+      },
+      Math.max(0, ms),
+    ).unref();
   }
 
   private async tick() {

@@ -16,7 +16,12 @@ import type { NewRun, Sql } from '../store/runStore.ts';
 import type { PipelineArgs, PipelineMeta } from '../temporal/pipelineWorkflow.ts';
 import { EventBatcher } from './eventBatcher.ts';
 import type { Transitions, Tx } from './transitions.ts';
-import type { EngineConnection, RemoteWorkerApi, WorkflowEngine } from './workflowEngine.ts';
+import {
+  BACKGROUND_INTERVAL_MS,
+  type EngineConnection,
+  type RemoteWorkerApi,
+  type WorkflowEngine,
+} from './workflowEngine.ts';
 
 export interface TemporalEngineOptions {
   address: string;
@@ -28,8 +33,6 @@ export interface TemporalEngineOptions {
   /** Pass the transaction when inside one (PGlite has a single connection). */
   definition(run: RunRecord, q?: Sql): Promise<WorkflowDefinition>;
   latest(projectId: string, name: string, q?: Sql): Promise<WorkflowRecord>;
-  /** How often runs are checked against Temporal for endings nobody reported (ms). */
-  reconcileMs?: number;
 }
 
 let bundle: Promise<WorkflowBundle> | undefined;
@@ -66,7 +69,6 @@ export class TemporalEngine implements WorkflowEngine {
   private nativeConnection: NativeConnection | undefined;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
-  private reconciler: NodeJS.Timeout | undefined;
   private reconciling: Promise<void> | undefined;
   /** Sink events, written in group commits, each run's in order. */
   private readonly batcher: EventBatcher<PipelineMeta>;
@@ -90,16 +92,18 @@ export class TemporalEngine implements WorkflowEngine {
       );
       this.retryStart();
     });
-    this.reconciler = setInterval(() => {
-      this.reconciling ??= this.reconcile()
-        .catch((error: unknown) =>
-          this.options.logger.debug({ err: error }, 'reconciling with Temporal failed'),
-        )
-        .finally(() => {
-          this.reconciling = undefined;
-        });
-    }, this.options.reconcileMs ?? 5_000);
   }
+
+  /** Reconciling with Temporal, on the job runner (one replica at a time). */
+  readonly background = {
+    intervalMs: BACKGROUND_INTERVAL_MS.temporal,
+    run: () => {
+      this.reconciling ??= this.reconcile().finally(() => {
+        this.reconciling = undefined;
+      });
+      return this.reconciling;
+    },
+  };
 
   private retryStart() {
     if (this.stopped) return;
@@ -145,8 +149,7 @@ export class TemporalEngine implements WorkflowEngine {
   async stop() {
     this.stopped = true;
     clearTimeout(this.retryTimer);
-    clearInterval(this.reconciler);
-    await this.reconciling;
+    await this.reconciling?.catch(() => {});
     if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
     await this.workerDone;
     await this.nativeConnection?.close().catch(() => {});

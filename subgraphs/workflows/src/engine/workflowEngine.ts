@@ -7,6 +7,12 @@ import type { NewRun } from '../store/runStore.ts';
 export type EngineConnection = Omit<WorkflowsConnection, 'graphql' | 'experimentRunOf' | 'stopReason'>;
 
 /**
+ * How often an engine's periodic work runs: the local engine checks timers, timeouts and
+ * schedules; the Temporal engine looks for endings nobody reported.
+ */
+export const BACKGROUND_INTERVAL_MS = { local: 200, temporal: 5_000 } as const;
+
+/**
  * Runs pipelines. Both engines keep the run index, steps and event log in the metadata
  * database (the local engine's state; a projection of Temporal's), so queries, filters and
  * replays are the same on both.
@@ -33,6 +39,11 @@ export interface WorkflowEngine {
   connection: EngineConnection;
   /** What the task-polling HTTP routes call for workers in other processes. */
   remote: RemoteWorkerApi;
+  /**
+   * The engine's periodic work (the local engine's timers, timeouts and schedules; the Temporal
+   * engine's reconciling), which the subgraph puts on the job runner.
+   */
+  readonly background: { intervalMs: number; run(): Promise<void> };
   /** Throws when the engine cannot be reached (for `health`). */
   ping(): Promise<void>;
 }
