@@ -4,6 +4,7 @@ export { engineBinary, enginesDir, mlflowPython } from './engineBinaries.ts';
 export { freePort } from './freePort.ts';
 export { jarvisFromFile } from './jarvisFromFile.ts';
 export { type ChromiumBrowser, launchChromium } from './launchChromium.ts';
+export { liveSubscription } from './liveSubscription.ts';
 export { JARVIS_BIN, type Running, runJarvis, runNode } from './runJarvis.ts';
 export { type MinioOptions, type MinioServer, startMinio } from './startMinio.ts';
 export { type MlflowServer, startMlflow } from './startMlflow.ts';

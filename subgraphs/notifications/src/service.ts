@@ -18,8 +18,15 @@ import { emailSender } from './channels/emailSender.ts';
 import { slackSender } from './channels/slackSender.ts';
 import { webhookSender } from './channels/webhookSender.ts';
 import { DeliveryLoop } from './delivery/deliveryLoop.ts';
-import type { ChannelKind, ChannelRecord, NotificationEvent } from './records.ts';
+import type {
+  ChannelKind,
+  ChannelRecord,
+  NotificationEvent,
+  NotificationRecord,
+  NotificationStatus,
+} from './records.ts';
 import type { NewNotification, SqlNotificationStore } from './store/sqlNotificationStore.ts';
+import { notificationChange, notificationsTopic } from './subscriptions.ts';
 import { DEFAULT_TEMPLATES, render } from './templates.ts';
 
 type NotificationsConfig = JarvisConfig['services']['notifications'];
@@ -82,7 +89,17 @@ export class NotificationsService {
         leaseMs: deps.config.timeout_ms + 5_000,
       },
       logger: deps.logger,
+      onChange: (notification, status) => this.announce([notification], status),
     });
+  }
+
+  /** Tells `notificationsChanged` subscribers; a pubsub hiccup never fails a delivery. */
+  private async announce(notifications: NotificationRecord[], status: NotificationStatus) {
+    await Promise.all(
+      notifications.map((n) =>
+        this.pubsub.publish(notificationsTopic(n.projectId), notificationChange(n, status)),
+      ),
+    ).catch((error: unknown) => this.logger.warn({ err: error }, 'could not announce a notification change'));
   }
 
   async start() {
@@ -186,7 +203,10 @@ export class NotificationsService {
         };
       }),
     );
-    if (queued.length) this.delivery.kick();
+    if (queued.length) {
+      await this.announce(queued, 'PENDING');
+      this.delivery.kick();
+    }
     return queued;
   }
 

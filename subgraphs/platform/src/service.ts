@@ -1,35 +1,49 @@
 import { type JarvisConfig, redactConfig } from '@jarvis/config';
-import type { Principal } from '@jarvis/context';
+import type { Logger, Principal } from '@jarvis/context';
 import { badUserInput } from '@jarvis/errors';
 import type { JobRunner } from '@jarvis/jobs';
+import type { PubSub } from '@jarvis/pubsub';
 import { type Connection, decodeCursor, pageSize, toConnection } from '@jarvis/subgraph';
 import type { HealthRegistry, HealthResult } from '@jarvis/telemetry';
-import type { SettingChangeRecord, SettingRecord, SettingsStore } from './store/settingsStore.ts';
+import type { SettingChangeRecord, SettingRecord } from './records.ts';
+import { checkName } from './settingName.ts';
+import type { SettingsStore } from './store/settingsStore.ts';
+import { type SettingEvent, settingsTopic } from './subscriptions.ts';
 
 export const MAX_SETTING_BYTES = 64 * 1024;
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
-
-function checkName(what: 'component' | 'key', value: string) {
-  if (!NAME.test(value)) {
-    throw badUserInput(
-      `${what} must be 1-128 characters of letters, digits, "_", ".", ":" or "-", starting with a letter or digit; got ${JSON.stringify(value)}`,
-      { argument: what },
-    );
-  }
-}
-
 /** The seed's Config and Monitoring services: settings with history, effective config, health. */
 export class PlatformService {
   private readonly store: SettingsStore;
   private readonly health: HealthRegistry;
   private readonly config: JarvisConfig;
   private readonly jobRunner: JobRunner;
+  private readonly pubsub: PubSub;
+  private readonly logger: Logger;
 
-  constructor(deps: { store: SettingsStore; health: HealthRegistry; config: JarvisConfig; jobs: JobRunner }) {
+  constructor(deps: {
+    store: SettingsStore;
+    health: HealthRegistry;
+    config: JarvisConfig;
+    jobs: JobRunner;
+    pubsub: PubSub;
+    logger: Logger;
+  }) {
     this.store = deps.store;
     this.health = deps.health;
     this.config = deps.config;
     this.jobRunner = deps.jobs;
+    this.pubsub = deps.pubsub;
+    this.logger = deps.logger;
+  }
+
+  /** Tells `settingsChanged` subscribers; a pubsub hiccup never fails the change itself. */
+  private async announce(projectId: string, event: SettingEvent) {
+    await this.pubsub.publish(settingsTopic(projectId, event.component), event).catch((error: unknown) => {
+      this.logger.warn(
+        { err: error, component: event.component, key: event.key },
+        'could not announce a setting change',
+      );
+    });
   }
 
   /** The deployment's background jobs, as their records in the metadata database say. */
@@ -87,7 +101,7 @@ export class PlatformService {
     ) {
       throw badUserInput('idempotencyKey must be 1-200 characters', { argument: 'idempotencyKey' });
     }
-    return this.store.set({
+    const setting = await this.store.set({
       projectId: principal.projectId,
       component,
       key,
@@ -95,12 +109,34 @@ export class PlatformService {
       actor: principal.userId,
       idempotencyKey: idempotencyKey ?? undefined,
     });
+    await this.announce(principal.projectId, {
+      component,
+      key,
+      value: setting.value,
+      version: setting.version,
+      changedBy: setting.updatedBy,
+      changedAt: setting.updatedAt,
+    });
+    return setting;
   }
 
   async deleteSetting(principal: Principal, component: string, key: string): Promise<boolean> {
     checkName('component', component);
     checkName('key', key);
-    return this.store.delete(principal.projectId, component, key, principal.userId);
+    const deleted = await this.store.delete(principal.projectId, component, key, principal.userId);
+    if (deleted) {
+      const [change] = (await this.store.history(principal.projectId, component, key, 1)).rows;
+      if (change)
+        await this.announce(principal.projectId, {
+          component,
+          key,
+          value: null,
+          version: change.version,
+          changedBy: change.changedBy,
+          changedAt: change.changedAt,
+        });
+    }
+    return deleted;
   }
 
   async history(

@@ -38,6 +38,7 @@ import {
 } from './store/blobStore.ts';
 import { sliceStream } from './store/sliceStream.ts';
 import type { ArtifactStore } from './store/sqlArtifactStore.ts';
+import { type ArtifactEvent, artifactsTopic } from './subscriptions.ts';
 
 type StorageConfig = JarvisConfig['services']['storage'];
 
@@ -402,7 +403,16 @@ export class StorageService {
       version: result.artifact.version,
     };
     this.metrics?.artifactBytes.inc({ direction: 'in', kind: spec.kind }, result.artifact.size);
-    await this.pubsub?.publish(ARTIFACT_CREATED_TOPIC, created).catch((error: unknown) => {
+    const event: ArtifactEvent = {
+      name: spec.name,
+      kind: spec.kind,
+      at: result.artifact.createdAt,
+      artifact: { id: result.artifact.id },
+    };
+    await Promise.all([
+      this.pubsub?.publish(ARTIFACT_CREATED_TOPIC, created),
+      this.pubsub?.publish(artifactsTopic(spec.projectId), event),
+    ]).catch((error: unknown) => {
       this.logger.warn({ err: error, artifactId: created.artifactId }, 'could not announce a new artifact');
     });
     return result.artifact;

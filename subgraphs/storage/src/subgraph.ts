@@ -6,11 +6,13 @@ import { storageRoutes } from './routes/storageRoutes.ts';
 import { StorageService } from './service.ts';
 import { storageMigrations } from './store/migrations.ts';
 import { sqlArtifactStore } from './store/sqlArtifactStore.ts';
+import { entityQueries, subscriptionFields } from './subscriptions.ts';
 
 /** The storage subgraph: versioned artifacts over a local folder or S3. */
 export const subgraph = defineSubgraph({
   name: 'storage',
   schema: new URL('../schema.graphql', import.meta.url),
+  entityQueries,
   // MLflow's artifact proxy, and the tracking API's artifact listing, read storage's blobs.
   routePrefixes: ['/storage/', '/api/2.0/mlflow-artifacts/', '/api/2.0/mlflow/artifacts/'],
   create(deps) {
@@ -33,6 +35,7 @@ export const subgraph = defineSubgraph({
     return {
       resolvers: createResolvers(service),
       routes: [...storageRoutes(service), ...mlflowArtifactRoutes(service)],
+      subscriptions: subscriptionFields,
       migrations: storageMigrations,
       health: [{ name: 'blob-store', kind: 'BACKEND', check: () => blobs.ping() }],
       backup: { tables: ['artifacts', 'artifact_parents', 'aliases'], files: service.backupFiles() },

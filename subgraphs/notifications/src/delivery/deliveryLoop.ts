@@ -2,7 +2,7 @@ import type { Logger } from '@jarvis/context';
 import { backoffDelay } from '@jarvis/jobs';
 import type { ChannelSender } from '../channels/channelSender.ts';
 import { DeliveryError } from '../channels/channelSender.ts';
-import type { ChannelKind, NotificationRecord } from '../records.ts';
+import type { ChannelKind, NotificationRecord, NotificationStatus } from '../records.ts';
 import type { SqlNotificationStore } from '../store/sqlNotificationStore.ts';
 
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -30,13 +30,17 @@ export class DeliveryLoop {
   private readonly senders: Partial<Record<ChannelKind, ChannelSender>>;
   private readonly settings: DeliverySettings;
   private readonly logger: Logger;
+  private readonly onChange: (notification: NotificationRecord, status: NotificationStatus) => Promise<void>;
 
   constructor(options: {
     store: SqlNotificationStore;
     senders: Partial<Record<ChannelKind, ChannelSender>>;
     settings: DeliverySettings;
     logger: Logger;
+    /** Called once an attempt's outcome is recorded (for `notificationsChanged`). */
+    onChange: (notification: NotificationRecord, status: NotificationStatus) => Promise<void>;
   }) {
+    this.onChange = options.onChange;
     this.store = options.store;
     this.senders = options.senders;
     this.settings = options.settings;
@@ -128,6 +132,7 @@ export class DeliveryLoop {
             ),
           } as const);
     await this.store.recordAttempt(notification.id, record, next);
+    await this.onChange(notification, next.status);
     if (!outcome.ok)
       this.logger.warn(
         { notification: notification.id, attempt, error: outcome.error },

@@ -151,6 +151,14 @@ export type Notification = {
   subject: Scalars['String']['output'];
 };
 
+/** A notification's new status, as `notificationsChanged` delivers it. */
+export type NotificationChange = {
+  __typename?: 'NotificationChange';
+  at: Scalars['DateTime']['output'];
+  notification: Notification;
+  status: NotificationStatus;
+};
+
 export type NotificationConnection = {
   __typename?: 'NotificationConnection';
   edges: Array<NotificationEdge>;
@@ -262,6 +270,20 @@ export type QueryNotificationsArgs = {
   channelId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<NotificationStatus>;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Notifications of the caller's project (or of one channel) as they are queued and as each
+   * delivery attempt ends: PENDING when queued or to be retried, DELIVERED, FAILED for good.
+   */
+  notificationsChanged: NotificationChange;
+};
+
+
+export type SubscriptionNotificationsChangedArgs = {
+  channelId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -381,6 +403,7 @@ export type ResolversTypes = ResolversObject<{
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Notification: ResolverTypeWrapper<NotificationMapper>;
+  NotificationChange: ResolverTypeWrapper<Omit<NotificationChange, 'notification'> & { notification: ResolversTypes['Notification'] }>;
   NotificationConnection: ResolverTypeWrapper<Omit<NotificationConnection, 'edges'> & { edges: Array<ResolversTypes['NotificationEdge']> }>;
   NotificationEdge: ResolverTypeWrapper<Omit<NotificationEdge, 'node'> & { node: ResolversTypes['Notification'] }>;
   NotificationEvent: NotificationEvent;
@@ -391,6 +414,7 @@ export type ResolversTypes = ResolversObject<{
   NotificationStatus: NotificationStatus;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -408,6 +432,7 @@ export type ResolversParentTypes = ResolversObject<{
   JSON: Scalars['JSON']['output'];
   Mutation: Record<PropertyKey, never>;
   Notification: NotificationMapper;
+  NotificationChange: Omit<NotificationChange, 'notification'> & { notification: ResolversParentTypes['Notification'] };
   NotificationConnection: Omit<NotificationConnection, 'edges'> & { edges: Array<ResolversParentTypes['NotificationEdge']> };
   NotificationEdge: Omit<NotificationEdge, 'node'> & { node: ResolversParentTypes['Notification'] };
   NotificationRule: NotificationRuleMapper;
@@ -416,6 +441,7 @@ export type ResolversParentTypes = ResolversObject<{
   NotificationRuleInput: NotificationRuleInput;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
 }>;
 
 export type ChannelResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Channel'] = ResolversParentTypes['Channel'], FederationReferenceType extends FederationReferenceTypes['Channel'] = FederationReferenceTypes['Channel']> = ResolversObject<{
@@ -484,6 +510,12 @@ export type NotificationResolvers<ContextType = SubgraphContext, ParentType exte
   subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type NotificationChangeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['NotificationChange'] = ResolversParentTypes['NotificationChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  notification?: Resolver<ResolversTypes['Notification'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['NotificationStatus'], ParentType, ContextType>;
+}>;
+
 export type NotificationConnectionResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['NotificationConnection'] = ResolversParentTypes['NotificationConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['NotificationEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -532,6 +564,10 @@ export type QueryResolvers<ContextType = SubgraphContext, ParentType extends Res
   notifications?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, RequireFields<QueryNotificationsArgs, 'first'>>;
 }>;
 
+export type SubscriptionResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  notificationsChanged?: SubscriptionResolver<ResolversTypes['NotificationChange'], "notificationsChanged", ParentType, ContextType, Partial<SubscriptionNotificationsChangedArgs>>;
+}>;
+
 export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   Channel?: ChannelResolvers<ContextType>;
   ChannelConnection?: ChannelConnectionResolvers<ContextType>;
@@ -541,6 +577,7 @@ export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Notification?: NotificationResolvers<ContextType>;
+  NotificationChange?: NotificationChangeResolvers<ContextType>;
   NotificationConnection?: NotificationConnectionResolvers<ContextType>;
   NotificationEdge?: NotificationEdgeResolvers<ContextType>;
   NotificationRule?: NotificationRuleResolvers<ContextType>;
@@ -548,5 +585,6 @@ export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   NotificationRuleEdge?: NotificationRuleEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 }>;
 

@@ -136,7 +136,6 @@ export type ServiceHealth = {
   status: HealthStatus;
 };
 
-/** A component's setting (Toolchain's default batch size, Spotlight's frame rate, ...). */
 export type Setting = {
   __typename?: 'Setting';
   component: Scalars['String']['output'];
@@ -152,7 +151,6 @@ export type Setting = {
 };
 
 
-/** A component's setting (Toolchain's default batch size, Spotlight's frame rate, ...). */
 export type SettingHistoryArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -193,6 +191,37 @@ export type SettingEdge = {
   __typename?: 'SettingEdge';
   cursor: Scalars['String']['output'];
   node: Setting;
+};
+
+/** A change to a setting, as `settingsChanged` delivers it. */
+export type SettingEvent = {
+  __typename?: 'SettingEvent';
+  changedAt: Scalars['DateTime']['output'];
+  changedBy: Scalars['ID']['output'];
+  component: Scalars['String']['output'];
+  key: Scalars['String']['output'];
+  /** The value after the change; null when the change deleted the setting. */
+  value: Maybe<Scalars['JSON']['output']>;
+  /** The setting's version after the change (a deletion has a version of its own). */
+  version: Scalars['Int']['output'];
+};
+
+/** A component's setting (Toolchain's default batch size, Spotlight's frame rate, ...). */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Every change to a component's settings in the caller's project (or to one key), as it is made:
+   * what a running component follows to pick up new values without a restart. At least once: a
+   * retried `setSetting` with the same idempotencyKey is announced again with the same version.
+   */
+  settingsChanged: SettingEvent;
+};
+
+
+/** A component's setting (Toolchain's default batch size, Spotlight's frame rate, ...). */
+export type SubscriptionSettingsChangedArgs = {
+  component: Scalars['String']['input'];
+  key?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -314,6 +343,8 @@ export type ResolversTypes = ResolversObject<{
   SettingChangeEdge: ResolverTypeWrapper<Omit<SettingChangeEdge, 'node'> & { node: ResolversTypes['SettingChange'] }>;
   SettingConnection: ResolverTypeWrapper<Omit<SettingConnection, 'edges'> & { edges: Array<ResolversTypes['SettingEdge']> }>;
   SettingEdge: ResolverTypeWrapper<Omit<SettingEdge, 'node'> & { node: ResolversTypes['Setting'] }>;
+  SettingEvent: ResolverTypeWrapper<SettingEvent>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -336,6 +367,8 @@ export type ResolversParentTypes = ResolversObject<{
   SettingChangeEdge: Omit<SettingChangeEdge, 'node'> & { node: ResolversParentTypes['SettingChange'] };
   SettingConnection: Omit<SettingConnection, 'edges'> & { edges: Array<ResolversParentTypes['SettingEdge']> };
   SettingEdge: Omit<SettingEdge, 'node'> & { node: ResolversParentTypes['Setting'] };
+  SettingEvent: SettingEvent;
+  Subscription: Record<PropertyKey, never>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -430,6 +463,19 @@ export type SettingEdgeResolvers<ContextType = SubgraphContext, ParentType exten
   node?: Resolver<ResolversTypes['Setting'], ParentType, ContextType>;
 }>;
 
+export type SettingEventResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['SettingEvent'] = ResolversParentTypes['SettingEvent']> = ResolversObject<{
+  changedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  component?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type SubscriptionResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  settingsChanged?: SubscriptionResolver<ResolversTypes['SettingEvent'], "settingsChanged", ParentType, ContextType, RequireFields<SubscriptionSettingsChangedArgs, 'component'>>;
+}>;
+
 export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   JSON?: GraphQLScalarType;
@@ -444,5 +490,7 @@ export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   SettingChangeEdge?: SettingChangeEdgeResolvers<ContextType>;
   SettingConnection?: SettingConnectionResolvers<ContextType>;
   SettingEdge?: SettingEdgeResolvers<ContextType>;
+  SettingEvent?: SettingEventResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 }>;
 

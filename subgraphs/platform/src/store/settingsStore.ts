@@ -1,21 +1,4 @@
-export interface SettingRecord {
-  projectId: string;
-  component: string;
-  key: string;
-  value: unknown;
-  version: number;
-  updatedAt: Date;
-  updatedBy: string;
-}
-
-export interface SettingChangeRecord {
-  id: number;
-  version: number;
-  value: unknown;
-  previousValue: unknown;
-  changedBy: string;
-  changedAt: Date;
-}
+import type { SettingChangeRecord, SettingRecord } from '../records.ts';
 
 export interface Page<T> {
   rows: T[];

@@ -1,13 +1,8 @@
 import type { Database } from '@jarvis/db';
 import { conflict } from '@jarvis/errors';
 import { type Generated, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
-import type {
-  Page,
-  SetSettingInput,
-  SettingChangeRecord,
-  SettingRecord,
-  SettingsStore,
-} from './settingsStore.ts';
+import type { SettingChangeRecord, SettingRecord } from '../records.ts';
+import type { Page, SetSettingInput, SettingsStore } from './settingsStore.ts';
 
 interface PlatformTables {
   settings: {

@@ -22,7 +22,6 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** An immutable blob with metadata, one version of a name. Versions are never overwritten. */
 export type Artifact = {
   __typename?: 'Artifact';
   /** Aliases pointing at this version, `latest` included when it is the newest. */
@@ -70,13 +69,11 @@ export type Artifact = {
 };
 
 
-/** An immutable blob with metadata, one version of a name. Versions are never overwritten. */
 export type ArtifactDownloadUrlArgs = {
   expiresInSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-/** An immutable blob with metadata, one version of a name. Versions are never overwritten. */
 export type ArtifactLineageArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   direction?: InputMaybe<LineageDirection>;
@@ -103,6 +100,14 @@ export type ArtifactEdge = {
   __typename?: 'ArtifactEdge';
   cursor: Scalars['String']['output'];
   node: Artifact;
+};
+
+/** A new artifact version, as `artifactCreated` delivers it. */
+export type ArtifactEvent = {
+  __typename?: 'ArtifactEvent';
+  artifact: Artifact;
+  /** When the version was committed. */
+  at: Scalars['DateTime']['output'];
 };
 
 export type ArtifactFilter = {
@@ -380,6 +385,23 @@ export type RunArtifactsArgs = {
   kind?: InputMaybe<ArtifactKind>;
 };
 
+/** An immutable blob with metadata, one version of a name. Versions are never overwritten. */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Every new artifact version in the caller's project (or only those of one name or kind), as it
+   * is committed: what a pipeline waiting for a dataset, or a console's list, follows.
+   */
+  artifactCreated: ArtifactEvent;
+};
+
+
+/** An immutable blob with metadata, one version of a name. Versions are never overwritten. */
+export type SubscriptionArtifactCreatedArgs = {
+  kind?: InputMaybe<ArtifactKind>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type UploadPartTarget = {
   __typename?: 'UploadPartTarget';
   partNumber: Scalars['Int']['output'];
@@ -509,6 +531,7 @@ export type ResolversTypes = ResolversObject<{
   ArtifactAlias: ResolverTypeWrapper<ArtifactAliasMapper>;
   ArtifactConnection: ResolverTypeWrapper<Omit<ArtifactConnection, 'edges'> & { edges: Array<ResolversTypes['ArtifactEdge']> }>;
   ArtifactEdge: ResolverTypeWrapper<Omit<ArtifactEdge, 'node'> & { node: ResolversTypes['Artifact'] }>;
+  ArtifactEvent: ResolverTypeWrapper<Omit<ArtifactEvent, 'artifact'> & { artifact: ResolversTypes['Artifact'] }>;
   ArtifactFilter: ArtifactFilter;
   ArtifactKind: ArtifactKind;
   ArtifactLineage: ResolverTypeWrapper<Omit<ArtifactLineage, 'nodes'> & { nodes: Array<ResolversTypes['Artifact']> }>;
@@ -529,6 +552,7 @@ export type ResolversTypes = ResolversObject<{
   ReceivedPart: ResolverTypeWrapper<ReceivedPart>;
   Run: ResolverTypeWrapper<RunMapper>;
   SafeInt: ResolverTypeWrapper<Scalars['SafeInt']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UploadPartTarget: ResolverTypeWrapper<UploadPartTarget>;
   UploadStatus: UploadStatus;
 }>;
@@ -543,6 +567,7 @@ export type ResolversParentTypes = ResolversObject<{
   ArtifactAlias: ArtifactAliasMapper;
   ArtifactConnection: Omit<ArtifactConnection, 'edges'> & { edges: Array<ResolversParentTypes['ArtifactEdge']> };
   ArtifactEdge: Omit<ArtifactEdge, 'node'> & { node: ResolversParentTypes['Artifact'] };
+  ArtifactEvent: Omit<ArtifactEvent, 'artifact'> & { artifact: ResolversParentTypes['Artifact'] };
   ArtifactFilter: ArtifactFilter;
   ArtifactLineage: Omit<ArtifactLineage, 'nodes'> & { nodes: Array<ResolversParentTypes['Artifact']> };
   ArtifactOrder: ArtifactOrder;
@@ -559,6 +584,7 @@ export type ResolversParentTypes = ResolversObject<{
   ReceivedPart: ReceivedPart;
   Run: RunMapper;
   SafeInt: Scalars['SafeInt']['output'];
+  Subscription: Record<PropertyKey, never>;
   UploadPartTarget: UploadPartTarget;
 }>;
 
@@ -608,6 +634,11 @@ export type ArtifactConnectionResolvers<ContextType = SubgraphContext, ParentTyp
 export type ArtifactEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ArtifactEdge'] = ResolversParentTypes['ArtifactEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Artifact'], ParentType, ContextType>;
+}>;
+
+export type ArtifactEventResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ArtifactEvent'] = ResolversParentTypes['ArtifactEvent']> = ResolversObject<{
+  artifact?: Resolver<ResolversTypes['Artifact'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type ArtifactLineageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ArtifactLineage'] = ResolversParentTypes['ArtifactLineage']> = ResolversObject<{
@@ -699,6 +730,10 @@ export interface SafeIntScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
   name: 'SafeInt';
 }
 
+export type SubscriptionResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  artifactCreated?: SubscriptionResolver<ResolversTypes['ArtifactEvent'], "artifactCreated", ParentType, ContextType, Partial<SubscriptionArtifactCreatedArgs>>;
+}>;
+
 export type UploadPartTargetResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['UploadPartTarget'] = ResolversParentTypes['UploadPartTarget']> = ResolversObject<{
   partNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   size?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
@@ -710,6 +745,7 @@ export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   ArtifactAlias?: ArtifactAliasResolvers<ContextType>;
   ArtifactConnection?: ArtifactConnectionResolvers<ContextType>;
   ArtifactEdge?: ArtifactEdgeResolvers<ContextType>;
+  ArtifactEvent?: ArtifactEventResolvers<ContextType>;
   ArtifactLineage?: ArtifactLineageResolvers<ContextType>;
   ArtifactUpload?: ArtifactUploadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
@@ -723,6 +759,7 @@ export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   ReceivedPart?: ReceivedPartResolvers<ContextType>;
   Run?: RunResolvers<ContextType>;
   SafeInt?: GraphQLScalarType;
+  Subscription?: SubscriptionResolvers<ContextType>;
   UploadPartTarget?: UploadPartTargetResolvers<ContextType>;
 }>;
 
