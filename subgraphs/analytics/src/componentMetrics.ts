@@ -1,7 +1,7 @@
 import { badUserInput, ErrorCode, JarvisError } from '@jarvis/errors';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { type Labels, labelsKey, type MetricDefinition, type MetricType } from './records.ts';
-import type { SqlAnalyticsStore } from './store/sqlAnalyticsStore.ts';
+import type { AnalyticsStore } from './store/analyticsStore.ts';
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -28,10 +28,10 @@ type Live = { definition: MetricDefinition; metric: Gauge | Counter | Histogram;
 export class ComponentMetrics {
   private readonly live = new Map<string, Live>();
   private readonly registry: Registry;
-  private readonly store: SqlAnalyticsStore;
+  private readonly store: AnalyticsStore;
   private readonly maxSeries: number;
 
-  constructor(registry: Registry, store: SqlAnalyticsStore, maxSeries: number) {
+  constructor(registry: Registry, store: AnalyticsStore, maxSeries: number) {
     this.registry = registry;
     this.store = store;
     this.maxSeries = maxSeries;

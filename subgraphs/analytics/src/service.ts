@@ -17,7 +17,7 @@ import type { AlertRecord, AlertRuleRecord, Labels, MetricType, Operator, Severi
 import { embeddedSeries, type Series } from './series/embeddedSeries.ts';
 import { matches, parseSelector } from './series/labelSelector.ts';
 import { type PrometheusApi, prometheusApi } from './series/prometheusApi.ts';
-import type { RuleFields, SqlAnalyticsStore } from './store/sqlAnalyticsStore.ts';
+import type { AnalyticsStore, RuleFields } from './store/analyticsStore.ts';
 import { type AlertChangePayload, alertsTopic } from './subscriptions.ts';
 
 type AnalyticsConfig = JarvisConfig['services']['analytics'];
@@ -41,7 +41,7 @@ export interface AlertRuleInput {
 
 /** The seed's Analytics Service: metrics components log, series, alert rules, dashboards. */
 export class AnalyticsService {
-  private readonly store: SqlAnalyticsStore;
+  private readonly store: AnalyticsStore;
   private readonly config: AnalyticsConfig;
   private readonly registry: Registry;
   private readonly pubsub: PubSub;
@@ -51,7 +51,7 @@ export class AnalyticsService {
   readonly evaluator: AlertEvaluator;
 
   constructor(deps: {
-    store: SqlAnalyticsStore;
+    store: AnalyticsStore;
     config: AnalyticsConfig;
     registry: Registry;
     pubsub: PubSub;

@@ -25,7 +25,7 @@ import type {
   NotificationRecord,
   NotificationStatus,
 } from './records.ts';
-import type { NewNotification, SqlNotificationStore } from './store/sqlNotificationStore.ts';
+import type { NewNotification, NotificationStore } from './store/notificationStore.ts';
 import { notificationChange, notificationsTopic } from './subscriptions.ts';
 import { DEFAULT_TEMPLATES, render } from './templates.ts';
 
@@ -57,7 +57,7 @@ interface IncomingEvent {
  * delivered with retries.
  */
 export class NotificationsService {
-  private readonly store: SqlNotificationStore;
+  private readonly store: NotificationStore;
   private readonly config: NotificationsConfig;
   private readonly pubsub: PubSub;
   private readonly logger: Logger;
@@ -66,7 +66,7 @@ export class NotificationsService {
   private readonly subscriptions: AsyncIterableIterator<unknown>[] = [];
 
   constructor(deps: {
-    store: SqlNotificationStore;
+    store: NotificationStore;
     config: NotificationsConfig;
     pubsub: PubSub;
     logger: Logger;

@@ -28,6 +28,7 @@ import type {
   BlobSpec,
   UploadRecord,
 } from './records.ts';
+import type { ArtifactStore } from './store/artifactStore.ts';
 import {
   BlobMismatchError,
   type BlobStore,
@@ -37,7 +38,6 @@ import {
   UploadClosedError,
 } from './store/blobStore.ts';
 import { sliceStream } from './store/sliceStream.ts';
-import type { ArtifactStore } from './store/sqlArtifactStore.ts';
 import { type ArtifactEvent, artifactsTopic } from './subscriptions.ts';
 
 type StorageConfig = JarvisConfig['services']['storage'];

@@ -2,8 +2,9 @@ import type { Database } from '@jarvis/db';
 import { databaseBackends } from '@jarvis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArtifactSpec } from '../src/records.ts';
+import type { ArtifactStore } from '../src/store/artifactStore.ts';
 import { storageMigrations } from '../src/store/migrations.ts';
-import { type ArtifactStore, sqlArtifactStore } from '../src/store/sqlArtifactStore.ts';
+import { sqlArtifactStore } from '../src/store/sqlArtifactStore.ts';
 
 const spec = (name: string): ArtifactSpec => ({
   projectId: 'p',

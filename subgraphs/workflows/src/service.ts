@@ -25,7 +25,8 @@ import {
   type ScheduleTrigger,
   type WorkflowRecord,
 } from './records.ts';
-import type { RunFilter, RunStore, Sql } from './store/runStore.ts';
+import type { RunFilter, RunStore } from './store/runStore.ts';
+import type { Sql } from './store/tables.ts';
 
 export type { RunFilter };
 

@@ -6,7 +6,7 @@ import { BACKGROUND_INTERVAL_MS } from './engine/workflowEngine.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { WorkflowsService } from './service.ts';
 import { workflowsMigrations } from './store/migrations.ts';
-import { RunStore } from './store/runStore.ts';
+import { SqlRunStore } from './store/sqlRunStore.ts';
 import { entityQueries, subscriptionFields } from './subscriptions.ts';
 import { workerRoutes } from './workerRoutes.ts';
 
@@ -19,7 +19,7 @@ export const subgraph = defineSubgraph({
   entityQueries,
   create(deps) {
     const config = deps.config.services.workflow;
-    const store = new RunStore(deps.db);
+    const store = new SqlRunStore(deps.db);
     // The service reacts to runs that end (buffered schedules, completion triggers); it is made
     // next, so the callback reaches it once the first run ends.
     const transitions: Transitions = new Transitions({

@@ -1,7 +1,7 @@
 import type { Logger } from '@jarvis/context';
 import type { AlertRecord, AlertRuleRecord, Labels } from '../records.ts';
 import { labelsKey } from '../records.ts';
-import type { RuleOutcome, SqlAnalyticsStore } from '../store/sqlAnalyticsStore.ts';
+import type { AnalyticsStore, RuleOutcome } from '../store/analyticsStore.ts';
 import { renderSummary } from './renderSummary.ts';
 
 /** What meets a rule's condition right now: one entry per series. */
@@ -16,13 +16,13 @@ export type ConditionSource = (rule: AlertRuleRecord) => Promise<{ labels: Label
  */
 export class AlertEvaluator {
   private running: Promise<AlertRecord[]> | undefined;
-  private readonly store: SqlAnalyticsStore;
+  private readonly store: AnalyticsStore;
   private readonly source: ConditionSource;
   private readonly onChange: (rule: AlertRuleRecord, alerts: AlertRecord[]) => Promise<void>;
   private readonly logger: Logger;
 
   constructor(options: {
-    store: SqlAnalyticsStore;
+    store: AnalyticsStore;
     source: ConditionSource;
     onChange: (rule: AlertRuleRecord, alerts: AlertRecord[]) => Promise<void>;
     logger: Logger;

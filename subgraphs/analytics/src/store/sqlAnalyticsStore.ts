@@ -11,6 +11,7 @@ import {
   type MetricDefinition,
   type Sample,
 } from '../records.ts';
+import type { AnalyticsStore, RuleFields, RuleOutcome } from './analyticsStore.ts';
 
 interface Tables {
   metric_definitions: {
@@ -125,29 +126,8 @@ const toDashboard = (r: Row): DashboardRecord => ({
   createdAt: r.created_at,
 });
 
-export type RuleFields = Omit<
-  AlertRuleRecord,
-  'id' | 'projectId' | 'state' | 'lastEvaluatedAt' | 'lastError' | 'createdAt'
->;
-
-/** What an evaluation decided for one rule; applied atomically. */
-export interface RuleOutcome {
-  state: AlertRuleRecord['state'];
-  error: string | null;
-  insert: Omit<AlertRecord, 'id' | 'projectId' | 'ruleId'>[];
-  update: {
-    id: string;
-    state: 'PENDING' | 'FIRING' | 'RESOLVED';
-    value: number | null;
-    summary: string | null;
-    firedAt: Date | null;
-    resolvedAt: Date | null;
-  }[];
-  remove: string[];
-}
-
 /** The analytics tables: component metric definitions, embedded samples, alert rules, alerts, dashboards. */
-export class SqlAnalyticsStore {
+export class SqlAnalyticsStore implements AnalyticsStore {
   private readonly db: K;
 
   constructor(database: Database) {

@@ -1,5 +1,5 @@
 import { conflict, notFound } from '@jarvis/errors';
-import { parseFilter } from '../search/runSearchSql.ts';
+import { parseFilter } from '../search/parseSearch.ts';
 import { isMissing, type MlflowCall, mlflowRestClient, PROJECT_TAG } from './mlflowRestClient.ts';
 import type { IdempotencyLog } from './mlflowTrackingStore.ts';
 import type {

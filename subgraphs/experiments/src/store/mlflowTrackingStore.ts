@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { badUserInput, conflict, notFound } from '@jarvis/errors';
-import { parseSearch } from '../search/runSearchSql.ts';
+import { parseSearch } from '../search/parseSearch.ts';
 import { checkBatch, checkIdempotencyKey } from './limits.ts';
 import { isMissing, mlflowRestClient, PROJECT_TAG } from './mlflowRestClient.ts';
 import { checkMaxResults } from './pageToken.ts';

@@ -1,8 +1,8 @@
 import type { Database } from '@jarvis/db';
 import { badUserInput, conflict, notFound } from '@jarvis/errors';
 import { type Generated, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import { parseFilter } from '../search/parseSearch.ts';
 import type { FilterClause } from '../search/runFilter.ts';
-import { compareSql, parseFilter } from '../search/runSearchSql.ts';
 import type {
   ModelRegistry,
   ModelVersionRecord,
@@ -19,6 +19,7 @@ import {
   MODEL_ATTRIBUTES,
   VERSION_ATTRIBUTES,
 } from './registryChecks.ts';
+import { compareSql } from './runSearchSql.ts';
 
 interface Tables {
   registered_models: {

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '@jarvis/db';
 import { badUserInput, conflict, notFound } from '@jarvis/errors';
 import { type Generated, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
-import { clauseSql, compareSql, orderSql, parseFilter, parseSearch } from '../search/runSearchSql.ts';
+import { parseFilter, parseSearch } from '../search/parseSearch.ts';
 import { checkBatch, checkIdempotencyKey, checkKey, LIMITS } from './limits.ts';
 import { metricWriteCoalescer, writeMetrics } from './metricWrites.ts';
 import { checkMaxResults, decodePageToken, encodePageToken } from './pageToken.ts';
+import { clauseSql, compareSql, orderSql } from './runSearchSql.ts';
 import {
   type ExperimentRecord,
   type RunRecord,

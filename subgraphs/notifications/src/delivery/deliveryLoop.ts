@@ -3,7 +3,7 @@ import { backoffDelay } from '@jarvis/jobs';
 import type { ChannelSender } from '../channels/channelSender.ts';
 import { DeliveryError } from '../channels/channelSender.ts';
 import type { ChannelKind, NotificationRecord, NotificationStatus } from '../records.ts';
-import type { SqlNotificationStore } from '../store/sqlNotificationStore.ts';
+import type { NotificationStore } from '../store/notificationStore.ts';
 
 const MAX_BACKOFF_MS = 5 * 60_000;
 
@@ -26,14 +26,14 @@ export class DeliveryLoop {
   private again = false;
   private stopped = false;
 
-  private readonly store: SqlNotificationStore;
+  private readonly store: NotificationStore;
   private readonly senders: Partial<Record<ChannelKind, ChannelSender>>;
   private readonly settings: DeliverySettings;
   private readonly logger: Logger;
   private readonly onChange: (notification: NotificationRecord, status: NotificationStatus) => Promise<void>;
 
   constructor(options: {
-    store: SqlNotificationStore;
+    store: NotificationStore;
     senders: Partial<Record<ChannelKind, ChannelSender>>;
     settings: DeliverySettings;
     logger: Logger;

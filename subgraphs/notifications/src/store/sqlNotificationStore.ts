@@ -9,6 +9,7 @@ import type {
   NotificationRecord,
   RuleRecord,
 } from '../records.ts';
+import type { NewNotification, NotificationStore } from './notificationStore.ts';
 
 /** The notifications schema's tables, as migrations.ts makes them (jsonb read back parsed). */
 export interface Tables {
@@ -110,14 +111,8 @@ const toNotification = (r: Row): NotificationRecord => ({
   deliveredAt: r.delivered_at,
 });
 
-/** What a caller queues; the outbox fills in the rest of the record. */
-export type NewNotification = Pick<
-  NotificationRecord,
-  'projectId' | 'channelId' | 'event' | 'dedupKey' | 'subject' | 'body' | 'data'
->;
-
 /** Channels, rules, and the outbox with its delivery log. */
-export class SqlNotificationStore {
+export class SqlNotificationStore implements NotificationStore {
   private readonly db: K;
 
   constructor(database: Database) {

@@ -22,6 +22,7 @@ import type {
   UploadRecord,
   UploadStatus,
 } from '../records.ts';
+import type { ArtifactStore } from './artifactStore.ts';
 
 interface Tables {
   blobs: {
@@ -187,7 +188,7 @@ const ORDER_COLUMNS: Record<ArtifactOrderInput['field'], string[]> = {
 };
 
 /** Artifact metadata on PostgreSQL (PGlite or a server): same SQL on both. */
-export function sqlArtifactStore(db: Database) {
+export function sqlArtifactStore(db: Database): ArtifactStore {
   const k = db.kysely.withSchema('storage') as unknown as K;
   const selectArtifacts = (q: K | Transaction<Tables>) =>
     q
@@ -718,5 +719,3 @@ export function sqlArtifactStore(db: Database) {
     },
   };
 }
-
-export type ArtifactStore = ReturnType<typeof sqlArtifactStore>;

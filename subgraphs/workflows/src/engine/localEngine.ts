@@ -25,7 +25,8 @@ import {
   type WorkflowError,
   type WorkflowRecord,
 } from '../records.ts';
-import { json, type NewRun, NO_LEASE, type Sql, toStep } from '../store/runStore.ts';
+import { type NewRun, NO_LEASE, type StepChange } from '../store/runStore.ts';
+import { type Sql, toStep } from '../store/tables.ts';
 import { EventBatcher } from './eventBatcher.ts';
 import { LocalSchedules } from './localSchedules.ts';
 import { recoverLostLeases } from './lostLeases.ts';
@@ -195,22 +196,18 @@ export class LocalEngine implements WorkflowEngine {
   /** Starts one step; true when it completed at once (a buffered signal). */
   private async schedule(tx: Tx, run: RunRecord, step: StepDefinition, input: unknown): Promise<boolean> {
     const now = new Date();
-    const row = () => this.t.store.updateStep(tx.trx, run.id, step.id);
+    const set = (change: StepChange) => this.t.store.setStep(tx.trx, run.id, step.id, change);
     switch (step.kind) {
       case 'ACTIVITY': {
         // insertRun gave the step its queue (the step's, or the workflow's).
         const queue = step.taskQueue ?? run.taskQueue;
-        await row()
-          .set({ status: 'SCHEDULED', input: json(input), due_at: now })
-          .execute();
+        await set({ status: 'SCHEDULED', input: input, due_at: now });
         tx.afterCommit(() => this.waiters.notify(queue));
         return false;
       }
       case 'TIMER': {
         const due = new Date(now.getTime() + (step.durationMs ?? 0));
-        await row()
-          .set({ status: 'WAITING', input: json(input), due_at: due, attempt: 1 })
-          .execute();
+        await set({ status: 'WAITING', input: input, due_at: due, attempt: 1 });
         await tx.emit(run, [
           { type: 'STEP_STARTED', stepId: step.id, attempt: 1, data: { until: due.toISOString() } },
         ]);
@@ -221,9 +218,7 @@ export class LocalEngine implements WorkflowEngine {
         await tx.emit(run, [
           { type: 'STEP_STARTED', stepId: step.id, attempt: 1, message: `waiting for signal ${step.signal}` },
         ]);
-        await row()
-          .set({ status: 'WAITING', input: json(input) })
-          .execute();
+        await set({ status: 'WAITING', input: input });
         const buffered = await this.t.store.takeBufferedSignal(tx.trx, run.id, step.signal ?? '', step.id);
         if (!buffered) return false;
         await tx.emit(run, [
@@ -254,9 +249,7 @@ export class LocalEngine implements WorkflowEngine {
           childDefinition.steps,
           childDefinition.taskQueue,
         );
-        await row()
-          .set({ status: 'RUNNING', input: json(input), child_run_id: child.id })
-          .execute();
+        await set({ status: 'RUNNING', input: input, child_run_id: child.id });
         await tx.emit(run, [
           { type: 'STEP_STARTED', stepId: step.id, attempt: 1, data: { childRunId: child.id } },
         ]);
@@ -421,16 +414,13 @@ export class LocalEngine implements WorkflowEngine {
         const step = definition.steps.find((s) => s.id === row.step_id)!;
         const attempt = row.attempt + 1;
         const deadline = new Date(now.getTime() + step.startToCloseTimeoutMs);
-        await this.t.store
-          .updateStep(tx.trx, run.id, step.id)
-          .set({
-            lease_owner: owner,
-            lease_expires_at: deadline,
-            heartbeat_expires_at: step.heartbeatTimeoutMs
-              ? new Date(now.getTime() + step.heartbeatTimeoutMs)
-              : null,
-          })
-          .execute();
+        await this.t.store.setStep(tx.trx, run.id, step.id, {
+          lease_owner: owner,
+          lease_expires_at: deadline,
+          heartbeat_expires_at: step.heartbeatTimeoutMs
+            ? new Date(now.getTime() + step.heartbeatTimeoutMs)
+            : null,
+        });
         await tx.emit(run, [
           { type: 'STEP_STARTED', stepId: step.id, attempt, data: { worker: owner.split(':').pop() } },
         ]);
@@ -478,11 +468,13 @@ export class LocalEngine implements WorkflowEngine {
       return { cancelled: true, reason: 'ATTEMPT_TIMED_OUT' };
     const hb = (await this.options.definition(run)).steps.find((s) => s.id === stepId)?.heartbeatTimeoutMs;
     if (hb)
-      await this.t.store
-        .updateStep(this.t.store.db, runId, stepId)
-        .set({ heartbeat_expires_at: new Date(Date.now() + hb) })
-        .where('attempt', '=', attempt)
-        .execute();
+      await this.t.store.setStep(
+        undefined,
+        runId,
+        stepId,
+        { heartbeat_expires_at: new Date(Date.now() + hb) },
+        attempt,
+      );
     if (progress?.progress !== undefined || progress?.message !== undefined)
       await this.reports.add(runId, [
         {
@@ -508,7 +500,7 @@ export class LocalEngine implements WorkflowEngine {
     await this.t.run(async (tx) => {
       const leased = await this.leased(tx, token);
       if (!leased) return;
-      await this.t.store.updateStep(tx.trx, leased.run.id, leased.step.stepId).set(NO_LEASE).execute();
+      await this.t.store.setStep(tx.trx, leased.run.id, leased.step.stepId, NO_LEASE);
       await tx.emit(leased.run, [
         {
           type: 'STEP_COMPLETED',
@@ -552,7 +544,7 @@ export class LocalEngine implements WorkflowEngine {
     const spec = definition.steps.find((s) => s.id === step.stepId)!;
     if (!nonRetryable && shouldRetry(spec.retry, step.attempt, error.type)) {
       const next = new Date(Date.now() + backoffMs(spec.retry, step.attempt));
-      await this.t.store.updateStep(tx.trx, run.id, step.stepId).set(NO_LEASE).execute();
+      await this.t.store.setStep(tx.trx, run.id, step.stepId, NO_LEASE);
       await tx.emit(run, [
         {
           type: 'STEP_RETRYING',

@@ -1,6 +1,7 @@
 import type { Logger } from '@jarvis/context';
 import type { ScheduleRecord } from '../records.ts';
-import { type RunStore, toSchedule } from '../store/runStore.ts';
+import type { RunStore } from '../store/runStore.ts';
+import { toSchedule } from '../store/tables.ts';
 import { nextCronTimes } from './cronTimes.ts';
 
 /**

@@ -25,10 +25,12 @@ export async function recoverLostLeases(t: Transitions, instance: string) {
     await t.run(async (tx) => {
       const run = await t.store.lockRun(tx.trx, row.run_id);
       if (run?.status !== 'RUNNING') return;
-      await t.store
-        .updateStep(tx.trx, row.run_id, row.step_id)
-        .set({ status: 'SCHEDULED', attempt: row.attempt - 1, due_at: new Date(), ...NO_LEASE })
-        .execute();
+      await t.store.setStep(tx.trx, row.run_id, row.step_id, {
+        status: 'SCHEDULED',
+        attempt: row.attempt - 1,
+        due_at: new Date(),
+        ...NO_LEASE,
+      });
       await tx.emit(run, [
         {
           type: 'LOG',

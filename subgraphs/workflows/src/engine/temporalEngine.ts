@@ -12,7 +12,8 @@ import {
   type ScheduleRecord,
   type WorkflowRecord,
 } from '../records.ts';
-import type { NewRun, Sql } from '../store/runStore.ts';
+import type { NewRun } from '../store/runStore.ts';
+import type { Sql } from '../store/tables.ts';
 import type { PipelineArgs, PipelineMeta } from '../temporal/pipelineWorkflow.ts';
 import { EventBatcher } from './eventBatcher.ts';
 import type { Transitions, Tx } from './transitions.ts';

@@ -2,13 +2,13 @@ import type { Logger } from '@jarvis/context';
 import type { PubSub } from '@jarvis/pubsub';
 import { WORKFLOW_RUN_ENDED_TOPIC, type WorkflowRunEnded } from '@jarvis/subgraph';
 import type { JarvisMetrics } from '@jarvis/telemetry';
-import type { Transaction } from 'kysely';
 import { FINISHED, type NewRunEvent, type RunEvent, type RunRecord, type RunStatus } from '../records.ts';
-import type { RunStore, Tables } from '../store/runStore.ts';
+import type { RunStore } from '../store/runStore.ts';
+import type { Trx } from '../store/tables.ts';
 import { runChange, runEventTopic, runsTopic } from '../subscriptions.ts';
 
 export interface Tx {
-  trx: Transaction<Tables>;
+  trx: Trx;
   /** Appends events to the run's log (the caller holds the run's lock); published after commit. */
   emit(run: RunRecord, events: NewRunEvent[]): Promise<RunEvent[]>;
   /** Work for after the commit (waking pollers, aborting activities). */

@@ -1,5 +1,3 @@
-import type { Database } from '@jarvis/db';
-import { type Kysely, sql, type Transaction } from 'kysely';
 import type { StepDefinition, WorkflowDefinition } from '../definition/workflowDefinition.ts';
 import type {
   NewRunEvent,
@@ -10,190 +8,7 @@ import type {
   StepRunRecord,
   WorkflowRecord,
 } from '../records.ts';
-
-interface Timestamps {
-  created_at: Date;
-}
-export interface Tables {
-  workflow_versions: {
-    project_id: string;
-    name: string;
-    version: number;
-    definition: WorkflowDefinition | string;
-    digest: string;
-  } & Partial<Timestamps>;
-  runs: {
-    id: string;
-    project_id: string;
-    workflow_name: string;
-    workflow_version: number | null;
-    kind: string;
-    engine: string;
-    status: string;
-    progress: number;
-    message: string | null;
-    input: unknown;
-    result: unknown;
-    error: unknown;
-    component: string | null;
-    idempotency_key: string | null;
-    parent_run_id: string | null;
-    parent_step_id: string | null;
-    retry_of: string | null;
-    schedule_id: string | null;
-    experiment_run_id: string | null;
-    task_queue: string;
-    created_at: Date;
-    started_at: Date | null;
-    ended_at: Date | null;
-    deadline_at: Date | null;
-  };
-  step_runs: {
-    run_id: string;
-    step_id: string;
-    position: number;
-    kind: string;
-    status: string;
-    attempt: number;
-    activity: string | null;
-    task_queue: string | null;
-    input: unknown;
-    output: unknown;
-    error: unknown;
-    progress: number;
-    message: string | null;
-    due_at: Date | null;
-    started_at: Date | null;
-    ended_at: Date | null;
-    lease_owner: string | null;
-    lease_expires_at: Date | null;
-    heartbeat_expires_at: Date | null;
-    child_run_id: string | null;
-  };
-  events: {
-    run_id: string;
-    sequence: number;
-    type: string;
-    step_id: string | null;
-    attempt: number | null;
-    progress: number | null;
-    message: string | null;
-    data: unknown;
-    at: Date;
-  };
-  signals: {
-    id?: number;
-    run_id: string;
-    name: string;
-    payload: unknown;
-    consumed_by: string | null;
-    at?: Date;
-  };
-  schedules: {
-    id: string;
-    project_id: string;
-    workflow_name: string;
-    input: unknown;
-    component: string | null;
-    cron: string | null;
-    timezone: string;
-    overlap: string;
-    trigger: unknown;
-    paused: boolean;
-    note: string | null;
-    engine: string;
-    next_fire_at: Date | null;
-    last_fired_at: Date | null;
-    buffered: number;
-    created_at?: Date;
-  };
-}
-
-export type Sql = Kysely<Tables> | Transaction<Tables>;
-
-/** JSON for a jsonb column: pg would turn a bare array into a Postgres array. */
-/** A step's lease columns cleared: no worker holds it. */
-export const NO_LEASE = { lease_owner: null, lease_expires_at: null, heartbeat_expires_at: null } as const;
-
-export const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-
-export const toRun = (r: Tables['runs']): RunRecord => ({
-  id: r.id,
-  projectId: r.project_id,
-  workflowName: r.workflow_name,
-  workflowVersion: r.workflow_version,
-  kind: r.kind as RunRecord['kind'],
-  engine: r.engine as RunRecord['engine'],
-  status: r.status as RunStatus,
-  progress: r.progress,
-  message: r.message,
-  input: r.input,
-  result: r.result,
-  error: r.error as RunRecord['error'],
-  component: r.component,
-  idempotencyKey: r.idempotency_key,
-  parentRunId: r.parent_run_id,
-  parentStepId: r.parent_step_id,
-  retryOf: r.retry_of,
-  scheduleId: r.schedule_id,
-  experimentRunId: r.experiment_run_id,
-  taskQueue: r.task_queue,
-  createdAt: r.created_at,
-  startedAt: r.started_at,
-  endedAt: r.ended_at,
-  deadlineAt: r.deadline_at,
-});
-
-export const toStep = (r: Tables['step_runs']): StepRunRecord => ({
-  runId: r.run_id,
-  stepId: r.step_id,
-  position: r.position,
-  kind: r.kind as StepRunRecord['kind'],
-  status: r.status as StepRunRecord['status'],
-  attempt: r.attempt,
-  activity: r.activity,
-  taskQueue: r.task_queue,
-  input: r.input,
-  output: r.output,
-  error: r.error as StepRunRecord['error'],
-  progress: r.progress,
-  message: r.message,
-  dueAt: r.due_at,
-  startedAt: r.started_at,
-  endedAt: r.ended_at,
-  childRunId: r.child_run_id,
-});
-
-export const toEvent = (r: Tables['events']): RunEvent => ({
-  runId: r.run_id,
-  sequence: r.sequence,
-  type: r.type as RunEvent['type'],
-  stepId: r.step_id,
-  attempt: r.attempt,
-  progress: r.progress,
-  message: r.message,
-  data: r.data,
-  at: new Date(r.at).toISOString(),
-});
-
-export const toSchedule = (r: Tables['schedules']): ScheduleRecord => ({
-  id: r.id,
-  projectId: r.project_id,
-  workflowName: r.workflow_name,
-  input: r.input,
-  component: r.component,
-  cron: r.cron,
-  timezone: r.timezone,
-  overlap: r.overlap as ScheduleRecord['overlap'],
-  trigger: r.trigger as ScheduleRecord['trigger'],
-  paused: r.paused,
-  note: r.note,
-  engine: r.engine as ScheduleRecord['engine'],
-  nextFireAt: r.next_fire_at,
-  lastFiredAt: r.last_fired_at,
-  buffered: r.buffered,
-  createdAt: r.created_at ?? new Date(0),
-});
+import type { RunRow, ScheduleRow, Sql, StepRow, Trx } from './tables.ts';
 
 export interface RunFilter {
   workflow?: string | null;
@@ -226,686 +41,133 @@ export interface NewRun {
   deadlineAt?: Date | null;
 }
 
-/** Rows of the workflows schema: definitions, runs with their steps, the event log, schedules. */
-export class RunStore {
-  readonly db: Kysely<Tables>;
+/** Columns of a step's row an engine changes (`input` is stored as JSON). */
+export interface StepChange {
+  status?: string;
+  attempt?: number;
+  input?: unknown;
+  due_at?: Date | null;
+  lease_owner?: string | null;
+  lease_expires_at?: Date | null;
+  heartbeat_expires_at?: Date | null;
+  child_run_id?: string | null;
+}
 
-  constructor(database: Database) {
-    this.db = database.kysely.withSchema('workflows') as unknown as Kysely<Tables>;
-  }
+/** A step's lease columns cleared: no worker holds it. */
+export const NO_LEASE = { lease_owner: null, lease_expires_at: null, heartbeat_expires_at: null } as const;
 
-  transaction<T>(work: (trx: Transaction<Tables>) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(work);
-  }
-
-  // Definitions
-
-  async latestWorkflow(projectId: string, name: string, version?: number | null, q: Sql = this.db) {
-    let query = q
-      .selectFrom('workflow_versions')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('name', '=', name);
-    if (version) query = query.where('version', '=', version);
-    const row = await query.orderBy('version', 'desc').limit(1).executeTakeFirst();
-    return row ? toWorkflow(row) : undefined;
-  }
-
-  async workflowVersions(projectId: string, name: string) {
-    const rows = await this.db
-      .selectFrom('workflow_versions')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('name', '=', name)
-      .orderBy('version', 'desc')
-      .execute();
-    return rows.map(toWorkflow);
-  }
-
-  async workflows(projectId: string) {
-    const rows = await this.db
-      .selectFrom('workflow_versions as w')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where(({ eb, selectFrom }) =>
-        eb(
-          'version',
-          '=',
-          selectFrom('workflow_versions as l')
-            .select(({ fn }) => fn.max('l.version').as('v'))
-            .whereRef('l.project_id', '=', 'w.project_id')
-            .whereRef('l.name', '=', 'w.name'),
-        ),
-      )
-      .orderBy('name')
-      .execute();
-    return rows.map(toWorkflow);
-  }
-
+/**
+ * Where the workflows subgraph keeps definitions, runs with their steps, the event log, signals
+ * and schedules: the local engine's whole state, and the index of Temporal's. Calls that take
+ * `q` run inside a transaction `transaction` opened. One implementation per SQL backend family
+ * (sqlRunStore.ts).
+ */
+export interface RunStore {
+  transaction<T>(work: (trx: Trx) => Promise<T>): Promise<T>;
+  latestWorkflow(
+    projectId: string,
+    name: string,
+    version?: number | null,
+    q?: Sql,
+  ): Promise<WorkflowRecord | undefined>;
+  workflowVersions(projectId: string, name: string): Promise<WorkflowRecord[]>;
+  workflows(projectId: string): Promise<WorkflowRecord[]>;
   /** Stores a new version unless the latest has the same digest; returns the current version. */
-  async saveWorkflow(projectId: string, definition: WorkflowDefinition, digest: string) {
-    return this.transaction(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext(${`workflows:${projectId}:${definition.name}`}))`.execute(
-        trx,
-      );
-      const latest = await trx
-        .selectFrom('workflow_versions')
-        .select(['version', 'digest'])
-        .where('project_id', '=', projectId)
-        .where('name', '=', definition.name)
-        .orderBy('version', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      if (latest?.digest === digest)
-        return (await this.latestWorkflow(projectId, definition.name, null, trx))!;
-      const row = await trx
-        .insertInto('workflow_versions')
-        .values({
-          project_id: projectId,
-          name: definition.name,
-          version: (latest?.version ?? 0) + 1,
-          definition: json(definition) as string,
-          digest,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toWorkflow(row);
-    });
-  }
-
-  // Runs
-
-  async insertRun(trx: Sql, run: NewRun, steps: StepDefinition[], defaultTaskQueue: string) {
-    const row = await trx
-      .insertInto('runs')
-      .values({
-        id: run.id,
-        project_id: run.projectId,
-        workflow_name: run.workflowName,
-        workflow_version: run.workflowVersion,
-        kind: run.kind,
-        engine: run.engine,
-        status: 'PENDING',
-        progress: 0,
-        message: null,
-        input: json(run.input),
-        result: null,
-        error: null,
-        component: run.component,
-        idempotency_key: run.idempotencyKey,
-        parent_run_id: run.parentRunId ?? null,
-        parent_step_id: run.parentStepId ?? null,
-        retry_of: run.retryOf ?? null,
-        schedule_id: run.scheduleId ?? null,
-        experiment_run_id: run.experimentRunId ?? null,
-        task_queue: run.taskQueue,
-        created_at: new Date(),
-        started_at: null,
-        ended_at: null,
-        deadline_at: run.deadlineAt ?? null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    if (steps.length > 0)
-      await trx
-        .insertInto('step_runs')
-        .values(
-          steps.map((s, position) => ({
-            run_id: run.id,
-            step_id: s.id,
-            position,
-            kind: s.kind,
-            status: 'PENDING',
-            attempt: 0,
-            activity: s.activity ?? null,
-            task_queue: s.kind === 'ACTIVITY' ? (s.taskQueue ?? defaultTaskQueue) : null,
-            input: null,
-            output: null,
-            error: null,
-            progress: 0,
-            message: null,
-            due_at: null,
-            started_at: null,
-            ended_at: null,
-            lease_owner: null,
-            lease_expires_at: null,
-            heartbeat_expires_at: null,
-            child_run_id: null,
-          })),
-        )
-        .execute();
-    return toRun(row);
-  }
-
-  async run(id: string, q: Sql = this.db) {
-    const row = await q.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? toRun(row) : undefined;
-  }
-
-  async runsByIds(ids: readonly string[]) {
-    if (ids.length === 0) return [];
-    const rows = await this.db.selectFrom('runs').selectAll().where('id', 'in', ids).execute();
-    return rows.map(toRun);
-  }
-
+  saveWorkflow(projectId: string, definition: WorkflowDefinition, digest: string): Promise<WorkflowRecord>;
+  insertRun(trx: Sql, run: NewRun, steps: StepDefinition[], defaultTaskQueue: string): Promise<RunRecord>;
+  run(id: string, q?: Sql): Promise<RunRecord | undefined>;
+  runsByIds(ids: readonly string[]): Promise<RunRecord[]>;
   /** Up to `limit` runs per experiment run, newest first, for many experiment runs in one query. */
-  async runsOfExperimentRuns(projectId: string, experimentRunIds: readonly string[], limit: number) {
-    if (experimentRunIds.length === 0) return [];
-    const ranked = this.db
-      .selectFrom('runs')
-      .selectAll()
-      .select((eb) =>
-        eb.fn
-          .agg<number>('row_number')
-          .over((ob) =>
-            ob.partitionBy('experiment_run_id').orderBy('created_at', 'desc').orderBy('id', 'desc'),
-          )
-          .as('rank'),
-      )
-      .where('project_id', '=', projectId)
-      .where('experiment_run_id', 'in', experimentRunIds)
-      .as('ranked');
-    const rows = await this.db
-      .selectFrom(ranked)
-      .selectAll()
-      .where('rank', '<=', limit)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .execute();
-    return rows.map((row) => toRun(row as never));
-  }
-
-  async runByIdempotencyKey(projectId: string, key: string, q: Sql = this.db) {
-    const row = await q
-      .selectFrom('runs')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('idempotency_key', '=', key)
-      .executeTakeFirst();
-    return row ? toRun(row) : undefined;
-  }
-
-  /** The project's runs that match the filter; listing and counting read the same rows. */
-  private matching(projectId: string, filter: RunFilter) {
-    return this.db
-      .selectFrom('runs')
-      .where('project_id', '=', projectId)
-      .where((eb) => {
-        const and = [];
-        if (filter.workflow) and.push(eb('workflow_name', '=', filter.workflow));
-        if (filter.status?.length) and.push(eb('status', 'in', filter.status));
-        if (filter.component) and.push(eb('component', '=', filter.component));
-        if (filter.startedAfter) and.push(eb('created_at', '>=', filter.startedAfter));
-        if (filter.startedBefore) and.push(eb('created_at', '<', filter.startedBefore));
-        if (filter.scheduleId) and.push(eb('schedule_id', '=', filter.scheduleId));
-        if (filter.experimentRunId) and.push(eb('experiment_run_id', '=', filter.experimentRunId));
-        if (filter.parentRunId) and.push(eb('parent_run_id', '=', filter.parentRunId));
-        if (filter.retryOf) and.push(eb('retry_of', '=', filter.retryOf));
-        return eb.and(and);
-      });
-  }
-
+  runsOfExperimentRuns(
+    projectId: string,
+    experimentRunIds: readonly string[],
+    limit: number,
+  ): Promise<RunRecord[]>;
+  runByIdempotencyKey(projectId: string, key: string, q?: Sql): Promise<RunRecord | undefined>;
   /** Runs newest first; `after` is the (created_at, id) of the last row of the previous page. */
-  async runs(projectId: string, filter: RunFilter, limit: number, after?: { createdAt: Date; id: string }) {
-    let query = this.matching(projectId, filter).selectAll();
-    if (after)
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '<', after.createdAt),
-          eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
-        ]),
-      );
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
-    return rows.map(toRun);
-  }
-
-  async countRuns(projectId: string, filter: RunFilter) {
-    const row = await this.matching(projectId, filter)
-      .select(({ fn }) => fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-
+  runs(
+    projectId: string,
+    filter: RunFilter,
+    limit: number,
+    after?: { createdAt: Date; id: string },
+  ): Promise<RunRecord[]>;
+  countRuns(projectId: string, filter: RunFilter): Promise<number>;
   /** One step's row. */
-  stepRow(runId: string, stepId: string, q: Sql = this.db) {
-    return q
-      .selectFrom('step_runs')
-      .selectAll()
-      .where('run_id', '=', runId)
-      .where('step_id', '=', stepId)
-      .executeTakeFirst();
-  }
-
-  /** An update of one step's row; add `set` and `execute`. */
-  updateStep(q: Sql, runId: string, stepId: string) {
-    return q.updateTable('step_runs').where('run_id', '=', runId).where('step_id', '=', stepId);
-  }
-
-  async steps(runId: string, q: Sql = this.db) {
-    const rows = await q
-      .selectFrom('step_runs')
-      .selectAll()
-      .where('run_id', '=', runId)
-      .orderBy('position')
-      .execute();
-    return rows.map(toStep);
-  }
-
-  async events(runId: string, afterSequence = 0) {
-    const rows = await this.db
-      .selectFrom('events')
-      .selectAll()
-      .where('run_id', '=', runId)
-      .where('sequence', '>', afterSequence)
-      .orderBy('sequence')
-      .execute();
-    return rows.map(toEvent);
-  }
-
+  stepRow(runId: string, stepId: string, q?: Sql): Promise<StepRow | undefined>;
+  /** Changes one step's row (outside a transaction when `q` is undefined); with `onlyAttempt`, only while it is that attempt. */
+  setStep(
+    q: Sql | undefined,
+    runId: string,
+    stepId: string,
+    change: StepChange,
+    onlyAttempt?: number,
+  ): Promise<void>;
+  steps(runId: string, q?: Sql): Promise<StepRunRecord[]>;
+  events(runId: string, afterSequence?: number): Promise<RunEvent[]>;
   /** Locks the run's row for the rest of the transaction, so its events are numbered in order. */
-  async lockRun(trx: Transaction<Tables>, runId: string) {
-    const row = await trx
-      .selectFrom('runs')
-      .selectAll()
-      .where('id', '=', runId)
-      .forUpdate()
-      .executeTakeFirst();
-    return row ? toRun(row) : undefined;
-  }
-
+  lockRun(trx: Trx, runId: string): Promise<RunRecord | undefined>;
   /**
    * Appends events to a run's log and applies them to the run and step rows (status, progress,
    * output, error). The caller holds the run's lock (`lockRun`). Returns the stored events.
    */
-  async appendEvents(trx: Transaction<Tables>, runId: string, events: NewRunEvent[]): Promise<RunEvent[]> {
-    if (events.length === 0) return [];
-    const last = await trx
-      .selectFrom('events')
-      .select(({ fn }) => fn.max('sequence').as('s'))
-      .where('run_id', '=', runId)
-      .executeTakeFirst();
-    let sequence = Number(last?.s ?? 0);
-    const stored: RunEvent[] = [];
-    for (const e of events) {
-      const at = e.at ? new Date(e.at) : new Date();
-      sequence += 1;
-      const row = {
-        run_id: runId,
-        sequence,
-        type: e.type,
-        step_id: e.stepId ?? null,
-        attempt: e.attempt ?? null,
-        progress: e.progress ?? null,
-        message: e.message ?? null,
-        data: json(e.data ?? null),
-        at,
-      };
-      await trx.insertInto('events').values(row).execute();
-      stored.push(toEvent({ ...row, data: e.data ?? null }));
-      await this.project(trx, runId, e, at);
-    }
-    return stored;
-  }
-
-  private async project(trx: Transaction<Tables>, runId: string, e: NewRunEvent, at: Date) {
-    const step = () =>
-      trx
-        .updateTable('step_runs')
-        .where('run_id', '=', runId)
-        .where('step_id', '=', e.stepId ?? '');
-    const data = (e.data ?? {}) as Record<string, unknown>;
-    const finishRun = (status: RunStatus, extra: Partial<Tables['runs']> = {}) =>
-      Promise.all([
-        trx
-          .updateTable('runs')
-          .set({ status, ended_at: at, ...extra })
-          .where('id', '=', runId)
-          .execute(),
-        trx
-          .updateTable('step_runs')
-          .set({ status: 'CANCELLED', ended_at: at, lease_owner: null })
-          .where('run_id', '=', runId)
-          .where('status', 'not in', ['COMPLETED', 'FAILED', 'CANCELLED'])
-          .execute(),
-      ]);
-    switch (e.type) {
-      case 'RUN_STARTED':
-        await trx
-          .updateTable('runs')
-          .set({ status: 'RUNNING', started_at: sql`coalesce(started_at, ${at})` })
-          .where('id', '=', runId)
-          .execute();
-        return;
-      case 'STEP_STARTED':
-        await step()
-          .set({
-            // A timer or a signal wait is WAITING while it runs, on both engines.
-            status: sql<string>`case when kind in ('TIMER', 'SIGNAL') then 'WAITING' else 'RUNNING' end`,
-            attempt: e.attempt ?? 1,
-            started_at: at,
-            ended_at: null,
-            progress: 0,
-            ...(data.input !== undefined ? { input: json(data.input) } : {}),
-            ...(data.childRunId ? { child_run_id: String(data.childRunId) } : {}),
-          })
-          .execute();
-        return;
-      case 'STEP_PROGRESS':
-        await step()
-          .set({ progress: e.progress ?? 0, message: e.message ?? null })
-          .execute();
-        await this.rollUpProgress(trx, runId, e.message ?? null);
-        return;
-      case 'STEP_RETRYING':
-        await step()
-          .set({
-            status: 'RETRYING',
-            error: json(data.error),
-            due_at: data.nextAttemptAt ? new Date(String(data.nextAttemptAt)) : null,
-          })
-          .execute();
-        return;
-      case 'STEP_COMPLETED':
-        await step()
-          .set({
-            status: 'COMPLETED',
-            output: json(data.output ?? null),
-            progress: 1,
-            ended_at: at,
-            error: null,
-          })
-          .execute();
-        await this.rollUpProgress(trx, runId, null);
-        return;
-      case 'STEP_FAILED':
-        await step()
-          .set({ status: 'FAILED', error: json(data.error), ended_at: at })
-          .execute();
-        return;
-      case 'STEP_CANCELLED':
-        await step().set({ status: 'CANCELLED', ended_at: at }).execute();
-        return;
-      case 'RUN_COMPLETED':
-        await finishRun('COMPLETED', { result: json(data.result ?? null), progress: 1 });
-        return;
-      case 'RUN_FAILED':
-        await finishRun('FAILED', { error: json(data.error) });
-        return;
-      case 'RUN_CANCELLED':
-        await finishRun('CANCELLED');
-        return;
-      case 'RUN_TERMINATED':
-        await finishRun('TERMINATED', { message: e.message ?? null });
-        return;
-      case 'RUN_TIMED_OUT':
-        await finishRun('TIMED_OUT', { error: json(data.error) });
-        return;
-      case 'LOG':
-        return;
-    }
-  }
-
-  /** A run's progress is the mean of its steps' (a completed step counts 1). */
-  private async rollUpProgress(trx: Transaction<Tables>, runId: string, message: string | null) {
-    await sql`update workflows.runs set progress = coalesce((
-        select avg(case when status = 'COMPLETED' then 1 else progress end) from workflows.step_runs where run_id = ${runId}
-      ), progress)${message === null ? sql`` : sql`, message = ${message}`} where id = ${runId}`.execute(trx);
-  }
-
-  // Schedules
-
+  appendEvents(trx: Trx, runId: string, events: NewRunEvent[]): Promise<RunEvent[]>;
   /** The oldest signal `name` kept for a run before its step waited, marked taken by `stepId`. */
-  async takeBufferedSignal(q: Sql, runId: string, name: string, stepId: string) {
-    const buffered = await q
-      .selectFrom('signals')
-      .select(['id', 'payload'])
-      .where('run_id', '=', runId)
-      .where('name', '=', name)
-      .where('consumed_by', 'is', null)
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirst();
-    if (!buffered) return undefined;
-    await q.updateTable('signals').set({ consumed_by: stepId }).where('id', '=', buffered.id!).execute();
-    return buffered;
-  }
-
+  takeBufferedSignal(
+    q: Sql,
+    runId: string,
+    name: string,
+    stepId: string,
+  ): Promise<{ id: number | undefined; payload: unknown } | undefined>;
   /** Like Temporal, a signal that arrives before its step waits is kept for it. */
-  async bufferSignal(q: Sql, runId: string, name: string, payload: unknown) {
-    await q
-      .insertInto('signals')
-      .values({ run_id: runId, name, payload: json(payload), consumed_by: null })
-      .execute();
-  }
-
+  bufferSignal(q: Sql, runId: string, name: string, payload: unknown): Promise<void>;
   /** SIGNAL steps of a run waiting now. */
-  stepsWaitingForSignals(q: Sql, runId: string) {
-    return q
-      .selectFrom('step_runs')
-      .select('step_id')
-      .where('run_id', '=', runId)
-      .where('status', '=', 'WAITING')
-      .where('kind', '=', 'SIGNAL')
-      .execute();
-  }
-
+  stepsWaitingForSignals(q: Sql, runId: string): Promise<{ step_id: string }[]>;
   /** Child runs of a run still PENDING or RUNNING. */
-  unfinishedChildren(q: Sql, parentRunId: string) {
-    return q
-      .selectFrom('runs')
-      .selectAll()
-      .where('parent_run_id', '=', parentRunId)
-      .where('status', 'in', ['PENDING', 'RUNNING'])
-      .execute();
-  }
-
+  unfinishedChildren(q: Sql, parentRunId: string): Promise<RunRow[]>;
   /** The activity step due first on a queue, among these activities (unlocked: a hint to claim). */
-  nextDueStep(queue: string, activities: string[], now: Date) {
-    return this.db
-      .selectFrom('step_runs')
-      .select(['run_id', 'step_id'])
-      .where('status', 'in', ['SCHEDULED', 'RETRYING'])
-      .where('task_queue', '=', queue)
-      .where('activity', 'in', activities)
-      .where('due_at', '<=', now)
-      .orderBy('due_at')
-      .limit(1)
-      .executeTakeFirst();
-  }
-
+  nextDueStep(
+    queue: string,
+    activities: string[],
+    now: Date,
+  ): Promise<{ run_id: string; step_id: string } | undefined>;
   /** The step, if it is still waiting for a worker (read under its run's lock). */
-  stepReadyToLease(q: Sql, runId: string, stepId: string) {
-    return q
-      .selectFrom('step_runs')
-      .selectAll()
-      .where('run_id', '=', runId)
-      .where('step_id', '=', stepId)
-      .where('status', 'in', ['SCHEDULED', 'RETRYING'])
-      .executeTakeFirst();
-  }
-
+  stepReadyToLease(q: Sql, runId: string, stepId: string): Promise<StepRow | undefined>;
   /** Timers that are due, and activity attempts whose lease or heartbeat ran out. */
-  stepsDue(now: Date, limit: number) {
-    return this.db
-      .selectFrom('step_runs')
-      .selectAll()
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'WAITING'), eb('kind', '=', 'TIMER'), eb('due_at', '<=', now)]),
-          eb.and([
-            eb('status', '=', 'RUNNING'),
-            eb('kind', '=', 'ACTIVITY'),
-            eb.or([eb('lease_expires_at', '<=', now), eb('heartbeat_expires_at', '<=', now)]),
-          ]),
-        ]),
-      )
-      .limit(limit)
-      .execute();
-  }
-
+  stepsDue(now: Date, limit: number): Promise<StepRow[]>;
   /** Running runs past their execution deadline. */
-  runsPastDeadline(now: Date, limit: number) {
-    return this.db
-      .selectFrom('runs')
-      .selectAll()
-      .where('status', '=', 'RUNNING')
-      .where('deadline_at', '<=', now)
-      .limit(limit)
-      .execute();
-  }
-
+  runsPastDeadline(now: Date, limit: number): Promise<RunRow[]>;
   /** Unpaused schedules of an engine whose next fire time has come. */
-  schedulesDue(engine: 'local' | 'temporal', now: Date) {
-    return this.db
-      .selectFrom('schedules')
-      .selectAll()
-      .where('engine', '=', engine)
-      .where('paused', '=', false)
-      .where('next_fire_at', '<=', now)
-      .execute();
-  }
-
+  schedulesDue(engine: 'local' | 'temporal', now: Date): Promise<ScheduleRow[]>;
   /** Moves a schedule's next fire time on, if no replica did first: true for the one that fires. */
-  async claimScheduleFire(id: string, was: Date, next: Date | null, now: Date) {
-    const claimed = await this.db
-      .updateTable('schedules')
-      .set({ next_fire_at: next, last_fired_at: now })
-      .where('id', '=', id)
-      .where('next_fire_at', '=', was)
-      .executeTakeFirst();
-    return Number(claimed.numUpdatedRows) > 0;
-  }
-
-  async setNextFire(id: string, next: Date | null) {
-    await this.db.updateTable('schedules').set({ next_fire_at: next }).where('id', '=', id).execute();
-  }
-
+  claimScheduleFire(id: string, was: Date, next: Date | null, now: Date): Promise<boolean>;
+  setNextFire(id: string, next: Date | null): Promise<void>;
   /** Activity steps running under leases whose owner matches `ownerPattern` (SQL LIKE). */
-  stepsLeasedBy(ownerPattern: string) {
-    return this.db
-      .selectFrom('step_runs')
-      .selectAll()
-      .where('status', '=', 'RUNNING')
-      .where('kind', '=', 'ACTIVITY')
-      .where('lease_owner', 'like', ownerPattern)
-      .execute();
-  }
-
+  stepsLeasedBy(ownerPattern: string): Promise<StepRow[]>;
   /** A run that could not start leaves nothing behind. */
-  async deleteRun(id: string) {
-    await this.db.deleteFrom('runs').where('id', '=', id).execute();
-  }
-
+  deleteRun(id: string): Promise<void>;
   /** Runs on an engine still PENDING or RUNNING that were created before `before`, oldest first. */
-  unfinishedRuns(engine: 'local' | 'temporal', before: Date, limit: number) {
-    return this.db
-      .selectFrom('runs')
-      .select(['id', 'status', 'kind'])
-      .where('engine', '=', engine)
-      .where('status', 'in', ['PENDING', 'RUNNING'])
-      .where('created_at', '<', before)
-      .orderBy('created_at')
-      .limit(limit)
-      .execute();
-  }
-
+  unfinishedRuns(
+    engine: 'local' | 'temporal',
+    before: Date,
+    limit: number,
+  ): Promise<{ id: string; kind: string; status: string }[]>;
   /** Steps of a run still under way (scheduled, running, retrying or waiting). */
-  activeSteps(q: Sql, runId: string) {
-    return q
-      .selectFrom('step_runs')
-      .select(['step_id', 'attempt'])
-      .where('run_id', '=', runId)
-      .where('status', 'in', ['SCHEDULED', 'RUNNING', 'RETRYING', 'WAITING'])
-      .orderBy('step_id')
-      .execute();
-  }
-
+  activeSteps(q: Sql, runId: string): Promise<{ step_id: string; attempt: number }[]>;
   /** A new schedule (the engine learns of it separately). */
-  async insertSchedule(s: Omit<ScheduleRecord, 'nextFireAt' | 'lastFiredAt' | 'buffered' | 'createdAt'>) {
-    await this.db
-      .insertInto('schedules')
-      .values({
-        id: s.id,
-        project_id: s.projectId,
-        workflow_name: s.workflowName,
-        input: json(s.input),
-        component: s.component,
-        cron: s.cron,
-        timezone: s.timezone,
-        overlap: s.overlap,
-        trigger: json(s.trigger),
-        paused: s.paused,
-        note: s.note,
-        engine: s.engine,
-        next_fire_at: null,
-        last_fired_at: null,
-        buffered: 0,
-      })
-      .execute();
-    return (await this.schedule(s.projectId, s.id))!;
-  }
-
-  async deleteSchedule(id: string) {
-    await this.db.deleteFrom('schedules').where('id', '=', id).execute();
-  }
-
-  async setSchedulePaused(id: string, paused: boolean, note?: string | null) {
-    await this.db
-      .updateTable('schedules')
-      .set({ paused, ...(note !== undefined ? { note } : {}) })
-      .where('id', '=', id)
-      .execute();
-  }
-
+  insertSchedule(
+    s: Omit<ScheduleRecord, 'nextFireAt' | 'lastFiredAt' | 'buffered' | 'createdAt'>,
+  ): Promise<ScheduleRecord>;
+  deleteSchedule(id: string): Promise<void>;
+  setSchedulePaused(id: string, paused: boolean, note?: string | null): Promise<void>;
   /** BUFFER_ONE: a fire that came while the last run still went, kept for when it ends. */
-  async bufferScheduleFire(id: string) {
-    await this.db.updateTable('schedules').set({ buffered: 1 }).where('id', '=', id).execute();
-  }
-
+  bufferScheduleFire(id: string): Promise<void>;
   /** Takes the buffered fire back, once: true for the caller that took it. */
-  async releaseBufferedFire(id: string) {
-    const released = await this.db
-      .updateTable('schedules')
-      .set({ buffered: 0 })
-      .where('id', '=', id)
-      .where('buffered', '>', 0)
-      .returning('id')
-      .executeTakeFirst();
-    return released !== undefined;
-  }
-
-  async schedule(projectId: string | null, id: string, q: Sql = this.db) {
-    let query = q.selectFrom('schedules').selectAll().where('id', '=', id);
-    if (projectId) query = query.where('project_id', '=', projectId);
-    const row = await query.executeTakeFirst();
-    return row ? toSchedule(row) : undefined;
-  }
-
+  releaseBufferedFire(id: string): Promise<boolean>;
+  schedule(projectId: string | null, id: string, q?: Sql): Promise<ScheduleRecord | undefined>;
   /** The project's unpaused schedules with an event trigger of this kind. */
-  async triggered(projectId: string, kind: NonNullable<ScheduleRecord['trigger']>['kind']) {
-    const rows = await this.db
-      .selectFrom('schedules')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('paused', '=', false)
-      .where(sql<string>`trigger->>'kind'`, '=', kind)
-      .execute();
-    return rows.map(toSchedule);
-  }
-
-  async schedules(projectId: string, workflow?: string | null) {
-    let query = this.db.selectFrom('schedules').selectAll().where('project_id', '=', projectId);
-    if (workflow) query = query.where('workflow_name', '=', workflow);
-    return (await query.orderBy('created_at').execute()).map(toSchedule);
-  }
+  triggered(
+    projectId: string,
+    kind: NonNullable<ScheduleRecord['trigger']>['kind'],
+  ): Promise<ScheduleRecord[]>;
+  schedules(projectId: string, workflow?: string | null): Promise<ScheduleRecord[]>;
 }
-
-const toWorkflow = (r: Tables['workflow_versions']): WorkflowRecord => ({
-  projectId: r.project_id,
-  name: r.name,
-  version: r.version,
-  definition: (typeof r.definition === 'string'
-    ? JSON.parse(r.definition)
-    : r.definition) as WorkflowDefinition,
-  createdAt: r.created_at ?? new Date(0),
-});
