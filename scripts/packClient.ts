@@ -3,7 +3,9 @@
 // are; Node does not strip types under node_modules, so what a component installs must be
 // JavaScript. `prepare` (npm's prepack) compiles both clients, puts the package's JavaScript and
 // declarations in dist/ and points its manifest there; `restore` (postpack) puts the manifest
-// back and removes dist/.
+// back and removes dist/. Workspace packages a client imports that are not published themselves
+// (`@jarvis/workflow-protocol`) go inside its dist/ (`dist/_workspace/<name>/`), imported by
+// relative path, so the tarball needs nothing from this repository.
 import { execFileSync } from 'node:child_process';
 import {
   cpSync,
@@ -26,6 +28,10 @@ const saved = path.join(dir, 'package.json.packing');
 
 type Exports = Record<string, string | Record<string, string>>;
 
+const build = path.join(clients, '.build');
+/** Workspace packages that ship inside the clients that import them. */
+const BUNDLED = ['@jarvis/workflow-protocol'];
+
 if (process.argv[2] === 'prepare') {
   execFileSync(
     process.execPath,
@@ -38,12 +44,25 @@ if (process.argv[2] === 'prepare') {
       stdio: 'inherit',
     },
   );
-  rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
-  cpSync(path.join(clients, '.build', name, 'src'), path.join(dir, 'dist'), { recursive: true });
-  copyJson(path.join(dir, 'src'), path.join(dir, 'dist'));
+  const dist = path.join(dir, 'dist');
+  rmSync(dist, { recursive: true, force: true });
+  cpSync(path.join(build, 'clients', name, 'src'), dist, { recursive: true });
+  copyJson(path.join(dir, 'src'), dist);
   const original = readFileSync(manifest, 'utf8');
   writeFileSync(saved, original);
-  const pkg = JSON.parse(original) as { exports: Exports; files?: string[] };
+  const pkg = JSON.parse(original) as {
+    exports: Exports;
+    files?: string[];
+    dependencies?: Record<string, string>;
+  };
+  for (const dependency of Object.keys(pkg.dependencies ?? {}).filter((d) => BUNDLED.includes(d))) {
+    const folder = dependency.replace(/^@jarvis\//, '');
+    cpSync(path.join(build, 'packages', folder, 'src'), path.join(dist, '_workspace', folder), {
+      recursive: true,
+    });
+    importByPath(dist, dependency, path.join(dist, '_workspace', folder, 'index.js'));
+    delete pkg.dependencies![dependency];
+  }
   pkg.exports = Object.fromEntries(
     Object.entries(pkg.exports).map(([key, target]) => {
       const file = String(target).replace(/^\.\/src\//, './dist/');
@@ -62,6 +81,21 @@ if (process.argv[2] === 'prepare') {
   rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
 } else {
   throw new Error('usage: node scripts/packClient.ts prepare|restore (npm runs it as prepack and postpack)');
+}
+
+/** Rewrites `from '<specifier>'` in every .js and .d.ts under `root` to a relative import of `target`. */
+function importByPath(root: string, specifier: string, target: string) {
+  for (const entry of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+    if (!/\.(js|d\.ts)$/.test(entry)) continue;
+    const file = path.join(root, entry);
+    const source = readFileSync(file, 'utf8');
+    let relative = path.relative(path.dirname(file), target).split(path.sep).join('/');
+    if (!relative.startsWith('.')) relative = `./${relative}`;
+    const rewritten = source
+      .replaceAll(`'${specifier}'`, `'${relative}'`)
+      .replaceAll(`"${specifier}"`, `"${relative}"`);
+    if (rewritten !== source) writeFileSync(file, rewritten);
+  }
 }
 
 function copyJson(from: string, to: string) {

@@ -32,6 +32,22 @@ describe('dependencies point one way', () => {
     expect(importsUnder('router/src').filter((i) => NOT_FOR_THE_ROUTER.test(i.from))).toEqual([]);
   });
 
+  it('no subgraph depends on a client: the workflows subgraph and the worker share @jarvis/workflow-protocol', () => {
+    const subgraphs = readdirSync(path.join(ROOT, 'subgraphs'));
+    const CLIENT = /^@jarvis\/(sdk|worker)$/;
+    const imports = subgraphs
+      .flatMap((s) => importsUnder(`subgraphs/${s}/src`))
+      .filter((i) => CLIENT.test(i.from));
+    expect(imports).toEqual([]);
+    const declared = subgraphs.filter((s) => {
+      const { dependencies = {} } = JSON.parse(
+        readFileSync(path.join(ROOT, 'subgraphs', s, 'package.json'), 'utf8'),
+      );
+      return Object.keys(dependencies).some((d) => CLIENT.test(d));
+    });
+    expect(declared).toEqual([]);
+  });
+
   it('resolvers only call their service: none imports a store', () => {
     const subgraphs = readdirSync(path.join(ROOT, 'subgraphs'));
     const offending = subgraphs.flatMap((s) =>

@@ -42,6 +42,22 @@ it('packed with `npm pack`, the SDK installs outside the workspace and the quick
       './src/index.ts',
     );
 
+    // The worker carries the protocol it shares with the workflows subgraph inside it.
+    const worker = JSON.parse(
+      readFileSync(path.join(project, 'node_modules/@jarvis/worker/package.json'), 'utf8'),
+    );
+    expect(Object.keys(worker.dependencies).filter((d: string) => d.startsWith('@jarvis/'))).toEqual([]);
+    const probe = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const w = await import('@jarvis/worker'); console.log(typeof w.createWorker, w.abortReasonOfRun('CANCELLED'))",
+      ],
+      { cwd: project },
+    ).toString();
+    expect(probe.trim()).toBe('function RUN_CANCELLED');
+
     const readme = readFileSync(path.join(ROOT, 'clients/sdk/README.md'), 'utf8');
     const code = /```js\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('## Quick start')))![1]!;
     writeFileSync(path.join(project, 'quickstart.mjs'), code);

@@ -1,5 +1,5 @@
+import type { LogLevel, WorkflowsConnection } from '@jarvis/workflow-protocol';
 import { LOG_METRICS_DOCUMENT } from './workerDocuments.ts';
-import type { LogLevel, WorkflowsConnection } from './workflowsConnection.ts';
 
 export interface ActivityLogger {
   debug(message: string, data?: unknown): void;

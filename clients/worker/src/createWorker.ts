@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
+import type { WorkflowsConnection } from '@jarvis/workflow-protocol';
 import type { Activity } from './activityContext.ts';
 import { httpConnection } from './httpConnection.ts';
 import { runLocalWorker } from './localWorker.ts';
-import type { WorkflowsConnection } from './workflowsConnection.ts';
 
 export interface WorkerOptions {
   /** The router's URL (`http://host:4000`), or an in-process connection from the workflows subgraph. */

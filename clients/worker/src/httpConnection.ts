@@ -1,5 +1,4 @@
-import type { AbortReason } from './activityAborted.ts';
-import type { ActivityTask, WorkflowsConnection } from './workflowsConnection.ts';
+import type { AbortReason, ActivityTask, WorkflowsConnection } from '@jarvis/workflow-protocol';
 
 export interface HttpConnectionOptions {
   /** Sent as `authorization: Bearer …` (an API key or a JWT). */

@@ -1,7 +1,7 @@
-import { type AbortReason, type ActivityAbortedError, abortOnce } from './activityAborted.ts';
+import type { AbortReason, ActivityTask, HeartbeatAnswer } from '@jarvis/workflow-protocol';
+import { type ActivityAbortedError, abortOnce } from './activityAborted.ts';
 import { type ActivityContext, contextParts, errorReport } from './activityContext.ts';
 import type { RunningWorker, WorkerSettings } from './createWorker.ts';
-import type { ActivityTask, HeartbeatAnswer } from './workflowsConnection.ts';
 
 /** Polls the local engine for tasks, runs them, and reports every outcome until acknowledged. */
 export function runLocalWorker(settings: WorkerSettings): RunningWorker {

@@ -1,10 +1,11 @@
+import type { AbortReason } from '@jarvis/workflow-protocol';
+import { quietTemporalRuntime } from '@jarvis/workflow-protocol';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { type AbortReason, abortOnce } from './activityAborted.ts';
+import { abortOnce } from './activityAborted.ts';
 import { type Activity, type ActivityContext, contextParts, errorReport } from './activityContext.ts';
 import type { RunningWorker, WorkerSettings } from './createWorker.ts';
-import { quietTemporalRuntime } from './quietTemporalRuntime.ts';
 
 /** Whether Temporal will try again after this attempt fails with this error type. */
 function willRetry(info: Context['info'], type: string, nonRetryable: boolean) {

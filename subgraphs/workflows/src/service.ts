@@ -9,7 +9,7 @@ import {
   pageSize,
   toConnection,
 } from '@jarvis/subgraph';
-import { abortReasonOfRun, type StepReport, type WorkflowsConnection } from '@jarvis/worker';
+import { abortReasonOfRun, type StepReport, type WorkflowsConnection } from '@jarvis/workflow-protocol';
 import { checkInput } from './definition/inputSchema.ts';
 import { validateDefinition, type WorkflowDefinitionInput } from './definition/validateDefinition.ts';
 import type { WorkflowDefinition } from './definition/workflowDefinition.ts';

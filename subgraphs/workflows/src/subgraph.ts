@@ -1,5 +1,5 @@
 import { defineSubgraph, type SubgraphModule } from '@jarvis/subgraph';
-import type { WorkflowsConnection } from '@jarvis/worker';
+import type { WorkflowsConnection } from '@jarvis/workflow-protocol';
 import { LocalEngine } from './engine/localEngine.ts';
 import { Transitions } from './engine/transitions.ts';
 import { BACKGROUND_INTERVAL_MS } from './engine/workflowEngine.ts';

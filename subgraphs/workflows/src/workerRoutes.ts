@@ -1,6 +1,6 @@
 import { JarvisError } from '@jarvis/errors';
 import { BodyTooLargeError, type HttpRoute, readBody } from '@jarvis/subgraph';
-import { abortReasonOfRun, type LogLevel, type StepReport } from '@jarvis/worker';
+import { abortReasonOfRun, type LogLevel, type StepReport } from '@jarvis/workflow-protocol';
 import type { WorkflowsService } from './service.ts';
 
 const answer = (body: unknown, status = 200) =>

@@ -8,7 +8,7 @@ import {
   abortReasonOfRun,
   type ErrorReport,
   type HeartbeatAnswer,
-} from '@jarvis/worker';
+} from '@jarvis/workflow-protocol';
 import { readySteps, runResult } from '../definition/dag.ts';
 import { evaluateMapping } from '../definition/mapping.ts';
 import {

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Logger } from '@jarvis/context';
 import { backendUnavailable, badUserInput } from '@jarvis/errors';
-import { quietTemporalRuntime } from '@jarvis/worker';
+import { quietTemporalRuntime } from '@jarvis/workflow-protocol';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { WorkflowDefinition } from '../definition/workflowDefinition.ts';

@@ -1,4 +1,4 @@
-import type { ActivityTask, WorkflowsConnection } from '@jarvis/worker';
+import type { ActivityTask, WorkflowsConnection } from '@jarvis/workflow-protocol';
 import type { WorkflowDefinition } from '../definition/workflowDefinition.ts';
 import type { RunRecord, ScheduleRecord } from '../records.ts';
 import type { NewRun } from '../store/runStore.ts';

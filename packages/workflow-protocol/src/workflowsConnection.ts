@@ -1,4 +1,4 @@
-import type { AbortReason } from './activityAborted.ts';
+import type { AbortReason } from './abortReason.ts';
 
 /** One attempt of an activity step, leased to a worker by the local engine. */
 export interface ActivityTask {
