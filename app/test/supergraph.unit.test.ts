@@ -1,3 +1,5 @@
+import { listSizesOf } from '@jarvis/router';
+import { Kind, parse, print } from 'graphql';
 import { expect, it } from 'vitest';
 import { composeCommittedSupergraph, readCommittedSupergraph } from '../src/index.ts';
 
@@ -8,4 +10,20 @@ it('schema/supergraph.graphql is what the subgraphs compose to today', () => {
     committed === fresh,
     'schema/supergraph.graphql is stale: run `npm run supergraph` and commit it',
   ).toBe(true);
+});
+
+it('every connection in the supergraph says its page size with @listSize, so the router’s cost estimate reads it', () => {
+  const sdl = readCommittedSupergraph();
+  const sizes = listSizesOf(sdl);
+  const connections = parse(sdl).definitions.flatMap((d) =>
+    d.kind === Kind.OBJECT_TYPE_DEFINITION
+      ? (d.fields ?? [])
+          .filter((f) => print(f.type).replace(/!$/, '').endsWith('Connection'))
+          .map((f) => `${d.name.value}.${f.name.value}`)
+      : [],
+  );
+  expect(connections.length).toBeGreaterThan(15);
+  const unsized = connections.filter((c) => !sizes.get(c)?.slicingArguments?.length);
+  expect(unsized, 'connections without @listSize(slicingArguments: …)').toEqual([]);
+  expect(connections.every((c) => sizes.get(c)?.sizedFields?.includes('edges'))).toBe(true);
 });

@@ -27,6 +27,8 @@ import { graphiqlAsset, graphiqlPage, wantsGraphiql } from './graphiql.ts';
 import { InProcessDataSource } from './inProcessDataSource.ts';
 import { jsonResponse } from './jsonResponse.ts';
 import { limitsPlugin } from './operations/limitsPlugin.ts';
+import { listSizesOf } from './operations/listSizes.ts';
+import { operationLimiter } from './operations/operationLimits.ts';
 import { operationResolutionPlugin } from './operations/operationResolutionPlugin.ts';
 import { operationPreparer } from './operations/prepareOperation.ts';
 import { loadManifests, sha256, trustedDocuments } from './operations/trustedDocuments.ts';
@@ -94,6 +96,7 @@ export function createRouter(options: RouterOptions): Router {
     },
   });
   const { limits } = config.router;
+  const checkLimits = operationLimiter(limits, listSizesOf(supergraphSdl));
   // The clients' operations are always registered; configured manifests add to them.
   const registered = loadManifests([
     ...(options.documents?.manifests ?? []),
@@ -105,7 +108,7 @@ export function createRouter(options: RouterOptions): Router {
     { gateway },
     metrics,
     'router',
-    [operationResolutionPlugin, limitsPlugin(limits)],
+    [operationResolutionPlugin, limitsPlugin(checkLimits)],
     {
       ...(config.router.documents.apq ? {} : { persistedQueries: false as const }),
       // A document past its token budget stops while it is lexed, before it costs anything.
@@ -216,7 +219,7 @@ export function createRouter(options: RouterOptions): Router {
     run,
     authenticate,
   });
-  const prepare = operationPreparer({ schema: apiSchema, documents, limits });
+  const prepare = operationPreparer({ schema: apiSchema, documents, limits, check: checkLimits });
   const streaming = { schema: apiSchema, run, subscriptions, contextFor, prepare };
   const websockets = createSubscriptionServer({
     ...streaming,

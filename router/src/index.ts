@@ -6,3 +6,4 @@ export {
   type SubgraphServer,
   type SubgraphServerDeps,
 } from './createSubgraphServer.ts';
+export { type ListSize, type ListSizes, listSizesOf } from './operations/listSizes.ts';

@@ -1,7 +1,10 @@
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { ErrorCode, JarvisError } from '@jarvis/errors';
 import {
   type DocumentNode,
   type FragmentDefinitionNode,
+  type GraphQLError,
   type GraphQLNamedType,
   type GraphQLSchema,
   getNamedType,
@@ -12,8 +15,11 @@ import {
   Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  type ValidationRule,
   type ValueNode,
+  validate,
 } from 'graphql';
+import type { ListSizes } from './listSizes.ts';
 
 export interface OperationLimits {
   max_depth: number;
@@ -26,34 +32,86 @@ export interface OperationLimits {
 }
 
 export interface OperationMeasure {
-  depth: number;
-  aliases: number;
   rootFields: number;
   cost: number;
 }
 
-/** Fields under a list argued by `first`/`last`: its `edges` and `nodes` are that list again. */
-const CONNECTION_LISTS = new Set(['edges', 'nodes']);
+/** Checks one operation against the limits: undefined when within all, else the caller's error. */
+export type OperationLimiter = (
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+) => JarvisError | undefined;
+
+const limitError = (limit: string, max: number, measured: number, what: string, hint = '') =>
+  new JarvisError(
+    ErrorCode.LIMIT_EXCEEDED,
+    `operation ${what} is ${limit === 'max_cost' ? 'at least ' : ''}${measured}; the limit is ${max} (router.limits.${limit})${hint}`,
+    { limit, max, measured },
+  );
 
 /**
- * Depth, aliases, root fields and an estimated cost of one operation, fragments expanded. A
- * field costs 1 times the sizes of the lists above it: `first`/`last` where given, the default
- * list size otherwise. Introspection (`__schema`, `__type`) is not counted, so GraphiQL works
- * under any limits. Walking stops once the cost passes `stopAt`, so a fragment bomb cannot make
- * the measuring itself expensive.
+ * Depth and aliases by graphql-armor's rules (fragments flattened, so a fragment adds no depth;
+ * every alias counted, `__typename` too: aliased `__typename`s are the cheapest flood), run on
+ * the one operation that executes. Armor reports the figure only in its message.
+ */
+function armorLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  limits: OperationLimits,
+): JarvisError | undefined {
+  let refused: JarvisError | undefined;
+  const onReject =
+    (limit: 'max_depth' | 'max_aliases', what: string) =>
+    (_context: unknown, error: GraphQLError): void => {
+      const measured = Number(/found (\d+)/.exec(error.message)?.[1] ?? limits[limit] + 1);
+      refused ??= limitError(limit, limits[limit], measured, what);
+    };
+  const rules: ValidationRule[] = [
+    maxDepthRule({
+      n: limits.max_depth,
+      flattenFragments: true,
+      propagateOnRejection: false,
+      onReject: [onReject('max_depth', 'depth')],
+    }) as ValidationRule,
+    maxAliasesRule({
+      n: limits.max_aliases,
+      allowList: [],
+      propagateOnRejection: false,
+      onReject: [onReject('max_aliases', 'aliases')],
+    }) as ValidationRule,
+  ];
+  const one: DocumentNode = {
+    ...document,
+    definitions: document.definitions.filter((d) => d === operation || d.kind === Kind.FRAGMENT_DEFINITION),
+  };
+  validate(schema, one, rules);
+  return refused;
+}
+
+/**
+ * Root fields and an estimated cost of one operation, fragments expanded. A field costs 1 times
+ * the sizes of the lists above it. A list's size is what its `@listSize` says (the supergraph's
+ * federation cost directives): the first slicing argument given (`first: 200`, or a variable),
+ * else that argument's default in the schema, else `assumedSize`; its `sizedFields` (a
+ * connection's `edges`) are that same list, not another. A list field without `@listSize`
+ * counts `default_list_size`. Introspection is not counted, so GraphiQL works under any limits.
+ * Walking stops once the cost passes `stopAt`, so a fragment bomb cannot make the measuring
+ * itself expensive.
  */
 export function measureOperation(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
-  defaultListSize: number,
-  stopAt: number,
+  options: { listSizes: ListSizes; defaultListSize: number; stopAt: number },
 ): OperationMeasure {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions)
     if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const measure: OperationMeasure = { depth: 0, aliases: 0, rootFields: 0, cost: 0 };
+  const measure: OperationMeasure = { rootFields: 0, cost: 0 };
   const sizeOf = (value: ValueNode | undefined): number | undefined => {
     if (!value) return undefined;
     if (value.kind === Kind.INT) return Number(value.value);
@@ -69,14 +127,15 @@ export function measureOperation(
     parent: GraphQLNamedType | undefined,
     depth: number,
     multiplier: number,
-    sized: boolean,
+    /** Children that are the list their parent already counted (its `sizedFields`). */
+    sizedHere: readonly string[],
     seen: ReadonlySet<string>,
   ) => {
     for (const selection of set.selections) {
-      if (measure.cost > stopAt) return;
+      if (measure.cost > options.stopAt) return;
       if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        walk(selection.selectionSet, type ?? undefined, depth, multiplier, sized, seen);
+        walk(selection.selectionSet, type ?? undefined, depth, multiplier, sizedHere, seen);
         continue;
       }
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
@@ -88,39 +147,39 @@ export function measureOperation(
           schema.getType(fragment.typeCondition.name.value) ?? undefined,
           depth,
           multiplier,
-          sized,
+          sizedHere,
           new Set([...seen, fragment.name.value]),
         );
         continue;
       }
       const name = selection.name.value;
-      // Aliases count whatever they name: `a1: __typename … a9999: __typename` is the same flood.
-      if (selection.alias) measure.aliases++;
       if (name.startsWith('__')) continue;
       if (depth === 1) measure.rootFields++;
-      measure.depth = Math.max(measure.depth, depth);
       measure.cost += multiplier;
       if (!selection.selectionSet) continue;
       const fields = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields() : {};
       const definition = fields[name];
       const type = definition?.type;
-      // A page size given, or the schema's default for it (`first: Int = 50`).
-      const pageArg = definition?.args.find((a) => a.name === 'first' || a.name === 'last');
-      const given = selection.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last');
-      const paged = given !== undefined || pageArg !== undefined;
-      const pageSize =
-        sizeOf(given?.value) ??
-        (typeof pageArg?.defaultValue === 'number' ? pageArg.defaultValue : undefined);
-      const list = type !== undefined && isListType(getNullableType(type));
+      const declared = parent ? options.listSizes.get(`${parent.name}.${name}`) : undefined;
       let size = 1;
-      if (paged) size = pageSize ?? defaultListSize;
-      else if (list) size = sized && CONNECTION_LISTS.has(name) ? 1 : defaultListSize;
+      if (declared) {
+        const slicing = declared.slicingArguments ?? [];
+        const given = slicing
+          .map((arg) => sizeOf(selection.arguments?.find((a) => a.name.value === arg)?.value))
+          .find((n) => n !== undefined);
+        const defaulted = slicing
+          .map((arg) => definition?.args.find((a) => a.name === arg)?.defaultValue)
+          .find((v): v is number => typeof v === 'number');
+        size = given ?? defaulted ?? declared.assumedSize ?? options.defaultListSize;
+      } else if (type !== undefined && isListType(getNullableType(type)) && !sizedHere.includes(name)) {
+        size = options.defaultListSize;
+      }
       walk(
         selection.selectionSet,
         type ? getNamedType(type) : undefined,
         depth + 1,
         multiplier * Math.max(size, 1),
-        paged || (sized && CONNECTION_LISTS.has(name)),
+        declared?.sizedFields ?? [],
         seen,
       );
     }
@@ -131,44 +190,31 @@ export function measureOperation(
       : operation.operation === 'mutation'
         ? schema.getMutationType()
         : schema.getSubscriptionType();
-  walk(operation.selectionSet, root ?? undefined, 1, 1, false, new Set());
+  walk(operation.selectionSet, root ?? undefined, 1, 1, [], new Set());
   return measure;
 }
 
-/** The first limit the operation passes, as the error the caller gets; undefined when within all. */
-export function checkOperationLimits(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  variables: Record<string, unknown>,
-  limits: OperationLimits,
-): JarvisError | undefined {
-  const m = measureOperation(
-    schema,
-    document,
-    operation,
-    variables,
-    limits.default_list_size,
-    limits.max_cost,
-  );
-  const checks: [string, number, number, string][] = [
-    ['max_depth', limits.max_depth, m.depth, 'depth'],
-    ['max_aliases', limits.max_aliases, m.aliases, 'aliases'],
-    ['max_root_fields', limits.max_root_fields, m.rootFields, 'root fields'],
-    ['max_cost', limits.max_cost, m.cost, 'estimated cost'],
-  ];
-  for (const [limit, max, measured, what] of checks) {
-    if (measured > max) {
+/** The router's limits over the supergraph's `@listSize`s: depth and aliases first, then root fields and cost. */
+export function operationLimiter(limits: OperationLimits, listSizes: ListSizes): OperationLimiter {
+  return (schema, document, operation, variables) => {
+    const armor = armorLimits(schema, document, operation, limits);
+    if (armor) return armor;
+    const m = measureOperation(schema, document, operation, variables, {
+      listSizes,
+      defaultListSize: limits.default_list_size,
+      stopAt: limits.max_cost,
+    });
+    if (m.rootFields > limits.max_root_fields)
+      return limitError('max_root_fields', limits.max_root_fields, m.rootFields, 'root fields');
+    if (m.cost > limits.max_cost)
       // The cost walk stops past the limit, so its figure is a lower bound.
-      const more = limit === 'max_cost' ? 'at least ' : '';
-      return new JarvisError(
-        ErrorCode.LIMIT_EXCEEDED,
-        `operation ${what} is ${more}${measured}; the limit is ${max} (router.limits.${limit})${
-          limit === 'max_cost' ? '; ask for fewer items with first/last, or fewer fields' : ''
-        }`,
-        { limit, max, measured },
+      return limitError(
+        'max_cost',
+        limits.max_cost,
+        m.cost,
+        'estimated cost',
+        '; ask for fewer items with first/last, or fewer fields',
       );
-    }
-  }
-  return undefined;
+    return undefined;
+  };
 }

@@ -7,7 +7,7 @@ import {
   parse,
   validate,
 } from 'graphql';
-import { checkOperationLimits, type OperationLimits } from './operationLimits.ts';
+import type { OperationLimiter, OperationLimits } from './operationLimits.ts';
 import type { OperationParams, TrustedDocuments } from './trustedDocuments.ts';
 
 export interface PreparedOperation {
@@ -30,6 +30,7 @@ export function operationPreparer(options: {
   schema(): GraphQLSchema;
   documents: TrustedDocuments;
   limits: OperationLimits;
+  check: OperationLimiter;
 }): PrepareOperation {
   const caches = new WeakMap<GraphQLSchema, Map<string, DocumentNode>>();
   return (params) => {
@@ -72,7 +73,7 @@ export function operationPreparer(options: {
         }),
       ];
     const variableValues = resolved.variables ?? {};
-    const exceeded = checkOperationLimits(schema, document, operation, variableValues, options.limits);
+    const exceeded = options.check(schema, document, operation, variableValues);
     if (exceeded) return [exceeded];
     return { document, operationName: resolved.operationName, variableValues };
   };

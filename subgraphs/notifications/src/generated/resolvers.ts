@@ -141,6 +141,7 @@ export type Notification = {
   /** The event's fields. */
   data: Scalars['JSON']['output'];
   deliveredAt: Maybe<Scalars['DateTime']['output']>;
+  /** One per attempt: at most services.notifications.max_attempts (5 unless configured). */
   deliveries: Array<DeliveryAttempt>;
   event: NotificationEvent;
   id: Scalars['ID']['output'];
