@@ -174,7 +174,7 @@ export const configSchema = z.strictObject({
           max_root_fields: z.number().int().positive().default(20),
           /** Estimated cost: every field costs 1, times the list sizes above it. */
           max_cost: z.number().int().positive().default(200_000),
-          /** The size assumed for a list field without `first` or `last`. */
+          /** The size assumed for a list field without `@listSize` in the supergraph. */
           default_list_size: z.number().int().positive().default(20),
           /** Longest a query or mutation may run, in milliseconds. */
           timeout_ms: z.number().int().positive().default(30_000),

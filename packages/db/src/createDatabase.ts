@@ -17,9 +17,16 @@ import type { SqlMigration } from './sqlMigration.ts';
 
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
-  /** Untyped root handle; a subgraph narrows it with `withSchema(name)` and its own table types. */
+  /**
+   * Untyped root handle, for what spans schemas (backups, migrations). A store uses `tables`.
+   */
   // biome-ignore lint/suspicious/noExplicitAny: each subgraph supplies its own table types.
   readonly kysely: Kysely<any>;
+  /**
+   * One schema's tables, typed by the `DB` that `npm run codegen` generates from its migrations
+   * (`src/generated/tables.ts`): the only place the untyped handle meets table types.
+   */
+  tables<DB>(schema: string): Kysely<DB>;
   /** Applies the pending migrations of one subgraph's schema; returns the names applied. */
   migrate(schema: string, migrations: SqlMigration[]): Promise<string[]>;
   /** Statements run since the database was opened: what batching saves is counted here. */
@@ -96,6 +103,7 @@ function wrap(kind: Database['kind'], dialect: Dialect): Database {
   return {
     kind,
     kysely,
+    tables: <DB>(schema: string) => kysely.withSchema(schema) as Kysely<DB>,
     statements: () => statements,
     async migrate(schema, migrations) {
       const byName: Record<string, Migration> = {};

@@ -5,6 +5,7 @@ import type { Database } from '@jarvis/db';
 import type { JarvisMetrics } from '@jarvis/telemetry';
 import { sql } from 'kysely';
 import { backoffDelay } from './backoff.ts';
+import type { DB } from './generated/tables.ts';
 import { jobsMigrations } from './jobsMigrations.ts';
 
 export interface Job {
@@ -29,18 +30,6 @@ export interface JobStatus {
   failures: number;
 }
 
-interface JobRow {
-  name: string;
-  interval_ms: number;
-  next_run_at: Date;
-  lease_owner: string | null;
-  lease_until: Date | null;
-  last_started_at: Date | null;
-  last_finished_at: Date | null;
-  last_error: string | null;
-  runs: number;
-  failures: number;
-}
 
 /** How often due jobs are looked for; a job with a shorter interval is looked for as often as it asks. */
 const TICK_MS = 250;
@@ -116,7 +105,7 @@ export class JobRunner {
     await this.prepared();
     const rows = await this.table().selectAll().orderBy('name').execute();
     const now = Date.now();
-    return (rows as JobRow[]).map((r) => ({
+    return rows.map((r) => ({
       name: r.name,
       intervalMs: r.interval_ms,
       nextRunAt: r.next_run_at,
@@ -129,13 +118,16 @@ export class JobRunner {
     }));
   }
 
+  private tables() {
+    return this.deps.db.tables<DB>('jobs');
+  }
+
   private table() {
-    return this.deps.db.kysely.withSchema('jobs').selectFrom('jobs');
+    return this.tables().selectFrom('jobs');
   }
 
   private async ensureRow(job: Job) {
-    await this.deps.db.kysely
-      .withSchema('jobs')
+    await this.tables()
       .insertInto('jobs')
       // A new job first runs one interval from now, as a timer would; a known one keeps its schedule.
       .values({
@@ -162,7 +154,7 @@ export class JobRunner {
   /** Takes the job's lease if it is due and free (one replica wins), runs it, records the outcome. */
   private async claimAndRun(job: Job) {
     const leaseMs = job.leaseMs ?? Math.max(60_000, job.intervalMs * 10);
-    const db = this.deps.db.kysely.withSchema('jobs');
+    const db = this.tables();
     const claimed = await db
       .updateTable('jobs')
       .set({

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@jarvis/db';
 import { type IdempotencyStamp, newestFirstPage } from '@jarvis/subgraph';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { DB } from '../generated/tables.ts';
 import {
   type AlertRecord,
   type AlertRuleRecord,
@@ -13,102 +14,37 @@ import {
 } from '../records.ts';
 import type { AnalyticsStore, RuleFields, RuleOutcome } from './analyticsStore.ts';
 
-interface Tables {
-  metric_definitions: {
-    name: string;
-    project_id: string;
-    type: string;
-    help: string;
-    label_names: string;
-    buckets: string | null;
-    component: string | null;
-  };
-  metric_samples: {
-    project_id: string;
-    name: string;
-    labels: string;
-    labels_key: string;
-    value: number;
-    at: Date;
-  };
-  alert_rules: {
-    id: string;
-    project_id: string;
-    name: string;
-    expr: string;
-    metric: string | null;
-    match_labels: string | null;
-    operator: string | null;
-    threshold: number | null;
-    for_seconds: number;
-    severity: string;
-    labels: string;
-    summary: string | null;
-    channel_ids: string;
-    state: string;
-    last_evaluated_at: Date | null;
-    last_error: string | null;
-    created_at: Date;
-    idempotency_key: string | null;
-    request_hash: string | null;
-  };
-  alerts: {
-    id: string;
-    project_id: string;
-    rule_id: string;
-    fingerprint: string;
-    labels: string;
-    state: string;
-    value: number | null;
-    summary: string | null;
-    active_since: Date;
-    fired_at: Date | null;
-    resolved_at: Date | null;
-  };
-  dashboards: {
-    id: string;
-    project_id: string;
-    uid: string;
-    title: string;
-    json: string;
-    url: string | null;
-    created_at: Date;
-  };
-}
-
-type K = Kysely<Tables>;
-// biome-ignore lint/suspicious/noExplicitAny: rows come back as the driver parsed them (jsonb as objects).
-type Row = Record<string, any>;
+type K = Kysely<DB>;
 
 const json = (value: unknown) => JSON.stringify(value);
 
-const toRule = (r: Row): AlertRuleRecord => ({
+const toRule = (r: Selectable<DB['alert_rules']>): AlertRuleRecord => ({
   id: r.id,
   projectId: r.project_id,
   name: r.name,
   expr: r.expr,
   metric: r.metric,
-  matchLabels: r.match_labels,
-  operator: r.operator,
+  matchLabels: r.match_labels as AlertRuleRecord['matchLabels'],
+  operator: r.operator as AlertRuleRecord['operator'],
   threshold: r.threshold,
   forSeconds: r.for_seconds,
-  severity: r.severity,
-  labels: r.labels,
+  severity: r.severity as AlertRuleRecord['severity'],
+  labels: r.labels as Labels,
   summary: r.summary,
-  channelIds: r.channel_ids,
-  state: r.state,
+  channelIds: r.channel_ids as string[],
+  state: r.state as AlertRuleRecord['state'],
   lastEvaluatedAt: r.last_evaluated_at,
   lastError: r.last_error,
   createdAt: r.created_at,
 });
 
-const toAlert = (r: Row): AlertRecord => ({
+const toAlert = (r: Selectable<DB['alerts']>): AlertRecord => ({
   id: r.id,
   projectId: r.project_id,
   ruleId: r.rule_id,
   fingerprint: r.fingerprint,
-  labels: r.labels,
-  state: r.state,
+  labels: r.labels as Labels,
+  state: r.state as AlertRecord['state'],
   value: r.value,
   summary: r.summary,
   activeSince: r.active_since,
@@ -116,7 +52,7 @@ const toAlert = (r: Row): AlertRecord => ({
   resolvedAt: r.resolved_at,
 });
 
-const toDashboard = (r: Row): DashboardRecord => ({
+const toDashboard = (r: Selectable<DB['dashboards']>): DashboardRecord => ({
   id: r.id,
   projectId: r.project_id,
   uid: r.uid,
@@ -131,18 +67,18 @@ export class SqlAnalyticsStore implements AnalyticsStore {
   private readonly db: K;
 
   constructor(database: Database) {
-    this.db = database.kysely.withSchema('analytics') as unknown as K;
+    this.db = database.tables<DB>('analytics');
   }
 
   async definitions(): Promise<MetricDefinition[]> {
     const rows = await this.db.selectFrom('metric_definitions').selectAll().orderBy('name').execute();
-    return rows.map((r: Row) => ({
+    return rows.map((r) => ({
       name: r.name,
       projectId: r.project_id,
-      type: r.type,
+      type: r.type as MetricDefinition['type'],
       help: r.help,
-      labelNames: r.label_names,
-      buckets: r.buckets,
+      labelNames: r.label_names as string[],
+      buckets: r.buckets as number[] | null,
       component: r.component,
     }));
   }
@@ -188,18 +124,18 @@ export class SqlAnalyticsStore implements AnalyticsStore {
       .where('at', '>=', start)
       .where('at', '<=', end)
       .orderBy('at')
-      .orderBy('id' as never)
+      .orderBy('id')
       .execute();
-    return rows.map((r: Row) => ({ labels: r.labels, value: r.value, at: r.at }));
+    return rows.map((r) => ({ labels: r.labels as Labels, value: r.value, at: r.at }));
   }
 
   /** The latest sample of each label set of a metric. */
   async latest(projectId: string, name: string): Promise<Sample[]> {
-    const { rows } = await sql<Row>`
+    const { rows } = await sql<Pick<Selectable<DB['metric_samples']>, 'labels' | 'value' | 'at'>>`
       select distinct on (labels_key) labels, value, at from analytics.metric_samples
       where project_id = ${projectId} and name = ${name}
       order by labels_key, at desc, id desc`.execute(this.db);
-    return rows.map((r) => ({ labels: r.labels, value: r.value, at: r.at }));
+    return rows.map((r) => ({ labels: r.labels as Labels, value: r.value, at: r.at }));
   }
 
   async pruneSamples(before: Date): Promise<number> {
@@ -310,11 +246,10 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     id: string,
     decide: (rule: AlertRuleRecord, active: AlertRecord[]) => Promise<RuleOutcome>,
   ): Promise<{ rule: AlertRuleRecord; changed: AlertRecord[] } | undefined> {
-    return this.db.transaction().execute(async (trx: Transaction<Tables>) => {
-      const { rows } =
-        await sql<Row>`select * from analytics.alert_rules where id = ${id} for update skip locked`.execute(
-          trx,
-        );
+    return this.db.transaction().execute(async (trx) => {
+      const { rows } = await sql<
+        Selectable<DB['alert_rules']>
+      >`select * from analytics.alert_rules where id = ${id} for update skip locked`.execute(trx);
       if (!rows[0]) return undefined;
       const rule = toRule(rows[0]);
       const active = (

@@ -1,6 +1,7 @@
 import type { Database } from '@jarvis/db';
 import { badUserInput, conflict, notFound } from '@jarvis/errors';
-import { type Generated, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, type SqlBool, sql, type Transaction } from 'kysely';
+import type { DB } from '../generated/tables.ts';
 import { parseFilter } from '../search/parseSearch.ts';
 import type { FilterClause } from '../search/runFilter.ts';
 import type {
@@ -21,36 +22,9 @@ import {
 } from './registryChecks.ts';
 import { compareSql } from './runSearchSql.ts';
 
-interface Tables {
-  registered_models: {
-    project_id: string;
-    name: string;
-    description: string;
-    creation_time: number;
-    last_updated_time: number;
-    next_version: Generated<number>;
-  };
-  registered_model_tags: { project_id: string; name: string; key: string; value: string };
-  model_versions: {
-    project_id: string;
-    name: string;
-    version: number;
-    description: string;
-    source: string;
-    run_id: string | null;
-    artifact_id: string | null;
-    status: string;
-    creation_time: number;
-    last_updated_time: number;
-    idempotency_key: string | null;
-  };
-  model_version_tags: { project_id: string; name: string; version: number; key: string; value: string };
-  model_aliases: { project_id: string; name: string; alias: string; version: number };
-}
-
-type K = Kysely<Tables> | Transaction<Tables>;
-type VersionRow = Tables['model_versions'];
-type ModelRow = Omit<Tables['registered_models'], 'next_version'>;
+type K = Kysely<DB> | Transaction<DB>;
+type VersionRow = Selectable<DB['model_versions']>;
+type ModelRow = Omit<Selectable<DB['registered_models']>, 'next_version'>;
 
 const VERSION_COLUMN: Record<string, string> = {
   name: 'v.name',
@@ -62,11 +36,8 @@ const VERSION_COLUMN: Record<string, string> = {
 
 /** The registry on the metadata database, next to the native tracking store. */
 export function nativeModelRegistry(db: Database): ModelRegistry {
-  const k = db.kysely.withSchema('experiments') as unknown as Kysely<Tables>;
-  const inTransaction = <T>(work: (t: Transaction<Tables>) => Promise<T>) =>
-    db.kysely
-      .transaction()
-      .execute((root) => work(root.withSchema('experiments') as unknown as Transaction<Tables>));
+  const k = db.tables<DB>('experiments');
+  const inTransaction = <T>(work: (t: Transaction<DB>) => Promise<T>) => k.transaction().execute(work);
 
   const missingModel = (name: string) =>
     notFound(`no registered model ${JSON.stringify(name)} in this project`, { argument: 'name' });
@@ -93,7 +64,7 @@ export function nativeModelRegistry(db: Database): ModelRegistry {
       .selectAll()
       .where('project_id', '=', projectId)
       .where('name', 'in', names)
-      .execute() as Promise<Tables[T][]>;
+      .execute() as Promise<DB[T][]>;
 
   async function toModels(rows: ModelRow[]): Promise<RegisteredModelRecord[]> {
     if (!rows.length) return [];

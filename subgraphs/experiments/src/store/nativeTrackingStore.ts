@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@jarvis/db';
 import { badUserInput, conflict, notFound } from '@jarvis/errors';
-import { type Generated, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, type SqlBool, sql, type Transaction } from 'kysely';
+import type { DB } from '../generated/tables.ts';
 import { parseFilter, parseSearch } from '../search/parseSearch.ts';
 import { checkBatch, checkIdempotencyKey, checkKey, LIMITS } from './limits.ts';
 import { metricWriteCoalescer, writeMetrics } from './metricWrites.ts';
@@ -15,36 +16,7 @@ import {
   type TrackingStore,
 } from './trackingStore.ts';
 
-interface Tables {
-  experiments: {
-    id: Generated<number>;
-    project_id: string;
-    name: string;
-    artifact_location: string;
-    lifecycle_stage: string;
-    creation_time: number;
-    last_update_time: number;
-  };
-  experiment_tags: { experiment_id: number; key: string; value: string };
-  runs: {
-    id: string;
-    project_id: string;
-    experiment_id: number;
-    name: string;
-    status: string;
-    start_time: number;
-    end_time: number | null;
-    lifecycle_stage: string;
-    artifact_uri: string;
-  };
-  params: { run_id: string; key: string; value: string };
-  run_tags: { run_id: string; key: string; value: string };
-  metrics: { run_id: string; key: string; value: number; timestamp: number; step: number };
-  latest_metrics: { run_id: string; key: string; value: number; timestamp: number; step: number };
-  idempotency_keys: { project_id: string; key: string; run_id: string; created_at: Generated<Date> };
-}
-
-type K = Kysely<Tables> | Transaction<Tables>;
+type K = Kysely<DB> | Transaction<DB>;
 const STATUSES: RunStatus[] = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'];
 
 const EXPERIMENT_ATTRIBUTES = {
@@ -56,7 +28,7 @@ const experimentId = (id: string) => (/^\d{1,15}$/.test(id) ? Number(id) : undef
 
 /** Tracking on the metadata database: PGlite in `jarvis dev`, PostgreSQL at scale. */
 export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifacts:'): TrackingStore {
-  const k = db.kysely.withSchema('experiments') as unknown as Kysely<Tables>;
+  const k = db.tables<DB>('experiments');
 
   async function experimentRow(q: K, projectId: string, id: string) {
     const numeric = experimentId(id);
@@ -192,8 +164,7 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
     async createExperiment(projectId, name, tags = {}) {
       checkName(name, 'experiment');
       for (const key of Object.keys(tags)) checkKey('tag', key);
-      return db.kysely.transaction().execute(async (root) => {
-        const t = root.withSchema('experiments') as unknown as Transaction<Tables>;
+      return k.transaction().execute(async (t) => {
         const existing = await t
           .selectFrom('experiments')
           .select('id')
@@ -331,7 +302,7 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
           );
         }),
       ];
-      const { rows } = await sql<Tables['experiments'] & { id: number }>`
+      const { rows } = await sql<Selectable<DB['experiments']>>`
         select e.* from experiments.experiments e where ${sql.join(conditions, sql` and `)}
         order by e.creation_time desc, e.id desc limit ${limit + 1} offset ${offset}`.execute(db.kysely);
       return {
@@ -418,8 +389,7 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
       if (update.status && !STATUSES.includes(update.status))
         throw badUserInput(`status must be one of ${STATUSES.join(', ')}`);
       if (update.name !== undefined) checkName(update.name, 'run');
-      await db.kysely.transaction().execute(async (root) => {
-        const t = root.withSchema('experiments') as unknown as Transaction<Tables>;
+      await k.transaction().execute(async (t) => {
         await t
           .updateTable('runs')
           .set({
@@ -469,8 +439,7 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
         if (!/^[0-9a-f]{32}$/.test(runId)) checkLoggable(undefined, runId);
         return checkLoggable(await coalesced(projectId, { runId, metrics: batch.metrics ?? [] }), runId);
       }
-      return db.kysely.transaction().execute(async (root): Promise<RunStatus | undefined> => {
-        const t = root.withSchema('experiments') as unknown as Transaction<Tables>;
+      return k.transaction().execute(async (t): Promise<RunStatus | undefined> => {
         const run = await requireRun(t, projectId, runId);
         if (idempotencyKey) {
           // Recorded with the batch itself: either both are written or neither.
@@ -535,7 +504,7 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
         }
         const metrics = batch.metrics ?? [];
         if (metrics.length)
-          checkLoggable((await writeMetrics(root, projectId, [{ runId, metrics }])).get(runId), runId);
+          checkLoggable((await writeMetrics(t, projectId, [{ runId, metrics }])).get(runId), runId);
         return run.status as RunStatus;
       });
     },

@@ -1,14 +1,11 @@
 import type { Database } from '@jarvis/db';
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
+import type { DB } from '../generated/tables.ts';
 import type { IdempotencyLog } from './mlflowTrackingStore.ts';
-
-interface Tables {
-  idempotency_keys: { project_id: string; key: string; run_id: string };
-}
 
 /** Idempotency keys of the MLflow-backed store, kept in Jarvis's metadata database. */
 export function sqlIdempotencyLog(db: Database): IdempotencyLog {
-  const k = db.kysely.withSchema('experiments') as unknown as Kysely<Tables>;
+  const k = db.tables<DB>('experiments');
   return {
     async seen(projectId, key) {
       const row = await k

@@ -1,109 +1,54 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@jarvis/db';
 import { type IdempotencyStamp, newestFirstPage } from '@jarvis/subgraph';
-import { type Generated, type Kysely, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { DB } from '../generated/tables.ts';
 import type {
+  ChannelKind,
   ChannelRecord,
   DeliveryRecord,
   NotificationEvent,
   NotificationRecord,
+  NotificationStatus,
   RuleRecord,
 } from '../records.ts';
 import type { NewNotification, NotificationStore } from './notificationStore.ts';
 
-/** The notifications schema's tables, as migrations.ts makes them (jsonb read back parsed). */
-export interface Tables {
-  channels: {
-    id: string;
-    project_id: string;
-    name: string;
-    kind: string;
-    url: string | null;
-    secret: string | null;
-    recipients: string | string[];
-    timeout_ms: number;
-    created_at: Date;
-    idempotency_key: string | null;
-    request_hash: string | null;
-  };
-  rules: {
-    id: string;
-    project_id: string;
-    event: string;
-    channel_ids: string | string[];
-    subject: string | null;
-    body: string | null;
-    filter: string | Record<string, unknown> | null;
-    created_at: Date;
-    idempotency_key: string | null;
-    request_hash: string | null;
-  };
-  outbox: {
-    id: string;
-    project_id: string;
-    channel_id: string;
-    event: string;
-    dedup_key: string;
-    subject: string;
-    body: string;
-    data: unknown;
-    status: string;
-    attempts: Generated<number>;
-    next_attempt_at: Date;
-    lease_until: Date | null;
-    last_error: string | null;
-    created_at: Date;
-    delivered_at: Date | null;
-  };
-  deliveries: {
-    id: Generated<number>;
-    notification_id: string;
-    attempt: number;
-    at: Date;
-    ok: boolean;
-    response_code: number | null;
-    error: string | null;
-    duration_ms: number;
-  };
-}
+type K = Kysely<DB>;
 
-// biome-ignore lint/suspicious/noExplicitAny: rows come back as the driver parsed them (jsonb as objects).
-type Row = Record<string, any>;
-type K = Kysely<Tables>;
-
-const toChannel = (r: Row): ChannelRecord => ({
+const toChannel = (r: Selectable<DB['channels']>): ChannelRecord => ({
   id: r.id,
   projectId: r.project_id,
   name: r.name,
-  kind: r.kind,
+  kind: r.kind as ChannelKind,
   url: r.url,
   secret: r.secret,
-  to: r.recipients,
+  to: r.recipients as string[],
   timeoutMs: r.timeout_ms,
   createdAt: r.created_at,
 });
 
-const toRule = (r: Row): RuleRecord => ({
+const toRule = (r: Selectable<DB['rules']>): RuleRecord => ({
   id: r.id,
   projectId: r.project_id,
-  event: r.event,
-  channelIds: r.channel_ids,
+  event: r.event as NotificationEvent,
+  channelIds: r.channel_ids as string[],
   subject: r.subject,
   body: r.body,
-  filter: r.filter,
+  filter: r.filter as Record<string, unknown> | null,
   createdAt: r.created_at,
 });
 
-const toNotification = (r: Row): NotificationRecord => ({
+const toNotification = (r: Selectable<DB['outbox']>): NotificationRecord => ({
   id: r.id,
   projectId: r.project_id,
   channelId: r.channel_id,
-  event: r.event,
+  event: r.event as NotificationEvent,
   dedupKey: r.dedup_key,
   subject: r.subject,
   body: r.body,
-  data: r.data,
-  status: r.status,
+  data: r.data as Record<string, unknown>,
+  status: r.status as NotificationStatus,
   attempts: r.attempts,
   nextAttemptAt: r.status === 'PENDING' ? r.next_attempt_at : null,
   lastError: r.last_error,
@@ -116,7 +61,7 @@ export class SqlNotificationStore implements NotificationStore {
   private readonly db: K;
 
   constructor(database: Database) {
-    this.db = database.kysely.withSchema('notifications');
+    this.db = database.tables<DB>('notifications');
   }
 
   /** Undefined when the stamp's key made a channel already (see createOnce). */
@@ -264,7 +209,7 @@ export class SqlNotificationStore implements NotificationStore {
    * ones a crashed or stuck deliverer held past their lease. Rows another replica holds are skipped.
    */
   async claim(limit: number, leaseMs: number): Promise<NotificationRecord[]> {
-    const { rows } = await sql<Row>`
+    const { rows } = await sql<Selectable<DB['outbox']>>`
       update notifications.outbox set status = 'DELIVERING', lease_until = now() + ${`${leaseMs} milliseconds`}::interval
       where id in (
         select id from notifications.outbox
@@ -282,9 +227,8 @@ export class SqlNotificationStore implements NotificationStore {
     attempt: DeliveryRecord,
     next: { status: 'DELIVERED' | 'FAILED' } | { status: 'PENDING'; retryAt: Date },
   ) {
-    await this.db.transaction().execute(async (trx: K) => {
+    await this.db.transaction().execute(async (trx) => {
       await trx
-        .withSchema('notifications')
         .insertInto('deliveries')
         .values({
           notification_id: id,
@@ -297,7 +241,6 @@ export class SqlNotificationStore implements NotificationStore {
         })
         .execute();
       await trx
-        .withSchema('notifications')
         .updateTable('outbox')
         .set({
           status: next.status,
@@ -341,7 +284,7 @@ export class SqlNotificationStore implements NotificationStore {
       .where('notification_id', '=', id)
       .orderBy('id')
       .execute();
-    return rows.map((r: Row) => ({
+    return rows.map((r) => ({
       attempt: r.attempt,
       at: r.at,
       ok: r.ok,

@@ -1,34 +1,11 @@
-import type { Database } from '@jarvis/db';
+import { type Database, jsonb } from '@jarvis/db';
 import { conflict } from '@jarvis/errors';
-import { type Generated, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import type { DB } from '../generated/tables.ts';
 import type { SettingChangeRecord, SettingRecord } from '../records.ts';
 import type { Page, SetSettingInput, SettingsStore } from './settingsStore.ts';
 
-interface PlatformTables {
-  settings: {
-    project_id: string;
-    component: string;
-    key: string;
-    value: unknown;
-    version: number;
-    updated_by: string;
-    updated_at: Date;
-  };
-  setting_changes: {
-    id: Generated<number>;
-    project_id: string;
-    component: string;
-    key: string;
-    version: number;
-    value: unknown;
-    previous_value: unknown;
-    changed_by: string;
-    changed_at: Generated<Date>;
-    idempotency_key: string | null;
-  };
-}
-
-type Row = Selectable<PlatformTables['settings']>;
+type Row = Selectable<DB['settings']>;
 
 const toSetting = (row: Row): SettingRecord => ({
   projectId: row.project_id,
@@ -40,10 +17,7 @@ const toSetting = (row: Row): SettingRecord => ({
   updatedBy: row.updated_by,
 });
 
-/** jsonb parameters go in as text: both PGlite and pg then store exactly the JSON given. */
-const jsonb = (value: unknown) => sql<unknown>`cast(${JSON.stringify(value)} as jsonb)`;
-
-async function findSetting(k: Kysely<PlatformTables>, projectId: string, component: string, key: string) {
+async function findSetting(k: Kysely<DB>, projectId: string, component: string, key: string) {
   const row = await k
     .selectFrom('settings')
     .selectAll()
@@ -67,7 +41,7 @@ function lockSetting(trx: Transaction<any>, projectId: string, component: string
 
 /** Settings on PostgreSQL (PGlite in `jarvis dev`, a server at scale): same SQL on both. */
 export function sqlSettingsStore(db: Database): SettingsStore {
-  const k = db.kysely.withSchema('platform') as unknown as Kysely<PlatformTables>;
+  const k = db.tables<DB>('platform');
 
   return {
     get: (projectId, component, key) => findSetting(k, projectId, component, key),
@@ -91,9 +65,8 @@ export function sqlSettingsStore(db: Database): SettingsStore {
 
     async set(input: SetSettingInput) {
       const { projectId, component, key, value, actor, idempotencyKey } = input;
-      return db.kysely.transaction().execute(async (trx) => {
-        const t = trx.withSchema('platform') as unknown as Kysely<PlatformTables>;
-        await lockSetting(trx, projectId, component, key);
+      return k.transaction().execute(async (t) => {
+        await lockSetting(t, projectId, component, key);
         if (idempotencyKey) {
           const seen = await t
             .selectFrom('setting_changes')
@@ -163,9 +136,8 @@ export function sqlSettingsStore(db: Database): SettingsStore {
     },
 
     async delete(projectId, component, key, actor) {
-      return db.kysely.transaction().execute(async (trx) => {
-        const t = trx.withSchema('platform') as unknown as Kysely<PlatformTables>;
-        await lockSetting(trx, projectId, component, key);
+      return k.transaction().execute(async (t) => {
+        await lockSetting(t, projectId, component, key);
         const removed = await t
           .deleteFrom('settings')
           .where('project_id', '=', projectId)

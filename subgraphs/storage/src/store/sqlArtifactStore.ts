@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '@jarvis/db';
+import { type Database, jsonb } from '@jarvis/db';
 import {
   type Expression,
   type ExpressionBuilder,
-  type Generated,
   type Kysely,
   type Selectable,
   type SqlBool,
   sql,
   type Transaction,
 } from 'kysely';
+import type { DB } from '../generated/tables.ts';
 import type {
   AliasRecord,
   ArtifactFilterInput,
@@ -24,74 +24,7 @@ import type {
 } from '../records.ts';
 import type { ArtifactStore } from './artifactStore.ts';
 
-interface Tables {
-  blobs: {
-    sha256: string;
-    key: string;
-    size: number;
-    stored_size: number;
-    encoding: string;
-    created_at: Generated<Date>;
-  };
-  artifacts: {
-    id: string;
-    project_id: string;
-    name: string;
-    version: number;
-    kind: string;
-    blob_sha256: string;
-    size: number;
-    content_type: string;
-    metadata: unknown;
-    tags: string[];
-    component: string | null;
-    run_id: string | null;
-    workflow_run_id: string | null;
-    created_by: string;
-    created_at: Date;
-    deleted_at: Date | null;
-  };
-  artifact_parents: { child_id: string; parent_id: string };
-  aliases: {
-    project_id: string;
-    name: string;
-    alias: string;
-    version: number;
-    updated_by: string;
-    updated_at: Date;
-  };
-  uploads: {
-    id: string;
-    project_id: string;
-    status: string;
-    name: string;
-    kind: string;
-    size: number;
-    sha256: string;
-    content_type: string;
-    metadata: unknown;
-    tags: string[];
-    component: string | null;
-    run_id: string | null;
-    workflow_run_id: string | null;
-    derived_from: string[];
-    part_size: number;
-    part_count: number;
-    handle: string;
-    presigned: boolean;
-    part_urls: unknown;
-    created_by: string;
-    created_at: Date;
-    expires_at: Date;
-    artifact_id: string | null;
-    idempotency_key: string | null;
-    /** Set while one request completes the upload (a lease, renewed while it works). */
-    completing_until: Generated<Date | null>;
-  };
-}
-
-type K = Kysely<Tables>;
-const jsonb = (value: unknown) => sql<unknown>`cast(${JSON.stringify(value ?? {})} as jsonb)`;
+type K = Kysely<DB>;
 const textArray = (values: string[]) => sql<string[]>`cast(${values} as text[])`;
 
 const ARTIFACT_COLUMNS = [
@@ -116,7 +49,7 @@ const ARTIFACT_COLUMNS = [
   'a.deleted_at',
 ] as const;
 
-type ArtifactRow = Selectable<Tables['artifacts']> & {
+type ArtifactRow = Selectable<DB['artifacts']> & {
   blob_key: string;
   blob_encoding: string;
   blob_stored_size: number;
@@ -144,7 +77,7 @@ const toArtifact = (r: ArtifactRow): ArtifactRecord => ({
   deletedAt: r.deleted_at,
 });
 
-const toUpload = (r: Selectable<Tables['uploads']>): UploadRecord => ({
+const toUpload = (r: Selectable<DB['uploads']>): UploadRecord => ({
   id: r.id,
   projectId: r.project_id,
   status: r.status as UploadStatus,
@@ -172,7 +105,7 @@ const toUpload = (r: Selectable<Tables['uploads']>): UploadRecord => ({
   completing: r.completing_until !== null && r.completing_until > new Date(),
 });
 
-const toAlias = (r: Selectable<Tables['aliases']>): AliasRecord => ({
+const toAlias = (r: Selectable<DB['aliases']>): AliasRecord => ({
   projectId: r.project_id,
   name: r.name,
   alias: r.alias,
@@ -189,15 +122,15 @@ const ORDER_COLUMNS: Record<ArtifactOrderInput['field'], string[]> = {
 
 /** Artifact metadata on PostgreSQL (PGlite or a server): same SQL on both. */
 export function sqlArtifactStore(db: Database): ArtifactStore {
-  const k = db.kysely.withSchema('storage') as unknown as K;
-  const selectArtifacts = (q: K | Transaction<Tables>) =>
+  const k = db.tables<DB>('storage');
+  const selectArtifacts = (q: K | Transaction<DB>) =>
     q
       .selectFrom('artifacts as a')
       .innerJoin('blobs as b', 'b.sha256', 'a.blob_sha256')
       .select(ARTIFACT_COLUMNS);
 
   /** Serialises version numbering per name. */
-  function lockName(trx: Transaction<Tables>, projectId: string, name: string) {
+  function lockName(trx: Transaction<DB>, projectId: string, name: string) {
     return sql`select pg_advisory_xact_lock(hashtext('storage.artifacts'), hashtext(${`${projectId}/${name}`}))`.execute(
       trx,
     );
@@ -207,7 +140,7 @@ export function sqlArtifactStore(db: Database): ArtifactStore {
    * Serialises everything that puts bytes in place for a digest or removes them: an upload's
    * promote-and-commit and garbage collection's delete-row-and-bytes.
    */
-  function lockDigest(trx: Transaction<Tables>, sha256: string) {
+  function lockDigest(trx: Transaction<DB>, sha256: string) {
     return sql`select pg_advisory_xact_lock(hashtext('storage.blobs'), hashtext(${sha256}))`.execute(trx);
   }
 
@@ -215,7 +148,7 @@ export function sqlArtifactStore(db: Database): ArtifactStore {
    * Keeps a digest's bytes: promotes them and records the blob, unless the digest is already
    * kept. Must run under the digest's lock. True when these bytes were kept.
    */
-  async function keepBlob(trx: Transaction<Tables>, blob: BlobSpec, promote: () => Promise<string>) {
+  async function keepBlob(trx: Transaction<DB>, blob: BlobSpec, promote: () => Promise<string>) {
     const existing = await trx
       .selectFrom('blobs')
       .select('key')
@@ -237,7 +170,7 @@ export function sqlArtifactStore(db: Database): ArtifactStore {
   }
 
   async function insertArtifact(
-    trx: Transaction<Tables>,
+    trx: Transaction<DB>,
     spec: ArtifactSpec,
     blob: BlobSpec,
     promote: () => Promise<string>,
@@ -261,7 +194,7 @@ export function sqlArtifactStore(db: Database): ArtifactStore {
         blob_sha256: blob.sha256,
         size: blob.size,
         content_type: spec.contentType,
-        metadata: jsonb(spec.metadata),
+        metadata: jsonb(spec.metadata ?? {}),
         tags: textArray(spec.tags),
         component: spec.component,
         run_id: spec.runId,
@@ -340,7 +273,7 @@ export function sqlArtifactStore(db: Database): ArtifactStore {
       limit: number,
       after: unknown[] | undefined,
     ) {
-      const where = (eb: ExpressionBuilder<{ a: Tables['artifacts'] }, 'a'>) => {
+      const where = (eb: ExpressionBuilder<{ a: DB['artifacts'] }, 'a'>) => {
         const c: Expression<SqlBool>[] = [eb('a.project_id', '=', projectId)];
         if (!filter.includeDeleted) c.push(eb('a.deleted_at', 'is', null));
         if (filter.kind) c.push(eb('a.kind', '=', filter.kind));
@@ -465,7 +398,7 @@ export function sqlArtifactStore(db: Database): ArtifactStore {
           size: upload.size,
           sha256: upload.sha256,
           content_type: upload.contentType,
-          metadata: jsonb(upload.metadata),
+          metadata: jsonb(upload.metadata ?? {}),
           tags: textArray(upload.tags),
           component: upload.component,
           run_id: upload.runId,
@@ -475,7 +408,7 @@ export function sqlArtifactStore(db: Database): ArtifactStore {
           part_count: upload.partCount,
           handle: upload.handle,
           presigned: upload.presigned,
-          part_urls: jsonb(upload.partUrls),
+          part_urls: jsonb(upload.partUrls ?? {}),
           created_by: upload.createdBy,
           created_at: upload.createdAt,
           expires_at: upload.expiresAt,
@@ -571,8 +504,7 @@ export function sqlArtifactStore(db: Database): ArtifactStore {
       promote: () => Promise<string>,
       uploadId?: string,
     ) {
-      return db.kysely.transaction().execute(async (root) => {
-        const trx = root.withSchema('storage') as unknown as Transaction<Tables>;
+      return k.transaction().execute(async (trx) => {
         if (uploadId) {
           const claimed = await trx
             .updateTable('uploads')
@@ -609,8 +541,7 @@ export function sqlArtifactStore(db: Database): ArtifactStore {
 
     /** Restores a blob row, promoting its bytes under the digest's lock; false if it was there. */
     async restoreBlob(blob: BlobSpec, promote: () => Promise<string>) {
-      return db.kysely.transaction().execute(async (root) => {
-        const trx = root.withSchema('storage') as unknown as Transaction<Tables>;
+      return k.transaction().execute(async (trx) => {
         await lockDigest(trx, blob.sha256);
         return keepBlob(trx, blob, promote);
       });
@@ -692,8 +623,7 @@ export function sqlArtifactStore(db: Database): ArtifactStore {
       let deletedBlobs = 0;
       for (const blob of candidates) {
         // Row and bytes go together under the digest's lock, or not at all.
-        const removed = await db.kysely.transaction().execute(async (root) => {
-          const trx = root.withSchema('storage') as unknown as Transaction<Tables>;
+        const removed = await k.transaction().execute(async (trx) => {
           await lockDigest(trx, blob.sha256);
           const gone = await trx
             .deleteFrom('blobs')

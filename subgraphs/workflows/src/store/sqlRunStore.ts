@@ -1,5 +1,5 @@
-import type { Database } from '@jarvis/db';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database, JsonValue } from '@jarvis/db';
+import { type Kysely, sql, type Transaction, type Updateable } from 'kysely';
 import type { StepDefinition, WorkflowDefinition } from '../definition/workflowDefinition.ts';
 import type { NewRunEvent, RunEvent, RunStatus, ScheduleRecord } from '../records.ts';
 import type { NewRun, RunFilter, RunStore, StepChange } from './runStore.ts';
@@ -10,7 +10,7 @@ export class SqlRunStore implements RunStore {
   readonly db: Kysely<Tables>;
 
   constructor(database: Database) {
-    this.db = database.kysely.withSchema('workflows') as unknown as Kysely<Tables>;
+    this.db = database.tables<Tables>('workflows');
   }
 
   transaction<T>(work: (trx: Transaction<Tables>) => Promise<T>): Promise<T> {
@@ -326,7 +326,7 @@ export class SqlRunStore implements RunStore {
         at,
       };
       await trx.insertInto('events').values(row).execute();
-      stored.push(toEvent({ ...row, data: e.data ?? null }));
+      stored.push(toEvent({ ...row, data: (e.data ?? null) as JsonValue }));
       await this.project(trx, runId, e, at);
     }
     return stored;
@@ -339,7 +339,7 @@ export class SqlRunStore implements RunStore {
         .where('run_id', '=', runId)
         .where('step_id', '=', e.stepId ?? '');
     const data = (e.data ?? {}) as Record<string, unknown>;
-    const finishRun = (status: RunStatus, extra: Partial<Tables['runs']> = {}) =>
+    const finishRun = (status: RunStatus, extra: Updateable<Tables['runs']> = {}) =>
       Promise.all([
         trx
           .updateTable('runs')

@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { DB } from '../generated/tables.ts';
 import type { WorkflowDefinition } from '../definition/workflowDefinition.ts';
 import type {
   RunEvent,
@@ -11,103 +12,8 @@ import type {
 
 // The workflows schema's rows, as migrations.ts makes them, and how each reads as a record.
 
-interface Timestamps {
-  created_at: Date;
-}
-export interface Tables {
-  workflow_versions: {
-    project_id: string;
-    name: string;
-    version: number;
-    definition: WorkflowDefinition | string;
-    digest: string;
-  } & Partial<Timestamps>;
-  runs: {
-    id: string;
-    project_id: string;
-    workflow_name: string;
-    workflow_version: number | null;
-    kind: string;
-    engine: string;
-    status: string;
-    progress: number;
-    message: string | null;
-    input: unknown;
-    result: unknown;
-    error: unknown;
-    component: string | null;
-    idempotency_key: string | null;
-    parent_run_id: string | null;
-    parent_step_id: string | null;
-    retry_of: string | null;
-    schedule_id: string | null;
-    experiment_run_id: string | null;
-    task_queue: string;
-    created_at: Date;
-    started_at: Date | null;
-    ended_at: Date | null;
-    deadline_at: Date | null;
-  };
-  step_runs: {
-    run_id: string;
-    step_id: string;
-    position: number;
-    kind: string;
-    status: string;
-    attempt: number;
-    activity: string | null;
-    task_queue: string | null;
-    input: unknown;
-    output: unknown;
-    error: unknown;
-    progress: number;
-    message: string | null;
-    due_at: Date | null;
-    started_at: Date | null;
-    ended_at: Date | null;
-    lease_owner: string | null;
-    lease_expires_at: Date | null;
-    heartbeat_expires_at: Date | null;
-    child_run_id: string | null;
-  };
-  events: {
-    run_id: string;
-    sequence: number;
-    type: string;
-    step_id: string | null;
-    attempt: number | null;
-    progress: number | null;
-    message: string | null;
-    data: unknown;
-    at: Date;
-  };
-  signals: {
-    id?: number;
-    run_id: string;
-    name: string;
-    payload: unknown;
-    consumed_by: string | null;
-    at?: Date;
-  };
-  schedules: {
-    id: string;
-    project_id: string;
-    workflow_name: string;
-    input: unknown;
-    component: string | null;
-    cron: string | null;
-    timezone: string;
-    overlap: string;
-    trigger: unknown;
-    paused: boolean;
-    note: string | null;
-    engine: string;
-    next_fire_at: Date | null;
-    last_fired_at: Date | null;
-    buffered: number;
-    created_at?: Date;
-  };
-}
+/** The workflows schema's tables, generated from migrations.ts by `npm run codegen`. */
+export type Tables = DB;
 
 /** Where a store call runs: the store's own connection, or a transaction it opened. */
 export type Sql = Kysely<Tables> | Transaction<Tables>;
@@ -115,17 +21,17 @@ export type Sql = Kysely<Tables> | Transaction<Tables>;
 export type Trx = Transaction<Tables>;
 
 /** A step's row, as the engines schedule and lease it. */
-export type StepRow = Tables['step_runs'];
+export type StepRow = Selectable<Tables['step_runs']>;
 /** A run's row. */
-export type RunRow = Tables['runs'];
+export type RunRow = Selectable<Tables['runs']>;
 /** A schedule's row. */
-export type ScheduleRow = Tables['schedules'];
+export type ScheduleRow = Selectable<Tables['schedules']>;
 
 /** JSON for a jsonb column: pg would turn a bare array into a Postgres array. */
 
 export const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
-export const toRun = (r: Tables['runs']): RunRecord => ({
+export const toRun = (r: Selectable<Tables['runs']>): RunRecord => ({
   id: r.id,
   projectId: r.project_id,
   workflowName: r.workflow_name,
@@ -152,7 +58,7 @@ export const toRun = (r: Tables['runs']): RunRecord => ({
   deadlineAt: r.deadline_at,
 });
 
-export const toStep = (r: Tables['step_runs']): StepRunRecord => ({
+export const toStep = (r: Selectable<Tables['step_runs']>): StepRunRecord => ({
   runId: r.run_id,
   stepId: r.step_id,
   position: r.position,
@@ -172,7 +78,7 @@ export const toStep = (r: Tables['step_runs']): StepRunRecord => ({
   childRunId: r.child_run_id,
 });
 
-export const toEvent = (r: Tables['events']): RunEvent => ({
+export const toEvent = (r: Selectable<Tables['events']>): RunEvent => ({
   runId: r.run_id,
   sequence: r.sequence,
   type: r.type as RunEvent['type'],
@@ -184,7 +90,7 @@ export const toEvent = (r: Tables['events']): RunEvent => ({
   at: new Date(r.at).toISOString(),
 });
 
-export const toSchedule = (r: Tables['schedules']): ScheduleRecord => ({
+export const toSchedule = (r: Selectable<Tables['schedules']>): ScheduleRecord => ({
   id: r.id,
   projectId: r.project_id,
   workflowName: r.workflow_name,
@@ -203,7 +109,7 @@ export const toSchedule = (r: Tables['schedules']): ScheduleRecord => ({
   createdAt: r.created_at ?? new Date(0),
 });
 
-export const toWorkflow = (r: Tables['workflow_versions']): WorkflowRecord => ({
+export const toWorkflow = (r: Selectable<Tables['workflow_versions']>): WorkflowRecord => ({
   projectId: r.project_id,
   name: r.name,
   version: r.version,
