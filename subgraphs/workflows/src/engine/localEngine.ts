@@ -2,13 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '@jarvis/context';
 import { badUserInput } from '@jarvis/errors';
-import {
-  type AbortReason,
-  type ActivityTask,
-  abortReasonOfRun,
-  type ErrorReport,
-  type HeartbeatAnswer,
-} from '@jarvis/workflow-protocol';
+import type { AbortReason } from '@jarvis/workflow-protocol';
 import { readySteps, runResult } from '../definition/dag.ts';
 import { evaluateMapping } from '../definition/mapping.ts';
 import {
@@ -26,11 +20,12 @@ import {
   type WorkflowRecord,
 } from '../records.ts';
 import { type NewRun, NO_LEASE, type StepChange } from '../store/runStore.ts';
-import { type Sql, toStep } from '../store/tables.ts';
-import { EventBatcher } from './eventBatcher.ts';
+import type { Sql } from '../store/tables.ts';
 import { LocalSchedules } from './localSchedules.ts';
+import { LocalTasks } from './localTasks.ts';
+import { LocalTimers } from './localTimers.ts';
 import { recoverLostLeases } from './lostLeases.ts';
-import { TaskWaiters } from './taskWaiters.ts';
+import type { Stepping } from './stepping.ts';
 import type { Transitions, Tx } from './transitions.ts';
 import {
   BACKGROUND_INTERVAL_MS,
@@ -51,15 +46,6 @@ export interface LocalEngineOptions {
   fireSchedule(schedule: ScheduleRecord): Promise<void>;
 }
 
-const parseToken = (token: string) => {
-  const [runId, stepId, attempt] = token.split('/');
-  return { runId: runId ?? '', stepId: stepId ?? '', attempt: Number(attempt) };
-};
-
-/** A step no worker holds. */
-
-const timeoutError = (type: string, message: string): WorkflowError => ({ type, message });
-
 /**
  * The embedded engine: every run, step and timer is a row in the metadata database, changed only
  * inside a transaction with its event. A process that dies loses nothing: on restart, timers and
@@ -69,16 +55,14 @@ export class LocalEngine implements WorkflowEngine {
   readonly kind = 'local' as const;
   private readonly options: LocalEngineOptions;
   private readonly t: Transitions;
-  private readonly waiters = new TaskWaiters();
-  /** In-process attempts by token, aborted as soon as their run is cancelled. */
-  private readonly inProcess = new Map<string, AbortController>();
+  /** Workers' side: polling, leases on attempts, heartbeats and reports (localTasks.ts). */
+  private readonly tasks: LocalTasks;
   private readonly instance = `inproc:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private ticking: Promise<void> | undefined;
-  private stopped = false;
+  /** Timers, timeouts and deadlines, checked on every tick (localTimers.ts). */
+  private readonly timers: LocalTimers;
   readonly connection: EngineConnection;
+  readonly remote: RemoteWorkerApi;
   private readonly schedules: LocalSchedules;
-  /** Progress and logs: reports, not transitions, so they are written in group commits. */
-  private readonly reports: EventBatcher;
 
   constructor(options: LocalEngineOptions) {
     this.options = options;
@@ -88,11 +72,23 @@ export class LocalEngine implements WorkflowEngine {
       fire: (schedule) => options.fireSchedule(schedule),
       logger: options.logger,
     });
-    this.reports = new EventBatcher(this.t, async (tx, runId, events) => {
-      const run = await this.t.store.lockRun(tx.trx, runId);
-      if (run && !FINISHED.includes(run.status)) await tx.emit(run, events);
+    const stepping: Stepping = {
+      advance: (tx, run, definition) => this.advance(tx, run, definition),
+      failAttempt: (tx, run, step, error, nonRetryable) =>
+        this.failAttempt(tx, run, step, error, nonRetryable),
+      timeOutRun: (tx, run) => this.timeOutRun(tx, run),
+    };
+    this.tasks = new LocalTasks({ transitions: this.t, definition: options.definition, stepping });
+    this.timers = new LocalTimers({
+      transitions: this.t,
+      definition: options.definition,
+      logger: options.logger,
+      stepping,
+      tasks: this.tasks,
+      schedules: this.schedules,
     });
-    this.connection = this.connectionFor(`${this.instance}`, true);
+    this.connection = this.tasks.connectionFor(this.instance, true);
+    this.remote = this.tasks.remote;
   }
 
   async start() {
@@ -102,22 +98,12 @@ export class LocalEngine implements WorkflowEngine {
   readonly background = {
     intervalMs: BACKGROUND_INTERVAL_MS.local,
     // A failed tick is the job runner's to report and retry.
-    run: () => this.runTick(),
+    run: () => this.timers.tick(),
   };
 
-  /** One tick at a time, from the job runner or a timer about to fire. */
-  private runTick(): Promise<void> {
-    this.ticking ??= this.tick().finally(() => {
-      this.ticking = undefined;
-    });
-    return this.ticking;
-  }
-
   async stop() {
-    this.stopped = true;
-    await this.ticking?.catch(() => {});
-    await this.reports.drain();
-    this.waiters.close();
+    await this.timers.stop();
+    await this.tasks.close();
   }
 
   async ping() {}
@@ -164,7 +150,7 @@ export class LocalEngine implements WorkflowEngine {
   }
 
   /** Schedules every step whose inputs are ready, and completes the run when all are done. */
-  private async advance(tx: Tx, run: RunRecord, definition: WorkflowDefinition): Promise<void> {
+  async advance(tx: Tx, run: RunRecord, definition: WorkflowDefinition): Promise<void> {
     for (;;) {
       const steps = await this.t.store.steps(run.id, tx.trx);
       const outputs: Record<string, unknown> = {};
@@ -202,7 +188,7 @@ export class LocalEngine implements WorkflowEngine {
         // insertRun gave the step its queue (the step's, or the workflow's).
         const queue = step.taskQueue ?? run.taskQueue;
         await set({ status: 'SCHEDULED', input: input, due_at: now });
-        tx.afterCommit(() => this.waiters.notify(queue));
+        tx.afterCommit(() => this.tasks.notify(queue));
         return false;
       }
       case 'TIMER': {
@@ -211,7 +197,7 @@ export class LocalEngine implements WorkflowEngine {
         await tx.emit(run, [
           { type: 'STEP_STARTED', stepId: step.id, attempt: 1, data: { until: due.toISOString() } },
         ]);
-        tx.afterCommit(() => this.wakeTickAt(due));
+        tx.afterCommit(() => this.timers.wakeAt(due));
         return false;
       }
       case 'SIGNAL': {
@@ -302,10 +288,7 @@ export class LocalEngine implements WorkflowEngine {
     type: 'RUN_CANCELLED' | 'RUN_TERMINATED',
     reason: AbortReason,
   ) {
-    tx.afterCommit(() => {
-      for (const [token, controller] of this.inProcess)
-        if (token.startsWith(`${runId}/`)) controller.abort(reason);
-    });
+    tx.afterCommit(() => this.tasks.abortRun(runId, reason));
     for (const row of await this.t.store.unfinishedChildren(tx.trx, runId)) {
       const child = (await this.t.store.lockRun(tx.trx, row.id))!;
       await tx.emit(child, [{ type, message: `parent run ${runId} ended` }]);
@@ -355,191 +338,8 @@ export class LocalEngine implements WorkflowEngine {
     });
   }
 
-  // Tasks
-
-  private connectionFor(owner: string, inProcess: boolean): EngineConnection {
-    return {
-      engine: async () => ({ kind: 'local' }),
-      poll: (queue, activities, workerId, signal) =>
-        this.poll(queue, activities, `${owner}:${workerId}`, signal, inProcess ? 60_000 : 20_000),
-      heartbeat: (token, progress) => this.heartbeat(token, progress),
-      log: (token, level, message, data) => this.log(token, level, message, data),
-      complete: (token, output) => this.complete(token, output),
-      fail: (token, error) => this.fail(token, error),
-      ...(inProcess ? { cancellation: (token: string) => this.inProcess.get(token)?.signal } : {}),
-      report: async () => {
-        throw badUserInput('the local engine records step events itself; report is for Temporal workers');
-      },
-    };
-  }
-
-  /** Workers in other processes, through the subgraph's HTTP routes. */
-  readonly remote: RemoteWorkerApi = {
-    ...this.connectionFor('remote', false),
-    poll: (queue, activities, workerId, signal, timeoutMs) =>
-      this.poll(queue, activities, `remote:${workerId}`, signal, timeoutMs),
-  };
-
-  async poll(
-    queue: string,
-    activities: string[],
-    owner: string,
-    signal: AbortSignal,
-    timeoutMs: number,
-  ): Promise<ActivityTask | null> {
-    const until = Date.now() + timeoutMs;
-    while (!signal.aborted && Date.now() < until) {
-      const task = await this.claim(queue, activities, owner);
-      if (task) {
-        if (owner.startsWith('inproc:')) this.inProcess.set(task.token, new AbortController());
-        return task;
-      }
-      await this.waiters.wait(queue, Math.min(1_000, until - Date.now()), signal);
-    }
-    return null;
-  }
-
-  private async claim(queue: string, activities: string[], owner: string): Promise<ActivityTask | null> {
-    if (activities.length === 0) return null;
-    for (let tries = 0; tries < 5; tries++) {
-      const now = new Date();
-      const candidate = await this.t.store.nextDueStep(queue, activities, now);
-      if (!candidate) return null;
-      const task = await this.t.run(async (tx) => {
-        const run = await this.t.store.lockRun(tx.trx, candidate.run_id);
-        if (run?.status !== 'RUNNING') return null;
-        const row = await this.t.store.stepReadyToLease(tx.trx, candidate.run_id, candidate.step_id);
-        if (!row) return null;
-        const definition = await this.options.definition(run, tx.trx);
-        const step = definition.steps.find((s) => s.id === row.step_id)!;
-        const attempt = row.attempt + 1;
-        const deadline = new Date(now.getTime() + step.startToCloseTimeoutMs);
-        await this.t.store.setStep(tx.trx, run.id, step.id, {
-          lease_owner: owner,
-          lease_expires_at: deadline,
-          heartbeat_expires_at: step.heartbeatTimeoutMs
-            ? new Date(now.getTime() + step.heartbeatTimeoutMs)
-            : null,
-        });
-        await tx.emit(run, [
-          { type: 'STEP_STARTED', stepId: step.id, attempt, data: { worker: owner.split(':').pop() } },
-        ]);
-        return {
-          token: `${run.id}/${step.id}/${attempt}`,
-          runId: run.id,
-          stepId: step.id,
-          workflow: run.workflowName,
-          activity: row.activity ?? '',
-          input: row.input,
-          attempt,
-          heartbeatTimeoutMs: step.heartbeatTimeoutMs ?? null,
-          deadline: deadline.toISOString(),
-          experimentRunId: run.experimentRunId,
-        } satisfies ActivityTask;
-      });
-      if (task) return task;
-    }
-    return null;
-  }
-
-  /** The step row an attempt's token names, while that attempt still holds it. */
-  private async leased(tx: Tx, token: string) {
-    const { runId, stepId, attempt } = parseToken(token);
-    const run = await this.t.store.lockRun(tx.trx, runId);
-    if (!run || FINISHED.includes(run.status)) return undefined;
-    const row = await this.t.store.stepRow(runId, stepId, tx.trx);
-    if (row?.status !== 'RUNNING' || row.attempt !== attempt) return undefined;
-    return { run, step: toStep(row) };
-  }
-
-  private async heartbeat(
-    token: string,
-    progress?: { progress?: number; message?: string },
-  ): Promise<HeartbeatAnswer> {
-    const { runId, stepId, attempt } = parseToken(token);
-    // A heartbeat takes no lock: it checks the attempt still holds the step and keeps its lease.
-    const [row, run] = await Promise.all([this.t.store.stepRow(runId, stepId), this.t.store.run(runId)]);
-    if (!run) return { cancelled: true, reason: 'RUN_TERMINATED' };
-    const ended = abortReasonOfRun(run.status);
-    if (ended) return { cancelled: true, reason: ended };
-    // The run goes on without this attempt: the engine took the step back (its lease or
-    // heartbeat timed out) and may have started another attempt.
-    if (row?.status !== 'RUNNING' || row.attempt !== attempt)
-      return { cancelled: true, reason: 'ATTEMPT_TIMED_OUT' };
-    const hb = (await this.options.definition(run)).steps.find((s) => s.id === stepId)?.heartbeatTimeoutMs;
-    if (hb)
-      await this.t.store.setStep(
-        undefined,
-        runId,
-        stepId,
-        { heartbeat_expires_at: new Date(Date.now() + hb) },
-        attempt,
-      );
-    if (progress?.progress !== undefined || progress?.message !== undefined)
-      await this.reports.add(runId, [
-        {
-          type: 'STEP_PROGRESS',
-          stepId,
-          attempt,
-          ...(progress.progress !== undefined ? { progress: progress.progress } : {}),
-          ...(progress.message !== undefined ? { message: progress.message } : {}),
-        },
-      ]);
-    return { cancelled: false };
-  }
-
-  private async log(token: string, level: string, message: string, data?: unknown) {
-    const { runId, stepId, attempt } = parseToken(token);
-    await this.reports.add(runId, [
-      { type: 'LOG', stepId, attempt, message, data: { level, ...(data === undefined ? {} : { data }) } },
-    ]);
-  }
-
-  private async complete(token: string, output: unknown) {
-    this.inProcess.delete(token);
-    await this.t.run(async (tx) => {
-      const leased = await this.leased(tx, token);
-      if (!leased) return;
-      await this.t.store.setStep(tx.trx, leased.run.id, leased.step.stepId, NO_LEASE);
-      await tx.emit(leased.run, [
-        {
-          type: 'STEP_COMPLETED',
-          stepId: leased.step.stepId,
-          attempt: leased.step.attempt,
-          data: { output: output ?? null },
-        },
-      ]);
-      await this.advance(tx, leased.run, await this.options.definition(leased.run, tx.trx));
-    });
-  }
-
-  private async fail(token: string, error: ErrorReport) {
-    this.inProcess.delete(token);
-    await this.t.run(async (tx) => {
-      const leased = await this.leased(tx, token);
-      if (!leased) return;
-      await this.failAttempt(
-        tx,
-        leased.run,
-        leased.step,
-        {
-          type: error.type,
-          message: error.message,
-          ...(error.stack ? { stack: error.stack } : {}),
-        },
-        error.nonRetryable === true,
-      );
-    });
-  }
-
   /** An attempt failed: another one after the backoff, or the step and its run fail. */
-  private async failAttempt(
-    tx: Tx,
-    run: RunRecord,
-    step: StepRunRecord,
-    error: WorkflowError,
-    nonRetryable = false,
-  ) {
+  async failAttempt(tx: Tx, run: RunRecord, step: StepRunRecord, error: WorkflowError, nonRetryable = false) {
     const definition = await this.options.definition(run, tx.trx);
     const spec = definition.steps.find((s) => s.id === step.stepId)!;
     if (!nonRetryable && shouldRetry(spec.retry, step.attempt, error.type)) {
@@ -555,87 +355,26 @@ export class LocalEngine implements WorkflowEngine {
         },
       ]);
       const queue = step.taskQueue ?? run.taskQueue;
-      tx.afterCommit(() => this.waiters.notifyAt(queue, next));
+      tx.afterCommit(() => this.tasks.notifyAt(queue, next));
       return;
     }
     await this.failRun(tx, run, step.stepId, step.attempt, error);
   }
 
-  // Time: timers, timeouts, deadlines, schedules
-
-  /** A timer due before the runner's next tick fires on time from here. */
-  private wakeTickAt(at: Date) {
-    const ms = at.getTime() - Date.now();
-    if (ms > BACKGROUND_INTERVAL_MS.local || this.stopped) return;
-    setTimeout(
-      () => {
-        if (this.stopped) return;
-        this.runTick().catch((error: unknown) =>
-          this.options.logger.warn({ err: error }, 'workflow engine tick failed; the next one retries'),
-        );
+  /** The run went past its execution timeout: its steps and children end, and so does it. */
+  async timeOutRun(tx: Tx, run: RunRecord) {
+    await this.t.cancelActiveSteps(tx, run, 'the run exceeded its execution timeout');
+    await tx.emit(run, [
+      {
+        type: 'RUN_TIMED_OUT',
+        message: 'the run exceeded its execution timeout',
+        data: {
+          error: { type: 'WorkflowExecutionTimeout', message: 'the run exceeded its execution timeout' },
+        },
       },
-      Math.max(0, ms),
-    ).unref();
-  }
-
-  private async tick() {
-    const now = new Date();
-    const store = this.t.store;
-    const due = await store.stepsDue(now, 500);
-    for (const row of due) {
-      await this.t.run(async (tx) => {
-        const run = await this.t.store.lockRun(tx.trx, row.run_id);
-        if (run?.status !== 'RUNNING') return;
-        const current = await this.t.store.stepRow(row.run_id, row.step_id, tx.trx);
-        if (!current || current.status !== row.status || current.attempt !== row.attempt) return;
-        if (row.kind === 'TIMER') {
-          await tx.emit(run, [
-            {
-              type: 'STEP_COMPLETED',
-              stepId: row.step_id,
-              attempt: 1,
-              data: { output: { firedAt: now.toISOString() } },
-            },
-          ]);
-          await this.advance(tx, run, await this.options.definition(run, tx.trx));
-          return;
-        }
-        const heartbeat = row.heartbeat_expires_at && row.heartbeat_expires_at <= now;
-        const error = heartbeat
-          ? timeoutError(
-              'HeartbeatTimeout',
-              `no heartbeat from the worker within the step's heartbeat timeout (attempt ${row.attempt})`,
-            )
-          : timeoutError(
-              'StartToCloseTimeout',
-              `attempt ${row.attempt} did not finish within the step's start-to-close timeout`,
-            );
-        tx.afterCommit(() =>
-          this.inProcess.get(`${row.run_id}/${row.step_id}/${row.attempt}`)?.abort('ATTEMPT_TIMED_OUT'),
-        );
-        await this.failAttempt(tx, run, toStep(row), error);
-      });
-    }
-    const late = await store.runsPastDeadline(now, 100);
-    for (const row of late) {
-      await this.t.run(async (tx) => {
-        const run = await this.t.store.lockRun(tx.trx, row.id);
-        if (run?.status !== 'RUNNING') return;
-        await this.t.cancelActiveSteps(tx, run, 'the run exceeded its execution timeout');
-        await tx.emit(run, [
-          {
-            type: 'RUN_TIMED_OUT',
-            message: 'the run exceeded its execution timeout',
-            data: {
-              error: timeoutError('WorkflowExecutionTimeout', 'the run exceeded its execution timeout'),
-            },
-          },
-        ]);
-        await this.endChildren(tx, run.id, 'RUN_CANCELLED', 'RUN_TIMED_OUT');
-        await this.finished(tx, run.id);
-      });
-    }
-    await this.schedules.fireDue(now);
+    ]);
+    await this.endChildren(tx, run.id, 'RUN_CANCELLED', 'RUN_TIMED_OUT');
+    await this.finished(tx, run.id);
   }
 
   // Schedules: rows the tick fires (localSchedules.ts).

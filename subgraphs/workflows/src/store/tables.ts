@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { DB } from '../generated/tables.ts';
 import type { WorkflowDefinition } from '../definition/workflowDefinition.ts';
+import type { DB } from '../generated/tables.ts';
 import type {
   RunEvent,
   RunRecord,
