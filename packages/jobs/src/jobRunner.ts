@@ -30,7 +30,6 @@ export interface JobStatus {
   failures: number;
 }
 
-
 /** How often due jobs are looked for; a job with a shorter interval is looked for as often as it asks. */
 const TICK_MS = 250;
 
