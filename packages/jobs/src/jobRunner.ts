@@ -68,6 +68,12 @@ export class JobRunner {
     if (this.timer) this.schedule();
   }
 
+  /** Removes a job (its subgraph stopped); a run under way finishes first. Its record stays. */
+  async unregister(name: string) {
+    this.jobs.delete(name);
+    await this.running.get(name);
+  }
+
   async start() {
     await this.prepared();
     this.schedule();

@@ -91,8 +91,7 @@ export function defineSubgraph(definition: SubgraphDefinition): Subgraph {
         } as GraphQLResolverMap<unknown>,
       });
       for (const check of parts.health ?? []) deps.health.register(check);
-      for (const job of parts.jobs ?? [])
-        deps.jobs.register({ ...job, name: `${definition.name}.${job.name}` });
+      const jobs = (parts.jobs ?? []).map((job) => ({ ...job, name: `${definition.name}.${job.name}` }));
       let started = false;
       return {
         name: definition.name,
@@ -103,9 +102,12 @@ export function defineSubgraph(definition: SubgraphDefinition): Subgraph {
           if (started) return;
           if (parts.migrations) await deps.db.migrate(definition.name, parts.migrations);
           await parts.start?.();
+          // Its jobs run while it does: a stopped module's work must not go on without it.
+          for (const job of jobs) deps.jobs.register(job);
           started = true;
         },
         async stop() {
+          if (started) for (const job of jobs) await deps.jobs.unregister(job.name);
           await parts.stop?.();
           started = false;
         },
