@@ -1,6 +1,6 @@
 import type { JarvisConfig } from '@jarvis/config';
 import type { Logger, Principal } from '@jarvis/context';
-import { createRouter, type Router } from '@jarvis/router';
+import { createRouter, type IdentityResolver, type Router } from '@jarvis/router';
 import type { Subgraph, SubgraphModule } from '@jarvis/subgraph';
 import { graphql } from 'graphql';
 import { createRuntime, type Runtime } from './createRuntime.ts';
@@ -19,7 +19,7 @@ export interface JarvisOptions {
   logger?: Logger;
   /** The subgraphs to run; the catalog's by default. */
   subgraphs?: Subgraph[];
-  /** Who is calling; until identity lands every request is the local dev principal. */
+  /** Replaces the authenticator `auth.mode` chooses (tests that need a principal per header). */
   authenticate?: (request: Request) => Promise<Principal>;
 }
 
@@ -49,6 +49,12 @@ export async function createJarvis(config: JarvisConfig, options: JarvisOptions 
         ? Object.assign({}, ...options.subgraphs.map((s) => s.entityQueries))
         : ENTITY_QUERIES,
       documents: TRUSTED_DOCUMENTS,
+      // The identity subgraph in this process answers who a key or token names.
+      identity: () => {
+        const identity = subgraphs.find((m) => m.name === 'identity')?.service;
+        if (!identity) throw new Error('auth.mode needs the identity subgraph, and it is not running');
+        return identity as IdentityResolver;
+      },
       ...(options.authenticate ? { authenticate: options.authenticate } : {}),
     });
     await router.start();

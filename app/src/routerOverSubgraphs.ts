@@ -23,13 +23,10 @@ export function routerOverSubgraphs(
       name: s.name,
       kind: 'SERVICE',
       check: async () => {
-        const response = await fetch(s.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: '{ __typename }' }),
-          signal: AbortSignal.timeout(2_000),
-        });
-        if (!response.ok) throw new Error(`${s.url} answered HTTP ${response.status}`);
+        // /health answers without credentials: a subgraph's GraphQL takes only the router's calls.
+        const health = s.url.replace(/\/graphql\/?$/, '/health');
+        const response = await fetch(health, { signal: AbortSignal.timeout(2_000) });
+        if (!response.ok) throw new Error(`${health} answered HTTP ${response.status}`);
         return s.url;
       },
     });
@@ -39,6 +36,7 @@ export function routerOverSubgraphs(
     logger: runtime.logger,
     metrics: runtime.metrics,
     health: runtime.health,
+    pubsub: runtime.pubsub,
     subgraphs,
     entityQueries: ENTITY_QUERIES,
     documents: TRUSTED_DOCUMENTS,

@@ -1,15 +1,22 @@
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
+import { accessRulesOf, authorizeOperation, decide, INTERNAL_HEADER, signPrincipal } from '@jarvis/auth';
 import type { JarvisConfig } from '@jarvis/config';
 import {
   createRequestContext,
-  LOCAL_PRINCIPAL,
   type Logger,
   type Principal,
   type RequestContext,
   requestIdFrom,
   runWithContext,
 } from '@jarvis/context';
-import type { EntityQueries, HttpRoute } from '@jarvis/subgraph';
+import { ErrorCode, JarvisError } from '@jarvis/errors';
+import type { PubSub } from '@jarvis/pubsub';
+import {
+  API_KEY_REVOKED_TOPIC,
+  type ApiKeyRevoked,
+  type EntityQueries,
+  type HttpRoute,
+} from '@jarvis/subgraph';
 import type { HealthRegistry, JarvisMetrics } from '@jarvis/telemetry';
 import {
   buildSchema,
@@ -17,10 +24,16 @@ import {
   type ExecutionResult,
   type GraphQLSchema,
   Kind,
+  parse,
   printSchema,
 } from 'graphql';
+import { clientAddressOf } from './adapters/clientAddress.ts';
 import { handleGraphQL } from './apolloHandler.ts';
 import { apolloServerFor } from './apolloServerFor.ts';
+import { authErrorResponse, isJarvisError } from './auth/authErrorResponse.ts';
+import { type Authenticate, createAuthenticator, type IdentityResolver } from './auth/authenticator.ts';
+import { authorizationPlugin } from './auth/authorizationPlugin.ts';
+import { rateLimits } from './auth/rateLimits.ts';
 import { composeSupergraph } from './composeSupergraph.ts';
 import { forwardRequest } from './forwardRequest.ts';
 import { graphiqlAsset, graphiqlPage, wantsGraphiql } from './graphiql.ts';
@@ -53,8 +66,12 @@ export interface RouterOptions {
   metrics: JarvisMetrics;
   health: HealthRegistry;
   subgraphs: RouterSubgraph[];
-  /** Who is calling. Until identity lands every request is the local dev principal. */
-  authenticate?: (request: Request) => Promise<Principal>;
+  /** Who a key or token names: the identity subgraph (in process, or over HTTP behind `jarvis serve`). */
+  identity?: () => IdentityResolver;
+  /** Where revoked keys are announced, so their open subscriptions end at once. */
+  pubsub?: PubSub;
+  /** Replaces the authenticator `auth.mode` chooses (tests that need a principal per header). */
+  authenticate?: Authenticate;
   /** How to fetch each entity an event names, from every subgraph. */
   entityQueries?: EntityQueries;
   /**
@@ -92,10 +109,16 @@ export function createRouter(options: RouterOptions): Router {
     buildService: ({ name, url }): GraphQLDataSource => {
       const subgraph = byName.get(name);
       if (subgraph && 'schema' in subgraph) return new InProcessDataSource(name, subgraph.schema, metrics);
-      return new RemoteSubgraphSource(name, url!);
+      return new RemoteSubgraphSource(name, url!, vouch);
     },
   });
   const { limits } = config.router;
+  const rules = accessRulesOf(parse(supergraphSdl));
+  const rateLimit = rateLimits(config);
+  const internalSecret = config.auth.internal_secret;
+  /** The router's word to a subgraph behind `jarvis serve` on who is calling (HMAC-signed). */
+  const vouch = async (principal: Principal): Promise<Record<string, string>> =>
+    internalSecret ? { [INTERNAL_HEADER]: await signPrincipal(principal, internalSecret) } : {};
   const checkLimits = operationLimiter(limits, listSizesOf(supergraphSdl));
   // The clients' operations are always registered; configured manifests add to them.
   const registered = loadManifests([
@@ -108,7 +131,7 @@ export function createRouter(options: RouterOptions): Router {
     { gateway },
     metrics,
     'router',
-    [operationResolutionPlugin, limitsPlugin(checkLimits)],
+    [operationResolutionPlugin, authorizationPlugin(rules), limitsPlugin(checkLimits)],
     {
       ...(config.router.documents.apq ? {} : { persistedQueries: false as const }),
       // A document past its token budget stops while it is lexed, before it costs anything.
@@ -132,25 +155,81 @@ export function createRouter(options: RouterOptions): Router {
         : [],
     )
     .sort((a, b) => b.prefix.length - a.prefix.length);
-  const authenticate = options.authenticate ?? (async () => LOCAL_PRINCIPAL);
+  const authenticate =
+    options.authenticate ??
+    createAuthenticator({
+      config,
+      limits: rateLimit,
+      requestIdOf: (request) => requestIdFrom(request.headers),
+      identity:
+        options.identity ??
+        (() => {
+          throw new JarvisError(
+            ErrorCode.BACKEND_UNAVAILABLE,
+            'no identity service is configured to check credentials',
+            {
+              backend: 'identity',
+            },
+          );
+        }),
+    });
 
-  async function contextFor(request: Request): Promise<RequestContext & { headers: Headers }> {
-    const principal = await authenticate(request);
-    return {
-      ...createRequestContext(logger, principal, requestIdFrom(request.headers)),
-      headers: request.headers,
-    };
+  type Context = RequestContext & { headers: Headers };
+  // One authentication per request, however many parts of the router ask (SSE asks twice).
+  const contexts = new WeakMap<Request, Promise<Context>>();
+  function contextFor(request: Request): Promise<Context> {
+    let context = contexts.get(request);
+    if (!context) {
+      context = (async () => {
+        const principal = await authenticate(request);
+        const clientAddress = clientAddressOf(request);
+        return {
+          ...createRequestContext(logger, principal, requestIdFrom(request.headers)),
+          headers: request.headers,
+          ...(clientAddress ? { clientAddress } : {}),
+        };
+      })();
+      contexts.set(request, context);
+    }
+    return context;
+  }
+
+  /**
+   * Who is calling, and whether they may call now: refusals answer in the door's own shape
+   * (GraphQL errors, MLflow's error_code, Jarvis JSON) with 401, 429 and Retry-After.
+   */
+  async function admit(request: Request): Promise<Response | undefined> {
+    try {
+      const { principal } = await contextFor(request);
+      if (config.auth.mode !== 'local')
+        await rateLimit.request(
+          principal.keyId ??
+            `${principal.kind}:${principal.userId === 'anonymous' ? (clientAddressOf(request) ?? '') : principal.userId}`,
+        );
+      return undefined;
+    } catch (error) {
+      if (!isJarvisError(error)) throw error;
+      logger.info(
+        { code: error.code, path: new URL(request.url).pathname, message: error.message },
+        'request refused',
+      );
+      return authErrorResponse(request, error);
+    }
   }
 
   async function route(request: Request): Promise<{ response: Response; label: string }> {
     const url = new URL(request.url);
     const path = url.pathname;
     if (path === '/graphql/stream' || (path === '/graphql' && wantsEventStream(request))) {
+      const refused = await admit(request);
+      if (refused) return { response: refused, label: '/graphql/stream' };
       return { response: await sse(request), label: '/graphql/stream' };
     }
     if (path === '/graphql' || path === '/') {
       if (wantsGraphiql(request)) return { response: graphiqlPage(), label: '/graphql' };
       if (path === '/') return { response: Response.redirect(new URL('/graphql', url), 302), label: '/' };
+      const refused = await admit(request);
+      if (refused) return { response: refused, label: '/graphql' };
       return {
         response: await handleGraphQL(apollo, request, await contextFor(request), {
           maxBodyBytes: config.server.max_body_bytes,
@@ -164,20 +243,48 @@ export function createRouter(options: RouterOptions): Router {
       const asset = await graphiqlAsset(path.slice('/graphiql/'.length));
       if (asset) return { response: asset, label: '/graphiql' };
     }
-    if (path === '/metrics')
+    if (path === '/metrics') {
+      // Prometheus sends a key as `authorization: credentials` when Jarvis is shared.
+      const refused = await admit(request);
+      if (refused) return { response: refused, label: path };
+      const decision = decide((await contextFor(request)).principal, 'platform:read');
+      if (decision !== 'allowed')
+        return {
+          response: authErrorResponse(
+            request,
+            new JarvisError(
+              decision === 'unauthenticated' ? ErrorCode.UNAUTHENTICATED : ErrorCode.FORBIDDEN,
+              '/metrics needs platform:read: scrape with an API key (Prometheus `authorization: { credentials: jv_… }`)',
+            ),
+          ),
+          label: path,
+        };
       metrics.openSubscriptions.set({ service: 'router' }, subscriptions.subscriberCount());
+    }
     const ops = await opsRoute(path, health, metrics);
     if (ops) return { response: ops, label: path };
     for (const r of routes) {
       const matches = r.path.endsWith('/*') ? path.startsWith(r.path.slice(0, -1)) : path === r.path;
       if (matches && r.method === request.method) {
+        const refused = await admit(request);
+        if (refused) return { response: refused, label: r.path };
         return { response: await r.handler(request, await contextFor(request)), label: r.path };
       }
     }
     const forward = forwards.find((f) => path.startsWith(f.prefix));
     if (forward) {
+      const refused = await admit(request);
+      if (refused) return { response: refused, label: `${forward.prefix}*` };
+      const context = await contextFor(request);
       return {
-        response: await forwardRequest(request, forward, requestIdFrom(request.headers), logger),
+        response: await forwardRequest(
+          request,
+          forward,
+          context.requestId,
+          logger,
+          await vouch(context.principal),
+          context.clientAddress,
+        ),
         label: `${forward.prefix}*`,
       };
     }
@@ -214,19 +321,29 @@ export function createRouter(options: RouterOptions): Router {
       options.subgraphs.map((s) =>
         'schema' in s ? { name: s.name, schema: s.schema } : { name: s.name, url: s.url },
       ),
-      { keepAliveMs: subscriptionConfig.keep_alive_ms, retryWindowMs: subscriptionConfig.upstream_retry_ms },
+      {
+        keepAliveMs: subscriptionConfig.keep_alive_ms,
+        retryWindowMs: subscriptionConfig.upstream_retry_ms,
+        vouch,
+      },
     ),
     run,
     authenticate,
   });
   const prepare = operationPreparer({ schema: apiSchema, documents, limits, check: checkLimits });
-  const streaming = { schema: apiSchema, run, subscriptions, contextFor, prepare };
+  const authorize = (
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    context: RequestContext,
+  ) => authorizeOperation(apiSchema(), rules, document, context.principal, operationName);
+  const streaming = { schema: apiSchema, run, subscriptions, contextFor, prepare, authorize };
   const websockets = createSubscriptionServer({
     ...streaming,
     keepAliveMs: subscriptionConfig.keep_alive_ms,
   });
   const sse = createSseHandler(streaming);
 
+  const stopping = new AbortController();
   return {
     supergraphSdl,
     websockets,
@@ -245,11 +362,21 @@ export function createRouter(options: RouterOptions): Router {
     },
     async start() {
       await apollo.start();
+      if (options.pubsub) {
+        const revocations = await options.pubsub.subscribe<ApiKeyRevoked>(API_KEY_REVOKED_TOPIC, {
+          signal: stopping.signal,
+        });
+        void (async () => {
+          for await (const event of revocations) subscriptions.revoked(event.keyId);
+        })().catch((error: unknown) => logger.warn({ err: error }, 'key revocations no longer followed'));
+      }
     },
     async stop() {
+      stopping.abort();
       await websockets.close();
       await subscriptions.close();
       await apollo.stop();
+      await rateLimit.close();
     },
   };
 }

@@ -12,6 +12,9 @@ const DROP = new Set([
   'upgrade',
   'proxy-connection',
   'trailer',
+  // Only the router vouches for callers; a client's own copy is dropped, never passed on.
+  'x-jarvis-principal',
+  'x-jarvis-client-address',
 ]);
 
 function copyHeaders(from: Headers): Headers {
@@ -31,10 +34,14 @@ export async function forwardRequest(
   target: { base: string; service: string },
   requestId: string,
   logger?: Logger,
+  vouched: Record<string, string> = {},
+  clientAddress?: string,
 ): Promise<Response> {
   const url = new URL(request.url);
   const headers = copyHeaders(request.headers);
   headers.set('x-request-id', requestId);
+  for (const [header, value] of Object.entries(vouched)) headers.set(header, value);
+  if (clientAddress) headers.set('x-jarvis-client-address', clientAddress);
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
   let upstream: Response;
   try {

@@ -1,4 +1,5 @@
 export { type FetchServer, serveFetch } from './adapters/serveFetch.ts';
+export { type Authenticate, type IdentityResolver, PROJECT_HEADER } from './auth/authenticator.ts';
 export { composeSupergraph } from './composeSupergraph.ts';
 export { createRouter, type Router, type RouterOptions, type RouterSubgraph } from './createRouter.ts';
 export {

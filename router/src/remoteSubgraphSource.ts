@@ -3,9 +3,6 @@ import type { RequestContext } from '@jarvis/context';
 import { ErrorCode, JarvisError } from '@jarvis/errors';
 import { subgraphFetcher } from './subgraphFetcher.ts';
 
-/** Headers a subgraph needs from the caller's request (auth arrives with identity). */
-const FORWARDED_HEADERS = ['authorization', 'x-api-key'];
-
 /** The error a caller sees when a subgraph does not answer: which service, never its address. */
 export function subgraphUnavailable(name: string): JarvisError {
   return new JarvisError(
@@ -22,23 +19,29 @@ export function subgraphUnavailable(name: string): JarvisError {
  */
 export class RemoteSubgraphSource extends RemoteGraphQLDataSource<RequestContext & { headers?: Headers }> {
   private readonly name: string;
+  private readonly vouch: (principal: RequestContext['principal']) => Promise<Record<string, string>>;
 
-  constructor(name: string, url: string) {
+  /** `vouch` signs who is calling for the subgraph, which trusts nothing else. */
+  constructor(
+    name: string,
+    url: string,
+    vouch: (principal: RequestContext['principal']) => Promise<Record<string, string>> = async () => ({}),
+  ) {
     super({ url, fetcher: subgraphFetcher });
     this.name = name;
+    this.vouch = vouch;
   }
 
-  override willSendRequest({
+  override async willSendRequest({
     request,
     context,
   }: Parameters<
     NonNullable<RemoteGraphQLDataSource<RequestContext & { headers?: Headers }>['willSendRequest']>
   >[0]) {
     request.http?.headers.set('x-request-id', context.requestId);
-    for (const header of FORWARDED_HEADERS) {
-      const value = context.headers?.get(header);
-      if (value) request.http?.headers.set(header, value);
-    }
+    if (context.clientAddress) request.http?.headers.set('x-jarvis-client-address', context.clientAddress);
+    for (const [header, value] of Object.entries(await this.vouch(context.principal)))
+      request.http?.headers.set(header, value);
   }
 
   override didEncounterError(

@@ -1,4 +1,4 @@
-import { createJarvis } from '@jarvis/app';
+import { createJarvis, exposureProblem } from '@jarvis/app';
 import { serveFetch } from '@jarvis/router';
 import { onShutdown } from '../onShutdown.ts';
 import { startupConfig } from '../startupConfig.ts';
@@ -6,6 +6,11 @@ import { startupConfig } from '../startupConfig.ts';
 export async function dev(options: { config?: string; port?: string; host?: string }) {
   const started = performance.now();
   const { config, file } = startupConfig(options.config, options);
+  const exposed = exposureProblem(config, config.server.host);
+  if (exposed) {
+    console.error(exposed);
+    process.exit(2);
+  }
   const jarvis = await createJarvis(config);
   const server = await serveFetch(jarvis.router.fetch, {
     ...config.server,

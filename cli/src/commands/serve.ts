@@ -1,10 +1,15 @@
-import { createRuntime, routerOverSubgraphs, SUBGRAPHS } from '@jarvis/app';
+import { createRuntime, exposureProblem, routerOverSubgraphs, SUBGRAPHS } from '@jarvis/app';
 import { createSubgraphServer, serveFetch } from '@jarvis/router';
 import { onShutdown } from '../onShutdown.ts';
 import { startupConfig } from '../startupConfig.ts';
 
 export async function serve(name: string, options: { config?: string; port?: string; host?: string }) {
   const { config } = startupConfig(options.config, options);
+  const exposed = exposureProblem(config, config.server.host);
+  if (exposed) {
+    console.error(exposed);
+    process.exit(2);
+  }
   const names = SUBGRAPHS.map((s) => s.name);
   if (name !== 'router' && !names.includes(name)) {
     console.error(`unknown service ${JSON.stringify(name)}; expected router or one of: ${names.join(', ')}`);

@@ -143,6 +143,76 @@ const notifications = z
   })
   .prefault({});
 
+const ROLES = ['viewer', 'launcher', 'editor', 'admin', 'owner'] as const;
+
+const auth = z
+  .strictObject({
+    /**
+     * `local`: every caller is a local admin; refused on anything but a loopback address.
+     * `keys`: API keys only. `oidc`: people with an OpenID Connect provider's tokens, machines
+     * with API keys.
+     */
+    mode: z.enum(['local', 'keys', 'oidc']).default('local'),
+    oidc: z
+      .strictObject({
+        /** The provider's issuer URL; its `/.well-known/openid-configuration` names the JWKS. */
+        issuer: z.url(),
+        /** What the token's `aud` must contain (the client id, or the API's identifier). */
+        audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+        /** Signature algorithms accepted; `none` and HMAC never are. */
+        algorithms: z
+          .array(
+            z.enum([
+              'RS256',
+              'RS384',
+              'RS512',
+              'PS256',
+              'PS384',
+              'PS512',
+              'ES256',
+              'ES384',
+              'ES512',
+              'EdDSA',
+            ]),
+          )
+          .min(1)
+          .default(['RS256', 'ES256', 'PS256', 'EdDSA']),
+        /** Leeway for `exp`/`nbf`/`iat` between the provider's clock and ours. */
+        clock_skew_seconds: z.number().int().min(0).max(300).default(30),
+        /** The claim with the user's groups (Keycloak, Auth0 and Entra ID call it differently). */
+        roles_claim: z.string().min(1).default('groups'),
+        /** Group → role in a project; `role: owner` makes a platform owner (any project). */
+        roles: z
+          .array(
+            z.strictObject({
+              group: z.string().min(1),
+              project: z.string().min(1).default('default'),
+              role: z.enum(ROLES),
+            }),
+          )
+          .default([]),
+      })
+      .optional(),
+    /**
+     * Signs the caller's identity from the router to subgraphs behind `jarvis serve` (HMAC, at
+     * least 32 characters). Subgraphs accept no call without it.
+     */
+    internal_secret: z.string().min(32).optional(),
+    rate_limit: z
+      .strictObject({
+        /** Requests one key or user may make per minute; 0 turns the limit off. */
+        requests_per_minute: z.number().int().min(0).default(1_200),
+        /** Failed sign-ins one client address may make per minute before it must wait. */
+        failed_sign_ins_per_minute: z.number().int().min(1).default(10),
+      })
+      .prefault({}),
+  })
+  .refine((a) => a.mode !== 'oidc' || a.oidc, {
+    message: 'auth.oidc (issuer, audience) is required when auth.mode is oidc',
+    path: ['oidc'],
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   /** Where embedded backends keep their data. JARVIS_HOME overrides it. */
   home: z.string().default('./.jarvis'),
@@ -224,6 +294,7 @@ export const configSchema = z.strictObject({
       path: ['url'],
     })
     .prefault({}),
+  auth,
   log: z
     .strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

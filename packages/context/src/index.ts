@@ -1,5 +1,5 @@
 export { createLogger, type Logger, type LoggerOptions } from './createLogger.ts';
-export { LOCAL_PRINCIPAL, type Principal } from './principal.ts';
+export { ANONYMOUS_PRINCIPAL, LOCAL_PRINCIPAL, type Principal, type Role } from './principal.ts';
 export {
   createRequestContext,
   currentContext,

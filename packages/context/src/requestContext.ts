@@ -9,6 +9,8 @@ export interface RequestContext {
   principal: Principal;
   /** A child logger that stamps requestId, userId and projectId on every line. */
   logger: Logger;
+  /** The caller's address as the router saw it (for the audit log). */
+  clientAddress?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

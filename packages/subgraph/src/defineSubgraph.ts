@@ -1,9 +1,13 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { AuditLog } from '@jarvis/audit';
+import { accessRulesOf } from '@jarvis/auth';
 import type { SqlMigration } from '@jarvis/db';
 import type { Job } from '@jarvis/jobs';
 import type { HealthCheck } from '@jarvis/telemetry';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { guardResolvers } from './guardResolvers.ts';
+import { guardRoute } from './guardRoute.ts';
 import { loadTypeDefs } from './loadTypeDefs.ts';
 import type {
   EntityQueries,
@@ -68,6 +72,7 @@ export interface Subgraph {
 export function defineSubgraph(definition: SubgraphDefinition): Subgraph {
   const typeDefs = loadTypeDefs(definition.schema);
   const entityQueries = definition.entityQueries ?? {};
+  const rules = accessRulesOf(typeDefs);
   return {
     name: definition.name,
     typeDefs,
@@ -75,20 +80,26 @@ export function defineSubgraph(definition: SubgraphDefinition): Subgraph {
     entityQueries,
     create(deps) {
       const parts = definition.create(deps);
+      const audit = new AuditLog(deps.db, deps.logger, deps.pubsub);
       const schema: GraphQLSchema = buildSubgraphSchema({
         typeDefs,
-        resolvers: {
-          ...parts.resolvers,
-          ...(parts.subscriptions
-            ? {
-                Subscription: subscriptionResolvers(parts.subscriptions, {
-                  pubsub: deps.pubsub,
-                  entityQueries,
-                  schema: () => schema,
-                }),
-              }
-            : {}),
-        } as GraphQLResolverMap<unknown>,
+        resolvers: guardResolvers(
+          definition.name,
+          {
+            ...(parts.resolvers as Record<string, unknown>),
+            ...(parts.subscriptions
+              ? {
+                  Subscription: subscriptionResolvers(parts.subscriptions, {
+                    pubsub: deps.pubsub,
+                    entityQueries,
+                    schema: () => schema,
+                  }),
+                }
+              : {}),
+          },
+          rules,
+          audit,
+        ) as GraphQLResolverMap<unknown>,
       });
       for (const check of parts.health ?? []) deps.health.register(check);
       const jobs = (parts.jobs ?? []).map((job) => ({ ...job, name: `${definition.name}.${job.name}` }));
@@ -97,7 +108,7 @@ export function defineSubgraph(definition: SubgraphDefinition): Subgraph {
         name: definition.name,
         typeDefs,
         schema,
-        routes: parts.routes ?? [],
+        routes: (parts.routes ?? []).map((route) => guardRoute(definition.name, route, audit)),
         async start() {
           if (started) return;
           if (parts.migrations) await deps.db.migrate(definition.name, parts.migrations);

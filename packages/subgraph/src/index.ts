@@ -32,6 +32,8 @@ export {
 export {
   ALERT_CHANGED_TOPIC,
   type AlertChanged,
+  API_KEY_REVOKED_TOPIC,
+  type ApiKeyRevoked,
   ARTIFACT_CREATED_TOPIC,
   type ArtifactCreated,
   MODEL_ALIAS_MOVED_TOPIC,

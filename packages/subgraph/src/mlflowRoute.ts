@@ -34,11 +34,13 @@ function mlflowError(error: JarvisError): { error_code: string; status: number }
 export function mlflowRoute(
   method: HttpRoute['method'],
   path: string,
+  scope: string,
   handle: (request: Request, context: RequestContext) => Promise<Response>,
 ): HttpRoute {
   return {
     method,
     path,
+    scope,
     async handler(request, context) {
       try {
         return await handle(request, context);

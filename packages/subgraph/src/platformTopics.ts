@@ -56,3 +56,12 @@ export interface AlertChanged {
   channelIds: string[];
   at: string;
 }
+
+/** Identity publishes each revoked API key; routers end that key's open subscriptions at once. */
+export const API_KEY_REVOKED_TOPIC = 'platform.identity.key-revoked';
+
+export interface ApiKeyRevoked {
+  projectId: string;
+  keyId: string;
+  at: string;
+}

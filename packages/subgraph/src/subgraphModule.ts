@@ -27,6 +27,10 @@ export interface HttpRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD';
   /** Exact path, or a prefix ending in `/*`. */
   path: string;
+  /** Who may call it, as `@access` says for fields (`storage:read`, `experiments:log`, `public`). */
+  scope: string;
+  /** State-changing calls are audited; false for a protocol's chatter (a worker's polls and heartbeats). */
+  audit?: boolean;
   handler(request: Request, context: RequestContext): Promise<Response>;
 }
 

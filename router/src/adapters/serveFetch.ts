@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { lazyWebStream, nodeBodyOf, textBodyOf, withNodeBody } from '@jarvis/subgraph';
 import type { WebSocketEndpoint } from '../graphqlWsEndpoint.ts';
+import { withClientAddress } from './clientAddress.ts';
 
 export interface FetchServer {
   url: string;
@@ -47,6 +48,7 @@ export async function serveFetch(
         ...(hasBody ? { body: lazyWebStream(req), duplex: 'half' } : {}),
       } as RequestInit);
       if (hasBody) withNodeBody(request, req);
+      withClientAddress(request, req.socket.remoteAddress);
       // A client that disconnects mid-body errors `req`; whoever reads it sees that. Without a
       // listener, the same error while nobody reads yet would crash the process.
       req.on('error', () => {});

@@ -47,6 +47,8 @@ export interface FederatedSubscriptions {
   upstreamCount(): number;
   /** Clients subscribed through the router. */
   subscriberCount(): number;
+  /** Ends, with UNAUTHENTICATED, every subscription opened with this API key (it was revoked). */
+  revoked(keyId: string): void;
   close(): Promise<void>;
 }
 
@@ -64,11 +66,13 @@ function markUpstream(value: unknown): unknown {
 
 /** Who may share an upstream subscription: the same principal, in the same project, with the same roles. */
 const principalKey = (p: Principal) =>
-  `${p.kind}:${p.userId}:${p.projectId}:${[...p.roles].sort().join(',')}`;
+  `${p.kind}:${p.userId}:${p.projectId}:${[...p.roles].sort().join(',')}:${p.keyId ?? ''}:${p.scopes?.join(',') ?? ''}`;
 
 interface Member {
   push(result: ExecutionResult, last?: boolean): void;
   end(): void;
+  /** The API key it subscribed with, if any. */
+  keyId?: string | undefined;
 }
 
 interface Group {
@@ -319,6 +323,7 @@ export function federatedSubscriptions(options: FederatedSubscriptionsOptions): 
           if (group.members.size === 0) closeGroup(group);
         },
       );
+      member.keyId = args.context.principal.keyId;
       group.members.add(member);
       subscribers++;
       for (const past of group.history ?? []) member.push(past);
@@ -327,6 +332,15 @@ export function federatedSubscriptions(options: FederatedSubscriptionsOptions): 
     },
     upstreamCount: () => upstreams,
     subscriberCount: () => subscribers,
+    revoked(keyId) {
+      const error = new JarvisError(
+        ErrorCode.UNAUTHENTICATED,
+        `API key ${keyId} was revoked; subscribe again with a valid key`,
+      );
+      for (const group of [...groups.values()])
+        for (const member of [...group.members])
+          if (member.keyId === keyId) member.push({ errors: [error] }, true);
+    },
     async close() {
       for (const group of [...groups.values()]) {
         for (const member of group.members) member.end();

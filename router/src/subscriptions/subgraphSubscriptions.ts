@@ -38,10 +38,9 @@ export interface SubgraphSubscriptionsOptions {
   keepAliveMs: number;
   /** How long to keep reconnecting to a subgraph that went away before the subscription fails. */
   retryWindowMs: number;
+  /** The router's signed word on who subscribes, sent in connection_init (signed again on each reconnect). */
+  vouch?: (principal: RequestContext['principal']) => Promise<Record<string, string>>;
 }
-
-/** Headers the subgraph needs to know who subscribes; they travel in connection_init. */
-const CREDENTIALS = ['authorization', 'x-api-key'];
 
 const reviveError = (e: GraphQLFormattedError) =>
   new GraphQLError(e.message, { path: e.path, extensions: e.extensions ?? {} });
@@ -58,19 +57,14 @@ export function subgraphSubscriptions(
   let attempts = 0;
   for (let spent = 0; spent < options.retryWindowMs; attempts++) spent += wait(attempts);
 
-  function clientFor(url: string, headers: Headers | undefined): Client {
-    const params: Record<string, string> = {};
-    for (const h of CREDENTIALS) {
-      const value = headers?.get(h);
-      if (value) params[h] = value;
-    }
-    const key = `${url}\n${JSON.stringify(params)}`;
+  function clientFor(url: string, principal: RequestContext['principal']): Client {
+    const key = `${url}\n${JSON.stringify(principal)}`;
     let client = clients.get(key);
     if (!client) {
       client = createClient({
         url: url.replace(/^http/, 'ws'),
         webSocketImpl: WebSocket,
-        connectionParams: params,
+        connectionParams: async () => (await options.vouch?.(principal)) ?? {},
         lazy: true,
         keepAlive: options.keepAliveMs,
         // A subgraph that restarts closes its sockets; every subscription resubscribes on the new
@@ -101,7 +95,7 @@ export function subgraphSubscriptions(
         if (!(Symbol.asyncIterator in result)) throw new SubscriptionFailure([...(result.errors ?? [])]);
         return result;
       }
-      const events = clientFor(target.url, context.headers).iterate({
+      const events = clientFor(target.url, context.principal).iterate({
         query: plan.upstream.query,
         variables,
       });

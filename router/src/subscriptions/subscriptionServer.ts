@@ -1,6 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestContext } from '@jarvis/context';
-import { type ExecutionArgs, type ExecutionResult, type GraphQLSchema, print } from 'graphql';
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  GraphQLError,
+  type GraphQLSchema,
+  print,
+} from 'graphql';
+import { withClientAddress } from '../adapters/clientAddress.ts';
 import { graphqlWsEndpoint, type WebSocketEndpoint } from '../graphqlWsEndpoint.ts';
 import type { PrepareOperation } from '../operations/prepareOperation.ts';
 import type { OperationParams } from '../operations/trustedDocuments.ts';
@@ -16,6 +24,8 @@ export interface SubscriptionServerOptions {
   contextFor(request: Request): Promise<RequestContext & { headers: Headers }>;
   /** Trusted documents, parsing, validation and limits, before anything runs. */
   prepare: PrepareOperation;
+  /** Throws UNAUTHENTICATED or FORBIDDEN when a field of the operation is not the caller's to use. */
+  authorize(document: DocumentNode, operationName: string | null | undefined, context: RequestContext): void;
   /** Ping interval; a client that stops answering is dropped. */
   keepAliveMs: number;
 }
@@ -33,7 +43,10 @@ function requestOf(upgrade: IncomingMessage, params: Readonly<Record<string, unk
     const value = params?.[name];
     if (typeof value === 'string') headers.set(name, value);
   }
-  return new Request('http://jarvis.local/graphql', { headers });
+  return withClientAddress(
+    new Request('http://jarvis.local/graphql', { headers }),
+    upgrade.socket.remoteAddress,
+  );
 }
 
 /**
@@ -48,8 +61,9 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
       schema: options.schema,
       onConnect: async (ctx) => {
         try {
-          await options.contextFor(requestOf(ctx.extra.request, ctx.connectionParams));
-          return true;
+          const { principal } = await options.contextFor(requestOf(ctx.extra.request, ctx.connectionParams));
+          // A socket is for subscriptions, none of which is public: no credentials, no socket (4403).
+          return principal.kind !== 'anonymous';
         } catch {
           return false;
         }
@@ -66,15 +80,24 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
 }
 
 /** What the WebSocket and SSE endpoints run once an operation is prepared. */
-export function streamingRunners(options: Pick<SubscriptionServerOptions, 'subscriptions' | 'run'>) {
+export function streamingRunners(
+  options: Pick<SubscriptionServerOptions, 'subscriptions' | 'run' | 'authorize'>,
+) {
   return {
-    subscribe: (args: ExecutionArgs) =>
-      options.subscriptions.subscribe({
+    subscribe: (args: ExecutionArgs) => {
+      try {
+        options.authorize(args.document, args.operationName, args.contextValue as RequestContext);
+      } catch (error) {
+        if (error instanceof GraphQLError) return { errors: [error] };
+        throw error;
+      }
+      return options.subscriptions.subscribe({
         document: args.document,
         variables: (args.variableValues ?? {}) as Record<string, unknown>,
         operationName: args.operationName,
         context: args.contextValue as RequestContext & { headers: Headers },
-      }),
+      });
+    },
     execute: (args: ExecutionArgs) =>
       options.run(
         print(args.document),

@@ -132,7 +132,9 @@ for (const backend of storageBackends) {
         source:
           'query($r: [_Any!]!) { _entities(representations: $r) { ... on Run { artifacts { totalCount } } } }',
         variableValues: { r: [{ __typename: 'Run', id: 'run-42' }] },
-        contextValue: { principal: { projectId: 'default', userId: 'local', kind: 'user', roles: [] } },
+        contextValue: {
+          principal: { projectId: 'default', userId: 'local', kind: 'user', roles: ['editor'] },
+        },
       });
       expect(entities.data).toEqual({ _entities: [{ artifacts: { totalCount: 3 } }] });
     });

@@ -19,6 +19,9 @@ export function workerRoutes(service: WorkflowsService, maxBodyBytes: number): H
   ): HttpRoute => ({
     method: 'POST',
     path: `/workflows/worker/${call}`,
+    // Workers run a project's tasks: a launcher's key may. Their effects are audited as runs.
+    scope: 'workflows:launch',
+    audit: false,
     async handler(request) {
       let body: Record<string, unknown>;
       try {

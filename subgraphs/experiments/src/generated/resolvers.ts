@@ -776,7 +776,6 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   ComparedMetric: ResolverTypeWrapper<ComparedMetric>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ComparedParam: ResolverTypeWrapper<ComparedParam>;
   CreateModelVersionInput: CreateModelVersionInput;
@@ -817,12 +816,12 @@ export type ResolversTypes = ResolversObject<{
   SystemInfo: ResolverTypeWrapper<SystemInfo>;
   SystemInfoInput: SystemInfoInput;
   ViewType: ViewType;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   ComparedMetric: ComparedMetric;
-  String: Scalars['String']['output'];
   Float: Scalars['Float']['output'];
   ComparedParam: ComparedParam;
   CreateModelVersionInput: CreateModelVersionInput;
@@ -857,7 +856,14 @@ export type ResolversParentTypes = ResolversObject<{
   Subscription: Record<PropertyKey, never>;
   SystemInfo: SystemInfo;
   SystemInfoInput: SystemInfoInput;
+  String: Scalars['String']['output'];
 }>;
+
+export type AccessDirectiveArgs = {
+  scope: Scalars['String']['input'];
+};
+
+export type AccessDirectiveResolver<Result, Parent, ContextType = SubgraphContext, Args = AccessDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ComparedMetricResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ComparedMetric'] = ResolversParentTypes['ComparedMetric']> = ResolversObject<{
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1109,3 +1115,6 @@ export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   SystemInfo?: SystemInfoResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = SubgraphContext> = ResolversObject<{
+  access?: AccessDirectiveResolver<any, any, ContextType>;
+}>;

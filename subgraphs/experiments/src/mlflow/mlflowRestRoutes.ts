@@ -15,6 +15,26 @@ import {
 import { MlflowParams, toDouble } from './mlflowRequest.ts';
 
 const PREFIX = '/api/2.0/mlflow/';
+
+const ADMIN_PATHS = new Set([
+  'experiments/delete',
+  'experiments/restore',
+  'runs/delete',
+  'runs/restore',
+  'registered-models/delete',
+  'model-versions/delete',
+]);
+
+/**
+ * What an MLflow endpoint needs, as the same operation needs in GraphQL: reading (GET and the
+ * POST searches), logging to runs (a launcher may), deleting (admin), or writing.
+ */
+export function mlflowScope(method: string, path: string): string {
+  if (method === 'GET' || /(^|\/)search$|get-latest-versions$/.test(path)) return 'experiments:read';
+  if (ADMIN_PATHS.has(path)) return 'experiments:admin';
+  if (/^runs\/(create|update|log-[a-z-]+|set-tag|delete-tag)$/.test(path)) return 'experiments:log';
+  return 'experiments:write';
+}
 const VIEWS: ViewType[] = ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'];
 const STATUSES: RunStatus[] = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'];
 
@@ -563,8 +583,12 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
   ];
 
   const routes = endpoints.map(([method, path, handle]) =>
-    mlflowRoute(method, `${PREFIX}${path}`, async (request: Request, context: RequestContext) =>
-      Response.json(await handle(await MlflowParams.of(request, maxBodyBytes), context.principal)),
+    mlflowRoute(
+      method,
+      `${PREFIX}${path}`,
+      mlflowScope(method, path),
+      async (request: Request, context: RequestContext) =>
+        Response.json(await handle(await MlflowParams.of(request, maxBodyBytes), context.principal)),
     ),
   );
   // Anything else under the API answers as MLflow does for an endpoint it lacks, so clients
@@ -572,6 +596,7 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
   const missing = (method: HttpRoute['method']): HttpRoute => ({
     method,
     path: `${PREFIX}*`,
+    scope: 'authenticated',
     handler: async (request) =>
       Response.json(
         {

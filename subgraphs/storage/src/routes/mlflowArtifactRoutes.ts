@@ -41,7 +41,7 @@ export function mlflowArtifactRoutes(service: StorageService): HttpRoute[] {
   };
 
   return [
-    mlflowRoute('PUT', `${ROOT}/*`, async (request, context) => {
+    mlflowRoute('PUT', `${ROOT}/*`, 'storage:write', async (request, context) => {
       const path = pathOf(request);
       const body = requestBody(request);
       if (!body) throw badUserInput('the artifact has no body');
@@ -62,7 +62,7 @@ export function mlflowArtifactRoutes(service: StorageService): HttpRoute[] {
       return Response.json({});
     }),
 
-    mlflowRoute('GET', `${ROOT}/*`, async (request, context) => {
+    mlflowRoute('GET', `${ROOT}/*`, 'storage:read', async (request, context) => {
       const path = pathOf(request);
       const artifact = await service.artifactByName(context.principal, path);
       if (!artifact) throw notFound(`no artifact at ${JSON.stringify(path)}`);
@@ -77,13 +77,13 @@ export function mlflowArtifactRoutes(service: StorageService): HttpRoute[] {
       });
     }),
 
-    mlflowRoute('GET', ROOT, async (request, context) => {
+    mlflowRoute('GET', ROOT, 'storage:read', async (request, context) => {
       const dir = cleanPath(new URL(request.url).searchParams.get('path') ?? '');
       const artifacts = await service.latestUnder(context.principal, dir ? `${dir}/` : '');
       return Response.json({ files: children(dir, artifacts) });
     }),
 
-    mlflowRoute('DELETE', `${ROOT}/*`, async (request, context) => {
+    mlflowRoute('DELETE', `${ROOT}/*`, 'storage:admin', async (request, context) => {
       const path = pathOf(request);
       const exact = await service.artifactByName(context.principal, path).catch(() => undefined);
       const artifacts = [
@@ -96,7 +96,7 @@ export function mlflowArtifactRoutes(service: StorageService): HttpRoute[] {
     }),
 
     // The tracking server's listing by run, for clients that list through /api/2.0/mlflow.
-    mlflowRoute('GET', '/api/2.0/mlflow/artifacts/list', async (request, context) => {
+    mlflowRoute('GET', '/api/2.0/mlflow/artifacts/list', 'storage:read', async (request, context) => {
       const params = new URL(request.url).searchParams;
       const runId = params.get('run_id') ?? params.get('run_uuid') ?? '';
       if (!/^[0-9a-f]{32}$/.test(runId))

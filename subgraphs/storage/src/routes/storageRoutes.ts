@@ -58,8 +58,8 @@ export function storageRoutes(service: StorageService): HttpRoute[] {
   };
 
   return [
-    { method: 'PUT', path: '/storage/uploads/*', handler: receivePart },
-    { method: 'GET', path: '/storage/artifacts/*', handler: content },
-    { method: 'HEAD', path: '/storage/artifacts/*', handler: content },
+    { method: 'PUT', path: '/storage/uploads/*', scope: 'storage:write', handler: receivePart },
+    { method: 'GET', path: '/storage/artifacts/*', scope: 'storage:read', handler: content },
+    { method: 'HEAD', path: '/storage/artifacts/*', scope: 'storage:read', handler: content },
   ];
 }

@@ -685,7 +685,6 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   OverlapPolicy: OverlapPolicy;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -718,6 +717,7 @@ export type ResolversTypes = ResolversObject<{
   WorkflowRunFilter: WorkflowRunFilter;
   WorkflowRunKind: WorkflowRunKind;
   WorkflowRunStatus: WorkflowRunStatus;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -727,7 +727,6 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
   Boolean: Scalars['Boolean']['output'];
-  String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
@@ -753,7 +752,14 @@ export type ResolversParentTypes = ResolversObject<{
   WorkflowRunEdge: Omit<WorkflowRunEdge, 'node'> & { node: ResolversParentTypes['WorkflowRun'] };
   WorkflowRunEvent: WorkflowRunEventMapper;
   WorkflowRunFilter: WorkflowRunFilter;
+  String: Scalars['String']['output'];
 }>;
+
+export type AccessDirectiveArgs = {
+  scope: Scalars['String']['input'];
+};
+
+export type AccessDirectiveResolver<Result, Parent, ContextType = SubgraphContext, Args = AccessDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -991,3 +997,6 @@ export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   WorkflowRunEvent?: WorkflowRunEventResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = SubgraphContext> = ResolversObject<{
+  access?: AccessDirectiveResolver<any, any, ContextType>;
+}>;

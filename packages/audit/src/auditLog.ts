@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger, RequestContext } from '@jarvis/context';
+import { type Database, jsonb } from '@jarvis/db';
+import type { PubSub } from '@jarvis/pubsub';
+import type { Kysely, Selectable } from 'kysely';
+import { auditMigrations } from './auditMigrations.ts';
+import type { DB } from './generated/tables.ts';
+
+/** What one change did: `mutation createRun` or `POST /api/2.0/mlflow/runs/create`, on which ids, how it ended. */
+export interface AuditEntry {
+  service: string;
+  action: string;
+  targets: string[];
+  /** `ok`, or the error code the caller got. */
+  outcome: string;
+}
+
+export interface AuditEvent extends AuditEntry {
+  id: string;
+  seq: number;
+  at: Date;
+  projectId: string;
+  actorKind: string;
+  actorId: string;
+  keyId: string | null;
+  requestId: string;
+  clientAddress: string | null;
+}
+
+/** Every audit event of a project, as it is recorded (`auditEventRecorded`). */
+export const auditTopic = (projectId: string) => `platform.audit.${projectId}`;
+
+export interface AuditFilter {
+  actorId?: string | null;
+  action?: string | null;
+  outcome?: string | null;
+  since?: Date | null;
+  until?: Date | null;
+}
+
+/**
+ * The append-only record of every change, one table (`audit.events`) in the metadata database
+ * of whichever process made the change. Rows are only ever inserted.
+ */
+export class AuditLog {
+  private readonly db: Database;
+  private readonly logger: Logger;
+  private readonly pubsub: PubSub | undefined;
+  private ready: Promise<unknown> | undefined;
+
+  constructor(db: Database, logger: Logger, pubsub?: PubSub) {
+    this.db = db;
+    this.logger = logger;
+    this.pubsub = pubsub;
+  }
+
+  private tables(): Promise<Kysely<DB>> {
+    this.ready ??= this.db.migrate('audit', auditMigrations).catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready.then(() => this.db.tables<DB>('audit'));
+  }
+
+  /** Records a change made for `context`'s caller. */
+  async record(context: RequestContext, entry: AuditEntry): Promise<void> {
+    const { principal } = context;
+    try {
+      const row = await (await this.tables())
+        .insertInto('events')
+        .values({
+          id: randomUUID(),
+          project_id: principal.projectId,
+          actor_kind: principal.kind,
+          actor_id: principal.userId,
+          key_id: principal.keyId ?? null,
+          service: entry.service,
+          action: entry.action.slice(0, 500),
+          targets: jsonb(entry.targets.slice(0, 50).map((t) => t.slice(0, 300))),
+          outcome: entry.outcome,
+          request_id: context.requestId,
+          client_address: context.clientAddress ?? null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.pubsub
+        ?.publish(auditTopic(principal.projectId), toEvent(row))
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'audit event not announced'));
+    } catch (error) {
+      // A change is not undone for want of its record, but the operator must know.
+      this.logger.error({ err: error, entry }, 'audit entry not written');
+    }
+  }
+
+  /** A project's events, newest first, `limit` after the one numbered `before`, and how many match. */
+  async list(
+    projectId: string,
+    filter: AuditFilter,
+    limit: number,
+    before?: number,
+  ): Promise<{ events: AuditEvent[]; total: number }> {
+    let query = (await this.tables()).selectFrom('events').where('project_id', '=', projectId);
+    if (filter.actorId) query = query.where('actor_id', '=', filter.actorId);
+    if (filter.action) query = query.where('action', 'like', `%${filter.action.replace(/[%_\\]/g, '\\$&')}%`);
+    if (filter.outcome) query = query.where('outcome', '=', filter.outcome);
+    if (filter.since) query = query.where('at', '>=', filter.since);
+    if (filter.until) query = query.where('at', '<', filter.until);
+    const { n } = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    if (before !== undefined) query = query.where('seq', '<', before);
+    const rows = await query.selectAll().orderBy('seq', 'desc').limit(limit).execute();
+    return { events: rows.map(toEvent), total: Number(n) };
+  }
+}
+
+function toEvent(r: Selectable<DB['events']>): AuditEvent {
+  return {
+    id: r.id,
+    seq: Number(r.seq),
+    at: new Date(r.at),
+    projectId: r.project_id,
+    actorKind: r.actor_kind,
+    actorId: r.actor_id,
+    keyId: r.key_id,
+    service: r.service,
+    action: r.action,
+    targets: (r.targets as string[]) ?? [],
+    outcome: r.outcome,
+    requestId: r.request_id,
+    clientAddress: r.client_address,
+  };
+}

@@ -1,0 +1,31 @@
+import { AuditLog } from '@jarvis/audit';
+import { defineSubgraph } from '@jarvis/subgraph';
+import { createResolvers } from './resolvers/index.ts';
+import { IdentityService } from './service.ts';
+import { identityMigrations } from './store/migrations.ts';
+import { sqlIdentityStore } from './store/sqlIdentityStore.ts';
+import { entityQueries, subscriptionFields } from './subscriptions.ts';
+
+/** The identity subgraph: users, projects, memberships, service accounts, API keys, the audit log. */
+export const subgraph = defineSubgraph({
+  name: 'identity',
+  schema: new URL('../schema.graphql', import.meta.url),
+  entityQueries,
+  create(deps) {
+    const service = new IdentityService({
+      store: sqlIdentityStore(deps.db),
+      audit: new AuditLog(deps.db, deps.logger, deps.pubsub),
+      config: deps.config,
+      pubsub: deps.pubsub,
+      logger: deps.logger,
+    });
+    return {
+      resolvers: createResolvers(service),
+      subscriptions: subscriptionFields,
+      migrations: identityMigrations,
+      backup: { tables: ['users', 'projects', 'memberships', 'service_accounts', 'api_keys'] },
+      start: () => service.start(),
+      service,
+    };
+  },
+});
