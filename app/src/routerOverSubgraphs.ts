@@ -1,5 +1,5 @@
 import type { JarvisConfig } from '@jarvis/config';
-import { createRouter, type Router } from '@jarvis/router';
+import { createRouter, type Router, remoteIdentity } from '@jarvis/router';
 import type { Runtime } from './createRuntime.ts';
 import { defaultSubgraphUrl, ENTITY_QUERIES, SUBGRAPHS } from './subgraphCatalog.ts';
 import { TRUSTED_DOCUMENTS } from './trustedDocuments.ts';
@@ -31,6 +31,13 @@ export function routerOverSubgraphs(
       },
     });
   }
+  const secret = config.auth.internal_secret;
+  if (config.auth.mode !== 'local' && !secret)
+    throw new Error(
+      `auth.mode is ${config.auth.mode}: set auth.internal_secret (32+ characters, the same for the router and every subgraph) so the router can vouch for callers to the subgraphs`,
+    );
+  const identityUrl = subgraphs.find((s) => s.name === 'identity')!.url;
+  const identity = secret ? remoteIdentity(identityUrl, secret) : undefined;
   const router = createRouter({
     config,
     logger: runtime.logger,
@@ -40,6 +47,7 @@ export function routerOverSubgraphs(
     subgraphs,
     entityQueries: ENTITY_QUERIES,
     documents: TRUSTED_DOCUMENTS,
+    ...(identity ? { identity: () => identity } : {}),
   });
   return { router, urls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) };
 }

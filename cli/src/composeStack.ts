@@ -23,6 +23,9 @@ export function composeStack(subgraphs: string[]): ComposeFiles {
       JARVIS_CONFIG: '/app/deploy/jarvis.yaml',
       POSTGRES_PASSWORD: '${POSTGRES_PASSWORD:-jarvis}',
       MINIO_ROOT_PASSWORD: '${MINIO_ROOT_PASSWORD:-jarvis-minio}',
+      // The router signs who is calling for the subgraphs with it: no default, it must be yours.
+      JARVIS_INTERNAL_SECRET:
+        '${JARVIS_INTERNAL_SECRET:?set JARVIS_INTERNAL_SECRET, e.g. openssl rand -base64 32}',
     },
     volumes: ['./deploy:/app/deploy:ro'],
     restart: 'unless-stopped',
@@ -73,7 +76,10 @@ export function composeStack(subgraphs: string[]): ComposeFiles {
       prometheus: {
         image: 'prom/prometheus:latest',
         ports: ['9090:9090'],
-        volumes: ['./deploy/prometheus.yml:/etc/prometheus/prometheus.yml:ro'],
+        volumes: [
+          './deploy/prometheus.yml:/etc/prometheus/prometheus.yml:ro',
+          './deploy/prometheus-api-key:/etc/prometheus/jarvis-api-key:ro',
+        ],
       },
       grafana: {
         image: 'grafana/grafana:latest',
@@ -105,6 +111,8 @@ export function composeStack(subgraphs: string[]): ComposeFiles {
       port: 4000,
       subgraphs: Object.fromEntries(subgraphs.map((s) => [s, `http://${s}:4000/graphql`])),
     },
+    // A stack on a network authenticates: API keys (`jarvis keys create`), or add `mode: oidc`.
+    auth: { mode: 'keys', internal_secret: '${JARVIS_INTERNAL_SECRET}' },
     database: { url: 'postgres://jarvis:${POSTGRES_PASSWORD}@postgres:5432/jarvis' },
     pubsub: { type: 'redis', url: 'redis://redis:6379' },
     services: {
@@ -122,9 +130,14 @@ export function composeStack(subgraphs: string[]): ComposeFiles {
   const prometheus = {
     global: { scrape_interval: '15s' },
     scrape_configs: [
+      // Inside the stack's network only; their ports are not published.
+      { job_name: 'jarvis-subgraphs', static_configs: [{ targets: subgraphs.map((s) => `${s}:4000`) }] },
       {
-        job_name: 'jarvis',
-        static_configs: [{ targets: ['router:4000', ...subgraphs.map((s) => `${s}:4000`)] }],
+        // The router's /metrics takes a key with platform:read, in deploy/prometheus-api-key
+        // (`jarvis keys create --name prometheus --role viewer --scopes platform:read`).
+        job_name: 'jarvis-router',
+        authorization: { type: 'Bearer', credentials_file: '/etc/prometheus/jarvis-api-key' },
+        static_configs: [{ targets: ['router:4000'] }],
       },
     ],
   };

@@ -3,6 +3,7 @@ import { backup, restore } from './commands/backup.ts';
 import { compose } from './commands/compose.ts';
 import { dev } from './commands/dev.ts';
 import { doctor } from './commands/doctor.ts';
+import { keysCreate, keysList, keysRevoke, projectsCreate } from './commands/keys.ts';
 import { serve } from './commands/serve.ts';
 
 const program = new Command('jarvis')
@@ -60,5 +61,45 @@ program
   .argument('<source>', 'a folder, or s3://bucket/prefix, written by `jarvis backup`')
   .option('-c, --config <file>', 'configuration file')
   .action(restore);
+
+const keys = program
+  .command('keys')
+  .description(
+    'API keys of service accounts and users, on the configured database (stop `jarvis dev` first when it uses the embedded one)',
+  );
+keys
+  .command('create')
+  .description("create a key and print it once (a service account's, named --name, unless --user)")
+  .requiredOption('-n, --name <name>', 'what the key is for (also the service account it acts as)')
+  .requiredOption('-r, --role <role>', 'viewer, launcher, editor or admin')
+  .option('-p, --project <project>', 'the project the key acts in', 'default')
+  .option('-s, --scopes <scopes>', 'narrow it further, e.g. experiments:write,storage:read')
+  .option('--expires-in-days <days>', 'refuse it after this many days')
+  .option('-u, --user <id>', "a user's key instead (the user is made a member with the role)")
+  .option('--owner', 'make that user a platform owner (creates projects, admin of every one)')
+  .option('-c, --config <file>', 'configuration file')
+  .action(keysCreate);
+keys
+  .command('list')
+  .description("a project's keys: id, name, role, scopes, who, state, last use (never the secrets)")
+  .option('-p, --project <project>', 'the project', 'default')
+  .option('-c, --config <file>', 'configuration file')
+  .action(keysList);
+keys
+  .command('revoke')
+  .description('revoke a key: its next request is refused and its open subscriptions end')
+  .argument('<id>', 'the key id (`jarvis keys list`, or the part after jv_ in the key)')
+  .option('-c, --config <file>', 'configuration file')
+  .action(keysRevoke);
+
+program
+  .command('projects')
+  .description('projects')
+  .command('create')
+  .description('create a project')
+  .argument('<id>', 'lowercase letters, digits and dashes')
+  .option('--name <name>', 'a display name')
+  .option('-c, --config <file>', 'configuration file')
+  .action(projectsCreate);
 
 await program.parseAsync();

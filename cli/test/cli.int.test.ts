@@ -99,8 +99,11 @@ describe('jarvis CLI', () => {
       {
         POSTGRES_PASSWORD: 'p',
         MINIO_ROOT_PASSWORD: 'm',
+        JARVIS_INTERNAL_SECRET: 's'.repeat(32),
       },
     );
+    // On a network, the stack authenticates, and its processes share the internal secret.
+    expect(config.auth).toMatchObject({ mode: 'keys', internal_secret: 's'.repeat(32) });
     expect(config.server.subgraphs.platform).toBe('http://platform:4000/graphql');
     expect(config.services.workflow.type).toBe('temporal');
     // Grafana is provisioned with the datasource the dashboards' panels name, and a valid overview.

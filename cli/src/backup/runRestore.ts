@@ -32,7 +32,7 @@ export async function runRestore(
   if (manifest.format !== BACKUP_FORMAT)
     throw new Error(`unknown backup format ${manifest.format}; expected ${BACKUP_FORMAT}`);
   const byName = new Map(modules.map((m) => [m.name, m]));
-  const tables: { schema: string; table: string; rows: string[] }[] = [];
+  const tables: { schema: string; table: string; rows: string[]; seed?: string }[] = [];
   for (const sub of manifest.subgraphs) {
     const declared = byName.get(sub.name)?.backup;
     if (!declared) throw new Error(`the backup has subgraph ${sub.name}, which this Jarvis does not`);
@@ -47,16 +47,24 @@ export async function runRestore(
       const digest = createHash('sha256').update(bytes).digest('hex');
       if (digest !== t.sha256)
         throw new Error(`${t.file} is damaged: sha256 ${digest}, the manifest says ${t.sha256}`);
+      const seed = declared.seeds?.[t.table];
       const {
         rows: [count],
       } = await sql<{
         n: number;
-      }>`select count(*)::int as n from ${sql.raw(`"${sub.schema}"."${t.table}"`)}`.execute(db.kysely);
+      }>`select count(*)::int as n from ${sql.raw(`"${sub.schema}"."${t.table}"`)} where not (${sql.raw(seed ?? 'false')})`.execute(
+        db.kysely,
+      );
       if (count!.n > 0)
         throw new Error(
           `restore needs an empty Jarvis: ${sub.schema}.${t.table} already has ${count!.n} rows`,
         );
-      tables.push({ schema: sub.schema, table: t.table, rows: bytes.toString().split('\n').filter(Boolean) });
+      tables.push({
+        schema: sub.schema,
+        table: t.table,
+        rows: bytes.toString().split('\n').filter(Boolean),
+        ...(seed ? { seed } : {}),
+      });
     }
   }
   const total = manifest.subgraphs.reduce((n, s) => n + s.files.reduce((a, f) => a + f.size, 0), 0);
@@ -71,6 +79,10 @@ export async function runRestore(
     }
   }
   await db.kysely.transaction().execute(async (trx) => {
+    // Children first: a seed row may be what a seeded child points at.
+    for (const t of [...tables].reverse())
+      if (t.seed)
+        await sql`delete from ${sql.raw(`"${t.schema}"."${t.table}"`)} where ${sql.raw(t.seed)}`.execute(trx);
     for (const t of tables) await importRows(trx, t.schema, t.table, t.rows);
   });
   progress(total, total, 'tables');

@@ -75,9 +75,9 @@ export class AuditLog {
           actor_id: principal.userId,
           key_id: principal.keyId ?? null,
           service: entry.service,
-          action: entry.action.slice(0, 500),
-          targets: jsonb(entry.targets.slice(0, 50).map((t) => t.slice(0, 300))),
-          outcome: entry.outcome,
+          action: clean(entry.action, 500),
+          targets: jsonb(entry.targets.slice(0, 50).map((t) => clean(t, 300))),
+          outcome: clean(entry.outcome, 300),
           request_id: context.requestId,
           client_address: context.clientAddress ?? null,
         })
@@ -111,6 +111,9 @@ export class AuditLog {
     return { events: rows.map(toEvent), total: Number(n) };
   }
 }
+
+/** What a caller sent may hold NUL or broken UTF-16, which PostgreSQL text and jsonb refuse. */
+const clean = (text: string, max: number) => text.slice(0, max).toWellFormed().replaceAll('\u0000', '\\0');
 
 function toEvent(r: Selectable<DB['events']>): AuditEvent {
   return {

@@ -11,4 +11,13 @@ export {
 export { authorizeOperation } from './authorizeOperation.ts';
 export { type Credential, credentialsOf } from './credentialsOf.ts';
 export { INTERNAL_HEADER, signPrincipal, verifyPrincipal } from './internalCredentials.ts';
-export { ACTIONS, AREAS, type Decision, decide, isScope, type Requirement, roleCovers } from './scopes.ts';
+export {
+  ACTIONS,
+  AREAS,
+  type Decision,
+  decide,
+  isScope,
+  type Requirement,
+  ROUTER_PRINCIPAL,
+  roleCovers,
+} from './scopes.ts';

@@ -50,11 +50,24 @@ export function isScope(value: string): boolean {
 
 export type Decision = 'allowed' | 'unauthenticated' | 'forbidden';
 
+/** The router itself, asking a subgraph's internal routes (identity's) behind `jarvis serve`. */
+export const ROUTER_PRINCIPAL: Principal = Object.freeze({
+  kind: 'service',
+  userId: 'jarvis-router',
+  projectId: 'default',
+  roles: [],
+}) as Principal;
+
 /** Whether this caller may do what `requirement` names, in the project it acts in. */
 export function decide(principal: Principal, requirement: Requirement): Decision {
   if (requirement === 'public') return 'allowed';
   if (principal.kind === 'anonymous') return 'unauthenticated';
   if (requirement === 'authenticated') return 'allowed';
+  // Only the router's own signed identity; no caller's credentials can name it.
+  if (requirement === 'internal')
+    return principal.kind === 'service' && principal.userId === ROUTER_PRINCIPAL.userId
+      ? 'allowed'
+      : 'forbidden';
   const [area, action] = requirement.split(':') as [string, Action];
   const byRole = principal.roles.some((role) => ROLE_ACTIONS[role]?.some((a) => a === action));
   if (!byRole) return 'forbidden';

@@ -201,7 +201,7 @@ const auth = z
     rate_limit: z
       .strictObject({
         /** Requests one key or user may make per minute; 0 turns the limit off. */
-        requests_per_minute: z.number().int().min(0).default(1_200),
+        requests_per_minute: z.number().int().min(0).default(6_000),
         /** Failed sign-ins one client address may make per minute before it must wait. */
         failed_sign_ins_per_minute: z.number().int().min(1).default(10),
       })

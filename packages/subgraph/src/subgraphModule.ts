@@ -47,6 +47,12 @@ export interface SubgraphBackup {
   schema: string;
   /** Tables copied row by row, in restore order (parents before children); transient ones left out. */
   tables: string[];
+  /**
+   * Rows a fresh database already has because the subgraph put them there itself (identity's
+   * default project), by table: an SQL condition. A restore does not count them as data, and
+   * replaces them with the backup's.
+   */
+  seeds?: Record<string, string>;
   /** Content-addressed files, restored before the tables. */
   files?: {
     list(): Promise<BackupFile[]>;

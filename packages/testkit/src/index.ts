@@ -8,6 +8,7 @@ export { liveSubscription } from './liveSubscription.ts';
 export { JARVIS_BIN, type Running, runJarvis, runNode } from './runJarvis.ts';
 export { type MinioOptions, type MinioServer, startMinio } from './startMinio.ts';
 export { type MlflowServer, startMlflow } from './startMlflow.ts';
+export { type OidcProvider, type OidcUser, startOidcProvider } from './startOidcProvider.ts';
 export { type PostgresServer, startPostgres } from './startPostgres.ts';
 export { type PrometheusOptions, type PrometheusServer, startPrometheus } from './startPrometheus.ts';
 export { type RedisServer, startRedis } from './startRedis.ts';

@@ -1,5 +1,6 @@
 import { AuditLog } from '@jarvis/audit';
 import { defineSubgraph } from '@jarvis/subgraph';
+import { internalRoutes } from './internalRoutes.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { IdentityService } from './service.ts';
 import { identityMigrations } from './store/migrations.ts';
@@ -23,7 +24,15 @@ export const subgraph = defineSubgraph({
       resolvers: createResolvers(service),
       subscriptions: subscriptionFields,
       migrations: identityMigrations,
-      backup: { tables: ['users', 'projects', 'memberships', 'service_accounts', 'api_keys'] },
+      backup: {
+        tables: ['users', 'projects', 'memberships', 'service_accounts', 'api_keys'],
+        // The default project and the local admin exist in every fresh Jarvis.
+        seeds: {
+          users: "id = 'local' and issuer is null",
+          projects: "id = 'default' and created_by is null",
+        },
+      },
+      routes: internalRoutes(service, deps.config.server.max_api_body_bytes),
       start: () => service.start(),
       service,
     };
