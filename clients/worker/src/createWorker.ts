@@ -7,7 +7,7 @@ import { runLocalWorker } from './localWorker.ts';
 export interface WorkerOptions {
   /** The router's URL (`http://host:4000`), or an in-process connection from the workflows subgraph. */
   jarvis: string | WorkflowsConnection;
-  /** Sent with every request when `jarvis` is a URL. */
+  /** An API key (or a token), sent with every request when `jarvis` is a URL; `JARVIS_API_KEY` by default. */
   token?: string;
   /** The task queue the workflow steps name (or their workflow's default). */
   taskQueue: string;
@@ -34,9 +34,10 @@ export interface JarvisWorker extends AsyncDisposable {
  * worker on the same task queue. The activities are the same either way.
  */
 export async function createWorker(options: WorkerOptions): Promise<JarvisWorker> {
+  const token = options.token ?? process.env.JARVIS_API_KEY;
   const connection =
     typeof options.jarvis === 'string'
-      ? httpConnection(options.jarvis, options.token ? { token: options.token } : {})
+      ? httpConnection(options.jarvis, token ? { token } : {})
       : options.jarvis;
   const identity = options.identity ?? `${process.pid}@${hostname()}`;
   const engine = await connection.engine();

@@ -27,9 +27,10 @@ const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
   owner: ACTIONS,
 };
 
-/** A scope's action and every action it includes: `write` covers reading and logging too. */
+/** A scope's action and every action it includes: `write` covers reading and logging too, `log` and `launch` reading. */
 function covers(granted: string, wanted: Action): boolean {
   if (granted === '*' || granted === wanted) return true;
+  if (granted === 'log' || granted === 'launch') return wanted === 'read';
   if (granted === 'write') return wanted === 'read' || wanted === 'log' || wanted === 'launch';
   if (granted === 'admin') return wanted !== 'owner';
   return false;

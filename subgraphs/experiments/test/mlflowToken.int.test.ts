@@ -33,7 +33,7 @@ describe('the mlflow Python client with an API key', () => {
       projectId: 'default',
       name: 'trainer',
       role: 'launcher',
-      scopes: ['experiments:log', 'storage:write'],
+      scopes: ['experiments:log', 'storage:log'],
     });
     key = issued.secret;
     keyId = issued.apiKey.id;

@@ -32,7 +32,9 @@ const ADMIN_PATHS = new Set([
 export function mlflowScope(method: string, path: string): string {
   if (method === 'GET' || /(^|\/)search$|get-latest-versions$/.test(path)) return 'experiments:read';
   if (ADMIN_PATHS.has(path)) return 'experiments:admin';
-  if (/^runs\/(create|update|log-[a-z-]+|set-tag|delete-tag)$/.test(path)) return 'experiments:log';
+  // A training job logs: its runs, and the experiment `mlflow.set_experiment` makes on first use.
+  if (/^runs\/(create|update|log-[a-z-]+|set-tag|delete-tag)$|^experiments\/create$/.test(path))
+    return 'experiments:log';
   return 'experiments:write';
 }
 const VIEWS: ViewType[] = ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'];

@@ -41,7 +41,7 @@ export function mlflowArtifactRoutes(service: StorageService): HttpRoute[] {
   };
 
   return [
-    mlflowRoute('PUT', `${ROOT}/*`, 'storage:write', async (request, context) => {
+    mlflowRoute('PUT', `${ROOT}/*`, 'storage:log', async (request, context) => {
       const path = pathOf(request);
       const body = requestBody(request);
       if (!body) throw badUserInput('the artifact has no body');

@@ -99,8 +99,8 @@ export class LocalTasks {
   /** Workers in other processes, through the subgraph's HTTP routes. */
   readonly remote: RemoteWorkerApi = {
     ...this.connectionFor('remote', false),
-    poll: (queue, activities, workerId, signal, timeoutMs) =>
-      this.poll(queue, activities, `remote:${workerId}`, signal, timeoutMs),
+    poll: (queue, activities, workerId, signal, timeoutMs, projectId) =>
+      this.poll(queue, activities, `remote:${workerId}`, signal, timeoutMs, projectId),
   };
 
   async poll(
@@ -109,10 +109,11 @@ export class LocalTasks {
     owner: string,
     signal: AbortSignal,
     timeoutMs: number,
+    projectId?: string,
   ): Promise<ActivityTask | null> {
     const until = Date.now() + timeoutMs;
     while (!signal.aborted && Date.now() < until) {
-      const task = await this.claim(queue, activities, owner);
+      const task = await this.claim(queue, activities, owner, projectId);
       if (task) {
         if (owner.startsWith('inproc:')) this.inProcess.set(task.token, new AbortController());
         return task;
@@ -122,11 +123,16 @@ export class LocalTasks {
     return null;
   }
 
-  private async claim(queue: string, activities: string[], owner: string): Promise<ActivityTask | null> {
+  private async claim(
+    queue: string,
+    activities: string[],
+    owner: string,
+    projectId?: string,
+  ): Promise<ActivityTask | null> {
     if (activities.length === 0) return null;
     for (let tries = 0; tries < 5; tries++) {
       const now = new Date();
-      const candidate = await this.t.store.nextDueStep(queue, activities, now);
+      const candidate = await this.t.store.nextDueStep(queue, activities, now, projectId);
       if (!candidate) return null;
       const task = await this.t.run(async (tx) => {
         const run = await this.t.store.lockRun(tx.trx, candidate.run_id);

@@ -55,5 +55,7 @@ export type RemoteWorkerApi = Omit<EngineConnection, 'poll' | 'report' | 'cancel
     workerId: string,
     signal: AbortSignal,
     timeoutMs: number,
+    /** Only tasks of runs in this project (a project's key); every project's when absent. */
+    projectId?: string,
   ): Promise<ActivityTask | null>;
 };

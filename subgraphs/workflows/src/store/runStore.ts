@@ -129,6 +129,7 @@ export interface RunStore {
     queue: string,
     activities: string[],
     now: Date,
+    projectId?: string,
   ): Promise<{ run_id: string; step_id: string } | undefined>;
   /** The step, if it is still waiting for a worker (read under its run's lock). */
   stepReadyToLease(q: Sql, runId: string, stepId: string): Promise<StepRow | undefined>;

@@ -485,17 +485,25 @@ export class SqlRunStore implements RunStore {
   }
 
   /** The activity step due first on a queue, among these activities (unlocked: a hint to claim). */
-  nextDueStep(queue: string, activities: string[], now: Date) {
-    return this.db
+  nextDueStep(queue: string, activities: string[], now: Date, projectId?: string) {
+    let query = this.db
       .selectFrom('step_runs')
-      .select(['run_id', 'step_id'])
-      .where('status', 'in', ['SCHEDULED', 'RETRYING'])
-      .where('task_queue', '=', queue)
-      .where('activity', 'in', activities)
-      .where('due_at', '<=', now)
-      .orderBy('due_at')
-      .limit(1)
-      .executeTakeFirst();
+      .select(['step_runs.run_id', 'step_runs.step_id'])
+      .where('step_runs.status', 'in', ['SCHEDULED', 'RETRYING'])
+      .where('step_runs.task_queue', '=', queue)
+      .where('step_runs.activity', 'in', activities)
+      .where('step_runs.due_at', '<=', now);
+    if (projectId !== undefined)
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('runs')
+            .select('runs.id')
+            .whereRef('runs.id', '=', 'step_runs.run_id')
+            .where('runs.project_id', '=', projectId),
+        ),
+      );
+    return query.orderBy('step_runs.due_at').limit(1).executeTakeFirst();
   }
 
   /** The step, if it is still waiting for a worker (read under its run's lock). */
