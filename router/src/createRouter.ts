@@ -223,6 +223,18 @@ export function createRouter(options: RouterOptions): Router {
     if (path === '/graphql/stream' || (path === '/graphql' && wantsEventStream(request))) {
       const refused = await admit(request);
       if (refused) return { response: refused, label: '/graphql/stream' };
+      // A stream is for subscriptions, none of which is public: as a WebSocket, no credentials, no stream.
+      if ((await contextFor(request)).principal.kind === 'anonymous')
+        return {
+          response: authErrorResponse(
+            request,
+            new JarvisError(
+              ErrorCode.UNAUTHENTICATED,
+              'subscriptions need credentials: send Authorization: Bearer jv_…',
+            ),
+          ),
+          label: '/graphql/stream',
+        };
       return { response: await sse(request), label: '/graphql/stream' };
     }
     if (path === '/graphql' || path === '/') {

@@ -10,9 +10,11 @@ export async function liveSubscription<T = Record<string, unknown>>(
   jarvis: Jarvis & { url: string },
   query: string,
   variables: Record<string, unknown> = {},
+  /** Sent in connection_init (`{ authorization: 'Bearer jv_…' }`). */
+  connectionParams: Record<string, string> = {},
 ) {
   const before = jarvis.runtime.pubsub.subscriberCount();
-  const stream = collectSubscription<T>(jarvis.url, query, variables);
+  const stream = collectSubscription<T>(jarvis.url, query, variables, connectionParams);
   await waitFor(
     `the router to listen for ${query.replace(/\s+/g, ' ').slice(0, 80)}`,
     async () => stream.events.some((e) => e.errors) || jarvis.runtime.pubsub.subscriberCount() > before,
