@@ -142,3 +142,57 @@ describe('failed sign-ins', () => {
     ).toBe(429);
   });
 });
+
+describe('OpenID Connect options', () => {
+  it('follows auth.oidc algorithms, clock_skew_seconds and roles_claim', async () => {
+    const options = (oidc: Record<string, unknown>) => ({
+      auth: {
+        mode: 'oidc' as const,
+        oidc: { issuer: provider.issuer, audience: provider.audience, ...oidc },
+        rate_limit: { failed_sign_ins_per_minute: 1_000 },
+      },
+    });
+    const lateBy60s = await provider.forge({ sub: 'dora', exp: Math.floor(Date.now() / 1000) - 60 });
+    const teams = await provider.forge({ sub: 'dora', teams: ['ml-team'] });
+    {
+      await using lenient = await testJarvis(
+        options({
+          // An API may accept several audiences; this token names the second.
+          audience: ['another-api', provider.audience],
+          clock_skew_seconds: 120,
+          roles_claim: 'teams',
+          roles: [{ group: 'ml-team', project: 'default', role: 'viewer' }],
+        }),
+      );
+      // Two minutes of skew take a token a minute past its expiry; the default 30 s would not.
+      expect(
+        (await gql(lenient.router.fetch, '{ me { roles } }', {}, { authorization: `Bearer ${lateBy60s}` }))
+          .status,
+      ).toBe(200);
+      // The groups come from the configured claim.
+      const me = await gql(
+        lenient.router.fetch,
+        '{ me { roles } }',
+        {},
+        { authorization: `Bearer ${teams}` },
+      );
+      expect(me.data).toEqual({ me: { roles: ['VIEWER'] } });
+    }
+    {
+      await using strict = await testJarvis(options({ algorithms: ['ES256'] }));
+      // The provider signs with RS256, which this deployment does not accept.
+      const refused = await gql(
+        strict.router.fetch,
+        '{ me { roles } }',
+        {},
+        { authorization: `Bearer ${teams}` },
+      );
+      expect(refused.status).toBe(401);
+      expect(refused.errors?.[0]?.message).toContain('ES256');
+      expect(
+        (await gql(strict.router.fetch, '{ me { roles } }', {}, { authorization: `Bearer ${lateBy60s}` }))
+          .status,
+      ).toBe(401);
+    }
+  });
+});
