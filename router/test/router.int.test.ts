@@ -22,6 +22,7 @@ describe('router in-process (jarvis dev)', () => {
       'blob-store:BACKEND:UP',
       'database:BACKEND:UP',
       'experiments:SERVICE:UP',
+      'identity:SERVICE:UP',
       'notifications:SERVICE:UP',
       'platform:SERVICE:UP',
       'pubsub:BACKEND:UP',
@@ -40,11 +41,19 @@ describe('router in-process (jarvis dev)', () => {
     expect(set.errors).toBeUndefined();
     expect(set.data!.setSetting).toEqual({ version: 1, value: { fps: 30, codecs: ['h264'] } });
     const read = await gql<{
-      setting: { value: unknown; updatedBy: string; history: { totalCount: number } };
-    }>(fetch, '{ setting(component: "spotlight", key: "fps") { value updatedBy history { totalCount } } }');
+      setting: {
+        value: unknown;
+        updatedBy: { id: string; name: string | null };
+        history: { totalCount: number };
+      };
+    }>(
+      fetch,
+      '{ setting(component: "spotlight", key: "fps") { value updatedBy { id name } history { totalCount } } }',
+    );
+    // updatedBy is a User, resolved by the identity subgraph (in jarvis dev, the local admin).
     expect(read.data!.setting).toEqual({
       value: { fps: 30, codecs: ['h264'] },
-      updatedBy: 'local',
+      updatedBy: { id: 'local', name: null },
       history: { totalCount: 1 },
     });
     const page = await gql<{ settings: { totalCount: number; edges: { node: { key: string } }[] } }>(

@@ -278,6 +278,28 @@ export class IdentityService {
 
   user = (id: string) => this.store.user(id);
 
+  /**
+   * Whoever an id in another subgraph's `createdBy` names: a user, or a service account of the
+   * caller's project shown as one (it made the change with its key).
+   */
+  async actor(principal: Principal, id: string): Promise<UserRecord | undefined> {
+    const user = await this.store.user(id);
+    if (user) return user;
+    const account = await this.store.serviceAccount(principal.projectId, id);
+    return account
+      ? {
+          id: account.id,
+          issuer: null,
+          subject: null,
+          email: null,
+          name: `${account.name} (service account)`,
+          owner: false,
+          createdAt: account.createdAt,
+          lastSeenAt: null,
+        }
+      : undefined;
+  }
+
   async users(ids: readonly string[]): Promise<Map<string, UserRecord>> {
     return new Map((await this.store.users(ids)).map((u) => [u.id, u]));
   }

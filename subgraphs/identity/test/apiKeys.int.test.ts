@@ -208,6 +208,15 @@ describe('API keys', () => {
     expect(events[0]!.apiKeyId).toBeTruthy();
   });
 
+  it('resolves createdBy in other subgraphs to the user or service account that made it', async () => {
+    const bot = await identity.issueKey({ projectId: 'default', name: 'ci-bot', role: 'editor' });
+    await call(STORE, { name: 'by-bot' }, bot.secret);
+    const mine = await call('{ artifactByName(name: "audited") { createdBy { id name } } }', {}, adminKey);
+    expect(mine.data).toEqual({ artifactByName: { createdBy: { id: 'alice', name: null } } });
+    const bots = await call('{ artifactByName(name: "by-bot") { createdBy { name } } }', {}, adminKey);
+    expect(bots.data).toEqual({ artifactByName: { createdBy: { name: 'ci-bot (service account)' } } });
+  });
+
   it('answers the MLflow REST API with MLflow’s shape, and takes a key as Basic password', async () => {
     const search = (headers: Record<string, string>) =>
       jarvis.router.fetch(

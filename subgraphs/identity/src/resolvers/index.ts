@@ -46,7 +46,7 @@ export function createResolvers(service: IdentityService): Resolvers {
       roles: (me) => me.roles.map(toEnum),
     },
     User: {
-      __resolveReference: async (ref) => (await service.user(ref.id)) ?? null,
+      __resolveReference: async (ref, ctx) => (await service.actor(ctx.principal, ref.id)) ?? null,
     },
     Project: {
       __resolveReference: async (ref, ctx) => (await service.project(ctx.principal, ref.id)) ?? null,

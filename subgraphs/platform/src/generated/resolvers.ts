@@ -143,8 +143,8 @@ export type Setting = {
   history: SettingChangeConnection;
   key: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
-  /** The id of the principal who made the last change. */
-  updatedBy: Scalars['ID']['output'];
+  /** Who made the last change; null when identity no longer knows them. */
+  updatedBy: Maybe<User>;
   value: Scalars['JSON']['output'];
   /** Starts at 1, increases by one with every change. */
   version: Scalars['Int']['output'];
@@ -159,7 +159,8 @@ export type SettingHistoryArgs = {
 export type SettingChange = {
   __typename?: 'SettingChange';
   changedAt: Scalars['DateTime']['output'];
-  changedBy: Scalars['ID']['output'];
+  /** Who made the change; null when identity no longer knows them. */
+  changedBy: Maybe<User>;
   /** Null when this change created the setting. */
   previousValue: Maybe<Scalars['JSON']['output']>;
   /** Null when this change deleted the setting. */
@@ -222,6 +223,12 @@ export type Subscription = {
 export type SubscriptionSettingsChangedArgs = {
   component: Scalars['String']['input'];
   key?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A person or service account (owned by the identity subgraph, which resolves its name and email). */
+export type User = {
+  __typename?: 'User';
+  id: Scalars['ID']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -336,14 +343,15 @@ export type ResolversTypes = ResolversObject<{
   ServiceHealth: ResolverTypeWrapper<ServiceHealthMapper>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Setting: ResolverTypeWrapper<SettingMapper>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   SettingChange: ResolverTypeWrapper<SettingChangeMapper>;
   SettingChangeConnection: ResolverTypeWrapper<Omit<SettingChangeConnection, 'edges'> & { edges: Array<ResolversTypes['SettingChangeEdge']> }>;
   SettingChangeEdge: ResolverTypeWrapper<Omit<SettingChangeEdge, 'node'> & { node: ResolversTypes['SettingChange'] }>;
   SettingConnection: ResolverTypeWrapper<Omit<SettingConnection, 'edges'> & { edges: Array<ResolversTypes['SettingEdge']> }>;
   SettingEdge: ResolverTypeWrapper<Omit<SettingEdge, 'node'> & { node: ResolversTypes['Setting'] }>;
   SettingEvent: ResolverTypeWrapper<SettingEvent>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  User: ResolverTypeWrapper<User>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
@@ -360,14 +368,15 @@ export type ResolversParentTypes = ResolversObject<{
   ServiceHealth: ServiceHealthMapper;
   Float: Scalars['Float']['output'];
   Setting: SettingMapper;
-  ID: Scalars['ID']['output'];
   SettingChange: SettingChangeMapper;
   SettingChangeConnection: Omit<SettingChangeConnection, 'edges'> & { edges: Array<ResolversParentTypes['SettingChangeEdge']> };
   SettingChangeEdge: Omit<SettingChangeEdge, 'node'> & { node: ResolversParentTypes['SettingChange'] };
   SettingConnection: Omit<SettingConnection, 'edges'> & { edges: Array<ResolversParentTypes['SettingEdge']> };
   SettingEdge: Omit<SettingEdge, 'node'> & { node: ResolversParentTypes['Setting'] };
   SettingEvent: SettingEvent;
+  ID: Scalars['ID']['output'];
   Subscription: Record<PropertyKey, never>;
+  User: User;
   String: Scalars['String']['output'];
 }>;
 
@@ -434,14 +443,14 @@ export type SettingResolvers<ContextType = SubgraphContext, ParentType extends R
   history?: Resolver<ResolversTypes['SettingChangeConnection'], ParentType, ContextType, RequireFields<SettingHistoryArgs, 'first'>>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  updatedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  updatedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   value?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type SettingChangeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['SettingChange'] = ResolversParentTypes['SettingChange']> = ResolversObject<{
   changedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  changedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  changedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   previousValue?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -482,6 +491,10 @@ export type SubscriptionResolvers<ContextType = SubgraphContext, ParentType exte
   settingsChanged?: SubscriptionResolver<ResolversTypes['SettingEvent'], "settingsChanged", ParentType, ContextType, RequireFields<SubscriptionSettingsChangedArgs, 'component'>>;
 }>;
 
+export type UserResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   JSON?: GraphQLScalarType;
@@ -498,6 +511,7 @@ export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   SettingEdge?: SettingEdgeResolvers<ContextType>;
   SettingEvent?: SettingEventResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = SubgraphContext> = ResolversObject<{

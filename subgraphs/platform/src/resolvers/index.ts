@@ -26,6 +26,10 @@ export function createResolvers(service: PlatformService): Resolvers {
       __resolveReference: async (ref, ctx) =>
         (await service.setting(ctx.principal, ref.component, ref.key)) ?? null,
       history: (setting, { first, after }, ctx) => service.history(ctx.principal, setting, first, after),
+      updatedBy: (setting) => ({ id: setting.updatedBy }),
+    },
+    SettingChange: {
+      changedBy: (change) => ({ id: change.changedBy }),
     },
     ServiceHealth: {
       __resolveReference: async (ref) => (await service.checkOne(ref.name)) ?? null,

@@ -34,7 +34,8 @@ export type Artifact = {
   contentPath: Scalars['String']['output'];
   contentType: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
-  createdBy: Scalars['ID']['output'];
+  /** Who stored it; null when identity no longer knows them. */
+  createdBy: Maybe<User>;
   /** Set when soft-deleted. */
   deletedAt: Maybe<Scalars['DateTime']['output']>;
   /** The artifacts made from this one. */
@@ -85,7 +86,8 @@ export type ArtifactAlias = {
   artifact: Artifact;
   name: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
-  updatedBy: Scalars['ID']['output'];
+  /** Who last pointed it; null when identity no longer knows them. */
+  updatedBy: Maybe<User>;
   version: Scalars['Int']['output'];
 };
 
@@ -416,6 +418,12 @@ export type UploadStatus =
   | 'FAILED'
   | 'PENDING';
 
+/** A person or service account (owned by the identity subgraph, which resolves its name and email). */
+export type User = {
+  __typename?: 'User';
+  id: Scalars['ID']['output'];
+};
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -525,8 +533,8 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   Artifact: ResolverTypeWrapper<ArtifactMapper>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ArtifactAlias: ResolverTypeWrapper<ArtifactAliasMapper>;
   ArtifactConnection: ResolverTypeWrapper<Omit<ArtifactConnection, 'edges'> & { edges: Array<ResolversTypes['ArtifactEdge']> }>;
   ArtifactEdge: ResolverTypeWrapper<Omit<ArtifactEdge, 'node'> & { node: ResolversTypes['Artifact'] }>;
@@ -554,6 +562,7 @@ export type ResolversTypes = ResolversObject<{
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UploadPartTarget: ResolverTypeWrapper<UploadPartTarget>;
   UploadStatus: UploadStatus;
+  User: ResolverTypeWrapper<User>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
@@ -561,8 +570,8 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   Artifact: ArtifactMapper;
   Boolean: Scalars['Boolean']['output'];
-  ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  ID: Scalars['ID']['output'];
   ArtifactAlias: ArtifactAliasMapper;
   ArtifactConnection: Omit<ArtifactConnection, 'edges'> & { edges: Array<ResolversParentTypes['ArtifactEdge']> };
   ArtifactEdge: Omit<ArtifactEdge, 'node'> & { node: ResolversParentTypes['Artifact'] };
@@ -585,6 +594,7 @@ export type ResolversParentTypes = ResolversObject<{
   SafeInt: Scalars['SafeInt']['output'];
   Subscription: Record<PropertyKey, never>;
   UploadPartTarget: UploadPartTarget;
+  User: User;
   String: Scalars['String']['output'];
 }>;
 
@@ -602,7 +612,7 @@ export type ArtifactResolvers<ContextType = SubgraphContext, ParentType extends 
   contentPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  createdBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  createdBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   derivatives?: Resolver<Array<ResolversTypes['Artifact']>, ParentType, ContextType>;
   derivedFrom?: Resolver<Array<ResolversTypes['Artifact']>, ParentType, ContextType>;
@@ -627,7 +637,7 @@ export type ArtifactAliasResolvers<ContextType = SubgraphContext, ParentType ext
   artifact?: Resolver<ResolversTypes['Artifact'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  updatedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  updatedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
@@ -746,6 +756,10 @@ export type UploadPartTargetResolvers<ContextType = SubgraphContext, ParentType 
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type UserResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   Artifact?: ArtifactResolvers<ContextType>;
   ArtifactAlias?: ArtifactAliasResolvers<ContextType>;
@@ -767,6 +781,7 @@ export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   SafeInt?: GraphQLScalarType;
   Subscription?: SubscriptionResolvers<ContextType>;
   UploadPartTarget?: UploadPartTargetResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = SubgraphContext> = ResolversObject<{

@@ -47,8 +47,10 @@ export function createResolvers(service: StorageService): Resolvers {
         service.downloadUrl(artifact, expiresInSeconds ?? 3600),
       contentPath: (artifact) => service.contentPath(artifact),
       compressed: (artifact) => artifact.encoding !== 'identity',
+      createdBy: (artifact) => ({ id: artifact.createdBy }),
     },
     ArtifactAlias: {
+      updatedBy: (alias) => ({ id: alias.updatedBy }),
       artifact: async (alias, _a, ctx) =>
         (await service.artifactByName(ctx.principal, alias.name, alias.version))!,
     },
