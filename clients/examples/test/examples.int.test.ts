@@ -29,8 +29,19 @@ async function jarvisDev(config?: string) {
 }
 
 /** Runs an example program the way its README says, and returns its output once it exits 0. */
+/** The API key the examples and the checks send, on a shared Jarvis (auth.mode keys). */
+let apiKey: string | undefined;
+afterEach(() => {
+  apiKey = undefined;
+});
+
 async function runExample(url: string, script: string, args: string[] = [], cwd = EXAMPLES) {
-  const program = runNode(path.join(EXAMPLES, script), args, { JARVIS_URL: url }, cwd);
+  const program = runNode(
+    path.join(EXAMPLES, script),
+    args,
+    { JARVIS_URL: url, ...(apiKey ? { JARVIS_API_KEY: apiKey } : {}) },
+    cwd,
+  );
   const code = await program.exited;
   expect(code, program.output()).toBe(0);
   return program.output();
@@ -52,10 +63,62 @@ async function runsOf<T>(url: string, experiment: string, selection: string, ord
 }
 
 async function query<T>(url: string, text: string, variables?: Record<string, unknown>): Promise<T> {
-  const result = await gql<T>(url, text, variables);
+  const result = await gql<T>(url, text, variables, apiKey ? { authorization: `Bearer ${apiKey}` } : {});
   expect(result.errors).toBeUndefined();
   return result.data!;
 }
+
+describe('the seed components on a shared Jarvis (auth.mode keys)', () => {
+  it('Toolchain runs with an editor’s JARVIS_API_KEY, and every change it made is in the audit log under that key', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'jarvis-examples-keys-'));
+    homes.push(home);
+    const config = path.join(home, 'jarvis.yaml');
+    writeFileSync(config, 'auth:\n  mode: keys\n');
+    const keyOf = async (name: string, role: string) => {
+      const created = runJarvis(
+        ['keys', 'create', '--name', name, '--role', role, '-c', config],
+        { JARVIS_HOME: home },
+        home,
+      );
+      expect(await created.exited, created.output()).toBe(0);
+      return created.output().match(/jv_([a-z0-9]{12})_[A-Za-z0-9_-]{43}/)!;
+    };
+    const [toolchainKey, toolchainKeyId] = await keyOf('toolchain', 'editor');
+    const [auditorKey] = await keyOf('auditor', 'admin');
+    const jarvis = runJarvis(['dev', '--port', '0', '--config', config], { JARVIS_HOME: home }, home);
+    const [, url] = await jarvis.waitFor(/GraphiQL\s+(http:\/\/\S+)\/graphql/, 60_000);
+    // Without the key, the example cannot even start.
+    const refused = runNode(path.join(EXAMPLES, 'toolchain/main.ts'), [], { JARVIS_URL: url! }, EXAMPLES);
+    expect(await refused.exited).not.toBe(0);
+    apiKey = toolchainKey;
+    await checkToolchain(url!);
+    apiKey = auditorKey;
+    const { auditEvents } = await query<{
+      auditEvents: {
+        totalCount: number;
+        edges: { node: { action: string; apiKeyId: string; outcome: string } }[];
+      };
+    }>(url!, '{ auditEvents(first: 500) { totalCount edges { node { action apiKeyId outcome } } } }');
+    const events = auditEvents.edges.map((e) => e.node);
+    const mine = events.filter((e) => e.apiKeyId === toolchainKeyId);
+    expect(mine.length).toBeGreaterThan(10);
+    expect(mine.every((e) => e.outcome === 'ok')).toBe(true);
+    const actions = new Set(mine.map((e) => e.action));
+    for (const action of ['registerWorkflow', 'startWorkflow', 'createRegisteredModel', 'setModelAlias'])
+      expect(actions, [...actions].join(', ')).toContain(`mutation ${action}`);
+    // As many entries as mutations the subgraphs ran for it (an operation may hold several).
+    const metrics = await fetch(`${url}/metrics`, {
+      headers: { authorization: `Bearer ${auditorKey}` },
+    }).then((r) => r.text());
+    const mutations = [
+      ...metrics.matchAll(/^jarvis_graphql_requests_total\{[^}]*type="mutation"[^}]*\} (\d+)/gm),
+    ]
+      .filter((m) => !m[0].includes('service="router"'))
+      .reduce((n, m) => n + Number(m[1]), 0);
+    expect(mutations).toBeGreaterThan(0);
+    expect(events.filter((e) => e.action.startsWith('mutation ')).length).toBeGreaterThanOrEqual(mutations);
+  });
+});
 
 describe('the seed components, run end to end against jarvis dev (local engine)', () => {
   it('Toolchain: two trials of the hockey-detection pipeline logging into hockey-role-classification; the best model becomes champion', async () => {
