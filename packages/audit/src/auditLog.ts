@@ -92,6 +92,24 @@ export class AuditLog {
     }
   }
 
+  /** Every event of a project that matches, oldest first, read a page at a time (for JSON-lines export). */
+  async *export(projectId: string, filter: AuditFilter, pageSize = 1_000): AsyncGenerator<AuditEvent> {
+    let after = 0;
+    for (;;) {
+      let query = (await this.tables()).selectFrom('events').selectAll().where('project_id', '=', projectId);
+      if (filter.actorId) query = query.where('actor_id', '=', filter.actorId);
+      if (filter.outcome) query = query.where('outcome', '=', filter.outcome);
+      if (filter.since) query = query.where('at', '>=', filter.since);
+      if (filter.until) query = query.where('at', '<', filter.until);
+      if (filter.action)
+        query = query.where('action', 'like', `%${filter.action.replace(/[%_\\]/g, '\\$&')}%`);
+      const rows = await query.where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
+      for (const row of rows) yield toEvent(row);
+      if (rows.length < pageSize) return;
+      after = Number(rows.at(-1)!.seq);
+    }
+  }
+
   /** A project's events, newest first, `limit` after the one numbered `before`, and how many match. */
   async list(
     projectId: string,

@@ -1,5 +1,6 @@
 import { AuditLog } from '@jarvis/audit';
 import { defineSubgraph } from '@jarvis/subgraph';
+import { auditExportRoute } from './auditExportRoute.ts';
 import { internalRoutes } from './internalRoutes.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { IdentityService } from './service.ts';
@@ -12,10 +13,12 @@ export const subgraph = defineSubgraph({
   name: 'identity',
   schema: new URL('../schema.graphql', import.meta.url),
   entityQueries,
+  routePrefixes: ['/audit/'],
   create(deps) {
+    const audit = new AuditLog(deps.db, deps.logger, deps.pubsub);
     const service = new IdentityService({
       store: sqlIdentityStore(deps.db),
-      audit: new AuditLog(deps.db, deps.logger, deps.pubsub),
+      audit,
       config: deps.config,
       pubsub: deps.pubsub,
       logger: deps.logger,
@@ -32,7 +35,7 @@ export const subgraph = defineSubgraph({
           projects: "id = 'default' and created_by is null",
         },
       },
-      routes: internalRoutes(service, deps.config.server.max_api_body_bytes),
+      routes: [...internalRoutes(service, deps.config.server.max_api_body_bytes), auditExportRoute(audit)],
       start: () => service.start(),
       service,
     };

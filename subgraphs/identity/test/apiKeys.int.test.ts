@@ -208,6 +208,29 @@ describe('API keys', () => {
     expect(events[0]!.apiKeyId).toBeTruthy();
   });
 
+  it('exports the audit log as JSON lines, oldest first, to project admins only', async () => {
+    const exported = async (key: string | undefined, query = '') =>
+      jarvis.router.fetch(
+        new Request(`http://jarvis.test/audit/events.jsonl${query}`, {
+          headers: key ? { authorization: `Bearer ${key}` } : {},
+        }),
+      );
+    const response = await exported(adminKey, '?action=storeSmallArtifact');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('ndjson');
+    const lines = (await response.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { action: string; seq: number });
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => l.action === 'mutation storeSmallArtifact')).toBe(true);
+    expect(lines.map((l) => l.seq)).toEqual([...lines.map((l) => l.seq)].sort((a, b) => a - b));
+    expect((await exported(undefined)).status).toBe(401);
+    const viewer = await identity.issueKey({ projectId: 'default', name: 'peeker', role: 'viewer' });
+    expect((await exported(viewer.secret)).status).toBe(403);
+    expect((await exported(adminKey, '?since=yesterday')).status).toBe(400);
+  });
+
   it('resolves createdBy in other subgraphs to the user or service account that made it', async () => {
     const bot = await identity.issueKey({ projectId: 'default', name: 'ci-bot', role: 'editor' });
     await call(STORE, { name: 'by-bot' }, bot.secret);
