@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger, RequestContext } from '@jarvis/context';
-import { type Database, jsonb } from '@jarvis/db';
+import { type Database, jsonb, type RunInTransaction } from '@jarvis/db';
 import type { PubSub } from '@jarvis/pubsub';
 import type { Kysely, Selectable } from 'kysely';
 import { auditMigrations } from './auditMigrations.ts';
@@ -62,34 +62,57 @@ export class AuditLog {
     return this.ready.then(() => this.db.tables<DB>('audit'));
   }
 
-  /** Records a change made for `context`'s caller. */
-  async record(context: RequestContext, entry: AuditEntry): Promise<void> {
+  /** The insert of one entry, as a statement to run wherever it must commit. */
+  private async insertOf(context: RequestContext, entry: AuditEntry) {
     const { principal } = context;
+    return (await this.tables())
+      .insertInto('events')
+      .values({
+        id: randomUUID(),
+        project_id: principal.projectId,
+        actor_kind: principal.kind,
+        actor_id: principal.userId,
+        key_id: principal.keyId ?? null,
+        service: entry.service,
+        action: clean(entry.action, 500),
+        targets: jsonb(entry.targets.slice(0, 50).map((t) => clean(t, 300))),
+        outcome: clean(entry.outcome, 300),
+        request_id: context.requestId,
+        client_address: context.clientAddress ?? null,
+      })
+      .returningAll();
+  }
+
+  /** Records a change made for `context`'s caller, on its own. */
+  async record(context: RequestContext, entry: AuditEntry): Promise<void> {
     try {
-      const row = await (await this.tables())
-        .insertInto('events')
-        .values({
-          id: randomUUID(),
-          project_id: principal.projectId,
-          actor_kind: principal.kind,
-          actor_id: principal.userId,
-          key_id: principal.keyId ?? null,
-          service: entry.service,
-          action: clean(entry.action, 500),
-          targets: jsonb(entry.targets.slice(0, 50).map((t) => clean(t, 300))),
-          outcome: clean(entry.outcome, 300),
-          request_id: context.requestId,
-          client_address: context.clientAddress ?? null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await this.pubsub
-        ?.publish(auditTopic(principal.projectId), toEvent(row))
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'audit event not announced'));
+      const row = await (await this.insertOf(context, entry)).executeTakeFirstOrThrow();
+      await this.announce(toEvent(row));
     } catch (error) {
       // A change is not undone for want of its record, but the operator must know.
       this.logger.error({ err: error, entry }, 'audit entry not written');
     }
+  }
+
+  /**
+   * Records a change inside the transaction that makes it (`run` is withBeforeCommit's): both
+   * commit, or neither. Announce the event once the transaction committed.
+   */
+  async recordIn(run: RunInTransaction, context: RequestContext, entry: AuditEntry): Promise<AuditEvent> {
+    const { rows } = await run<Selectable<DB['events']>>((await this.insertOf(context, entry)).compile());
+    return toEvent(rows[0]!);
+  }
+
+  /** Makes the migrations run now, so a transaction's last statement never waits for them. */
+  async prepare(): Promise<void> {
+    await this.tables();
+  }
+
+  /** Tells `auditEventRecorded` subscribers. */
+  async announce(event: AuditEvent): Promise<void> {
+    await this.pubsub
+      ?.publish(auditTopic(event.projectId), event)
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'audit event not announced'));
   }
 
   /** Every event of a project that matches, oldest first, read a page at a time (for JSON-lines export). */

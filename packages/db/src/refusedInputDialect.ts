@@ -7,6 +7,7 @@ import type {
   QueryResult,
   TransactionSettings,
 } from 'kysely';
+import { beforeCommitHook } from './beforeCommit.ts';
 
 /**
  * SQLSTATEs with which PostgreSQL refuses a value it was given, rather than failing itself:
@@ -83,7 +84,12 @@ export function refusedInputDialect(dialect: Dialect): Dialect {
         },
         beginTransaction: (c: DatabaseConnection, settings: TransactionSettings) =>
           driver.beginTransaction(inner(c), settings),
-        commitTransaction: (c: DatabaseConnection) => driver.commitTransaction(inner(c)),
+        async commitTransaction(c: DatabaseConnection) {
+          // Whatever must commit with this transaction's change (its audit entry) goes in last.
+          const hook = beforeCommitHook();
+          if (hook) await hook((query) => c.executeQuery(query));
+          return driver.commitTransaction(inner(c));
+        },
         rollbackTransaction: (c: DatabaseConnection) => driver.rollbackTransaction(inner(c)),
         releaseConnection: (c: DatabaseConnection) => driver.releaseConnection(inner(c)),
         destroy: () => driver.destroy(),

@@ -3,6 +3,7 @@ import { type AccessRules, decide } from '@jarvis/auth';
 import type { RequestContext } from '@jarvis/context';
 import { ErrorCode, JarvisError } from '@jarvis/errors';
 import { GraphQLScalarType } from 'graphql';
+import { auditedCall } from './auditedCall.ts';
 
 const ROOTS = new Set(['Query', 'Mutation', 'Subscription']);
 
@@ -44,11 +45,6 @@ export function targetsOf(args: Record<string, unknown>, result?: unknown): stri
     found.push(`id=${id}`);
   return found;
 }
-
-const codeOf = (error: unknown) =>
-  error instanceof JarvisError
-    ? error.code
-    : String((error as { extensions?: { code?: unknown } })?.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
 
 type Resolver = (
   parent: unknown,
@@ -114,32 +110,19 @@ export function guardResolvers(
       const resolve = resolver as Resolver;
       out[field] =
         type === 'Mutation' && audit
-          ? async (
-              parent: unknown,
-              args: Record<string, unknown>,
-              context: RequestContext,
-              info: unknown,
-            ) => {
+          ? (parent: unknown, args: Record<string, unknown>, context: RequestContext, info: unknown) => {
               requireAccess(context, needs, what);
-              const action = `mutation ${field}`;
-              try {
-                const result = await resolve(parent, args, context, info);
-                await audit.record(context, {
+              return auditedCall(
+                audit,
+                context,
+                (outcome, result) => ({
                   service,
-                  action,
+                  action: `mutation ${field}`,
                   targets: targetsOf(args, result),
-                  outcome: 'ok',
-                });
-                return result;
-              } catch (error) {
-                await audit.record(context, {
-                  service,
-                  action,
-                  targets: targetsOf(args),
-                  outcome: codeOf(error),
-                });
-                throw error;
-              }
+                  outcome,
+                }),
+                async () => resolve(parent, args, context, info),
+              );
             }
           : (parent: unknown, args: Record<string, unknown>, context: RequestContext, info: unknown) => {
               requireAccess(context, needs, what);

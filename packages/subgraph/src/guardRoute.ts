@@ -1,4 +1,5 @@
 import type { AuditLog } from '@jarvis/audit';
+import { auditedCall } from './auditedCall.ts';
 import { requireAccess } from './guardResolvers.ts';
 import type { HttpRoute } from './subgraphModule.ts';
 
@@ -20,19 +21,13 @@ export function guardRoute(service: string, route: HttpRoute, audit: AuditLog): 
       }
       if (!audited) return route.handler(request, context);
       const action = `${request.method} ${new URL(request.url).pathname}`;
-      try {
-        const response = await route.handler(request, context);
-        await audit.record(context, {
-          service,
-          action,
-          targets: [],
-          outcome: response.status < 400 ? 'ok' : `HTTP ${response.status}`,
-        });
-        return response;
-      } catch (error) {
-        await audit.record(context, { service, action, targets: [], outcome: 'INTERNAL_SERVER_ERROR' });
-        throw error;
-      }
+      return auditedCall(
+        audit,
+        context,
+        (outcome) => ({ service, action, targets: [], outcome }),
+        () => route.handler(request, context),
+        (response) => (response.status < 400 ? 'ok' : `HTTP ${response.status}`),
+      );
     },
   };
 }

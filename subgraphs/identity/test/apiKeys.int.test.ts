@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gql, testJarvis } from '@jarvis/testkit';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentityService } from '../src/service.ts';
 
@@ -206,6 +207,28 @@ describe('API keys', () => {
     });
     expect(events[0]!.targets).toEqual(expect.arrayContaining(['name=audited']));
     expect(events[0]!.apiKeyId).toBeTruthy();
+  });
+
+  it('writes a change and its audit entry in one transaction: no entry, no change', async () => {
+    const set = 'mutation($v: JSON!) { setSetting(component: "atomic", key: "k", value: $v) { version } }';
+    expect((await call(set, { v: 1 }, adminKey)).errors).toBeUndefined();
+    const db = jarvis.runtime.db.kysely;
+    await sql`alter table audit.events rename to events_away`.execute(db);
+    try {
+      const refused = await call(set, { v: 2 }, adminKey);
+      expect(refused.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    } finally {
+      await sql`alter table audit.events_away rename to events`.execute(db);
+    }
+    // The second change rolled back with its entry.
+    const after = await call('{ setting(component: "atomic", key: "k") { value version } }', {}, adminKey);
+    expect(after.data).toEqual({ setting: { value: 1, version: 1 } });
+    const audit = await call(
+      '{ auditEvents(filter: { action: "setSetting" }) { totalCount } }',
+      {},
+      adminKey,
+    );
+    expect(audit.data).toEqual({ auditEvents: { totalCount: 1 } });
   });
 
   it('exports the audit log as JSON lines, oldest first, to project admins only', async () => {

@@ -7,18 +7,10 @@ import type {
   UserRecord,
 } from '../records.ts';
 
-export interface NewApiKeyRow {
-  id: string;
-  projectId: string;
-  userId: string | null;
-  serviceAccountId: string | null;
-  name: string;
-  hash: string;
-  role: Role;
-  scopes: string[] | null;
-  expiresAt: Date | null;
+/** A key as created: what the store sets itself (times of creation, use, revocation) left out. */
+export type NewApiKeyRow = Omit<ApiKeyRecord, 'createdAt' | 'lastUsedAt' | 'revokedAt'> & {
   createdBy: string;
-}
+};
 
 /** Users, projects, memberships, service accounts and API keys. */
 export interface IdentityStore {
