@@ -13,7 +13,7 @@ export interface Job {
   name: string;
   /** Time between the end of one run and the start of the next. */
   intervalMs: number;
-  /** Longest a run may hold the job before another replica may take it (default 10 × interval, at least a minute). */
+  /** How long a run holds the job without renewing (default 15 s; renewed every third of it while it runs). */
   leaseMs?: number;
   run(signal: AbortSignal): Promise<unknown>;
 }
@@ -38,6 +38,9 @@ export interface JobRunnerDeps {
   logger: Logger;
   metrics?: JarvisMetrics | undefined;
 }
+
+/** How long a job's lease lasts without renewal; renewed every third of it while the job runs. */
+const DEFAULT_LEASE_MS = 15_000;
 
 /**
  * Background work on one runner: named jobs at intervals, each run under a lease in the metadata
@@ -158,7 +161,9 @@ export class JobRunner {
 
   /** Takes the job's lease if it is due and free (one replica wins), runs it, records the outcome. */
   private async claimAndRun(job: Job) {
-    const leaseMs = job.leaseMs ?? Math.max(60_000, job.intervalMs * 10);
+    // Short and renewed while the job runs: a process killed mid-run holds the job for at most
+    // one lease, not minutes (its successor's outbox or reconciler waits that long at worst).
+    const leaseMs = job.leaseMs ?? DEFAULT_LEASE_MS;
     const db = this.tables();
     const claimed = await db
       .updateTable('jobs')
@@ -174,11 +179,21 @@ export class JobRunner {
       .executeTakeFirst();
     if (!claimed) return;
     const started = performance.now();
+    const renew = setInterval(() => {
+      db.updateTable('jobs')
+        .set({ lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
+        .where('name', '=', job.name)
+        .where('lease_owner', '=', this.owner)
+        .execute()
+        .catch((e: unknown) => this.deps.logger.warn({ err: e, job: job.name }, 'job lease not renewed'));
+    }, leaseMs / 3);
     let error: unknown;
     try {
       await job.run(this.stopping.signal);
     } catch (e) {
       error = e;
+    } finally {
+      clearInterval(renew);
     }
     this.deps.metrics?.jobDuration.observe({ job: job.name }, (performance.now() - started) / 1000);
     this.deps.metrics?.jobRuns.inc({ job: job.name, outcome: error === undefined ? 'ok' : 'failed' });

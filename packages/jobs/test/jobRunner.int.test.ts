@@ -21,6 +21,32 @@ async function replica() {
 }
 
 describe('JobRunner on PostgreSQL', () => {
+  it('renews the lease of a run longer than it, so no other replica starts the job meanwhile', async () => {
+    let concurrent = 0;
+    let most = 0;
+    let runs = 0;
+    const job = {
+      name: 'slow.renewed',
+      intervalMs: 50,
+      leaseMs: 300,
+      async run() {
+        most = Math.max(most, ++concurrent);
+        // Three leases long: only renewal keeps the other replica out.
+        await new Promise((resolve) => setTimeout(resolve, 900));
+        concurrent--;
+        runs++;
+      },
+    };
+    const a = await replica();
+    const b = await replica();
+    a.runner.register(job);
+    b.runner.register(job);
+    await Promise.all([a.runner.start(), b.runner.start()]);
+    await waitFor('three runs of the slow job', async () => runs >= 3, { timeoutMs: 30_000 });
+    await Promise.all([a.runner.stop(), b.runner.stop()]);
+    expect(most).toBe(1);
+  });
+
   it('two replicas share one lease: a job never runs twice at once, and its record counts every run', async () => {
     const runs: { owner: string; start: number; end: number }[] = [];
     const job = (owner: string) => ({

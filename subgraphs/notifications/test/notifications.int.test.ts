@@ -43,7 +43,9 @@ async function settled(target: Target, id: string, timeoutMs = 20_000): Promise<
       return last.status === 'DELIVERED' || last.status === 'FAILED';
     },
     { timeoutMs, intervalMs: 50 },
-  );
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; last seen: ${JSON.stringify(last)}`);
+  });
   return last!;
 }
 
