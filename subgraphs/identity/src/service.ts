@@ -20,6 +20,7 @@ import {
   pageSize,
   toConnection,
 } from '@jarvis/subgraph';
+import { ApiKeyCache } from './apiKeyCache.ts';
 import type { ApiKeyRecord, MeRecord, ProjectRecord, UserRecord } from './records.ts';
 import type { IdentityStore } from './store/identityStore.ts';
 
@@ -49,6 +50,8 @@ export interface IdentityServiceDeps {
 /** Who is calling (keys, OpenID Connect), projects, memberships, service accounts, keys, the audit log. */
 export class IdentityService {
   private readonly deps: IdentityServiceDeps;
+  private readonly keys = new ApiKeyCache();
+  private readonly stopping = new AbortController();
 
   constructor(deps: IdentityServiceDeps) {
     this.deps = deps;
@@ -61,6 +64,19 @@ export class IdentityService {
   /** The local admin of `auth.mode: local` is a real user row, so `me` and references resolve. */
   async start() {
     await this.store.ensureUser('local', true);
+    // Another replica's revocation clears this one's cached key too.
+    const revocations = await this.deps.pubsub.subscribe<ApiKeyRevoked>(API_KEY_REVOKED_TOPIC, {
+      signal: this.stopping.signal,
+    });
+    void (async () => {
+      for await (const event of revocations) this.keys.forget(event.keyId);
+    })().catch((error: unknown) =>
+      this.deps.logger.warn({ err: error }, 'key revocations no longer followed'),
+    );
+  }
+
+  stop() {
+    this.stopping.abort();
   }
 
   // ---- authentication -------------------------------------------------------------------
@@ -75,7 +91,7 @@ export class IdentityService {
     project?: string,
   ): Promise<Principal> {
     const id = apiKeyId(secret);
-    const key = id ? await this.store.apiKey(id) : undefined;
+    const key = id ? await this.keys.get(id, (keyId) => this.store.apiKey(keyId)) : undefined;
     if (!key || !apiKeyMatches(secret, key.hash))
       throw unauthenticated('the API key is not valid; create one with `jarvis keys create` or createApiKey');
     if (key.revokedAt) {
@@ -105,9 +121,10 @@ export class IdentityService {
         );
       projectId = project;
     }
-    void this.store
-      .touchApiKey(key.id)
-      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'lastUsedAt not updated'));
+    if (this.keys.touchDue(key.id))
+      void this.store
+        .touchApiKey(key.id)
+        .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'lastUsedAt not updated'));
     return {
       kind: key.serviceAccountId ? 'service' : 'user',
       userId: key.serviceAccountId ?? key.userId!,
@@ -482,6 +499,7 @@ export class IdentityService {
 
   async revokeApiKey(principal: Principal, id: string) {
     const key = await this.store.revokeApiKey(principal.projectId, id);
+    this.keys.forget(id);
     if (!key) throw notFound(`no API key "${id.slice(0, 80)}" in this project`, { argument: 'id' });
     const event: ApiKeyRevoked = { projectId: key.projectId, keyId: key.id, at: new Date().toISOString() };
     await this.deps.pubsub

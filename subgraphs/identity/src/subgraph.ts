@@ -37,6 +37,7 @@ export const subgraph = defineSubgraph({
       },
       routes: [...internalRoutes(service, deps.config.server.max_api_body_bytes), auditExportRoute(audit)],
       start: () => service.start(),
+      stop: async () => service.stop(),
       service,
     };
   },

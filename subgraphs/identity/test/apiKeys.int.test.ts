@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { gql, testJarvis } from '@jarvis/testkit';
+import { gql, testJarvis, waitFor } from '@jarvis/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentityService } from '../src/service.ts';
@@ -84,6 +84,14 @@ describe('API keys', () => {
     ).createApiKey;
     expect(secret.startsWith(apiKey.prefix)).toBe(true);
     expect((await call('{ artifacts { totalCount } }', {}, secret)).errors).toBeUndefined();
+    // Its use is recorded (once a minute at most, so a request costs no write).
+    await waitFor('lastUsedAt of the viewer key', async () => {
+      const keys = await call('{ apiKeys { edges { node { id lastUsedAt } } } }', {}, adminKey);
+      const edges = (
+        keys.data as { apiKeys: { edges: { node: { id: string; lastUsedAt: string | null } }[] } }
+      ).apiKeys.edges;
+      return edges.find((e) => e.node.id === apiKey.id)?.node.lastUsedAt;
+    });
     const write = await call(STORE, { name: 'viewer-try' }, secret);
     expect(write.status).toBe(403);
     expect(write.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
