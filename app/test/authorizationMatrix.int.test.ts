@@ -58,8 +58,54 @@ const sample = (type: GraphQLInputType, depth = 0): unknown => {
   return null;
 };
 
+/**
+ * How a subscription over SSE ends up for a caller: refused at the door (401), refused in its
+ * first event (FORBIDDEN, UNAUTHENTICATED), or allowed (no event, or any other error such as an
+ * id that does not exist), read for a moment.
+ */
+async function streamOutcome(
+  query: string,
+  variables: Record<string, unknown>,
+  key?: string,
+): Promise<string> {
+  const controller = new AbortController();
+  const response = await jarvis.router.fetch(
+    new Request('http://jarvis.test/graphql/stream', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+      signal: controller.signal,
+    }),
+  );
+  if (response.status === 401) return 'unauthenticated';
+  if (response.status === 403) return 'forbidden';
+  const reader = response.body!.getReader();
+  let text = '';
+  const timer = setTimeout(() => controller.abort(), 400);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+      if (text.includes('"errors"') || text.includes('"data"')) break;
+    }
+  } catch {
+    // Aborted: nothing came, which for a subscription is what allowed looks like.
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  if (text.includes('"UNAUTHENTICATED"')) return 'unauthenticated';
+  if (text.includes('"FORBIDDEN"')) return 'forbidden';
+  return 'allowed';
+}
+
 /** One operation using just this root field, with a value for each required argument. */
-function operationFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>) {
+function operationFor(kind: 'query' | 'mutation' | 'subscription', field: GraphQLField<unknown, unknown>) {
   const required = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
   const variables: Record<string, unknown> = {};
   const declared = required.map((a, i) => {
@@ -170,6 +216,29 @@ describe('authorisation matrix', () => {
     );
     expect(wrong).toEqual([]);
     expect(internal).toEqual([]);
+  });
+
+  it('allows or refuses every root subscription for every caller as declared (over SSE)', {
+    timeout: 300_000,
+  }, async () => {
+    const rules = accessRulesOf(parse(jarvis.router.supergraphSdl));
+    const root = schema.getSubscriptionType()!;
+    let cells = 0;
+    const wrong: string[] = [];
+    for (const field of Object.values(root.getFields())) {
+      const requirement = requirementOf(rules, root.name, field.name)!;
+      const { query, variables } = operationFor('subscription', field);
+      for (const persona of personas) {
+        const expected = persona.refusedAlways ? 'unauthenticated' : decide(persona.principal!, requirement);
+        const got = await streamOutcome(query, variables, persona.key);
+        cells++;
+        if (got !== expected)
+          wrong.push(`${root.name}.${field.name} × ${persona.name}: expected ${expected}, got ${got}`);
+      }
+    }
+    console.log(`subscription matrix: ${cells} cells, ${wrong.length} wrong`);
+    expect(cells).toBeGreaterThan(0);
+    expect(wrong).toEqual([]);
   });
 
   it('allows or refuses every REST route for every caller as its scope says', async () => {
