@@ -58,7 +58,7 @@ export async function keysCreate(options: {
       ...(days ? { expiresAt: new Date(Date.now() + days * 86_400_000) } : {}),
       ...(options.user ? { user: { id: options.user, owner: options.owner ?? false } } : {}),
     }),
-  );
+  ).catch((error: Error) => fail(error.message));
   console.error(
     `created API key ${apiKey.id} (${role}${scopes?.length ? `, scopes ${scopes.join(',')}` : ''}) in project ${options.project}` +
       `${apiKey.expiresAt ? `, expires ${apiKey.expiresAt.toISOString()}` : ''}.\nIt is shown once; store it now (e.g. JARVIS_API_KEY):`,

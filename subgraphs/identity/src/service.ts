@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditFilter, AuditLog } from '@jarvis/audit';
-import { apiKeyId, apiKeyMatches, isScope, newApiKey, roleCovers } from '@jarvis/auth';
+import { apiKeyId, apiKeyMatches, decide, isScope, newApiKey, roleCovers } from '@jarvis/auth';
 import type { JarvisConfig } from '@jarvis/config';
 import {
   createRequestContext,
@@ -463,6 +463,18 @@ export class IdentityService {
     if (bad.length)
       throw badUserInput(
         `not scopes: ${bad.map((s) => JSON.stringify(s.slice(0, 60))).join(', ')}; a scope is <area>:<action>, e.g. storage:read or experiments:write`,
+        { argument: 'input.scopes' },
+      );
+    // A scope only narrows: one the role does not grant would never apply, so it is a mistake.
+    const beyond = (input.scopes ?? []).filter((scope) => {
+      const [area, action] = scope.split(':') as [string, string];
+      if (action === '*') return false;
+      const probe: Principal = { kind: 'service', userId: '-', projectId: '-', roles: [input.role] };
+      return decide(probe, `${area === '*' ? 'storage' : area}:${action}`) !== 'allowed';
+    });
+    if (beyond.length)
+      throw badUserInput(
+        `the ${input.role} role does not grant ${beyond.join(', ')}: scopes only narrow a key's role; give it a higher role or drop them`,
         { argument: 'input.scopes' },
       );
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now())
