@@ -72,6 +72,7 @@ beforeAll(async () => {
     'mutation { createAlertRule(input: { name: "private-rule", metric: "rink_ice_temperature_celsius", threshold: 0 }) { id } }',
   );
   await ok(mine, 'mutation { setSetting(component: "private", key: "threshold", value: 1) { key } }');
+  await ok(mine, 'mutation { logGauge(name: "private_gpu_temp", value: 71) { name } }');
   secrets.push(
     artifact.storeSmallArtifact.id,
     experiment.createExperiment.id,
@@ -86,6 +87,7 @@ beforeAll(async () => {
     'private-hook',
     'private-rule',
     'private',
+    'private_gpu_temp',
   );
 }, 120_000);
 afterAll(() => jarvis?.[Symbol.asyncDispose]());
@@ -161,7 +163,15 @@ describe('projects are apart', () => {
     expect(lists).toBeGreaterThan(10);
     expect(seen).toEqual([]);
     // And the owner sees them, so the probe would have found them.
-    const own = await ok<{ artifacts: { totalCount: number } }>(mine, '{ artifacts { totalCount } }');
+    const own = await ok<{ artifacts: { totalCount: number }; metrics: { name: string }[] }>(
+      mine,
+      '{ artifacts { totalCount } metrics(prefix: "private") { name } }',
+    );
     expect(own.artifacts.totalCount).toBe(1);
+    expect(own.metrics.map((m) => m.name)).toContain('private_gpu_temp');
+    // Metric names are Prometheus names, one namespace: another project is told to prefix its own.
+    const taken = await as(theirs, 'mutation { logGauge(name: "private_gpu_temp", value: 1) { name } }');
+    expect(taken.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(taken.errors?.[0]?.message).toContain('elsewhere_private_gpu_temp');
   });
 });

@@ -121,6 +121,12 @@ export class ComponentMetrics {
       live = this.live.get(input.name) ?? this.register(stored);
     }
     const { definition } = live;
+    // Names are Prometheus names, one namespace for the whole deployment: a name is its first project's.
+    if (definition.projectId !== projectId)
+      throw badUserInput(
+        `the metric name ${input.name} is taken: metric names are shared by every project of this Jarvis (they are Prometheus names); prefix yours, e.g. ${projectId.replace(/[^a-zA-Z0-9_]/g, '_')}_${input.name}`,
+        { argument: 'name' },
+      );
     if (definition.type !== type)
       throw badUserInput(
         `${input.name} is a ${definition.type.toLowerCase()}; it cannot be logged as a ${type.toLowerCase()} (use ${

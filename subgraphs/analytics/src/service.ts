@@ -113,24 +113,34 @@ export class AnalyticsService {
         labels,
         await this.components.current(input.name, labels, input.value),
       );
-    return (await this.metric(definition.name))!;
+    return (await this.metric(principal, definition.name))!;
   }
 
-  async metrics(prefix?: string | null, source?: 'JARVIS' | 'COMPONENT' | null): Promise<MetricRecord[]> {
+  /**
+   * The process's metrics a caller may see: Jarvis's own, and the component metrics of its
+   * project (a name belongs to the project that first logged it).
+   */
+  async metrics(
+    principal: Principal,
+    prefix?: string | null,
+    source?: 'JARVIS' | 'COMPONENT' | null,
+  ): Promise<MetricRecord[]> {
     const all = await Promise.all(
       this.registry
         .getMetricsAsArray()
         .map((m) => m.name)
         .filter((name) => !prefix || name.startsWith(prefix))
-        .map((name) => this.metric(name)),
+        .map((name) => this.metric(principal, name)),
     );
     return all
       .filter((m): m is MetricRecord => !!m && (!source || m.source === source))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async metric(name: string): Promise<MetricRecord | undefined> {
+  async metric(principal: Principal, name: string): Promise<MetricRecord | undefined> {
     const definition = this.components.definition(name);
+    // Another project's metric does not exist for this caller.
+    if (definition && definition.projectId !== principal.projectId) return undefined;
     // A component metric is described by its definition; collecting every series (as below) on
     // each logGauge would cost O(series) for what is already known.
     if (definition)
@@ -375,7 +385,7 @@ export class AnalyticsService {
     const model = args.component
       ? componentDashboard(
           args.component,
-          (await this.metrics(null, 'COMPONENT'))
+          (await this.metrics(principal, null, 'COMPONENT'))
             .filter((m) => m.component === args.component)
             .map((m) => this.components.definition(m.name)!),
           args.title ?? undefined,

@@ -8,8 +8,8 @@ export function createResolvers(service: AnalyticsService): Resolvers {
     JSON: JSONScalar,
     DateTime: DateTimeScalar,
     Query: {
-      metrics: (_p, { prefix, source }) => service.metrics(prefix, source),
-      metric: async (_p, { name }) => (await service.metric(name)) ?? null,
+      metrics: (_p, { prefix, source }, ctx) => service.metrics(ctx.principal, prefix, source),
+      metric: async (_p, { name }, ctx) => (await service.metric(ctx.principal, name)) ?? null,
       metricSeries: (_p, { query, start, end, step }, ctx) =>
         service.metricSeries(ctx.principal, query, new Date(start), new Date(end), step ?? 60),
       alertRules: (_p, { first, after }, ctx) => service.rules(ctx.principal, first, after),
@@ -33,7 +33,7 @@ export function createResolvers(service: AnalyticsService): Resolvers {
       createDashboard: (_p, args, ctx) => service.createDashboard(ctx.principal, args),
     },
     Metric: {
-      __resolveReference: async (ref) => (await service.metric(ref.name)) ?? null,
+      __resolveReference: async (ref, ctx) => (await service.metric(ctx.principal, ref.name)) ?? null,
     },
     AlertRule: {
       __resolveReference: async (ref, ctx) => (await service.rule(ctx.principal, ref.id)) ?? null,
