@@ -51,7 +51,9 @@ export function mlflowRoute(
             { code: error_code, path, message: error.message },
             'MLflow API request refused',
           );
-          return Response.json({ error_code, message: error.message }, { status });
+          // error_class as MLflow 3 sends it: the code, but RESOURCE_NOT_FOUND for a missing thing.
+          const error_class = error_code === 'RESOURCE_DOES_NOT_EXIST' ? 'RESOURCE_NOT_FOUND' : error_code;
+          return Response.json({ error_code, message: error.message, error_class }, { status });
         }
         context.logger.error({ err: error, path }, 'MLflow API request failed');
         return Response.json(

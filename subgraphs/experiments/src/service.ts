@@ -117,7 +117,19 @@ export class ExperimentsService {
     }
   }
 
-  experimentPage(principal: Principal, search: ExperimentSearch) {
+  /** Projects whose "Default" experiment is known to exist, so listing checks once per process. */
+  private readonly defaulted = new Set<string>();
+
+  /** As on MLflow's server, "Default" is there from the start: listings and lookups by name show it. */
+  private async ensureDefault(principal: Principal) {
+    // An MLflow server has its own "Default" (experiment 0).
+    if (this.store.kind !== 'native' || this.defaulted.has(principal.projectId)) return;
+    await this.defaultExperiment(principal);
+    this.defaulted.add(principal.projectId);
+  }
+
+  async experimentPage(principal: Principal, search: ExperimentSearch) {
+    await this.ensureDefault(principal);
     return this.store.searchExperiments(principal.projectId, search);
   }
 
@@ -142,6 +154,7 @@ export class ExperimentsService {
       after?: string | null;
     },
   ) {
+    await this.ensureDefault(principal);
     const page = await this.store.searchExperiments(principal.projectId, {
       ...(args.filter ? { filter: args.filter } : {}),
       view: args.view ?? 'ACTIVE_ONLY',
@@ -172,7 +185,8 @@ export class ExperimentsService {
     return this.store.getExperiment(principal.projectId, id);
   }
 
-  experimentByName(principal: Principal, name: string) {
+  async experimentByName(principal: Principal, name: string) {
+    if (name === 'Default') await this.ensureDefault(principal);
     return this.store.getExperimentByName(principal.projectId, name);
   }
 
@@ -182,11 +196,27 @@ export class ExperimentsService {
     return found;
   }
 
-  async createExperiment(principal: Principal, name: string, tags: { key: string; value: string }[] = []) {
+  async createExperiment(
+    principal: Principal,
+    name: string,
+    tags: { key: string; value: string }[] = [],
+    artifactLocation?: string,
+  ) {
+    if (
+      artifactLocation !== undefined &&
+      (artifactLocation.length > 1000 ||
+        [...artifactLocation].some((ch) => ch.charCodeAt(0) < 0x20) ||
+        artifactLocation.split('/').includes('..'))
+    )
+      throw badUserInput(
+        `artifact_location ${JSON.stringify(artifactLocation.slice(0, 100))} is not a usable URI: at most 1000 characters, no control characters or ".." segments`,
+        { argument: 'artifact_location' },
+      );
     const id = await this.store.createExperiment(
       principal.projectId,
       name,
       Object.fromEntries(tags.map((t) => [t.key, t.value])),
+      artifactLocation || undefined,
     );
     return this.requireExperiment(principal, id);
   }

@@ -1,10 +1,14 @@
 import { defineSubgraph } from '@jarvis/subgraph';
+import { LoggedModelService } from './loggedModelService.ts';
+import { mlflowApiRoutes } from './mlflow/mlflowApiRoutes.ts';
 import { mlflowRestRoutes } from './mlflow/mlflowRestRoutes.ts';
+import { versionEndpoint } from './mlflow/versionEndpoint.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { ExperimentsService } from './service.ts';
 import { experimentsMigrations } from './store/migrations.ts';
 import { mlflowModelRegistry } from './store/mlflowModelRegistry.ts';
 import { mlflowTrackingStore } from './store/mlflowTrackingStore.ts';
+import { nativeLoggedModelStore } from './store/nativeLoggedModelStore.ts';
 import { nativeModelRegistry } from './store/nativeModelRegistry.ts';
 import { nativeTrackingStore } from './store/nativeTrackingStore.ts';
 import { sqlIdempotencyLog } from './store/sqlIdempotencyLog.ts';
@@ -14,7 +18,14 @@ import { entityQueries, subscriptionFields } from './subscriptions.ts';
 export const subgraph = defineSubgraph({
   name: 'experiments',
   schema: new URL('../schema.graphql', import.meta.url),
-  routePrefixes: ['/api/2.0/mlflow/'],
+  routePrefixes: [
+    '/api/2.0/mlflow/',
+    '/api/3.0/mlflow/',
+    '/ajax-api/2.0/mlflow/',
+    '/ajax-api/3.0/mlflow/',
+    '/version',
+    '/v1/traces',
+  ],
   entityQueries,
   create(deps) {
     const { experiment } = deps.config.services;
@@ -27,6 +38,7 @@ export const subgraph = defineSubgraph({
     const registry = mlflow
       ? mlflowModelRegistry(experiment.registry_uri ?? experiment.tracking_uri!, sqlIdempotencyLog(deps.db))
       : nativeModelRegistry(deps.db);
+    const models = new LoggedModelService(mlflow ? undefined : nativeLoggedModelStore(deps.db));
     const service = new ExperimentsService({
       store,
       registry,
@@ -37,7 +49,10 @@ export const subgraph = defineSubgraph({
     return {
       resolvers: createResolvers(service),
       subscriptions: subscriptionFields,
-      routes: mlflowRestRoutes(service, deps.config.server.max_api_body_bytes),
+      routes: mlflowApiRoutes(
+        [...mlflowRestRoutes(service, models), versionEndpoint],
+        deps.config.server.max_api_body_bytes,
+      ),
       migrations: experimentsMigrations,
       backup: {
         tables: [
@@ -53,6 +68,16 @@ export const subgraph = defineSubgraph({
           'model_versions',
           'model_version_tags',
           'model_aliases',
+          'logged_models',
+          'logged_model_tags',
+          'logged_model_params',
+          'logged_model_metrics',
+          'datasets',
+          'run_inputs',
+          'run_model_io',
+          'traces',
+          'spans',
+          'assessments',
         ],
       },
     };

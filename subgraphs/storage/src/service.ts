@@ -84,7 +84,33 @@ const completingConflict = (uploadId: string) =>
     { status: 'COMPLETING' },
   );
 
-export function checkArtifactName(name: string): void {
+/**
+ * Whose naming rules a name follows: Jarvis's own (portable, URL-safe), or MLflow's, for files
+ * its clients log through the artifact proxy, which may be named anything a file may
+ * (`epoch=2-step=30.ckpt`, `step 3+ålesund.png`).
+ */
+export type Naming = 'jarvis' | 'mlflow';
+
+function checkMlflowPath(name: string): void {
+  const segments = name.split('/');
+  if (
+    !name ||
+    Buffer.byteLength(name) > 1024 ||
+    name.includes('\\') ||
+    [...name].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f) ||
+    segments.some((s) => s === '' || s === '.' || s === '..')
+  )
+    throw badUserInput(
+      `artifact path ${JSON.stringify(name)} is not allowed: up to 1024 bytes, no empty, "." or ".." segments, control characters or backslashes`,
+      { argument: 'path' },
+    );
+}
+
+export function checkArtifactName(name: string, naming: Naming = 'jarvis'): void {
+  if (naming === 'mlflow') {
+    checkMlflowPath(name);
+    return;
+  }
   const segments = name.split('/');
   if (name.length > 256 || !segments.every((s) => NAME_SEGMENT.test(s))) {
     throw badUserInput(
@@ -139,8 +165,12 @@ export class StorageService {
     this.pubsub = pubsub;
   }
 
-  private async spec(principal: Principal, input: CreateUploadInput): Promise<ArtifactSpec> {
-    checkArtifactName(input.name);
+  private async spec(
+    principal: Principal,
+    input: CreateUploadInput,
+    naming: Naming = 'jarvis',
+  ): Promise<ArtifactSpec> {
+    checkArtifactName(input.name, naming);
     const tags = input.tags ?? [];
     if (tags.length > 64) throw badUserInput(`at most 64 tags, got ${tags.length}`, { argument: 'tags' });
     for (const tag of tags) {
@@ -543,8 +573,9 @@ export class StorageService {
     principal: Principal,
     input: Omit<CreateUploadInput, 'size' | 'sha256'>,
     body: Readable,
+    naming: Naming = 'jarvis',
   ): Promise<ArtifactRecord> {
-    const spec = await this.spec(principal, { ...input, size: 0, sha256: '' });
+    const spec = await this.spec(principal, { ...input, size: 0, sha256: '' }, naming);
     // Counted as it arrives and cut at the limit: nothing past it is written anywhere.
     const limit = this.config.max_upload_bytes;
     let size = 0;
@@ -572,8 +603,14 @@ export class StorageService {
     return this.store.getArtifact(principal.projectId, id);
   }
 
-  async artifactByName(principal: Principal, name: string, version?: number | null, alias?: string | null) {
-    checkArtifactName(name);
+  async artifactByName(
+    principal: Principal,
+    name: string,
+    version?: number | null,
+    alias?: string | null,
+    naming: Naming = 'jarvis',
+  ) {
+    checkArtifactName(name, naming);
     if (version != null && alias != null) throw badUserInput('give a version or an alias, not both');
     if (alias != null && alias !== 'latest') {
       const found = await this.store.alias(principal.projectId, name, alias);

@@ -14,7 +14,13 @@ export const subgraph = defineSubgraph({
   schema: new URL('../schema.graphql', import.meta.url),
   entityQueries,
   // MLflow's artifact proxy, and the tracking API's artifact listing, read storage's blobs.
-  routePrefixes: ['/storage/', '/api/2.0/mlflow-artifacts/', '/api/2.0/mlflow/artifacts/'],
+  routePrefixes: [
+    '/storage/',
+    '/api/2.0/mlflow-artifacts/',
+    '/api/2.0/mlflow/artifacts/',
+    '/ajax-api/2.0/mlflow-artifacts/',
+    '/ajax-api/2.0/mlflow/artifacts/',
+  ],
   create(deps) {
     const blobs = createBlobStore(deps.config);
     const { type, buckets } = deps.config.services.storage;

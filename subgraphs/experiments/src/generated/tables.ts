@@ -5,7 +5,38 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export type Json = JsonValue;
+
+export type JsonArray = JsonValue[];
+
+export type JsonObject = {
+  [x: string]: JsonValue | undefined;
+};
+
+export type JsonPrimitive = boolean | number | string | null;
+
+export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface Assessments {
+  content: Json;
+  creation_time: number;
+  id: string;
+  last_update_time: number;
+  trace_id: string;
+}
+
+export interface Datasets {
+  digest: string;
+  experiment_id: number;
+  id: string;
+  name: string;
+  profile: string | null;
+  schema: string | null;
+  source: string;
+  source_type: string;
+}
 
 export interface Experiments {
   artifact_location: string;
@@ -36,6 +67,44 @@ export interface LatestMetrics {
   step: number;
   timestamp: number;
   value: number;
+}
+
+export interface LoggedModelMetrics {
+  dataset_digest: string | null;
+  dataset_name: string | null;
+  key: string;
+  model_id: string;
+  run_id: string;
+  step: number;
+  timestamp: number;
+  value: number;
+}
+
+export interface LoggedModelParams {
+  key: string;
+  model_id: string;
+  value: string;
+}
+
+export interface LoggedModels {
+  artifact_location: string;
+  creation_time: number;
+  experiment_id: number;
+  id: string;
+  last_updated_time: number;
+  lifecycle_stage: Generated<string>;
+  model_type: string | null;
+  name: string;
+  project_id: string;
+  source_run_id: string | null;
+  status: string;
+  status_message: string | null;
+}
+
+export interface LoggedModelTags {
+  key: string;
+  model_id: string;
+  value: string;
 }
 
 export interface Metrics {
@@ -97,6 +166,21 @@ export interface RegisteredModelTags {
   value: string;
 }
 
+export interface RunInputs {
+  dataset_id: string;
+  position: Generated<number>;
+  run_id: string;
+  tags: Generated<Json>;
+}
+
+export interface RunModelIo {
+  direction: string;
+  model_id: string;
+  position: Generated<number>;
+  run_id: string;
+  step: Generated<number>;
+}
+
 export interface Runs {
   artifact_uri: string;
   end_time: number | null;
@@ -115,11 +199,43 @@ export interface RunTags {
   value: string;
 }
 
+export interface Spans {
+  content: Json;
+  end_time_ns: number | null;
+  name: string;
+  parent_span_id: string | null;
+  span_id: string;
+  start_time_ns: number;
+  status_code: string;
+  trace_id: string;
+}
+
+export interface Traces {
+  client_request_id: string | null;
+  execution_duration: number | null;
+  experiment_id: number;
+  id: string;
+  metadata: Generated<Json>;
+  project_id: string;
+  request_preview: string | null;
+  request_time: number;
+  response_preview: string | null;
+  spans_in_store: Generated<boolean>;
+  state: string;
+  tags: Generated<Json>;
+}
+
 export interface DB {
+  assessments: Assessments;
+  datasets: Datasets;
   experiment_tags: ExperimentTags;
   experiments: Experiments;
   idempotency_keys: IdempotencyKeys;
   latest_metrics: LatestMetrics;
+  logged_model_metrics: LoggedModelMetrics;
+  logged_model_params: LoggedModelParams;
+  logged_model_tags: LoggedModelTags;
+  logged_models: LoggedModels;
   metrics: Metrics;
   model_aliases: ModelAliases;
   model_version_tags: ModelVersionTags;
@@ -127,6 +243,10 @@ export interface DB {
   params: Params;
   registered_model_tags: RegisteredModelTags;
   registered_models: RegisteredModels;
+  run_inputs: RunInputs;
+  run_model_io: RunModelIo;
   run_tags: RunTags;
   runs: Runs;
+  spans: Spans;
+  traces: Traces;
 }

@@ -13,7 +13,11 @@ export class MlflowParams {
   }
 
   /** `maxBodyBytes`: server.max_api_body_bytes; a longer body is refused as it arrives. */
-  static async of(request: Request, maxBodyBytes: number): Promise<MlflowParams> {
+  static async of(
+    request: Request,
+    maxBodyBytes: number,
+    pathParams: Record<string, string> = {},
+  ): Promise<MlflowParams> {
     const url = new URL(request.url);
     const values: Record<string, unknown> = {};
     for (const key of new Set(url.searchParams.keys())) {
@@ -34,6 +38,8 @@ export class MlflowParams {
         Object.assign(values, body);
       }
     }
+    // The path names the thing; a body that names another does not change which.
+    Object.assign(values, pathParams);
     return new MlflowParams(values);
   }
 
@@ -41,19 +47,32 @@ export class MlflowParams {
     return this.values[key] !== undefined && this.values[key] !== null;
   }
 
-  string(key: string): string {
+  /** `at`: where this object sits in the request, e.g. `metrics[0].`, for the error. */
+  string(key: string, at = ''): string {
     const value = this.optionalString(key);
     if (value === undefined || value === '')
-      throw badUserInput(`Missing value for required parameter '${key}'.`);
+      throw badUserInput(
+        `Missing value for required parameter '${at}${key}'. See the API docs for more information about request parameters.`,
+      );
     return value;
+  }
+
+  /** A nested object; `{}` when absent. */
+  object(key: string): Record<string, unknown> {
+    const value = this.values[key];
+    if (value === undefined || value === null) return {};
+    if (typeof value !== 'object' || Array.isArray(value))
+      throw badUserInput(`Invalid value for parameter '${key}': expected an object.`);
+    return value as Record<string, unknown>;
   }
 
   optionalString(key: string): string | undefined {
     const value = this.values[key];
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'string') return value;
-    if (typeof value === 'number') return String(value);
-    throw badUserInput(`Invalid value ${JSON.stringify(value)} for parameter '${key}': expected a string.`);
+    throw badUserInput(
+      `Invalid value ${JSON.stringify(value)} for parameter '${key}' supplied: Hint: Value was of type '${typeof value === 'number' ? (Number.isInteger(value) ? 'int' : 'float') : Array.isArray(value) ? 'list' : typeof value}'. See the API docs for more information about request parameters.`,
+    );
   }
 
   /** Integers arrive as numbers in JSON and as strings in query strings. */
@@ -68,17 +87,22 @@ export class MlflowParams {
     return n;
   }
 
-  integer(key: string): number {
+  integer(key: string, at = ''): number {
     const value = this.optionalInteger(key);
-    if (value === undefined) throw badUserInput(`Missing value for required parameter '${key}'.`);
+    if (value === undefined)
+      throw badUserInput(
+        `Missing value for required parameter '${at}${key}'. See the API docs for more information about request parameters.`,
+      );
     return value;
   }
 
   /** Doubles, with protobuf JSON's "NaN", "Infinity" and "-Infinity" strings. */
-  double(key: string): number {
+  double(key: string, at = ''): number {
     const value = this.values[key];
     if (value === undefined || value === null)
-      throw badUserInput(`Missing value for required parameter '${key}'.`);
+      throw badUserInput(
+        `Missing value for required parameter '${at}${key}'. See the API docs for more information about request parameters.`,
+      );
     return toDouble(value, key);
   }
 

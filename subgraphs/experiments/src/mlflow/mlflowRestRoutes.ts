@@ -1,20 +1,26 @@
-import type { Principal, RequestContext } from '@jarvis/context';
-import { badUserInput, notFound } from '@jarvis/errors';
-import { type HttpRoute, mlflowRoute } from '@jarvis/subgraph';
+import type { Principal } from '@jarvis/context';
+import { badUserInput, JarvisError, notFound } from '@jarvis/errors';
+import type { HttpRoute } from '@jarvis/subgraph';
+import type { LoggedModelService } from '../loggedModelService.ts';
 import type { ExperimentsService } from '../service.ts';
 import { decodePageToken, encodePageToken } from '../store/pageToken.ts';
 import type { RunStatus, ViewType } from '../store/trackingStore.ts';
+import type { MlflowEndpoint } from './mlflowApiRoutes.ts';
 import {
   experimentJson,
+  listField,
+  loggedModelJson,
   metricJson,
   modelVersionJson,
   registeredModelJson,
   runInfoJson,
   runJson,
 } from './mlflowJson.ts';
-import { MlflowParams, toDouble } from './mlflowRequest.ts';
+import { MlflowParams } from './mlflowRequest.ts';
 
 const PREFIX = '/api/2.0/mlflow/';
+const pairs = (items: { key: string; value: string }[]) =>
+  Object.fromEntries(items.map((i) => [i.key, i.value]));
 
 const ADMIN_PATHS = new Set([
   'experiments/delete',
@@ -30,10 +36,15 @@ const ADMIN_PATHS = new Set([
  * POST searches), logging to runs (a launcher may), deleting (admin), or writing.
  */
 export function mlflowScope(method: string, path: string): string {
-  if (method === 'GET' || /(^|\/)search$|get-latest-versions$/.test(path)) return 'experiments:read';
+  if (method === 'GET' || /(^|\/)search(-datasets)?$|get-latest-versions$/.test(path))
+    return 'experiments:read';
   if (ADMIN_PATHS.has(path)) return 'experiments:admin';
-  // A training job logs: its runs, and the experiment `mlflow.set_experiment` makes on first use.
-  if (/^runs\/(create|update|log-[a-z-]+|set-tag|delete-tag)$|^experiments\/create$/.test(path))
+  // A training job logs: its runs, the experiment `mlflow.set_experiment` makes on first use,
+  // and the models `log_model` makes (but deleting them is writing).
+  if (
+    /^runs\/(create|update|log-[a-z-]+|set-tag|delete-tag|outputs)$|^experiments\/create$/.test(path) ||
+    (method !== 'DELETE' && /^logged-models(\/\{model_id\}(\/params|\/tags)?)?$/.test(path))
+  )
     return 'experiments:log';
   return 'experiments:write';
 }
@@ -62,7 +73,7 @@ function version(p: MlflowParams): number {
  * official clients work with `MLFLOW_TRACKING_URI` set to Jarvis. Experiment "0", which
  * clients use when none is set, is the project's "Default" experiment.
  */
-export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: number): HttpRoute[] {
+export function mlflowRestRoutes(service: ExperimentsService, models: LoggedModelService): MlflowEndpoint[] {
   const experimentId = async (principal: Principal, id: string) =>
     id === '0' ? (await service.defaultExperiment(principal)).id : id;
 
@@ -71,6 +82,53 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
     const run = await service.run(principal, id);
     if (!run) throw notFound(`Run with id=${id} not found`);
     return run;
+  };
+
+  const requireLoggedModel = async (principal: Principal, p: MlflowParams) => {
+    const id = p.string('model_id');
+    const model = await models.get(principal, id);
+    if (!model) throw notFound(`Logged model with ID '${id}' not found.`);
+    return model;
+  };
+
+  /**
+   * MLflow's rule for a version's source: inside the artifacts of the run (or logged model)
+   * the request names, so no one registers files they did not log. Other URIs (s3://, a
+   * Jarvis artifact) are taken as given.
+   */
+  const checkSource = async (principal: Principal, source: string, runId?: string, modelId?: string) => {
+    const invalid = (by: string) =>
+      badUserInput(
+        `Invalid model version source: '${source}'. The ${by} request parameter must identify the resource that contains the source.`,
+      );
+    const within = (root: string) => source === root || source.startsWith(`${root.replace(/\/+$/, '')}/`);
+    const fromModel = /^models:\/(m-[0-9a-f]{32})\/?$/.exec(source)?.[1];
+    if (fromModel !== undefined) {
+      if (modelId !== fromModel) throw invalid('model_id');
+      if (!(await models.get(principal, modelId)))
+        throw notFound(`Logged model with ID '${modelId}' not found.`);
+      return;
+    }
+    if (source.split('/').includes('..')) throw invalid(modelId ? 'model_id' : 'run_id');
+    const runsUri = /^runs:\/([0-9a-f]{32})(\/|$)/.exec(source)?.[1];
+    if (runsUri !== undefined) {
+      if (runsUri !== runId) throw invalid('run_id');
+      return;
+    }
+    if (
+      /^mlflow-artifacts:/.test(source) ||
+      !/^[a-z][a-z0-9+.-]*:/i.test(source) ||
+      source.startsWith('file:')
+    ) {
+      if (modelId) {
+        const model = await models.get(principal, modelId);
+        if (model && within(model.artifactLocation)) return;
+        throw invalid('model_id');
+      }
+      const run = runId ? await service.run(principal, runId) : undefined;
+      if (run && within(run.artifactUri)) return;
+      throw invalid('run_id');
+    }
   };
 
   const requireModel = async (principal: Principal, name: string) => {
@@ -94,13 +152,61 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
     return registeredModelJson(model, latest);
   };
 
+  /** One metric of log-metric or log-batch; `model_id` links it to a logged model too. */
+  const metricOf = (m: MlflowParams, at = '') => ({
+    key: m.string('key', at),
+    value: m.double('value', at),
+    step: m.optionalInteger('step') ?? 0,
+    timestamp: new Date(m.integer('timestamp', at)),
+    modelId: m.optionalString('model_id') || undefined,
+    datasetName: m.optionalString('dataset_name') || null,
+    datasetDigest: m.optionalString('dataset_digest') || null,
+  });
+
+  /** Logs to the run, and the points naming a model to that model too (an unknown model logs nothing). */
+  const logMetrics = async (
+    principal: Principal,
+    runId: string,
+    metrics: ReturnType<typeof metricOf>[],
+    rest: { params?: { key: string; value: string }[]; tags?: { key: string; value: string }[] } = {},
+  ) => {
+    const linked = metrics.filter((m) => m.modelId);
+    const ids = [...new Set(linked.map((m) => m.modelId!))];
+    if (ids.length) {
+      const found = new Set((await models.getMany(principal, ids)).map((m) => m.id));
+      const unknown = ids.find((id) => !found.has(id));
+      if (unknown) throw notFound(`Logged model with ID '${unknown}' not found.`);
+    }
+    await service.logBatch(principal, runId, { metrics, ...rest });
+    await models.logMetrics(
+      principal,
+      linked.map((m) => ({
+        key: m.key,
+        value: m.value,
+        timestamp: m.timestamp.getTime(),
+        step: m.step,
+        runId,
+        modelId: m.modelId!,
+        datasetName: m.datasetName,
+        datasetDigest: m.datasetDigest,
+      })),
+    );
+  };
+
   const endpoints: [HttpRoute['method'], string, Handler][] = [
     // Experiments
     [
       'POST',
       'experiments/create',
       async (p, principal) => ({
-        experiment_id: (await service.createExperiment(principal, p.string('name'), p.keyValues('tags'))).id,
+        experiment_id: (
+          await service.createExperiment(
+            principal,
+            p.string('name'),
+            p.keyValues('tags'),
+            p.optionalString('artifact_location'),
+          )
+        ).id,
       }),
     ],
     [
@@ -134,7 +240,7 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
           ...(p.optionalString('page_token') ? { pageToken: p.optionalString('page_token')! } : {}),
         });
         return {
-          experiments: page.experiments.map(experimentJson),
+          ...listField('experiments', page.experiments.map(experimentJson)),
           ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
         };
       },
@@ -167,7 +273,19 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
       'POST',
       'experiments/delete-experiment-tag',
       async (p, principal) => {
-        await service.deleteExperimentTag(principal, p.string('experiment_id'), p.string('key'));
+        // As MLflow: deleting a tag the experiment lacks is not an error.
+        await service
+          .deleteExperimentTag(principal, p.string('experiment_id'), p.string('key'))
+          .catch((error) => {
+            if (
+              !(
+                error instanceof JarvisError &&
+                error.code === 'NOT_FOUND' &&
+                error.extensions.argument === 'key'
+              )
+            )
+              throw error;
+          });
         return {};
       },
     ],
@@ -179,7 +297,7 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
           principal,
           p.string('experiment_id'),
           p.string('key'),
-          p.string('value'),
+          p.optionalString('value') ?? '',
         );
         return {};
       },
@@ -201,18 +319,25 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
           tags,
           startTime: startTime === undefined ? null : new Date(startTime),
         });
-        return { run: runJson(run) };
+        return { run: runJson(run, undefined, true) };
       },
     ],
-    ['GET', 'runs/get', async (p, principal) => ({ run: runJson(await requireRun(principal, p)) })],
+    [
+      'GET',
+      'runs/get',
+      async (p, principal) => {
+        const run = await requireRun(principal, p);
+        return { run: runJson(run, (await models.runIo(principal, [run.id])).get(run.id)) };
+      },
+    ],
     [
       'POST',
       'runs/update',
       async (p, principal) => {
         const run = await requireRun(principal, p);
-        const status = p.optionalString('status');
-        if (status !== undefined && !STATUSES.includes(status as RunStatus))
-          throw badUserInput(`status must be one of ${STATUSES.join(', ')}`);
+        // MLflow parses requests as protobuf, which drops an enum value it does not know.
+        const given = p.optionalString('status');
+        const status = given !== undefined && STATUSES.includes(given as RunStatus) ? given : undefined;
         const endTime = p.optionalInteger('end_time');
         const updated = await service.updateRun(principal, run.id, {
           status: (status as RunStatus | undefined) ?? null,
@@ -243,16 +368,7 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
       'runs/log-metric',
       async (p, principal) => {
         const run = await requireRun(principal, p);
-        await service.logBatch(principal, run.id, {
-          metrics: [
-            {
-              key: p.string('key'),
-              value: p.double('value'),
-              step: p.optionalInteger('step') ?? 0,
-              timestamp: new Date(p.integer('timestamp')),
-            },
-          ],
-        });
+        await logMetrics(principal, run.id, [metricOf(p)]);
         return {};
       },
     ],
@@ -290,17 +406,8 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
       'POST',
       'runs/log-batch',
       async (p, principal) => {
-        const metrics = p.objects('metrics').map((m) => {
-          const metric = new MlflowParams(m);
-          return {
-            key: metric.string('key'),
-            value: toDouble(m.value, 'value'),
-            step: metric.optionalInteger('step') ?? 0,
-            timestamp: new Date(metric.integer('timestamp')),
-          };
-        });
-        await service.logBatch(principal, p.string('run_id'), {
-          metrics,
+        const metrics = p.objects('metrics').map((m, i) => metricOf(new MlflowParams(m), `metrics[${i}].`));
+        await logMetrics(principal, p.string('run_id'), metrics, {
           params: p.keyValues('params'),
           tags: p.keyValues('tags'),
         });
@@ -311,22 +418,41 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
       'POST',
       'runs/log-inputs',
       async (p, principal) => {
-        // Dataset inputs are kept as tags until Jarvis tracks datasets as artifacts with lineage.
         const run = await requireRun(principal, p);
-        const datasets = p.objects('datasets');
-        if (datasets.length) {
-          await service.logBatch(principal, run.id, {
-            tags: datasets.map((d, i) => {
-              const dataset = (d.dataset ?? {}) as Record<string, unknown>;
-              return {
-                key: `mlflow.dataset.${String(dataset.name ?? i)}`
-                  .replace(/[^A-Za-z0-9_\-./ :]/g, '_')
-                  .slice(0, 250),
-                value: JSON.stringify(dataset).slice(0, 8000),
-              };
-            }),
-          });
-        }
+        const datasets = p.objects('datasets').map((d, i) => {
+          const input = new MlflowParams(d);
+          const dataset = new MlflowParams(input.object('dataset'));
+          const at = `datasets[${i}].dataset.`;
+          return {
+            dataset: {
+              name: dataset.string('name', at),
+              digest: dataset.string('digest', at),
+              sourceType: dataset.string('source_type', at),
+              source: dataset.string('source', at),
+              schema: dataset.optionalString('schema') ?? null,
+              profile: dataset.optionalString('profile') ?? null,
+            },
+            tags: input.keyValues('tags'),
+          };
+        });
+        const inputs = p.objects('models').map((m) => new MlflowParams(m).string('model_id'));
+        await models.logInputs(principal, run.id, datasets, inputs);
+        return {};
+      },
+    ],
+    [
+      'POST',
+      'runs/outputs',
+      async (p, principal) => {
+        const run = await requireRun(principal, p);
+        await models.logOutputs(
+          principal,
+          run.id,
+          p.objects('models').map((m) => {
+            const output = new MlflowParams(m);
+            return { modelId: output.string('model_id'), step: output.optionalInteger('step') ?? 0 };
+          }),
+        );
         return {};
       },
     ],
@@ -342,9 +468,56 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
         const offset = decodePageToken(p.optionalString('page_token'));
         const next = offset + maxResults < points.length ? encodePageToken(offset + maxResults) : undefined;
         return {
-          metrics: points.slice(offset, offset + maxResults).map(metricJson),
+          ...listField('metrics', points.slice(offset, offset + maxResults).map(metricJson)),
           ...(next ? { next_page_token: next } : {}),
         };
+      },
+    ],
+    [
+      'GET',
+      'metrics/get-history-bulk-interval',
+      async (p, principal) => {
+        const ids = p.strings('run_ids');
+        if (!ids.length)
+          throw badUserInput('GetMetricHistoryBulkInterval request must specify at least one run_id.');
+        if (ids.length > 100)
+          throw badUserInput(
+            `GetMetricHistoryBulkInterval request cannot specify more than 100 run_ids. Received ${ids.length} run_ids.`,
+          );
+        const key = p.string('metric_key');
+        const maxResults = p.optionalInteger('max_results') ?? 320;
+        if (maxResults < 1 || maxResults > 1000)
+          throw badUserInput(`max_results must be between 1 and 1000, got ${maxResults}.`);
+        const start = p.optionalInteger('start_step');
+        const end = p.optionalInteger('end_step');
+        if ((start === undefined) !== (end === undefined))
+          throw badUserInput('If either start step or end step are specified, both must be specified.');
+        if (start !== undefined && end !== undefined && end < start)
+          throw badUserInput('end_step must be greater than start_step. ');
+        const histories = await Promise.all(
+          ids.map(async (id) => {
+            const run = await service.run(principal, id);
+            if (!run) throw notFound(`Run with id=${id} not found`);
+            const points = (await service.metricHistory(principal, run, key)).filter(
+              (m) => start === undefined || (m.step >= start && m.step <= end!),
+            );
+            return points.map((m) => ({ ...metricJson(m), run_id: run.id }));
+          }),
+        );
+        // The same steps for every run, spread evenly from the first to the last (MLflow's sampling).
+        const steps = [...new Set(histories.flat().map((m) => m.step))].sort((a, b) => a - b);
+        const keep = new Set(
+          steps.length <= maxResults
+            ? steps
+            : Array.from(
+                { length: maxResults },
+                (_, i) => steps[Math.round((i * (steps.length - 1)) / (maxResults - 1))],
+              ),
+        );
+        return listField(
+          'metrics',
+          histories.flat().filter((m) => keep.has(m.step)),
+        );
       },
     ],
     [
@@ -360,16 +533,118 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
           ...(p.optionalString('page_token') ? { pageToken: p.optionalString('page_token')! } : {}),
           view: view(p, 'run_view_type'),
         });
+        const io = await models.runIo(
+          principal,
+          page.runs.map((r) => r.id),
+        );
         return {
-          runs: page.runs.map(runJson),
+          ...(page.runs.length ? { runs: page.runs.map((r) => runJson(r, io.get(r.id))) } : {}),
           ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
         };
       },
     ],
 
-    // MLflow 3 looks for logged models before falling back to run artifacts; Jarvis keeps
-    // models as run artifacts and registry versions, so there are none to find.
-    ['POST', 'logged-models/search', async () => ({ models: [] })],
+    // Logged models (MLflow 3): what `log_model` makes, with its own artifact location.
+    [
+      'POST',
+      'logged-models',
+      async (p, principal) => {
+        const model = await models.create(principal, {
+          experimentId: await experimentId(principal, p.string('experiment_id')),
+          name: p.optionalString('name'),
+          modelType: p.optionalString('model_type'),
+          sourceRunId: p.optionalString('source_run_id'),
+          params: pairs(p.keyValues('params')),
+          tags: pairs(p.keyValues('tags')),
+        });
+        return { model: loggedModelJson(model) };
+      },
+    ],
+    [
+      'GET',
+      'logged-models/{model_id}',
+      async (p, principal) => ({ model: loggedModelJson(await requireLoggedModel(principal, p)) }),
+    ],
+    [
+      'PATCH',
+      'logged-models/{model_id}',
+      async (p, principal) => {
+        p.string('model_id');
+        const status = p.optionalString('status') ?? '';
+        return { model: loggedModelJson(await models.finalize(principal, p.string('model_id'), status)) };
+      },
+    ],
+    [
+      'DELETE',
+      'logged-models/{model_id}',
+      async (p, principal) => {
+        await models.delete(principal, p.string('model_id'));
+        return {};
+      },
+    ],
+    [
+      'POST',
+      'logged-models/{model_id}/params',
+      async (p, principal) => {
+        await models.logParams(principal, p.string('model_id'), pairs(p.keyValues('params')));
+        return {};
+      },
+    ],
+    [
+      'PATCH',
+      'logged-models/{model_id}/tags',
+      async (p, principal) => {
+        await models.setTags(principal, p.string('model_id'), pairs(p.keyValues('tags')));
+        return {};
+      },
+    ],
+    [
+      'DELETE',
+      'logged-models/{model_id}/tags/{tag_key}',
+      async (p, principal) => {
+        await models.deleteTag(principal, p.string('model_id'), p.string('tag_key'));
+        return {};
+      },
+    ],
+    [
+      'POST',
+      'logged-models/search',
+      async (p, principal) => {
+        const found = await models.search(principal, {
+          experimentIds: await Promise.all(
+            p.strings('experiment_ids').map((id) => experimentId(principal, id)),
+          ),
+          filter: p.optionalString('filter'),
+          orderBy: p.objects('order_by').map((o) => {
+            const order = new MlflowParams(o);
+            return {
+              field: order.string('field_name'),
+              ascending: o.ascending !== false,
+              datasetName: order.optionalString('dataset_name'),
+              datasetDigest: order.optionalString('dataset_digest'),
+            };
+          }),
+          maxResults: p.optionalInteger('max_results') ?? 50,
+          pageToken: p.optionalString('page_token'),
+        });
+        return {
+          ...listField('models', found.models.map(loggedModelJson)),
+          ...(found.nextPageToken ? { next_page_token: found.nextPageToken } : {}),
+        };
+      },
+    ],
+    [
+      'POST',
+      'experiments/search-datasets',
+      async (p, principal) => {
+        const ids = await Promise.all(p.strings('experiment_ids').map((id) => experimentId(principal, id)));
+        const datasets = await models.searchDatasets(principal, ids);
+        return listField(
+          'dataset_summaries',
+          datasets.map((d) => ({ experiment_id: d.experimentId, name: d.name, digest: d.digest })),
+        );
+      },
+    ],
 
     // Model registry
     [
@@ -424,11 +699,15 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
       async (p, principal) => {
         const page = await service.registeredModelPage(principal, {
           ...(p.optionalString('filter') ? { filter: p.optionalString('filter')! } : {}),
+          orderBy: p.strings('order_by'),
           maxResults: p.optionalInteger('max_results') ?? 100,
           ...(p.optionalString('page_token') ? { pageToken: p.optionalString('page_token')! } : {}),
         });
         return {
-          registered_models: await Promise.all(page.items.map((m) => modelJson(principal, m.name))),
+          ...listField(
+            'registered_models',
+            await Promise.all(page.items.map((m) => modelJson(principal, m.name))),
+          ),
           ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
         };
       },
@@ -444,7 +723,7 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
           model.latestVersion === null || (stages.length && !stages.includes('none'))
             ? undefined
             : await service.modelVersion(principal, model.name, model.latestVersion);
-        return { model_versions: latest ? [modelVersionJson(latest)] : [] };
+        return listField('model_versions', latest ? [modelVersionJson(latest)] : []);
       },
     ],
     [
@@ -491,7 +770,8 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
         const name = p.string('name');
         const alias = p.string('alias');
         const found = await service.modelVersionByAlias(principal, name, alias);
-        if (!found) throw notFound(`Registered model alias ${alias} not found.`);
+        // MLflow answers a missing alias as a bad parameter, not a missing resource.
+        if (!found) throw badUserInput(`Registered model alias ${alias} not found.`);
         return { model_version: modelVersionJson(found) };
       },
     ],
@@ -499,10 +779,16 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
       'POST',
       'model-versions/create',
       async (p, principal) => {
+        const name = p.string('name');
+        const source = p.string('source');
+        const runId = p.optionalString('run_id') || undefined;
+        const modelId = p.optionalString('model_id') || undefined;
+        await requireModel(principal, name);
+        await checkSource(principal, source, runId, modelId);
         const created = await service.createModelVersion(principal, {
-          name: p.string('name'),
-          source: p.string('source'),
-          runId: p.optionalString('run_id') || null,
+          name,
+          source,
+          runId: runId ?? null,
           description: p.optionalString('description') ?? null,
           tags: p.keyValues('tags'),
         });
@@ -544,11 +830,15 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
       async (p, principal) => {
         const page = await service.modelVersionPage(principal, {
           ...(p.optionalString('filter') ? { filter: p.optionalString('filter')! } : {}),
+          orderBy: p.strings('order_by'),
           maxResults: p.optionalInteger('max_results') ?? 1000,
           ...(p.optionalString('page_token') ? { pageToken: p.optionalString('page_token')! } : {}),
         });
         return {
-          model_versions: page.items.map(modelVersionJson),
+          ...listField(
+            'model_versions',
+            page.items.map((v) => modelVersionJson(v)),
+          ),
           ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
         };
       },
@@ -556,9 +846,13 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
     [
       'GET',
       'model-versions/get-download-uri',
-      async (p, principal) => ({
-        artifact_uri: (await requireVersion(principal, p.string('name'), version(p))).source,
-      }),
+      async (p, principal) => {
+        const { source } = await requireVersion(principal, p.string('name'), version(p));
+        // A version registered from a logged model downloads that model's files.
+        const modelId = /^models:\/(m-[0-9a-f]{32})\/?$/.exec(source)?.[1];
+        const model = modelId ? await models.get(principal, modelId) : undefined;
+        return { artifact_uri: model?.artifactLocation ?? source };
+      },
     ],
     [
       'POST',
@@ -584,29 +878,17 @@ export function mlflowRestRoutes(service: ExperimentsService, maxBodyBytes: numb
     ],
   ];
 
-  const routes = endpoints.map(([method, path, handle]) =>
-    mlflowRoute(
+  // MLflow's server answers these two on GET as well as POST.
+  for (const path of ['experiments/search', 'registered-models/get-latest-versions']) {
+    const post = endpoints.find(([method, p]) => method === 'POST' && p === path)!;
+    endpoints.push(['GET', path, post[2]]);
+  }
+  return endpoints.map(
+    ([method, path, handle]): MlflowEndpoint => ({
       method,
-      `${PREFIX}${path}`,
-      mlflowScope(method, path),
-      async (request: Request, context: RequestContext) =>
-        Response.json(await handle(await MlflowParams.of(request, maxBodyBytes), context.principal)),
-    ),
+      path: `${PREFIX}${path}`,
+      scope: mlflowScope(method, path),
+      handle,
+    }),
   );
-  // Anything else under the API answers as MLflow does for an endpoint it lacks, so clients
-  // report it plainly instead of failing to parse a foreign error.
-  const missing = (method: HttpRoute['method']): HttpRoute => ({
-    method,
-    path: `${PREFIX}*`,
-    scope: 'authenticated',
-    handler: async (request) =>
-      Response.json(
-        {
-          error_code: 'ENDPOINT_NOT_FOUND',
-          message: `Jarvis does not implement ${method} ${new URL(request.url).pathname} of the MLflow API; see docs/experiments.md in Jarvis for what it serves`,
-        },
-        { status: 404 },
-      ),
-  });
-  return [...routes, ...(['GET', 'POST', 'PATCH', 'DELETE', 'PUT', 'HEAD'] as const).map(missing)];
 }

@@ -20,3 +20,8 @@ export function parseSearch(filter: string | undefined, orderBy: string[] | unde
 export function parseFilter(filter: string | undefined, attributes: Record<string, 'number' | 'string'>) {
   return userInput(() => parseRunFilter(filter, attributes));
 }
+
+/** An `order_by` over other attributes than a run's (the registry's). */
+export function parseOrder(orderBy: string[] | undefined, attributes: Record<string, 'number' | 'string'>) {
+  return userInput(() => parseOrderBy(orderBy, attributes));
+}

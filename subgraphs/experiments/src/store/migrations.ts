@@ -137,4 +137,107 @@ create table experiments.model_aliases (
 );
 `,
   },
+  {
+    name: '0004_mlflow3',
+    up: `
+create table experiments.logged_models (
+  id text primary key,
+  project_id text not null,
+  experiment_id bigint not null references experiments.experiments (id) on delete cascade,
+  name text not null,
+  artifact_location text not null,
+  status text not null,
+  status_message text,
+  model_type text,
+  source_run_id text,
+  lifecycle_stage text not null default 'active',
+  creation_time bigint not null,
+  last_updated_time bigint not null
+);
+create index logged_models_by_experiment on experiments.logged_models (experiment_id, creation_time desc, id);
+create index logged_models_by_run on experiments.logged_models (source_run_id);
+create table experiments.logged_model_tags (
+  model_id text not null references experiments.logged_models (id) on delete cascade,
+  key text not null,
+  value text not null,
+  primary key (model_id, key)
+);
+create table experiments.logged_model_params (
+  model_id text not null references experiments.logged_models (id) on delete cascade,
+  key text not null,
+  value text not null,
+  primary key (model_id, key)
+);
+create table experiments.logged_model_metrics (
+  model_id text not null references experiments.logged_models (id) on delete cascade,
+  run_id text not null,
+  key text not null,
+  value double precision not null,
+  timestamp bigint not null,
+  step bigint not null,
+  dataset_name text,
+  dataset_digest text
+);
+create index logged_model_metrics_by_model on experiments.logged_model_metrics (model_id, key, step);
+create table experiments.datasets (
+  id text primary key,
+  experiment_id bigint not null references experiments.experiments (id) on delete cascade,
+  name text not null,
+  digest text not null,
+  source_type text not null,
+  source text not null,
+  schema text,
+  profile text,
+  unique (experiment_id, name, digest)
+);
+create table experiments.run_inputs (
+  run_id text not null references experiments.runs (id) on delete cascade,
+  dataset_id text not null references experiments.datasets (id) on delete cascade,
+  tags jsonb not null default '[]',
+  position bigint generated always as identity,
+  primary key (run_id, dataset_id)
+);
+create table experiments.run_model_io (
+  run_id text not null references experiments.runs (id) on delete cascade,
+  model_id text not null references experiments.logged_models (id) on delete cascade,
+  direction text not null,
+  step bigint not null default 0,
+  position bigint generated always as identity,
+  primary key (run_id, model_id, direction)
+);
+create table experiments.traces (
+  id text primary key,
+  project_id text not null,
+  experiment_id bigint not null references experiments.experiments (id) on delete cascade,
+  client_request_id text,
+  request_time bigint not null,
+  execution_duration bigint,
+  state text not null,
+  request_preview text,
+  response_preview text,
+  metadata jsonb not null default '{}',
+  tags jsonb not null default '{}',
+  spans_in_store boolean not null default false
+);
+create index traces_by_experiment on experiments.traces (experiment_id, request_time desc, id);
+create table experiments.spans (
+  trace_id text not null references experiments.traces (id) on delete cascade,
+  span_id text not null,
+  parent_span_id text,
+  name text not null,
+  start_time_ns bigint not null,
+  end_time_ns bigint,
+  status_code text not null,
+  content jsonb not null,
+  primary key (trace_id, span_id)
+);
+create table experiments.assessments (
+  id text primary key,
+  trace_id text not null references experiments.traces (id) on delete cascade,
+  content jsonb not null,
+  creation_time bigint not null,
+  last_update_time bigint not null
+);
+`,
+  },
 ];

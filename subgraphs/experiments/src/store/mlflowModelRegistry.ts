@@ -217,7 +217,12 @@ export function mlflowModelRegistry(trackingUri: string, idempotency: Idempotenc
           const page = await call<{ registered_models?: MlflowModel[]; next_page_token?: string }>(
             'GET',
             'registered-models/search',
-            { filter, max_results: 1000, order_by: ['name ASC'], page_token: token },
+            {
+              filter,
+              max_results: 1000,
+              order_by: search.orderBy?.length ? search.orderBy : ['name ASC'],
+              page_token: token,
+            },
           );
           return {
             items: page.registered_models ?? [],
@@ -330,7 +335,7 @@ export function mlflowModelRegistry(trackingUri: string, idempotency: Idempotenc
             {
               ...(search.filter?.trim() ? { filter: search.filter } : {}),
               max_results: 1000,
-              order_by: ['name ASC', 'version_number DESC'],
+              order_by: search.orderBy?.length ? search.orderBy : ['name ASC', 'version_number DESC'],
               page_token: token,
             },
           );

@@ -161,7 +161,7 @@ export function mlflowTrackingStore(
   return {
     kind: 'mlflow',
 
-    async createExperiment(projectId, name, tags = {}) {
+    async createExperiment(projectId, name, tags = {}, artifactLocation) {
       const existing = await call<{ experiment?: MlflowExperiment }>('GET', 'experiments/get-by-name', {
         experiment_name: name,
       }).catch((error: unknown): { experiment?: MlflowExperiment } => {
@@ -179,7 +179,11 @@ export function mlflowTrackingStore(
       const { experiment_id } = await call<{ experiment_id: string }>('POST', 'experiments/create', {
         name,
         tags: tagList,
-        ...(artifactsUri ? { artifact_location: `${artifactsUri.replace(/\/+$/, '')}/${randomUUID()}` } : {}),
+        ...(artifactLocation
+          ? { artifact_location: artifactLocation }
+          : artifactsUri
+            ? { artifact_location: `${artifactsUri.replace(/\/+$/, '')}/${randomUUID()}` }
+            : {}),
       });
       return experiment_id;
     },

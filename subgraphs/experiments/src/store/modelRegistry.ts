@@ -36,6 +36,8 @@ export interface ModelVersionRecord {
 export interface ModelSearch {
   /** `name LIKE 'resnet%' and tags.team = 'vision'` (MLflow's registered-model filter). */
   filter?: string;
+  /** MLflow's `order_by`: `name ASC`, `last_updated_timestamp DESC`; by name when not given. */
+  orderBy?: string[];
   maxResults: number;
   pageToken?: string;
 }
@@ -43,6 +45,8 @@ export interface ModelSearch {
 export interface VersionSearch {
   /** `name = 'classifier' and run_id = '…'`, also `source`, `version_number` and `tags.<key>`. */
   filter?: string;
+  /** `version_number ASC`, `creation_timestamp DESC`; by name, newest version first, when not given. */
+  orderBy?: string[];
   maxResults: number;
   pageToken?: string;
 }

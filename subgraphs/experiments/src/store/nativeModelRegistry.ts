@@ -2,7 +2,7 @@ import type { Database } from '@jarvis/db';
 import { badUserInput, conflict, notFound } from '@jarvis/errors';
 import { type Kysely, type Selectable, type SqlBool, sql, type Transaction } from 'kysely';
 import type { DB } from '../generated/tables.ts';
-import { parseFilter } from '../search/parseSearch.ts';
+import { parseFilter, parseOrder } from '../search/parseSearch.ts';
 import type { FilterClause } from '../search/runFilter.ts';
 import type {
   ModelRegistry,
@@ -18,6 +18,7 @@ import {
   checkTags,
   checkVersion,
   MODEL_ATTRIBUTES,
+  ORDER_ATTRIBUTES,
   VERSION_ATTRIBUTES,
 } from './registryChecks.ts';
 import { compareSql } from './runSearchSql.ts';
@@ -157,8 +158,30 @@ export function nativeModelRegistry(db: Database): ModelRegistry {
       .execute();
 
   function tagCondition(clause: FilterClause, table: string, join: string): ReturnType<typeof sql<SqlBool>> {
+    // As MLflow's registry: `!=` also matches what lacks the tag (MLflow 3 clients send
+    // tag.`mlflow.prompt.is_prompt` != 'true' with every model search).
+    if (clause.comparator === '!=')
+      return sql<SqlBool>`not exists (select 1 from experiments.${sql.raw(table)} t
+        where ${sql.raw(join)} and t.key = ${clause.key} and t.value = ${clause.value})`;
     return sql<SqlBool>`exists (select 1 from experiments.${sql.raw(table)} t
       where ${sql.raw(join)} and t.key = ${clause.key} and ${compareSql(sql`t.value`, clause)})`;
+  }
+
+  /** `order_by` as SQL on the table's alias, then the default order as the tie-break. */
+  function orderSqlOf(orderBy: string[] | undefined, alias: string, fallback: string) {
+    const columns: Record<string, string> = {
+      name: `${alias}.name`,
+      version_number: 'v.version',
+      creation_timestamp: `${alias}.creation_time`,
+      timestamp: `${alias}.creation_time`,
+      last_updated_timestamp: `${alias}.last_updated_time`,
+    };
+    const order = parseOrder(orderBy, ORDER_ATTRIBUTES).map((o) => {
+      if (o.type !== 'attribute' || (o.key === 'version_number' && alias !== 'v'))
+        throw badUserInput(`Invalid order by key: ${o.key}`, { argument: 'order_by' });
+      return `${columns[o.key]} ${o.ascending ? 'asc' : 'desc'}`;
+    });
+    return [...order, fallback].join(', ');
   }
 
   /**
@@ -167,7 +190,7 @@ export function nativeModelRegistry(db: Database): ModelRegistry {
    */
   async function pagedSearch<Row, T>(
     projectId: string,
-    search: { filter?: string; maxResults: number; pageToken?: string },
+    search: { filter?: string; orderBy?: string[]; maxResults: number; pageToken?: string },
     on: {
       table: string;
       attributes: Record<string, 'number' | 'string'>;
@@ -194,7 +217,9 @@ export function nativeModelRegistry(db: Database): ModelRegistry {
     const from = sql.raw(`experiments.${on.table}`);
     const [{ rows }, { rows: count }] = await Promise.all([
       sql<Row>`select ${sql.raw(alias)}.* from ${from} where ${where}
-        order by ${sql.raw(on.orderBy)} limit ${limit + 1} offset ${offset}`.execute(db.kysely),
+        order by ${sql.raw(orderSqlOf(search.orderBy, alias, on.orderBy))} limit ${limit + 1} offset ${offset}`.execute(
+        db.kysely,
+      ),
       sql<{ n: string }>`select count(*) as n from ${from} where ${where}`.execute(db.kysely),
     ]);
     return {

@@ -161,7 +161,7 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
   return {
     kind: 'native',
 
-    async createExperiment(projectId, name, tags = {}) {
+    async createExperiment(projectId, name, tags = {}, artifactLocation) {
       checkName(name, 'experiment');
       for (const key of Object.keys(tags)) checkKey('tag', key);
       return k.transaction().execute(async (t) => {
@@ -191,7 +191,7 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
           .executeTakeFirstOrThrow();
         await t
           .updateTable('experiments')
-          .set({ artifact_location: `${artifactRoot}/${id}` })
+          .set({ artifact_location: artifactLocation ?? `${artifactRoot}/${id}` })
           .where('id', '=', id)
           .execute();
         const entries = Object.entries(tags);
@@ -389,16 +389,15 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
       if (update.status && !STATUSES.includes(update.status))
         throw badUserInput(`status must be one of ${STATUSES.join(', ')}`);
       if (update.name !== undefined) checkName(update.name, 'run');
+      const changes = {
+        ...(update.status ? { status: update.status } : {}),
+        ...(update.endTime !== undefined ? { end_time: update.endTime } : {}),
+        ...(update.name !== undefined ? { name: update.name } : {}),
+      };
       await k.transaction().execute(async (t) => {
-        await t
-          .updateTable('runs')
-          .set({
-            ...(update.status ? { status: update.status } : {}),
-            ...(update.endTime !== undefined ? { end_time: update.endTime } : {}),
-            ...(update.name !== undefined ? { name: update.name } : {}),
-          })
-          .where('id', '=', row.id)
-          .execute();
+        // An update that changes nothing (MLflow's clients send those) is not an UPDATE.
+        if (Object.keys(changes).length)
+          await t.updateTable('runs').set(changes).where('id', '=', row.id).execute();
         if (update.name !== undefined) {
           await t
             .insertInto('run_tags')

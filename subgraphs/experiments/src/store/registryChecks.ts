@@ -37,6 +37,14 @@ export function checkTags(tags: Record<string, string>) {
 
 /** What registry searches filter on (MLflow's names), besides `tags.<key>`. */
 export const MODEL_ATTRIBUTES = { name: 'string' } as const;
+/** What registry searches sort on: MLflow's names. */
+export const ORDER_ATTRIBUTES = {
+  name: 'string',
+  version_number: 'number',
+  creation_timestamp: 'number',
+  last_updated_timestamp: 'number',
+  timestamp: 'number',
+} as const;
 export const VERSION_ATTRIBUTES = {
   name: 'string',
   run_id: 'string',

@@ -86,7 +86,13 @@ export interface ExperimentPage {
 
 export interface TrackingStore {
   readonly kind: 'native' | 'mlflow';
-  createExperiment(projectId: string, name: string, tags?: Record<string, string>): Promise<string>;
+  /** `artifactLocation`: where its runs' artifacts go; under the artifact root when not given. */
+  createExperiment(
+    projectId: string,
+    name: string,
+    tags?: Record<string, string>,
+    artifactLocation?: string,
+  ): Promise<string>;
   getExperiment(projectId: string, id: string): Promise<ExperimentRecord | undefined>;
   getExperimentByName(projectId: string, name: string): Promise<ExperimentRecord | undefined>;
   renameExperiment(projectId: string, id: string, name: string): Promise<void>;

@@ -29,8 +29,15 @@ function children(dir: string, artifacts: ArtifactRecord[], prefix = '') {
  * linked to its run (so `Run.artifacts` shows what the Python client logged).
  */
 export function mlflowArtifactRoutes(service: StorageService): HttpRoute[] {
+  const routes = proxyRoutes(service);
+  // MLflow's web UI calls the same endpoints under /ajax-api.
+  return [...routes, ...routes.map((r) => ({ ...r, path: r.path.replace(/^\/api\//, '/ajax-api/') }))];
+}
+
+function proxyRoutes(service: StorageService): HttpRoute[] {
   const pathOf = (request: Request) => {
-    const encoded = new URL(request.url).pathname.slice(ROOT.length + 1);
+    const { pathname } = new URL(request.url);
+    const encoded = pathname.slice(pathname.indexOf(ROOT) + ROOT.length + 1);
     let decoded: string;
     try {
       decoded = decodeURIComponent(encoded);
@@ -58,13 +65,14 @@ export function mlflowArtifactRoutes(service: StorageService): HttpRoute[] {
           ...(runId ? { runId } : {}),
         },
         body,
+        'mlflow',
       );
-      return Response.json({});
+      return new Response(null, { status: 200 });
     }),
 
     mlflowRoute('GET', `${ROOT}/*`, 'storage:read', async (request, context) => {
       const path = pathOf(request);
-      const artifact = await service.artifactByName(context.principal, path);
+      const artifact = await service.artifactByName(context.principal, path, null, null, 'mlflow');
       if (!artifact) throw notFound(`no artifact at ${JSON.stringify(path)}`);
       const opened = await service.openContent(context.principal, artifact.id);
       if (!opened) throw notFound(`no artifact at ${JSON.stringify(path)}`);
@@ -85,7 +93,9 @@ export function mlflowArtifactRoutes(service: StorageService): HttpRoute[] {
 
     mlflowRoute('DELETE', `${ROOT}/*`, 'storage:admin', async (request, context) => {
       const path = pathOf(request);
-      const exact = await service.artifactByName(context.principal, path).catch(() => undefined);
+      const exact = await service
+        .artifactByName(context.principal, path, null, null, 'mlflow')
+        .catch(() => undefined);
       const artifacts = [
         ...(exact ? [exact] : []),
         ...(await service.latestUnder(context.principal, `${path}/`)),

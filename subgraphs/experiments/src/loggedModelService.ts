@@ -1,0 +1,122 @@
+import type { Principal } from '@jarvis/context';
+import { badUserInput, JarvisError } from '@jarvis/errors';
+import type {
+  DatasetInput,
+  LoggedModelRecord,
+  LoggedModelSearch,
+  LoggedModelStatus,
+  LoggedModelStore,
+  ModelMetric,
+} from './store/loggedModelStore.ts';
+import { LOGGED_MODEL_STATUSES } from './store/loggedModelStore.ts';
+
+const ADJECTIVES = ['able', 'bold', 'brisk', 'calm', 'keen', 'lucid', 'neat', 'quick', 'sharp', 'tidy'];
+const NOUNS = ['bass', 'crane', 'finch', 'hawk', 'lynx', 'otter', 'puma', 'robin', 'seal', 'wren'];
+const pick = (words: string[]) => words[Math.floor(Math.random() * words.length)]!;
+
+/**
+ * MLflow 3's logged models, datasets and run inputs/outputs over a LoggedModelStore. Only the
+ * native store keeps them; with an existing MLflow server as the backend they are refused
+ * (its clients should talk to that server), since MLflow has no projects to keep them apart.
+ */
+export class LoggedModelService {
+  private readonly store: LoggedModelStore | undefined;
+
+  constructor(store: LoggedModelStore | undefined) {
+    this.store = store;
+  }
+
+  private get native(): LoggedModelStore {
+    if (!this.store)
+      throw new JarvisError(
+        'BAD_USER_INPUT',
+        'logged models, datasets and traces are kept by the native experiments store; with services.experiment.type mlflow, log them to that MLflow server directly',
+      );
+    return this.store;
+  }
+
+  create(
+    principal: Principal,
+    input: {
+      experimentId: string;
+      name?: string | undefined;
+      modelType?: string | undefined;
+      sourceRunId?: string | undefined;
+      params: Record<string, string>;
+      tags: Record<string, string>;
+    },
+  ): Promise<LoggedModelRecord> {
+    const name = input.name || `${pick(ADJECTIVES)}-${pick(NOUNS)}-${Math.floor(Math.random() * 1000)}`;
+    if (name.length > 500 || /[/:]/.test(name) || [...name].some((ch) => ch.charCodeAt(0) < 0x20))
+      throw badUserInput(
+        `model name ${JSON.stringify(name.slice(0, 100))} must be up to 500 characters without "/", ":" or control characters`,
+        {
+          argument: 'name',
+        },
+      );
+    return this.native.create(principal.projectId, { ...input, name });
+  }
+
+  get(principal: Principal, id: string) {
+    return this.native.get(principal.projectId, id);
+  }
+
+  getMany(principal: Principal, ids: readonly string[]) {
+    return this.native.getMany(principal.projectId, ids);
+  }
+
+  finalize(principal: Principal, id: string, status: string) {
+    if (!LOGGED_MODEL_STATUSES.includes(status as LoggedModelStatus) || status === 'LOGGED_MODEL_PENDING')
+      throw badUserInput(
+        `Invalid value for parameter 'status': ${JSON.stringify(status)}; a logged model is finalized as LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED`,
+        { argument: 'status' },
+      );
+    return this.native.setStatus(principal.projectId, id, status as LoggedModelStatus);
+  }
+
+  delete(principal: Principal, id: string) {
+    return this.native.delete(principal.projectId, id);
+  }
+
+  setTags(principal: Principal, id: string, tags: Record<string, string>) {
+    return this.native.setTags(principal.projectId, id, tags);
+  }
+
+  deleteTag(principal: Principal, id: string, key: string) {
+    return this.native.deleteTag(principal.projectId, id, key);
+  }
+
+  logParams(principal: Principal, id: string, params: Record<string, string>) {
+    return this.native.logParams(principal.projectId, id, params);
+  }
+
+  /** Nothing to do when no point names a model (most batches): the backend is not asked. */
+  async logMetrics(principal: Principal, metrics: ModelMetric[]) {
+    if (metrics.length) await this.native.logMetrics(principal.projectId, metrics);
+  }
+
+  search(principal: Principal, search: LoggedModelSearch) {
+    return this.native.search(principal.projectId, search);
+  }
+
+  modelsOfRun(principal: Principal, runId: string) {
+    return this.store ? this.store.modelsOfRun(principal.projectId, runId) : Promise.resolve([]);
+  }
+
+  logInputs(principal: Principal, runId: string, datasets: DatasetInput[], models: string[]) {
+    return this.native.logInputs(principal.projectId, runId, datasets, models);
+  }
+
+  logOutputs(principal: Principal, runId: string, models: { modelId: string; step: number }[]) {
+    return this.native.logOutputs(principal.projectId, runId, models);
+  }
+
+  /** Inputs and outputs of these runs; none when the backend does not keep them. */
+  async runIo(principal: Principal, runIds: readonly string[]) {
+    return this.store ? this.store.runIo(principal.projectId, runIds) : new Map();
+  }
+
+  searchDatasets(principal: Principal, experimentIds: string[]) {
+    return this.native.searchDatasets(principal.projectId, experimentIds);
+  }
+}

@@ -1,0 +1,95 @@
+import { servedJarvis, startMlflow } from '@jarvis/testkit';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Answer, compareAnswers } from './parity/compareResponses.ts';
+import { knownDifferences } from './parity/knownDifferences.ts';
+import { type ParityStep, paritySteps } from './parity/paritySteps.ts';
+
+type Kept = Map<string, string>;
+
+const fill = (text: string, kept: Kept) =>
+  text.replace(/\{(\w+)\}/g, (whole, name: string) => kept.get(name) ?? whole);
+
+function dig(body: unknown, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], body);
+}
+
+async function call(base: string, step: ParityStep, kept: Kept): Promise<Answer> {
+  const url = new URL(fill(step.path, kept), base);
+  for (const [key, value] of Object.entries(step.query ?? {}))
+    for (const one of [value].flat()) url.searchParams.append(key, fill(one, kept));
+  const body = step.raw
+    ? typeof step.raw.data === 'string'
+      ? fill(step.raw.data, kept)
+      : step.raw.data
+    : step.body === undefined
+      ? undefined
+      : fill(JSON.stringify(step.body), kept);
+  const response = await fetch(url, {
+    method: step.method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': step.raw?.contentType ?? 'application/json' }),
+      ...step.headers,
+    },
+    ...(body === undefined ? {} : { body }),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  if ((response.headers.get('content-type') ?? '').includes('json')) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+  }
+  for (const [name, path] of Object.entries(step.keep ?? {})) {
+    const value = dig(parsed, path);
+    if (typeof value === 'string') kept.set(name, value);
+  }
+  return { status: response.status, body: parsed };
+}
+
+let mlflow: Awaited<ReturnType<typeof startMlflow>>;
+let jarvis: Awaited<ReturnType<typeof servedJarvis>>;
+const answers = new Map<string, { mlflow: Answer; jarvis: Answer }>();
+
+beforeAll(async () => {
+  [mlflow, jarvis] = await Promise.all([startMlflow(), servedJarvis()]);
+  const keptBy = { mlflow: new Map<string, string>(), jarvis: new Map<string, string>() };
+  // In order, the same calls on both: later steps use what earlier ones created.
+  for (const step of paritySteps) {
+    answers.set(step.name, {
+      mlflow: await call(mlflow.url, step, keptBy.mlflow),
+      jarvis: await call(jarvis.url, step, keptBy.jarvis),
+    });
+  }
+}, 300_000);
+afterAll(async () => {
+  await Promise.all([mlflow?.stop(), jarvis?.[Symbol.asyncDispose]()]);
+});
+
+it('every step name is unique, and every known difference names a step', () => {
+  const names = paritySteps.map((s) => s.name);
+  expect(new Set(names).size).toBe(names.length);
+  const stale = Object.keys(knownDifferences).filter(
+    (k) => k.split(' $')[0] !== '*' && !names.includes(k.split(' $')[0]!),
+  );
+  expect(stale).toEqual([]);
+});
+
+it.each(paritySteps.map((s) => [s.name]))('%s: Jarvis answers as MLflow does', (name) => {
+  const { mlflow: theirs, jarvis: ours } = answers.get(name)!;
+  // A known difference names a step, a step and a JSON path, or `*` and a path (any step);
+  // paths without list indices (`$.experiments[].workspace`).
+  const differences = compareAnswers(theirs, ours).filter((d) => {
+    const path = d.split(':')[0]!.replace(/\[\d+\]/g, '[]');
+    return !(
+      name in knownDifferences ||
+      `${name} ${path}` in knownDifferences ||
+      `* ${path}` in knownDifferences
+    );
+  });
+  const bodies = `mlflow: ${JSON.stringify(theirs).slice(0, 1500)}\njarvis: ${JSON.stringify(ours).slice(0, 1500)}`;
+  expect(differences, `${differences.join('\n')}\n${bodies}`).toEqual([]);
+});
