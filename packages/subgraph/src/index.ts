@@ -41,7 +41,7 @@ export {
   WORKFLOW_RUN_ENDED_TOPIC,
   type WorkflowRunEnded,
 } from './platformTopics.ts';
-export { BodyTooLargeError, readBody, tooLarge } from './readBody.ts';
+export { BodyTooLargeError, readBody, readBodyBytes, tooLarge } from './readBody.ts';
 export type {
   BackupFile,
   CreateSubgraph,

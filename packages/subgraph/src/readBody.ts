@@ -10,9 +10,18 @@ export async function readBody(
   limit: number,
   setting = 'server.max_body_bytes',
 ): Promise<string> {
+  return (await readBodyBytes(request, limit, setting)).toString('utf8');
+}
+
+/** As readBody, the bytes as they came (protobuf, compressed bodies). */
+export async function readBodyBytes(
+  request: Request,
+  limit: number,
+  setting = 'server.max_body_bytes',
+): Promise<Buffer> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (declared > limit) throw tooLarge(limit, declared, setting);
-  if (!request.body) return '';
+  if (!request.body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   // Over HTTP the socket's own stream, with no web stream in between.
@@ -26,7 +35,7 @@ export async function readBody(
       }
       chunks.push(chunk);
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
   }
   const reader = request.body.getReader();
   for (;;) {
@@ -39,7 +48,7 @@ export async function readBody(
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** A body past its configured limit: HTTP 413 wherever it is answered. */

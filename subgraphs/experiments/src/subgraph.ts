@@ -2,6 +2,7 @@ import { defineSubgraph } from '@jarvis/subgraph';
 import { LoggedModelService } from './loggedModelService.ts';
 import { mlflowApiRoutes } from './mlflow/mlflowApiRoutes.ts';
 import { mlflowRestRoutes } from './mlflow/mlflowRestRoutes.ts';
+import { otlpTraceRoute, traceEndpoints } from './mlflow/traceEndpoints.ts';
 import { versionEndpoint } from './mlflow/versionEndpoint.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { ExperimentsService } from './service.ts';
@@ -10,9 +11,11 @@ import { mlflowModelRegistry } from './store/mlflowModelRegistry.ts';
 import { mlflowTrackingStore } from './store/mlflowTrackingStore.ts';
 import { nativeLoggedModelStore } from './store/nativeLoggedModelStore.ts';
 import { nativeModelRegistry } from './store/nativeModelRegistry.ts';
+import { nativeTraceStore } from './store/nativeTraceStore.ts';
 import { nativeTrackingStore } from './store/nativeTrackingStore.ts';
 import { sqlIdempotencyLog } from './store/sqlIdempotencyLog.ts';
 import { entityQueries, subscriptionFields } from './subscriptions.ts';
+import { TraceService } from './traceService.ts';
 
 /** The experiments subgraph: tracking on the metadata database, or on an MLflow server. */
 export const subgraph = defineSubgraph({
@@ -39,6 +42,11 @@ export const subgraph = defineSubgraph({
       ? mlflowModelRegistry(experiment.registry_uri ?? experiment.tracking_uri!, sqlIdempotencyLog(deps.db))
       : nativeModelRegistry(deps.db);
     const models = new LoggedModelService(mlflow ? undefined : nativeLoggedModelStore(deps.db));
+    const traces = new TraceService({
+      store: mlflow ? undefined : nativeTraceStore(deps.db),
+      pubsub: deps.pubsub,
+      logger: deps.logger,
+    });
     const service = new ExperimentsService({
       store,
       registry,
@@ -49,10 +57,13 @@ export const subgraph = defineSubgraph({
     return {
       resolvers: createResolvers(service),
       subscriptions: subscriptionFields,
-      routes: mlflowApiRoutes(
-        [...mlflowRestRoutes(service, models), versionEndpoint],
-        deps.config.server.max_api_body_bytes,
-      ),
+      routes: [
+        ...mlflowApiRoutes(
+          [...mlflowRestRoutes(service, models), ...traceEndpoints(service, traces), versionEndpoint],
+          deps.config.server.max_api_body_bytes,
+        ),
+        otlpTraceRoute(traces, deps.config.server.max_api_body_bytes, service),
+      ],
       migrations: experimentsMigrations,
       backup: {
         tables: [
