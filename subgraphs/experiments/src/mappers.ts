@@ -6,6 +6,9 @@ import type {
   RegisteredModelRecord,
   RunRecord,
 } from './records.ts';
+import type { LoggedModelRecord, ModelMetric, RunIo } from './store/loggedModelStore.ts';
+import type { TraceRecord } from './store/traceStore.ts';
+import type { OtlpSpan } from './tracing/otlpSpans.ts';
 
 // The records resolvers receive for each GraphQL type (codegen's `mappers`).
 export type { ExperimentRecord, MetricPoint, ModelVersionRecord, RegisteredModelRecord, RunRecord };
@@ -26,3 +29,8 @@ export type RegisteredModelMapper = RegisteredModelRecord;
 export type ModelVersionMapper = ModelVersionRecord;
 export type ExperimentConnectionMapper = ExperimentPageRecord;
 export type RunConnectionMapper = RunPageRecord;
+export type LoggedModelMapper = LoggedModelRecord;
+export type LoggedModelMetricMapper = ModelMetric;
+export type TraceMapper = TraceRecord;
+export type SpanMapper = OtlpSpan;
+export type DatasetInputMapper = RunIo['datasetInputs'][number];

@@ -459,6 +459,7 @@ export class ExperimentsService {
       artifactId?: string | null;
       source?: string | null;
       runId?: string | null;
+      modelId?: string | null;
       description?: string | null;
       tags?: KeyValues;
       idempotencyKey?: string | null;
@@ -478,6 +479,7 @@ export class ExperimentsService {
       source: input.source ?? `jarvis://artifacts/${input.artifactId}`,
       ...(input.runId ? { runId: input.runId } : {}),
       ...(input.artifactId ? { artifactId: input.artifactId } : {}),
+      ...(input.modelId ? { modelId: input.modelId } : {}),
       ...(input.description ? { description: input.description } : {}),
       tags: record(input.tags),
       ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),

@@ -55,7 +55,7 @@ export const subgraph = defineSubgraph({
       metrics: deps.metrics,
     });
     return {
-      resolvers: createResolvers(service),
+      resolvers: createResolvers(service, models, traces),
       subscriptions: subscriptionFields,
       routes: [
         ...mlflowApiRoutes(

@@ -4,6 +4,9 @@ import type { MetricPoint, RunRecord } from './store/trackingStore.ts';
 /** Where a run's updates are published; the router subscribes there for `runUpdated`. */
 export const runTopic = (runId: string) => `experiments.run.${runId}`;
 
+/** Where an experiment's traces are announced (experiment ids are unique across projects). */
+export const traceTopic = (experimentId: string) => `experiments.traces.${experimentId}`;
+
 export type RunUpdateKind = 'LOGGED' | 'UPDATED' | 'DELETED' | 'RESTORED';
 
 /** A RunUpdate as published: JSON, already in the GraphQL shape (the router resolves `run`). */
@@ -41,10 +44,15 @@ export function runUpdate(
 /** The experiments subgraph's subscriptions, as the router serves them. */
 export const subscriptionFields: Record<string, SubscriptionField> = {
   runUpdated: { topic: (args) => runTopic(String(args.runId)), requires: { type: 'Run', idArg: 'runId' } },
+  traceLogged: {
+    topic: (args) => traceTopic(String(args.experimentId)),
+    requires: { type: 'Experiment', idArg: 'experimentId' },
+  },
 };
 
 /** How the router fetches the entities this subgraph owns when an event names them. */
 export const entityQueries: EntityQueries = {
   Run: 'query($entityId: ID!) { entity: run(id: $entityId) SELECTION }',
   Experiment: 'query($entityId: ID!) { entity: experiment(id: $entityId) SELECTION }',
+  Trace: 'query($entityId: ID!) { entity: trace(id: $entityId) SELECTION }',
 };

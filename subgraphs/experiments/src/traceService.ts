@@ -2,14 +2,8 @@ import type { Logger, Principal } from '@jarvis/context';
 import { badUserInput, JarvisError } from '@jarvis/errors';
 import type { PubSub } from '@jarvis/pubsub';
 import type { TraceInfoInput, TraceRecord, TraceSearch, TraceStore } from './store/traceStore.ts';
+import { traceTopic } from './subscriptions.ts';
 import type { OtlpSpan } from './tracing/otlpSpans.ts';
-
-/** The topic `traceLogged(experimentId)` listens on: one event per trace written to. */
-export const traceTopic = (projectId: string, experimentId: string) => `traces:${projectId}:${experimentId}`;
-export interface TraceLogged {
-  traceId: string;
-  experimentId: string;
-}
 
 /**
  * MLflow 3's traces over a TraceStore: what `@mlflow.trace` and OpenTelemetry exporters send,
@@ -36,13 +30,11 @@ export class TraceService {
     return this.store;
   }
 
-  private async announce(principal: Principal, experimentId: string, traceIds: string[]) {
+  private async announce(experimentId: string, traceIds: string[]) {
     for (const traceId of traceIds)
       await this.pubsub
-        .publish(traceTopic(principal.projectId, experimentId), {
-          traceId,
-          experimentId,
-        } satisfies TraceLogged)
+        // The event names the trace; the router fetches what each subscriber selected.
+        .publish(traceTopic(experimentId), { id: traceId, __typename: 'Trace' })
         .catch((error: unknown) =>
           this.logger.warn({ err: error, traceId }, 'could not publish a trace update'),
         );
@@ -51,13 +43,13 @@ export class TraceService {
   /** `runId`: the run the traces belong to (MLflow's `mlflow.sourceRun` metadata). */
   async logSpans(principal: Principal, experimentId: string, spans: OtlpSpan[], runId?: string) {
     const ids = await this.native.logSpans(principal.projectId, experimentId, spans, runId);
-    await this.announce(principal, experimentId, ids);
+    await this.announce(experimentId, ids);
     return ids;
   }
 
   async startTrace(principal: Principal, info: TraceInfoInput): Promise<TraceRecord> {
     const trace = await this.native.startTrace(principal.projectId, info);
-    await this.announce(principal, trace.experimentId, [trace.id]);
+    await this.announce(trace.experimentId, [trace.id]);
     return trace;
   }
 

@@ -128,6 +128,7 @@ export interface ModelVersions {
   description: Generated<string>;
   idempotency_key: string | null;
   last_updated_time: number;
+  model_id: string | null;
   name: string;
   project_id: string;
   run_id: string | null;

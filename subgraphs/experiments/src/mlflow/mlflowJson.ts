@@ -111,7 +111,7 @@ export const modelVersionJson = (v: ModelVersionRecord, withAliases = true) => (
   status: v.status,
   ...listField('tags', tagList(v.tags)),
   ...(withAliases ? listField('aliases', v.aliases) : {}),
-  ...optional('model_id', modelIdOf(v.source)),
+  ...optional('model_id', v.modelId ?? modelIdOf(v.source)),
 });
 
 export const registeredModelJson = (m: RegisteredModelRecord, latest?: ModelVersionRecord) => ({

@@ -789,6 +789,7 @@ export function mlflowRestRoutes(service: ExperimentsService, models: LoggedMode
           name,
           source,
           runId: runId ?? null,
+          modelId: modelId ?? null,
           description: p.optionalString('description') ?? null,
           tags: p.keyValues('tags'),
         });

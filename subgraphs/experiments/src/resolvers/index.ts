@@ -1,7 +1,11 @@
 import { batchedLoad, DateTimeScalar } from '@jarvis/subgraph';
 import { SafeIntResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers.ts';
+import type { LoggedModelService } from '../loggedModelService.ts';
 import { type ExperimentsService, type MetricPoint, SYSTEM_TAGS } from '../service.ts';
+import type { LoggedModelStatus } from '../store/loggedModelStore.ts';
+import type { TraceService } from '../traceService.ts';
+import { spanAttributes } from '../tracing/spanAttributes.ts';
 
 const keyValues = (record: Record<string, string>) =>
   Object.entries(record)
@@ -18,8 +22,24 @@ const metric = (m: MetricPoint) => ({
 
 const stage = (s: string) => (s === 'deleted' ? ('DELETED' as const) : ('ACTIVE' as const));
 
+const STATUS = {
+  LOGGED_MODEL_PENDING: 'PENDING',
+  LOGGED_MODEL_READY: 'READY',
+  LOGGED_MODEL_UPLOAD_FAILED: 'UPLOAD_FAILED',
+} as const satisfies Record<LoggedModelStatus, string>;
+
+const nanosToDate = (nanos: string) => new Date(Number(BigInt(nanos) / 1_000_000n));
+
 /** Thin: arguments in, service call, records out. */
-export function createResolvers(service: ExperimentsService): Resolvers {
+export function createResolvers(
+  service: ExperimentsService,
+  models: LoggedModelService,
+  traces: TraceService,
+): Resolvers {
+  const experimentOf = async (
+    id: string,
+    ctx: { principal: Parameters<ExperimentsService['experiment']>[0] },
+  ) => (await service.experiment(ctx.principal, id))!;
   return {
     DateTime: DateTimeScalar,
     SafeInt: SafeIntResolver,
@@ -41,6 +61,24 @@ export function createResolvers(service: ExperimentsService): Resolvers {
       bestRun: async (_p, { experimentId, metric, direction }, ctx) =>
         (await service.bestRun(ctx.principal, experimentId, metric, direction ?? 'MAX')) ?? null,
       compareRuns: (_p, { ids }, ctx) => service.compareRuns(ctx.principal, ids),
+      loggedModel: async (_p, { id }, ctx) => (await models.get(ctx.principal, id)) ?? null,
+      loggedModels: async (_p, { experimentId, filter, first }, ctx) =>
+        (
+          await models.search(ctx.principal, {
+            experimentIds: [experimentId],
+            filter: filter ?? undefined,
+            maxResults: first ?? 50,
+          })
+        ).models,
+      trace: async (_p, { id }, ctx) => (await traces.get(ctx.principal, id)) ?? null,
+      traces: async (_p, { experimentId, filter, first }, ctx) =>
+        (
+          await traces.search(ctx.principal, {
+            experimentIds: [experimentId],
+            filter: filter ?? undefined,
+            maxResults: first ?? 50,
+          })
+        ).traces,
     },
     Mutation: {
       deleteExperimentTag: (_p, { id, key }, ctx) => service.deleteExperimentTag(ctx.principal, id, key),
@@ -132,6 +170,79 @@ export function createResolvers(service: ExperimentsService): Resolvers {
         host: r.tags[SYSTEM_TAGS.host] ?? null,
       }),
       modelVersions: (r, _a, ctx) => service.versionsOfRun(ctx.principal, r.id),
+      loggedModels: (r, _a, ctx) => models.modelsOfRun(ctx.principal, r.id),
+      datasetInputs: async (r, _a, ctx) =>
+        (await models.runIo(ctx.principal, [r.id])).get(r.id)?.datasetInputs ?? [],
+      traces: async (r, { first }, ctx) =>
+        (
+          await traces.search(ctx.principal, {
+            experimentIds: [r.experimentId],
+            filter: `metadata.\`mlflow.sourceRun\` = '${r.id}'`,
+            maxResults: first ?? 50,
+          })
+        ).traces,
+    },
+    LoggedModel: {
+      __resolveReference: async (ref, ctx) => (await models.get(ctx.principal, ref.id)) ?? null,
+      experiment: (m, _a, ctx) => experimentOf(m.experimentId, ctx),
+      status: (m) => STATUS[m.status],
+      sourceRun: async (m, _a, ctx) =>
+        m.sourceRunId ? ((await service.run(ctx.principal, m.sourceRunId)) ?? null) : null,
+      params: (m) => keyValues(m.params),
+      tags: (m) => keyValues(m.tags),
+      modelVersions: async (m, _a, ctx) =>
+        (
+          await service.modelVersionPage(ctx.principal, {
+            filter: `model_id = '${m.id}'`,
+            maxResults: 100,
+          })
+        ).items,
+      createdAt: (m) => new Date(m.creationTime),
+      updatedAt: (m) => new Date(m.lastUpdatedTime),
+    },
+    LoggedModelMetric: {
+      value: (m) => (Number.isNaN(m.value) ? null : m.value),
+      timestamp: (m) => new Date(m.timestamp),
+    },
+    DatasetInput: {
+      name: (d) => d.dataset.name,
+      digest: (d) => d.dataset.digest,
+      sourceType: (d) => d.dataset.sourceType,
+      source: (d) => d.dataset.source,
+      schema: (d) => d.dataset.schema,
+      profile: (d) => d.dataset.profile,
+      context: (d) => d.tags.find((t) => t.key === 'mlflow.data.context')?.value ?? null,
+    },
+    Trace: {
+      __resolveReference: async (ref, ctx) => (await traces.get(ctx.principal, ref.id)) ?? null,
+      experiment: (t, _a, ctx) => experimentOf(t.experimentId, ctx),
+      name: (t) => t.tags['mlflow.traceName'] ?? null,
+      requestTime: (t) => new Date(t.requestTime),
+      executionTimeMs: (t) => t.executionDuration,
+      run: async (t, _a, ctx) => {
+        const runId = t.metadata['mlflow.sourceRun'];
+        return runId ? ((await service.run(ctx.principal, runId)) ?? null) : null;
+      },
+      tags: (t) => keyValues(t.tags),
+      metadata: (t) => keyValues(t.metadata),
+      spans: async (t, _a, ctx) => (await traces.spans(ctx.principal, [t.id])).get(t.id) ?? [],
+    },
+    Span: {
+      spanId: (s) => Buffer.from(s.span_id, 'base64').toString('hex'),
+      parentSpanId: (s) =>
+        s.parent_span_id ? Buffer.from(s.parent_span_id, 'base64').toString('hex') : null,
+      spanType: (s) => String(spanAttributes(s)['mlflow.spanType'] ?? 'UNKNOWN'),
+      startTime: (s) => nanosToDate(s.start_time_unix_nano),
+      endTime: (s) => (s.end_time_unix_nano === '0' ? null : nanosToDate(s.end_time_unix_nano)),
+      durationMs: (s) =>
+        s.end_time_unix_nano === '0'
+          ? null
+          : Number(BigInt(s.end_time_unix_nano) - BigInt(s.start_time_unix_nano)) / 1e6,
+      status: (s) => s.status.code,
+      statusMessage: (s) => s.status.message ?? null,
+      inputs: (s) => spanAttributes(s)['mlflow.spanInputs'] ?? null,
+      outputs: (s) => spanAttributes(s)['mlflow.spanOutputs'] ?? null,
+      attributes: (s) => spanAttributes(s),
     },
     RegisteredModel: {
       __resolveReference: async (ref, ctx) =>
@@ -158,6 +269,10 @@ export function createResolvers(service: ExperimentsService): Resolvers {
         (await service.modelVersion(ctx.principal, ref.name, Number(ref.version))) ?? null,
       registeredModel: async (v, _a, ctx) => (await service.registeredModel(ctx.principal, v.name))!,
       run: async (v, _a, ctx) => (v.runId ? ((await service.run(ctx.principal, v.runId)) ?? null) : null),
+      loggedModel: async (v, _a, ctx) => {
+        const id = v.modelId ?? /^models:\/(m-[0-9a-f]{32})\/?$/.exec(v.source)?.[1];
+        return id ? ((await models.get(ctx.principal, id)) ?? null) : null;
+      },
       tags: (v) => keyValues(v.tags),
       createdAt: (v) => new Date(v.creationTime),
       updatedAt: (v) => new Date(v.lastUpdatedTime),

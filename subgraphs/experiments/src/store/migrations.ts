@@ -240,4 +240,8 @@ create table experiments.assessments (
 );
 `,
   },
+  {
+    name: '0005_model_version_model_id',
+    up: `alter table experiments.model_versions add column model_id text;`,
+  },
 ];

@@ -31,6 +31,7 @@ interface MlflowVersion {
   description?: string;
   source?: string;
   run_id?: string;
+  model_id?: string;
   status?: string;
   tags?: Tag[];
   aliases?: string[];
@@ -81,6 +82,7 @@ export function mlflowModelRegistry(trackingUri: string, idempotency: Idempotenc
       source: v.source ?? '',
       runId: v.run_id || null,
       artifactId,
+      modelId: v.model_id || null,
       status: (v.status ?? 'READY') as ModelVersionStatus,
       creationTime: Number(v.creation_timestamp ?? 0),
       lastUpdatedTime: Number(v.last_updated_timestamp ?? 0),
@@ -248,7 +250,7 @@ export function mlflowModelRegistry(trackingUri: string, idempotency: Idempotenc
     },
 
     async createModelVersion(projectId, input) {
-      const { name, source, runId, artifactId, description = '', tags = {}, idempotencyKey } = input;
+      const { name, source, runId, artifactId, modelId, description = '', tags = {}, idempotencyKey } = input;
       checkTags(tags);
       await requireModel(projectId, name);
       const request = JSON.stringify({ name, source, runId: runId ?? null, artifactId: artifactId ?? null });
@@ -274,6 +276,7 @@ export function mlflowModelRegistry(trackingUri: string, idempotency: Idempotenc
           name,
           source,
           ...(runId ? { run_id: runId } : {}),
+          ...(modelId ? { model_id: modelId } : {}),
           description,
           tags: [
             ...Object.entries(tags).map(([key, value]) => ({ key, value })),

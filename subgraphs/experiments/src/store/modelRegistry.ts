@@ -26,6 +26,8 @@ export interface ModelVersionRecord {
   runId: string | null;
   /** The storage artifact it was made from, when made from one. */
   artifactId: string | null;
+  /** The MLflow logged model it was registered from (`m-…`), when from one. */
+  modelId: string | null;
   status: ModelVersionStatus;
   creationTime: number;
   lastUpdatedTime: number;
@@ -83,6 +85,7 @@ export interface ModelRegistry {
       source: string;
       runId?: string;
       artifactId?: string;
+      modelId?: string;
       description?: string;
       tags?: Record<string, string>;
       idempotencyKey?: string;

@@ -33,6 +33,7 @@ const VERSION_COLUMN: Record<string, string> = {
   source: 'v.source',
   source_path: 'v.source',
   version_number: 'v.version',
+  model_id: 'v.model_id',
 };
 
 /** The registry on the metadata database, next to the native tracking store. */
@@ -115,6 +116,7 @@ export function nativeModelRegistry(db: Database): ModelRegistry {
       source: row.source,
       runId: row.run_id,
       artifactId: row.artifact_id,
+      modelId: row.model_id,
       status: row.status as ModelVersionStatus,
       creationTime: Number(row.creation_time),
       lastUpdatedTime: Number(row.last_updated_time),
@@ -389,6 +391,7 @@ export function nativeModelRegistry(db: Database): ModelRegistry {
             source,
             run_id: runId,
             artifact_id: artifactId,
+            model_id: input.modelId ?? null,
             status: 'READY',
             creation_time: now,
             last_updated_time: now,

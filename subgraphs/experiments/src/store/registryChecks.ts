@@ -51,4 +51,5 @@ export const VERSION_ATTRIBUTES = {
   source: 'string',
   source_path: 'string',
   version_number: 'number',
+  model_id: 'string',
 } as const;

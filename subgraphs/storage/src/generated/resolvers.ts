@@ -213,6 +213,15 @@ export type LineageEdge = {
   parentId: Scalars['ID']['output'];
 };
 
+/** A model `log_model` made (owned by the experiments subgraph); storage contributes its files. */
+export type LoggedModel = {
+  __typename?: 'LoggedModel';
+  artifactLocation: Scalars['String']['output'];
+  /** Every file log_model wrote: the newest version of each artifact under its artifact location. */
+  files: Array<Artifact>;
+  id: Scalars['ID']['output'];
+};
+
 /** A registered model's version (owned by the experiments subgraph); storage contributes its files. */
 export type ModelVersion = {
   __typename?: 'ModelVersion';
@@ -506,6 +515,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Artifact: Artifact;
+  LoggedModel: LoggedModel;
   ModelVersion: ModelVersion;
   Run: Run;
 }>;
@@ -515,6 +525,11 @@ export type FederationReferenceTypes = ResolversObject<{
   Artifact:
     ( { __typename: 'Artifact' }
     & GraphQLRecursivePick<FederationTypes['Artifact'], {"id":true}> );
+  LoggedModel:
+    ( { __typename: 'LoggedModel' }
+    & GraphQLRecursivePick<FederationTypes['LoggedModel'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['LoggedModel'], {"artifactLocation":true}> ) );
   ModelVersion:
     ( { __typename: 'ModelVersion' }
     & GraphQLRecursivePick<FederationTypes['ModelVersion'], {"name":true,"version":true}>
@@ -551,6 +566,7 @@ export type ResolversTypes = ResolversObject<{
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LineageDirection: LineageDirection;
   LineageEdge: ResolverTypeWrapper<LineageEdge>;
+  LoggedModel: ResolverTypeWrapper<Omit<LoggedModel, 'files'> & { files: Array<ResolversTypes['Artifact']> }>;
   ModelVersion: ResolverTypeWrapper<ModelVersionMapper>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OrderDirection: OrderDirection;
@@ -585,6 +601,7 @@ export type ResolversParentTypes = ResolversObject<{
   GarbageCollection: GarbageCollection;
   JSON: Scalars['JSON']['output'];
   LineageEdge: LineageEdge;
+  LoggedModel: Omit<LoggedModel, 'files'> & { files: Array<ResolversParentTypes['Artifact']> } | FederationReferenceTypes['LoggedModel'];
   ModelVersion: ModelVersionMapper;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
@@ -697,6 +714,12 @@ export type LineageEdgeResolvers<ContextType = SubgraphContext, ParentType exten
   parentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type LoggedModelResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['LoggedModel'] = ResolversParentTypes['LoggedModel'], FederationReferenceType extends FederationReferenceTypes['LoggedModel'] = FederationReferenceTypes['LoggedModel']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['LoggedModel']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  files?: Resolver<Array<ResolversTypes['Artifact']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type ModelVersionResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion'], FederationReferenceType extends FederationReferenceTypes['ModelVersion'] = FederationReferenceTypes['ModelVersion']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ModelVersion']> | FederationReferenceType, FederationReferenceType, ContextType>;
   artifact?: Resolver<Maybe<ResolversTypes['Artifact']>, ParentType, ContextType>;
@@ -772,6 +795,7 @@ export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   GarbageCollection?: GarbageCollectionResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LineageEdge?: LineageEdgeResolvers<ContextType>;
+  LoggedModel?: LoggedModelResolvers<ContextType>;
   ModelVersion?: ModelVersionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

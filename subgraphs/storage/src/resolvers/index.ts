@@ -74,6 +74,10 @@ export function createResolvers(service: StorageService): Resolvers {
       artifact: async (v, _a, ctx) => (await service.modelArtifact(ctx.principal, v)) ?? null,
       files: (v, _a, ctx) => service.modelFiles(ctx.principal, v),
     },
+    LoggedModel: {
+      __resolveReference: (ref) => ref,
+      files: (m, _a, ctx) => service.modelFiles(ctx.principal, { source: m.artifactLocation }),
+    },
     Run: {
       __resolveReference: (ref) => ({ id: ref.id }),
       artifacts: (run, { kind, first, after }, ctx) =>
