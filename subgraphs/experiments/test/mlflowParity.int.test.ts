@@ -30,7 +30,7 @@ async function call(base: string, step: ParityStep, kept: Kept): Promise<Answer>
     method: step.method,
     headers: {
       ...(body === undefined ? {} : { 'content-type': step.raw?.contentType ?? 'application/json' }),
-      ...step.headers,
+      ...Object.fromEntries(Object.entries(step.headers ?? {}).map(([k, v]) => [k, fill(v, kept)])),
     },
     ...(body === undefined ? {} : { body }),
   });

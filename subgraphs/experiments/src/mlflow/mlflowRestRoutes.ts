@@ -641,7 +641,12 @@ export function mlflowRestRoutes(service: ExperimentsService, models: LoggedMode
         const datasets = await models.searchDatasets(principal, ids);
         return listField(
           'dataset_summaries',
-          datasets.map((d) => ({ experiment_id: d.experimentId, name: d.name, digest: d.digest })),
+          datasets.map((d) => ({
+            experiment_id: d.experimentId,
+            name: d.name,
+            digest: d.digest,
+            ...(d.context ? { context: d.context } : {}),
+          })),
         );
       },
     ],

@@ -5,7 +5,8 @@ import { type HttpRoute, readBodyBytes } from '@jarvis/subgraph';
 import type { ExperimentsService } from '../service.ts';
 import { TRACE_STATES, type TraceRecord, type TraceState } from '../store/traceStore.ts';
 import type { TraceService } from '../traceService.ts';
-import { spansOfJson, spansOfProtobuf } from '../tracing/otlpSpans.ts';
+import { anyValueOf, type OtlpSpan, spansOfJson, spansOfProtobuf } from '../tracing/otlpSpans.ts';
+import { spanAttributes } from '../tracing/spanAttributes.ts';
 import type { MlflowEndpoint } from './mlflowApiRoutes.ts';
 import { listField } from './mlflowJson.ts';
 import type { MlflowParams } from './mlflowRequest.ts';
@@ -15,6 +16,30 @@ const V3 = '/api/3.0/mlflow/traces';
 
 /** protobuf JSON's Duration: seconds, with the fraction only when there is one. */
 const duration = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(3)}s`);
+
+/**
+ * A span as MLflow's server answers it: attributes decoded from the JSON strings its client
+ * sends (`'{"x": 3}'` becomes a kvlist), no kind, nanosecond times as JSON numbers.
+ */
+const spanJson = (s: OtlpSpan) => {
+  const decoded = spanAttributes(s);
+  const { kind: _kind, service_name: _service, status, ...rest } = s;
+  return {
+    ...rest,
+    attributes: s.attributes.map(({ key }) => ({ key, value: anyValueOf(decoded[key]) })),
+    // protobuf JSON leaves out an enum at its default (UNSET).
+    status: {
+      ...(status.code === 'STATUS_CODE_UNSET' ? {} : { code: status.code }),
+      ...(status.message ? { message: status.message } : {}),
+    },
+  };
+};
+
+/** JSON with nanosecond times as numbers, written from their decimal strings so no digit is lost. */
+const withNanos = (body: unknown) =>
+  new Response(JSON.stringify(body).replace(/"((?:start_|end_)?time_unix_nano)":"(\d+)"/g, '"$1":$2'), {
+    headers: { 'content-type': 'application/json' },
+  });
 
 export const traceInfoJson = (t: TraceRecord) => ({
   trace_id: t.id,
@@ -77,7 +102,10 @@ export function traceEndpoints(service: ExperimentsService, traces: TraceService
       principal,
       found.map((t) => t.id),
     );
-    return found.map((t) => ({ trace_info: traceInfoJson(t), ...listField('spans', spans.get(t.id) ?? []) }));
+    return found.map((t) => ({
+      trace_info: traceInfoJson(t),
+      ...listField('spans', (spans.get(t.id) ?? []).map(spanJson)),
+    }));
   };
   const read = 'experiments:read';
   const log = 'experiments:log';
@@ -190,7 +218,7 @@ export function traceEndpoints(service: ExperimentsService, traces: TraceService
       handle: async (p, principal) => {
         const [trace] = await fullTraces(principal, [p.string('trace_id')]);
         if (!trace) throw notFound(`Trace with ID ${p.string('trace_id')} not found.`);
-        return { trace };
+        return withNanos({ trace });
       },
     },
     {
@@ -198,7 +226,7 @@ export function traceEndpoints(service: ExperimentsService, traces: TraceService
       path: `${V3}/batchGet`,
       scope: read,
       handle: async (p, principal) =>
-        listField('traces', await fullTraces(principal, p.strings('trace_ids'))),
+        withNanos(listField('traces', await fullTraces(principal, p.strings('trace_ids')))),
     },
     {
       method: 'POST',
@@ -239,7 +267,21 @@ export function otlpTraceRoute(
     scope: 'experiments:log',
     async handler(request, context) {
       const experiment = request.headers.get('x-mlflow-experiment-id');
-      if (!experiment) return otlpError(422, 'the x-mlflow-experiment-id header is required');
+      // FastAPI's answer for a missing header, which is what MLflow's server gives.
+      if (!experiment)
+        return Response.json(
+          {
+            detail: [
+              {
+                type: 'missing',
+                loc: ['header', 'x-mlflow-experiment-id'],
+                msg: 'Field required',
+                input: null,
+              },
+            ],
+          },
+          { status: 422 },
+        );
       const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim();
       if (mediaType !== 'application/x-protobuf' && mediaType !== 'application/json')
         return otlpError(

@@ -110,5 +110,9 @@ export interface LoggedModelStore {
   logInputs(projectId: string, runId: string, datasets: DatasetInput[], models: string[]): Promise<void>;
   logOutputs(projectId: string, runId: string, models: { modelId: string; step: number }[]): Promise<void>;
   runIo(projectId: string, runIds: readonly string[]): Promise<Map<string, RunIo>>;
-  searchDatasets(projectId: string, experimentIds: string[]): Promise<DatasetRecord[]>;
+  /** Each dataset runs of these experiments used, once per context it was used in. */
+  searchDatasets(
+    projectId: string,
+    experimentIds: string[],
+  ): Promise<(DatasetRecord & { context: string | null })[]>;
 }

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Database } from '@jarvis/db';
+import { type Database, jsonb } from '@jarvis/db';
 import { badUserInput, notFound } from '@jarvis/errors';
 import { type SqlBool, sql } from 'kysely';
 import type { DB } from '../generated/tables.ts';
@@ -350,10 +350,8 @@ export function nativeLoggedModelStore(db: Database): LoggedModelStore {
             .execute();
           await t
             .insertInto('run_inputs')
-            .values({ run_id: runId, dataset_id: id, tags: JSON.stringify(tags) })
-            .onConflict((oc) =>
-              oc.columns(['run_id', 'dataset_id']).doUpdateSet({ tags: JSON.stringify(tags) }),
-            )
+            .values({ run_id: runId, dataset_id: id, tags: jsonb(tags) })
+            .onConflict((oc) => oc.columns(['run_id', 'dataset_id']).doUpdateSet({ tags: jsonb(tags) }))
             .execute();
         }
         for (const modelId of models)
@@ -459,35 +457,35 @@ export function nativeLoggedModelStore(db: Database): LoggedModelStore {
     async searchDatasets(projectId, experimentIds) {
       const experiments = experimentIds.map(numericId).filter((id) => id !== undefined);
       if (!experiments.length) return [];
-      const rows = await k
-        .selectFrom('datasets as d')
-        .innerJoin('experiments as e', 'e.id', 'd.experiment_id')
-        .select([
-          'd.id',
-          'd.experiment_id',
-          'd.name',
-          'd.digest',
-          'd.source_type',
-          'd.source',
-          'd.schema',
-          'd.profile',
-        ])
-        .where('e.project_id', '=', projectId)
-        .where('d.experiment_id', 'in', experiments)
-        .orderBy('d.name')
-        .execute();
-      return rows.map(
-        (row): DatasetRecord => ({
-          id: row.id,
-          experimentId: String(row.experiment_id),
-          name: row.name,
-          digest: row.digest,
-          sourceType: row.source_type,
-          source: row.source,
-          schema: row.schema,
-          profile: row.profile,
-        }),
-      );
+      const { rows } = await sql<{
+        id: string;
+        experiment_id: string;
+        name: string;
+        digest: string;
+        source_type: string;
+        source: string;
+        schema: string | null;
+        profile: string | null;
+        context: string | null;
+      }>`
+        select distinct d.*, (select t ->> 'value' from jsonb_array_elements(i.tags) t
+                              where t ->> 'key' = 'mlflow.data.context' limit 1) as context
+        from experiments.datasets d
+        join experiments.experiments e on e.id = d.experiment_id
+        join experiments.run_inputs i on i.dataset_id = d.id
+        where e.project_id = ${projectId} and d.experiment_id in (${sql.join(experiments)})
+        order by d.name, d.digest`.execute(db.kysely);
+      return rows.map((row): DatasetRecord & { context: string | null } => ({
+        context: row.context,
+        id: row.id,
+        experimentId: String(row.experiment_id),
+        name: row.name,
+        digest: row.digest,
+        sourceType: row.source_type,
+        source: row.source,
+        schema: row.schema,
+        profile: row.profile,
+      }));
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Database } from '@jarvis/db';
+import { type Database, jsonb } from '@jarvis/db';
 import { badUserInput, conflict, notFound } from '@jarvis/errors';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { DB } from '../generated/tables.ts';
@@ -135,6 +135,7 @@ export function nativeTraceStore(db: Database): TraceStore {
             [SPANS_LOCATION_TAG]: 'TRACKING_STORE',
             'mlflow.artifactLocation': `${exp.artifact_location.replace(/\/+$/, '')}/traces/${id}/artifacts`,
             ...(root ? { 'mlflow.traceName': root.name } : {}),
+            ...(group[0]!.service_name ? { 'service.name': group[0]!.service_name } : {}),
           };
           const rootValues = root
             ? {
@@ -152,11 +153,11 @@ export function nativeTraceStore(db: Database): TraceStore {
               experiment_id: exp.id,
               request_time: start,
               state: 'IN_PROGRESS',
-              metadata: JSON.stringify({
+              metadata: jsonb({
                 'mlflow.trace_schema.version': '3',
                 ...(runId ? { 'mlflow.sourceRun': runId } : {}),
               }),
-              tags: JSON.stringify(tags),
+              tags: jsonb(tags),
               spans_in_store: true,
               ...rootValues,
             })
@@ -165,7 +166,7 @@ export function nativeTraceStore(db: Database): TraceStore {
                 spans_in_store: true,
                 metadata: sql`traces.metadata || excluded.metadata`,
                 request_time: sql`least(traces.request_time, excluded.request_time)`,
-                tags: sql`traces.tags || ${JSON.stringify(tags)}::jsonb`,
+                tags: sql`traces.tags || ${jsonb(tags)}`,
                 ...(root
                   ? {
                       execution_duration: sql`excluded.execution_duration`,
@@ -190,7 +191,7 @@ export function nativeTraceStore(db: Database): TraceStore {
                 start_time_ns: sql<number>`${s.start_time_unix_nano}::bigint`,
                 end_time_ns: sql<number>`${s.end_time_unix_nano}::bigint`,
                 status_code: s.status.code,
-                content: JSON.stringify(s),
+                content: jsonb(s),
               })),
             )
             .onConflict((oc) =>
@@ -233,8 +234,9 @@ export function nativeTraceStore(db: Database): TraceStore {
           state: info.state,
           request_preview: info.requestPreview ?? null,
           response_preview: info.responsePreview ?? null,
-          metadata: JSON.stringify(info.metadata),
-          tags: JSON.stringify(tags),
+          // As MLflow's server: the client sent the trace's final info.
+          metadata: jsonb({ ...info.metadata, 'mlflow.trace.infoFinalized': 'true' }),
+          tags: jsonb(tags),
         })
         .onConflict((oc) =>
           oc.column('id').doUpdateSet({

@@ -30,6 +30,8 @@ export interface OtlpSpan {
   attributes: KeyValue[];
   events?: { time_unix_nano: string; name: string; attributes?: KeyValue[] }[];
   status: { code: string; message?: string };
+  /** The exporting resource's `service.name`: Jarvis keeps it as the trace's tag, as MLflow does. */
+  service_name?: string;
 }
 
 const STATUS = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
@@ -199,15 +201,28 @@ export function spansOfProtobuf(body: Uint8Array): OtlpSpan[] {
   try {
     visit(body, (field, wire, r) => {
       if (field !== 1 || wire !== 2) return false; // resource_spans
+      let service: string | undefined;
+      const found: OtlpSpan[] = [];
       visit(r.bytes(), (f, w, rs) => {
+        if (f === 1 && w === 2) {
+          // resource: its attributes
+          visit(rs.bytes(), (g, x, res) => {
+            if (g !== 1 || x !== 2) return false;
+            const kv = keyValue(res.bytes());
+            if (kv.key === 'service.name' && 'string_value' in kv.value) service = kv.value.string_value;
+            return true;
+          });
+          return true;
+        }
         if (f !== 2 || w !== 2) return false; // scope_spans
         visit(rs.bytes(), (g, x, ss) => {
           if (g !== 2 || x !== 2) return false; // spans
-          spans.push(span(ss.bytes()));
+          found.push(span(ss.bytes()));
           return true;
         });
         return true;
       });
+      for (const s of found) spans.push(service ? { ...s, service_name: service } : s);
       return true;
     });
   } catch (error) {
@@ -274,7 +289,12 @@ export function spansOfJson(body: unknown): OtlpSpan[] {
   if (typeof body !== 'object' || body === null) throw invalid();
   const spans: OtlpSpan[] = [];
   try {
-    for (const rs of listOf((body as { resourceSpans?: unknown }).resourceSpans))
+    for (const rs of listOf((body as { resourceSpans?: unknown }).resourceSpans)) {
+      const resource = (rs as { resource?: { attributes?: unknown } }).resource;
+      const service = listOf(resource?.attributes)
+        .map(keyValueJson)
+        .find((kv) => kv.key === 'service.name');
+      const serviceName = service && 'string_value' in service.value ? service.value.string_value : undefined;
       for (const ss of listOf((rs as { scopeSpans?: unknown }).scopeSpans))
         for (const raw of listOf((ss as { spans?: unknown }).spans)) {
           const o = raw as Record<string, unknown>;
@@ -307,8 +327,10 @@ export function spansOfJson(body: unknown): OtlpSpan[] {
               code: typeof code === 'string' && STATUS.includes(code) ? code : STATUS[0]!,
               ...(typeof status.message === 'string' && status.message ? { message: status.message } : {}),
             },
+            ...(serviceName ? { service_name: serviceName } : {}),
           });
         }
+    }
   } catch (error) {
     if (error instanceof SyntaxError || error instanceof RangeError || error instanceof TypeError)
       throw invalid();
@@ -328,4 +350,18 @@ export function plainValue(value: AnyValue): unknown {
   if ('kvlist_value' in value)
     return Object.fromEntries(value.kvlist_value.values.map((kv) => [kv.key, plainValue(kv.value)]));
   return value.bytes_value;
+}
+
+/** A plain value as an AnyValue (what MLflow's server answers for each span attribute). */
+export function anyValueOf(value: unknown): AnyValue {
+  if (typeof value === 'string') return { string_value: value };
+  if (typeof value === 'boolean') return { bool_value: value };
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? { int_value: value } : { double_value: value };
+  if (Array.isArray(value)) return { array_value: { values: value.map(anyValueOf) } };
+  if (value && typeof value === 'object')
+    return {
+      kvlist_value: { values: Object.entries(value).map(([key, v]) => ({ key, value: anyValueOf(v) })) },
+    };
+  return { string_value: '' };
 }

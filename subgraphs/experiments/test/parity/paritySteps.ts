@@ -667,6 +667,159 @@ const artifacts: ParityStep[] = [
   },
 ];
 
+// One trace as an OpenTelemetry exporter sends it: a root span and a child, attributes as
+// MLflow's client encodes them (JSON in strings), and the trace's info when it ends.
+const TRACE_HEX = '0af7651916cd43dd8448eb211c80319c';
+const TRACE_ID = `tr-${TRACE_HEX}`;
+const str = (value: unknown) => ({ stringValue: JSON.stringify(value) });
+const otlp = {
+  resourceSpans: [
+    {
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'parity-agent' } }] },
+      scopeSpans: [
+        {
+          spans: [
+            {
+              traceId: TRACE_HEX,
+              spanId: 'b7ad6b7169203331',
+              name: 'agent',
+              kind: 1,
+              startTimeUnixNano: '1796100000000000000',
+              endTimeUnixNano: '1796100000250000000',
+              attributes: [
+                { key: 'mlflow.spanType', value: str('AGENT') },
+                { key: 'mlflow.spanInputs', value: str({ question: 'hi' }) },
+                { key: 'mlflow.spanOutputs', value: str('hello') },
+                { key: 'plain', value: { stringValue: 'not json' } },
+                { key: 'count', value: { intValue: '3' } },
+              ],
+              status: { code: 1 },
+            },
+            {
+              traceId: TRACE_HEX,
+              spanId: '00f067aa0ba902b7',
+              parentSpanId: 'b7ad6b7169203331',
+              name: 'retrieve',
+              startTimeUnixNano: '1796100000010000000',
+              endTimeUnixNano: '1796100000200000000',
+              attributes: [{ key: 'mlflow.spanType', value: str('RETRIEVER') }],
+              status: { code: 0 },
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+const traceInfo = {
+  trace: {
+    trace_info: {
+      trace_id: TRACE_ID,
+      trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: '{exp}' } },
+      request_time: '2026-12-01T00:00:00.000Z',
+      execution_duration: '0.250s',
+      state: 'OK',
+      trace_metadata: { 'mlflow.trace_schema.version': '3', 'mlflow.traceInputs': '{"question": "hi"}' },
+      tags: { 'mlflow.traceName': 'agent', team: 'vision' },
+      request_preview: '{"question": "hi"}',
+      response_preview: '"hello"',
+    },
+  },
+};
+
+const traces: ParityStep[] = [
+  {
+    name: 'OTLP spans as JSON',
+    method: 'POST',
+    path: '/v1/traces',
+    headers: { 'x-mlflow-experiment-id': '{exp}' },
+    raw: { contentType: 'application/json', data: JSON.stringify(otlp) },
+  },
+  {
+    name: 'OTLP without an experiment header',
+    method: 'POST',
+    path: '/v1/traces',
+    raw: { contentType: 'application/json', data: JSON.stringify(otlp) },
+  },
+  {
+    name: 'OTLP with a content type it does not take',
+    method: 'POST',
+    path: '/v1/traces',
+    headers: { 'x-mlflow-experiment-id': '{exp}' },
+    raw: { contentType: 'text/plain', data: 'spans' },
+  },
+  {
+    name: 'OTLP JSON that is not JSON',
+    method: 'POST',
+    path: '/v1/traces',
+    headers: { 'x-mlflow-experiment-id': '{exp}' },
+    raw: { contentType: 'application/json', data: '{"resourceSpans": [' },
+  },
+  { name: 'start trace', method: 'POST', path: `${V3}/traces`, body: traceInfo },
+  { name: 'get trace info', method: 'GET', path: `${V3}/traces/${TRACE_ID}` },
+  {
+    name: 'get trace info of a missing trace',
+    method: 'GET',
+    path: `${V3}/traces/tr-00000000000000000000000000000000`,
+  },
+  { name: 'get trace with spans', method: 'GET', path: `${V3}/traces/get`, query: { trace_id: TRACE_ID } },
+  {
+    name: 'batch get traces',
+    method: 'GET',
+    path: `${V3}/traces/batchGet`,
+    query: { trace_ids: [TRACE_ID] },
+  },
+  {
+    name: 'search traces',
+    method: 'POST',
+    path: `${V3}/traces/search`,
+    body: {
+      locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: '{exp}' } }],
+      filter: "tags.team = 'vision'",
+      max_results: 10,
+    },
+  },
+  {
+    name: 'search traces that match nothing',
+    method: 'POST',
+    path: `${V3}/traces/search`,
+    body: {
+      locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: '{exp}' } }],
+      filter: "tags.team = 'nlp'",
+      max_results: 10,
+    },
+  },
+  {
+    name: 'set trace tag',
+    method: 'PATCH',
+    path: `${API}/traces/${TRACE_ID}/tags`,
+    body: { key: 'reviewed', value: 'yes' },
+  },
+  { name: 'trace info after tagging', method: 'GET', path: `${V3}/traces/${TRACE_ID}` },
+  {
+    name: 'delete trace tag',
+    method: 'DELETE',
+    path: `${API}/traces/${TRACE_ID}/tags`,
+    body: { key: 'reviewed' },
+  },
+  {
+    name: 'delete traces',
+    method: 'POST',
+    path: `${V3}/traces/delete-traces`,
+    body: { experiment_id: '{exp}', request_ids: [TRACE_ID] },
+  },
+  { name: 'get a deleted trace', method: 'GET', path: `${V3}/traces/${TRACE_ID}` },
+];
+
+const datasets: ParityStep[] = [
+  {
+    name: 'search datasets',
+    method: 'POST',
+    path: '/ajax-api/2.0/mlflow/experiments/search-datasets',
+    body: { experiment_ids: ['{exp}'] },
+  },
+];
+
 const unknown: ParityStep[] = [
   { name: 'an unknown v2 route', method: 'GET', path: `${API}/no-such-thing` },
   { name: 'an unknown v3 route', method: 'POST', path: `${V3}/no-such-thing`, body: {} },
@@ -690,6 +843,8 @@ export const paritySteps: ParityStep[] = [
   ...registry,
   ...loggedModels,
   ...artifacts,
+  ...traces,
+  ...datasets,
   ...unknown,
   {
     name: 'delete experiment',
