@@ -77,6 +77,12 @@ export class TraceService {
     return this.native.deleteTag(principal.projectId, id, key);
   }
 
+  async linkToRun(principal: Principal, ids: string[], runId: string) {
+    if (ids.length > 100)
+      throw badUserInput('link at most 100 traces to a run at a time', { argument: 'trace_ids' });
+    await this.native.linkToRun(principal.projectId, ids, runId);
+  }
+
   search(principal: Principal, search: TraceSearch) {
     return this.native.search(principal.projectId, search);
   }

@@ -442,6 +442,33 @@ export function mlflowRestRoutes(service: ExperimentsService, models: LoggedMode
     ],
     [
       'POST',
+      'runs/log-model',
+      async (p, principal) => {
+        // MLflow 2's record of a logged model: appended to the run's mlflow.log-model.history tag.
+        const run = await requireRun(principal, p);
+        const text = p.string('model_json');
+        let model: unknown;
+        try {
+          model = JSON.parse(text);
+        } catch {
+          throw badUserInput(`Malformed model info. \n ${text.slice(0, 200)} \n is not a valid JSON.`);
+        }
+        const missing = ['artifact_path', 'flavors', 'utc_time_created', 'run_id'].filter(
+          (k) => typeof model !== 'object' || model === null || !(k in model),
+        );
+        if (missing.length)
+          throw badUserInput(
+            `Model json is missing mandatory fields: {${missing.map((k) => `'${k}'`).join(', ')}}`,
+          );
+        const history = JSON.parse(run.tags['mlflow.log-model.history'] ?? '[]') as unknown[];
+        await service.logBatch(principal, run.id, {
+          tags: [{ key: 'mlflow.log-model.history', value: JSON.stringify([...history, model]) }],
+        });
+        return {};
+      },
+    ],
+    [
+      'POST',
       'runs/outputs',
       async (p, principal) => {
         const run = await requireRun(principal, p);

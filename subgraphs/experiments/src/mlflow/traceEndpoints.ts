@@ -244,6 +244,19 @@ export function traceEndpoints(service: ExperimentsService, traces: TraceService
     { method: 'DELETE', path: `${V2}/{trace_id}/tags`, scope: log, handle: deleteTag },
     { method: 'PATCH', path: `${V3}/{trace_id}/tags`, scope: log, handle: setTag },
     { method: 'DELETE', path: `${V3}/{trace_id}/tags`, scope: log, handle: deleteTag },
+    {
+      method: 'POST',
+      path: `${V2}/link-to-run`,
+      scope: log,
+      handle: async (p, principal) => {
+        const ids = p.strings('trace_ids');
+        if (!ids.length) throw badUserInput("Missing value for required parameter 'trace_ids'.");
+        const runId = p.string('run_id');
+        if (!(await service.run(principal, runId))) throw notFound(`Run with id=${runId} not found`);
+        await traces.linkToRun(principal, ids, runId);
+        return {};
+      },
+    },
     { method: 'POST', path: `${V2}/delete-traces`, scope: 'experiments:write', handle: remove },
     { method: 'POST', path: `${V3}/delete-traces`, scope: 'experiments:write', handle: remove },
   ];
@@ -296,8 +309,13 @@ export function otlpTraceRoute(
           else if (encoding === 'deflate') body = inflateSync(body, { maxOutputLength: maxBodyBytes });
           else if (encoding && encoding !== 'identity')
             return otlpError(400, `Unsupported Content-Encoding: ${encoding}`);
-        } catch {
-          return otlpError(400, 'Invalid OpenTelemetry format');
+        } catch (error) {
+          if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+            return otlpError(
+              413,
+              `the body inflates past ${maxBodyBytes} bytes (server.max_api_body_bytes); send smaller batches`,
+            );
+          return otlpError(400, `the body is not valid ${encoding} data`);
         }
         let spans: ReturnType<typeof spansOfProtobuf>;
         if (mediaType === 'application/json') {

@@ -2,8 +2,8 @@ import { batchedLoad, DateTimeScalar } from '@jarvis/subgraph';
 import { SafeIntResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers.ts';
 import type { LoggedModelService } from '../loggedModelService.ts';
+import type { LoggedModelStatus } from '../records.ts';
 import { type ExperimentsService, type MetricPoint, SYSTEM_TAGS } from '../service.ts';
-import type { LoggedModelStatus } from '../store/loggedModelStore.ts';
 import type { TraceService } from '../traceService.ts';
 import { spanAttributes } from '../tracing/spanAttributes.ts';
 

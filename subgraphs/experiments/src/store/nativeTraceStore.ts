@@ -297,6 +297,16 @@ export function nativeTraceStore(db: Database): TraceStore {
         .execute();
     },
 
+    async linkToRun(projectId, ids, runId) {
+      if (!ids.length) return;
+      await k
+        .updateTable('traces')
+        .set({ metadata: sql`metadata || ${jsonb({ 'mlflow.sourceRun': runId })}` })
+        .where('project_id', '=', projectId)
+        .where('id', 'in', ids)
+        .execute();
+    },
+
     async search(projectId, search) {
       const limit = checkMaxResults(search.maxResults);
       const offset = decodePageToken(search.pageToken);

@@ -59,6 +59,8 @@ export interface TraceStore {
   spans(projectId: string, ids: readonly string[]): Promise<Map<string, OtlpSpan[]>>;
   setTag(projectId: string, id: string, key: string, value: string): Promise<void>;
   deleteTag(projectId: string, id: string, key: string): Promise<void>;
+  /** Records the run the traces belong to (MLflow's `mlflow.sourceRun` metadata). */
+  linkToRun(projectId: string, ids: string[], runId: string): Promise<void>;
   search(projectId: string, search: TraceSearch): Promise<{ traces: TraceRecord[]; nextPageToken?: string }>;
   /** By ids, or the oldest first up to `maxTraces` older than `maxTimestamp`; resolves to how many. */
   delete(

@@ -7,6 +7,12 @@ export const knownDifferences: Record<string, string> = {
   '* $.experiment.workspace':
     "MLflow 3.17's workspaces; Jarvis's projects are its workspaces and are chosen by the caller's key, so experiments do not name one",
   '* $.experiments[].workspace': 'as $.experiment.workspace',
+  'log a metric to a finished run':
+    "Jarvis refuses logging to a run that has ended (INVALID_STATE: set it RUNNING again first), so a retried write from a worker cannot change a finished result; MLflow's server accepts it",
+  'get run with inputs and outputs $.run.data.tags[].value':
+    "the mlflow.log-model.history tag holds the same models; MLflow re-serializes them with Python's json (its spacing, model_uuid: null), Jarvis keeps the client's JSON",
+  'link a trace to a missing run':
+    'MLflow links traces to a run id it does not check; Jarvis answers RESOURCE_DOES_NOT_EXIST, so a typo does not orphan the traces',
   'finalize with a bad status':
     'MLflow stores a status it does not know as LOGGED_MODEL_STATUS_UNSPECIFIED; Jarvis refuses it with INVALID_PARAMETER_VALUE, naming the two statuses a model is finalized with',
   'an unknown v2 route $':

@@ -344,6 +344,38 @@ const runs: ParityStep[] = [
     path: `${API}/runs/search`,
     body: { experiment_ids: ['{exp}'], filter: 'metrics.acc >>> 1' },
   },
+  {
+    name: 'log model (MLflow 2 history)',
+    method: 'POST',
+    path: `${API}/runs/log-model`,
+    body: {
+      run_id: '{run}',
+      model_json: JSON.stringify({
+        artifact_path: 'model',
+        flavors: { python_function: {} },
+        utc_time_created: '2026-12-01 00:00:00.000000',
+        run_id: 'r',
+      }),
+    },
+  },
+  {
+    name: 'log model with malformed json',
+    method: 'POST',
+    path: `${API}/runs/log-model`,
+    body: { run_id: '{run}', model_json: '{not json' },
+  },
+  {
+    name: 'log model missing fields',
+    method: 'POST',
+    path: `${API}/runs/log-model`,
+    body: { run_id: '{run}', model_json: '{"artifact_path": "model"}' },
+  },
+  {
+    name: 'log a metric to a finished run',
+    method: 'POST',
+    path: `${API}/runs/log-metric`,
+    body: { run_id: '{run2}', key: 'late', value: 1, timestamp: 1700000010000 },
+  },
   { name: 'delete run', method: 'POST', path: `${API}/runs/delete`, body: { run_id: '{run2}' } },
   { name: 'restore run', method: 'POST', path: `${API}/runs/restore`, body: { run_id: '{run2}' } },
 ];
@@ -801,6 +833,18 @@ const traces: ParityStep[] = [
     method: 'DELETE',
     path: `${API}/traces/${TRACE_ID}/tags`,
     body: { key: 'reviewed' },
+  },
+  {
+    name: 'link a trace to a run',
+    method: 'POST',
+    path: `${API}/traces/link-to-run`,
+    body: { trace_ids: [TRACE_ID], run_id: '{run}' },
+  },
+  {
+    name: 'link a trace to a missing run',
+    method: 'POST',
+    path: `${API}/traces/link-to-run`,
+    body: { trace_ids: [TRACE_ID], run_id: '0123456789abcdef0123456789abcdef' },
   },
   {
     name: 'delete traces',
