@@ -181,7 +181,7 @@ function span(buf: Uint8Array): OtlpSpan {
         else return false;
         return true;
       });
-      (s.events ??= []).push(event);
+      s.events = [...(s.events ?? []), event];
     } else if (field === 15 && wire === 2) {
       visit(r.bytes(), (f, w, st) => {
         if (f === 2 && w === 2) s.status.message = text(st.bytes());
