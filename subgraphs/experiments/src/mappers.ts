@@ -7,7 +7,7 @@ import type {
   RunRecord,
 } from './records.ts';
 import type { LoggedModelRecord, ModelMetric, RunIo } from './store/loggedModelStore.ts';
-import type { TraceRecord } from './store/traceStore.ts';
+import type { AssessmentRecord, TraceRecord } from './store/traceStore.ts';
 import type { OtlpSpan } from './tracing/otlpSpans.ts';
 
 // The records resolvers receive for each GraphQL type (codegen's `mappers`).
@@ -32,5 +32,6 @@ export type RunConnectionMapper = RunPageRecord;
 export type LoggedModelMapper = LoggedModelRecord;
 export type LoggedModelMetricMapper = ModelMetric;
 export type TraceMapper = TraceRecord;
+export type AssessmentMapper = AssessmentRecord;
 export type SpanMapper = OtlpSpan;
 export type DatasetInputMapper = RunIo['datasetInputs'][number];

@@ -1,9 +1,56 @@
 import type { Logger, Principal } from '@jarvis/context';
-import { badUserInput, JarvisError } from '@jarvis/errors';
+import { badUserInput, JarvisError, notFound } from '@jarvis/errors';
 import type { PubSub } from '@jarvis/pubsub';
 import type { TraceInfoInput, TraceRecord, TraceSearch, TraceStore } from './store/traceStore.ts';
 import { traceTopic } from './subscriptions.ts';
 import type { OtlpSpan } from './tracing/otlpSpans.ts';
+
+const SOURCE_TYPES = ['HUMAN', 'LLM_JUDGE', 'CODE', 'SOURCE_TYPE_UNSPECIFIED'];
+/** The fields of an assessment a client may set (MLflow's Assessment message, less id and times). */
+const FIELDS = [
+  'assessment_name',
+  'source',
+  'feedback',
+  'expectation',
+  'rationale',
+  'metadata',
+  'span_id',
+  'overrides',
+  'valid',
+];
+
+/** An assessment's fields as given, checked as MLflow's server checks them. */
+function checkAssessment(given: Record<string, unknown>, partial: boolean): Record<string, unknown> {
+  const content = Object.fromEntries(
+    Object.entries(given).filter(([k, v]) => FIELDS.includes(k) && v !== undefined && v !== null),
+  );
+  const name = content.assessment_name;
+  if (!partial && (typeof name !== 'string' || !name))
+    throw badUserInput("Missing value for required parameter 'assessment.assessment_name'.", {
+      argument: 'assessment_name',
+    });
+  if (name !== undefined && (typeof name !== 'string' || name.length > 250))
+    throw badUserInput('assessment_name must be a string of up to 250 characters', {
+      argument: 'assessment_name',
+    });
+  if (!partial && 'feedback' in content === 'expectation' in content)
+    throw badUserInput('An assessment must have exactly one of feedback or expectation.', {
+      argument: 'assessment',
+    });
+  for (const key of ['feedback', 'expectation', 'source', 'metadata'])
+    if (key in content && (typeof content[key] !== 'object' || Array.isArray(content[key])))
+      throw badUserInput(`assessment.${key} must be an object`, { argument: key });
+  const source = content.source as { source_type?: unknown } | undefined;
+  if (!partial && !source)
+    throw badUserInput("Missing value for required parameter 'assessment.source'.", { argument: 'source' });
+  if (source && source.source_type !== undefined && !SOURCE_TYPES.includes(String(source.source_type)))
+    throw badUserInput(`source_type must be one of ${SOURCE_TYPES.join(', ')}`, { argument: 'source' });
+  if ('rationale' in content && typeof content.rationale !== 'string')
+    throw badUserInput('assessment.rationale must be a string', { argument: 'rationale' });
+  if (JSON.stringify(content).length > 256 * 1024)
+    throw badUserInput('an assessment is at most 256 KiB of JSON', { argument: 'assessment' });
+  return content;
+}
 
 /**
  * MLflow 3's traces over a TraceStore: what `@mlflow.trace` and OpenTelemetry exporters send,
@@ -75,6 +122,56 @@ export class TraceService {
 
   deleteTag(principal: Principal, id: string, key: string) {
     return this.native.deleteTag(principal.projectId, id, key);
+  }
+
+  addAssessment(principal: Principal, traceId: string, given: Record<string, unknown>) {
+    return this.native.addAssessment(principal.projectId, traceId, {
+      ...checkAssessment(given, false),
+      valid: true,
+    });
+  }
+
+  async assessment(principal: Principal, traceId: string, id: string) {
+    const trace = await this.get(principal, traceId);
+    return trace?.assessments.find((a) => a.id === id);
+  }
+
+  /**
+   * `mask`: MLflow's update_mask, the fields to replace (a field named but not given is
+   * cleared); without one, every field given replaces its value. Feedback and expectation
+   * exclude each other.
+   */
+  async updateAssessment(
+    principal: Principal,
+    traceId: string,
+    id: string,
+    given: Record<string, unknown>,
+    mask: string[],
+  ) {
+    const current = await this.assessment(principal, traceId, id);
+    if (!current)
+      throw notFound(`Assessment with ID '${id}' not found for trace '${traceId}'`, {
+        argument: 'assessment_id',
+      });
+    const changes = checkAssessment(given, true);
+    const paths = mask.length ? mask : Object.keys(changes);
+    const unknown = paths.find((p) => !FIELDS.includes(p));
+    if (unknown)
+      throw badUserInput(`update_mask names ${JSON.stringify(unknown)}, which is not an assessment field`, {
+        argument: 'update_mask',
+      });
+    const next: Record<string, unknown> = { ...current.content };
+    for (const path of paths) {
+      if (path in changes) next[path] = changes[path];
+      else delete next[path];
+    }
+    if ('feedback' in changes && paths.includes('feedback')) delete next.expectation;
+    if ('expectation' in changes && paths.includes('expectation')) delete next.feedback;
+    return this.native.updateAssessment(principal.projectId, traceId, id, checkAssessment(next, false));
+  }
+
+  deleteAssessment(principal: Principal, traceId: string, id: string) {
+    return this.native.deleteAssessment(principal.projectId, traceId, id);
   }
 
   async linkToRun(principal: Principal, ids: string[], runId: string) {

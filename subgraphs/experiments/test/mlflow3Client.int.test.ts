@@ -28,6 +28,8 @@ interface Flow {
   trace_state: string;
   span_names: string[];
   root_inputs: unknown;
+  assessments: [string, unknown, string | null][];
+  after_delete: string[];
 }
 
 describe('an MLflow 3 script, unchanged, against Jarvis', () => {
@@ -89,6 +91,14 @@ describe('an MLflow 3 script, unchanged, against Jarvis', () => {
     expect(flow.trace_state).toBe('OK');
     expect(flow.span_names).toEqual(['agent', 'embed', 'retrieve']);
     expect(flow.root_inputs).toEqual({ question: 'what is jarvis?' });
+  });
+
+  it('feedback and expectations on a trace: logged, corrected (the rationale kept), deleted', () => {
+    expect(flow.assessments).toEqual([
+      ['expected', { answer: 'a document!' }, null],
+      ['relevance', 0.5, 'cites the right document'],
+    ]);
+    expect(flow.after_delete).toEqual(['relevance']);
   });
 
   it('the same objects through GraphQL: logged models with their files and run, versions, datasets, traces and spans', async () => {

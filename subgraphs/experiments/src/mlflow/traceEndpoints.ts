@@ -3,7 +3,12 @@ import type { Principal } from '@jarvis/context';
 import { badUserInput, JarvisError, notFound } from '@jarvis/errors';
 import { type HttpRoute, readBodyBytes } from '@jarvis/subgraph';
 import type { ExperimentsService } from '../service.ts';
-import { TRACE_STATES, type TraceRecord, type TraceState } from '../store/traceStore.ts';
+import {
+  type AssessmentRecord,
+  TRACE_STATES,
+  type TraceRecord,
+  type TraceState,
+} from '../store/traceStore.ts';
 import type { TraceService } from '../traceService.ts';
 import { anyValueOf, type OtlpSpan, spansOfJson, spansOfProtobuf } from '../tracing/otlpSpans.ts';
 import { spanAttributes } from '../tracing/spanAttributes.ts';
@@ -41,6 +46,14 @@ const withNanos = (body: unknown) =>
     headers: { 'content-type': 'application/json' },
   });
 
+export const assessmentJson = (a: AssessmentRecord) => ({
+  assessment_id: a.id,
+  trace_id: a.traceId,
+  ...a.content,
+  create_time: new Date(a.creationTime).toISOString(),
+  last_update_time: new Date(a.lastUpdateTime).toISOString(),
+});
+
 export const traceInfoJson = (t: TraceRecord) => ({
   trace_id: t.id,
   ...(t.clientRequestId ? { client_request_id: t.clientRequestId } : {}),
@@ -51,6 +64,7 @@ export const traceInfoJson = (t: TraceRecord) => ({
   ...(t.executionDuration !== null ? { execution_duration: duration(t.executionDuration) } : {}),
   state: t.state,
   trace_metadata: t.metadata,
+  ...listField('assessments', t.assessments.map(assessmentJson)),
   tags: t.tags,
 });
 
@@ -239,6 +253,60 @@ export function traceEndpoints(service: ExperimentsService, traces: TraceService
         ),
     },
     { method: 'POST', path: `${V3}/search`, scope: read, handle: search },
+    {
+      method: 'POST',
+      path: `${V3}/{trace_id}/assessments`,
+      scope: log,
+      handle: async (p, principal) => ({
+        assessment: assessmentJson(
+          await traces.addAssessment(principal, p.string('trace_id'), p.object('assessment')),
+        ),
+      }),
+    },
+    {
+      method: 'GET',
+      path: `${V3}/{trace_id}/assessments/{assessment_id}`,
+      scope: read,
+      handle: async (p, principal) => {
+        const found = await traces.assessment(principal, p.string('trace_id'), p.string('assessment_id'));
+        if (!found)
+          throw notFound(
+            `Assessment with ID '${p.string('assessment_id')}' not found for trace '${p.string('trace_id')}'`,
+          );
+        return { assessment: assessmentJson(found) };
+      },
+    },
+    {
+      method: 'PATCH',
+      path: `${V3}/{trace_id}/assessments/{assessment_id}`,
+      scope: log,
+      handle: async (p, principal) => {
+        const mask = (p.optionalString('update_mask') ?? '')
+          .split(',')
+          .map((s) => s.trim().replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))
+          .filter(Boolean);
+        return {
+          assessment: assessmentJson(
+            await traces.updateAssessment(
+              principal,
+              p.string('trace_id'),
+              p.string('assessment_id'),
+              p.object('assessment'),
+              mask,
+            ),
+          ),
+        };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: `${V3}/{trace_id}/assessments/{assessment_id}`,
+      scope: log,
+      handle: async (p, principal) => {
+        await traces.deleteAssessment(principal, p.string('trace_id'), p.string('assessment_id'));
+        return {};
+      },
+    },
     { method: 'GET', path: V2, scope: read, handle: search },
     { method: 'PATCH', path: `${V2}/{trace_id}/tags`, scope: log, handle: setTag },
     { method: 'DELETE', path: `${V2}/{trace_id}/tags`, scope: log, handle: deleteTag },

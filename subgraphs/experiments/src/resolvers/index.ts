@@ -227,6 +227,17 @@ export function createResolvers(
       metadata: (t) => keyValues(t.metadata),
       spans: async (t, _a, ctx) => (await traces.spans(ctx.principal, [t.id])).get(t.id) ?? [],
     },
+    Assessment: {
+      name: (a) => String(a.content.assessment_name),
+      kind: (a) => ('expectation' in a.content ? 'EXPECTATION' : 'FEEDBACK'),
+      value: (a) =>
+        ((a.content.feedback ?? a.content.expectation) as { value?: unknown } | undefined)?.value ?? null,
+      rationale: (a) => (typeof a.content.rationale === 'string' ? a.content.rationale : null),
+      source: (a) => a.content.source ?? {},
+      spanId: (a) => (typeof a.content.span_id === 'string' ? a.content.span_id : null),
+      createdAt: (a) => new Date(a.creationTime),
+      updatedAt: (a) => new Date(a.lastUpdateTime),
+    },
     Span: {
       spanId: (s) => Buffer.from(s.span_id, 'base64').toString('hex'),
       parentSpanId: (s) =>

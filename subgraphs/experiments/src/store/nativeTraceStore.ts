@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Database, jsonb } from '@jarvis/db';
 import { badUserInput, conflict, notFound } from '@jarvis/errors';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
@@ -6,7 +7,13 @@ import { parseFilter, parseOrder } from '../search/parseSearch.ts';
 import { type OtlpSpan, plainValue } from '../tracing/otlpSpans.ts';
 import { checkMaxResults, decodePageToken, encodePageToken } from './pageToken.ts';
 import { compareSql } from './runSearchSql.ts';
-import { SPANS_LOCATION_TAG, type TraceRecord, type TraceState, type TraceStore } from './traceStore.ts';
+import {
+  type AssessmentRecord,
+  SPANS_LOCATION_TAG,
+  type TraceRecord,
+  type TraceState,
+  type TraceStore,
+} from './traceStore.ts';
 
 const TRACE_ID = /^tr-[0-9a-f]{32}$/;
 const PREVIEW_LENGTH = 1000;
@@ -52,7 +59,7 @@ const attribute = (span: OtlpSpan, key: string) => span.attributes.find((a) => a
 
 type Row = DB['traces'] extends infer T ? { [K in keyof T]: unknown } : never;
 
-function recordOf(row: Record<string, unknown>): TraceRecord {
+function recordOf(row: Record<string, unknown>, assessments: AssessmentRecord[] = []): TraceRecord {
   return {
     id: row.id as string,
     experimentId: String(row.experiment_id),
@@ -64,6 +71,26 @@ function recordOf(row: Record<string, unknown>): TraceRecord {
     responsePreview: (row.response_preview as string | null) ?? null,
     metadata: json(row.metadata),
     tags: json(row.tags),
+    assessments,
+  };
+}
+
+function assessmentOf(row: {
+  id: string;
+  trace_id: string;
+  content: unknown;
+  creation_time: unknown;
+  last_update_time: unknown;
+}): AssessmentRecord {
+  return {
+    id: row.id,
+    traceId: row.trace_id,
+    content: (typeof row.content === 'string' ? JSON.parse(row.content) : row.content) as Record<
+      string,
+      unknown
+    >,
+    creationTime: Number(row.creation_time),
+    lastUpdateTime: Number(row.last_update_time),
   };
 }
 
@@ -95,7 +122,22 @@ export function nativeTraceStore(db: Database): TraceStore {
       .where('project_id', '=', projectId)
       .where('id', 'in', wanted)
       .execute();
-    const byId = new Map(rows.map((r) => [r.id, recordOf(r)]));
+    const assessments = rows.length
+      ? await k
+          .selectFrom('assessments')
+          .selectAll()
+          .where(
+            'trace_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .orderBy('creation_time')
+          .orderBy('id')
+          .execute()
+      : [];
+    const byId = new Map(
+      rows.map((r) => [r.id, recordOf(r, assessments.filter((a) => a.trace_id === r.id).map(assessmentOf))]),
+    );
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
@@ -294,6 +336,57 @@ export function nativeTraceStore(db: Database): TraceStore {
         .updateTable('traces')
         .set({ tags: sql`tags - ${key}::text` })
         .where('id', '=', id)
+        .execute();
+    },
+
+    async addAssessment(projectId, traceId, content) {
+      if (!(await records(projectId, [traceId])).length)
+        throw notFound(`Trace with ID '${traceId}' not found.`, { argument: 'trace_id' });
+      const now = Date.now();
+      const row = await k
+        .insertInto('assessments')
+        .values({
+          id: `a-${randomUUID().replaceAll('-', '')}`,
+          trace_id: traceId,
+          content: jsonb(content),
+          creation_time: now,
+          last_update_time: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return assessmentOf(row);
+    },
+
+    async updateAssessment(projectId, traceId, id, content) {
+      const row = await k
+        .updateTable('assessments')
+        .set({ content: jsonb(content), last_update_time: Date.now() })
+        .where('id', '=', id)
+        .where('trace_id', '=', traceId)
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('traces').select('id').where('id', '=', traceId).where('project_id', '=', projectId),
+          ),
+        )
+        .returningAll()
+        .executeTakeFirst();
+      if (!row)
+        throw notFound(`Assessment with ID '${id}' not found for trace '${traceId}'`, {
+          argument: 'assessment_id',
+        });
+      return assessmentOf(row);
+    },
+
+    async deleteAssessment(projectId, traceId, id) {
+      await k
+        .deleteFrom('assessments')
+        .where('id', '=', id)
+        .where('trace_id', '=', traceId)
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('traces').select('id').where('id', '=', traceId).where('project_id', '=', projectId),
+          ),
+        )
         .execute();
     },
 

@@ -11,6 +11,19 @@ export const TRACE_STATES: readonly TraceState[] = ['OK', 'ERROR', 'IN_PROGRESS'
 /** Where a trace's spans are: MLflow's tag, which tells clients not to look in artifacts. */
 export const SPANS_LOCATION_TAG = 'mlflow.trace.spansLocation';
 
+/**
+ * A judgement on a trace (MLflow's assessments): a feedback (`log_feedback`: a score, a label, an
+ * error) or an expectation (`log_expectation`: the right answer), from a human, a judge or code.
+ * `content` is MLflow's Assessment JSON without its id, trace and times.
+ */
+export interface AssessmentRecord {
+  id: string;
+  traceId: string;
+  content: Record<string, unknown>;
+  creationTime: number;
+  lastUpdateTime: number;
+}
+
 export interface TraceRecord {
   id: string;
   experimentId: string;
@@ -24,6 +37,7 @@ export interface TraceRecord {
   responsePreview: string | null;
   metadata: Record<string, string>;
   tags: Record<string, string>;
+  assessments: AssessmentRecord[];
 }
 
 export interface TraceInfoInput {
@@ -59,6 +73,19 @@ export interface TraceStore {
   spans(projectId: string, ids: readonly string[]): Promise<Map<string, OtlpSpan[]>>;
   setTag(projectId: string, id: string, key: string, value: string): Promise<void>;
   deleteTag(projectId: string, id: string, key: string): Promise<void>;
+  addAssessment(
+    projectId: string,
+    traceId: string,
+    content: Record<string, unknown>,
+  ): Promise<AssessmentRecord>;
+  /** The assessment's content replaced by `content` (the caller merged it). NOT_FOUND if gone. */
+  updateAssessment(
+    projectId: string,
+    traceId: string,
+    id: string,
+    content: Record<string, unknown>,
+  ): Promise<AssessmentRecord>;
+  deleteAssessment(projectId: string, traceId: string, id: string): Promise<void>;
   /** Records the run the traces belong to (MLflow's `mlflow.sourceRun` metadata). */
   linkToRun(projectId: string, ids: string[], runId: string): Promise<void>;
   search(projectId: string, search: TraceSearch): Promise<{ traces: TraceRecord[]; nextPageToken?: string }>;

@@ -13,6 +13,8 @@ export const knownDifferences: Record<string, string> = {
     "the mlflow.log-model.history tag holds the same models; MLflow re-serializes them with Python's json (its spacing, model_uuid: null), Jarvis keeps the client's JSON",
   'link a trace to a missing run':
     'MLflow links traces to a run id it does not check; Jarvis answers RESOURCE_DOES_NOT_EXIST, so a typo does not orphan the traces',
+  'log an assessment without a name':
+    'MLflow stores an assessment named ""; Jarvis refuses it (INVALID_PARAMETER_VALUE), since nothing could find or chart it',
   'finalize with a bad status':
     'MLflow stores a status it does not know as LOGGED_MODEL_STATUS_UNSPECIFIED; Jarvis refuses it with INVALID_PARAMETER_VALUE, naming the two statuses a model is finalized with',
   'an unknown v2 route $':

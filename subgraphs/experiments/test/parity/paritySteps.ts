@@ -835,6 +835,48 @@ const traces: ParityStep[] = [
     body: { key: 'reviewed' },
   },
   {
+    name: 'log feedback',
+    method: 'POST',
+    path: `${V3}/traces/${TRACE_ID}/assessments`,
+    body: {
+      assessment: {
+        assessment_name: 'relevance',
+        trace_id: TRACE_ID,
+        source: { source_type: 'HUMAN', source_id: 'reviewer' },
+        feedback: { value: 0.9 },
+        rationale: 'cites the right document',
+      },
+    },
+    keep: { feedback: 'assessment.assessment_id' },
+  },
+  {
+    name: 'log feedback on a missing trace',
+    method: 'POST',
+    path: `${V3}/traces/tr-00000000000000000000000000000000/assessments`,
+    body: {
+      assessment: { assessment_name: 'x', source: { source_type: 'HUMAN' }, feedback: { value: 1 } },
+    },
+  },
+  { name: 'get feedback', method: 'GET', path: `${V3}/traces/${TRACE_ID}/assessments/{feedback}` },
+  {
+    name: 'update feedback',
+    method: 'PATCH',
+    path: `${V3}/traces/${TRACE_ID}/assessments/{feedback}`,
+    body: {
+      assessment: { assessment_name: 'relevance', feedback: { value: 0.5 } },
+      update_mask: 'feedback',
+    },
+  },
+  { name: 'trace info with its assessment', method: 'GET', path: `${V3}/traces/${TRACE_ID}` },
+  { name: 'delete feedback', method: 'DELETE', path: `${V3}/traces/${TRACE_ID}/assessments/{feedback}` },
+  { name: 'get deleted feedback', method: 'GET', path: `${V3}/traces/${TRACE_ID}/assessments/{feedback}` },
+  {
+    name: 'log an assessment without a name',
+    method: 'POST',
+    path: `${V3}/traces/${TRACE_ID}/assessments`,
+    body: { assessment: { trace_id: TRACE_ID, source: { source_type: 'HUMAN' }, feedback: { value: 1 } } },
+  },
+  {
     name: 'link a trace to a run',
     method: 'POST',
     path: `${API}/traces/link-to-run`,

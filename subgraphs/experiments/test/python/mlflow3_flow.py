@@ -90,6 +90,24 @@ traces = mlflow.search_traces(
 )
 trace = traces[0] if traces else None
 
+# Judging the trace: a human's feedback, the expected answer, a correction, a retraction.
+feedback = mlflow.log_feedback(
+    trace_id=trace.info.trace_id,
+    name="relevance",
+    value=0.9,
+    rationale="cites the right document",
+    source=mlflow.entities.AssessmentSource(source_type="HUMAN", source_id="reviewer@team"),
+)
+expectation = mlflow.log_expectation(trace_id=trace.info.trace_id, name="expected", value={"answer": "a document!"})
+mlflow.update_assessment(
+    trace_id=trace.info.trace_id,
+    assessment_id=feedback.assessment_id,
+    assessment=mlflow.entities.Feedback(name="relevance", value=0.5),
+)
+judged = mlflow.get_trace(trace.info.trace_id).info.assessments
+mlflow.delete_assessment(trace_id=trace.info.trace_id, assessment_id=expectation.assessment_id)
+after_delete = mlflow.get_trace(trace.info.trace_id).info.assessments
+
 print(
     json.dumps(
         {
@@ -118,6 +136,8 @@ print(
             "trace_state": trace.info.state if trace else None,
             "span_names": sorted(s.name for s in trace.data.spans) if trace else [],
             "root_inputs": trace.data.spans[0].inputs if trace else None,
+            "assessments": sorted([a.name, a.value, a.rationale] for a in judged),
+            "after_delete": [a.name for a in after_delete],
         }
     )
 )
