@@ -47,6 +47,7 @@ describe('MLflow traces through Jarvis', () => {
   let jarvis: Awaited<ReturnType<typeof servedJarvis>>;
   let mine: string;
   let theirs: string;
+  let viewer: string;
   let experiment: string;
 
   const post = (key: string, body: BodyInit, headers: Record<string, string> = {}) =>
@@ -67,6 +68,7 @@ describe('MLflow traces through Jarvis', () => {
     await identity.createProjectAsOperator('elsewhere');
     mine = (await identity.issueKey({ projectId: 'default', name: 'agent', role: 'launcher' })).secret;
     theirs = (await identity.issueKey({ projectId: 'elsewhere', name: 'other', role: 'admin' })).secret;
+    viewer = (await identity.issueKey({ projectId: 'default', name: 'dashboard', role: 'viewer' })).secret;
     const created = await gql<{ createExperiment: { id: string } }>(
       jarvis.url,
       'mutation { createExperiment(name: "agents") { id } }',
@@ -158,6 +160,90 @@ describe('MLflow traces through Jarvis', () => {
       { authorization: `Bearer ${mine}` },
     );
     expect(ours.data!.trace.spans).toHaveLength(2);
+  });
+
+  it("a trace's info and its spans raced, each sent twice at once: one trace, every span once, the client's final info", async () => {
+    const hex = '6af7651916cd43dd8448eb211c80319c';
+    const info = {
+      trace: {
+        trace_info: {
+          trace_id: `tr-${hex}`,
+          trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experiment } },
+          request_time: '2026-12-01T00:00:00Z',
+          execution_duration: '0.5s',
+          state: 'OK',
+          trace_metadata: { 'mlflow.traceInputs': '{"q": "hi"}' },
+          tags: { 'mlflow.traceName': 'agent', env: 'prod' },
+        },
+      },
+    };
+    const start = () =>
+      fetch(`${jarvis.url}/api/3.0/mlflow/traces`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${mine}`, 'content-type': 'application/json' },
+        body: JSON.stringify(info),
+      });
+    const spans = JSON.stringify(export_(hex, 2));
+    const answers = await Promise.all([start(), post(mine, spans), start(), post(mine, spans)]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    const read = await fetch(`${jarvis.url}/api/3.0/mlflow/traces/get?trace_id=tr-${hex}`, {
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    const { trace } = (await read.json()) as {
+      trace: {
+        trace_info: { state: string; tags: Record<string, string>; trace_metadata: Record<string, string> };
+        spans: { name: string }[];
+      };
+    };
+    expect(trace.spans.map((s) => s.name)).toEqual(['agent', 'tool-0', 'tool-1']);
+    expect(trace.trace_info.state).toBe('OK');
+    expect(trace.trace_info.tags).toMatchObject({
+      env: 'prod',
+      'mlflow.traceName': 'agent',
+      'mlflow.trace.spansLocation': 'TRACKING_STORE',
+    });
+    expect(trace.trace_info.trace_metadata).toMatchObject({ 'mlflow.traceInputs': '{"q": "hi"}' });
+  });
+
+  it("logged models are the project's: another project's key neither reads, finds, tags nor deletes one", async () => {
+    const as = (key: string) => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json' });
+    const created = await fetch(`${jarvis.url}/api/2.0/mlflow/logged-models`, {
+      method: 'POST',
+      headers: as(mine),
+      body: JSON.stringify({ experiment_id: experiment, name: 'private-model' }),
+    });
+    const id = ((await created.json()) as { model: { info: { model_id: string } } }).model.info.model_id;
+    const probes = [
+      fetch(`${jarvis.url}/api/2.0/mlflow/logged-models/${id}`, { headers: as(theirs) }),
+      fetch(`${jarvis.url}/api/2.0/mlflow/logged-models/${id}/tags`, {
+        method: 'PATCH',
+        headers: as(theirs),
+        body: JSON.stringify({ tags: [{ key: 'owned', value: 'yes' }] }),
+      }),
+      fetch(`${jarvis.url}/api/2.0/mlflow/logged-models/${id}`, { method: 'DELETE', headers: as(theirs) }),
+    ];
+    expect((await Promise.all(probes)).map((r) => r.status)).toEqual([404, 404, 404]);
+    const search = await fetch(`${jarvis.url}/api/2.0/mlflow/logged-models/search`, {
+      method: 'POST',
+      headers: as(theirs),
+      body: JSON.stringify({ experiment_ids: [experiment] }),
+    });
+    expect(await search.json()).toEqual({});
+    const mineNow = await fetch(`${jarvis.url}/api/2.0/mlflow/logged-models/${id}`, { headers: as(mine) });
+    const model = ((await mineNow.json()) as { model: { info: { tags?: unknown } } }).model;
+    expect(model.info.tags).toBeUndefined();
+  });
+
+  it('a viewer reads traces but cannot write them', async () => {
+    const refused = await post(viewer, JSON.stringify(export_('7af7651916cd43dd8448eb211c80319c')));
+    expect(refused.status).toBe(403);
+    const search = await fetch(`${jarvis.url}/api/3.0/mlflow/traces/search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${viewer}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ experiment_ids: [experiment], max_results: 100 }),
+    });
+    expect(search.status).toBe(200);
+    expect(((await search.json()) as { traces: unknown[] }).traces.length).toBeGreaterThan(0);
   });
 
   it('careless and hostile exports get a 4xx that says what is wrong, never a 5xx', async () => {
