@@ -1,6 +1,16 @@
 import { testJarvis } from '@jarvis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+/** The parts of MLflow's answers these tests read. */
+interface Answer {
+  error_code?: string;
+  experiment_id?: string;
+  run?: { info: { run_id: string }; data: { metrics?: unknown[] } };
+  model?: { info: { model_id: string; status: string }; data: { metrics?: unknown[] } };
+  models?: { info: { name: string } }[];
+  next_page_token?: string;
+}
+
 /** MLflow 3's logged models through the MLflow API, in process: races, all-or-nothing, pages. */
 describe('logged models', () => {
   let jarvis: Awaited<ReturnType<typeof testJarvis>>;
@@ -15,7 +25,7 @@ describe('logged models', () => {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       }),
     );
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
+    return { status: response.status, body: (await response.json()) as Answer };
   };
   const create = async (name: string) =>
     (
@@ -24,13 +34,13 @@ describe('logged models', () => {
         name,
         source_run_id: run,
       })
-    ).body.model.info.model_id as string;
+    ).body.model!.info.model_id;
 
   beforeAll(async () => {
     jarvis = await testJarvis();
     experiment = (await call('POST', '/api/2.0/mlflow/experiments/create', { name: 'models' })).body
-      .experiment_id;
-    run = (await call('POST', '/api/2.0/mlflow/runs/create', { experiment_id: experiment })).body.run.info
+      .experiment_id!;
+    run = (await call('POST', '/api/2.0/mlflow/runs/create', { experiment_id: experiment })).body.run!.info
       .run_id;
   });
   afterAll(() => jarvis?.[Symbol.asyncDispose]());
@@ -42,7 +52,7 @@ describe('logged models', () => {
         call('PATCH', `/api/2.0/mlflow/logged-models/${id}`, { model_id: id, status: 'LOGGED_MODEL_READY' }),
       ),
     );
-    expect(answers.map((a) => [a.status, a.body.model.info.status])).toEqual([
+    expect(answers.map((a) => [a.status, a.body.model!.info.status])).toEqual([
       [200, 'LOGGED_MODEL_READY'],
       [200, 'LOGGED_MODEL_READY'],
     ]);
@@ -59,9 +69,9 @@ describe('logged models', () => {
     });
     expect(answer).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
     const after = await call('GET', `/api/2.0/mlflow/runs/get?run_id=${run}`);
-    expect(after.body.run.data.metrics).toBeUndefined();
+    expect(after.body.run!.data.metrics).toBeUndefined();
     expect(
-      (await call('GET', `/api/2.0/mlflow/logged-models/${id}`)).body.model.data.metrics,
+      (await call('GET', `/api/2.0/mlflow/logged-models/${id}`)).body.model!.data.metrics,
     ).toBeUndefined();
   });
 
@@ -79,7 +89,7 @@ describe('logged models', () => {
         ...(token ? { page_token: token } : {}),
       });
       expect(page.status).toBe(200);
-      seen.push(...(page.body.models ?? []).map((m: { info: { name: string } }) => m.info.name));
+      seen.push(...(page.body.models ?? []).map((m) => m.info.name));
       token = page.body.next_page_token;
     } while (token);
     expect(seen).toEqual(['p3', 'p1']);
