@@ -1,5 +1,6 @@
 import type { Principal } from '@jarvis/context';
-import { badUserInput, JarvisError } from '@jarvis/errors';
+import { badUserInput } from '@jarvis/errors';
+import { nativeOnly } from './nativeOnly.ts';
 import type {
   DatasetInput,
   LoggedModelRecord,
@@ -27,12 +28,7 @@ export class LoggedModelService {
   }
 
   private get native(): LoggedModelStore {
-    if (!this.store)
-      throw new JarvisError(
-        'BAD_USER_INPUT',
-        'logged models, datasets and traces are kept by the native experiments store; with services.experiment.type mlflow, log them to that MLflow server directly',
-      );
-    return this.store;
+    return nativeOnly(this.store, 'logged models and datasets');
   }
 
   create(

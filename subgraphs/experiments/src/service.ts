@@ -117,6 +117,11 @@ export class ExperimentsService {
     }
   }
 
+  /** An experiment id as MLflow clients send it: "0" is the project's Default experiment. */
+  async mlflowExperimentId(principal: Principal, id: string): Promise<string> {
+    return id === '0' ? (await this.defaultExperiment(principal)).id : id;
+  }
+
   /** Projects whose "Default" experiment is known to exist, so listing checks once per process. */
   private readonly defaulted = new Set<string>();
 

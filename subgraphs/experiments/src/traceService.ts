@@ -1,6 +1,7 @@
 import type { Logger, Principal } from '@jarvis/context';
-import { badUserInput, JarvisError, notFound } from '@jarvis/errors';
+import { badUserInput, notFound } from '@jarvis/errors';
 import type { PubSub } from '@jarvis/pubsub';
+import { nativeOnly } from './nativeOnly.ts';
 import type { TraceInfoInput, TraceRecord, TraceSearch, TraceStore } from './store/traceStore.ts';
 import { traceTopic } from './subscriptions.ts';
 import type { OtlpSpan } from './tracing/otlpSpans.ts';
@@ -69,12 +70,7 @@ export class TraceService {
   }
 
   private get native(): TraceStore {
-    if (!this.store)
-      throw new JarvisError(
-        'BAD_USER_INPUT',
-        'traces are kept by the native experiments store; with services.experiment.type mlflow, send them to that MLflow server directly',
-      );
-    return this.store;
+    return nativeOnly(this.store, 'traces');
   }
 
   private async announce(experimentId: string, traceIds: string[]) {

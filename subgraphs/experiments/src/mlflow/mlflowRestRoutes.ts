@@ -74,8 +74,7 @@ function version(p: MlflowParams): number {
  * clients use when none is set, is the project's "Default" experiment.
  */
 export function mlflowRestRoutes(service: ExperimentsService, models: LoggedModelService): MlflowEndpoint[] {
-  const experimentId = async (principal: Principal, id: string) =>
-    id === '0' ? (await service.defaultExperiment(principal)).id : id;
+  const experimentId = (principal: Principal, id: string) => service.mlflowExperimentId(principal, id);
 
   const requireRun = async (principal: Principal, p: MlflowParams) => {
     const id = p.optionalString('run_id') ?? p.string('run_uuid');

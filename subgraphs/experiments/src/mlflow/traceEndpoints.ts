@@ -103,8 +103,7 @@ function experimentIdsOf(p: MlflowParams): string[] {
  * `experimentId` maps MLflow's experiment "0" to the project's Default, as the rest of the API.
  */
 export function traceEndpoints(service: ExperimentsService, traces: TraceService): MlflowEndpoint[] {
-  const experimentId = async (principal: Principal, id: string) =>
-    id === '0' ? (await service.defaultExperiment(principal)).id : id;
+  const experimentId = (principal: Principal, id: string) => service.mlflowExperimentId(principal, id);
   const requireTrace = async (principal: Principal, id: string) => {
     const trace = await traces.get(principal, id);
     if (!trace) throw notFound(`Trace with ID ${id} not found.`);
@@ -396,8 +395,7 @@ export function otlpTraceRoute(
           spans = spansOfJson(parsed);
         } else spans = spansOfProtobuf(body);
         if (!spans.length) return otlpError(400, 'Invalid OpenTelemetry format - no spans found');
-        const experimentId =
-          experiment === '0' ? (await service.defaultExperiment(context.principal)).id : experiment;
+        const experimentId = await service.mlflowExperimentId(context.principal, experiment);
         const runId = request.headers.get('x-mlflow-run-id') ?? undefined;
         if (runId !== undefined && !(await service.run(context.principal, runId)))
           return otlpError(404, `Run with id=${runId} not found`);

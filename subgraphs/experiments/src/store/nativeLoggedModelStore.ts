@@ -57,6 +57,26 @@ function latestMetrics(rows: ModelMetric[]): ModelMetric[] {
   return [...latest.values()];
 }
 
+const datasetOf = (row: {
+  id: string;
+  experiment_id: unknown;
+  name: string;
+  digest: string;
+  source_type: string;
+  source: string;
+  schema: string | null;
+  profile: string | null;
+}): DatasetRecord => ({
+  id: row.id,
+  experimentId: String(row.experiment_id),
+  name: row.name,
+  digest: row.digest,
+  sourceType: row.source_type,
+  source: row.source,
+  schema: row.schema,
+  profile: row.profile,
+});
+
 /** Logged models, datasets and run inputs/outputs in the experiments schema of the metadata database. */
 export function nativeLoggedModelStore(db: Database): LoggedModelStore {
   const k = db.tables<DB>('experiments');
@@ -431,16 +451,7 @@ export function nativeLoggedModelStore(db: Database): LoggedModelStore {
       ]);
       for (const row of inputs)
         result.get(row.run_id)?.datasetInputs.push({
-          dataset: {
-            id: row.id,
-            experimentId: String(row.experiment_id),
-            name: row.name,
-            digest: row.digest,
-            sourceType: row.source_type,
-            source: row.source,
-            schema: row.schema,
-            profile: row.profile,
-          },
+          dataset: datasetOf(row),
           tags: (typeof row.tags === 'string' ? JSON.parse(row.tags) : row.tags) as {
             key: string;
             value: string;
@@ -475,17 +486,7 @@ export function nativeLoggedModelStore(db: Database): LoggedModelStore {
         join experiments.run_inputs i on i.dataset_id = d.id
         where e.project_id = ${projectId} and d.experiment_id in (${sql.join(experiments)})
         order by d.name, d.digest`.execute(db.kysely);
-      return rows.map((row): DatasetRecord & { context: string | null } => ({
-        context: row.context,
-        id: row.id,
-        experimentId: String(row.experiment_id),
-        name: row.name,
-        digest: row.digest,
-        sourceType: row.source_type,
-        source: row.source,
-        schema: row.schema,
-        profile: row.profile,
-      }));
+      return rows.map((row) => ({ ...datasetOf(row), context: row.context }));
     },
   };
 }
