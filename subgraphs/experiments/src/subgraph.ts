@@ -3,7 +3,7 @@ import { LoggedModelService } from './loggedModelService.ts';
 import { mlflowApiRoutes } from './mlflow/mlflowApiRoutes.ts';
 import { mlflowRestRoutes } from './mlflow/mlflowRestRoutes.ts';
 import { otlpTraceRoute, traceEndpoints } from './mlflow/traceEndpoints.ts';
-import { versionEndpoint } from './mlflow/versionEndpoint.ts';
+import { serverInfoEndpoint, versionEndpoint } from './mlflow/versionEndpoint.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { ExperimentsService } from './service.ts';
 import { experimentsMigrations } from './store/migrations.ts';
@@ -59,7 +59,12 @@ export const subgraph = defineSubgraph({
       subscriptions: subscriptionFields,
       routes: [
         ...mlflowApiRoutes(
-          [...mlflowRestRoutes(service, models), ...traceEndpoints(service, traces), versionEndpoint],
+          [
+            ...mlflowRestRoutes(service, models),
+            ...traceEndpoints(service, traces),
+            versionEndpoint,
+            serverInfoEndpoint,
+          ],
           deps.config.server.max_api_body_bytes,
         ),
         otlpTraceRoute(traces, deps.config.server.max_api_body_bytes, service),

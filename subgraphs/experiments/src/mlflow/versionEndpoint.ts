@@ -13,3 +13,23 @@ export const versionEndpoint: MlflowEndpoint = {
   handle: async () =>
     new Response(MLFLOW_API_VERSION, { headers: { 'content-type': 'text/plain; charset=utf-8' } }),
 };
+
+/**
+ * What the client asks before large artifact transfers (and workspaces): Jarvis's artifact
+ * proxy streams uploads and downloads itself, so the client is told not to presign or split.
+ */
+export const serverInfoEndpoint: MlflowEndpoint = {
+  method: 'GET',
+  path: '/api/3.0/mlflow/server-info',
+  scope: 'authenticated',
+  handle: async () => ({
+    store_type: 'SqlStore',
+    workspaces_enabled: false,
+    trace_archival_enabled: false,
+    multipart_uploads_enabled: false,
+    multipart_downloads_enabled: false,
+    presigned_upload_run_id_supported: false,
+    presigned_upload_model_id_supported: false,
+    features_enabled: { gateway: false },
+  }),
+};

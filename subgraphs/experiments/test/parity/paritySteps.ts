@@ -21,6 +21,7 @@ const V3 = '/api/3.0/mlflow';
 
 const experiments: ParityStep[] = [
   { name: 'version', method: 'GET', path: '/version' },
+  { name: 'server info', method: 'GET', path: `${V3}/server-info` },
   {
     name: 'default experiment exists from the start',
     method: 'GET',
