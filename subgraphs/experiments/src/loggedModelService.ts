@@ -8,6 +8,7 @@ import type {
   LoggedModelStatus,
   LoggedModelStore,
   ModelMetric,
+  RunIo,
 } from './store/loggedModelStore.ts';
 import { LOGGED_MODEL_STATUSES } from './store/loggedModelStore.ts';
 
@@ -22,9 +23,15 @@ const pick = (words: string[]) => words[Math.floor(Math.random() * words.length)
  */
 export class LoggedModelService {
   private readonly store: LoggedModelStore | undefined;
+  private readonly remoteRunIo: ((runIds: readonly string[]) => Promise<Map<string, RunIo>>) | undefined;
 
-  constructor(store: LoggedModelStore | undefined) {
+  /** `remoteRunIo`: where runs' inputs and outputs are read when an MLflow server keeps them. */
+  constructor(
+    store: LoggedModelStore | undefined,
+    remoteRunIo?: (runIds: readonly string[]) => Promise<Map<string, RunIo>>,
+  ) {
     this.store = store;
+    this.remoteRunIo = remoteRunIo;
   }
 
   private get native(): LoggedModelStore {
@@ -53,12 +60,17 @@ export class LoggedModelService {
     return this.native.create(principal.projectId, { ...input, name });
   }
 
+  /** Whether this backend keeps logged models (the native store does; an MLflow server keeps its own). */
+  get kept(): boolean {
+    return this.store !== undefined;
+  }
+
   get(principal: Principal, id: string) {
-    return this.native.get(principal.projectId, id);
+    return this.store ? this.store.get(principal.projectId, id) : Promise.resolve(undefined);
   }
 
   getMany(principal: Principal, ids: readonly string[]) {
-    return this.native.getMany(principal.projectId, ids);
+    return this.store ? this.store.getMany(principal.projectId, ids) : Promise.resolve([]);
   }
 
   finalize(principal: Principal, id: string, status: string) {
@@ -88,7 +100,7 @@ export class LoggedModelService {
 
   /** Nothing to do when no point names a model (most batches): the backend is not asked. */
   async logMetrics(principal: Principal, metrics: ModelMetric[]) {
-    if (metrics.length) await this.native.logMetrics(principal.projectId, metrics);
+    if (metrics.length && this.store) await this.store.logMetrics(principal.projectId, metrics);
   }
 
   search(principal: Principal, search: LoggedModelSearch) {
@@ -108,8 +120,9 @@ export class LoggedModelService {
   }
 
   /** Inputs and outputs of these runs; none when the backend does not keep them. */
-  async runIo(principal: Principal, runIds: readonly string[]) {
-    return this.store ? this.store.runIo(principal.projectId, runIds) : new Map();
+  async runIo(principal: Principal, runIds: readonly string[]): Promise<Map<string, RunIo>> {
+    if (this.store) return this.store.runIo(principal.projectId, runIds);
+    return this.remoteRunIo ? this.remoteRunIo(runIds) : new Map();
   }
 
   searchDatasets(principal: Principal, experimentIds: string[]) {

@@ -310,7 +310,17 @@ export class ExperimentsService {
     principal: Principal,
     runId: string,
     batch: {
-      metrics?: { key: string; value: number; step?: number | null; timestamp?: Date | null }[] | null;
+      metrics?:
+        | {
+            key: string;
+            value: number;
+            step?: number | null;
+            timestamp?: Date | null;
+            modelId?: string | undefined;
+            datasetName?: string | null;
+            datasetDigest?: string | null;
+          }[]
+        | null;
       params?: { key: string; value: string }[] | null;
       tags?: { key: string; value: string }[] | null;
     },
@@ -323,6 +333,9 @@ export class ExperimentsService {
         value: m.value,
         step: m.step ?? 0,
         timestamp: TIME(m.timestamp) ?? now,
+        ...(m.modelId
+          ? { modelId: m.modelId, datasetName: m.datasetName, datasetDigest: m.datasetDigest }
+          : {}),
       })),
       params: batch.params ?? [],
       tags: batch.tags ?? [],

@@ -1,6 +1,7 @@
 import { defineSubgraph } from '@jarvis/subgraph';
 import { LoggedModelService } from './loggedModelService.ts';
 import { mlflowApiRoutes } from './mlflow/mlflowApiRoutes.ts';
+import { mlflowPassThrough, PASSED_THROUGH } from './mlflow/mlflowPassThrough.ts';
 import { mlflowRestRoutes } from './mlflow/mlflowRestRoutes.ts';
 import { otlpTraceRoute, traceEndpoints } from './mlflow/traceEndpoints.ts';
 import { serverInfoEndpoint, versionEndpoint } from './mlflow/versionEndpoint.ts';
@@ -41,18 +42,22 @@ export const subgraph = defineSubgraph({
     const registry = mlflow
       ? mlflowModelRegistry(experiment.registry_uri ?? experiment.tracking_uri!, sqlIdempotencyLog(deps.db))
       : nativeModelRegistry(deps.db);
-    const models = new LoggedModelService(mlflow ? undefined : nativeLoggedModelStore(deps.db));
-    const traces = new TraceService({
-      store: mlflow ? undefined : nativeTraceStore(deps.db),
-      pubsub: deps.pubsub,
-      logger: deps.logger,
-    });
     const service = new ExperimentsService({
       store,
       registry,
       pubsub: deps.pubsub,
       logger: deps.logger,
       metrics: deps.metrics,
+    });
+    // MLflow 3's families go to an MLflow backend as sent, once the project owns what they name.
+    const passThrough = mlflow ? mlflowPassThrough(experiment.tracking_uri!, service) : undefined;
+    const models = passThrough
+      ? new LoggedModelService(undefined, passThrough.runIo)
+      : new LoggedModelService(nativeLoggedModelStore(deps.db));
+    const traces = new TraceService({
+      store: mlflow ? undefined : nativeTraceStore(deps.db),
+      pubsub: deps.pubsub,
+      logger: deps.logger,
     });
     return {
       resolvers: createResolvers(service, models, traces),
@@ -64,10 +69,12 @@ export const subgraph = defineSubgraph({
             ...traceEndpoints(service, traces),
             versionEndpoint,
             serverInfoEndpoint,
-          ],
+          ].map((e) => (passThrough && PASSED_THROUGH.test(e.path) ? passThrough.forwarding(e) : e)),
           deps.config.server.max_api_body_bytes,
         ),
-        otlpTraceRoute(traces, deps.config.server.max_api_body_bytes, service),
+        passThrough
+          ? passThrough.otlpRoute(deps.config.server.max_api_body_bytes)
+          : otlpTraceRoute(traces, deps.config.server.max_api_body_bytes, service),
       ],
       migrations: experimentsMigrations,
       backup: {

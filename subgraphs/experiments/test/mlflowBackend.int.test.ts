@@ -50,41 +50,6 @@ it('with services.experiment.type mlflow, runs and registered models land on the
     '{ modelVersionByAlias(name: "on-mlflow-model", alias: "champion") { version run { id } } }',
   );
   expect(read.data!.modelVersionByAlias).toEqual({ version: 1, run: { id: runId } });
-
-  // MLflow 3's logged models and traces stay on the native store: refused, saying where to send them.
-  const logged = await fetch(
-    new Request('http://jarvis/api/2.0/mlflow/logged-models', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ experiment_id: exp.data!.createExperiment.id, name: 'm' }),
-    }),
-  );
-  expect(logged.status).toBe(400);
-  expect(((await logged.json()) as { message: string }).message).toMatch(/send them to that MLflow server/);
-  const spans = await fetch(
-    new Request('http://jarvis/v1/traces', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-mlflow-experiment-id': exp.data!.createExperiment.id,
-      },
-      body: JSON.stringify({
-        resourceSpans: [
-          {
-            scopeSpans: [
-              {
-                spans: [
-                  { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'x' },
-                ],
-              },
-            ],
-          },
-        ],
-      }),
-    }),
-  );
-  expect(spans.status).toBe(400);
-  expect(((await spans.json()) as { detail: string }).detail).toMatch(/send them to that MLflow server/);
 });
 
 it('registry_uri and artifacts_uri from jarvis.yaml: models go to the registry server, experiments get their artifact root', async () => {

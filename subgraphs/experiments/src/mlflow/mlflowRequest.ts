@@ -7,9 +7,17 @@ import { readBody } from '@jarvis/subgraph';
  */
 export class MlflowParams {
   private readonly values: Record<string, unknown>;
+  private readonly sent: Record<string, unknown>;
 
-  constructor(values: Record<string, unknown>) {
+  /** `sent`: the parameters as the client sent them, before the path's were laid over. */
+  constructor(values: Record<string, unknown>, sent: Record<string, unknown> = values) {
     this.values = values;
+    this.sent = sent;
+  }
+
+  /** Every parameter; `asSent`: as the client sent them (to forward the request unchanged). */
+  toJSON(asSent = false): Record<string, unknown> {
+    return { ...(asSent ? this.sent : this.values) };
   }
 
   /** `maxBodyBytes`: server.max_api_body_bytes; a longer body is refused as it arrives. */
@@ -39,8 +47,7 @@ export class MlflowParams {
       }
     }
     // The path names the thing; a body that names another does not change which.
-    Object.assign(values, pathParams);
-    return new MlflowParams(values);
+    return new MlflowParams({ ...values, ...pathParams }, values);
   }
 
   has(key: string): boolean {

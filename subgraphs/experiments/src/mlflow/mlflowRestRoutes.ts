@@ -104,7 +104,8 @@ export function mlflowRestRoutes(service: ExperimentsService, models: LoggedMode
     const fromModel = /^models:\/(m-[0-9a-f]{32})\/?$/.exec(source)?.[1];
     if (fromModel !== undefined) {
       if (modelId !== fromModel) throw invalid('model_id');
-      if (!(await models.get(principal, modelId)))
+      // An MLflow backend's registry checks its own logged models.
+      if (models.kept && !(await models.get(principal, modelId)))
         throw notFound(`Logged model with ID '${modelId}' not found.`);
       return;
     }
@@ -119,7 +120,7 @@ export function mlflowRestRoutes(service: ExperimentsService, models: LoggedMode
       !/^[a-z][a-z0-9+.-]*:/i.test(source) ||
       source.startsWith('file:')
     ) {
-      if (modelId) {
+      if (modelId && models.kept) {
         const model = await models.get(principal, modelId);
         if (model && within(model.artifactLocation)) return;
         throw invalid('model_id');
@@ -171,7 +172,7 @@ export function mlflowRestRoutes(service: ExperimentsService, models: LoggedMode
   ) => {
     const linked = metrics.filter((m) => m.modelId);
     const ids = [...new Set(linked.map((m) => m.modelId!))];
-    if (ids.length) {
+    if (ids.length && models.kept) {
       const found = new Set((await models.getMany(principal, ids)).map((m) => m.id));
       const unknown = ids.find((id) => !found.has(id));
       if (unknown) throw notFound(`Logged model with ID '${unknown}' not found.`);

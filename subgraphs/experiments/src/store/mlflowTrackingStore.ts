@@ -340,7 +340,16 @@ export function mlflowTrackingStore(
       }
       await call('POST', 'runs/log-batch', {
         run_id: runId,
-        metrics: (batch.metrics ?? []).map((m) => ({ ...m, value: fromNumber(m.value) })),
+        metrics: (batch.metrics ?? []).map((m) => ({
+          key: m.key,
+          value: fromNumber(m.value),
+          timestamp: m.timestamp,
+          step: m.step,
+          // MLflow 3 links the point to a logged model on its own server.
+          ...(m.modelId ? { model_id: m.modelId } : {}),
+          ...(m.datasetName ? { dataset_name: m.datasetName } : {}),
+          ...(m.datasetDigest ? { dataset_digest: m.datasetDigest } : {}),
+        })),
         params: batch.params ?? [],
         tags: batch.tags ?? [],
       });

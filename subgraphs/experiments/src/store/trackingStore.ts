@@ -41,8 +41,15 @@ export interface RunRecord {
   tags: Record<string, string>;
 }
 
+/** A point as logged: MLflow 3 may link it to a logged model and the dataset it was measured on. */
+export interface LoggedPoint extends MetricPoint {
+  modelId?: string | undefined;
+  datasetName?: string | null | undefined;
+  datasetDigest?: string | null | undefined;
+}
+
 export interface LogBatch {
-  metrics?: MetricPoint[];
+  metrics?: LoggedPoint[];
   params?: { key: string; value: string }[];
   tags?: { key: string; value: string }[];
 }
