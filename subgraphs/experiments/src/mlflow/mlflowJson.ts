@@ -1,3 +1,4 @@
+import { modelIdOfVersion } from '../modelIdOfVersion.ts';
 import type { LoggedModelRecord, ModelMetric, RunIo } from '../store/loggedModelStore.ts';
 import type { ModelVersionRecord, RegisteredModelRecord } from '../store/modelRegistry.ts';
 import type { ExperimentRecord, MetricPoint, RunRecord } from '../store/trackingStore.ts';
@@ -94,9 +95,6 @@ export const runJson = (r: RunRecord, io: RunIo = NO_IO, created = false) => ({
       }),
 });
 
-/** A version registered from a logged model names it in its source, `models:/m-<id>`. */
-const modelIdOf = (source: string) => /^models:\/(m-[0-9a-f]{32})\/?$/.exec(source)?.[1];
-
 /** `withAliases`: false inside a registered model's latest_versions, as MLflow answers. */
 export const modelVersionJson = (v: ModelVersionRecord, withAliases = true) => ({
   name: v.name,
@@ -111,7 +109,7 @@ export const modelVersionJson = (v: ModelVersionRecord, withAliases = true) => (
   status: v.status,
   ...listField('tags', tagList(v.tags)),
   ...(withAliases ? listField('aliases', v.aliases) : {}),
-  ...optional('model_id', v.modelId ?? modelIdOf(v.source)),
+  ...optional('model_id', modelIdOfVersion(v)),
 });
 
 export const registeredModelJson = (m: RegisteredModelRecord, latest?: ModelVersionRecord) => ({

@@ -1,5 +1,5 @@
 import type { Principal } from '@jarvis/context';
-import { backendUnavailable, badUserInput, notFound } from '@jarvis/errors';
+import { backendUnavailable, badUserInput, JarvisError, notFound } from '@jarvis/errors';
 import { type HttpRoute, readBodyBytes } from '@jarvis/subgraph';
 import type { ExperimentsService } from '../service.ts';
 import type { RunIo } from '../store/loggedModelStore.ts';
@@ -67,29 +67,29 @@ export function mlflowPassThrough(trackingUri: string, service: ExperimentsServi
       .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], await answer.json());
   }
 
-  const modelOwned = async (principal: Principal, id: string) =>
-    experimentOwned(
-      principal,
-      await ownerOf(
-        `/api/2.0/mlflow/logged-models/${encodeURIComponent(id)}`,
-        'model.info.experiment_id',
-        `Logged model with ID '${id}' not found.`,
-      ),
-    ).catch(() => {
-      throw notFound(`Logged model with ID '${id}' not found.`);
+  /** A thing in another project's experiment is "not found", in its own words; other errors stay. */
+  async function owned(principal: Principal, path: string, at: string, missing: string) {
+    const experimentId = await ownerOf(path, at, missing);
+    await experimentOwned(principal, experimentId).catch((error: unknown) => {
+      throw error instanceof JarvisError && error.code === 'NOT_FOUND' ? notFound(missing) : error;
     });
+  }
 
-  const traceOwned = async (principal: Principal, id: string) =>
-    experimentOwned(
+  const modelOwned = (principal: Principal, id: string) =>
+    owned(
       principal,
-      await ownerOf(
-        `/api/3.0/mlflow/traces/${encodeURIComponent(id)}`,
-        'trace.trace_info.trace_location.mlflow_experiment.experiment_id',
-        `Trace with ID ${id} not found.`,
-      ),
-    ).catch(() => {
-      throw notFound(`Trace with ID ${id} not found.`);
-    });
+      `/api/2.0/mlflow/logged-models/${encodeURIComponent(id)}`,
+      'model.info.experiment_id',
+      `Logged model with ID '${id}' not found.`,
+    );
+
+  const traceOwned = (principal: Principal, id: string) =>
+    owned(
+      principal,
+      `/api/3.0/mlflow/traces/${encodeURIComponent(id)}`,
+      'trace.trace_info.trace_location.mlflow_experiment.experiment_id',
+      `Trace with ID ${id} not found.`,
+    );
 
   /** Everything the request names must be the caller's project's. */
   async function guard(p: MlflowParams, principal: Principal) {

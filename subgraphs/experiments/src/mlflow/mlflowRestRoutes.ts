@@ -2,6 +2,7 @@ import type { Principal } from '@jarvis/context';
 import { badUserInput, JarvisError, notFound } from '@jarvis/errors';
 import type { HttpRoute } from '@jarvis/subgraph';
 import type { LoggedModelService } from '../loggedModelService.ts';
+import { modelIdOfSource } from '../modelIdOfVersion.ts';
 import type { ExperimentsService } from '../service.ts';
 import { decodePageToken, encodePageToken } from '../store/pageToken.ts';
 import type { RunStatus, ViewType } from '../store/trackingStore.ts';
@@ -101,7 +102,7 @@ export function mlflowRestRoutes(service: ExperimentsService, models: LoggedMode
         `Invalid model version source: '${source}'. The ${by} request parameter must identify the resource that contains the source.`,
       );
     const within = (root: string) => source === root || source.startsWith(`${root.replace(/\/+$/, '')}/`);
-    const fromModel = /^models:\/(m-[0-9a-f]{32})\/?$/.exec(source)?.[1];
+    const fromModel = modelIdOfSource(source);
     if (fromModel !== undefined) {
       if (modelId !== fromModel) throw invalid('model_id');
       // An MLflow backend's registry checks its own logged models.
@@ -880,11 +881,11 @@ export function mlflowRestRoutes(service: ExperimentsService, models: LoggedMode
       'GET',
       'model-versions/get-download-uri',
       async (p, principal) => {
-        const { source } = await requireVersion(principal, p.string('name'), version(p));
+        const found = await requireVersion(principal, p.string('name'), version(p));
         // A version registered from a logged model downloads that model's files.
-        const modelId = /^models:\/(m-[0-9a-f]{32})\/?$/.exec(source)?.[1];
+        const modelId = modelIdOfSource(found.source);
         const model = modelId ? await models.get(principal, modelId) : undefined;
-        return { artifact_uri: model?.artifactLocation ?? source };
+        return { artifact_uri: model?.artifactLocation ?? found.source };
       },
     ],
     [

@@ -2,6 +2,7 @@ import { batchedLoad, DateTimeScalar } from '@jarvis/subgraph';
 import { SafeIntResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers.ts';
 import type { LoggedModelService } from '../loggedModelService.ts';
+import { modelIdOfVersion } from '../modelIdOfVersion.ts';
 import type { LoggedModelStatus } from '../records.ts';
 import { type ExperimentsService, type MetricPoint, SYSTEM_TAGS } from '../service.ts';
 import type { TraceService } from '../traceService.ts';
@@ -281,7 +282,7 @@ export function createResolvers(
       registeredModel: async (v, _a, ctx) => (await service.registeredModel(ctx.principal, v.name))!,
       run: async (v, _a, ctx) => (v.runId ? ((await service.run(ctx.principal, v.runId)) ?? null) : null),
       loggedModel: async (v, _a, ctx) => {
-        const id = v.modelId ?? /^models:\/(m-[0-9a-f]{32})\/?$/.exec(v.source)?.[1];
+        const id = modelIdOfVersion(v);
         return id ? ((await models.get(ctx.principal, id)) ?? null) : null;
       },
       tags: (v) => keyValues(v.tags),

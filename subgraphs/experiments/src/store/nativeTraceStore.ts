@@ -301,16 +301,27 @@ export function nativeTraceStore(db: Database): TraceStore {
     getMany: records,
 
     async spans(projectId, ids) {
-      const found = (await records(projectId, ids)).map((r) => r.id);
-      const result = new Map<string, OtlpSpan[]>(found.map((id) => [id, []]));
-      if (!found.length) return result;
-      const rows = await k
-        .selectFrom('spans')
-        .select(['trace_id', 'content'])
-        .where('trace_id', 'in', found)
-        .orderBy('start_time_ns')
-        .orderBy('span_id')
-        .execute();
+      const wanted = ids.filter((id) => TRACE_ID.test(id));
+      if (!wanted.length) return new Map();
+      // The project's traces among them (spans or not), and their spans: no trace info needed.
+      const [owned, rows] = await Promise.all([
+        k
+          .selectFrom('traces')
+          .select('id')
+          .where('project_id', '=', projectId)
+          .where('id', 'in', wanted)
+          .execute(),
+        k
+          .selectFrom('spans as s')
+          .innerJoin('traces as t', 't.id', 's.trace_id')
+          .select(['s.trace_id', 's.content'])
+          .where('t.project_id', '=', projectId)
+          .where('s.trace_id', 'in', wanted)
+          .orderBy('s.start_time_ns')
+          .orderBy('s.span_id')
+          .execute(),
+      ]);
+      const result = new Map<string, OtlpSpan[]>(owned.map((t) => [t.id, []]));
       for (const row of rows)
         result
           .get(row.trace_id)
