@@ -16,6 +16,7 @@ TEMPORAL_CLI_VERSION="v1.5.1"
 MLFLOW_VERSION="3.17.2"
 PSYCOPG2_VERSION="2.9.13"
 AIOSMTPD_VERSION=1.4.6
+BOTO3_VERSION=1.44.8
 DEBIAN_PACKAGES=(postgresql redis-server prometheus chromium)
 started=$SECONDS
 mkdir -p "$ENGINES/bin"
@@ -68,6 +69,13 @@ if "$venv/bin/python" -c "import aiosmtpd,sys; sys.exit(aiosmtpd.__version__ != 
   echo "already installed"
 else
   "$venv/bin/pip" install -q --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+fi
+
+step "boto3 $BOTO3_VERSION (MLflow's S3 artifact store: the parity suite's MLflow keeps artifacts in MinIO)"
+if "$venv/bin/python" -c "import boto3,sys; sys.exit(boto3.__version__ != '$BOTO3_VERSION')" 2>/dev/null; then
+  echo "already installed"
+else
+  "$venv/bin/pip" install -q --disable-pip-version-check "boto3==$BOTO3_VERSION"
 fi
 
 wait "$minio_pid"

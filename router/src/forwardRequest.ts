@@ -40,6 +40,9 @@ export async function forwardRequest(
   const url = new URL(request.url);
   const headers = copyHeaders(request.headers);
   headers.set('x-request-id', requestId);
+  // The subgraph builds absolute URLs (signed part and download URLs) on the caller's origin.
+  if (!headers.has('x-forwarded-host')) headers.set('x-forwarded-host', url.host);
+  if (!headers.has('x-forwarded-proto')) headers.set('x-forwarded-proto', url.protocol.replace(':', ''));
   for (const [header, value] of Object.entries(vouched)) headers.set(header, value);
   if (clientAddress) headers.set('x-jarvis-client-address', clientAddress);
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';

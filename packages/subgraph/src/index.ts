@@ -18,6 +18,7 @@ export {
   type SubgraphParts,
 } from './defineSubgraph.ts';
 export { loadTypeDefs } from './loadTypeDefs.ts';
+export { MlflowParams } from './mlflowParams.ts';
 export { mlflowRoute } from './mlflowRoute.ts';
 export { newestFirstPage } from './newestFirstPage.ts';
 export {

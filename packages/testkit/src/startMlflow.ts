@@ -16,10 +16,17 @@ export interface MlflowServer extends AsyncDisposable {
 
 /**
  * A real `mlflow server` on a free loopback port, its artifacts proxied. Runs go to a scratch
- * SQLite file unless `backendStoreUri` names another store (the benchmark's PostgreSQL).
+ * SQLite file unless `backendStoreUri` names another store (the benchmark's PostgreSQL);
+ * artifacts to a scratch folder unless `artifactsDestination` names another (`s3://bucket`,
+ * with `env` saying where and as whom).
  */
 export async function startMlflow(
-  options: { backendStoreUri?: string; workers?: number; env?: Record<string, string> } = {},
+  options: {
+    backendStoreUri?: string;
+    artifactsDestination?: string;
+    workers?: number;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<MlflowServer> {
   const mlflow = engineBinary('mlflow');
   const scratch = scratchDir('mlflow');
@@ -38,7 +45,7 @@ export async function startMlflow(
       '--backend-store-uri',
       options.backendStoreUri ?? `sqlite:///${path.join(scratch.dir, 'mlflow.db')}`,
       '--artifacts-destination',
-      path.join(scratch.dir, 'artifacts'),
+      options.artifactsDestination ?? path.join(scratch.dir, 'artifacts'),
     ],
     cwd: scratch.dir,
     ...(options.env ? { env: options.env } : {}),

@@ -3,6 +3,7 @@ import { LoggedModelService } from './loggedModelService.ts';
 import { mlflowApiRoutes } from './mlflow/mlflowApiRoutes.ts';
 import { mlflowPassThrough, PASSED_THROUGH } from './mlflow/mlflowPassThrough.ts';
 import { mlflowRestRoutes } from './mlflow/mlflowRestRoutes.ts';
+import { presignedUrlEndpoints } from './mlflow/presignedUrlEndpoints.ts';
 import { otlpTraceRoute, traceEndpoints } from './mlflow/traceEndpoints.ts';
 import { serverInfoEndpoint, versionEndpoint } from './mlflow/versionEndpoint.ts';
 import { createResolvers } from './resolvers/index.ts';
@@ -27,6 +28,9 @@ export const subgraph = defineSubgraph({
     '/api/3.0/mlflow/',
     '/ajax-api/2.0/mlflow/',
     '/ajax-api/3.0/mlflow/',
+    // Inside storage's /api/2.0/mlflow/artifacts/: these name runs, which are ours.
+    '/api/2.0/mlflow/artifacts/presigned-',
+    '/ajax-api/2.0/mlflow/artifacts/presigned-',
     '/version',
     '/v1/traces',
   ],
@@ -67,6 +71,7 @@ export const subgraph = defineSubgraph({
           [
             ...mlflowRestRoutes(service, models),
             ...traceEndpoints(service, traces),
+            ...presignedUrlEndpoints(service, models),
             versionEndpoint,
             serverInfoEndpoint,
           ].map((e) => (passThrough && PASSED_THROUGH.test(e.path) ? passThrough.forwarding(e) : e)),

@@ -1,4 +1,4 @@
-import { servedJarvis, startMlflow } from '@jarvis/testkit';
+import { type MinioServer, servedJarvis, startMinio, startMlflow } from '@jarvis/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Answer, compareAnswers } from './parity/compareResponses.ts';
 import { knownDifferences } from './parity/knownDifferences.ts';
@@ -43,6 +43,10 @@ async function call(base: string, step: ParityStep, kept: Kept): Promise<Answer>
       parsed = text;
     }
   }
+  for (const [name, header] of Object.entries(step.keepHeaders ?? {})) {
+    const value = response.headers.get(header);
+    if (value) kept.set(name, value.replaceAll('"', ''));
+  }
   for (const [name, path] of Object.entries(step.keep ?? {})) {
     const value = dig(parsed, path);
     if (typeof value === 'string') kept.set(name, value);
@@ -50,12 +54,28 @@ async function call(base: string, step: ParityStep, kept: Kept): Promise<Answer>
   return { status: response.status, body: parsed };
 }
 
+let minio: MinioServer;
 let mlflow: Awaited<ReturnType<typeof startMlflow>>;
 let jarvis: Awaited<ReturnType<typeof servedJarvis>>;
 const answers = new Map<string, { mlflow: Answer; jarvis: Answer }>();
 
 beforeAll(async () => {
-  [mlflow, jarvis] = await Promise.all([startMlflow(), servedJarvis()]);
+  // MLflow's artifacts in S3 (MinIO), as in production: its server then serves multipart
+  // uploads and presigned downloads too, which Jarvis's artifact proxy does on any store.
+  minio = await startMinio();
+  await minio.client().makeBucket('mlflow-parity');
+  [mlflow, jarvis] = await Promise.all([
+    startMlflow({
+      artifactsDestination: 's3://mlflow-parity/artifacts',
+      env: {
+        AWS_ACCESS_KEY_ID: minio.accessKey,
+        AWS_SECRET_ACCESS_KEY: minio.secretKey,
+        MLFLOW_S3_ENDPOINT_URL: minio.endpoint,
+        AWS_DEFAULT_REGION: 'us-east-1',
+      },
+    }),
+    servedJarvis(),
+  ]);
   const keptBy = { mlflow: new Map<string, string>(), jarvis: new Map<string, string>() };
   // In order, the same calls on both: later steps use what earlier ones created.
   for (const step of paritySteps) {
@@ -67,6 +87,7 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => {
   await Promise.all([mlflow?.stop(), jarvis?.[Symbol.asyncDispose]()]);
+  await minio?.stop();
 });
 
 it('every step name is unique, and every known difference names a step', () => {

@@ -1,7 +1,7 @@
-import type { AliasRecord, ArtifactRecord, UploadRecord } from './records.ts';
+import type { AliasRecord, ArtifactRecord, DeclaredUploadRecord } from './records.ts';
 
 // The records resolvers receive for each GraphQL type (codegen's `mappers`).
-export type { AliasRecord, ArtifactRecord, UploadRecord };
+export type { AliasRecord, ArtifactRecord, DeclaredUploadRecord };
 export interface RunRef {
   id: string;
 }
@@ -15,7 +15,8 @@ export interface ModelVersionRef {
 
 // What each GraphQL type resolves from: codegen finds `<Type>Mapper` here by name.
 export type ArtifactMapper = ArtifactRecord;
-export type ArtifactUploadMapper = UploadRecord;
+// Uploads started by MLflow's multipart protocol declare no size or digest; they are not served here.
+export type ArtifactUploadMapper = DeclaredUploadRecord;
 export type ArtifactAliasMapper = AliasRecord;
 export type RunMapper = RunRef;
 export type ModelVersionMapper = ModelVersionRef;

@@ -51,9 +51,14 @@ export interface ArtifactSpec {
 export interface UploadRecord extends ArtifactSpec {
   id: string;
   status: UploadStatus;
-  size: number;
-  sha256: string;
-  partSize: number;
+  /**
+   * What the client declared, checked when it completes. Null for MLflow's multipart protocol,
+   * which names only a number of parts: the artifact is what arrived.
+   */
+  size: number | null;
+  sha256: string | null;
+  /** Every part but the last has this many bytes; null when undeclared (any, from 5 MiB). */
+  partSize: number | null;
   partCount: number;
   handle: string;
   presigned: boolean;
@@ -65,6 +70,16 @@ export interface UploadRecord extends ArtifactSpec {
   /** A request holds the claim to complete it right now. */
   completing: boolean;
 }
+
+/** An upload Jarvis's own clients started, with its size, digest and part size declared. */
+export interface DeclaredUploadRecord extends UploadRecord {
+  size: number;
+  sha256: string;
+  partSize: number;
+}
+
+export const isDeclared = (upload: UploadRecord): upload is DeclaredUploadRecord =>
+  upload.size !== null && upload.sha256 !== null && upload.partSize !== null;
 
 export interface AliasRecord {
   projectId: string;

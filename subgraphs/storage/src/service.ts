@@ -26,13 +26,16 @@ import type {
   ArtifactSpec,
   BlobEncoding,
   BlobSpec,
+  DeclaredUploadRecord,
   UploadRecord,
 } from './records.ts';
+import { isDeclared } from './records.ts';
 import type { ArtifactStore } from './store/artifactStore.ts';
 import {
   BlobMismatchError,
   type BlobStore,
   type ByteRange,
+  MIN_PART_BYTES,
   type StagedPart,
   type StoredBlob,
   UploadClosedError,
@@ -73,8 +76,9 @@ const MAX_METADATA_BYTES = 64 * 1024;
 /** How long a claim to complete an upload lasts unless renewed (it is, every third of it). */
 const COMPLETION_LEASE_MS = 60_000;
 
-/** Bytes part `n` of an upload must have: `partSize`, the last one what is left. */
-function partBytes(upload: UploadRecord, n: number): number {
+/** Bytes part `n` of an upload must have: `partSize`, the last one what is left; any when undeclared. */
+function partBytes(upload: UploadRecord, n: number): number | undefined {
+  if (!isDeclared(upload)) return undefined;
   return n < upload.partCount ? upload.partSize : upload.size - upload.partSize * (upload.partCount - 1);
 }
 
@@ -230,11 +234,12 @@ export class StorageService {
     }
   }
 
-  async createUpload(principal: Principal, input: CreateUploadInput): Promise<UploadRecord> {
+  async createUpload(principal: Principal, input: CreateUploadInput): Promise<DeclaredUploadRecord> {
     if (input.idempotencyKey) {
       const existing = await this.store.uploadByIdempotencyKey(principal.projectId, input.idempotencyKey);
       if (existing) {
         if (
+          !isDeclared(existing) ||
           existing.name !== input.name ||
           existing.size !== input.size ||
           existing.sha256 !== input.sha256
@@ -263,21 +268,36 @@ export class StorageService {
       throw badUserInput(`${partCount} parts is more than ${MAX_PARTS}; use a larger partSize`, {
         argument: 'partSize',
       });
+    const upload = await this.beginUpload(
+      spec,
+      { size: input.size, sha256, partSize },
+      partCount,
+      input.idempotencyKey ?? null,
+    );
+    return { ...upload, size: input.size, sha256, partSize };
+  }
+
+  private async beginUpload(
+    spec: ArtifactSpec,
+    declared: { size: number; sha256: string; partSize: number } | null,
+    partCount: number,
+    idempotencyKey: string | null = null,
+  ): Promise<UploadRecord> {
     const id = randomUUID();
     const expiresInSeconds = Math.round(this.config.upload_expiry_hours * 3600);
     const target = await this.blobs.beginUpload(
       id,
       partCount,
-      partSize,
+      declared?.partSize ?? MIN_PART_BYTES,
       Math.min(expiresInSeconds, 7 * 24 * 3600),
     );
     return this.store.createUpload({
       ...spec,
       id,
       status: 'PENDING',
-      size: input.size,
-      sha256,
-      partSize,
+      size: declared?.size ?? null,
+      sha256: declared?.sha256 ?? null,
+      partSize: declared?.partSize ?? null,
       partCount,
       handle: target.handle,
       presigned: target.presigned,
@@ -285,11 +305,38 @@ export class StorageService {
       createdAt: new Date(),
       expiresAt: new Date(Date.now() + expiresInSeconds * 1000),
       artifactId: null,
-      idempotencyKey: input.idempotencyKey ?? null,
+      idempotencyKey,
     });
   }
 
-  async upload(principal: Principal, id: string): Promise<UploadRecord | undefined> {
+  /**
+   * MLflow's multipart upload (`mpu/create`): the client names the file and a number of parts,
+   * nothing else, so the artifact is what arrives. S3's part rules and max_upload_bytes are
+   * checked when it completes; on either store every part but the last must be 5 MiB or more.
+   */
+  async createUndeclaredUpload(
+    principal: Principal,
+    input: Omit<CreateUploadInput, 'size' | 'sha256' | 'partSize' | 'idempotencyKey'>,
+    partCount: number,
+    naming: Naming,
+  ): Promise<UploadRecord> {
+    const spec = await this.spec(principal, { ...input, size: 0, sha256: '' }, naming);
+    if (!Number.isSafeInteger(partCount) || partCount < 1 || partCount > MAX_PARTS)
+      throw badUserInput(`the number of parts must be 1 to ${MAX_PARTS}, got ${partCount}`, {
+        argument: 'num_parts',
+      });
+    return this.beginUpload(spec, null, partCount);
+  }
+
+  /** Uploads of Jarvis's own protocol; MLflow's are reached by MLflow's routes. */
+  async upload(principal: Principal, id: string): Promise<DeclaredUploadRecord | undefined> {
+    if (!ID.test(id)) return undefined;
+    const upload = await this.store.getUpload(principal.projectId, id);
+    return upload && isDeclared(upload) ? upload : undefined;
+  }
+
+  /** Any upload of the project, MLflow's too. */
+  async anyUpload(principal: Principal, id: string): Promise<UploadRecord | undefined> {
     if (!ID.test(id)) return undefined;
     return this.store.getUpload(principal.projectId, id);
   }
@@ -302,7 +349,7 @@ export class StorageService {
     if (upload.status !== 'PENDING') return [];
     const parts = await this.blobs.listParts(upload.handle, upload.id);
     return parts.filter(
-      (p) => p.partNumber <= upload.partCount && p.size === partBytes(upload, p.partNumber),
+      (p) => p.partNumber <= upload.partCount && p.size === (partBytes(upload, p.partNumber) ?? p.size),
     );
   }
 
@@ -345,8 +392,12 @@ export class StorageService {
     try {
       return await this.blobs.writePart(upload.handle, upload.id, partNumber, body, expected);
     } catch (error) {
-      if (error instanceof BlobMismatchError && error.actual.size > expected)
-        throw tooLarge(expected, error.actual.size, `part ${partNumber} of upload ${upload.id}: its size`);
+      if (error instanceof BlobMismatchError && (expected === undefined || error.actual.size > expected))
+        throw tooLarge(
+          expected ?? error.actual.size - 1,
+          error.actual.size,
+          `part ${partNumber} of upload ${upload.id}: its size`,
+        );
       if (error instanceof BlobMismatchError)
         throw badUserInput(`part ${partNumber} must be ${expected} bytes: ${error.message}; send it again`, {
           expected,
@@ -380,6 +431,7 @@ export class StorageService {
         { missingParts: missing },
       );
     }
+    if (!isDeclared(upload)) await this.checkUndeclaredParts(upload);
     const renew = setInterval(() => {
       this.store.renewCompletion(upload.id, COMPLETION_LEASE_MS).catch((error: unknown) => {
         this.logger.warn({ err: error, uploadId }, 'could not renew the claim on an upload being completed');
@@ -389,14 +441,19 @@ export class StorageService {
     try {
       let staged: StoredBlob;
       try {
-        staged = await this.blobs.completeUpload(upload.handle, upload.id, upload.partCount, upload);
+        staged = await this.blobs.completeUpload(
+          upload.handle,
+          upload.id,
+          upload.partCount,
+          isDeclared(upload) ? upload : undefined,
+        );
       } catch (error) {
         if (!(error instanceof BlobMismatchError)) throw error;
         await this.store.finishUpload(upload.id, 'FAILED', true);
         throw badUserInput(
           `upload ${upload.id} failed its check: ${error.message}; nothing was stored, start a new upload`,
           {
-            declared: { size: upload.size, sha256: upload.sha256 },
+            ...(isDeclared(upload) ? { declared: { size: upload.size, sha256: upload.sha256 } } : {}),
             received: error.actual,
           },
         );
@@ -408,6 +465,28 @@ export class StorageService {
       throw error;
     } finally {
       clearInterval(renew);
+    }
+  }
+
+  /**
+   * S3's rule for parts (every one but the last at least 5 MiB) on every store, so a client
+   * learns it on the laptop, and max_upload_bytes for the whole. The claim is released on
+   * refusal: parts sent again can still complete it.
+   */
+  private async checkUndeclaredParts(upload: UploadRecord) {
+    const parts = (await this.receivedParts(upload)).sort((a, b) => a.partNumber - b.partNumber);
+    const small = parts.filter((p) => p.partNumber < upload.partCount && p.size < MIN_PART_BYTES);
+    const total = parts.reduce((sum, p) => sum + p.size, 0);
+    if (small.length) {
+      await this.store.releaseCompletion(upload.id);
+      throw badUserInput(
+        `parts ${small.map((p) => p.partNumber).join(', ')} are under 5 MiB; every part but the last must be at least ${MIN_PART_BYTES} bytes (MLflow: raise MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE)`,
+        { smallParts: small.map((p) => p.partNumber) },
+      );
+    }
+    if (total > this.config.max_upload_bytes) {
+      await this.store.releaseCompletion(upload.id);
+      throw tooLarge(this.config.max_upload_bytes, total, 'services.storage.max_upload_bytes');
     }
   }
 

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { defineSubgraph } from '@jarvis/subgraph';
 import { createBlobStore } from './createBlobStore.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { mlflowArtifactRoutes } from './routes/mlflowArtifactRoutes.ts';
 import { storageRoutes } from './routes/storageRoutes.ts';
+import { createUrlSigner } from './routes/urlSigner.ts';
 import { StorageService } from './service.ts';
 import { storageMigrations } from './store/migrations.ts';
 import { sqlArtifactStore } from './store/sqlArtifactStore.ts';
@@ -38,9 +40,16 @@ export const subgraph = defineSubgraph({
       metrics: deps.metrics,
     });
     const minutes = deps.config.services.storage.gc_interval_minutes;
+    // Replicas must agree on signatures: they share auth.internal_secret (split deployments
+    // already set it). Without one, a key of the process's own: a restart voids the URLs it
+    // handed out, and MLflow's client asks for new ones.
+    const signer = createUrlSigner(deps.config.auth.internal_secret ?? randomBytes(32));
     return {
       resolvers: createResolvers(service),
-      routes: [...storageRoutes(service), ...mlflowArtifactRoutes(service)],
+      routes: [
+        ...storageRoutes(service, signer),
+        ...mlflowArtifactRoutes(service, signer, deps.config.server.max_api_body_bytes),
+      ],
       subscriptions: subscriptionFields,
       migrations: storageMigrations,
       health: [{ name: 'blob-store', kind: 'BACKEND', check: () => blobs.ping() }],

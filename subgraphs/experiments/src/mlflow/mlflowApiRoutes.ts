@@ -1,6 +1,5 @@
 import type { Principal, RequestContext } from '@jarvis/context';
-import { type HttpRoute, mlflowRoute } from '@jarvis/subgraph';
-import { MlflowParams } from './mlflowRequest.ts';
+import { type HttpRoute, MlflowParams, mlflowRoute } from '@jarvis/subgraph';
 
 /**
  * One MLflow endpoint: its full path (`/api/2.0/mlflow/logged-models/{model_id}`; the `{…}`

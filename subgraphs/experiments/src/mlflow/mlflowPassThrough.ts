@@ -1,10 +1,9 @@
 import type { Principal } from '@jarvis/context';
 import { backendUnavailable, badUserInput, JarvisError, notFound } from '@jarvis/errors';
-import { type HttpRoute, readBodyBytes } from '@jarvis/subgraph';
+import { type HttpRoute, type MlflowParams, readBodyBytes } from '@jarvis/subgraph';
 import type { ExperimentsService } from '../service.ts';
 import type { RunIo } from '../store/loggedModelStore.ts';
 import type { MlflowEndpoint } from './mlflowApiRoutes.ts';
-import type { MlflowParams } from './mlflowRequest.ts';
 
 interface MlflowRunIo {
   inputs?: {

@@ -1,6 +1,6 @@
 import type { Principal } from '@jarvis/context';
 import { badUserInput, JarvisError, notFound } from '@jarvis/errors';
-import type { HttpRoute } from '@jarvis/subgraph';
+import { type HttpRoute, MlflowParams } from '@jarvis/subgraph';
 import type { LoggedModelService } from '../loggedModelService.ts';
 import { modelIdOfSource } from '../modelIdOfVersion.ts';
 import type { ExperimentsService } from '../service.ts';
@@ -17,7 +17,6 @@ import {
   runInfoJson,
   runJson,
 } from './mlflowJson.ts';
-import { MlflowParams } from './mlflowRequest.ts';
 
 const PREFIX = '/api/2.0/mlflow/';
 const pairs = (items: { key: string; value: string }[]) =>

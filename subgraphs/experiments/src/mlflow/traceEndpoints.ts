@@ -1,7 +1,7 @@
 import { gunzipSync, inflateSync } from 'node:zlib';
 import type { Principal } from '@jarvis/context';
 import { badUserInput, JarvisError, notFound } from '@jarvis/errors';
-import { type HttpRoute, readBodyBytes } from '@jarvis/subgraph';
+import { type HttpRoute, type MlflowParams, readBodyBytes } from '@jarvis/subgraph';
 import type { ExperimentsService } from '../service.ts';
 import {
   type AssessmentRecord,
@@ -14,7 +14,6 @@ import { anyValueOf, type OtlpSpan, spansOfJson, spansOfProtobuf } from '../trac
 import { spanAttributes } from '../tracing/spanAttributes.ts';
 import type { MlflowEndpoint } from './mlflowApiRoutes.ts';
 import { listField } from './mlflowJson.ts';
-import type { MlflowParams } from './mlflowRequest.ts';
 
 const V2 = '/api/2.0/mlflow/traces';
 const V3 = '/api/3.0/mlflow/traces';

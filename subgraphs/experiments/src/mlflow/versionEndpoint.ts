@@ -16,7 +16,8 @@ export const versionEndpoint: MlflowEndpoint = {
 
 /**
  * What the client asks before large artifact transfers (and workspaces): Jarvis's artifact
- * proxy streams uploads and downloads itself, so the client is told not to presign or split.
+ * proxy takes multipart uploads and hands out presigned downloads (straight to S3, or signed
+ * URLs of its own on the local store), so large files do not stream through one request.
  */
 export const serverInfoEndpoint: MlflowEndpoint = {
   method: 'GET',
@@ -26,10 +27,11 @@ export const serverInfoEndpoint: MlflowEndpoint = {
     store_type: 'SqlStore',
     workspaces_enabled: false,
     trace_archival_enabled: false,
-    multipart_uploads_enabled: false,
-    multipart_downloads_enabled: false,
-    presigned_upload_run_id_supported: false,
-    presigned_upload_model_id_supported: false,
+    multipart_uploads_enabled: true,
+    multipart_downloads_enabled: true,
+    // The request contract (run_id and model_id) is served; repositories say per resource.
+    presigned_upload_run_id_supported: true,
+    presigned_upload_model_id_supported: true,
     features_enabled: { gateway: false },
   }),
 };

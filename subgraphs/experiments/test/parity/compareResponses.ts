@@ -10,7 +10,7 @@ export interface Answer {
 
 /** Keys whose values are ids, times or locations: each server makes its own. */
 const OWN_VALUE =
-  /(^|_)(id|ids|uuid|time|timestamp|time_ms|timestamp_ms|millis|location|uri|uri_prefix|source|request_id|page_token|digest|token)$|^(user_id|creation_timestamp|last_updated_timestamp|start_time|end_time|request_time|execution_duration|timestamp_ms|artifact_uri|root_uri|run_name|assessment_id)$|artifactLocation$/;
+  /(^|_)(id|ids|uuid|time|timestamp|time_ms|timestamp_ms|millis|location|uri|uri_prefix|source|request_id|page_token|digest|token|url)$|^(user_id|creation_timestamp|last_updated_timestamp|start_time|end_time|request_time|execution_duration|timestamp_ms|artifact_uri|root_uri|run_name|assessment_id)$|artifactLocation$/;
 
 /**
  * Error messages differ in wording; their codes must not. `sqlstate` is the Databricks SQL

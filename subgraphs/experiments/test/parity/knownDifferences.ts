@@ -15,9 +15,8 @@ export const knownDifferences: Record<string, string> = {
     'MLflow links traces to a run id it does not check; Jarvis answers RESOURCE_DOES_NOT_EXIST, so a typo does not orphan the traces',
   'log an assessment without a name':
     'MLflow stores an assessment named ""; Jarvis refuses it (INVALID_PARAMETER_VALUE), since nothing could find or chart it',
-  'server info $.presigned_upload_run_id_supported':
-    "Jarvis's artifact proxy streams uploads itself and hands out no presigned URLs, so it says so",
-  'server info $.presigned_upload_model_id_supported': 'as presigned_upload_run_id_supported',
+  'download a missing artifact':
+    "MLflow's server over S3 answers a missing file with 500 INTERNAL_ERROR (S3's 404 on HeadObject is not mapped; over a local folder it answers 404); Jarvis answers 404 RESOURCE_DOES_NOT_EXIST on every store",
   'server info $.features_enabled.gateway': "MLflow's AI gateway is not part of Jarvis",
   'finalize with a bad status':
     'MLflow stores a status it does not know as LOGGED_MODEL_STATUS_UNSPECIFIED; Jarvis refuses it with INVALID_PARAMETER_VALUE, naming the two statuses a model is finalized with',

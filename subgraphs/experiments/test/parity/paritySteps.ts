@@ -14,9 +14,12 @@ export interface ParityStep {
   headers?: Record<string, string>;
   /** Values to keep from the answer: name → dotted path into its JSON. */
   keep?: Record<string, string>;
+  /** Values to keep from the answer's headers: name → header (a part's ETag). */
+  keepHeaders?: Record<string, string>;
 }
 
 const API = '/api/2.0/mlflow';
+const MPU = '/api/2.0/mlflow-artifacts/mpu';
 const V3 = '/api/3.0/mlflow';
 
 const experiments: ParityStep[] = [
@@ -697,6 +700,116 @@ const artifacts: ParityStep[] = [
     name: 'download a missing artifact',
     method: 'GET',
     path: '/api/2.0/mlflow-artifacts/artifacts/{exp}/{run}/artifacts/missing.bin',
+  },
+  {
+    name: 'presigned download of the checkpoint',
+    method: 'GET',
+    path: `/api/2.0/mlflow-artifacts/presigned/{exp}/{run}/artifacts/${encodeURIComponent('epoch=2-step=30.ckpt')}`,
+    keep: { presigned: 'url' },
+  },
+  { name: 'GET the presigned URL, no credentials', method: 'GET', path: '{presigned}' },
+  {
+    name: 'presigned download of a missing artifact',
+    method: 'GET',
+    path: '/api/2.0/mlflow-artifacts/presigned/{exp}/{run}/artifacts/missing.bin',
+  },
+  ...(
+    [
+      ['presigned upload URL for a run', 'upload', { run_id: '{run}', path: 'model.pkl' }],
+      [
+        'presigned upload URL naming a run and a model',
+        'upload',
+        { run_id: '{run}', model_id: 'm-1', path: 'a' },
+      ],
+      ['presigned upload URL naming neither', 'upload', { path: 'a' }],
+      ['presigned upload URL with an unsafe path', 'upload', { run_id: '{run}', path: '../escape' }],
+      ['presigned upload URL for a missing run', 'upload', { run_id: '0'.repeat(32), path: 'a' }],
+      ['presigned download URL for a run', 'download', { run_id: '{run}', path: 'model.pkl' }],
+      [
+        'presigned download URL with a bad expiration',
+        'download',
+        { run_id: '{run}', path: 'a', expiration: 0 },
+      ],
+      ['presigned download URL without a path', 'download', { run_id: '{run}' }],
+    ] as const
+  ).map(
+    ([name, what, body]): ParityStep => ({
+      name,
+      method: 'POST',
+      path: `${API}/artifacts/presigned-${what}-url`,
+      body,
+    }),
+  ),
+  {
+    name: 'multipart upload: create',
+    method: 'POST',
+    path: `${MPU}/create/{exp}/{run}/artifacts/big`,
+    body: { path: '/home/me/weights.bin', num_parts: 2 },
+    keep: { mpu: 'upload_id', part1: 'credentials.0.url', part2: 'credentials.1.url' },
+  },
+  {
+    name: 'multipart upload: first part, to its URL, no credentials',
+    method: 'PUT',
+    path: '{part1}',
+    raw: { contentType: 'application/octet-stream', data: new Uint8Array(5 * 1024 * 1024).fill(7) },
+    keepHeaders: { etag1: 'etag' },
+  },
+  {
+    name: 'multipart upload: last part',
+    method: 'PUT',
+    path: '{part2}',
+    raw: { contentType: 'application/octet-stream', data: 'the last few bytes' },
+    keepHeaders: { etag2: 'etag' },
+  },
+  {
+    name: 'multipart upload: complete',
+    method: 'POST',
+    path: `${MPU}/complete/{exp}/{run}/artifacts/big`,
+    body: {
+      path: '/home/me/weights.bin',
+      upload_id: '{mpu}',
+      parts: [
+        { part_number: 1, etag: '{etag1}' },
+        { part_number: 2, etag: '{etag2}' },
+      ],
+    },
+  },
+  {
+    name: 'multipart upload: the file is listed with its size',
+    method: 'GET',
+    path: '/api/2.0/mlflow-artifacts/artifacts',
+    query: { path: '{exp}/{run}/artifacts/big' },
+  },
+  {
+    name: 'multipart upload: create without a path',
+    method: 'POST',
+    path: `${MPU}/create/{exp}/{run}/artifacts/big`,
+    body: { num_parts: 2 },
+  },
+  {
+    name: 'multipart upload: create with a numeric path',
+    method: 'POST',
+    path: `${MPU}/create/{exp}/{run}/artifacts/big`,
+    body: { path: 7, num_parts: 2 },
+  },
+  {
+    name: 'multipart upload: create another, to abort',
+    method: 'POST',
+    path: `${MPU}/create/{exp}/{run}/artifacts/big`,
+    body: { path: 'aborted.bin', num_parts: 1 },
+    keep: { aborted: 'upload_id' },
+  },
+  {
+    name: 'multipart upload: abort',
+    method: 'POST',
+    path: `${MPU}/abort/{exp}/{run}/artifacts/big`,
+    body: { path: 'aborted.bin', upload_id: '{aborted}' },
+  },
+  {
+    name: 'multipart upload: the aborted file is not listed',
+    method: 'GET',
+    path: '/api/2.0/mlflow-artifacts/artifacts',
+    query: { path: '{exp}/{run}/artifacts/big' },
   },
 ];
 

@@ -77,13 +77,13 @@ export interface Uploads {
   metadata: Generated<Json>;
   name: string;
   part_count: number;
-  part_size: number;
+  part_size: number | null;
   part_urls: Json;
   presigned: boolean;
   project_id: string;
   run_id: string | null;
-  sha256: string;
-  size: number;
+  sha256: string | null;
+  size: number | null;
   status: string;
   tags: Generated<string[]>;
   workflow_run_id: string | null;

@@ -7,6 +7,11 @@ export interface StoredBlob {
   size: number;
 }
 
+/** S3's ceiling for one part of a multipart upload, ours too. */
+export const MAX_PART_BYTES = 5 * 1024 ** 3;
+/** S3's floor for every part but the last. */
+export const MIN_PART_BYTES = 5 * 1024 ** 2;
+
 export interface StagedPart {
   partNumber: number;
   size: number;
@@ -70,27 +75,29 @@ export interface BlobStore {
   /**
    * Local store only: receives one part (the S3 store gets parts straight from the client).
    * The part becomes visible (listed, used by completeUpload) atomically and only if exactly
-   * `expectedBytes` arrived; otherwise it throws BlobMismatchError and nothing is listed. Two
-   * writes of one part race safely: the last whole one wins.
+   * `expectedBytes` arrived (any size up to MAX_PART_BYTES when undefined: the client declared
+   * none); otherwise it throws BlobMismatchError and nothing is listed. Two writes of one part
+   * race safely: the last whole one wins.
    */
   writePart(
     handle: string,
     uploadId: string,
     partNumber: number,
     body: Readable,
-    expectedBytes: number,
+    expectedBytes: number | undefined,
   ): Promise<StagedPart>;
   listParts(handle: string, uploadId: string): Promise<StagedPart[]>;
   /**
    * Joins parts 1..partCount, hashes the whole as it is actually stored, and keeps it (staged)
-   * only if size and sha256 match; otherwise removes everything staged and throws
+   * only if size and sha256 match what is `expected` (whatever arrived when nothing is: MLflow's
+   * multipart protocol declares neither); otherwise removes everything staged and throws
    * BlobMismatchError. Callers serialise completion of one upload (the service's claim).
    */
   completeUpload(
     handle: string,
     uploadId: string,
     partCount: number,
-    expected: { size: number; sha256: string },
+    expected: { size: number; sha256: string } | undefined,
   ): Promise<StoredBlob>;
   abortUpload(handle: string, uploadId: string): Promise<void>;
 

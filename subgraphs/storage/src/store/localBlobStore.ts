@@ -4,7 +4,13 @@ import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promi
 import path from 'node:path';
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BlobMismatchError, type BlobStore, type StagedPart, UploadClosedError } from './blobStore.ts';
+import {
+  BlobMismatchError,
+  type BlobStore,
+  MAX_PART_BYTES,
+  type StagedPart,
+  UploadClosedError,
+} from './blobStore.ts';
 import { decryptFile, encryptStream, plainSize } from './encryptedFile.ts';
 import { hashingStream } from './hashingStream.ts';
 
@@ -126,21 +132,22 @@ export function localBlobStore(
       // Each write goes to a file of its own and is renamed into place whole: two racing writes
       // of one part never interleave their bytes, and a cut or refused one is never listed.
       const tmp = path.join(dir, `${partNumber}.${randomUUID()}.tmp`);
-      const hasher = hashingStream(expectedBytes);
+      const limit = expectedBytes ?? MAX_PART_BYTES;
+      const hasher = hashingStream(limit);
       try {
         await writeThrough(body, hasher.stream, tmp);
       } catch (error) {
         await rm(tmp, { force: true });
         if (error instanceof RangeError)
-          throw new BlobMismatchError(`more than the ${expectedBytes} bytes expected`, {
-            size: expectedBytes + 1,
+          throw new BlobMismatchError(`more than the ${limit} bytes expected`, {
+            size: limit + 1,
             sha256: '',
           });
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UploadClosedError(uploadId);
         throw error;
       }
       const received = hasher.result();
-      if (received.size !== expectedBytes) {
+      if (expectedBytes !== undefined && received.size !== expectedBytes) {
         await rm(tmp, { force: true });
         throw new BlobMismatchError(`received ${received.size} bytes, expected ${expectedBytes}`, received);
       }

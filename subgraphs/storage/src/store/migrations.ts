@@ -95,4 +95,13 @@ alter table storage.blobs alter column stored_size set not null;
     name: '0003_upload_completion_claim',
     up: `alter table storage.uploads add column completing_until timestamptz;`,
   },
+  {
+    // MLflow's multipart uploads name a number of parts and nothing else.
+    name: '0004_undeclared_uploads',
+    up: `
+alter table storage.uploads alter column size drop not null;
+alter table storage.uploads alter column sha256 drop not null;
+alter table storage.uploads alter column part_size drop not null;
+`,
+  },
 ];

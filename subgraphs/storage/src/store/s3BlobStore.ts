@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Client } from 'minio';
-import { BlobMismatchError, type BlobStore, type StagedPart } from './blobStore.ts';
+import { BlobMismatchError, type BlobStore, MIN_PART_BYTES, type StagedPart } from './blobStore.ts';
 
 export interface S3BlobStoreOptions {
   endpoint: string;
@@ -191,7 +191,7 @@ export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
         });
       }
       const received = parts.filter((p) => p.part <= partCount).reduce((a, p) => a + p.size, 0);
-      if (received !== expected.size) {
+      if (expected && received !== expected.size) {
         await client.abortMultipartUpload(bucket, key, handle);
         throw new BlobMismatchError(`received ${received} bytes, declared ${expected.size}`, {
           size: received,
@@ -208,7 +208,15 @@ export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
       } catch (error) {
         // A part written again after it was listed no longer has the ETag we name: S3 refuses
         // the completion. What was checked is not what is there, so the upload fails whole.
-        if ((error as { code?: string }).code !== 'InvalidPart') throw error;
+        const code = (error as { code?: string }).code;
+        if (code === 'EntityTooSmall') {
+          await client.abortMultipartUpload(bucket, key, handle).catch(() => {});
+          throw new BlobMismatchError(
+            `every part but the last must be at least ${MIN_PART_BYTES} bytes (5 MiB)`,
+            { size: received, sha256: '' },
+          );
+        }
+        if (code !== 'InvalidPart') throw error;
         await client.abortMultipartUpload(bucket, key, handle).catch(() => {});
         throw new BlobMismatchError('a part was written again while the upload was being completed', {
           size: received,

@@ -1,5 +1,5 @@
 import { badUserInput } from '@jarvis/errors';
-import { readBody } from '@jarvis/subgraph';
+import { readBody } from './readBody.ts';
 
 /**
  * An MLflow request's parameters: the query string for GET (the Python client sends lists as
