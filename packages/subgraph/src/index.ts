@@ -38,7 +38,9 @@ export {
   ARTIFACT_CREATED_TOPIC,
   type ArtifactCreated,
   MODEL_ALIAS_MOVED_TOPIC,
+  MODEL_REGISTRY_EVENT_TOPIC,
   type ModelAliasMoved,
+  type ModelRegistryEvent,
   WORKFLOW_RUN_ENDED_TOPIC,
   type WorkflowRunEnded,
 } from './platformTopics.ts';

@@ -65,3 +65,22 @@ export interface ApiKeyRevoked {
   keyId: string;
   at: string;
 }
+
+/**
+ * Experiments publishes each registry change MLflow's webhooks announce (a registered model or
+ * version created, a version's tag set or deleted, an alias set or deleted, and the same for
+ * prompts); notifications deliver it to the project's MLflow webhooks in MLflow's own form.
+ */
+export const MODEL_REGISTRY_EVENT_TOPIC = 'platform.model.registry-event';
+
+export interface ModelRegistryEvent {
+  /** The same for a repeat of one change (an idempotent retry), so it is delivered once. */
+  id: string;
+  projectId: string;
+  /** MLflow's names: `model_version`, `created`. */
+  entity: string;
+  action: string;
+  /** MLflow's payload for the event, e.g. { name, version, source, run_id, tags, description }. */
+  data: Record<string, unknown>;
+  at: string;
+}

@@ -5,6 +5,7 @@ import { MODEL_ALIAS_MOVED_TOPIC, type ModelAliasMoved, pageSize } from '@jarvis
 import type { JarvisMetrics } from '@jarvis/telemetry';
 import { downsample } from './downsample.ts';
 import { type LiveRunExporter, liveRunExporter } from './liveRunExporter.ts';
+import { RegistryEvents } from './registryEvents.ts';
 import type {
   ModelRegistry,
   ModelSearch,
@@ -75,6 +76,7 @@ export class ExperimentsService {
   private readonly store: TrackingStore;
   private readonly registry: ModelRegistry;
   private readonly pubsub: PubSub;
+  private readonly events: RegistryEvents;
   private readonly logger: Logger;
 
   private readonly metrics: JarvisMetrics | undefined;
@@ -93,6 +95,7 @@ export class ExperimentsService {
     this.store = store;
     this.registry = registry;
     this.pubsub = pubsub;
+    this.events = new RegistryEvents(pubsub, logger);
     this.logger = logger;
   }
 
@@ -410,12 +413,19 @@ export class ExperimentsService {
     return withTotal(page, args.after);
   }
 
-  createRegisteredModel(principal: Principal, name: string, description?: string | null, tags?: KeyValues) {
-    return this.registry.createRegisteredModel(principal.projectId, {
+  async createRegisteredModel(
+    principal: Principal,
+    name: string,
+    description?: string | null,
+    tags?: KeyValues,
+  ) {
+    const model = await this.registry.createRegisteredModel(principal.projectId, {
       name,
       ...(description ? { description } : {}),
       tags: record(tags),
     });
+    await this.events.modelCreated(principal.projectId, model);
+    return model;
   }
 
   renameRegisteredModel(principal: Principal, name: string, newName: string) {
@@ -434,7 +444,9 @@ export class ExperimentsService {
   async setRegisteredModelTag(principal: Principal, name: string, key: string, value: string | null) {
     if (value === null) await this.registry.deleteRegisteredModelTag(principal.projectId, name, key);
     else await this.registry.setRegisteredModelTag(principal.projectId, name, key, value);
-    return (await this.registry.getRegisteredModel(principal.projectId, name))!;
+    const model = (await this.registry.getRegisteredModel(principal.projectId, name))!;
+    await this.events.modelTag(principal.projectId, model, key, value);
+    return model;
   }
 
   modelVersion(principal: Principal, name: string, version: number) {
@@ -492,7 +504,7 @@ export class ExperimentsService {
         argument: 'artifactId',
       });
     if (input.runId) await this.requireRun(principal, input.runId);
-    return this.registry.createModelVersion(principal.projectId, {
+    const version = await this.registry.createModelVersion(principal.projectId, {
       name: input.name,
       source: input.source ?? `jarvis://artifacts/${input.artifactId}`,
       ...(input.runId ? { runId: input.runId } : {}),
@@ -502,6 +514,12 @@ export class ExperimentsService {
       tags: record(input.tags),
       ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
     });
+    await this.events.versionCreated(
+      principal.projectId,
+      await this.registry.getRegisteredModel(principal.projectId, input.name),
+      version,
+    );
+    return version;
   }
 
   updateModelVersion(principal: Principal, name: string, version: number, description: string) {
@@ -522,6 +540,8 @@ export class ExperimentsService {
   ) {
     if (value === null) await this.registry.deleteModelVersionTag(principal.projectId, name, version, key);
     else await this.registry.setModelVersionTag(principal.projectId, name, version, key, value);
+    const model = await this.registry.getRegisteredModel(principal.projectId, name);
+    await this.events.versionTag(principal.projectId, model, name, version, key, value);
     return (await this.registry.getModelVersion(principal.projectId, name, version))!;
   }
 
@@ -530,6 +550,8 @@ export class ExperimentsService {
     await this.registry.setAlias(principal.projectId, name, alias, version);
     if (previous?.version !== version)
       await this.aliasMoved(principal, name, alias, version, previous?.version);
+    const model = await this.registry.getRegisteredModel(principal.projectId, name);
+    await this.events.alias(principal.projectId, model, name, alias, version);
     return (await this.registry.getModelVersion(principal.projectId, name, version))!;
   }
 
@@ -537,6 +559,8 @@ export class ExperimentsService {
     const previous = await this.registry.versionByAlias(principal.projectId, name, alias);
     await this.registry.deleteAlias(principal.projectId, name, alias);
     if (previous) await this.aliasMoved(principal, name, alias, null, previous.version);
+    const model = await this.registry.getRegisteredModel(principal.projectId, name);
+    await this.events.alias(principal.projectId, model, name, alias, null);
     return true;
   }
 

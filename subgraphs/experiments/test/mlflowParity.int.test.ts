@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type MinioServer, servedJarvis, startMinio, startMlflow } from '@jarvis/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Answer, compareAnswers } from './parity/compareResponses.ts';
@@ -55,6 +57,7 @@ async function call(base: string, step: ParityStep, kept: Kept): Promise<Answer>
 }
 
 let minio: MinioServer;
+let receiver: Server;
 let mlflow: Awaited<ReturnType<typeof startMlflow>>;
 let jarvis: Awaited<ReturnType<typeof servedJarvis>>;
 const answers = new Map<string, { mlflow: Answer; jarvis: Answer }>();
@@ -68,6 +71,9 @@ beforeAll(async () => {
     startMlflow({
       artifactsDestination: 's3://mlflow-parity/artifacts',
       env: {
+        // Webhooks to the local receiver, as MLflow's docs set it up for local development.
+        MLFLOW_WEBHOOK_ALLOWED_SCHEMES: 'http,https',
+        MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS: 'true',
         AWS_ACCESS_KEY_ID: minio.accessKey,
         AWS_SECRET_ACCESS_KEY: minio.secretKey,
         MLFLOW_S3_ENDPOINT_URL: minio.endpoint,
@@ -76,7 +82,14 @@ beforeAll(async () => {
     }),
     servedJarvis(),
   ]);
+  receiver = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(200, { 'content-type': 'text/plain' }).end('received'));
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const { port } = receiver.address() as AddressInfo;
   const keptBy = { mlflow: new Map<string, string>(), jarvis: new Map<string, string>() };
+  for (const kept of Object.values(keptBy)) kept.set('receiver', `http://127.0.0.1:${port}/hook`);
   // In order, the same calls on both: later steps use what earlier ones created.
   for (const step of paritySteps) {
     answers.set(step.name, {
@@ -88,6 +101,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([mlflow?.stop(), jarvis?.[Symbol.asyncDispose]()]);
   await minio?.stop();
+  receiver?.close();
 });
 
 it('every step name is unique, and every known difference names a step', () => {

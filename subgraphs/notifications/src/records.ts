@@ -1,10 +1,11 @@
-export type ChannelKind = 'WEBHOOK' | 'SLACK' | 'EMAIL';
+export type ChannelKind = 'WEBHOOK' | 'SLACK' | 'EMAIL' | 'MLFLOW_WEBHOOK';
 export type NotificationEvent =
   | 'ALERT_FIRING'
   | 'ALERT_RESOLVED'
   | 'WORKFLOW_COMPLETED'
   | 'WORKFLOW_FAILED'
   | 'MODEL_ALIAS_MOVED'
+  | 'MODEL_REGISTRY'
   | 'TEST';
 export type NotificationStatus = 'PENDING' | 'DELIVERING' | 'DELIVERED' | 'FAILED';
 
@@ -17,7 +18,12 @@ export interface ChannelRecord {
   secret: string | null;
   to: string[];
   timeoutMs: number;
+  /** MLFLOW_WEBHOOK: what MLflow's client gave it, the events (`model_version.created`) it takes, and whether it takes them now. */
+  description: string | null;
+  status: 'ACTIVE' | 'DISABLED';
+  events: string[];
   createdAt: Date;
+  updatedAt: Date;
 }
 
 export interface RuleRecord {

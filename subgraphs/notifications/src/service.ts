@@ -9,15 +9,19 @@ import {
   createOnce,
   listConnection,
   MODEL_ALIAS_MOVED_TOPIC,
+  MODEL_REGISTRY_EVENT_TOPIC,
   type ModelAliasMoved,
+  type ModelRegistryEvent,
   WORKFLOW_RUN_ENDED_TOPIC,
   type WorkflowRunEnded,
 } from '@jarvis/subgraph';
 import type { ChannelSender } from './channels/channelSender.ts';
 import { emailSender } from './channels/emailSender.ts';
+import { mlflowWebhookSender } from './channels/mlflowWebhookSender.ts';
 import { slackSender } from './channels/slackSender.ts';
 import { webhookSender } from './channels/webhookSender.ts';
 import { DeliveryLoop } from './delivery/deliveryLoop.ts';
+import { MlflowWebhooks } from './mlflowWebhooks.ts';
 import type {
   ChannelKind,
   ChannelRecord,
@@ -63,6 +67,7 @@ export class NotificationsService {
   private readonly logger: Logger;
   private readonly email: (ChannelSender & { close(): void }) | undefined;
   readonly delivery: DeliveryLoop;
+  readonly mlflowWebhooks: MlflowWebhooks;
   private readonly subscriptions: AsyncIterableIterator<unknown>[] = [];
 
   constructor(deps: {
@@ -76,11 +81,13 @@ export class NotificationsService {
     this.pubsub = deps.pubsub;
     this.logger = deps.logger;
     this.email = deps.config.smtp ? emailSender(deps.config.smtp) : undefined;
+    this.mlflowWebhooks = new MlflowWebhooks(deps.store, deps.config.timeout_ms);
     this.delivery = new DeliveryLoop({
       store: deps.store,
       senders: {
         WEBHOOK: webhookSender({ legacy: deps.config.legacy_webhook_headers }),
         SLACK: slackSender,
+        MLFLOW_WEBHOOK: mlflowWebhookSender,
         ...(this.email ? { EMAIL: this.email } : {}),
       },
       settings: {
@@ -144,6 +151,14 @@ export class NotificationsService {
         at: e.at,
       },
     }));
+    // MLflow's webhooks take the registry's events in MLflow's envelope; rules may too.
+    this.follow<ModelRegistryEvent>(MODEL_REGISTRY_EVENT_TOPIC, async (e) => ({
+      projectId: e.projectId,
+      event: 'MODEL_REGISTRY',
+      dedupKey: `registry:${e.id}`,
+      data: { entity: e.entity, action: e.action, timestamp: e.at, data: e.data },
+      channelIds: (await this.mlflowWebhooks.subscribers(e)).map((c) => c.id),
+    }));
     await Promise.all(this.pending);
     this.delivery.kick();
   }
@@ -161,16 +176,18 @@ export class NotificationsService {
 
   private readonly pending: Promise<void>[] = [];
 
-  private follow<T>(topic: string, toEvent: (payload: T) => IncomingEvent) {
+  private follow<T>(topic: string, toEvent: (payload: T) => IncomingEvent | Promise<IncomingEvent>) {
     this.pending.push(
       (async () => {
         const events = await this.pubsub.subscribe<T>(topic);
         this.subscriptions.push(events);
         void (async () => {
           for await (const payload of events)
-            await this.accept(toEvent(payload)).catch((error: unknown) =>
-              this.logger.error({ err: error, topic }, 'could not queue notifications for an event'),
-            );
+            await Promise.resolve()
+              .then(async () => this.accept(await toEvent(payload)))
+              .catch((error: unknown) =>
+                this.logger.error({ err: error, topic }, 'could not queue notifications for an event'),
+              );
         })();
       })(),
     );
@@ -219,6 +236,11 @@ export class NotificationsService {
   ): Promise<ChannelRecord> {
     const name = input.name?.trim();
     if (!name) throw badUserInput('a channel needs a name', { argument: 'name' });
+    if (input.kind === 'MLFLOW_WEBHOOK')
+      throw badUserInput(
+        "MLflow webhooks are made with MLflow's client (MlflowClient.create_webhook) or POST /api/2.0/mlflow/webhooks",
+        { argument: 'kind' },
+      );
     const timeoutMs = input.timeoutMs ?? this.config.timeout_ms;
     // The outbox lease is sized on services.notifications.timeout_ms: a channel may be quicker, not slower.
     if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > this.config.timeout_ms)
@@ -258,6 +280,9 @@ export class NotificationsService {
       secret: input.kind === 'WEBHOOK' ? (input.secret ?? null) : null,
       to,
       timeoutMs,
+      description: null,
+      status: 'ACTIVE' as const,
+      events: [],
     };
     return createOnce(
       idempotencyKey,

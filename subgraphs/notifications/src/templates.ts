@@ -19,6 +19,10 @@ export const DEFAULT_TEMPLATES: Record<NotificationEvent, { subject: string; bod
     subject: '{{model}}@{{alias}} now points at version {{version}}',
     body: '{{model}}@{{alias}} moved from version {{previousVersion}} to {{version}}.',
   },
+  MODEL_REGISTRY: {
+    subject: 'Model registry: {{entity}}.{{action}} {{data.name}}',
+    body: '{{entity}}.{{action}}: {{data}}',
+  },
   TEST: {
     subject: 'Test notification from Jarvis',
     body: 'If you can read this, the channel {{channel}} works.',

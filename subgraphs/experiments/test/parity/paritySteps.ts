@@ -1037,10 +1037,90 @@ const unknown: ParityStep[] = [
   },
 ];
 
+// MLflow's webhooks; `{receiver}` is a local HTTP server that answers 200 (the test sets it).
+const HOOK_EVENTS = [
+  { entity: 'MODEL_VERSION', action: 'CREATED' },
+  { entity: 'MODEL_VERSION_ALIAS', action: 'CREATED' },
+];
+const webhooks: ParityStep[] = [
+  {
+    name: 'create webhook',
+    method: 'POST',
+    path: `${API}/webhooks`,
+    body: {
+      name: 'registry-hook',
+      url: '{receiver}',
+      events: HOOK_EVENTS,
+      description: 'CI',
+      secret: 's3cret',
+    },
+    keep: { hook: 'webhook.webhook_id' },
+  },
+  {
+    name: 'create webhook with a bad name',
+    method: 'POST',
+    path: `${API}/webhooks`,
+    body: { name: 'bad name!', url: '{receiver}', events: HOOK_EVENTS },
+  },
+  {
+    name: 'create webhook for an action its entity lacks',
+    method: 'POST',
+    path: `${API}/webhooks`,
+    body: { name: 'h2', url: '{receiver}', events: [{ entity: 'MODEL_VERSION', action: 'DELETED' }] },
+  },
+  {
+    name: 'create webhook without events',
+    method: 'POST',
+    path: `${API}/webhooks`,
+    body: { name: 'h3', url: '{receiver}' },
+  },
+  {
+    name: 'create webhook with an ftp URL',
+    method: 'POST',
+    path: `${API}/webhooks`,
+    body: { name: 'h4', url: 'ftp://example.com/x', events: HOOK_EVENTS },
+  },
+  {
+    name: 'create webhook with a numeric name',
+    method: 'POST',
+    path: `${API}/webhooks`,
+    body: { name: 5, url: '{receiver}', events: HOOK_EVENTS },
+  },
+  { name: 'get webhook', method: 'GET', path: `${API}/webhooks/{hook}` },
+  {
+    name: 'get a missing webhook',
+    method: 'GET',
+    path: `${API}/webhooks/00000000-0000-4000-8000-000000000000`,
+  },
+  { name: 'list webhooks', method: 'GET', path: `${API}/webhooks` },
+  {
+    name: 'list webhooks, a page of one',
+    method: 'GET',
+    path: `${API}/webhooks`,
+    query: { max_results: '1' },
+  },
+  {
+    name: 'update webhook',
+    method: 'PATCH',
+    path: `${API}/webhooks/{hook}`,
+    body: { status: 'DISABLED', description: 'paused' },
+  },
+  { name: 'test webhook', method: 'POST', path: `${API}/webhooks/{hook}/test`, body: {} },
+  {
+    name: 'test webhook with another event',
+    method: 'POST',
+    path: `${API}/webhooks/{hook}/test`,
+    body: { event: { entity: 'REGISTERED_MODEL', action: 'CREATED' } },
+  },
+  { name: 'delete webhook', method: 'DELETE', path: `${API}/webhooks/{hook}` },
+  { name: 'get a deleted webhook', method: 'GET', path: `${API}/webhooks/{hook}` },
+];
+
 export const paritySteps: ParityStep[] = [
   ...experiments,
   ...runs,
   ...registry,
+  ...webhooks,
   ...loggedModels,
   ...artifacts,
   ...traces,

@@ -23,6 +23,8 @@ export type Scalars = {
 export type Channel = {
   __typename?: 'Channel';
   createdAt: Scalars['DateTime']['output'];
+  /** MLFLOW_WEBHOOK: the MLflow events it takes (`model_version.created`); empty for other kinds. */
+  events: Array<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   kind: ChannelKind;
   name: Scalars['String']['output'];
@@ -68,6 +70,8 @@ export type ChannelInput = {
 
 export type ChannelKind =
   | 'EMAIL'
+  /** An MLflow webhook (MlflowClient.create_webhook): registry events in MLflow's envelope and headers. */
+  | 'MLFLOW_WEBHOOK'
   | 'SLACK'
   | 'WEBHOOK';
 
@@ -177,6 +181,8 @@ export type NotificationEvent =
   | 'ALERT_FIRING'
   | 'ALERT_RESOLVED'
   | 'MODEL_ALIAS_MOVED'
+  /** A registry change MLflow's webhooks announce (fields: entity, action, timestamp, data). */
+  | 'MODEL_REGISTRY'
   | 'TEST'
   | 'WORKFLOW_COMPLETED'
   | 'WORKFLOW_FAILED';
@@ -454,6 +460,7 @@ export type AccessDirectiveResolver<Result, Parent, ContextType = SubgraphContex
 export type ChannelResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Channel'] = ResolversParentTypes['Channel'], FederationReferenceType extends FederationReferenceTypes['Channel'] = FederationReferenceTypes['Channel']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Channel']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ChannelKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

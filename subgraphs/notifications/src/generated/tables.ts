@@ -21,6 +21,8 @@ export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface Channels {
   created_at: Generated<Timestamp>;
+  description: string | null;
+  events: Generated<Json>;
   id: string;
   idempotency_key: string | null;
   kind: string;
@@ -29,7 +31,9 @@ export interface Channels {
   recipients: Json;
   request_hash: string | null;
   secret: string | null;
+  status: Generated<string>;
   timeout_ms: number;
+  updated_at: Timestamp;
   url: string | null;
 }
 

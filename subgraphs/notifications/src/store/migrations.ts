@@ -71,4 +71,17 @@ alter table notifications.rules add column idempotency_key text, add column requ
 create unique index rules_idempotency on notifications.rules (project_id, idempotency_key) where idempotency_key is not null;
 `,
   },
+  {
+    // MLflow's webhooks are channels too: what they are for, which events, and on or off.
+    name: '0003_mlflow_webhooks',
+    up: `
+alter table notifications.channels
+  add column description text,
+  add column status text not null default 'ACTIVE',
+  add column events jsonb not null default '[]',
+  add column updated_at timestamptz;
+update notifications.channels set updated_at = created_at;
+alter table notifications.channels alter column updated_at set not null;
+`,
+  },
 ];

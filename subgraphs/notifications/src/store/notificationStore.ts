@@ -20,7 +20,7 @@ export type NewNotification = Pick<
 export interface NotificationStore {
   /** Undefined when the stamp's key made a channel already (see createOnce). */
   createChannel(
-    channel: Omit<ChannelRecord, 'id' | 'createdAt'>,
+    channel: Omit<ChannelRecord, 'id' | 'createdAt' | 'updatedAt'>,
     stamp?: IdempotencyStamp,
   ): Promise<ChannelRecord | undefined>;
   /** The channel an idempotency key made, with the hash of the request that made it. */
@@ -29,6 +29,12 @@ export interface NotificationStore {
     key: string,
   ): Promise<{ record: ChannelRecord; requestHash: string | null } | undefined>;
   deleteChannel(projectId: string, id: string): Promise<boolean>;
+  /** Changes the fields given; undefined when the project has no such channel. */
+  updateChannel(
+    projectId: string,
+    id: string,
+    patch: Partial<Pick<ChannelRecord, 'name' | 'description' | 'url' | 'secret' | 'events' | 'status'>>,
+  ): Promise<ChannelRecord | undefined>;
   channels(projectId: string, ids?: string[]): Promise<ChannelRecord[]>;
   channel(id: string): Promise<ChannelRecord | undefined>;
   /** Undefined when the stamp's key made a rule already (see createOnce). */

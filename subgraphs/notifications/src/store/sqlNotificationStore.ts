@@ -25,7 +25,11 @@ const toChannel = (r: Selectable<DB['channels']>): ChannelRecord => ({
   secret: r.secret,
   to: r.recipients as string[],
   timeoutMs: r.timeout_ms,
+  description: r.description,
+  status: r.status as ChannelRecord['status'],
+  events: r.events as string[],
   createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 const toRule = (r: Selectable<DB['rules']>): RuleRecord => ({
@@ -66,9 +70,10 @@ export class SqlNotificationStore implements NotificationStore {
 
   /** Undefined when the stamp's key made a channel already (see createOnce). */
   async createChannel(
-    channel: Omit<ChannelRecord, 'id' | 'createdAt'>,
+    channel: Omit<ChannelRecord, 'id' | 'createdAt' | 'updatedAt'>,
     stamp?: IdempotencyStamp,
   ): Promise<ChannelRecord | undefined> {
+    const now = new Date();
     const row = await this.db
       .insertInto('channels')
       .values({
@@ -80,7 +85,11 @@ export class SqlNotificationStore implements NotificationStore {
         secret: channel.secret,
         recipients: JSON.stringify(channel.to),
         timeout_ms: channel.timeoutMs,
-        created_at: new Date(),
+        description: channel.description,
+        status: channel.status,
+        events: JSON.stringify(channel.events),
+        created_at: now,
+        updated_at: now,
         idempotency_key: stamp?.key ?? null,
         request_hash: stamp?.requestHash ?? null,
       })
@@ -117,6 +126,29 @@ export class SqlNotificationStore implements NotificationStore {
     let query = this.db.selectFrom('channels').selectAll().where('project_id', '=', projectId);
     if (ids) query = query.where('id', 'in', ids);
     return (await query.orderBy('created_at').execute()).map(toChannel);
+  }
+
+  async updateChannel(
+    projectId: string,
+    id: string,
+    patch: Partial<Pick<ChannelRecord, 'name' | 'description' | 'url' | 'secret' | 'events' | 'status'>>,
+  ): Promise<ChannelRecord | undefined> {
+    const row = await this.db
+      .updateTable('channels')
+      .set({
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.description !== undefined ? { description: patch.description } : {}),
+        ...(patch.url !== undefined ? { url: patch.url } : {}),
+        ...(patch.secret !== undefined ? { secret: patch.secret } : {}),
+        ...(patch.events !== undefined ? { events: JSON.stringify(patch.events) } : {}),
+        ...(patch.status !== undefined ? { status: patch.status } : {}),
+        updated_at: new Date(),
+      })
+      .where('project_id', '=', projectId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toChannel(row) : undefined;
   }
 
   async channel(id: string): Promise<ChannelRecord | undefined> {
