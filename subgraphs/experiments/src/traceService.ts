@@ -144,8 +144,7 @@ export class TraceService {
     given: Record<string, unknown>,
     mask: string[],
   ) {
-    const current = await this.assessment(principal, traceId, id);
-    if (!current)
+    if (!(await this.assessment(principal, traceId, id)))
       throw notFound(`Assessment with ID '${id}' not found for trace '${traceId}'`, {
         argument: 'assessment_id',
       });
@@ -156,14 +155,17 @@ export class TraceService {
       throw badUserInput(`update_mask names ${JSON.stringify(unknown)}, which is not an assessment field`, {
         argument: 'update_mask',
       });
-    const next: Record<string, unknown> = { ...current.content };
-    for (const path of paths) {
-      if (path in changes) next[path] = changes[path];
-      else delete next[path];
-    }
-    if ('feedback' in changes && paths.includes('feedback')) delete next.expectation;
-    if ('expectation' in changes && paths.includes('expectation')) delete next.feedback;
-    return this.native.updateAssessment(principal.projectId, traceId, id, checkAssessment(next, false));
+    // Merged under the row's lock, so a concurrent update of other fields is kept.
+    return this.native.updateAssessment(principal.projectId, traceId, id, (current) => {
+      const next: Record<string, unknown> = { ...current.content };
+      for (const path of paths) {
+        if (path in changes) next[path] = changes[path];
+        else delete next[path];
+      }
+      if ('feedback' in changes && paths.includes('feedback')) delete next.expectation;
+      if ('expectation' in changes && paths.includes('expectation')) delete next.feedback;
+      return checkAssessment(next, false);
+    });
   }
 
   deleteAssessment(principal: Principal, traceId: string, id: string) {

@@ -368,24 +368,32 @@ export function nativeTraceStore(db: Database): TraceStore {
       return assessmentOf(row);
     },
 
-    async updateAssessment(projectId, traceId, id, content) {
-      const row = await k
-        .updateTable('assessments')
-        .set({ content: jsonb(content), last_update_time: Date.now() })
-        .where('id', '=', id)
-        .where('trace_id', '=', traceId)
-        .where(({ exists, selectFrom }) =>
-          exists(
-            selectFrom('traces').select('id').where('id', '=', traceId).where('project_id', '=', projectId),
-          ),
-        )
-        .returningAll()
-        .executeTakeFirst();
-      if (!row)
-        throw notFound(`Assessment with ID '${id}' not found for trace '${traceId}'`, {
-          argument: 'assessment_id',
-        });
-      return assessmentOf(row);
+    async updateAssessment(projectId, traceId, id, change) {
+      return k.transaction().execute(async (t) => {
+        const current = await t
+          .selectFrom('assessments')
+          .selectAll()
+          .where('id', '=', id)
+          .where('trace_id', '=', traceId)
+          .where(({ exists, selectFrom }) =>
+            exists(
+              selectFrom('traces').select('id').where('id', '=', traceId).where('project_id', '=', projectId),
+            ),
+          )
+          .forUpdate()
+          .executeTakeFirst();
+        if (!current)
+          throw notFound(`Assessment with ID '${id}' not found for trace '${traceId}'`, {
+            argument: 'assessment_id',
+          });
+        const row = await t
+          .updateTable('assessments')
+          .set({ content: jsonb(change(assessmentOf(current))), last_update_time: Date.now() })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return assessmentOf(row);
+      });
     },
 
     async deleteAssessment(projectId, traceId, id) {

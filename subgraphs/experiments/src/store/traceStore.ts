@@ -78,12 +78,16 @@ export interface TraceStore {
     traceId: string,
     content: Record<string, unknown>,
   ): Promise<AssessmentRecord>;
-  /** The assessment's content replaced by `content` (the caller merged it). NOT_FOUND if gone. */
+  /**
+   * The assessment's content replaced by what `change` makes of the current one, under the
+   * row's lock: two updates at once apply one after the other, neither loses the other's
+   * fields. NOT_FOUND if gone; an error `change` throws changes nothing.
+   */
   updateAssessment(
     projectId: string,
     traceId: string,
     id: string,
-    content: Record<string, unknown>,
+    change: (current: AssessmentRecord) => Record<string, unknown>,
   ): Promise<AssessmentRecord>;
   deleteAssessment(projectId: string, traceId: string, id: string): Promise<void>;
   /** Records the run the traces belong to (MLflow's `mlflow.sourceRun` metadata). */
