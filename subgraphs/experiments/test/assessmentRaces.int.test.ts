@@ -59,9 +59,7 @@ describe('assessments written at the same time', () => {
     const answers = await Promise.all([log('relevance'), log('safety')]);
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     const trace = await call('GET', `${V3}/traces/${TRACE_ID}`);
-    const names = (trace.body.trace.trace_info.assessments as { assessment_name: string }[]).map(
-      (a) => a.assessment_name,
-    );
+    const names = (trace.body.trace?.trace_info.assessments ?? []).map((a) => a.assessment_name);
     expect(names.sort()).toEqual(['relevance', 'safety']);
   });
 
