@@ -73,7 +73,7 @@ export const subgraph = defineSubgraph({
             ...traceEndpoints(service, traces),
             ...presignedUrlEndpoints(service, models),
             versionEndpoint,
-            serverInfoEndpoint,
+            serverInfoEndpoint(deps.config.services.storage.type),
           ].map((e) => (passThrough && PASSED_THROUGH.test(e.path) ? passThrough.forwarding(e) : e)),
           deps.config.server.max_api_body_bytes,
         ),

@@ -64,7 +64,7 @@ const answers = new Map<string, { mlflow: Answer; jarvis: Answer }>();
 
 beforeAll(async () => {
   // MLflow's artifacts in S3 (MinIO), as in production: its server then serves multipart
-  // uploads and presigned downloads too, which Jarvis's artifact proxy does on any store.
+  // uploads and presigned downloads too.
   minio = await startMinio();
   await minio.client().makeBucket('mlflow-parity');
   [mlflow, jarvis] = await Promise.all([
@@ -80,7 +80,18 @@ beforeAll(async () => {
         AWS_DEFAULT_REGION: 'us-east-1',
       },
     }),
-    servedJarvis(),
+    // Jarvis on the same MinIO, a bucket of its own: both servers then advertise direct transfers.
+    servedJarvis({
+      services: {
+        storage: {
+          type: 's3',
+          endpoint: minio.endpoint,
+          access_key: minio.accessKey,
+          secret_key: minio.secretKey,
+          buckets: ['jarvis-parity'],
+        },
+      },
+    }),
   ]);
   receiver = createServer((request, response) => {
     request.resume();

@@ -15,23 +15,29 @@ export const versionEndpoint: MlflowEndpoint = {
 };
 
 /**
- * What the client asks before large artifact transfers (and workspaces): Jarvis's artifact
- * proxy takes multipart uploads and hands out presigned downloads (straight to S3, or signed
- * URLs of its own on the local store), so large files do not stream through one request.
+ * What the client asks before large artifact transfers (and workspaces). On S3, Jarvis's
+ * artifact proxy hands out presigned part URLs and downloads, so large files go straight to the
+ * bucket: the client is told to use them, as MLflow's own server over S3 tells it. On the local
+ * store the bytes pass through Jarvis either way, and one streamed request is the faster path
+ * (multipart would write them twice), so it says no, as MLflow's server over a folder does; the
+ * multipart and presigned routes still answer a client that forces them.
  */
-export const serverInfoEndpoint: MlflowEndpoint = {
-  method: 'GET',
-  path: '/api/3.0/mlflow/server-info',
-  scope: 'authenticated',
-  handle: async () => ({
-    store_type: 'SqlStore',
-    workspaces_enabled: false,
-    trace_archival_enabled: false,
-    multipart_uploads_enabled: true,
-    multipart_downloads_enabled: true,
-    // The request contract (run_id and model_id) is served; repositories say per resource.
-    presigned_upload_run_id_supported: true,
-    presigned_upload_model_id_supported: true,
-    features_enabled: { gateway: false },
-  }),
-};
+export function serverInfoEndpoint(storage: 'local' | 's3'): MlflowEndpoint {
+  const direct = storage === 's3';
+  return {
+    method: 'GET',
+    path: '/api/3.0/mlflow/server-info',
+    scope: 'authenticated',
+    handle: async () => ({
+      store_type: 'SqlStore',
+      workspaces_enabled: false,
+      trace_archival_enabled: false,
+      multipart_uploads_enabled: direct,
+      multipart_downloads_enabled: direct,
+      // The request contract (run_id and model_id) is served; repositories say per resource.
+      presigned_upload_run_id_supported: true,
+      presigned_upload_model_id_supported: true,
+      features_enabled: { gateway: false },
+    }),
+  };
+}
