@@ -17,6 +17,7 @@ MLFLOW_VERSION="3.17.2"
 PSYCOPG2_VERSION="2.9.13"
 AIOSMTPD_VERSION=1.4.6
 BOTO3_VERSION=1.44.8
+ARIADNE_CODEGEN_VERSION=0.19.0
 DEBIAN_PACKAGES=(postgresql redis-server prometheus chromium)
 started=$SECONDS
 mkdir -p "$ENGINES/bin"
@@ -76,6 +77,22 @@ if "$venv/bin/python" -c "import boto3,sys; sys.exit(boto3.__version__ != '$BOTO
   echo "already installed"
 else
   "$venv/bin/pip" install -q --disable-pip-version-check "boto3==$BOTO3_VERSION"
+fi
+
+step "Python SDK tools: ariadne-codegen $ARIADNE_CODEGEN_VERSION, build, pytest, and a wheelhouse of the SDK's dependencies"
+# The Python client is generated with ariadne-codegen (npm run codegen) and tested from its
+# built wheel in a fresh virtualenv, installed offline from this wheelhouse.
+tools="$ENGINES/python-sdk-tools"
+wheelhouse="$ENGINES/python-wheelhouse"
+sdk_deps=(httpx==0.28.1 pydantic==2.14.4 websockets==17.4 tqdm==4.70.1 pytest==9.2.0)
+if [ -x "$tools/bin/ariadne-codegen" ] && "$tools/bin/python" -c "import importlib.metadata as m,sys; sys.exit(m.version('ariadne-codegen') != '$ARIADNE_CODEGEN_VERSION')" 2>/dev/null && [ -f "$wheelhouse/.complete-$ARIADNE_CODEGEN_VERSION" ]; then
+  echo "already installed"
+else
+  python3 -m venv "$tools"
+  "$tools/bin/pip" install -q --disable-pip-version-check "ariadne-codegen[subscriptions]==$ARIADNE_CODEGEN_VERSION" build==1.6.1 hatchling==1.33.0 "${sdk_deps[@]}"
+  mkdir -p "$wheelhouse"
+  "$tools/bin/pip" download -q --disable-pip-version-check -d "$wheelhouse" "${sdk_deps[@]}"
+  touch "$wheelhouse/.complete-$ARIADNE_CODEGEN_VERSION"
 fi
 
 wait "$minio_pid"

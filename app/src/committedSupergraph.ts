@@ -1,19 +1,28 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { composeSupergraph } from '@jarvis/router';
+import { composeApiSchema, composeSupergraph } from '@jarvis/router';
 import { defaultSubgraphUrl, SUBGRAPHS } from './subgraphCatalog.ts';
 
 export const SUPERGRAPH_FILE = new URL('../../schema/supergraph.graphql', import.meta.url);
+/** The API schema alone (what clients see), for client generators that do not read federation. */
+export const API_SCHEMA_FILE = new URL('../../schema/api.graphql', import.meta.url);
 
 const HEADER = '# Composed from subgraphs/*/schema.graphql by `npm run supergraph`. Do not edit.\n';
 
 /** The supergraph as it should be committed: composed from every subgraph's SDL. */
 export function composeCommittedSupergraph(): string {
-  return (
-    HEADER +
-    composeSupergraph(
-      SUBGRAPHS.map((s) => ({ name: s.name, url: defaultSubgraphUrl(s.name), typeDefs: s.typeDefs })),
-    )
-  );
+  return HEADER + composeSupergraph(subgraphSdl());
+}
+
+const subgraphSdl = () =>
+  SUBGRAPHS.map((s) => ({ name: s.name, url: defaultSubgraphUrl(s.name), typeDefs: s.typeDefs }));
+
+/** The API schema as it should be committed. */
+export function composeCommittedApiSchema(): string {
+  return HEADER + composeApiSchema(subgraphSdl());
+}
+
+export function readCommittedApiSchema(): string {
+  return readFileSync(API_SCHEMA_FILE, 'utf8');
 }
 
 export function readCommittedSupergraph(): string {
@@ -23,5 +32,6 @@ export function readCommittedSupergraph(): string {
 export function writeCommittedSupergraph(): string {
   const sdl = composeCommittedSupergraph();
   writeFileSync(SUPERGRAPH_FILE, sdl);
+  writeFileSync(API_SCHEMA_FILE, composeCommittedApiSchema());
   return sdl;
 }

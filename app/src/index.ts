@@ -1,6 +1,9 @@
 export { backendChecks } from './backendChecks.ts';
 export {
+  API_SCHEMA_FILE,
+  composeCommittedApiSchema,
   composeCommittedSupergraph,
+  readCommittedApiSchema,
   readCommittedSupergraph,
   SUPERGRAPH_FILE,
   writeCommittedSupergraph,

@@ -1,7 +1,12 @@
 import { listSizesOf } from '@jarvis/router';
 import { Kind, parse, print } from 'graphql';
 import { expect, it } from 'vitest';
-import { composeCommittedSupergraph, readCommittedSupergraph } from '../src/index.ts';
+import {
+  composeCommittedApiSchema,
+  composeCommittedSupergraph,
+  readCommittedApiSchema,
+  readCommittedSupergraph,
+} from '../src/index.ts';
 
 it('schema/supergraph.graphql is what the subgraphs compose to today', () => {
   const fresh = composeCommittedSupergraph();
@@ -10,6 +15,16 @@ it('schema/supergraph.graphql is what the subgraphs compose to today', () => {
     committed === fresh,
     'schema/supergraph.graphql is stale: run `npm run supergraph` and commit it',
   ).toBe(true);
+});
+
+it('schema/api.graphql (what clients see, for the Python client) is fresh too, with no federation machinery', () => {
+  const committed = readCommittedApiSchema();
+  expect(
+    committed === composeCommittedApiSchema(),
+    'schema/api.graphql is stale: run `npm run supergraph`',
+  ).toBe(true);
+  expect(committed).toContain('type Query');
+  expect(committed).not.toMatch(/join__|link__|_entities|@key/);
 });
 
 it('every connection in the supergraph says its page size with @listSize, so the router’s cost estimate reads it', () => {

@@ -1,5 +1,5 @@
 import { composeServices } from '@apollo/composition';
-import type { DocumentNode } from 'graphql';
+import { type DocumentNode, printSchema } from 'graphql';
 
 export interface SubgraphSdl {
   name: string;
@@ -7,13 +7,25 @@ export interface SubgraphSdl {
   typeDefs: DocumentNode;
 }
 
-/** Composes subgraph SDL into a supergraph; composition errors name the subgraph and type. */
-export function composeSupergraph(subgraphs: SubgraphSdl[]): string {
+function composed(subgraphs: SubgraphSdl[]) {
   const result = composeServices(subgraphs);
   if (result.errors?.length) {
     throw new Error(
       `Supergraph composition failed:\n${result.errors.map((e) => `  - ${e.message}`).join('\n')}`,
     );
   }
-  return result.supergraphSdl!;
+  return result;
+}
+
+/** Composes subgraph SDL into a supergraph; composition errors name the subgraph and type. */
+export function composeSupergraph(subgraphs: SubgraphSdl[]): string {
+  return composed(subgraphs).supergraphSdl!;
+}
+
+/**
+ * The API schema clients see: the supergraph without federation's machinery (join and link
+ * directives, `_entities`), as plain SDL any GraphQL tool reads (the Python client's codegen).
+ */
+export function composeApiSchema(subgraphs: SubgraphSdl[]): string {
+  return printSchema(composed(subgraphs).schema!.toAPISchema().toGraphQLJSSchema());
 }

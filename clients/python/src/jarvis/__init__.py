@@ -1,0 +1,40 @@
+"""Jarvis Core's Python SDK: ``TSAIComponent`` for ML components (artifacts, runs, models,
+pipelines, analytics), typed errors, and the generated GraphQL client underneath (``jarvis._api``)."""
+
+from .component import AsyncTSAIComponent, TSAIComponent
+from .errors import (
+    BackendUnavailableError,
+    BadUserInputError,
+    ChecksumMismatchError,
+    ConflictError,
+    ForbiddenError,
+    InternalServerError,
+    JarvisError,
+    JarvisNetworkError,
+    LimitExceededError,
+    NotFoundError,
+    UnauthenticatedError,
+)
+from .run import AsyncRun, Run
+from .system_info import system_info
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AsyncRun",
+    "AsyncTSAIComponent",
+    "BackendUnavailableError",
+    "BadUserInputError",
+    "ChecksumMismatchError",
+    "ConflictError",
+    "ForbiddenError",
+    "InternalServerError",
+    "JarvisError",
+    "JarvisNetworkError",
+    "LimitExceededError",
+    "NotFoundError",
+    "Run",
+    "TSAIComponent",
+    "UnauthenticatedError",
+    "system_info",
+]

@@ -1,0 +1,181 @@
+"""An experiment run being logged to. ``log_metrics`` returns at once: points are stamped with
+the time they were logged, batched, and sent in the background in order, each batch with an
+idempotency key, so a batch retried after a network error (even one whose answer was lost after
+Jarvis stored it) is logged once. ``flush()`` and ``end()`` wait for every point; an error that
+retrying cannot fix comes out of the next of them."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import threading
+import uuid
+from typing import Any
+
+from ._api.enums import RunStatus
+from ._api.input_types import KeyValueInput, MetricInput
+from ._connection import Connection, retry_transient
+
+MAX_BATCH = 1_000
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def key_values(values: dict[str, Any]) -> list[KeyValueInput]:
+    return [KeyValueInput(key=str(k), value=str(v)) for k, v in values.items()]
+
+
+class AsyncRun:
+    def __init__(
+        self,
+        conn: Connection,
+        loop: asyncio.AbstractEventLoop,
+        run: Any,
+        experiment_id: str,
+        flush_interval: float = 1.0,
+        retry_attempts: int = 10,
+    ) -> None:
+        self.id: str = run.id
+        self.name: str = run.name
+        self.experiment_id = experiment_id
+        self._conn = conn
+        self._loop = loop
+        self._interval = flush_interval
+        self._attempts = retry_attempts
+        self._writer = uuid.uuid4().hex
+        self._lock = threading.Lock()
+        self._pending: list[MetricInput] = []
+        self._batch = 0
+        self._chain: asyncio.Future[None] | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._failure: BaseException | None = None
+        self.ended = False
+
+    # Any thread may log: the points are queued, and the connection's loop sends them.
+    def log_metrics(self, metrics: dict[str, float], step: int = 0) -> None:
+        if self.ended:
+            raise RuntimeError(f"run {self.id} has ended; start a new run to log more")
+        stamp = _now()
+        with self._lock:
+            for key, value in metrics.items():
+                self._pending.append(MetricInput(key=key, value=float(value), step=step, timestamp=stamp))
+            full = len(self._pending) >= MAX_BATCH
+        self._loop.call_soon_threadsafe(self._schedule, full)
+
+    def log_metric(self, key: str, value: float, step: int = 0) -> None:
+        self.log_metrics({key: value}, step)
+
+    def _schedule(self, now: bool) -> None:
+        if now:
+            self._cut()
+        elif self._timer is None:
+            self._timer = self._loop.call_later(self._interval, self._cut)
+
+    def _cut(self) -> None:
+        """Takes what is pending as batches (each with its key, kept across retries), sent in order."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        with self._lock:
+            pending, self._pending = self._pending, []
+        for i in range(0, len(pending), MAX_BATCH):
+            self._batch += 1
+            self._enqueue(pending[i : i + MAX_BATCH], f"sdk-metrics:{self._writer}:{self._batch}")
+
+    def _enqueue(self, metrics: list[MetricInput], key: str) -> None:
+        previous = self._chain
+
+        async def send() -> None:
+            if previous is not None:
+                await previous
+            if self._failure is not None:
+                return
+            try:
+                await retry_transient(
+                    lambda: self._conn.request(
+                        lambda api: api.log_batch(run_id=self.id, metrics=metrics, idempotency_key=key)
+                    ),
+                    attempts=self._attempts,
+                )
+            except BaseException as error:  # kept for the next flush() or end()
+                self._failure = error
+
+        self._chain = asyncio.ensure_future(send(), loop=self._loop)
+
+    async def flush(self) -> None:
+        """Waits until every metric logged so far is stored."""
+        await asyncio.sleep(0)  # lets log_metrics calls from this loop's thread land first
+        self._cut()
+        if self._chain is not None:
+            await self._chain
+        if self._failure is not None:
+            failure, self._failure = self._failure, None
+            raise failure
+
+    async def log_params(self, params: dict[str, Any]) -> None:
+        """Logs params now (after queued metrics); a param logged again with another value is BadUserInputError."""
+        await self.flush()
+        await self._conn.request(lambda api: api.log_batch(run_id=self.id, params=key_values(params)))
+
+    async def set_tags(self, tags: dict[str, Any]) -> None:
+        await self.flush()
+        await self._conn.request(lambda api: api.log_batch(run_id=self.id, tags=key_values(tags)))
+
+    async def end(self, status: str = "FINISHED") -> None:
+        """Flushes, then marks the run FINISHED (or FAILED, KILLED)."""
+        if self.ended:
+            return
+        try:
+            await self.flush()
+        finally:
+            self.ended = True
+            await retry_transient(
+                lambda: self._conn.request(lambda api: api.end_run(id=self.id, status=RunStatus(status)))
+            )
+
+    async def __aenter__(self) -> AsyncRun:
+        return self
+
+    async def __aexit__(self, kind: Any, error: Any, tb: Any) -> None:
+        await self.end("FAILED" if error is not None else "FINISHED")
+
+
+class Run:
+    """The synchronous face of a run: the same methods, each waiting for its answer."""
+
+    def __init__(self, inner: AsyncRun, run_on: Any) -> None:
+        self._inner = inner
+        self._run_on = run_on
+        self.id = inner.id
+        self.name = inner.name
+        self.experiment_id = inner.experiment_id
+
+    def log_metrics(self, metrics: dict[str, float], step: int = 0) -> None:
+        self._inner.log_metrics(metrics, step)
+
+    def log_metric(self, key: str, value: float, step: int = 0) -> None:
+        self._inner.log_metric(key, value, step)
+
+    def log_params(self, params: dict[str, Any]) -> None:
+        self._run_on(self._inner.log_params(params))
+
+    def set_tags(self, tags: dict[str, Any]) -> None:
+        self._run_on(self._inner.set_tags(tags))
+
+    def flush(self) -> None:
+        self._run_on(self._inner.flush())
+
+    def end(self, status: str = "FINISHED") -> None:
+        self._run_on(self._inner.end(status))
+
+    @property
+    def ended(self) -> bool:
+        return self._inner.ended
+
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(self, kind: Any, error: Any, tb: Any) -> None:
+        self.end("FAILED" if error is not None else "FINISHED")
