@@ -81,6 +81,7 @@ class AsyncTSAIComponent:
             await self._conn.request(
                 lambda api: api.set_artifact_alias(name=artifact.name, alias=alias, version=artifact.version)
             )
+            artifact = artifact.model_copy(update={"aliases": sorted({*artifact.aliases, alias})})
         return artifact
 
     async def store_model(self, path: str | os.PathLike[str], **options: Any) -> Any:
@@ -111,7 +112,7 @@ class AsyncTSAIComponent:
             page = (
                 await self._conn.request(
                     lambda api: api.artifacts(
-                        filter=ArtifactFilter(**filter), first=min(100, limit - len(found)), after=after
+                        filter_=ArtifactFilter(**filter), first=min(100, limit - len(found)), after=after
                     )
                 )
             ).artifacts

@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { IdentityService } from '@jarvis/subgraph-identity';
+import { servedJarvis } from '@jarvis/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const PACKAGE = new URL('../', import.meta.url).pathname;
+const ENGINES = process.env.JARVIS_ENGINES ?? path.join(os.homedir(), '.cache/jarvis/engines');
+const TOOLS = path.join(ENGINES, 'python-sdk-tools/bin/python');
+const WHEELHOUSE = path.join(ENGINES, 'python-wheelhouse');
+
+/**
+ * The Python SDK as its users get it: the wheel built from clients/python, installed into a fresh
+ * virtualenv (offline, from the engines' wheelhouse; nothing of the repository on sys.path), then
+ * its pytest suite and the README's quick start against a served Jarvis with API keys, whose
+ * router takes only trusted documents.
+ */
+describe('the Python SDK, from its wheel', () => {
+  let scratch: string;
+  let python: string;
+  let jarvis: Awaited<ReturnType<typeof servedJarvis>>;
+  let key: string;
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'jarvis-python-sdk-'));
+    await run(
+      TOOLS,
+      ['-m', 'build', '--wheel', '--no-isolation', '--outdir', path.join(scratch, 'dist'), PACKAGE],
+      {
+        timeout: 120_000,
+      },
+    );
+    const wheel = readdirSync(path.join(scratch, 'dist')).find((f) => f.endsWith('.whl'))!;
+    await run('python3', ['-m', 'venv', path.join(scratch, 'venv')]);
+    python = path.join(scratch, 'venv/bin/python');
+    await run(
+      python,
+      [
+        '-m',
+        'pip',
+        'install',
+        '-q',
+        '--no-index',
+        '--find-links',
+        WHEELHOUSE,
+        path.join(scratch, 'dist', wheel),
+        'pytest',
+        'tqdm',
+      ],
+      { timeout: 180_000 },
+    );
+    jarvis = await servedJarvis({ auth: { mode: 'keys' }, router: { documents: { accept: 'trusted' } } });
+    const identity = jarvis.subgraphs.find((m) => m.name === 'identity')!.service as IdentityService;
+    key = (await identity.issueKey({ projectId: 'default', name: 'python', role: 'editor' })).secret;
+  }, 400_000);
+  afterAll(async () => {
+    await jarvis?.[Symbol.asyncDispose]();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  const env = () => ({
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    JARVIS_URL: jarvis.url,
+    JARVIS_API_KEY: key,
+  });
+
+  it('the installed package is the wheel, not the repository', async () => {
+    const { stdout } = await run(python, ['-c', 'import jarvis, sys; print(jarvis.__file__)'], {
+      cwd: scratch,
+      env: env(),
+    });
+    expect(stdout.trim().startsWith(path.join(scratch, 'venv'))).toBe(true);
+  });
+
+  it('its pytest suite passes against a served Jarvis', async () => {
+    const result = await run(
+      python,
+      [
+        '-m',
+        'pytest',
+        path.join(PACKAGE, 'tests'),
+        '-q',
+        '-p',
+        'no:cacheprovider',
+        '--import-mode=importlib',
+      ],
+      { cwd: scratch, env: env(), timeout: 600_000, maxBuffer: 32 * 1024 * 1024 },
+    ).catch((error: { stdout: string; stderr: string; code: number }) => error);
+    const output = `${result.stdout}\n${result.stderr}`;
+    expect('code' in result ? result.code : 0, output).toBe(0);
+    expect(output).toMatch(/\d+ passed/);
+    expect(output).not.toMatch(/skipped|xfail/);
+  }, 700_000);
+
+  it("the README's quick start runs as pasted", async () => {
+    const readme = readFileSync(path.join(PACKAGE, 'README.md'), 'utf8');
+    const block = /```python\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'clients/python/README.md has a ```python quick start').toBeTruthy();
+    const script = path.join(scratch, 'quickstart.py');
+    writeFileSync(script, block!);
+    const { stdout } = await run(python, [script], { cwd: scratch, env: env(), timeout: 120_000 });
+    expect(stdout).toMatch(/stored model .* v1/);
+    expect(stdout).toMatch(/registered .* version 1/);
+  }, 200_000);
+});
