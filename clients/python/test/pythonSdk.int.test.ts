@@ -1,17 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { IdentityService } from '@jarvis/subgraph-identity';
 import { servedJarvis } from '@jarvis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installedSdk, PACKAGE } from './installedSdk.ts';
 
 const run = promisify(execFile);
-const PACKAGE = new URL('../', import.meta.url).pathname;
-const ENGINES = process.env.JARVIS_ENGINES ?? path.join(os.homedir(), '.cache/jarvis/engines');
-const TOOLS = path.join(ENGINES, 'python-sdk-tools/bin/python');
-const WHEELHOUSE = path.join(ENGINES, 'python-wheelhouse');
 
 /**
  * The Python SDK as its users get it: the wheel built from clients/python, installed into a fresh
@@ -26,33 +22,9 @@ describe('the Python SDK, from its wheel', () => {
   let key: string;
 
   beforeAll(async () => {
-    scratch = mkdtempSync(path.join(os.tmpdir(), 'jarvis-python-sdk-'));
-    await run(
-      TOOLS,
-      ['-m', 'build', '--wheel', '--no-isolation', '--outdir', path.join(scratch, 'dist'), PACKAGE],
-      {
-        timeout: 120_000,
-      },
-    );
-    const wheel = readdirSync(path.join(scratch, 'dist')).find((f) => f.endsWith('.whl'))!;
-    await run('python3', ['-m', 'venv', path.join(scratch, 'venv')]);
-    python = path.join(scratch, 'venv/bin/python');
-    await run(
-      python,
-      [
-        '-m',
-        'pip',
-        'install',
-        '-q',
-        '--no-index',
-        '--find-links',
-        WHEELHOUSE,
-        path.join(scratch, 'dist', wheel),
-        'pytest',
-        'tqdm',
-      ],
-      { timeout: 180_000 },
-    );
+    const sdk = await installedSdk();
+    scratch = sdk.dir;
+    python = sdk.python;
     jarvis = await servedJarvis({ auth: { mode: 'keys' }, router: { documents: { accept: 'trusted' } } });
     const identity = jarvis.subgraphs.find((m) => m.name === 'identity')!.service as IdentityService;
     key = (await identity.issueKey({ projectId: 'default', name: 'python', role: 'editor' })).secret;

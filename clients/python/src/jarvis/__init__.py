@@ -17,10 +17,13 @@ from .errors import (
 )
 from .run import AsyncRun, Run
 from .system_info import system_info
+from .worker import ActivityCancelled, ActivityContext, Worker
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ActivityCancelled",
+    "ActivityContext",
     "AsyncRun",
     "AsyncTSAIComponent",
     "BackendUnavailableError",
@@ -36,5 +39,6 @@ __all__ = [
     "Run",
     "TSAIComponent",
     "UnauthenticatedError",
+    "Worker",
     "system_info",
 ]

@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from ._api.enums import ArtifactKind, OptimizationDirection
-from ._api.input_types import ArtifactFilter, CreateModelVersionInput, CreateRunInput, KeyValueInput, SystemInfoInput
+from ._api.input_types import (
+    ArtifactFilter,
+    CreateModelVersionInput,
+    CreateRunInput,
+    KeyValueInput,
+    SystemInfoInput,
+    WorkflowDefinitionInput,
+)
 from ._connection import Connection
 from ._loop import LoopThread
 from .errors import ConflictError, NotFoundError
@@ -259,6 +266,14 @@ class AsyncTSAIComponent:
 
     # Workflows
 
+    async def register_workflow(self, definition: dict[str, Any]) -> Any:
+        """Registers (or updates, as a new version) a pipeline: ``{"name", "taskQueue", "steps": [...], "output"}``."""
+        return (
+            await self._conn.request(
+                lambda api: api.register_workflow(definition=WorkflowDefinitionInput.model_validate(definition))
+            )
+        ).register_workflow
+
     async def start_workflow(
         self, workflow: str, input: Any = None, *, idempotency_key: str | None = None, run: Any = None
     ) -> Any:
@@ -374,6 +389,9 @@ class TSAIComponent:
 
     def log_histogram(self, name: str, value: float, labels: dict[str, Any] | None = None, **options: Any) -> None:
         self._run(self._async.log_histogram(name, value, labels, **options))
+
+    def register_workflow(self, definition: dict[str, Any]) -> Any:
+        return self._run(self._async.register_workflow(definition))
 
     def start_workflow(self, workflow: str, input: Any = None, **options: Any) -> Any:
         return self._run(self._async.start_workflow(workflow, input, **options))
