@@ -78,5 +78,7 @@ describe('the Python SDK, from its wheel', () => {
     const { stdout } = await run(python, [script], { cwd: scratch, env: env(), timeout: 120_000 });
     expect(stdout).toMatch(/stored model .* v1/);
     expect(stdout).toMatch(/registered .* version 1/);
+    expect(stdout).toMatch(/STEP_PROGRESS scoring [0-9a-f-]{36}/);
+    expect(stdout.trim().split('\n').at(-1)).toMatch(/^RUN_COMPLETED/);
   }, 200_000);
 });

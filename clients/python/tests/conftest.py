@@ -112,3 +112,63 @@ def proxy(jarvis_url: str) -> Iterator[Callable[[Callable[[bytes, bytes], bytes 
     yield make
     for p in made:
         p.close()
+
+
+class TcpPipe:
+    """Bytes both ways between a client and Jarvis (WebSockets too); ``drop()`` cuts every open
+    connection at once, as a flaky network does."""
+
+    def __init__(self, target: str) -> None:
+        host, port = target.split("//")[1].split(":")
+        self.target = (host, int(port))
+        self.loop = asyncio.new_event_loop()
+        self.writers: set[asyncio.StreamWriter] = set()
+        self.connections = 0
+        ready = threading.Event()
+
+        def serve() -> None:
+            asyncio.set_event_loop(self.loop)
+            self.server = self.loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", 0))
+            self.url = f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}"
+            ready.set()
+            self.loop.run_forever()
+
+        threading.Thread(target=serve, daemon=True).start()
+        ready.wait(10)
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        up_reader, up_writer = await asyncio.open_connection(*self.target)
+        self.writers.update({writer, up_writer})
+
+        async def pump(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            try:
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                dst.close()
+
+        await asyncio.gather(pump(reader, up_writer), pump(up_reader, writer))
+        self.writers.difference_update({writer, up_writer})
+
+    def drop(self) -> None:
+        def cut() -> None:
+            for w in list(self.writers):
+                w.transport.abort()
+
+        self.loop.call_soon_threadsafe(cut)
+
+    def close(self) -> None:
+        self.drop()
+        self.loop.call_soon_threadsafe(self.server.close)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+@pytest.fixture()
+def tcp_pipe(jarvis_url: str) -> Iterator[TcpPipe]:
+    pipe = TcpPipe(jarvis_url)
+    yield pipe
+    pipe.close()

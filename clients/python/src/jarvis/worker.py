@@ -30,6 +30,9 @@ LOG_METRICS_DOCUMENT = (
 
 log = logging.getLogger("jarvis.worker")
 
+# How long one poll waits on Jarvis for a task: a stopping worker waits at most this long.
+POLL_SECONDS = 2
+
 
 class ActivityCancelled(Exception):
     """The run was cancelled or terminated, or the attempt timed out: the step should stop."""
@@ -48,14 +51,16 @@ class _Engine:
         if api_key:
             headers["authorization"] = f"Bearer {api_key}"
         self.http = httpx.Client(headers=headers, timeout=httpx.Timeout(70.0, connect=10.0))
+        self.polls = httpx.Client(headers=headers, timeout=httpx.Timeout(70.0, connect=10.0))
         self.stopping = threading.Event()
 
     def call(self, path: str, body: dict[str, Any], retry: bool = True) -> Any:
+        client = self.polls if path == "poll" else self.http
         wait = 0.25
         while True:
             try:
-                response = self.http.post(f"{self.url}/workflows/worker/{path}", content=json.dumps(body, default=str))
-            except httpx.TransportError:
+                response = client.post(f"{self.url}/workflows/worker/{path}", content=json.dumps(body, default=str))
+            except (httpx.TransportError, RuntimeError):
                 if not retry or self.stopping.is_set():
                     raise
                 time.sleep(wait)
@@ -233,7 +238,9 @@ class Worker:
         """Stops taking tasks; the running ones finish and report."""
         self._engine.stopping.set()
         for thread in self._threads:
-            thread.join(timeout=70)
+            thread.join(timeout=POLL_SECONDS + 70)
+        self._engine.polls.close()
+        self._engine.http.close()
 
     def __enter__(self) -> Worker:
         return self.start()
@@ -247,7 +254,7 @@ class Worker:
             try:
                 task = self._engine.call(
                     "poll",
-                    {"taskQueue": self.task_queue, "activities": names, "workerId": self.identity, "timeoutMs": 5_000},
+                    {"taskQueue": self.task_queue, "activities": names, "workerId": self.identity, "timeoutMs": POLL_SECONDS * 1000},
                     retry=False,
                 ).get("task")
             except Exception:

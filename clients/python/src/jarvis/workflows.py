@@ -32,7 +32,7 @@ async def watch_workflow(conn: Connection, run_id: str, reconnect_for: float = 1
                     continue
                 seen = event.sequence
                 yield event
-                if event.type.value in TERMINAL:
+                if event.type_.value in TERMINAL:
                     return
             # The server ended the stream before the run's last event (a restart): resubscribe.
             if time.monotonic() - last_contact > reconnect_for:
