@@ -85,11 +85,13 @@ step "Python SDK tools: ariadne-codegen $ARIADNE_CODEGEN_VERSION, build, pytest,
 tools="$ENGINES/python-sdk-tools"
 wheelhouse="$ENGINES/python-wheelhouse"
 sdk_deps=(httpx==0.28.1 pydantic==2.14.4 websockets==17.4 tqdm==4.70.1 pytest==9.2.0)
-if [ -x "$tools/bin/ariadne-codegen" ] && "$tools/bin/python" -c "import importlib.metadata as m,sys; sys.exit(m.version('ariadne-codegen') != '$ARIADNE_CODEGEN_VERSION')" 2>/dev/null && [ -f "$wheelhouse/.complete-$ARIADNE_CODEGEN_VERSION" ]; then
+# The peer of the Python SDK's upload benchmark: MinIO's own Python client.
+bench_deps=(minio==7.2.20)
+if [ -x "$tools/bin/ariadne-codegen" ] && "$tools/bin/python" -c "import importlib.metadata as m,sys; sys.exit(m.version('ariadne-codegen') != '$ARIADNE_CODEGEN_VERSION' or m.version('minio') != '7.2.20')" 2>/dev/null && [ -f "$wheelhouse/.complete-$ARIADNE_CODEGEN_VERSION" ]; then
   echo "already installed"
 else
   python3 -m venv "$tools"
-  "$tools/bin/pip" install -q --disable-pip-version-check "ariadne-codegen[subscriptions]==$ARIADNE_CODEGEN_VERSION" build==1.6.1 hatchling==1.33.0 "${sdk_deps[@]}"
+  "$tools/bin/pip" install -q --disable-pip-version-check "ariadne-codegen[subscriptions]==$ARIADNE_CODEGEN_VERSION" build==1.6.1 hatchling==1.33.0 "${sdk_deps[@]}" "${bench_deps[@]}"
   mkdir -p "$wheelhouse"
   "$tools/bin/pip" download -q --disable-pip-version-check -d "$wheelhouse" "${sdk_deps[@]}"
   touch "$wheelhouse/.complete-$ARIADNE_CODEGEN_VERSION"

@@ -41,6 +41,13 @@ describe('benchmarks still run and print their comparison', () => {
       expect(out).toMatch(new RegExp(`${workload}\\s+\\d+\\.\\dx`));
   });
 
+  it('Python SDK: log_metrics vs the mlflow client, upload vs the minio client, on one Jarvis', async () => {
+    const out = await bench('pythonSdkThroughput.ts', { BENCH_POINTS: '3000', BENCH_MB: '16' });
+    expect(out).toMatch(/SDK \/ mlflow\s+\d+\.\d{2}/);
+    expect(out).toMatch(/SDK \/ minio\s+\d+\.\d{2}/);
+    expect(out).toMatch(/jarvis peak RSS \d+ MB/);
+  });
+
   it('workflows: Jarvis on Temporal and local vs @temporalio/client directly', async () => {
     const out = await bench('workflowThroughput.ts', { BENCH_RUNS: '20', BENCH_CONCURRENCY: '4' });
     expect(out).toMatch(/ratio jarvis-on-temporal \/ direct temporal: \d+\.\d{2}/);

@@ -1,6 +1,6 @@
 """An experiment run being logged to. ``log_metrics`` returns at once: points are stamped with
-the time they were logged, batched, and sent in the background in order, each batch with an
-idempotency key, so a batch retried after a network error (even one whose answer was lost after
+the time they were logged, batched, and sent in the background (a few batches at a time; each
+point keeps its step and time), each batch with an idempotency key, so a batch retried after a network error (even one whose answer was lost after
 Jarvis stored it) is logged once. ``flush()`` and ``end()`` wait for every point; an error that
 retrying cannot fix comes out of the next of them."""
 
@@ -17,6 +17,8 @@ from ._api.input_types import KeyValueInput, MetricInput
 from ._connection import Connection, retry_transient
 
 MAX_BATCH = 1_000
+# Batches in flight at once: each point carries its step and time, so arrival order does not matter.
+IN_FLIGHT = 4
 
 
 def _now() -> str:
@@ -48,7 +50,9 @@ class AsyncRun:
         self._lock = threading.Lock()
         self._pending: list[MetricInput] = []
         self._batch = 0
-        self._chain: asyncio.Future[None] | None = None
+        self._sending: set[asyncio.Future[None]] = set()
+        self._slots = asyncio.Semaphore(IN_FLIGHT)
+        self._woken = False
         self._timer: asyncio.TimerHandle | None = None
         self._failure: BaseException | None = None
         self.ended = False
@@ -62,7 +66,11 @@ class AsyncRun:
             for key, value in metrics.items():
                 self._pending.append(MetricInput(key=key, value=float(value), step=step, timestamp=stamp))
             full = len(self._pending) >= MAX_BATCH
-        self._loop.call_soon_threadsafe(self._schedule, full)
+            # The loop is woken once per batch, not once per call: logging stays cheap.
+            wake = full or not self._woken
+            self._woken = True
+        if wake:
+            self._loop.call_soon_threadsafe(self._schedule, full)
 
     def log_metric(self, key: str, value: float, step: int = 0) -> None:
         self.log_metrics({key: value}, step)
@@ -80,36 +88,36 @@ class AsyncRun:
             self._timer = None
         with self._lock:
             pending, self._pending = self._pending, []
+            self._woken = False
         for i in range(0, len(pending), MAX_BATCH):
             self._batch += 1
             self._enqueue(pending[i : i + MAX_BATCH], f"sdk-metrics:{self._writer}:{self._batch}")
 
     def _enqueue(self, metrics: list[MetricInput], key: str) -> None:
-        previous = self._chain
-
         async def send() -> None:
-            if previous is not None:
-                await previous
-            if self._failure is not None:
-                return
-            try:
-                await retry_transient(
-                    lambda: self._conn.request(
-                        lambda api: api.log_batch(run_id=self.id, metrics=metrics, idempotency_key=key)
-                    ),
-                    attempts=self._attempts,
-                )
-            except BaseException as error:  # kept for the next flush() or end()
-                self._failure = error
+            async with self._slots:
+                if self._failure is not None:
+                    return
+                try:
+                    await retry_transient(
+                        lambda: self._conn.request(
+                            lambda api: api.log_batch(run_id=self.id, metrics=metrics, idempotency_key=key)
+                        ),
+                        attempts=self._attempts,
+                    )
+                except BaseException as error:  # kept for the next flush() or end()
+                    self._failure = error
 
-        self._chain = asyncio.ensure_future(send(), loop=self._loop)
+        task = asyncio.ensure_future(send(), loop=self._loop)
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
 
     async def flush(self) -> None:
         """Waits until every metric logged so far is stored."""
         await asyncio.sleep(0)  # lets log_metrics calls from this loop's thread land first
         self._cut()
-        if self._chain is not None:
-            await self._chain
+        if self._sending:
+            await asyncio.gather(*list(self._sending))
         if self._failure is not None:
             failure, self._failure = self._failure, None
             raise failure

@@ -30,26 +30,26 @@ UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 
 def file_digest(path: str | os.PathLike[str]) -> tuple[int, str]:
-    """Size and sha256 of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    size = 0
+    """Size and sha256 of a file, read in 8 MiB chunks (hashlib releases the GIL on them)."""
     with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return size, digest.hexdigest()
+        digest = hashlib.file_digest(f, "sha256") if hasattr(hashlib, "file_digest") else _digest(f)
+    return os.path.getsize(path), digest.hexdigest()
 
 
-async def _file_range(path: str, start: int, length: int) -> AsyncIterator[bytes]:
+def _digest(f: Any) -> Any:
+    digest = hashlib.sha256()
+    while chunk := f.read(8 * CHUNK):
+        digest.update(chunk)
+    return digest
+
+
+def _read_range(path: str, start: int, length: int) -> bytes:
     with open(path, "rb") as f:
         f.seek(start)
-        left = length
-        while left > 0:
-            chunk = await asyncio.to_thread(f.read, min(CHUNK, left))
-            if not chunk:
-                raise BadUserInputError(f"{path} changed while it was being uploaded", {"code": "BAD_USER_INPUT"})
-            left -= len(chunk)
-            yield chunk
+        data = f.read(length)
+    if len(data) != length:
+        raise BadUserInputError(f"{path} changed while it was being uploaded", {"code": "BAD_USER_INPUT"})
+    return data
 
 
 async def upload_file(
@@ -139,26 +139,20 @@ async def _send_parts(conn: Connection, upload: Any, path: str, have: set[int], 
         url = conn.route_url(part.url)
         client = conn.client_for(url)
         start = (part.part_number - 1) * upload.part_size
+        # One part in memory at a time per lane (PARALLEL_PARTS x the part size in all): the
+        # bytes go out in one write, far faster than a stream of small reads.
+        data = await asyncio.to_thread(_read_range, path, start, part.size)
         for attempt in range(5):
-            sent = 0
-
-            async def counted() -> AsyncIterator[bytes]:
-                nonlocal sent
-                async for chunk in _file_range(path, start, part.size):
-                    sent += len(chunk)
-                    progress.update(len(chunk))
-                    yield chunk
-
             try:
-                response = await client.put(url, content=counted(), headers={"content-length": str(part.size)})
+                response = await client.put(url, content=data)
                 if response.status_code < 300:
+                    progress.update(part.size)
                     return
                 if response.status_code < 500:
                     raise _route_error(response, f"part {part.part_number} of {upload.id}")
             except (httpx.TransportError, OSError) as error:
                 if attempt == 4:
                     raise network_error(f"sending part {part.part_number}: {error!r}") from None
-            progress.update(-sent)
             await asyncio.sleep(0.25 * 2**attempt)
         raise network_error(f"part {part.part_number} of upload {upload.id} kept failing")
 
