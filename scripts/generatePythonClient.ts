@@ -1,5 +1,6 @@
 // The Python SDK's typed client: ariadne-codegen (from the engines' python-sdk-tools
-// virtualenv, scripts/install-engines.sh) over schema/api.graphql and clients/python/operations,
+// virtualenv, scripts/install-engines.sh) over schema/api.graphql and the operations both SDKs
+// send (clients/sdk/src/operations),
 // into clients/python/src/jarvis/_api, plus the manifest of the exact documents it sends, which
 // the router registers as trusted. `--check` generates into a scratch folder and fails when the
 // committed files differ (`npm run codegen:check`).
@@ -42,7 +43,10 @@ function generate(into: string): { files: Map<string, string>; manifest: string 
         'schema_path = "../../schema/api.graphql"',
         `schema_path = "${path.join(ROOT, 'schema/api.graphql')}"`,
       )
-      .replace('queries_path = "operations"', `queries_path = "${path.join(PACKAGE, 'operations')}"`)
+      .replace(
+        'queries_path = "../sdk/src/operations"',
+        `queries_path = "${path.join(ROOT, 'clients/sdk/src/operations')}"`,
+      )
       .replace('target_package_path = "src/jarvis"', `target_package_path = "${into}"`);
     const configFile = path.join(scratch, 'pyproject.toml');
     writeFileSync(configFile, config);
