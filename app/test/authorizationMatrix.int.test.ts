@@ -248,7 +248,13 @@ describe('authorisation matrix', () => {
     for (const route of routes) {
       const path = route.path.replace(/\*$/, 'matrix-x');
       for (const persona of personas) {
-        const expected = persona.refusedAlways ? 'unauthenticated' : decide(persona.principal!, route.scope);
+        // A `signed` route takes no one without the URL's signature (none here), whatever their
+        // key; a bad key is refused before any route, as everywhere.
+        const expected = persona.refusedAlways
+          ? 'unauthenticated'
+          : route.scope === 'signed'
+            ? 'forbidden'
+            : decide(persona.principal!, route.scope);
         const response = await jarvis.router.fetch(
           new Request(`http://jarvis.test${path}`, {
             method: route.method,

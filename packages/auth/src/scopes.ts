@@ -61,7 +61,8 @@ export const ROUTER_PRINCIPAL: Principal = Object.freeze({
 
 /** Whether this caller may do what `requirement` names, in the project it acts in. */
 export function decide(principal: Principal, requirement: Requirement): Decision {
-  if (requirement === 'public') return 'allowed';
+  // `signed`: the URL's own signature decides (the route checks it); credentials neither help nor are needed.
+  if (requirement === 'public' || requirement === 'signed') return 'allowed';
   if (principal.kind === 'anonymous') return 'unauthenticated';
   if (requirement === 'authenticated') return 'allowed';
   // Only the router's own signed identity; no caller's credentials can name it.

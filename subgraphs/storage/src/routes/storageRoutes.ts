@@ -89,8 +89,8 @@ export function storageRoutes(service: StorageService, signer: UrlSigner): HttpR
     { method: 'PUT', path: '/storage/uploads/*', scope: 'storage:write', handler: receivePart(false) },
     { method: 'GET', path: '/storage/artifacts/*', scope: 'storage:read', handler: content },
     { method: 'HEAD', path: '/storage/artifacts/*', scope: 'storage:read', handler: content },
-    { method: 'PUT', path: '/storage/signed/uploads/*', scope: 'public', handler: signed(receivePart(true)) },
-    { method: 'GET', path: '/storage/signed/artifacts/*', scope: 'public', handler: signed(content) },
-    { method: 'HEAD', path: '/storage/signed/artifacts/*', scope: 'public', handler: signed(content) },
+    { method: 'PUT', path: '/storage/signed/uploads/*', scope: 'signed', handler: signed(receivePart(true)) },
+    { method: 'GET', path: '/storage/signed/artifacts/*', scope: 'signed', handler: signed(content) },
+    { method: 'HEAD', path: '/storage/signed/artifacts/*', scope: 'signed', handler: signed(content) },
   ];
 }
