@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { gql, servedJarvis } from '@jarvis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +8,7 @@ import { installedSdk } from './installedSdk.ts';
 
 const run = promisify(execFile);
 
-/** The seed's Toolchain and Autopilot as Python programs, end to end, from the installed wheel. */
+/** The seed's Toolchain, Spotlight and Autopilot as Python programs, end to end, from the installed wheel. */
 describe('the Python examples', () => {
   let sdk: Awaited<ReturnType<typeof installedSdk>>;
   let jarvis: Awaited<ReturnType<typeof servedJarvis>>;
@@ -56,6 +58,27 @@ describe('the Python examples', () => {
       expect(trial.status).toBe('FINISHED');
       expect(trial.metrics.map((m) => m.key).sort()).toEqual(['loss', 'test_mAP', 'val_mAP']);
     }
+  }, 200_000);
+
+  it('spotlight stores a clip, finds the shot through its pipeline and exports the report', async () => {
+    expect(await example('spotlight', ['--make-sample', 'faceoff.y4m'])).toContain('wrote faceoff.y4m');
+    const out = await example('spotlight', ['faceoff.y4m', 'drive']);
+    expect(out).toContain('shot at 1.16s (frames 29-35, 12.04 px/frame)');
+    const report = JSON.parse(readFileSync(path.join(sdk.dir, 'drive/faceoff.analysis.json'), 'utf8')) as {
+      highlights: { startFrame: number; endFrame: number }[];
+    };
+    expect(report.highlights).toEqual([expect.objectContaining({ startFrame: 29, endFrame: 35 })]);
+    const stored = await gql<{
+      artifactByName: { kind: string; derivedFrom: { name: string }[]; metadata: { shots: number } };
+    }>(
+      jarvis.url,
+      '{ artifactByName(name: "spotlight/reports/faceoff.analysis.json") { kind derivedFrom { name } metadata } }',
+    );
+    expect(stored.data!.artifactByName).toEqual({
+      kind: 'REPORT',
+      derivedFrom: [{ name: 'spotlight/clips/faceoff.y4m' }],
+      metadata: { shots: 1 },
+    });
   }, 200_000);
 
   it('autopilot cancels and adapts while the evaluation scores below 0.8, then settles', async () => {

@@ -61,6 +61,7 @@ class AsyncTSAIComponent:
         metadata: dict[str, Any] | None = None,
         tags: list[str] | None = None,
         run_id: str | None = None,
+        workflow_run_id: str | None = None,
         derived_from: list[str] | None = None,
         on_progress: OnProgress | None = None,
         progress_bar: bool = True,
@@ -79,6 +80,7 @@ class AsyncTSAIComponent:
                 tags=tags,
                 component=self.name,
                 run_id=run_id,
+                workflow_run_id=workflow_run_id,
                 derived_from=derived_from,
                 progress=progress,
             )

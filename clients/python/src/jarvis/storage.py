@@ -63,6 +63,7 @@ async def upload_file(
     tags: list[str] | None = None,
     component: str | None = None,
     run_id: str | None = None,
+    workflow_run_id: str | None = None,
     derived_from: list[str] | None = None,
     progress: Progress,
 ) -> Any:
@@ -79,6 +80,7 @@ async def upload_file(
         tags=tags,
         component=component,
         run_id=run_id,
+        workflow_run_id=workflow_run_id,
         derived_from=derived_from,
     )
     key = f"sdk-upload:{name}:{size}:{sha256}"
