@@ -19,7 +19,7 @@ export {
 } from './defineSubgraph.ts';
 export { loadTypeDefs } from './loadTypeDefs.ts';
 export { MlflowParams } from './mlflowParams.ts';
-export { mlflowRoute } from './mlflowRoute.ts';
+export { mlflowEndpointNotFound, mlflowRoute } from './mlflowRoute.ts';
 export { newestFirstPage } from './newestFirstPage.ts';
 export {
   lazyWebStream,

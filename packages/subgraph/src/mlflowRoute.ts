@@ -67,3 +67,14 @@ export function mlflowRoute(
     },
   };
 }
+
+/** MLflow's answer for a route it does not serve, which its clients report by name. */
+export function mlflowEndpointNotFound(method: string, pathname: string): Response {
+  return Response.json(
+    {
+      error_code: 'ENDPOINT_NOT_FOUND',
+      message: `Jarvis does not serve ${method} ${pathname} of the MLflow API; the README's "MLflow compatibility" lists what it serves`,
+    },
+    { status: 404 },
+  );
+}

@@ -422,7 +422,8 @@ export class StorageService {
       throw completingConflict(uploadId);
     }
     // Parts are listed under the claim: an abort cannot remove them while they are checked.
-    const received = new Set((await this.receivedParts(upload)).map((p) => p.partNumber));
+    const parts = await this.receivedParts(upload);
+    const received = new Set(parts.map((p) => p.partNumber));
     const missing = Array.from({ length: upload.partCount }, (_, i) => i + 1).filter((n) => !received.has(n));
     if (missing.length) {
       await this.store.releaseCompletion(upload.id);
@@ -431,7 +432,7 @@ export class StorageService {
         { missingParts: missing },
       );
     }
-    if (!isDeclared(upload)) await this.checkUndeclaredParts(upload);
+    if (!isDeclared(upload)) await this.checkUndeclaredParts(upload, parts);
     const renew = setInterval(() => {
       this.store.renewCompletion(upload.id, COMPLETION_LEASE_MS).catch((error: unknown) => {
         this.logger.warn({ err: error, uploadId }, 'could not renew the claim on an upload being completed');
@@ -473,8 +474,7 @@ export class StorageService {
    * learns it on the laptop, and max_upload_bytes for the whole. The claim is released on
    * refusal: parts sent again can still complete it.
    */
-  private async checkUndeclaredParts(upload: UploadRecord) {
-    const parts = (await this.receivedParts(upload)).sort((a, b) => a.partNumber - b.partNumber);
+  private async checkUndeclaredParts(upload: UploadRecord, parts: StagedPart[]) {
     const small = parts.filter((p) => p.partNumber < upload.partCount && p.size < MIN_PART_BYTES);
     const total = parts.reduce((sum, p) => sum + p.size, 0);
     if (small.length) {

@@ -10,14 +10,12 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from ._api.enums import ArtifactKind
-from ._api.exceptions import GraphQLClientError
 from ._api.input_types import CreateArtifactUploadInput
 from ._connection import Connection, retry_transient
 from .errors import BadUserInputError, ChecksumMismatchError, JarvisError, NotFoundError, jarvis_error, network_error
@@ -244,4 +242,4 @@ async def download_file(conn: Connection, ref: str, local_path: str | os.PathLik
     return artifact, os.fspath(target)
 
 
-__all__ = ["upload_file", "download_file", "locate", "file_digest", "GraphQLClientError"]
+__all__ = ["upload_file", "download_file", "locate", "file_digest"]

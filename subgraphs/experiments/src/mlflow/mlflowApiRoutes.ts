@@ -1,5 +1,5 @@
 import type { Principal, RequestContext } from '@jarvis/context';
-import { type HttpRoute, MlflowParams, mlflowRoute } from '@jarvis/subgraph';
+import { type HttpRoute, MlflowParams, mlflowEndpointNotFound, mlflowRoute } from '@jarvis/subgraph';
 
 /**
  * One MLflow endpoint: its full path (`/api/2.0/mlflow/logged-models/{model_id}`; the `{…}`
@@ -23,15 +23,6 @@ function answer(endpoint: MlflowEndpoint, maxBodyBytes: number, pathParams: Reco
     return result instanceof Response ? result : Response.json(result);
   };
 }
-
-const missing = (method: HttpRoute['method'], pathname: string) =>
-  Response.json(
-    {
-      error_code: 'ENDPOINT_NOT_FOUND',
-      message: `Jarvis does not serve ${method} ${pathname} of the MLflow API; the README's "MLflow compatibility" lists what it serves`,
-    },
-    { status: 404 },
-  );
 
 /** `{name}` segments as a regular expression that captures them. */
 function matcher(path: string): { regex: RegExp; names: string[] } {
@@ -91,7 +82,7 @@ export function mlflowApiRoutes(endpoints: MlflowEndpoint[], maxBodyBytes: numbe
             Object.fromEntries(names.map((n, i) => [n, values[i]!])),
           )(request, context);
         }
-        return missing(method, pathname);
+        return mlflowEndpointNotFound(method, pathname);
       }),
     );
   }
@@ -102,7 +93,7 @@ export function mlflowApiRoutes(endpoints: MlflowEndpoint[], maxBodyBytes: numbe
         method,
         path: `${root}*`,
         scope: 'authenticated',
-        handler: async (request) => missing(method, new URL(request.url).pathname),
+        handler: async (request) => mlflowEndpointNotFound(method, new URL(request.url).pathname),
       });
   return routes;
 }

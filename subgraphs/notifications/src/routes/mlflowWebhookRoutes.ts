@@ -1,17 +1,8 @@
 import type { RequestContext } from '@jarvis/context';
-import { type HttpRoute, MlflowParams, mlflowRoute } from '@jarvis/subgraph';
+import { type HttpRoute, MlflowParams, mlflowEndpointNotFound, mlflowRoute } from '@jarvis/subgraph';
 import { type MlflowWebhooks, webhookJson } from '../mlflowWebhooks.ts';
 
 const ROOT = '/api/2.0/mlflow/webhooks';
-
-const missing = (method: string, pathname: string) =>
-  Response.json(
-    {
-      error_code: 'ENDPOINT_NOT_FOUND',
-      message: `Jarvis does not serve ${method} ${pathname} of the MLflow API; the README's "MLflow compatibility" lists what it serves`,
-    },
-    { status: 404 },
-  );
 
 /**
  * MLflow's webhook routes (`MlflowClient.create_webhook`, `list_webhooks`, `get_webhook`,
@@ -34,7 +25,8 @@ export function mlflowWebhookRoutes(webhooks: MlflowWebhooks, maxBodyBytes: numb
     (handle: (id: string, request: Request, context: RequestContext) => Promise<unknown>, test = false) =>
     async (request: Request, context: RequestContext) => {
       const at = tail(request);
-      if (!at || at.test !== test) return missing(request.method, new URL(request.url).pathname);
+      if (!at || at.test !== test)
+        return mlflowEndpointNotFound(request.method, new URL(request.url).pathname);
       return Response.json(await handle(at.id, request, context));
     };
 
