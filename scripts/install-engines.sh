@@ -84,17 +84,20 @@ step "Python SDK tools: ariadne-codegen $ARIADNE_CODEGEN_VERSION, build, pytest,
 # built wheel in a fresh virtualenv, installed offline from this wheelhouse.
 tools="$ENGINES/python-sdk-tools"
 wheelhouse="$ENGINES/python-wheelhouse"
-sdk_deps=(httpx==0.28.1 pydantic==2.14.4 websockets==17.4 tqdm==4.70.1 pytest==9.2.0)
+# temporalio: the Python worker's engine when Jarvis runs its workflows on Temporal (the `temporal` extra).
+sdk_deps=(httpx==0.28.1 pydantic==2.14.4 websockets==17.4 tqdm==4.70.1 pytest==9.2.0 temporalio==1.35.0)
+# The wheelhouse is complete for this exact list: a new pin downloads again.
+wheelhouse_mark="$wheelhouse/.complete-$(echo "$ARIADNE_CODEGEN_VERSION ${sdk_deps[*]}" | sha256sum | cut -c1-16)"
 # The peer of the Python SDK's upload benchmark: MinIO's own Python client.
 bench_deps=(minio==7.2.20)
-if [ -x "$tools/bin/ariadne-codegen" ] && "$tools/bin/python" -c "import importlib.metadata as m,sys; sys.exit(m.version('ariadne-codegen') != '$ARIADNE_CODEGEN_VERSION' or m.version('minio') != '7.2.20')" 2>/dev/null && [ -f "$wheelhouse/.complete-$ARIADNE_CODEGEN_VERSION" ]; then
+if [ -x "$tools/bin/ariadne-codegen" ] && "$tools/bin/python" -c "import importlib.metadata as m,sys; sys.exit(m.version('ariadne-codegen') != '$ARIADNE_CODEGEN_VERSION' or m.version('minio') != '7.2.20')" 2>/dev/null && [ -f "$wheelhouse_mark" ]; then
   echo "already installed"
 else
   python3 -m venv "$tools"
   "$tools/bin/pip" install -q --disable-pip-version-check "ariadne-codegen[subscriptions]==$ARIADNE_CODEGEN_VERSION" build==1.6.1 hatchling==1.33.0 "${sdk_deps[@]}" "${bench_deps[@]}"
   mkdir -p "$wheelhouse"
   "$tools/bin/pip" download -q --disable-pip-version-check -d "$wheelhouse" "${sdk_deps[@]}"
-  touch "$wheelhouse/.complete-$ARIADNE_CODEGEN_VERSION"
+  touch "$wheelhouse_mark"
 fi
 
 wait "$minio_pid"

@@ -38,7 +38,7 @@ export async function installedSdk(): Promise<{ python: string; dir: string; rem
       '--no-index',
       '--find-links',
       wheelhouse,
-      path.join(dir, 'dist', wheel),
+      `${path.join(dir, 'dist', wheel)}[temporal]`,
       'pytest',
       'tqdm',
     ],

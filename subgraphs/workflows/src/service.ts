@@ -94,7 +94,9 @@ export class WorkflowsService {
     this.reports = new EventBatcher(this.transitions, async (tx, runId, events) => {
       const run = await this.store.lockRun(tx.trx, runId);
       if (!run) throw notFound(`no workflow run ${JSON.stringify(runId)}`);
-      await tx.emit(run, events);
+      // A worker hears of the run's end at its next heartbeat: what it reports until then is
+      // dropped, as on the local engine, so a finished run's history ends with its ending.
+      if (!FINISHED.includes(run.status)) await tx.emit(run, events);
     });
   }
 

@@ -3,7 +3,7 @@
 import sys
 import time
 
-from jarvis import Worker
+from jarvis import ActivityCancelled, Worker
 
 
 def double(input, ctx):
@@ -14,9 +14,13 @@ def double(input, ctx):
 
 
 def wait_for_cancel(input, ctx):
-    for i in range(1200):
-        ctx.progress(i / 1200, f"tick {i}")
-        time.sleep(0.05)
+    try:
+        for i in range(1200):
+            ctx.progress(i / 1200, f"tick {i}")
+            time.sleep(0.05)
+    except ActivityCancelled as stopped:
+        print(f"{ctx.run_id} stopped: {stopped.reason}", flush=True)
+        raise
     return {"finished": True}
 
 
@@ -28,5 +32,20 @@ def explode(input, ctx):
     raise BadBatch(f"batch {input['batch']} has no labels")
 
 
-print("worker ready", flush=True)
-Worker(sys.argv[1], {"py.double": double, "py.wait": wait_for_cancel, "py.explode": explode}, max_concurrent=2).run()
+class Flaky(Exception):
+    pass
+
+
+async def flaky(input, ctx):
+    if ctx.attempt == 1:
+        raise Flaky("the shard is not there yet")
+    return {"attempt": ctx.attempt}
+
+
+worker = Worker(
+    sys.argv[1],
+    {"py.double": double, "py.wait": wait_for_cancel, "py.explode": explode, "py.flaky": flaky},
+    max_concurrent=2,
+)
+print(f"worker ready on the {worker.engine} engine", flush=True)
+worker.run()
