@@ -34,7 +34,7 @@ def test_metrics_are_logged_once_when_answers_are_lost(jarvis_url, proxy, unique
 
     def drop_first_answers(request: bytes, answer: bytes):
         # Jarvis stores the batch, the answer never arrives: the SDK sends it again, same key.
-        if b"LogBatch" in request and b"metrics" in request and lost["n"] < 3:
+        if b"LogMetrics" in request and b"series" in request and lost["n"] < 3:
             lost["n"] += 1
             return None
         return answer

@@ -213,11 +213,11 @@ describe('TSAIComponent against a served jarvis dev', () => {
   });
 
   it('logMetrics batches in the background; no point is lost on close() or logged twice when answers are lost', async () => {
-    // Two logBatch answers are lost after Jarvis stored the batch: the retries carry the same key.
+    // Two logMetrics answers are lost after Jarvis stored the batch: the retries carry the same key.
     let lose = 2;
     let batches = 0;
     const flaky = async (request: Request) => {
-      const isBatch = (await request.clone().text()).includes('"operationName":"LogBatch"');
+      const isBatch = (await request.clone().text()).includes('"operationName":"LogMetrics"');
       const response = await fetch(request);
       if (isBatch) batches++;
       if (isBatch && lose > 0) {
@@ -271,7 +271,7 @@ describe('TSAIComponent against a served jarvis dev', () => {
     expect(data!.run.system.runtime).toBe(`node ${process.versions.node}`);
     expect(data!.run.status).toBe('RUNNING');
     expect(lose).toBe(0);
-    // 5,000 + 100 points in batches of at most 1,000, not one request per point.
+    // 5,000 + 100 points in batches of up to 10,000 (columns), not one request per point.
     expect(batches).toBeLessThan(40);
     await run.end('FINISHED');
 

@@ -34,4 +34,6 @@ export type LoggedModelMetricMapper = ModelMetric;
 export type TraceMapper = TraceRecord;
 export type AssessmentMapper = AssessmentRecord;
 export type SpanMapper = OtlpSpan;
+/** A logMetrics call's outcome; its run is read only when asked for. */
+export type MetricsLoggedMapper = { points: number; runId: string };
 export type DatasetInputMapper = RunIo['datasetInputs'][number];

@@ -6,6 +6,7 @@ import type { JarvisMetrics } from '@jarvis/telemetry';
 import { downsample } from './downsample.ts';
 import { type LiveRunExporter, liveRunExporter } from './liveRunExporter.ts';
 import { RegistryEvents } from './registryEvents.ts';
+import { LIMITS } from './store/limits.ts';
 import type {
   ModelRegistry,
   ModelSearch,
@@ -343,13 +344,72 @@ export class ExperimentsService {
       params: batch.params ?? [],
       tags: batch.tags ?? [],
     };
-    const status = await this.store.logBatch(principal.projectId, runId, log, idempotencyKey ?? undefined);
+    await this.storeBatch(principal, runId, log, idempotencyKey);
+  }
+
+  /** Logs metric series (logMetrics): columns of up to 10000 points; how many it stored. */
+  async logMetricSeries(
+    principal: Principal,
+    runId: string,
+    series: { key: string; values: number[]; steps?: number[] | null; timestamps?: number[] | null }[],
+    idempotencyKey?: string | null,
+  ): Promise<number> {
+    const now = Date.now();
+    const metrics: MetricPoint[] = [];
+    for (const [i, s] of series.entries()) {
+      for (const [column, given] of [
+        ['steps', s.steps],
+        ['timestamps', s.timestamps],
+      ] as const)
+        if (given && given.length !== s.values.length)
+          throw badUserInput(
+            `series[${i}] (${s.key}): ${given.length} ${column} for ${s.values.length} values; give one per value or none`,
+            { argument: `series[${i}].${column}` },
+          );
+      if (metrics.length + s.values.length > LIMITS.metricsPerSeriesCall)
+        throw badUserInput(
+          `logMetrics takes at most ${LIMITS.metricsPerSeriesCall} points a call; send the rest in another`,
+          { argument: 'series' },
+        );
+      for (let j = 0; j < s.values.length; j++)
+        metrics.push({
+          key: s.key,
+          value: s.values[j]!,
+          step: s.steps?.[j] ?? 0,
+          timestamp: s.timestamps?.[j] ?? now,
+        });
+    }
+    const stored = await this.storeBatch(
+      principal,
+      runId,
+      { metrics },
+      idempotencyKey,
+      LIMITS.metricsPerSeriesCall,
+    );
+    return stored ? metrics.length : 0;
+  }
+
+  private async storeBatch(
+    principal: Principal,
+    runId: string,
+    log: LogBatch,
+    idempotencyKey: string | null | undefined,
+    metricsPerBatch?: number,
+  ) {
+    const status = await this.store.logBatch(
+      principal.projectId,
+      runId,
+      log,
+      idempotencyKey ?? undefined,
+      metricsPerBatch,
+    );
     if (status && log.metrics?.length) {
       this.metrics?.runMetricPoints.inc(log.metrics.length);
       this.live?.logged(principal.projectId, runId, log.metrics);
     }
     // A retried batch logged nothing new: subscribers heard about it the first time.
     if (status) await this.announce(runUpdate('LOGGED', { id: runId, status }, log));
+    return status;
   }
 
   async metricHistory(

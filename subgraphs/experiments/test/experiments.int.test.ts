@@ -263,6 +263,83 @@ describe('experiments through the router', () => {
     expect(versions.data!.modelVersions.totalCount).toBe(1);
   });
 
+  it('logMetrics takes columns: whole, once per key even sent twice at once, refused whole when malformed', async () => {
+    const exp = await gql<{ createExperiment: { id: string } }>(
+      fetch,
+      'mutation { createExperiment(name: "columns") { id } }',
+    );
+    const run = await gql<{ createRun: { id: string } }>(
+      fetch,
+      'mutation($e: ID!) { createRun(input: { experimentId: $e }) { id } }',
+      { e: exp.data!.createExperiment.id },
+    );
+    const runId = run.data!.createRun.id;
+    const LOG = `mutation($r: ID!, $s: [MetricSeriesInput!]!, $k: String) {
+      logMetrics(runId: $r, series: $s, idempotencyKey: $k) { points run { metrics { key value step } } } }`;
+    const steps = Array.from({ length: 4_000 }, (_, i) => i);
+    const series = [
+      {
+        key: 'loss',
+        values: steps.map((i) => 1 / (i + 1)),
+        steps,
+        timestamps: steps.map((i) => 1_700_000_000_000 + i),
+      },
+      { key: 'lr', values: [0.1, 0.01] },
+    ];
+    const both = await Promise.all(
+      [0, 1].map(() =>
+        gql<{
+          logMetrics: { points: number; run: { metrics: { key: string; value: number; step: number }[] } };
+        }>(fetch, LOG, { r: runId, s: series, k: 'columns-1' }),
+      ),
+    );
+    expect(both.map((b) => b.errors)).toEqual([undefined, undefined]);
+    expect(both.map((b) => b.data!.logMetrics.points).sort()).toEqual([0, 4_002]);
+    expect(both[0]!.data!.logMetrics.run.metrics).toEqual(
+      expect.arrayContaining([
+        { key: 'loss', value: 1 / 4_000, step: 3_999 },
+        // Same step, same time: MLflow's latest is the larger value.
+        { key: 'lr', value: 0.1, step: 0 },
+      ]),
+    );
+    const history = async (key: string) =>
+      (
+        await gql<{ run: { metricHistory: { step: number; timestamp: string }[] } }>(
+          fetch,
+          `query($r: ID!, $k: String!) { run(id: $r) { metricHistory(key: $k) { step timestamp } } }`,
+          { r: runId, k: key },
+        )
+      ).data!.run.metricHistory;
+    expect(await history('loss')).toHaveLength(4_000);
+    expect((await history('loss'))[0]!.timestamp).toBe(new Date(1_700_000_000_000).toISOString());
+    expect(await history('lr')).toHaveLength(2);
+
+    for (const [bad, argument] of [
+      [[{ key: 'acc', values: [0.5, 0.6], steps: [1] }], 'series[0].steps'],
+      [[{ key: 'acc', values: [0.5], timestamps: [1, 2] }], 'series[0].timestamps'],
+      [[{ key: 'acc', values: Array(10_001).fill(0.5) }], 'series'],
+      [
+        [
+          { key: 'acc', values: [0.5] },
+          { key: '../up', values: [1] },
+        ],
+        undefined,
+      ],
+    ] as const) {
+      const refused = await gql(fetch, LOG, { r: runId, s: bad });
+      expect(refused.errors?.[0]?.extensions, JSON.stringify(refused.errors)).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        ...(argument ? { argument } : {}),
+      });
+    }
+    expect(await history('acc')).toEqual([]);
+    const wrongShape = await gql(fetch, LOG, { r: runId, s: [{ key: 'acc', values: ['high'] }] });
+    expect(wrongShape.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    await gql(fetch, `mutation { updateRun(id: "${runId}", status: FINISHED) { id } }`);
+    const ended = await gql(fetch, LOG, { r: runId, s: [{ key: 'acc', values: [1] }] });
+    expect(ended.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+  });
+
   it('bad input: clear errors with codes, nothing partial', async () => {
     const exp = await gql<{ createExperiment: { id: string } }>(
       fetch,

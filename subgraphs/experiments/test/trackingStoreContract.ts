@@ -181,6 +181,29 @@ export function trackingStoreContract(
       expect(await store.metricHistory(project, other.id, 'loss')).toEqual([]);
     });
 
+    it('takes a larger batch when the caller allows it (logMetrics), whole and once', async () => {
+      const experimentId = await store.createExperiment(project, unique('series'));
+      const run = await store.createRun(project, { experimentId });
+      const points = (n: number) =>
+        Array.from({ length: n }, (_, i) => ({
+          key: 'loss',
+          value: 1 / (i + 1),
+          timestamp: 1_000 + i,
+          step: i,
+        }));
+      await store.logBatch(project, run.id, { metrics: points(2_500) }, `series-${run.id}`, 10_000);
+      await store.logBatch(project, run.id, { metrics: points(2_500) }, `series-${run.id}`, 10_000);
+      const history = await store.metricHistory(project, run.id, 'loss');
+      expect(history).toHaveLength(2_500);
+      expect(new Set(history.map((h) => h.step)).size).toBe(2_500);
+      expect((await store.getRun(project, run.id))!.metrics).toEqual([
+        expect.objectContaining({ key: 'loss', value: 1 / 2_500, step: 2_499 }),
+      ]);
+      await expect(
+        store.logBatch(project, run.id, { metrics: points(10_001) }, undefined, 10_000),
+      ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    });
+
     it('keeps NaN, and stores infinities as MLflow does (the largest double)', async () => {
       const experimentId = await store.createExperiment(project, unique('nan'));
       const run = await store.createRun(project, { experimentId });

@@ -74,6 +74,16 @@ export function blobStoreContract(
       expect((await readAll(await store.get(again))).equals(bytes)).toBe(true);
     });
 
+    it('checks a large blob (many read-back ranges on S3) whole: its digest kept, a wrong one refused', async () => {
+      const bytes = randomBytes(72 * 1024 * 1024);
+      const staged = await store.put(Readable.from([bytes]), { size: bytes.length, sha256: sha(bytes) });
+      expect(staged).toMatchObject({ sha256: sha(bytes), size: bytes.length });
+      await store.delete(staged.key);
+      await expect(
+        store.put(Readable.from([bytes]), { size: bytes.length, sha256: sha(bytes.subarray(1)) }),
+      ).rejects.toBeInstanceOf(BlobMismatchError);
+    });
+
     it('rejects bytes that are not what was declared, and keeps nothing', async () => {
       const before = await keys();
       const bytes = randomBytes(1000);

@@ -7,22 +7,29 @@ retrying cannot fix comes out of the next of them."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import threading
+import time
 import uuid
 from typing import Any
 
 from ._api.enums import RunStatus
-from ._api.input_types import KeyValueInput, MetricInput
+from ._api.input_types import KeyValueInput, MetricSeriesInput
 from ._connection import Connection, retry_transient
 
-MAX_BATCH = 1_000
+# Points per logMetrics call (Jarvis's limit): columns, one series per key, so a call is cheap
+# to build, send and check on both sides.
+MAX_BATCH = 10_000
 # Batches in flight at once: each point carries its step and time, so arrival order does not matter.
 IN_FLIGHT = 4
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+class _Series:
+    __slots__ = ("steps", "timestamps", "values")
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+        self.steps: list[int] = []
+        self.timestamps: list[int] = []
 
 
 def key_values(values: dict[str, Any]) -> list[KeyValueInput]:
@@ -48,7 +55,8 @@ class AsyncRun:
         self._attempts = retry_attempts
         self._writer = uuid.uuid4().hex
         self._lock = threading.Lock()
-        self._pending: list[MetricInput] = []
+        self._pending: dict[str, _Series] = {}
+        self._count = 0
         self._batch = 0
         self._sending: set[asyncio.Future[None]] = set()
         self._slots = asyncio.Semaphore(IN_FLIGHT)
@@ -61,11 +69,17 @@ class AsyncRun:
     def log_metrics(self, metrics: dict[str, float], step: int = 0) -> None:
         if self.ended:
             raise RuntimeError(f"run {self.id} has ended; start a new run to log more")
-        stamp = _now()
+        stamp = int(time.time() * 1000)
         with self._lock:
             for key, value in metrics.items():
-                self._pending.append(MetricInput(key=key, value=float(value), step=step, timestamp=stamp))
-            full = len(self._pending) >= MAX_BATCH
+                series = self._pending.get(key)
+                if series is None:
+                    series = self._pending[key] = _Series()
+                series.values.append(float(value))
+                series.steps.append(step)
+                series.timestamps.append(stamp)
+            self._count += len(metrics)
+            full = self._count >= MAX_BATCH
             # The loop is woken once per batch, not once per call: logging stays cheap.
             wake = full or not self._woken
             self._woken = True
@@ -87,13 +101,36 @@ class AsyncRun:
             self._timer.cancel()
             self._timer = None
         with self._lock:
-            pending, self._pending = self._pending, []
+            pending, self._pending = self._pending, {}
+            self._count = 0
             self._woken = False
-        for i in range(0, len(pending), MAX_BATCH):
-            self._batch += 1
-            self._enqueue(pending[i : i + MAX_BATCH], f"sdk-metrics:{self._writer}:{self._batch}")
+        batch: list[MetricSeriesInput] = []
+        room = MAX_BATCH
+        for key, series in pending.items():
+            first = 0
+            while first < len(series.values):
+                take = min(room, len(series.values) - first)
+                end = first + take
+                batch.append(
+                    MetricSeriesInput(
+                        key=key,
+                        values=series.values[first:end],
+                        steps=series.steps[first:end],
+                        timestamps=series.timestamps[first:end],
+                    )
+                )
+                first, room = end, room - take
+                if room == 0:
+                    self._send_batch(batch)
+                    batch, room = [], MAX_BATCH
+        if batch:
+            self._send_batch(batch)
 
-    def _enqueue(self, metrics: list[MetricInput], key: str) -> None:
+    def _send_batch(self, series: list[MetricSeriesInput]) -> None:
+        self._batch += 1
+        self._enqueue(series, f"sdk-metrics:{self._writer}:{self._batch}")
+
+    def _enqueue(self, series: list[MetricSeriesInput], key: str) -> None:
         async def send() -> None:
             async with self._slots:
                 if self._failure is not None:
@@ -101,7 +138,7 @@ class AsyncRun:
                 try:
                     await retry_transient(
                         lambda: self._conn.request(
-                            lambda api: api.log_batch(run_id=self.id, metrics=metrics, idempotency_key=key)
+                            lambda api: api.log_metrics(run_id=self.id, series=series, idempotency_key=key)
                         ),
                         attempts=self._attempts,
                     )

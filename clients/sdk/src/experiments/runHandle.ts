@@ -1,10 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { EndRunDocument, LogBatchDocument, type MetricInput, type RunStatus } from '../generated/graphql.ts';
+import {
+  EndRunDocument,
+  LogBatchDocument,
+  LogMetricsDocument,
+  type MetricSeriesInput,
+  type RunStatus,
+} from '../generated/graphql.ts';
 import type { JarvisClient } from '../jarvisClient.ts';
 import { retryTransient } from '../retryTransient.ts';
 
-/** MLflow's (and Jarvis's) limit of metrics per batch. */
-const MAX_BATCH = 1_000;
+/** Points per logMetrics call (Jarvis's limit): columns, one series per key. */
+const MAX_BATCH = 10_000;
+
+interface Series {
+  values: number[];
+  steps: number[];
+  timestamps: number[];
+}
 
 export interface RunHandleOptions {
   /** How long a logged metric may wait for others before its batch is sent (default 1 s). */
@@ -29,7 +41,8 @@ export class RunHandle implements AsyncDisposable {
   readonly #client: JarvisClient;
   readonly #options: Required<RunHandleOptions>;
   readonly #writer = randomUUID();
-  #pending: MetricInput[] = [];
+  #pending = new Map<string, Series>();
+  #count = 0;
   #batch = 0;
   #sending: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
@@ -57,9 +70,19 @@ export class RunHandle implements AsyncDisposable {
   /** Queues one point per key at `step` (default 0); sent within flushIntervalMs. */
   logMetrics(metrics: Record<string, number>, step = 0): void {
     if (this.#ended) throw new Error(`run ${this.id} has ended; start a new run to log more`);
-    const timestamp = new Date().toISOString();
-    for (const [key, value] of Object.entries(metrics)) this.#pending.push({ key, value, step, timestamp });
-    if (this.#pending.length >= MAX_BATCH) this.#sendPending();
+    const timestamp = Date.now();
+    for (const [key, value] of Object.entries(metrics)) {
+      let series = this.#pending.get(key);
+      if (!series) {
+        series = { values: [], steps: [], timestamps: [] };
+        this.#pending.set(key, series);
+      }
+      series.values.push(value);
+      series.steps.push(step);
+      series.timestamps.push(timestamp);
+      this.#count++;
+    }
+    if (this.#count >= MAX_BATCH) this.#sendPending();
     else this.#timer ??= setTimeout(() => this.#sendPending(), this.#options.flushIntervalMs);
   }
 
@@ -115,15 +138,43 @@ export class RunHandle implements AsyncDisposable {
   #sendPending(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    while (this.#pending.length) {
-      const metrics = this.#pending.splice(0, MAX_BATCH);
+    const pending = this.#pending;
+    this.#pending = new Map();
+    this.#count = 0;
+    let batch: MetricSeriesInput[] = [];
+    let room = MAX_BATCH;
+    const cut = () => {
+      const series = batch;
       const idempotencyKey = `${this.#writer}:${++this.#batch}`;
       this.#sending = this.#sending.then(() =>
-        this.#send({ metrics, idempotencyKey }).catch((error: unknown) => {
-          this.#failure ??= error;
-        }),
+        retryTransient(
+          () => this.#client.request(LogMetricsDocument, { runId: this.id, series, idempotencyKey }),
+          { attempts: this.#options.retryAttempts },
+        ).then(
+          () => {},
+          (error: unknown) => {
+            this.#failure ??= error;
+          },
+        ),
       );
+      batch = [];
+      room = MAX_BATCH;
+    };
+    for (const [key, s] of pending) {
+      for (let first = 0; first < s.values.length; ) {
+        const end = first + Math.min(room, s.values.length - first);
+        batch.push({
+          key,
+          values: s.values.slice(first, end),
+          steps: s.steps.slice(first, end),
+          timestamps: s.timestamps.slice(first, end),
+        });
+        room -= end - first;
+        first = end;
+        if (room === 0) cut();
+      }
     }
+    if (batch.length) cut();
   }
 
   async #logNow(batch: {
@@ -135,7 +186,6 @@ export class RunHandle implements AsyncDisposable {
   }
 
   async #send(batch: {
-    metrics?: MetricInput[];
     params?: { key: string; value: string }[];
     tags?: { key: string; value: string }[];
     idempotencyKey: string;

@@ -140,7 +140,12 @@ export function createResolvers(
         await service.logBatch(ctx.principal, runId, { metrics, params, tags }, idempotencyKey);
         return service.requireRun(ctx.principal, runId);
       },
+      logMetrics: async (_p, { runId, series, idempotencyKey }, ctx) => ({
+        points: await service.logMetricSeries(ctx.principal, runId, series, idempotencyKey),
+        runId,
+      }),
     },
+    MetricsLogged: { run: (logged, _a, ctx) => service.requireRun(ctx.principal, logged.runId) },
     // Counted only when asked: a page of a search costs no count.
     ExperimentConnection: { totalCount: (page) => page.count() },
     RunConnection: { totalCount: (page) => page.count() },

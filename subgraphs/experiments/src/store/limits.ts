@@ -4,6 +4,8 @@ import type { LogBatch } from './trackingStore.ts';
 /** MLflow's limits (mlflow/utils/validation.py), so clients see the same rejections. */
 export const LIMITS = {
   metricsPerBatch: 1000,
+  /** logMetrics (columns): Jarvis's own limit, 10x MLflow's. */
+  metricsPerSeriesCall: 10_000,
   paramsPerBatch: 100,
   tagsPerBatch: 100,
   entitiesPerBatch: 1000,
@@ -31,18 +33,18 @@ export function checkKey(kind: string, key: string): void {
 }
 
 /** Checks a whole batch before anything is written. */
-export function checkBatch(batch: LogBatch): void {
+export function checkBatch(batch: LogBatch, metricsPerBatch: number = LIMITS.metricsPerBatch): void {
   const metrics = batch.metrics ?? [];
   const params = batch.params ?? [];
   const tags = batch.tags ?? [];
-  if (metrics.length > LIMITS.metricsPerBatch)
-    throw badUserInput(`a batch holds at most ${LIMITS.metricsPerBatch} metrics, got ${metrics.length}`);
+  if (metrics.length > metricsPerBatch)
+    throw badUserInput(`a batch holds at most ${metricsPerBatch} metrics, got ${metrics.length}`);
   if (params.length > LIMITS.paramsPerBatch)
     throw badUserInput(`a batch holds at most ${LIMITS.paramsPerBatch} params, got ${params.length}`);
   if (tags.length > LIMITS.tagsPerBatch)
     throw badUserInput(`a batch holds at most ${LIMITS.tagsPerBatch} tags, got ${tags.length}`);
   const total = metrics.length + params.length + tags.length;
-  if (total > LIMITS.entitiesPerBatch)
+  if (total > Math.max(LIMITS.entitiesPerBatch, metricsPerBatch))
     throw badUserInput(`a batch holds at most ${LIMITS.entitiesPerBatch} items, got ${total}`);
   for (const m of metrics) {
     checkKey('metric', m.key);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { badUserInput, conflict, notFound } from '@jarvis/errors';
 import { parseSearch } from '../search/parseSearch.ts';
-import { checkBatch, checkIdempotencyKey } from './limits.ts';
+import { checkBatch, checkIdempotencyKey, LIMITS } from './limits.ts';
 import { isMissing, mlflowRestClient, PROJECT_TAG } from './mlflowRestClient.ts';
 import { checkMaxResults } from './pageToken.ts';
 import {
@@ -306,8 +306,8 @@ export function mlflowTrackingStore(
       await call('POST', 'runs/delete-tag', { run_id: runId, key });
     },
 
-    async logBatch(projectId, runId, batch, idempotencyKey) {
-      checkBatch(batch);
+    async logBatch(projectId, runId, batch, idempotencyKey, metricsPerBatch) {
+      checkBatch(batch, metricsPerBatch);
       checkIdempotencyKey(idempotencyKey);
       if (idempotencyKey && idempotency) {
         const seen = await idempotency.seen(projectId, idempotencyKey);
@@ -338,21 +338,25 @@ export function mlflowTrackingStore(
           );
         }
       }
-      await call('POST', 'runs/log-batch', {
-        run_id: runId,
-        metrics: (batch.metrics ?? []).map((m) => ({
-          key: m.key,
-          value: fromNumber(m.value),
-          timestamp: m.timestamp,
-          step: m.step,
-          // MLflow 3 links the point to a logged model on its own server.
-          ...(m.modelId ? { model_id: m.modelId } : {}),
-          ...(m.datasetName ? { dataset_name: m.datasetName } : {}),
-          ...(m.datasetDigest ? { dataset_digest: m.datasetDigest } : {}),
-        })),
-        params: batch.params ?? [],
-        tags: batch.tags ?? [],
-      });
+      // MLflow takes 1000 metrics a call. A larger batch goes in parts; cut off halfway, its
+      // retry sends the parts again and MLflow keeps one copy of each identical point.
+      const metrics = batch.metrics ?? [];
+      for (let first = 0; first === 0 || first < metrics.length; first += LIMITS.metricsPerBatch) {
+        await call('POST', 'runs/log-batch', {
+          run_id: runId,
+          metrics: metrics.slice(first, first + LIMITS.metricsPerBatch).map((m) => ({
+            key: m.key,
+            value: fromNumber(m.value),
+            timestamp: m.timestamp,
+            step: m.step,
+            // MLflow 3 links the point to a logged model on its own server.
+            ...(m.modelId ? { model_id: m.modelId } : {}),
+            ...(m.datasetName ? { dataset_name: m.datasetName } : {}),
+            ...(m.datasetDigest ? { dataset_digest: m.datasetDigest } : {}),
+          })),
+          ...(first === 0 ? { params: batch.params ?? [], tags: batch.tags ?? [] } : {}),
+        });
+      }
       if (idempotencyKey && idempotency) await idempotency.record(projectId, idempotencyKey, runId);
       return current.info.status;
     },

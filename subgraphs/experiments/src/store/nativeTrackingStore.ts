@@ -431,8 +431,8 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
         throw notFound(`run ${runId} has no tag ${JSON.stringify(key)}`, { argument: 'key' });
     },
 
-    async logBatch(projectId, runId, batch, idempotencyKey) {
-      checkBatch(batch);
+    async logBatch(projectId, runId, batch, idempotencyKey, metricsPerBatch) {
+      checkBatch(batch, metricsPerBatch);
       checkIdempotencyKey(idempotencyKey);
       if (!idempotencyKey && !batch.params?.length && !batch.tags?.length) {
         if (!/^[0-9a-f]{32}$/.test(runId)) checkLoggable(undefined, runId);

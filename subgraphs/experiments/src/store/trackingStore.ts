@@ -134,6 +134,8 @@ export interface TrackingStore {
     runId: string,
     batch: LogBatch,
     idempotencyKey?: string,
+    /** Above MLflow's 1000 for logMetrics; the MLflow store sends such a batch in parts. */
+    metricsPerBatch?: number,
   ): Promise<RunStatus | undefined>;
   metricHistory(projectId: string, runId: string, key: string): Promise<MetricPoint[]>;
   /** Filter syntax errors are BAD_USER_INPUT naming the position. */

@@ -122,6 +122,7 @@ from .input_types import (
     CreateServiceAccountInput,
     KeyValueInput,
     MetricInput,
+    MetricSeriesInput,
     NotificationRuleInput,
     RetryPolicyInput,
     ScheduleInput,
@@ -136,6 +137,7 @@ from .log_batch import LogBatch, LogBatchLogBatch
 from .log_counter import LogCounter, LogCounterLogCounter
 from .log_gauge import LogGauge, LogGaugeLogGauge
 from .log_histogram import LogHistogram, LogHistogramLogHistogram
+from .log_metrics import LogMetrics, LogMetricsLogMetrics
 from .metric_series import (
     MetricSeries,
     MetricSeriesMetricSeries,
@@ -272,9 +274,12 @@ __all__ = [
     "LogGaugeLogGauge",
     "LogHistogram",
     "LogHistogramLogHistogram",
+    "LogMetrics",
+    "LogMetricsLogMetrics",
     "LoggedModelStatus",
     "MetricInput",
     "MetricSeries",
+    "MetricSeriesInput",
     "MetricSeriesMetricSeries",
     "MetricSeriesMetricSeriesSeries",
     "MetricSeriesMetricSeriesSeriesPoints",

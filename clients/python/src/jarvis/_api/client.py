@@ -29,12 +29,14 @@ from .input_types import (
     CreateRunInput,
     KeyValueInput,
     MetricInput,
+    MetricSeriesInput,
     WorkflowDefinitionInput,
 )
 from .log_batch import LogBatch
 from .log_counter import LogCounter
 from .log_gauge import LogGauge
 from .log_histogram import LogHistogram
+from .log_metrics import LogMetrics
 from .metric_series import MetricSeries
 from .register_workflow import RegisterWorkflow
 from .registered_model import RegisteredModel
@@ -294,6 +296,31 @@ class Client(AsyncBaseClient):
         )
         data = self.get_data(response)
         return LogBatch.model_validate(data)
+
+    async def log_metrics(
+        self,
+        run_id: str,
+        series: list[MetricSeriesInput],
+        idempotency_key: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> LogMetrics:
+        query = gql("""
+            mutation LogMetrics($runId: ID!, $series: [MetricSeriesInput!]!, $idempotencyKey: String) {
+              logMetrics(runId: $runId, series: $series, idempotencyKey: $idempotencyKey) {
+                points
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "runId": run_id,
+            "series": series,
+            "idempotencyKey": idempotency_key,
+        }
+        response = await self.execute(
+            query=query, operation_name="LogMetrics", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return LogMetrics.model_validate(data)
 
     async def end_run(self, id: str, status: RunStatus, **kwargs: Any) -> EndRun:
         query = gql("""

@@ -65,6 +65,17 @@ class KeyValueInput(BaseModel):
     value: str
 
 
+class MetricSeriesInput(BaseModel):
+    """One metric's points: values[i] was logged at steps[i] and timestamps[i]."""
+
+    key: str
+    values: list[float]
+    steps: Optional[list[int]] = None
+    "One per value; every point at step 0 when omitted."
+    timestamps: Optional[list[int]] = None
+    "Milliseconds since the epoch, one per value; the time of the call when omitted."
+
+
 class MetricInput(BaseModel):
     key: str
     value: float
