@@ -87,3 +87,25 @@ def test_analytics_metrics(component, unique):
     component.log_metric(f"py_gauge_{unique}", 3.5, {"rink": "north"})
     component.log_counter(f"py_counter_{unique}_total")
     component.log_histogram(f"py_latency_{unique}_seconds", 0.12, buckets=[0.1, 0.5, 1])
+
+
+def test_nan_and_infinity_are_logged_as_mlflow_keeps_them(component, jarvis_url, unique):
+    import math
+    import sys
+
+    with component.start_experiment(f"py-nan-{unique}") as run:
+        run.log_metrics({"loss": 0.5, "grad": float("inf")}, 0)
+        run.log_metrics({"loss": float("nan"), "grad": float("-inf")}, 1)
+    headers = {"authorization": f"Bearer {os.environ['JARVIS_API_KEY']}"} if os.environ.get("JARVIS_API_KEY") else {}
+
+    def history(key):
+        points = httpx.get(
+            f"{jarvis_url}/api/2.0/mlflow/metrics/get-history",
+            params={"run_id": run.id, "metric_key": key},
+            headers=headers,
+        ).json()["metrics"]
+        return {p["step"]: float(p["value"]) for p in points}
+
+    loss = history("loss")
+    assert loss[0] == 0.5 and math.isnan(loss[1])
+    assert history("grad") == {0: sys.float_info.max, 1: -sys.float_info.max}

@@ -299,6 +299,33 @@ describe('TSAIComponent against a served jarvis dev', () => {
     expect(comparison.metrics).toEqual(expect.arrayContaining([{ key: 'accuracy', values: [1, 0.5] }]));
   });
 
+  it('logMetrics keeps a NaN (a diverged loss) and stores infinities as MLflow does', async () => {
+    await using component = new TSAIComponent('toolchain', { url: jarvis.url });
+    const run = await component.startExperiment('diverged', { lr: 10 });
+    run.logMetrics({ loss: 0.5, grad: Number.POSITIVE_INFINITY }, 0);
+    run.logMetrics({ loss: Number.NaN, grad: Number.NEGATIVE_INFINITY }, 1);
+    await run.end();
+    const { data, errors } = await gql<{
+      run: {
+        loss: { step: number; value: number | null; isNan: boolean }[];
+        grad: { step: number; value: number }[];
+      };
+    }>(
+      jarvis.url,
+      'query($id: ID!) { run(id: $id) { loss: metricHistory(key: "loss") { step value isNan } grad: metricHistory(key: "grad") { step value } } }',
+      { id: run.id },
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.run.loss).toEqual([
+      { step: 0, value: 0.5, isNan: false },
+      { step: 1, value: null, isNan: true },
+    ]);
+    expect(data!.run.grad).toEqual([
+      { step: 0, value: Number.MAX_VALUE },
+      { step: 1, value: -Number.MAX_VALUE },
+    ]);
+  });
+
   it('watchWorkflow follows a run live, each event once and in order, across dropped connections', async () => {
     await using proxy = await tcpProxy(jarvis.url);
     await using component = new TSAIComponent('toolchain', { url: proxy.url });

@@ -351,7 +351,13 @@ export class ExperimentsService {
   async logMetricSeries(
     principal: Principal,
     runId: string,
-    series: { key: string; values: number[]; steps?: number[] | null; timestamps?: number[] | null }[],
+    series: {
+      key: string;
+      values: number[];
+      steps?: number[] | null;
+      timestamps?: number[] | null;
+      nanAt?: number[] | null;
+    }[],
     idempotencyKey?: string | null,
   ): Promise<number> {
     const now = Date.now();
@@ -366,6 +372,13 @@ export class ExperimentsService {
             `series[${i}] (${s.key}): ${given.length} ${column} for ${s.values.length} values; give one per value or none`,
             { argument: `series[${i}].${column}` },
           );
+      const nan = new Set(s.nanAt ?? []);
+      for (const at of nan)
+        if (!Number.isInteger(at) || at < 0 || at >= s.values.length)
+          throw badUserInput(
+            `series[${i}] (${s.key}): nanAt ${at} is not a position in its ${s.values.length} values`,
+            { argument: `series[${i}].nanAt` },
+          );
       if (metrics.length + s.values.length > LIMITS.metricsPerSeriesCall)
         throw badUserInput(
           `logMetrics takes at most ${LIMITS.metricsPerSeriesCall} points a call; send the rest in another`,
@@ -374,7 +387,7 @@ export class ExperimentsService {
       for (let j = 0; j < s.values.length; j++)
         metrics.push({
           key: s.key,
-          value: s.values[j]!,
+          value: nan.has(j) ? Number.NaN : s.values[j]!,
           step: s.steps?.[j] ?? 0,
           timestamp: s.timestamps?.[j] ?? now,
         });

@@ -317,6 +317,7 @@ describe('experiments through the router', () => {
     for (const [bad, argument] of [
       [[{ key: 'acc', values: [0.5, 0.6], steps: [1] }], 'series[0].steps'],
       [[{ key: 'acc', values: [0.5], timestamps: [1, 2] }], 'series[0].timestamps'],
+      [[{ key: 'acc', values: [0.5], nanAt: [1] }], 'series[0].nanAt'],
       [[{ key: 'acc', values: Array(10_001).fill(0.5) }], 'series'],
       [
         [
@@ -333,6 +334,19 @@ describe('experiments through the router', () => {
       });
     }
     expect(await history('acc')).toEqual([]);
+    // A diverged loss: NaN by position (JSON has none), kept as MLflow keeps it.
+    const diverged = await gql<{
+      logMetrics: {
+        points: number;
+        run: { metrics: { key: string; value: number | null; isNan: boolean }[] };
+      };
+    }>(
+      fetch,
+      `mutation($r: ID!, $s: [MetricSeriesInput!]!) { logMetrics(runId: $r, series: $s) { points run { metrics { key value isNan } } } }`,
+      { r: runId, s: [{ key: 'grad', values: [1.5, 0], steps: [1, 2], nanAt: [1] }] },
+    );
+    expect(diverged.errors).toBeUndefined();
+    expect(diverged.data!.logMetrics.run.metrics).toContainEqual({ key: 'grad', value: null, isNan: true });
     const wrongShape = await gql(fetch, LOG, { r: runId, s: [{ key: 'acc', values: ['high'] }] });
     expect(wrongShape.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     await gql(fetch, `mutation { updateRun(id: "${runId}", status: FINISHED) { id } }`);

@@ -7,6 +7,8 @@ retrying cannot fix comes out of the next of them."""
 from __future__ import annotations
 
 import asyncio
+import math
+import sys
 import threading
 import time
 import uuid
@@ -23,13 +25,19 @@ MAX_BATCH = 10_000
 IN_FLIGHT = 4
 
 
+# JSON has neither NaN nor infinity: NaN goes as a position in nanAt, an infinity as the
+# largest double, which is how Jarvis (and MLflow) store it.
+_LARGEST = sys.float_info.max
+
+
 class _Series:
-    __slots__ = ("steps", "timestamps", "values")
+    __slots__ = ("nan_at", "steps", "timestamps", "values")
 
     def __init__(self) -> None:
         self.values: list[float] = []
         self.steps: list[int] = []
         self.timestamps: list[int] = []
+        self.nan_at: list[int] = []
 
 
 def key_values(values: dict[str, Any]) -> list[KeyValueInput]:
@@ -75,7 +83,14 @@ class AsyncRun:
                 series = self._pending.get(key)
                 if series is None:
                     series = self._pending[key] = _Series()
-                series.values.append(float(value))
+                number = float(value)
+                if not math.isfinite(number):
+                    if math.isnan(number):
+                        series.nan_at.append(len(series.values))
+                        number = 0.0
+                    else:
+                        number = math.copysign(_LARGEST, number)
+                series.values.append(number)
                 series.steps.append(step)
                 series.timestamps.append(stamp)
             self._count += len(metrics)
@@ -111,12 +126,14 @@ class AsyncRun:
             while first < len(series.values):
                 take = min(room, len(series.values) - first)
                 end = first + take
+                nan_at = [i - first for i in series.nan_at if first <= i < end]
                 batch.append(
                     MetricSeriesInput(
                         key=key,
                         values=series.values[first:end],
                         steps=series.steps[first:end],
                         timestamps=series.timestamps[first:end],
+                        nan_at=nan_at or None,
                     )
                 )
                 first, room = end, room - take

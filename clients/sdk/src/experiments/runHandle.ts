@@ -16,6 +16,8 @@ interface Series {
   values: number[];
   steps: number[];
   timestamps: number[];
+  /** JSON has no NaN: positions of NaN values (sent as 0), as logMetrics takes them. */
+  nanAt: number[];
 }
 
 export interface RunHandleOptions {
@@ -74,10 +76,14 @@ export class RunHandle implements AsyncDisposable {
     for (const [key, value] of Object.entries(metrics)) {
       let series = this.#pending.get(key);
       if (!series) {
-        series = { values: [], steps: [], timestamps: [] };
+        series = { values: [], steps: [], timestamps: [], nanAt: [] };
         this.#pending.set(key, series);
       }
-      series.values.push(value);
+      if (Number.isNaN(value)) series.nanAt.push(series.values.length);
+      // Nor infinities: sent as the largest double, which is how they are stored.
+      series.values.push(
+        Number.isNaN(value) ? 0 : Number.isFinite(value) ? value : Math.sign(value) * Number.MAX_VALUE,
+      );
       series.steps.push(step);
       series.timestamps.push(timestamp);
       this.#count++;
@@ -163,11 +169,13 @@ export class RunHandle implements AsyncDisposable {
     for (const [key, s] of pending) {
       for (let first = 0; first < s.values.length; ) {
         const end = first + Math.min(room, s.values.length - first);
+        const nanAt = s.nanAt.filter((i) => i >= first && i < end).map((i) => i - first);
         batch.push({
           key,
           values: s.values.slice(first, end),
           steps: s.steps.slice(first, end),
           timestamps: s.timestamps.slice(first, end),
+          ...(nanAt.length ? { nanAt } : {}),
         });
         room -= end - first;
         first = end;

@@ -86,6 +86,12 @@ export type MetricInput = {
 /** One metric's points: values[i] was logged at steps[i] and timestamps[i]. */
 export type MetricSeriesInput = {
   key: string;
+  /**
+   * Positions (from 0) of values that are NaN, a diverged loss: JSON has no NaN, so their
+   * entries in values are placeholders. Infinities are sent as ±1.7976931348623157e308, which
+   * is how they are stored.
+   */
+  nanAt?: Array<number> | null | undefined;
   /** One per value; every point at step 0 when omitted. */
   steps?: Array<number> | null | undefined;
   /** Milliseconds since the epoch, one per value; the time of the call when omitted. */

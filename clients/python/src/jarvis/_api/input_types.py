@@ -74,6 +74,8 @@ class MetricSeriesInput(BaseModel):
     "One per value; every point at step 0 when omitted."
     timestamps: Optional[list[int]] = None
     "Milliseconds since the epoch, one per value; the time of the call when omitted."
+    nan_at: Optional[list[int]] = Field(alias="nanAt", default=None)
+    "Positions (from 0) of values that are NaN, a diverged loss: JSON has no NaN, so their\nentries in values are placeholders. Infinities are sent as ±1.7976931348623157e308, which\nis how they are stored."
 
 
 class MetricInput(BaseModel):
