@@ -81,3 +81,14 @@ def test_cancel_stops_the_python_step(component, unique, jarvis_url):
 def test_an_unknown_run_is_not_found(component):
     with pytest.raises(NotFoundError):
         component.get_workflow_status("00000000-0000-4000-8000-000000000000")
+
+
+def test_a_worker_that_cannot_reach_jarvis_says_so_and_keeps_trying():
+    import subprocess
+    import sys
+
+    script = "from jarvis import Worker\nWorker('q', {'a': lambda i, c: i}, url='http://127.0.0.1:9').run()\n"
+    with pytest.raises(subprocess.TimeoutExpired) as waited:
+        subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=3)
+    assert b"cannot reach Jarvis at http://127.0.0.1:9" in waited.value.stderr
+    assert b"is `jarvis dev` running" in waited.value.stderr

@@ -5,11 +5,14 @@ Jarvis loses none of them."""
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from typing import Any
 
 import httpx
+
+log = logging.getLogger("jarvis.worker")
 
 
 class WorkerConnection:
@@ -29,9 +32,15 @@ class WorkerConnection:
         while True:
             try:
                 response = client.post(f"{self.url}/workflows/worker/{path}", content=json.dumps(body, default=str))
-            except (httpx.TransportError, RuntimeError):
+            except (httpx.TransportError, RuntimeError) as error:
                 if not retry or self.stopping.is_set():
                     raise
+                if wait == 0.25:  # once per outage, not once per try
+                    log.warning(
+                        "cannot reach Jarvis at %s (%r); trying again: is `jarvis dev` running, and JARVIS_URL right?",
+                        self.url,
+                        error,
+                    )
                 time.sleep(wait)
                 wait = min(wait * 2, 5.0)
                 continue
