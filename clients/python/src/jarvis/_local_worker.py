@@ -10,7 +10,7 @@ import threading
 import time
 from typing import Any
 
-from ._worker_connection import WorkerConnection
+from ._worker_settings import WorkerSettings
 from .activity_context import (
     Activity,
     ActivityCancelled,
@@ -38,14 +38,12 @@ async def _awaited(awaitable: Any) -> Any:
 
 
 class LocalWorker:
-    def __init__(
-        self, connection: WorkerConnection, task_queue: str, activities: dict[str, Activity], identity: str, max_concurrent: int
-    ) -> None:
-        self._connection = connection
-        self._task_queue = task_queue
-        self._activities = activities
-        self._identity = identity
-        self._max = max_concurrent
+    def __init__(self, settings: WorkerSettings) -> None:
+        self._connection = settings.connection
+        self._task_queue = settings.task_queue
+        self._activities = settings.activities
+        self._identity = settings.identity
+        self._max = settings.max_concurrent
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:

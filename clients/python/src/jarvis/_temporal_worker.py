@@ -24,6 +24,7 @@ from temporalio.worker import Worker as TemporalSdkWorker
 from ._local_worker import call_activity
 from ._loop import LoopThread
 from ._worker_connection import WorkerConnection
+from ._worker_settings import WorkerSettings
 from .activity_context import Activity, ActivityCancelled, ActivityContext, ActivityLogger, ActivityRun, error_report
 
 # How often a running step heartbeats to Temporal: cancellation reaches it only in an answer.
@@ -72,22 +73,12 @@ def _stop_reason(
 
 
 class TemporalWorker:
-    def __init__(
-        self,
-        connection: WorkerConnection,
-        task_queue: str,
-        activities: dict[str, Activity],
-        identity: str,
-        max_concurrent: int,
-        *,
-        address: str,
-        namespace: str,
-    ) -> None:
-        self._connection = connection
-        self._task_queue = task_queue
-        self._activities = activities
-        self._identity = identity
-        self._max = max_concurrent
+    def __init__(self, settings: WorkerSettings, *, address: str, namespace: str) -> None:
+        self._connection = settings.connection
+        self._task_queue = settings.task_queue
+        self._activities = settings.activities
+        self._identity = settings.identity
+        self._max = max_concurrent = settings.max_concurrent
         self._address = address
         self._namespace = namespace
         # Steps run in threads (a step is plain blocking Python: PyTorch, file IO), the

@@ -14,6 +14,7 @@ from typing import Any
 
 from ._local_worker import LocalWorker
 from ._worker_connection import WorkerConnection
+from ._worker_settings import WorkerSettings
 from .activity_context import Activity, ActivityCancelled, ActivityContext
 
 __all__ = ["ActivityCancelled", "ActivityContext", "Worker"]
@@ -41,11 +42,12 @@ class Worker:
             url or os.environ.get("JARVIS_URL") or "http://127.0.0.1:4000",
             api_key if api_key is not None else os.environ.get("JARVIS_API_KEY"),
         )
+        settings = WorkerSettings(self._connection, task_queue, self.activities, self.identity, max_concurrent)
         engine = self._connection.call("engine", {}) or {}
         self.engine: str = engine.get("kind", "")
         self._impl: Any
         if self.engine == "local":
-            self._impl = LocalWorker(self._connection, task_queue, self.activities, self.identity, max_concurrent)
+            self._impl = LocalWorker(settings)
         elif self.engine == "temporal":
             try:
                 from ._temporal_worker import TemporalWorker
@@ -55,15 +57,7 @@ class Worker:
                     "Jarvis runs its workflows on Temporal, so this worker needs temporalio: "
                     "pip install 'jarvis-core[temporal]'"
                 ) from error
-            self._impl = TemporalWorker(
-                self._connection,
-                task_queue,
-                self.activities,
-                self.identity,
-                max_concurrent,
-                address=engine["address"],
-                namespace=engine["namespace"],
-            )
+            self._impl = TemporalWorker(settings, address=engine["address"], namespace=engine["namespace"])
         else:
             self._connection.close()
             raise RuntimeError(f"Jarvis names a workflow engine this SDK does not know: {engine!r}; upgrade jarvis-core")
