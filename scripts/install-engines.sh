@@ -4,6 +4,7 @@
 # the Go module proxy); nothing is downloaded from anywhere else.
 #   PostgreSQL, Redis, Prometheus, Chromium  Debian packages
 #   MLflow server + client                   PyPI, in a virtualenv
+#   WsgiDAV (a WebDAV server) on cheroot     PyPI, in a virtualenv
 #   MinIO server                             go install (pinned pseudo-version)
 #   Temporal dev server (temporal CLI)       go install (v1.5.1 = Server 1.29.1; v1.6+ replace a
 #                                            nested module the proxy does not carry)
@@ -18,6 +19,8 @@ PSYCOPG2_VERSION="2.9.13"
 AIOSMTPD_VERSION=1.4.6
 BOTO3_VERSION=1.44.8
 ARIADNE_CODEGEN_VERSION=0.19.0
+WSGIDAV_VERSION=4.4.0
+CHEROOT_VERSION=11.1.2
 DEBIAN_PACKAGES=(postgresql redis-server prometheus chromium)
 started=$SECONDS
 mkdir -p "$ENGINES/bin"
@@ -100,6 +103,16 @@ else
   touch "$wheelhouse_mark"
 fi
 
+step "WsgiDAV $WSGIDAV_VERSION (the WebDAV server the drives tests talk to)"
+dav="$ENGINES/wsgidav-venv"
+if [ -x "$dav/bin/wsgidav" ] && "$dav/bin/python" -c "import importlib.metadata as m,sys; sys.exit(m.version('wsgidav') != '$WSGIDAV_VERSION')" 2>/dev/null; then
+  echo "already installed"
+else
+  python3 -m venv "$dav"
+  "$dav/bin/pip" install -q --disable-pip-version-check "wsgidav==$WSGIDAV_VERSION" "cheroot==$CHEROOT_VERSION"
+fi
+ln -sf "$dav/bin/wsgidav" "$ENGINES/bin/wsgidav"
+
 wait "$minio_pid"
 wait "$temporal_pid"
 
@@ -111,6 +124,7 @@ echo "prometheus: $(prometheus --version 2>&1 | head -n 1)"
 echo "chromium:   $(chromium --version 2>/dev/null)"
 echo "mlflow:     $("$venv/bin/mlflow" --version)"
 echo "aiosmtpd:   $("$venv/bin/python" -c "import aiosmtpd; print(aiosmtpd.__version__)")"
+echo "wsgidav:    $("$dav/bin/wsgidav" --version 2>&1 | tail -n 1)"
 echo "minio:      $MINIO_VERSION ($("$ENGINES/bin/minio" --version | head -n 1))"
 echo "temporal:   $("$ENGINES/bin/temporal" --version)"
 echo "engines ready in $((SECONDS - started)) s; binaries in $ENGINES/bin"

@@ -13,7 +13,7 @@ export function enginesDir(): string {
 }
 
 /** A missing engine is a failure with the fix in the message, never a skipped test. */
-export function engineBinary(name: 'minio' | 'temporal' | 'mlflow'): string {
+export function engineBinary(name: 'minio' | 'temporal' | 'mlflow' | 'wsgidav'): string {
   const file = path.join(enginesDir(), 'bin', name);
   if (!existsSync(file)) throw new Error(`${name} is not installed at ${file}: ${INSTALL_HINT}`);
   return file;

@@ -14,6 +14,7 @@ export { type PrometheusOptions, type PrometheusServer, startPrometheus } from '
 export { type RedisServer, startRedis } from './startRedis.ts';
 export { type SmtpOptions, type SmtpServer, startSmtp } from './startSmtp.ts';
 export { startTemporal, type TemporalServer } from './startTemporal.ts';
+export { startWebdav, type WebdavServer } from './startWebdav.ts';
 export { type TcpProxy, tcpProxy } from './tcpProxy.ts';
 export { type GraphQLResult, gql, servedJarvis, testJarvis } from './testJarvis.ts';
 export { waitFor } from './waitFor.ts';

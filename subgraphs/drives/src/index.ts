@@ -1,0 +1,7 @@
+// The drives subgraph, under construction (issue 20): its providers come first; it joins the
+// supergraph when it has a schema.graphql.
+
+export { drivePath } from './providers/drivePath.ts';
+export type { DriveEntry, DriveKind, DriveProvider } from './providers/driveProvider.ts';
+export { localFolderProvider } from './providers/localFolderProvider.ts';
+export { type WebdavOptions, webdavProvider } from './providers/webdavProvider.ts';
