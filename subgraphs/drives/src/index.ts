@@ -3,5 +3,6 @@
 
 export { drivePath } from './providers/drivePath.ts';
 export type { DriveEntry, DriveKind, DriveProvider } from './providers/driveProvider.ts';
+export { type GoogleDriveOptions, googleDriveProvider } from './providers/googleDriveProvider.ts';
 export { localFolderProvider } from './providers/localFolderProvider.ts';
 export { type WebdavOptions, webdavProvider } from './providers/webdavProvider.ts';
