@@ -107,7 +107,7 @@ function compileQuery(q: string, realId: (id: string) => string): (f: FakeFile) 
   const terms: ((f: FakeFile) => boolean)[] = [];
   const term =
     /\s*(?:'((?:[^'\\]|\\.)*)'\s+in\s+parents|(name|mimeType|fullText)\s*(=|!=|contains)\s*'((?:[^'\\]|\\.)*)'|trashed\s*=\s*(true|false))\s*(?:and\b|$)/y;
-  const unescape = (s: string) => s.replace(/\\(.)/g, '$1');
+  const literal = (s: string) => s.replace(/\\(.)/g, '$1');
   let at = 0;
   while (at < q.length) {
     term.lastIndex = at;
@@ -115,10 +115,10 @@ function compileQuery(q: string, realId: (id: string) => string): (f: FakeFile) 
     if (!m) throw new Error(`Invalid Value: q at ${at}`);
     at = term.lastIndex;
     if (m[1] !== undefined) {
-      const parent = realId(unescape(m[1]));
+      const parent = realId(literal(m[1]));
       terms.push((f) => f.parents.includes(parent));
     } else if (m[2]) {
-      const [field, op, value] = [m[2], m[3], unescape(m[4]!)];
+      const [field, op, value] = [m[2], m[3], literal(m[4]!)];
       const read = (f: FakeFile) =>
         field === 'mimeType'
           ? f.mimeType
