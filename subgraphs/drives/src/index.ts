@@ -5,4 +5,5 @@ export { drivePath } from './providers/drivePath.ts';
 export type { DriveEntry, DriveKind, DriveProvider } from './providers/driveProvider.ts';
 export { type GoogleDriveOptions, googleDriveProvider } from './providers/googleDriveProvider.ts';
 export { localFolderProvider } from './providers/localFolderProvider.ts';
+export { type OneDriveOptions, oneDriveProvider } from './providers/oneDriveProvider.ts';
 export { type WebdavOptions, webdavProvider } from './providers/webdavProvider.ts';

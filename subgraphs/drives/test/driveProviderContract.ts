@@ -56,6 +56,7 @@ export function driveProviderContract(
         ['listing/a.txt', false],
         ['listing/b.txt', false],
       ]);
+      expect((await drive.list('')).map((e) => e.path)).toContain('listing');
       const deep = await drive.list('/listing/', { recursive: true });
       expect(deep.map((e) => e.path)).toEqual([
         'listing/empty',

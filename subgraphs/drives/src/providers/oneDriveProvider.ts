@@ -1,0 +1,314 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { ErrorCode, JarvisError } from '@jarvis/errors';
+import { Client, type Context, HTTPMessageHandler, type Middleware } from '@microsoft/microsoft-graph-client';
+import { missingOnDrive, providerError, retryAfterMs } from './driveErrors.ts';
+import { drivePath, joinPath, splitPath } from './drivePath.ts';
+import type { DriveEntry, DriveProvider } from './driveProvider.ts';
+import { mimeTypeOf } from './mimeTypeOf.ts';
+
+export interface OneDriveOptions {
+  /** A current OAuth access token (the drive's token keeper refreshes it before it expires). */
+  accessToken: () => Promise<string>;
+  /** Graph's origin; a test points it at a fake. */
+  baseUrl?: string;
+}
+
+/** Upload fragments must be multiples of 320 KiB; one is held at a time, for a resend. */
+const FRAGMENT = 32 * 320 * 1024;
+const RESUMES = 5;
+
+interface DriveItem {
+  id: string;
+  name: string;
+  size?: number;
+  lastModifiedDateTime?: string;
+  eTag?: string;
+  cTag?: string;
+  file?: { mimeType?: string };
+  folder?: { childCount?: number };
+}
+
+/**
+ * OneDrive through Microsoft Graph (`@microsoft/microsoft-graph-client`), addressed by path
+ * (`/me/drive/root:/clips/game.mp4:`). Large files go through an upload session: fragments PUT
+ * to its pre-authenticated URL, and after a cut the session's nextExpectedRanges says where to
+ * go on. The item appears, or is replaced, only when the last fragment is in.
+ */
+export function oneDriveProvider(options: OneDriveOptions, label = 'OneDrive'): DriveProvider {
+  const base = (options.baseUrl ?? 'https://graph.microsoft.com').replace(/\/$/, '');
+  // The token on every request to `base`; no retry middleware: a 429 comes out with its
+  // Retry-After for the caller to honour.
+  const authorize: Middleware & { next?: Middleware } = {
+    async execute(context: Context) {
+      context.options = {
+        ...context.options,
+        headers: {
+          ...(context.options?.headers as Record<string, string> | undefined),
+          authorization: `Bearer ${await options.accessToken()}`,
+        },
+      };
+      await authorize.next!.execute(context);
+    },
+    setNext(next: Middleware) {
+      authorize.next = next;
+    },
+  };
+  authorize.setNext!(new HTTPMessageHandler());
+  const client = Client.initWithMiddleware({ middleware: authorize, baseUrl: base, defaultVersion: 'v1.0' });
+
+  function failed(error: unknown, at?: string): JarvisError {
+    if (error instanceof JarvisError) return error;
+    const e = error as {
+      statusCode?: number;
+      status?: number;
+      code?: string;
+      message?: string;
+      headers?: Headers;
+    };
+    const status = e.statusCode ?? e.status;
+    return providerError(label, status === -1 ? undefined : status, e.code ?? e.message ?? 'error', {
+      ...(at !== undefined ? { path: at } : {}),
+      ...(status === 429 ? { retryAfterMs: retryAfterMs(e.headers?.get('retry-after')) ?? 0 } : {}),
+    });
+  }
+
+  /** Graph's path form, each segment encoded: `/me/drive/root:/a%20b/c.txt:`. */
+  const item = (at: string) =>
+    at === '' ? '/me/drive/root' : `/me/drive/root:/${at.split('/').map(encodeURIComponent).join('/')}:`;
+
+  const entry = (i: DriveItem, at: string): DriveEntry => {
+    const folder = i.folder !== undefined;
+    return {
+      path: at,
+      name: at === '' ? '' : splitPath(at).name,
+      folder,
+      size: folder ? 0 : (i.size ?? 0),
+      modifiedAt: new Date(i.lastModifiedDateTime ?? 0),
+      mimeType: folder ? 'inode/directory' : (i.file?.mimeType ?? mimeTypeOf(i.name)),
+      version: folder ? '' : (i.cTag ?? i.eTag ?? ''),
+      providerId: i.id,
+    };
+  };
+
+  async function get(at: string): Promise<DriveItem | undefined> {
+    try {
+      return (await client.api(item(at)).get()) as DriveItem;
+    } catch (error) {
+      const e = failed(error, at);
+      if (e.code === ErrorCode.NOT_FOUND) return undefined;
+      throw e;
+    }
+  }
+
+  async function children(at: string): Promise<DriveItem[]> {
+    const out: DriveItem[] = [];
+    let page = (await client
+      .api(`${item(at)}/children`)
+      .top(1000)
+      .get()) as {
+      value: DriveItem[];
+      '@odata.nextLink'?: string;
+    };
+    out.push(...page.value);
+    while (page['@odata.nextLink']) {
+      page = await client.api(page['@odata.nextLink']).get();
+      out.push(...page.value);
+    }
+    return out;
+  }
+
+  async function mkdirs(at: string): Promise<DriveItem> {
+    let current = (await get(''))!;
+    let here = '';
+    for (const segment of at ? at.split('/') : []) {
+      const parent = here;
+      here = joinPath(here, segment);
+      const found = await get(here);
+      if (found) {
+        if (!found.folder)
+          throw new JarvisError(ErrorCode.CONFLICT, `${label} has a file at ${JSON.stringify(here)}`, {
+            path: here,
+          });
+        current = found;
+        continue;
+      }
+      try {
+        current = (await client
+          .api(`${item(parent)}/children`)
+          .post({ name: segment, folder: {}, '@microsoft.graph.conflictBehavior': 'fail' })) as DriveItem;
+      } catch (error) {
+        // Made meanwhile by a concurrent write: use it.
+        const made = await get(here);
+        if (!made?.folder) throw failed(error, here);
+        current = made;
+      }
+    }
+    return current;
+  }
+
+  /** Fragments to the session's URL (pre-authenticated: no token), resumed from nextExpectedRanges after a cut. */
+  async function sendFragments(
+    uploadUrl: string,
+    body: Readable,
+    size: number,
+    at: string,
+  ): Promise<DriveItem> {
+    let sent = 0;
+    let pieces: Buffer[] = [];
+    let held = 0;
+    const deliver = async (fragment: Buffer): Promise<Response> => {
+      let offset = 0;
+      for (let attempt = 0; ; attempt++) {
+        let response: Response | undefined;
+        try {
+          const part = fragment.subarray(offset);
+          const from = sent + offset;
+          response = await fetch(uploadUrl, {
+            method: 'PUT',
+            headers: { 'content-range': `bytes ${from}-${from + part.length - 1}/${size}` },
+            body: new Uint8Array(part),
+          });
+          if (response.status < 500) return response;
+        } catch (error) {
+          if (attempt >= RESUMES) throw failed(error, at);
+        }
+        if (attempt >= RESUMES)
+          throw providerError(label, response?.status, 'upload kept failing', { path: at });
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+        const status = (await (await fetch(uploadUrl)).json()) as { nextExpectedRanges?: string[] };
+        const next = Number(/^(\d+)-/.exec(status.nextExpectedRanges?.[0] ?? '')?.[1] ?? Number.NaN);
+        offset = next - sent;
+        if (!(offset >= 0 && offset <= fragment.length))
+          throw providerError(label, 409, 'the upload session lost bytes', { path: at });
+      }
+    };
+    const check = async (response: Response, expected: number[]) => {
+      if (!expected.includes(response.status)) {
+        const text = await response.text();
+        let code = text;
+        try {
+          code = (JSON.parse(text) as { error?: { code?: string } }).error?.code ?? text;
+        } catch {}
+        throw failed({ statusCode: response.status, code, headers: response.headers }, at);
+      }
+    };
+    for await (const piece of body as AsyncIterable<Buffer>) {
+      pieces.push(piece);
+      held += piece.length;
+      while (held >= FRAGMENT && sent + FRAGMENT < size) {
+        const joined = Buffer.concat(pieces);
+        await check(await deliver(joined.subarray(0, FRAGMENT)), [202]);
+        sent += FRAGMENT;
+        pieces = [joined.subarray(FRAGMENT)];
+        held -= FRAGMENT;
+      }
+    }
+    if (sent + held !== size)
+      throw new JarvisError(
+        ErrorCode.BAD_USER_INPUT,
+        `${sent + held} bytes arrived for ${at}, ${size} were announced; nothing was written`,
+        { path: at },
+      );
+    const last = await deliver(Buffer.concat(pieces));
+    await check(last, [200, 201]);
+    return (await last.json()) as DriveItem;
+  }
+
+  return {
+    kind: 'ONEDRIVE',
+    async check() {
+      try {
+        await client.api('/me/drive').get();
+      } catch (error) {
+        throw failed(error);
+      }
+    },
+    async list(folder, listOptions = {}) {
+      const at = drivePath(folder, 'folder');
+      const self = await get(at);
+      if (!self?.folder) throw missingOnDrive(label, at);
+      const out: DriveEntry[] = [];
+      const walk = async (path: string) => {
+        const kids = (await children(path)).map((i) => entry(i, joinPath(path, i.name)));
+        kids.sort((a, b) => Number(b.folder) - Number(a.folder) || (a.name < b.name ? -1 : 1));
+        for (const e of kids) {
+          out.push(e);
+          if (listOptions.recursive && e.folder) await walk(e.path);
+        }
+      };
+      try {
+        await walk(at);
+      } catch (error) {
+        throw failed(error, at);
+      }
+      return out;
+    },
+    async stat(input) {
+      const at = drivePath(input);
+      const found = await get(at);
+      return found ? entry(found, at) : undefined;
+    },
+    async read(input, readOptions = {}) {
+      const at = drivePath(input);
+      const found = await get(at);
+      if (!found || found.folder) throw missingOnDrive(label, at);
+      // /content answers with a redirect to a pre-authenticated URL, which takes Range.
+      const redirect = await fetch(`${base}/v1.0/me/drive/items/${encodeURIComponent(found.id)}/content`, {
+        redirect: 'manual',
+        headers: { authorization: `Bearer ${await options.accessToken()}` },
+      });
+      const location = redirect.headers.get('location');
+      if (!location) throw failed({ statusCode: redirect.status, code: await redirect.text() }, at);
+      const response = await fetch(location, {
+        headers: readOptions.start ? { range: `bytes=${readOptions.start}-` } : {},
+      });
+      if (!response.ok || !response.body)
+        throw failed({ statusCode: response.status, headers: response.headers }, at);
+      return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+    },
+    async write(input, body, size) {
+      const at = drivePath(input);
+      if (at === '') throw missingOnDrive(label, at);
+      try {
+        await mkdirs(splitPath(at).parent);
+        const session = (await client
+          .api(`${item(at)}/createUploadSession`)
+          .post({ item: { '@microsoft.graph.conflictBehavior': 'replace' } })) as { uploadUrl: string };
+        try {
+          return entry(await sendFragments(session.uploadUrl, body, size, at), at);
+        } catch (error) {
+          // Nothing was committed: end the session rather than leave it to expire.
+          await fetch(session.uploadUrl, { method: 'DELETE' }).catch(() => {});
+          throw error;
+        }
+      } catch (error) {
+        body.destroy();
+        throw failed(error, at);
+      }
+    },
+    async mkdir(input) {
+      const at = drivePath(input);
+      try {
+        return entry(await mkdirs(at), at);
+      } catch (error) {
+        throw failed(error, at);
+      }
+    },
+    async remove(input) {
+      const at = drivePath(input);
+      if (at === '')
+        throw new JarvisError(ErrorCode.BAD_USER_INPUT, `the root of ${label} cannot be removed`, {
+          path: at,
+        });
+      const found = await get(at);
+      if (!found) return;
+      try {
+        await client.api(`/me/drive/items/${encodeURIComponent(found.id)}`).delete();
+      } catch (error) {
+        const e = failed(error, at);
+        if (e.code !== ErrorCode.NOT_FOUND) throw e;
+      }
+    },
+  };
+}
