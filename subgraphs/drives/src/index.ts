@@ -1,6 +1,16 @@
 // The drives subgraph, under construction (issue 20): its providers come first; it joins the
 // supergraph when it has a schema.graphql.
 
+export {
+  consentUrl,
+  exchangeCode,
+  type OAuthApp,
+  type OAuthTokens,
+  refreshTokens,
+} from './oauth/oauthClient.ts';
+export { type OAuthProvider, type OAuthProviderName, oauthProvider } from './oauth/oauthProviders.ts';
+export { pkce } from './oauth/pkce.ts';
+export { tokenKeeper } from './oauth/tokenKeeper.ts';
 export { drivePath } from './providers/drivePath.ts';
 export type { DriveEntry, DriveKind, DriveProvider } from './providers/driveProvider.ts';
 export { type GoogleDriveOptions, googleDriveProvider } from './providers/googleDriveProvider.ts';

@@ -11,6 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type OAuthEndpoints, oauthEndpoints } from './oauthEndpoints.ts';
 
 export const FOLDER = 'application/vnd.google-apps.folder';
 
@@ -36,6 +37,9 @@ interface Session {
 export interface GoogleDriveFake extends AsyncDisposable {
   /** Pass as the client's rootUrl: https://www.googleapis.com/ stands here. */
   rootUrl: string;
+  /** Google's sign-in (accounts.google.com, oauth2.googleapis.com) on this origin. */
+  origin: string;
+  oauth: OAuthEndpoints;
   issueToken(): string;
   expire(token: string): void;
   /** The next `times` calls answer 429 with Retry-After: seconds. */
@@ -222,10 +226,17 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
   const fake = {
     uploadRequests: 0,
   } as GoogleDriveFake;
+  const oauth = oauthEndpoints({
+    authorizePath: '/o/oauth2/v2/auth',
+    tokenPath: '/token',
+    issueAccessToken: () => fake.issueToken(),
+    rotate: false,
+  });
 
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://fake');
+      if (await oauth.handle(req, res, url)) return;
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!token || !tokens.has(token))
         return error(res, 401, 'authError', 'Request had invalid authentication credentials.', {
@@ -392,6 +403,8 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
   server.closeAllConnections?.bind(server);
   return Object.assign(fake, {
     rootUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    oauth,
     issueToken() {
       const token = `ya29.${randomBytes(16).toString('hex')}`;
       tokens.add(token);

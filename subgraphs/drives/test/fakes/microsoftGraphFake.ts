@@ -12,6 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type OAuthEndpoints, oauthEndpoints } from './oauthEndpoints.ts';
 
 interface Item {
   id: string;
@@ -36,6 +37,9 @@ interface Session {
 export interface MicrosoftGraphFake extends AsyncDisposable {
   /** The client's baseUrl: https://graph.microsoft.com stands here. */
   baseUrl: string;
+  /** The Microsoft identity platform (login.microsoftonline.com) on this origin, tenant `common`. */
+  origin: string;
+  oauth: OAuthEndpoints;
   issueToken(): string;
   expire(token: string): void;
   rateLimit(times: number, seconds: number): void;
@@ -70,6 +74,18 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
   let fragments = 0;
   let base = '';
   const newId = () => randomBytes(10).toString('hex').toUpperCase();
+  const issueToken = () => {
+    const token = `EwB${randomBytes(16).toString('hex')}`;
+    tokens.add(token);
+    return token;
+  };
+  // Microsoft rotates refresh tokens: each refresh answers with a new one.
+  const oauth = oauthEndpoints({
+    authorizePath: '/common/oauth2/v2.0/authorize',
+    tokenPath: '/common/oauth2/v2.0/token',
+    issueAccessToken: issueToken,
+    rotate: true,
+  });
 
   const pathOf = (item: Item): string =>
     item.parentId === null ? '' : `${pathOf(items.get(item.parentId)!)}/${item.name}`;
@@ -161,6 +177,7 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://fake');
+      if (await oauth.handle(req, res, url)) return;
       // Pre-authenticated URLs: no bearer token, as Graph's download and upload URLs.
       const download = /^\/download\/([^/]+)$/.exec(url.pathname);
       if (download) {
@@ -345,11 +362,9 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
   };
   return {
     baseUrl: base,
-    issueToken() {
-      const token = `EwB${randomBytes(16).toString('hex')}`;
-      tokens.add(token);
-      return token;
-    },
+    origin: base,
+    oauth,
+    issueToken,
     expire(token) {
       tokens.delete(token);
     },
