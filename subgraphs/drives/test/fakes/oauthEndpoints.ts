@@ -42,8 +42,11 @@ export function oauthEndpoints(options: {
     res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(body));
   };
-  const refused = (res: ServerResponse, status: number, error: string, description: string) =>
+  /** Answers with an OAuth error; true, as `handle` answers for a request it took. */
+  const refused = (res: ServerResponse, status: number, error: string, description: string) => {
     json(res, status, { error, error_description: description });
+    return true;
+  };
 
   return {
     async handle(req, res, url) {
@@ -89,9 +92,11 @@ export function oauthEndpoints(options: {
         const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
         const client = clients.get(form.get('client_id') ?? '');
         if (!client || client.secret !== (form.get('client_secret') ?? ''))
-          return (
-            refused(res, 401, 'invalid_client', 'The OAuth client was not found or its secret is wrong.'),
-            true
+          return refused(
+            res,
+            401,
+            'invalid_client',
+            'The OAuth client was not found or its secret is wrong.',
           );
         const issue = (scope: string, refreshToken?: string) => {
           const refresh = refreshToken ?? `1//${randomBytes(24).toString('base64url')}`;
@@ -114,14 +119,11 @@ export function oauthEndpoints(options: {
             grant.redirectUri !== form.get('redirect_uri') ||
             createHash('sha256').update(verifier).digest('base64url') !== grant.challenge
           )
-            return (
-              refused(
-                res,
-                400,
-                'invalid_grant',
-                'Malformed auth code, or a code_verifier that does not match.',
-              ),
-              true
+            return refused(
+              res,
+              400,
+              'invalid_grant',
+              'Malformed auth code, or a code_verifier that does not match.',
             );
           grant.used = true;
           issue(grant.scope);
@@ -130,7 +132,7 @@ export function oauthEndpoints(options: {
         if (form.get('grant_type') === 'refresh_token') {
           const known = refreshTokens.get(form.get('refresh_token') ?? '');
           if (!known || known.clientId !== form.get('client_id'))
-            return refused(res, 400, 'invalid_grant', 'Token has been expired or revoked.'), true;
+            return refused(res, 400, 'invalid_grant', 'Token has been expired or revoked.');
           refreshes++;
           if (options.rotate) {
             refreshTokens.delete(form.get('refresh_token')!);
@@ -145,14 +147,11 @@ export function oauthEndpoints(options: {
           }
           return true;
         }
-        return (
-          refused(
-            res,
-            400,
-            'unsupported_grant_type',
-            `grant_type ${form.get('grant_type')} is not supported.`,
-          ),
-          true
+        return refused(
+          res,
+          400,
+          'unsupported_grant_type',
+          `grant_type ${form.get('grant_type')} is not supported.`,
         );
       }
       return false;
