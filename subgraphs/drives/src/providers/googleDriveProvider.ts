@@ -5,6 +5,7 @@ import { missingOnDrive, providerError, retryAfterMs } from './driveErrors.ts';
 import { drivePath, joinPath, splitPath } from './drivePath.ts';
 import type { DriveEntry, DriveProvider } from './driveProvider.ts';
 import { mimeTypeOf } from './mimeTypeOf.ts';
+import { type ChunkSession, uploadInChunks } from './uploadInChunks.ts';
 
 export interface GoogleDriveOptions {
   /** A current OAuth access token (the drive's token keeper refreshes it before it expires). */
@@ -17,7 +18,6 @@ const FOLDER = 'application/vnd.google-apps.folder';
 const FIELDS = 'id,name,mimeType,size,modifiedTime,md5Checksum,parents';
 /** Resumable chunks must be multiples of 256 KiB; one chunk at a time is held, for a resend. */
 const CHUNK = 32 * 256 * 1024;
-const RESUMES = 5;
 
 type File = drive_v3.Schema$File;
 
@@ -144,72 +144,29 @@ export function googleDriveProvider(options: GoogleDriveOptions, label = 'Google
     return current;
   }
 
-  /** PUTs the stream to a resumable session in chunks, resuming from what the session holds after a cut. */
-  async function sendChunks(session: string, body: Readable, size: number, at: string): Promise<File> {
-    let sent = 0;
-    // Pieces as they come, joined once a chunk's worth is in (not one copy per piece).
-    let pieces: Buffer[] = [];
-    let held = 0;
-    const put = async (chunk: Buffer, from: number, last: boolean): Promise<Response> => {
-      const end = from + chunk.length - 1;
-      return fetch(session, {
+  /** Drive's resumable session as uploadInChunks drives it. */
+  const chunkSession = (session: string, size: number, at: string): ChunkSession => ({
+    put: async (bytes, from, last) =>
+      fetch(session, {
         method: 'PUT',
         headers: {
           ...(await headers()),
-          'content-range': chunk.length ? `bytes ${from}-${end}/${last ? size : '*'}` : `bytes */${size}`,
+          'content-range': `bytes ${from}-${from + bytes.length - 1}/${last ? size : '*'}`,
         },
-        body: new Uint8Array(chunk),
+        body: new Uint8Array(bytes),
+      }),
+    async received() {
+      const status = await fetch(session, {
+        method: 'PUT',
+        headers: { ...(await headers()), 'content-range': `bytes */${size}` },
       });
-    };
-    /** Sends one chunk whole, asking the session where it stands after a failure. */
-    const deliver = async (chunk: Buffer, last: boolean): Promise<Response> => {
-      let offset = 0;
-      for (let attempt = 0; ; attempt++) {
-        let response: Response | undefined;
-        try {
-          response = await put(chunk.subarray(offset), sent + offset, last);
-          if (response.status < 500) return response;
-        } catch (error) {
-          if (attempt >= RESUMES) throw failed(error, at);
-        }
-        if (attempt >= RESUMES)
-          throw providerError(label, response?.status, `upload kept failing`, { path: at });
-        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
-        const status = await fetch(session, {
-          method: 'PUT',
-          headers: { ...(await headers()), 'content-range': `bytes */${size}` },
-        });
-        if (status.status === 200 || status.status === 201) return status;
-        const have = Number(/bytes=0-(\d+)/.exec(status.headers.get('range') ?? '')?.[1] ?? -1) + 1;
-        offset = have - sent;
-        if (offset < 0 || offset > chunk.length)
-          throw providerError(label, 409, 'the upload session lost bytes', { path: at });
-      }
-    };
-    for await (const piece of body as AsyncIterable<Buffer>) {
-      pieces.push(piece);
-      held += piece.length;
-      while (held >= CHUNK && sent + CHUNK < size) {
-        const joined = Buffer.concat(pieces);
-        const response = await deliver(joined.subarray(0, CHUNK), false);
-        if (response.status !== 308)
-          throw failed({ status: response.status, message: await response.text() }, at);
-        sent += CHUNK;
-        pieces = [joined.subarray(CHUNK)];
-        held -= CHUNK;
-      }
-    }
-    if (sent + held !== size)
-      throw new JarvisError(
-        ErrorCode.BAD_USER_INPUT,
-        `${sent + held} bytes arrived for ${at}, ${size} were announced; nothing was written`,
-        { path: at },
-      );
-    const response = await deliver(Buffer.concat(pieces), true);
-    if (response.status !== 200 && response.status !== 201)
-      throw failed({ status: response.status, message: await response.text() }, at);
-    return (await response.json()) as File;
-  }
+      if (status.status === 200 || status.status === 201) return status;
+      return Number(/bytes=0-(\d+)/.exec(status.headers.get('range') ?? '')?.[1] ?? -1) + 1;
+    },
+    partial: [308],
+    refused: async (response) => failed({ status: response.status, message: await response.text() }, at),
+    broken: (detail, cause) => failed(cause ?? { status: 409, message: detail }, at),
+  });
 
   return {
     kind: 'GOOGLE_DRIVE',
@@ -297,7 +254,9 @@ export function googleDriveProvider(options: GoogleDriveOptions, label = 'Google
         );
         const session = start.headers.get('location');
         if (!start.ok || !session) throw failed({ status: start.status, message: await start.text() }, at);
-        const file = await sendChunks(session, body, size, at);
+        const file = (await (
+          await uploadInChunks(chunkSession(session, size, at), body, size, CHUNK, at)
+        ).json()) as File;
         // Two writes that each created the file: the oldest id stays, the others go.
         const same = (await children(folder.id!, name)).filter((f) => f.mimeType !== FOLDER);
         for (const extra of same.slice(1))

@@ -6,6 +6,7 @@ import { missingOnDrive, providerError, retryAfterMs } from './driveErrors.ts';
 import { drivePath, joinPath, splitPath } from './drivePath.ts';
 import type { DriveEntry, DriveProvider } from './driveProvider.ts';
 import { mimeTypeOf } from './mimeTypeOf.ts';
+import { type ChunkSession, uploadInChunks } from './uploadInChunks.ts';
 
 export interface OneDriveOptions {
   /** A current OAuth access token (the drive's token keeper refreshes it before it expires). */
@@ -16,7 +17,6 @@ export interface OneDriveOptions {
 
 /** Upload fragments must be multiples of 320 KiB; one is held at a time, for a resend. */
 const FRAGMENT = 32 * 320 * 1024;
-const RESUMES = 5;
 
 interface DriveItem {
   id: string;
@@ -147,73 +147,29 @@ export function oneDriveProvider(options: OneDriveOptions, label = 'OneDrive'): 
     return current;
   }
 
-  /** Fragments to the session's URL (pre-authenticated: no token), resumed from nextExpectedRanges after a cut. */
-  async function sendFragments(
-    uploadUrl: string,
-    body: Readable,
-    size: number,
-    at: string,
-  ): Promise<DriveItem> {
-    let sent = 0;
-    let pieces: Buffer[] = [];
-    let held = 0;
-    const deliver = async (fragment: Buffer): Promise<Response> => {
-      let offset = 0;
-      for (let attempt = 0; ; attempt++) {
-        let response: Response | undefined;
-        try {
-          const part = fragment.subarray(offset);
-          const from = sent + offset;
-          response = await fetch(uploadUrl, {
-            method: 'PUT',
-            headers: { 'content-range': `bytes ${from}-${from + part.length - 1}/${size}` },
-            body: new Uint8Array(part),
-          });
-          if (response.status < 500) return response;
-        } catch (error) {
-          if (attempt >= RESUMES) throw failed(error, at);
-        }
-        if (attempt >= RESUMES)
-          throw providerError(label, response?.status, 'upload kept failing', { path: at });
-        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
-        const status = (await (await fetch(uploadUrl)).json()) as { nextExpectedRanges?: string[] };
-        const next = Number(/^(\d+)-/.exec(status.nextExpectedRanges?.[0] ?? '')?.[1] ?? Number.NaN);
-        offset = next - sent;
-        if (!(offset >= 0 && offset <= fragment.length))
-          throw providerError(label, 409, 'the upload session lost bytes', { path: at });
-      }
-    };
-    const check = async (response: Response, expected: number[]) => {
-      if (!expected.includes(response.status)) {
-        const text = await response.text();
-        let code = text;
-        try {
-          code = (JSON.parse(text) as { error?: { code?: string } }).error?.code ?? text;
-        } catch {}
-        throw failed({ statusCode: response.status, code, headers: response.headers }, at);
-      }
-    };
-    for await (const piece of body as AsyncIterable<Buffer>) {
-      pieces.push(piece);
-      held += piece.length;
-      while (held >= FRAGMENT && sent + FRAGMENT < size) {
-        const joined = Buffer.concat(pieces);
-        await check(await deliver(joined.subarray(0, FRAGMENT)), [202]);
-        sent += FRAGMENT;
-        pieces = [joined.subarray(FRAGMENT)];
-        held -= FRAGMENT;
-      }
-    }
-    if (sent + held !== size)
-      throw new JarvisError(
-        ErrorCode.BAD_USER_INPUT,
-        `${sent + held} bytes arrived for ${at}, ${size} were announced; nothing was written`,
-        { path: at },
-      );
-    const last = await deliver(Buffer.concat(pieces));
-    await check(last, [200, 201]);
-    return (await last.json()) as DriveItem;
-  }
+  /** A Graph upload session as uploadInChunks drives it; its URL is pre-authenticated (no token). */
+  const chunkSession = (uploadUrl: string, size: number, at: string): ChunkSession => ({
+    put: (bytes, from) =>
+      fetch(uploadUrl, {
+        method: 'PUT',
+        headers: { 'content-range': `bytes ${from}-${from + bytes.length - 1}/${size}` },
+        body: new Uint8Array(bytes),
+      }),
+    async received() {
+      const status = (await (await fetch(uploadUrl)).json()) as { nextExpectedRanges?: string[] };
+      return Number(/^(\d+)-/.exec(status.nextExpectedRanges?.[0] ?? '')?.[1] ?? -1);
+    },
+    partial: [202],
+    async refused(response) {
+      const text = await response.text();
+      let code = text;
+      try {
+        code = (JSON.parse(text) as { error?: { code?: string } }).error?.code ?? text;
+      } catch {}
+      return failed({ statusCode: response.status, code, headers: response.headers }, at);
+    },
+    broken: (detail, cause) => failed(cause ?? { statusCode: 409, code: detail }, at),
+  });
 
   return {
     kind: 'ONEDRIVE',
@@ -276,7 +232,14 @@ export function oneDriveProvider(options: OneDriveOptions, label = 'OneDrive'): 
           .api(`${item(at)}/createUploadSession`)
           .post({ item: { '@microsoft.graph.conflictBehavior': 'replace' } })) as { uploadUrl: string };
         try {
-          return entry(await sendFragments(session.uploadUrl, body, size, at), at);
+          const done = await uploadInChunks(
+            chunkSession(session.uploadUrl, size, at),
+            body,
+            size,
+            FRAGMENT,
+            at,
+          );
+          return entry((await done.json()) as DriveItem, at);
         } catch (error) {
           // Nothing was committed: end the session rather than leave it to expire.
           await fetch(session.uploadUrl, { method: 'DELETE' }).catch(() => {});
