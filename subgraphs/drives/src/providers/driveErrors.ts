@@ -1,5 +1,9 @@
 import { ErrorCode, JarvisError, notFound } from '@jarvis/errors';
 
+/** remove('') would empty the user's whole drive: never. */
+export const rootNotRemovable = (drive: string) =>
+  new JarvisError(ErrorCode.BAD_USER_INPUT, `the root of ${drive} cannot be removed`, { path: '' });
+
 /** A path the drive does not have. */
 export const missingOnDrive = (drive: string, path: string) =>
   notFound(`${drive} has nothing at ${JSON.stringify(path || '/')}`, { path });

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { drive_v3 } from '@googleapis/drive';
 import { ErrorCode, JarvisError } from '@jarvis/errors';
-import { missingOnDrive, providerError, retryAfterMs } from './driveErrors.ts';
+import { missingOnDrive, providerError, retryAfterMs, rootNotRemovable } from './driveErrors.ts';
 import { drivePath, joinPath, splitPath } from './drivePath.ts';
 import type { DriveEntry, DriveProvider } from './driveProvider.ts';
 import { mimeTypeOf } from './mimeTypeOf.ts';
@@ -277,10 +277,7 @@ export function googleDriveProvider(options: GoogleDriveOptions, label = 'Google
     },
     async remove(input) {
       const at = drivePath(input);
-      if (at === '')
-        throw new JarvisError(ErrorCode.BAD_USER_INPUT, `the root of ${label} cannot be removed`, {
-          path: at,
-        });
+      if (at === '') throw rootNotRemovable(label);
       const found = await located(at);
       if (!found) return;
       try {

@@ -4,7 +4,7 @@ import { lstat, mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promi
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ErrorCode, JarvisError } from '@jarvis/errors';
-import { missingOnDrive } from './driveErrors.ts';
+import { missingOnDrive, rootNotRemovable } from './driveErrors.ts';
 import { drivePath, joinPath, splitPath } from './drivePath.ts';
 import type { DriveEntry, DriveProvider } from './driveProvider.ts';
 import { mimeTypeOf } from './mimeTypeOf.ts';
@@ -150,10 +150,7 @@ export function localFolderProvider(root: string, label = 'the local folder'): D
     },
     async remove(input) {
       const at = drivePath(input);
-      if (at === '')
-        throw new JarvisError(ErrorCode.BAD_USER_INPUT, `the root of ${label} cannot be removed`, {
-          path: at,
-        });
+      if (at === '') throw rootNotRemovable(label);
       const target = path.join(base, at);
       // lstat: a link is removed itself, never what it points to.
       if (!(await lstat(target).catch(() => undefined))) return;

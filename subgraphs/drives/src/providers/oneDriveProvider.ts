@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ErrorCode, JarvisError } from '@jarvis/errors';
 import { Client, type Context, HTTPMessageHandler, type Middleware } from '@microsoft/microsoft-graph-client';
-import { missingOnDrive, providerError, retryAfterMs } from './driveErrors.ts';
+import { missingOnDrive, providerError, retryAfterMs, rootNotRemovable } from './driveErrors.ts';
 import { drivePath, joinPath, splitPath } from './drivePath.ts';
 import type { DriveEntry, DriveProvider } from './driveProvider.ts';
 import { mimeTypeOf } from './mimeTypeOf.ts';
@@ -260,10 +260,7 @@ export function oneDriveProvider(options: OneDriveOptions, label = 'OneDrive'): 
     },
     async remove(input) {
       const at = drivePath(input);
-      if (at === '')
-        throw new JarvisError(ErrorCode.BAD_USER_INPUT, `the root of ${label} cannot be removed`, {
-          path: at,
-        });
+      if (at === '') throw rootNotRemovable(label);
       const found = await get(at);
       if (!found) return;
       try {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import { ErrorCode, JarvisError } from '@jarvis/errors';
 import { createClient, type FileStat, type WebDAVClientError } from 'webdav';
-import { missingOnDrive, providerError, retryAfterMs } from './driveErrors.ts';
+import { missingOnDrive, providerError, retryAfterMs, rootNotRemovable } from './driveErrors.ts';
 import { drivePath, splitPath } from './drivePath.ts';
 import type { DriveEntry, DriveProvider } from './driveProvider.ts';
 import { mimeTypeOf } from './mimeTypeOf.ts';
@@ -162,10 +162,7 @@ export function webdavProvider(
     },
     async remove(input) {
       const at = drivePath(input);
-      if (at === '')
-        throw new JarvisError(ErrorCode.BAD_USER_INPUT, `the root of ${label} cannot be removed`, {
-          path: at,
-        });
+      if (at === '') throw rootNotRemovable(label);
       try {
         await client.deleteFile(remote(at));
       } catch (error) {
