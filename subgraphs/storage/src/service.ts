@@ -66,6 +66,8 @@ const MIN_PART = 5 * MiB;
 const MAX_PART = 5 * 1024 * MiB;
 const MAX_PARTS = 10_000;
 const DEFAULT_PART = 16 * MiB;
+/** The handle of an inline store's record: it stages nothing in the blob store. */
+const INLINE_HANDLE = 'inline';
 const NAME_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 const ALIAS = /^[a-z][a-z0-9_-]{0,63}$/;
 const TAG = /^[A-Za-z0-9][A-Za-z0-9_.:=/-]{0,127}$/;
@@ -234,23 +236,26 @@ export class StorageService {
     }
   }
 
+  /** The upload an earlier call made under this idempotency key, if it was for the same file. */
+  private async earlierUpload(principal: Principal, input: CreateUploadInput) {
+    if (!input.idempotencyKey) return undefined;
+    const existing = await this.store.uploadByIdempotencyKey(principal.projectId, input.idempotencyKey);
+    if (!existing) return undefined;
+    if (
+      !isDeclared(existing) ||
+      existing.name !== input.name ||
+      existing.size !== input.size ||
+      existing.sha256 !== input.sha256.toLowerCase()
+    )
+      throw conflict(
+        `idempotencyKey ${JSON.stringify(input.idempotencyKey)} was used for another upload (${existing.name}); use a new key`,
+      );
+    return existing;
+  }
+
   async createUpload(principal: Principal, input: CreateUploadInput): Promise<DeclaredUploadRecord> {
-    if (input.idempotencyKey) {
-      const existing = await this.store.uploadByIdempotencyKey(principal.projectId, input.idempotencyKey);
-      if (existing) {
-        if (
-          !isDeclared(existing) ||
-          existing.name !== input.name ||
-          existing.size !== input.size ||
-          existing.sha256 !== input.sha256
-        ) {
-          throw conflict(
-            `idempotencyKey ${JSON.stringify(input.idempotencyKey)} was used for another upload (${existing.name}); use a new key`,
-          );
-        }
-        return existing;
-      }
-    }
+    const earlier = await this.earlierUpload(principal, input);
+    if (earlier) return earlier;
     const spec = await this.spec(principal, input);
     this.checkSize(input.size, this.config.max_upload_bytes, 'services.storage.max_upload_bytes');
     const sha256 = input.sha256.toLowerCase();
@@ -274,6 +279,12 @@ export class StorageService {
       partCount,
       input.idempotencyKey ?? null,
     );
+    if (!upload) {
+      // A concurrent call with the same key got in first: its upload is the answer.
+      const twin = await this.earlierUpload(principal, input);
+      if (!twin) throw conflict(`idempotencyKey ${JSON.stringify(input.idempotencyKey)} is in use; retry`);
+      return twin;
+    }
     return { ...upload, size: input.size, sha256, partSize };
   }
 
@@ -282,7 +293,7 @@ export class StorageService {
     declared: { size: number; sha256: string; partSize: number } | null,
     partCount: number,
     idempotencyKey: string | null = null,
-  ): Promise<UploadRecord> {
+  ): Promise<UploadRecord | undefined> {
     const id = randomUUID();
     const expiresInSeconds = Math.round(this.config.upload_expiry_hours * 3600);
     const target = await this.blobs.beginUpload(
@@ -291,7 +302,7 @@ export class StorageService {
       declared?.partSize ?? MIN_PART_BYTES,
       Math.min(expiresInSeconds, 7 * 24 * 3600),
     );
-    return this.store.createUpload({
+    const upload = await this.store.createUpload({
       ...spec,
       id,
       status: 'PENDING',
@@ -307,6 +318,9 @@ export class StorageService {
       artifactId: null,
       idempotencyKey,
     });
+    // Its key was taken meanwhile: the staged upload is nobody's.
+    if (!upload) await this.blobs.abortUpload(target.handle, id).catch(() => {});
+    return upload;
   }
 
   /**
@@ -325,7 +339,8 @@ export class StorageService {
       throw badUserInput(`the number of parts must be 1 to ${MAX_PARTS}, got ${partCount}`, {
         argument: 'num_parts',
       });
-    return this.beginUpload(spec, null, partCount);
+    // No key: every MLflow upload is a new one, so one is always made.
+    return (await this.beginUpload(spec, null, partCount))!;
   }
 
   /** Uploads of Jarvis's own protocol; MLflow's are reached by MLflow's routes. */
@@ -598,12 +613,12 @@ export class StorageService {
         throw completingConflict(uploadId);
       return false;
     }
-    await this.blobs.abortUpload(upload.handle, upload.id);
+    if (upload.handle !== INLINE_HANDLE) await this.blobs.abortUpload(upload.handle, upload.id);
     return true;
   }
 
   private async expire(upload: UploadRecord) {
-    if (await this.store.finishUpload(upload.id, 'EXPIRED'))
+    if ((await this.store.finishUpload(upload.id, 'EXPIRED')) && upload.handle !== INLINE_HANDLE)
       await this.blobs.abortUpload(upload.handle, upload.id);
   }
 
@@ -625,22 +640,79 @@ export class StorageService {
       throw badUserInput(`size is ${input.size} but the content has ${bytes.length} bytes`, {
         argument: 'size',
       });
-    let staged: StoredBlob;
+    // With an idempotencyKey the store is recorded as an upload of one inline part, so a retry
+    // (an answer lost on the way back) returns the same artifact instead of a new version.
+    const inline = input.idempotencyKey ? await this.claimInlineKey(principal, spec, input) : undefined;
+    if (inline && 'artifact' in inline) return inline.artifact;
     try {
-      staged = await this.blobs.put(Readable.from([bytes]), {
-        size: input.size,
-        sha256: input.sha256.toLowerCase(),
-      });
-    } catch (error) {
-      if (error instanceof BlobMismatchError) {
-        throw badUserInput(`content does not match: ${error.message}`, {
-          argument: 'sha256',
-          received: error.actual,
+      let staged: StoredBlob;
+      try {
+        staged = await this.blobs.put(Readable.from([bytes]), {
+          size: input.size,
+          sha256: input.sha256.toLowerCase(),
         });
+      } catch (error) {
+        if (error instanceof BlobMismatchError) {
+          throw badUserInput(`content does not match: ${error.message}`, {
+            argument: 'sha256',
+            received: error.actual,
+          });
+        }
+        throw error;
+      }
+      return await this.commit(spec, staged, inline?.upload.id);
+    } catch (error) {
+      if (inline) {
+        await this.store.finishUpload(inline.upload.id, 'FAILED').catch(() => {});
+        await this.store.releaseIdempotencyKey(inline.upload.id).catch(() => {});
       }
       throw error;
     }
-    return this.commit(spec, staged);
+  }
+
+  /**
+   * The record of an inline store under its idempotency key: a new one to complete, or the
+   * artifact an earlier call with the same key made. A twin still storing is a CONFLICT.
+   */
+  private async claimInlineKey(
+    principal: Principal,
+    spec: ArtifactSpec,
+    input: CreateUploadInput,
+  ): Promise<{ upload: UploadRecord } | { artifact: ArtifactRecord }> {
+    const earlier = async () => {
+      const found = await this.earlierUpload(principal, input);
+      if (!found) return undefined;
+      if (found.status === 'COMPLETED' && found.artifactId) {
+        const artifact = await this.artifact(principal, found.artifactId);
+        if (artifact) return { artifact };
+      }
+      throw conflict(
+        `a call with idempotencyKey ${JSON.stringify(input.idempotencyKey)} is ${found.status === 'PENDING' ? 'still storing this artifact; retry in a moment' : `${found.status.toLowerCase()}; use a new key`}`,
+      );
+    };
+    const before = await earlier();
+    if (before) return before;
+    const now = Date.now();
+    const upload = await this.store.createUpload({
+      ...spec,
+      id: randomUUID(),
+      status: 'PENDING',
+      size: input.size,
+      sha256: input.sha256.toLowerCase(),
+      partSize: Math.max(input.size, 1),
+      partCount: 1,
+      handle: INLINE_HANDLE,
+      presigned: false,
+      partUrls: [],
+      createdAt: new Date(now),
+      expiresAt: new Date(now + 3_600_000),
+      artifactId: null,
+      idempotencyKey: input.idempotencyKey ?? null,
+    });
+    if (upload) return { upload };
+    const twin = await earlier();
+    if (!twin) throw conflict(`idempotencyKey ${JSON.stringify(input.idempotencyKey)} is in use; retry`);
+    return twin;
   }
 
   /**

@@ -276,7 +276,9 @@ export type Mutation = {
   setArtifactAlias: ArtifactAlias;
   /**
    * Stores a small artifact (at most services.storage.max_inline_bytes, 1 MiB by default) sent
-   * inline as base64, in one call. Use createArtifactUpload for anything larger.
+   * inline as base64, in one call. Use createArtifactUpload for anything larger. Storing again
+   * with the same input.idempotencyKey (a retry after a lost answer) returns the same artifact;
+   * the key for other content is a CONFLICT, as is a call while its twin is still storing.
    */
   storeSmallArtifact: Artifact;
 };

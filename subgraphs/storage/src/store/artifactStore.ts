@@ -45,7 +45,10 @@ export interface ArtifactStore {
     actor: string,
   ): Promise<AliasRecord>;
   deleteAlias(projectId: string, name: string, alias: string): Promise<boolean>;
-  createUpload(upload: Omit<UploadRecord, 'completing'>): Promise<UploadRecord>;
+  /** Undefined when another upload of the project holds its idempotency key (a concurrent twin). */
+  createUpload(upload: Omit<UploadRecord, 'completing'>): Promise<UploadRecord | undefined>;
+  /** Frees the key of an upload that failed, so the caller's retry under it can start afresh. */
+  releaseIdempotencyKey(id: string): Promise<void>;
   uploadByIdempotencyKey(projectId: string, key: string): Promise<UploadRecord | undefined>;
   getUpload(projectId: string, id: string): Promise<UploadRecord | undefined>;
   /**

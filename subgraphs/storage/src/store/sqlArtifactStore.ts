@@ -386,7 +386,7 @@ export function sqlArtifactStore(db: Database): ArtifactStore {
       return Number(result.numDeletedRows) > 0;
     },
 
-    async createUpload(upload: Omit<UploadRecord, 'completing'>): Promise<UploadRecord> {
+    async createUpload(upload: Omit<UploadRecord, 'completing'>) {
       const row = await k
         .insertInto('uploads')
         .values({
@@ -415,9 +415,22 @@ export function sqlArtifactStore(db: Database): ArtifactStore {
           artifact_id: null,
           idempotency_key: upload.idempotencyKey,
         })
+        // Two requests with one key at once: the index lets one in, the other learns it here.
+        .onConflict((oc) =>
+          oc.columns(['project_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing(),
+        )
         .returningAll()
-        .executeTakeFirstOrThrow();
-      return toUpload(row);
+        .executeTakeFirst();
+      return row ? toUpload(row) : undefined;
+    },
+
+    async releaseIdempotencyKey(id: string) {
+      await k
+        .updateTable('uploads')
+        .set({ idempotency_key: null })
+        .where('id', '=', id)
+        .where('status', '!=', 'COMPLETED')
+        .execute();
     },
 
     async uploadByIdempotencyKey(projectId: string, key: string) {
