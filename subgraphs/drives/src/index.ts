@@ -17,3 +17,4 @@ export { type GoogleDriveOptions, googleDriveProvider } from './providers/google
 export { localFolderProvider } from './providers/localFolderProvider.ts';
 export { type OneDriveOptions, oneDriveProvider } from './providers/oneDriveProvider.ts';
 export { type WebdavOptions, webdavProvider } from './providers/webdavProvider.ts';
+export { extractText, MAX_TEXT } from './search/extractText.ts';
