@@ -18,3 +18,4 @@ export { localFolderProvider } from './providers/localFolderProvider.ts';
 export { type OneDriveOptions, oneDriveProvider } from './providers/oneDriveProvider.ts';
 export { type WebdavOptions, webdavProvider } from './providers/webdavProvider.ts';
 export { extractText, MAX_TEXT } from './search/extractText.ts';
+export { type SecretBox, secretBox } from './secrets/secretBox.ts';
