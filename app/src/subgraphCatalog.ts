@@ -1,5 +1,6 @@
 import type { EntityQueries, Subgraph } from '@jarvis/subgraph';
 import { subgraph as analytics } from '@jarvis/subgraph-analytics';
+import { subgraph as drives } from '@jarvis/subgraph-drives';
 import { subgraph as experiments } from '@jarvis/subgraph-experiments';
 import { subgraph as identity } from '@jarvis/subgraph-identity';
 import { subgraph as notifications } from '@jarvis/subgraph-notifications';
@@ -16,6 +17,7 @@ export const SUBGRAPHS: Subgraph[] = [
   workflows,
   analytics,
   notifications,
+  drives,
 ];
 
 /** How the router fetches every subgraph's entities when a subscription event names one. */

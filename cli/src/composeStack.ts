@@ -26,6 +26,9 @@ export function composeStack(subgraphs: string[]): ComposeFiles {
       // The router signs who is calling for the subgraphs with it: no default, it must be yours.
       JARVIS_INTERNAL_SECRET:
         '${JARVIS_INTERNAL_SECRET:?set JARVIS_INTERNAL_SECRET, e.g. openssl rand -base64 32}',
+      // Seals users' drive credentials in the database: it must outlive any one container.
+      JARVIS_DRIVES_SECRET_KEY:
+        '${JARVIS_DRIVES_SECRET_KEY:?set JARVIS_DRIVES_SECRET_KEY, e.g. openssl rand -base64 32}',
     },
     volumes: ['./deploy:/app/deploy:ro'],
     restart: 'unless-stopped',
@@ -125,6 +128,7 @@ export function composeStack(subgraphs: string[]): ComposeFiles {
       experiment: { type: 'native' },
       workflow: { type: 'temporal', endpoint: 'temporal:7233', namespace: 'default' },
       analytics: { type: 'prometheus', endpoint: 'http://prometheus:9090', dashboard: 'http://grafana:3000' },
+      drives: { secret_key: '${JARVIS_DRIVES_SECRET_KEY}' },
     },
   };
   const prometheus = {

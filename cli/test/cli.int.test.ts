@@ -100,12 +100,14 @@ describe('jarvis CLI', () => {
         POSTGRES_PASSWORD: 'p',
         MINIO_ROOT_PASSWORD: 'm',
         JARVIS_INTERNAL_SECRET: 's'.repeat(32),
+        JARVIS_DRIVES_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
       },
     );
     // On a network, the stack authenticates, and its processes share the internal secret.
     expect(config.auth).toMatchObject({ mode: 'keys', internal_secret: 's'.repeat(32) });
     expect(config.server.subgraphs.platform).toBe('http://platform:4000/graphql');
     expect(config.services.workflow.type).toBe('temporal');
+    expect(config.services.drives.secret_key).toBe(Buffer.alloc(32, 7).toString('base64'));
     // Grafana is provisioned with the datasource the dashboards' panels name, and a valid overview.
     const datasources = parseYaml(
       readFileSync(path.join(dir, 'deploy/grafana/provisioning/datasources/jarvis.yml'), 'utf8'),

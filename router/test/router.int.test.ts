@@ -21,6 +21,7 @@ describe('router in-process (jarvis dev)', () => {
       'analytics:SERVICE:UP',
       'blob-store:BACKEND:UP',
       'database:BACKEND:UP',
+      'drives:SERVICE:UP',
       'experiments:SERVICE:UP',
       'identity:SERVICE:UP',
       'notifications:SERVICE:UP',

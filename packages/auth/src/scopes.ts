@@ -16,6 +16,7 @@ export const AREAS = [
   'workflows',
   'analytics',
   'notifications',
+  'drives',
 ] as const;
 
 /** The actions each role grants in its project, in every area. */

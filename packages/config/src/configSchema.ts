@@ -116,6 +116,26 @@ const analytics = z
   })
   .prefault({});
 
+const drives = z
+  .strictObject({
+    /**
+     * Folders under which users may connect local folders as drives (a mounted share, a Mac's
+     * iCloud Drive folder). Empty: no local folder can be connected.
+     */
+    local_roots: z.array(z.string()).default([]),
+    /**
+     * 32 bytes in base64 that seal drive credentials at rest (refresh tokens, WebDAV
+     * passwords). Unset: a key made once and kept in `home`/drives.key.
+     */
+    secret_key: z
+      .string()
+      .refine((k) => Buffer.from(k, 'base64').length === 32, {
+        message: 'services.drives.secret_key must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)',
+      })
+      .optional(),
+  })
+  .prefault({});
+
 const notifications = z
   .strictObject({
     /** E-mail channels are refused until an SMTP server is set. */
@@ -300,7 +320,7 @@ export const configSchema = z.strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     })
     .prefault({}),
-  services: z.strictObject({ storage, experiment, workflow, analytics, notifications }).prefault({}),
+  services: z.strictObject({ storage, experiment, workflow, analytics, notifications, drives }).prefault({}),
 });
 
 export type JarvisConfig = z.output<typeof configSchema>;

@@ -44,6 +44,8 @@ export const SHOWN_CONFIG_KEYS: readonly string[] = [
   // auth.internal_secret stays hidden.
   'auth.rate_limit.requests_per_minute',
   'auth.rate_limit.failed_sign_ins_per_minute',
+  'services.drives.local_roots.*',
+  // services.drives.secret_key stays hidden.
   'services.storage.type',
   'services.storage.path',
   'services.storage.endpoint',

@@ -48,6 +48,8 @@ const TESTED_IN: Record<string, string> = {
   'auth.internal_secret': 'cli/test/serveAuth.int.test.ts',
   'auth.rate_limit.requests_per_minute': 'router/test/authDoors.int.test.ts',
   'auth.rate_limit.failed_sign_ins_per_minute': 'subgraphs/identity/test/oidc.int.test.ts',
+  'services.drives.local_roots.*': 'subgraphs/drives/test/drives.int.test.ts',
+  'services.drives.secret_key': 'subgraphs/drives/test/drives.int.test.ts',
   'services.storage.type': 'subgraphs/storage/test/s3Options.int.test.ts',
   'services.storage.path': 'subgraphs/storage/test/storageOptions.int.test.ts',
   'services.storage.endpoint': 'subgraphs/storage/test/s3Options.int.test.ts',

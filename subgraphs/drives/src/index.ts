@@ -19,3 +19,4 @@ export { type OneDriveOptions, oneDriveProvider } from './providers/oneDriveProv
 export { type WebdavOptions, webdavProvider } from './providers/webdavProvider.ts';
 export { extractText, MAX_TEXT } from './search/extractText.ts';
 export { type SecretBox, secretBox } from './secrets/secretBox.ts';
+export { subgraph } from './subgraph.ts';

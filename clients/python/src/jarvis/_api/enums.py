@@ -45,6 +45,18 @@ class AlertState(str, Enum):
     RESOLVED = "RESOLVED"
 
 
+class DriveProviderKind(str, Enum):
+    GOOGLE_DRIVE = "GOOGLE_DRIVE"
+    ONEDRIVE = "ONEDRIVE"
+    WEBDAV = "WEBDAV"
+    LOCAL = "LOCAL"
+
+
+class DriveStatus(str, Enum):
+    CONNECTED = "CONNECTED"
+    NEEDS_RECONNECT = "NEEDS_RECONNECT"
+
+
 class RunUpdateKind(str, Enum):
     LOGGED = "LOGGED"
     UPDATED = "UPDATED"
