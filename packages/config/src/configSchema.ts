@@ -116,8 +116,27 @@ const analytics = z
   })
   .prefault({});
 
+/** A drive provider's OAuth client, as registered with Google or Microsoft. */
+const driveOAuthApp = {
+  client_id: z.string().min(1),
+  client_secret: z.string().optional(),
+  /** The sign-in service's origin, for a sovereign cloud (or a test's fake). */
+  auth_url: z.url().optional(),
+  /** The drive API's origin, likewise. */
+  api_url: z.url().optional(),
+};
+
 const drives = z
   .strictObject({
+    /**
+     * Where Google and Microsoft send users back after consent: Jarvis's public origin and
+     * /drives/oauth/callback, exactly as registered with them.
+     */
+    oauth_redirect_url: z.url().default('http://127.0.0.1:4000/drives/oauth/callback'),
+    /** Google Drive: an OAuth client of the Google Cloud project (Drive API enabled). */
+    google: z.strictObject(driveOAuthApp).optional(),
+    /** OneDrive: an app registered in Microsoft Entra ID (Files.ReadWrite.All, offline_access). */
+    microsoft: z.strictObject({ ...driveOAuthApp, tenant: z.string().default('common') }).optional(),
     /**
      * Folders under which users may connect local folders as drives (a mounted share, a Mac's
      * iCloud Drive folder). Empty: no local folder can be connected.

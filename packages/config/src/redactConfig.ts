@@ -45,6 +45,15 @@ export const SHOWN_CONFIG_KEYS: readonly string[] = [
   'auth.rate_limit.requests_per_minute',
   'auth.rate_limit.failed_sign_ins_per_minute',
   'services.drives.local_roots.*',
+  'services.drives.oauth_redirect_url',
+  'services.drives.google.client_id',
+  'services.drives.google.auth_url',
+  'services.drives.google.api_url',
+  'services.drives.microsoft.client_id',
+  'services.drives.microsoft.auth_url',
+  'services.drives.microsoft.api_url',
+  'services.drives.microsoft.tenant',
+  // Their client_secret stays hidden.
   // services.drives.secret_key stays hidden.
   'services.storage.type',
   'services.storage.path',

@@ -18,3 +18,15 @@ export interface DriveRecord {
   secret: string | null;
   createdAt: Date;
 }
+
+/** A user's consent under way with Google or Microsoft (connectDrive until the callback). */
+export interface ConsentRecord {
+  state: string;
+  projectId: string;
+  ownerId: string;
+  name: string;
+  provider: DriveKind;
+  /** The PKCE verifier: only Jarvis knows it, so only Jarvis can use the code. */
+  verifier: string;
+  createdAt: Date;
+}

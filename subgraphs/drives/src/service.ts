@@ -1,17 +1,27 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger, Principal } from '@jarvis/context';
 import { badUserInput, conflict, ErrorCode, JarvisError } from '@jarvis/errors';
+import { consentUrl, exchangeCode, type OAuthTokens, refreshTokens } from './oauth/oauthClient.ts';
+import type { OAuthProviderName } from './oauth/oauthProviders.ts';
+import { pkce } from './oauth/pkce.ts';
+import { tokenKeeper } from './oauth/tokenKeeper.ts';
+import type { ConfiguredOAuth } from './oauthApps.ts';
 import { drivePath } from './providers/drivePath.ts';
 import type { DriveEntry, DriveProvider } from './providers/driveProvider.ts';
+import { googleDriveProvider } from './providers/googleDriveProvider.ts';
 import { localFolderProvider } from './providers/localFolderProvider.ts';
+import { oneDriveProvider } from './providers/oneDriveProvider.ts';
 import { webdavProvider } from './providers/webdavProvider.ts';
 import type { DriveRecord } from './records.ts';
 import type { SecretBox } from './secrets/secretBox.ts';
 import type { DriveStore } from './store/driveStore.ts';
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** How long a consent link works. */
+const CONSENT_MS = 10 * 60_000;
+const LABEL: Record<OAuthProviderName, string> = { GOOGLE_DRIVE: 'Google Drive', ONEDRIVE: 'OneDrive' };
 
 function checkName(name: string) {
   if (!name.trim() || name.length > 100 || [...name].some((c) => c.charCodeAt(0) < 32))
@@ -27,12 +37,101 @@ export class DrivesService {
   private readonly secrets: SecretBox;
   private readonly localRoots: string[];
   private readonly logger: Logger;
+  private readonly oauth: (provider: OAuthProviderName) => ConfiguredOAuth;
 
-  constructor(options: { store: DriveStore; secrets: SecretBox; localRoots: string[]; logger: Logger }) {
+  constructor(options: {
+    store: DriveStore;
+    secrets: SecretBox;
+    localRoots: string[];
+    oauth: (provider: OAuthProviderName) => ConfiguredOAuth;
+    logger: Logger;
+  }) {
     this.store = options.store;
     this.secrets = options.secrets;
     this.localRoots = options.localRoots.map((root) => path.resolve(root));
+    this.oauth = options.oauth;
     this.logger = options.logger;
+  }
+
+  /** Starts a Google Drive or OneDrive consent: the URL to send the user to, good once, for ten minutes. */
+  async connectDrive(principal: Principal, provider: string, name: string) {
+    const checked = checkName(name);
+    if (provider !== 'GOOGLE_DRIVE' && provider !== 'ONEDRIVE')
+      throw badUserInput(
+        `connect ${provider} drives with connect${provider === 'WEBDAV' ? 'Webdav' : 'Local'}Drive`,
+        {
+          argument: 'provider',
+        },
+      );
+    const configured = this.oauth(provider);
+    if (
+      (await this.store.list(principal.projectId, principal.userId)).some(
+        (d) => d.name.toLowerCase() === checked.toLowerCase(),
+      )
+    )
+      throw conflict(`you have a drive named ${JSON.stringify(checked)} in this project; pick another name`);
+    const { verifier, challenge } = pkce();
+    const state = randomBytes(32).toString('base64url');
+    await this.store.insertConsent({
+      state,
+      projectId: principal.projectId,
+      ownerId: principal.userId,
+      name: checked,
+      provider,
+      verifier,
+    });
+    return {
+      consentUrl: consentUrl(configured.provider, configured.app, state, challenge),
+      expiresAt: new Date(Date.now() + CONSENT_MS),
+    };
+  }
+
+  /** The browser's return from consent: the drive connected, or why not (for the page it sees). */
+  async finishConsent(query: URLSearchParams): Promise<{ ok: boolean; message: string }> {
+    const state = query.get('state');
+    const consent = state ? await this.store.takeConsent(state) : undefined;
+    if (!consent || consent.createdAt.getTime() < Date.now() - CONSENT_MS)
+      return {
+        ok: false,
+        message: 'This sign-in link has expired or was already used; start connecting the drive again.',
+      };
+    if (query.get('error') || !query.get('code'))
+      return {
+        ok: false,
+        message: `The sign-in was not completed (${query.get('error_description') ?? query.get('error') ?? 'no code'}); nothing was connected.`,
+      };
+    const provider = consent.provider as OAuthProviderName;
+    const configured = this.oauth(provider);
+    try {
+      const tokens = await exchangeCode(
+        configured.provider,
+        configured.app,
+        query.get('code')!,
+        consent.verifier,
+      );
+      const id = randomUUID();
+      const drive = {
+        id,
+        projectId: consent.projectId,
+        ownerId: consent.ownerId,
+        name: consent.name,
+        provider,
+        status: 'CONNECTED' as const,
+        location: LABEL[provider],
+        settings: {},
+        secret: this.secrets.seal(JSON.stringify(tokens), id),
+      };
+      // Trying the drive may already refresh the tokens (Microsoft rotates refresh tokens): keep the newest.
+      let latest: OAuthTokens = tokens;
+      await this.oauthProvider({ ...drive, createdAt: new Date() }, async (next) => {
+        latest = next;
+      }).check();
+      await this.insert({ ...drive, secret: this.secrets.seal(JSON.stringify(latest), id) });
+      return { ok: true, message: `${consent.name} (${LABEL[provider]}) is connected.` };
+    } catch (error) {
+      if (!(error instanceof JarvisError)) throw error;
+      return { ok: false, message: `${error.message}` };
+    }
   }
 
   drives(principal: Principal) {
@@ -150,23 +249,52 @@ export class DrivesService {
     if (drive.provider === 'LOCAL')
       return localFolderProvider(drive.settings.root!, `the folder ${drive.name}`);
     if (drive.provider === 'WEBDAV') {
-      let password: string;
-      try {
-        password = this.secrets.open(drive.secret ?? '', drive.id);
-      } catch {
-        void this.store.setStatus(drive.id, 'NEEDS_RECONNECT');
-        throw new JarvisError(
-          ErrorCode.UNAUTHENTICATED,
-          `the credentials of drive ${drive.name} can no longer be read (services.drives.secret_key changed); connect it again`,
-          { reason: 'DRIVE_NEEDS_RECONNECT' },
-        );
-      }
+      const password = this.openSecret(drive);
       return webdavProvider(
         { url: drive.location, username: drive.settings.username ?? '', password },
         `drive ${drive.name}`,
       );
     }
-    throw new JarvisError(ErrorCode.BAD_USER_INPUT, `${drive.provider} drives are not connectable yet`, {});
+    return this.oauthProvider(drive);
+  }
+
+  /** A Google Drive or OneDrive: its tokens unsealed, refreshed ahead of expiry and sealed again when they change. */
+  private oauthProvider(
+    drive: DriveRecord,
+    save: (tokens: OAuthTokens) => Promise<void> = (next) =>
+      this.store.setSecret(drive.id, this.secrets.seal(JSON.stringify(next), drive.id)),
+  ): DriveProvider {
+    const configured = this.oauth(drive.provider as OAuthProviderName);
+    const tokens = JSON.parse(this.openSecret(drive)) as OAuthTokens;
+    const keeper = tokenKeeper(
+      tokens,
+      (refreshToken) => refreshTokens(configured.provider, configured.app, refreshToken),
+      save,
+    );
+    const accessToken = () => keeper.accessToken();
+    return drive.provider === 'GOOGLE_DRIVE'
+      ? googleDriveProvider(
+          { accessToken, ...(configured.apiUrl ? { rootUrl: configured.apiUrl } : {}) },
+          `drive ${drive.name}`,
+        )
+      : oneDriveProvider(
+          { accessToken, ...(configured.apiUrl ? { baseUrl: configured.apiUrl } : {}) },
+          `drive ${drive.name}`,
+        );
+  }
+
+  /** A drive's sealed credential; one that cannot be opened (the key changed) means reconnecting. */
+  private openSecret(drive: DriveRecord): string {
+    try {
+      return this.secrets.open(drive.secret ?? '', drive.id);
+    } catch {
+      void this.store.setStatus(drive.id, 'NEEDS_RECONNECT');
+      throw new JarvisError(
+        ErrorCode.UNAUTHENTICATED,
+        `the credentials of drive ${drive.name} can no longer be read (services.drives.secret_key changed); connect it again`,
+        { reason: 'DRIVE_NEEDS_RECONNECT' },
+      );
+    }
   }
 
   private async noteReconnect(drive: DriveRecord, error: unknown) {

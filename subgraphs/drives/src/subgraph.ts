@@ -1,6 +1,8 @@
 import { defineSubgraph } from '@jarvis/subgraph';
 import { driveSecretKey } from './driveSecretKey.ts';
+import { oauthApps } from './oauthApps.ts';
 import { createResolvers } from './resolvers/index.ts';
+import { oauthCallbackRoute } from './routes/oauthCallbackRoute.ts';
 import { secretBox } from './secrets/secretBox.ts';
 import { DrivesService } from './service.ts';
 import { drivesMigrations } from './store/migrations.ts';
@@ -12,16 +14,19 @@ export const subgraph = defineSubgraph({
   name: 'drives',
   schema: new URL('../schema.graphql', import.meta.url),
   entityQueries,
+  routePrefixes: ['/drives/'],
   create(deps) {
     const config = deps.config.services.drives;
     const service = new DrivesService({
       store: new SqlDriveStore(deps.db),
       secrets: secretBox([driveSecretKey(config.secret_key, deps.config.home)]),
       localRoots: config.local_roots,
+      oauth: oauthApps(config),
       logger: deps.logger,
     });
     return {
       resolvers: createResolvers(service),
+      routes: oauthCallbackRoute(service),
       subscriptions: subscriptionFields,
       migrations: drivesMigrations,
       backup: { tables: ['drives'] },

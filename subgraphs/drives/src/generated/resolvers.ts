@@ -38,6 +38,13 @@ export type DriveFilesArgs = {
   recursive?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** Where to send the user to connect a drive. */
+export type DriveConsent = {
+  __typename?: 'DriveConsent';
+  consentUrl: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+};
+
 /** A file or folder on a drive, by its path from the drive's root. */
 export type DriveFile = {
   __typename?: 'DriveFile';
@@ -66,6 +73,11 @@ export type DriveStatus =
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Starts connecting a Google Drive or OneDrive: open consentUrl in a browser, and once the user
+   * agrees the drive is in `drives`, CONNECTED. The link works once, within ten minutes.
+   */
+  connectDrive: DriveConsent;
+  /**
    * Connects a folder Jarvis can read: a mounted share, or the folder iCloud Drive syncs on a Mac
    * (Apple offers no API). Only under the roots an operator lists in services.drives.local_roots.
    */
@@ -77,6 +89,12 @@ export type Mutation = {
   connectWebdavDrive: Drive;
   /** Forgets a drive and its credentials; nothing on the drive itself changes. False when there was none. */
   disconnectDrive: Scalars['Boolean']['output'];
+};
+
+
+export type MutationConnectDriveArgs = {
+  name: Scalars['String']['input'];
+  provider: DriveProviderKind;
 };
 
 
@@ -209,6 +227,7 @@ export type ResolversTypes = ResolversObject<{
   Drive: ResolverTypeWrapper<DriveMapper>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  DriveConsent: ResolverTypeWrapper<DriveConsent>;
   DriveFile: ResolverTypeWrapper<DriveFileMapper>;
   DriveProviderKind: DriveProviderKind;
   DriveStatus: DriveStatus;
@@ -224,6 +243,7 @@ export type ResolversParentTypes = ResolversObject<{
   Drive: DriveMapper;
   Boolean: Scalars['Boolean']['output'];
   ID: Scalars['ID']['output'];
+  DriveConsent: DriveConsent;
   DriveFile: DriveFileMapper;
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
@@ -252,6 +272,11 @@ export type DriveResolvers<ContextType = SubgraphContext, ParentType extends Res
   status?: Resolver<ResolversTypes['DriveStatus'], ParentType, ContextType>;
 }>;
 
+export type DriveConsentResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['DriveConsent'] = ResolversParentTypes['DriveConsent']> = ResolversObject<{
+  consentUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
 export type DriveFileResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['DriveFile'] = ResolversParentTypes['DriveFile']> = ResolversObject<{
   folder?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   mimeType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -263,6 +288,7 @@ export type DriveFileResolvers<ContextType = SubgraphContext, ParentType extends
 }>;
 
 export type MutationResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  connectDrive?: Resolver<ResolversTypes['DriveConsent'], ParentType, ContextType, RequireFields<MutationConnectDriveArgs, 'name' | 'provider'>>;
   connectLocalDrive?: Resolver<ResolversTypes['Drive'], ParentType, ContextType, RequireFields<MutationConnectLocalDriveArgs, 'name' | 'path'>>;
   connectWebdavDrive?: Resolver<ResolversTypes['Drive'], ParentType, ContextType, RequireFields<MutationConnectWebdavDriveArgs, 'name' | 'password' | 'url' | 'username'>>;
   disconnectDrive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDisconnectDriveArgs, 'id'>>;
@@ -280,6 +306,7 @@ export interface SafeIntScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
 export type Resolvers<ContextType = SubgraphContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Drive?: DriveResolvers<ContextType>;
+  DriveConsent?: DriveConsentResolvers<ContextType>;
   DriveFile?: DriveFileResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -32,6 +32,17 @@ export interface Drives {
   status: string;
 }
 
+export interface OauthStates {
+  created_at: Generated<Timestamp>;
+  name: string;
+  owner_id: string;
+  project_id: string;
+  provider: string;
+  state: string;
+  verifier: string;
+}
+
 export interface DB {
   drives: Drives;
+  oauth_states: OauthStates;
 }

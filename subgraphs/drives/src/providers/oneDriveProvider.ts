@@ -39,13 +39,22 @@ export function oneDriveProvider(options: OneDriveOptions, label = 'OneDrive'): 
   const base = (options.baseUrl ?? 'https://graph.microsoft.com').replace(/\/$/, '');
   // The token on every request to `base`; no retry middleware: a 429 comes out with its
   // Retry-After for the caller to honour.
+  let tokenFailure: unknown;
   const authorize: Middleware & { next?: Middleware } = {
     async execute(context: Context) {
+      let token: string;
+      try {
+        token = await options.accessToken();
+      } catch (error) {
+        // The client wraps what a middleware throws; keep the token's own error (a revoked grant) for failed().
+        tokenFailure = error;
+        throw error;
+      }
       context.options = {
         ...context.options,
         headers: {
           ...(context.options?.headers as Record<string, string> | undefined),
-          authorization: `Bearer ${await options.accessToken()}`,
+          authorization: `Bearer ${token}`,
         },
       };
       await authorize.next!.execute(context);
@@ -59,6 +68,11 @@ export function oneDriveProvider(options: OneDriveOptions, label = 'OneDrive'): 
 
   function failed(error: unknown, at?: string): JarvisError {
     if (error instanceof JarvisError) return error;
+    if (tokenFailure instanceof JarvisError) {
+      const cause = tokenFailure;
+      tokenFailure = undefined;
+      return cause;
+    }
     const e = error as {
       statusCode?: number;
       status?: number;

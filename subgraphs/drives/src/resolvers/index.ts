@@ -15,6 +15,7 @@ export function createResolvers(service: DrivesService): Resolvers {
     Mutation: {
       connectWebdavDrive: (_p, input, ctx) => service.connectWebdav(ctx.principal, input),
       connectLocalDrive: (_p, input, ctx) => service.connectLocal(ctx.principal, input),
+      connectDrive: (_p, { provider, name }, ctx) => service.connectDrive(ctx.principal, provider, name),
       disconnectDrive: (_p, { id }, ctx) => service.disconnect(ctx.principal, id),
     },
     Drive: {

@@ -22,4 +22,19 @@ create table drives.drives (
 create unique index drives_by_owner_name on drives.drives (project_id, owner_id, lower(name));
 `,
   },
+  {
+    name: '0002_oauth_states',
+    up: `
+-- A consent under way: its state is the capability the callback presents, used once.
+create table drives.oauth_states (
+  state text primary key,
+  project_id text not null,
+  owner_id text not null,
+  name text not null,
+  provider text not null,
+  verifier text not null,
+  created_at timestamptz not null default now()
+);
+`,
+  },
 ];

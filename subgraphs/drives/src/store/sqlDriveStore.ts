@@ -1,7 +1,7 @@
 import type { Database } from '@jarvis/db';
 import type { Kysely, Selectable } from 'kysely';
 import type { DB } from '../generated/tables.ts';
-import type { DriveRecord, DriveStatus } from '../records.ts';
+import type { ConsentRecord, DriveRecord, DriveStatus } from '../records.ts';
 import type { DriveStore } from './driveStore.ts';
 
 const toDrive = (r: Selectable<DB['drives']>): DriveRecord => ({
@@ -69,6 +69,43 @@ export class SqlDriveStore implements DriveStore {
 
   async setStatus(id: string, status: DriveStatus) {
     await this.k.updateTable('drives').set({ status }).where('id', '=', id).execute();
+  }
+
+  async setSecret(id: string, secret: string) {
+    await this.k.updateTable('drives').set({ secret, status: 'CONNECTED' }).where('id', '=', id).execute();
+  }
+
+  async insertConsent(consent: Omit<ConsentRecord, 'createdAt'>) {
+    await this.k
+      .insertInto('oauth_states')
+      .values({
+        state: consent.state,
+        project_id: consent.projectId,
+        owner_id: consent.ownerId,
+        name: consent.name,
+        provider: consent.provider,
+        verifier: consent.verifier,
+      })
+      .execute();
+  }
+
+  async takeConsent(state: string) {
+    const row = await this.k
+      .deleteFrom('oauth_states')
+      .where('state', '=', state)
+      .returningAll()
+      .executeTakeFirst();
+    return row
+      ? {
+          state: row.state,
+          projectId: row.project_id,
+          ownerId: row.owner_id,
+          name: row.name,
+          provider: row.provider as ConsentRecord['provider'],
+          verifier: row.verifier,
+          createdAt: row.created_at,
+        }
+      : undefined;
   }
 
   async remove(projectId: string, ownerId: string, id: string) {

@@ -1,0 +1,168 @@
+import { Readable } from 'node:stream';
+import { gql, jarvisFromFile } from '@jarvis/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DriveProvider, googleDriveProvider, oneDriveProvider } from '../src/index.ts';
+import { type GoogleDriveFake, startGoogleDriveFake } from './fakes/googleDriveFake.ts';
+import { type MicrosoftGraphFake, startMicrosoftGraphFake } from './fakes/microsoftGraphFake.ts';
+
+const REDIRECT = 'http://jarvis.test/drives/oauth/callback';
+const CONNECT =
+  'mutation($p: DriveProviderKind!, $n: String!) { connectDrive(provider: $p, name: $n) { consentUrl expiresAt } }';
+
+/** Connecting Google Drive and OneDrive from a jarvis.yaml that names their OAuth clients, against the fakes. */
+describe('connecting a drive by consent, from a jarvis.yaml', () => {
+  let google: GoogleDriveFake;
+  let graph: MicrosoftGraphFake;
+  let jarvis: Awaited<ReturnType<typeof jarvisFromFile>>;
+  const q = <T>(query: string, variables: Record<string, unknown> = {}) =>
+    gql<T>(jarvis.router.fetch, query, variables);
+  /** The user's browser: the consent page (the fake agrees), then back to Jarvis's callback. */
+  const consent = async (consentUrl: string, tamper?: (back: URL) => void) => {
+    const agreed = await fetch(consentUrl, { redirect: 'manual' });
+    const back = new URL(agreed.headers.get('location')!);
+    expect(`${back.origin}${back.pathname}`).toBe(REDIRECT);
+    tamper?.(back);
+    const page = await jarvis.router.fetch(new Request(back.href));
+    return { status: page.status, html: await page.text(), back };
+  };
+
+  beforeAll(async () => {
+    google = await startGoogleDriveFake();
+    graph = await startMicrosoftGraphFake();
+    google.oauth.registerClient('jarvis-google', 'g-secret', REDIRECT);
+    graph.oauth.registerClient('jarvis-ms', 'm-secret', REDIRECT);
+    jarvis = await jarvisFromFile(`services:
+  drives:
+    oauth_redirect_url: ${REDIRECT}
+    google:
+      client_id: jarvis-google
+      client_secret: g-secret
+      auth_url: ${google.origin}
+      api_url: ${google.rootUrl}
+    microsoft:
+      client_id: jarvis-ms
+      client_secret: m-secret
+      tenant: common
+      auth_url: ${graph.origin}
+      api_url: ${graph.baseUrl}
+`);
+  });
+  afterAll(async () => {
+    await jarvis?.[Symbol.asyncDispose]();
+    await google?.stop();
+    await graph?.stop();
+  });
+
+  const cases = [
+    {
+      provider: 'GOOGLE_DRIVE',
+      fake: () => google,
+      direct: (token: string): DriveProvider =>
+        googleDriveProvider({ accessToken: async () => token, rootUrl: google.rootUrl }),
+    },
+    {
+      provider: 'ONEDRIVE',
+      fake: () => graph,
+      direct: (token: string): DriveProvider =>
+        oneDriveProvider({ accessToken: async () => token, baseUrl: graph.baseUrl }),
+    },
+  ] as const;
+
+  it.each(cases)(
+    '$provider: consent connects the drive, its files list, the link works once, a refusal connects nothing',
+    async ({ provider, fake, direct }) => {
+      const name = `Team ${provider}`;
+      const started = await q<{ connectDrive: { consentUrl: string; expiresAt: string } }>(CONNECT, {
+        p: provider,
+        n: name,
+      });
+      expect(started.errors).toBeUndefined();
+      const url = new URL(started.data!.connectDrive.consentUrl);
+      expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+      expect(url.searchParams.get('redirect_uri')).toBe(REDIRECT);
+      const done = await consent(started.data!.connectDrive.consentUrl);
+      expect(done.status, done.html).toBe(200);
+      expect(done.html).toContain('is connected');
+
+      const drives = await q<{ drives: { id: string; name: string; provider: string; status: string }[] }>(
+        '{ drives { id name provider status } }',
+      );
+      const drive = drives.data!.drives.find((d) => d.name === name)!;
+      expect(drive).toMatchObject({ provider, status: 'CONNECTED' });
+      await direct(fake().issueToken()).write(
+        'clips/game-7.mp4',
+        Readable.from([Buffer.alloc(4096, 3)]),
+        4096,
+      );
+      const files = await q<{ drive: { files: { path: string; size: number }[] } }>(
+        'query($id: ID!) { drive(id: $id) { files(folder: "clips") { path size } } }',
+        { id: drive.id },
+      );
+      expect(files.errors).toBeUndefined();
+      expect(files.data!.drive.files).toEqual([{ path: 'clips/game-7.mp4', size: 4096 }]);
+
+      // The same link again: it worked once.
+      const replay = await jarvis.router.fetch(new Request(done.back.href));
+      expect(replay.status).toBe(400);
+      expect(await replay.text()).toContain('already used');
+      // A user who says no: nothing is connected, and the link is spent.
+      const second = await q<{ connectDrive: { consentUrl: string } }>(CONNECT, {
+        p: provider,
+        n: `${name} 2`,
+      });
+      const refused = await consent(second.data!.connectDrive.consentUrl, (back) => {
+        back.searchParams.delete('code');
+        back.searchParams.set('error', 'access_denied');
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.html).toContain('access_denied');
+      expect(
+        (await q<{ drives: { name: string }[] }>('{ drives { name } }')).data!.drives.map((d) => d.name),
+      ).not.toContain(`${name} 2`);
+      // A forged state opens nothing.
+      const forged = await jarvis.router.fetch(new Request(`${REDIRECT}?state=forged&code=x`));
+      expect(forged.status).toBe(400);
+      // Its name is taken now; WebDAV and local folders have their own mutations.
+      expect((await q(CONNECT, { p: provider, n: name })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+      expect((await q(CONNECT, { p: 'WEBDAV', n: 'x' })).errors?.[0]?.extensions?.code).toBe(
+        'BAD_USER_INPUT',
+      );
+    },
+  );
+
+  it.each(cases)(
+    '$provider: tokens are refreshed as they near expiry; a revoked grant marks the drive NEEDS_RECONNECT',
+    async ({ provider, fake }) => {
+      fake().oauth.setExpiresIn(60); // inside five minutes: every use refreshes first
+      const name = `Refreshing ${provider}`;
+      const started = await q<{ connectDrive: { consentUrl: string } }>(CONNECT, { p: provider, n: name });
+      expect((await consent(started.data!.connectDrive.consentUrl)).status).toBe(200);
+      const id = (
+        await q<{ drives: { id: string; name: string }[] }>('{ drives { id name } }')
+      ).data!.drives.find((d) => d.name === name)!.id;
+      const before = fake().oauth.refreshes();
+      const listed = await q('query($id: ID!) { drive(id: $id) { files { path } } }', { id });
+      expect(listed.errors).toBeUndefined();
+      expect(fake().oauth.refreshes()).toBeGreaterThan(before);
+
+      fake().oauth.revokeAll();
+      const revoked = await q('query($id: ID!) { drive(id: $id) { files { path } } }', { id });
+      expect(revoked.errors?.[0]?.extensions).toMatchObject({
+        code: 'UNAUTHENTICATED',
+        reason: 'DRIVE_NEEDS_RECONNECT',
+      });
+      const status = await q<{ drive: { status: string } }>('query($id: ID!) { drive(id: $id) { status } }', {
+        id,
+      });
+      expect(status.data!.drive.status).toBe('NEEDS_RECONNECT');
+      fake().oauth.setExpiresIn(3599);
+    },
+  );
+
+  it('a Jarvis without an OAuth client for a provider says who sets one up', async () => {
+    await using bare = await jarvisFromFile('');
+    const refused = await gql(bare.router.fetch, CONNECT, { p: 'GOOGLE_DRIVE', n: 'Mine' });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'provider' });
+    expect(refused.errors?.[0]?.message).toContain('services.drives.google.client_id');
+  });
+});
