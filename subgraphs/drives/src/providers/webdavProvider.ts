@@ -146,9 +146,14 @@ export function webdavProvider(
         await client.deleteFile(remote(partial)).catch(() => {});
         throw failed(error, at);
       }
-      const written = await statOf(at);
-      if (!written) throw missingOnDrive(label, at);
-      return written;
+      // A concurrent write's MOVE replaces the file as delete-then-move on many servers (WsgiDAV,
+      // Apache): for a moment there is nothing at the path. Ours is in; wait out theirs.
+      for (let attempt = 0; ; attempt++) {
+        const written = await statOf(at);
+        if (written) return written;
+        if (attempt === 20) throw missingOnDrive(label, at);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
     },
     async mkdir(input) {
       const at = drivePath(input);
