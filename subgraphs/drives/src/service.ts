@@ -23,6 +23,9 @@ const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CONSENT_MS = 10 * 60_000;
 const LABEL: Record<OAuthProviderName, string> = { GOOGLE_DRIVE: 'Google Drive', ONEDRIVE: 'OneDrive' };
 
+const nameTaken = (name: string) =>
+  conflict(`you have a drive named ${JSON.stringify(name)} in this project; pick another name`);
+
 function checkName(name: string) {
   if (!name.trim() || name.length > 100 || [...name].some((c) => c.charCodeAt(0) < 32))
     throw badUserInput('a drive name is 1 to 100 characters, without control characters', {
@@ -69,7 +72,7 @@ export class DrivesService {
         (d) => d.name.toLowerCase() === checked.toLowerCase(),
       )
     )
-      throw conflict(`you have a drive named ${JSON.stringify(checked)} in this project; pick another name`);
+      throw nameTaken(checked);
     const { verifier, challenge } = pkce();
     const state = randomBytes(32).toString('base64url');
     await this.store.insertConsent({
@@ -109,24 +112,23 @@ export class DrivesService {
         query.get('code')!,
         consent.verifier,
       );
+      // Trying the drive may already refresh the tokens (Microsoft rotates refresh tokens): keep the newest.
+      let latest: OAuthTokens = tokens;
+      await this.oauthProvider(provider, consent.name, tokens, async (next) => {
+        latest = next;
+      }).check();
       const id = randomUUID();
-      const drive = {
+      await this.insert({
         id,
         projectId: consent.projectId,
         ownerId: consent.ownerId,
         name: consent.name,
         provider,
-        status: 'CONNECTED' as const,
+        status: 'CONNECTED',
         location: LABEL[provider],
         settings: {},
-        secret: this.secrets.seal(JSON.stringify(tokens), id),
-      };
-      // Trying the drive may already refresh the tokens (Microsoft rotates refresh tokens): keep the newest.
-      let latest: OAuthTokens = tokens;
-      await this.oauthProvider({ ...drive, createdAt: new Date() }, async (next) => {
-        latest = next;
-      }).check();
-      await this.insert({ ...drive, secret: this.secrets.seal(JSON.stringify(latest), id) });
+        secret: this.secrets.seal(JSON.stringify(latest), id),
+      });
       return { ok: true, message: `${consent.name} (${LABEL[provider]}) is connected.` };
     } catch (error) {
       if (!(error instanceof JarvisError)) throw error;
@@ -208,9 +210,8 @@ export class DrivesService {
 
   /** What a folder of the drive holds, asked of the drive now. */
   async files(drive: DriveRecord, folder: string, recursive: boolean): Promise<DriveEntry[]> {
-    const provider = this.provider(drive);
     try {
-      return await provider.list(drivePath(folder, 'folder'), { recursive });
+      return await this.provider(drive).list(drivePath(folder, 'folder'), { recursive });
     } catch (error) {
       await this.noteReconnect(drive, error);
       throw error;
@@ -219,10 +220,7 @@ export class DrivesService {
 
   private async insert(drive: Omit<DriveRecord, 'createdAt'>) {
     const made = await this.store.insert(drive);
-    if (!made)
-      throw conflict(
-        `you have a drive named ${JSON.stringify(drive.name)} in this project; pick another name`,
-      );
+    if (!made) throw nameTaken(drive.name);
     this.logger.info({ driveId: made.id, provider: made.provider }, 'drive connected');
     return made;
   }
@@ -255,40 +253,44 @@ export class DrivesService {
         `drive ${drive.name}`,
       );
     }
-    return this.oauthProvider(drive);
+    return this.oauthProvider(
+      drive.provider,
+      drive.name,
+      JSON.parse(this.openSecret(drive)) as OAuthTokens,
+      (next) => this.store.setSecret(drive.id, this.secrets.seal(JSON.stringify(next), drive.id)),
+    );
   }
 
-  /** A Google Drive or OneDrive: its tokens unsealed, refreshed ahead of expiry and sealed again when they change. */
+  /** A Google Drive or OneDrive on these tokens, refreshed ahead of expiry, each new pair given to `save`. */
   private oauthProvider(
-    drive: DriveRecord,
-    save: (tokens: OAuthTokens) => Promise<void> = (next) =>
-      this.store.setSecret(drive.id, this.secrets.seal(JSON.stringify(next), drive.id)),
+    kind: OAuthProviderName,
+    name: string,
+    tokens: OAuthTokens,
+    save: (tokens: OAuthTokens) => Promise<void>,
   ): DriveProvider {
-    const configured = this.oauth(drive.provider as OAuthProviderName);
-    const tokens = JSON.parse(this.openSecret(drive)) as OAuthTokens;
+    const configured = this.oauth(kind);
     const keeper = tokenKeeper(
       tokens,
       (refreshToken) => refreshTokens(configured.provider, configured.app, refreshToken),
       save,
     );
     const accessToken = () => keeper.accessToken();
-    return drive.provider === 'GOOGLE_DRIVE'
+    return kind === 'GOOGLE_DRIVE'
       ? googleDriveProvider(
           { accessToken, ...(configured.apiUrl ? { rootUrl: configured.apiUrl } : {}) },
-          `drive ${drive.name}`,
+          `drive ${name}`,
         )
       : oneDriveProvider(
           { accessToken, ...(configured.apiUrl ? { baseUrl: configured.apiUrl } : {}) },
-          `drive ${drive.name}`,
+          `drive ${name}`,
         );
   }
 
-  /** A drive's sealed credential; one that cannot be opened (the key changed) means reconnecting. */
+  /** A drive's sealed credential; one that cannot be opened (the key changed) means reconnecting (see noteReconnect). */
   private openSecret(drive: DriveRecord): string {
     try {
       return this.secrets.open(drive.secret ?? '', drive.id);
     } catch {
-      void this.store.setStatus(drive.id, 'NEEDS_RECONNECT');
       throw new JarvisError(
         ErrorCode.UNAUTHENTICATED,
         `the credentials of drive ${drive.name} can no longer be read (services.drives.secret_key changed); connect it again`,

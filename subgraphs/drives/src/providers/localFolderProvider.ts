@@ -20,6 +20,8 @@ const PARTIAL = '.jarvis-partial-';
  */
 export function localFolderProvider(root: string, label = 'the local folder'): DriveProvider {
   const base = path.resolve(root);
+  // The root's real path, resolved once: every path checked against it needs it.
+  let realBase: Promise<string> | undefined;
 
   /** The real location of a drive path, refusing one that a symlink leads out of the root. */
   async function locate(input: string, mustExist = true): Promise<string> {
@@ -35,8 +37,9 @@ export function localFolderProvider(root: string, label = 'the local folder'): D
       if (drivePath(input) !== '') await locate(parent, false);
       return at;
     }
-    const realBase = await realpath(base);
-    if (real !== realBase && !real.startsWith(realBase + path.sep))
+    realBase ??= realpath(base);
+    const inside = await realBase;
+    if (real !== inside && !real.startsWith(inside + path.sep))
       throw new JarvisError(
         ErrorCode.FORBIDDEN,
         `${JSON.stringify(input)} leads out of ${label} (a link to elsewhere)`,
