@@ -32,6 +32,7 @@ export async function createJarvis(config: JarvisConfig, options: JarvisOptions 
       const module = entry.create(runtime);
       await module.start();
       subgraphs.push(module);
+      runtime.peers.set(module.name, module.service);
       runtime.health.register({
         name: module.name,
         kind: 'SERVICE',

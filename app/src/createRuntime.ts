@@ -9,6 +9,8 @@ import { backendChecks } from './backendChecks.ts';
 
 /** The per-process shared services every subgraph gets: one of each. */
 export interface Runtime extends SubgraphDeps {
+  /** The services `peer` answers with, by subgraph name: filled as subgraphs are created. */
+  peers: Map<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -51,8 +53,11 @@ export async function createRuntime(config: JarvisConfig, options: RuntimeOption
     });
   }
   for (const check of backendChecks(config)) health.register(check);
+  const peers = new Map<string, unknown>();
   return {
     config,
+    peers,
+    peer: (name) => peers.get(name),
     logger,
     metrics,
     health,

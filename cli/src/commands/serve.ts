@@ -33,6 +33,12 @@ export async function serve(name: string, options: { config?: string; port?: str
   }
   const runtime = await createRuntime(config);
   const entry = SUBGRAPHS.find((s) => s.name === name)!;
+  // The subgraphs it calls run beside it, unserved, on the same database and blob store.
+  const peers = entry.uses.map((used) => SUBGRAPHS.find((s) => s.name === used)!.create(runtime));
+  for (const peer of peers) {
+    await peer.start();
+    runtime.peers.set(peer.name, peer.service);
+  }
   const subgraph = createSubgraphServer(entry.create(runtime), runtime);
   await subgraph.start();
   await runtime.jobs.start();
@@ -42,6 +48,7 @@ export async function serve(name: string, options: { config?: string; port?: str
     async () => {
       await server.close();
       await subgraph.stop();
+      for (const peer of peers.reverse()) await peer.stop();
       await runtime.close();
     },
     (m) => runtime.logger.info(m),

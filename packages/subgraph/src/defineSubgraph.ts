@@ -52,6 +52,8 @@ export interface SubgraphDefinition {
   routePrefixes?: string[];
   /** How the router fetches its entities when a subscription event names one. */
   entityQueries?: EntityQueries;
+  /** Subgraphs whose services this one calls through `deps.peer` (drives: storage). */
+  uses?: string[];
   create(deps: SubgraphDeps): SubgraphParts;
 }
 
@@ -61,6 +63,7 @@ export interface Subgraph {
   typeDefs: DocumentNode;
   routePrefixes: string[];
   entityQueries: EntityQueries;
+  uses: string[];
   create(deps: SubgraphDeps): SubgraphModule;
 }
 
@@ -78,6 +81,7 @@ export function defineSubgraph(definition: SubgraphDefinition): Subgraph {
     typeDefs,
     routePrefixes: definition.routePrefixes ?? [],
     entityQueries,
+    uses: definition.uses ?? [],
     create(deps) {
       const parts = definition.create(deps);
       const audit = new AuditLog(deps.db, deps.logger, deps.pubsub);

@@ -1,4 +1,5 @@
 export { DateTimeResolver as DateTimeScalar, JSONResolver as JSONScalar } from 'graphql-scalars';
+export type { ArtifactPort, PortArtifact } from './artifactPort.ts';
 export { batchedLoad } from './batchedLoad.ts';
 export {
   type Connection,

@@ -17,6 +17,13 @@ export interface SubgraphDeps {
   logger: Logger;
   health: HealthRegistry;
   metrics: JarvisMetrics;
+  /**
+   * Another subgraph's service in this process (drives stores through storage's), or undefined
+   * when it is not here. A subgraph names the ones it calls in `uses`, and `jarvis serve` starts
+   * them beside it (not served, sharing the database and blob store), so the call is in-process
+   * everywhere.
+   */
+  peer(name: string): unknown;
 }
 
 /** The context every resolver receives, in-process or over HTTP. */

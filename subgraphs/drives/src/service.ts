@@ -1,8 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { decide } from '@jarvis/auth';
 import type { Logger, Principal } from '@jarvis/context';
-import { badUserInput, conflict, ErrorCode, JarvisError } from '@jarvis/errors';
+import { badUserInput, conflict, ErrorCode, JarvisError, notFound } from '@jarvis/errors';
+import { type ArtifactPort, createOnce } from '@jarvis/subgraph';
 import { consentUrl, exchangeCode, type OAuthTokens, refreshTokens } from './oauth/oauthClient.ts';
 import type { OAuthProviderName } from './oauth/oauthProviders.ts';
 import { pkce } from './oauth/pkce.ts';
@@ -14,14 +16,24 @@ import { googleDriveProvider } from './providers/googleDriveProvider.ts';
 import { localFolderProvider } from './providers/localFolderProvider.ts';
 import { oneDriveProvider } from './providers/oneDriveProvider.ts';
 import { webdavProvider } from './providers/webdavProvider.ts';
-import type { DriveRecord } from './records.ts';
+import type { DriveRecord, ExportRequest, ImportRequest, TransferDirection } from './records.ts';
 import type { SecretBox } from './secrets/secretBox.ts';
 import type { DriveStore } from './store/driveStore.ts';
+import type { TransferStore } from './store/transferStore.ts';
+import { checkPrefix, defaultPrefix } from './transfers/artifactNameFor.ts';
+import { exportFileName } from './transfers/exportFileName.ts';
+import { fileFilter } from './transfers/fileFilter.ts';
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** How long a consent link works. */
 const CONSENT_MS = 10 * 60_000;
 const LABEL: Record<OAuthProviderName, string> = { GOOGLE_DRIVE: 'Google Drive', ONEDRIVE: 'OneDrive' };
+
+/** Addresses one share may name. */
+const MAX_SHARES = 50;
+const EMAIL = /^[^@\s]{1,64}@[^@\s]{1,255}$/;
+/** Paths or artifacts one transfer may name. */
+const MAX_TRANSFER_ITEMS = 1000;
 
 const nameTaken = (name: string) =>
   conflict(`you have a drive named ${JSON.stringify(name)} in this project; pick another name`);
@@ -34,9 +46,26 @@ function checkName(name: string) {
   return name.trim();
 }
 
+function checkItems(items: readonly string[], argument: string) {
+  if (!items.length || items.length > MAX_TRANSFER_ITEMS)
+    throw badUserInput(`${argument} names 1 to ${MAX_TRANSFER_ITEMS} items; got ${items.length}`, {
+      argument,
+    });
+  return items;
+}
+
+const clampFirst = (first: number | null | undefined, fallback: number, max = 500) => {
+  const n = first ?? fallback;
+  if (!Number.isInteger(n) || n < 0 || n > max)
+    throw badUserInput(`first is 0 to ${max}`, { argument: 'first' });
+  return n;
+};
+
 /** Drives: connecting them (credentials checked, then sealed), listing them and their files. */
 export class DrivesService {
   private readonly store: DriveStore;
+  private readonly transfers: TransferStore;
+  private readonly artifacts: () => ArtifactPort | undefined;
   private readonly secrets: SecretBox;
   private readonly localRoots: string[];
   private readonly logger: Logger;
@@ -44,12 +73,17 @@ export class DrivesService {
 
   constructor(options: {
     store: DriveStore;
+    transfers: TransferStore;
+    /** Storage's service in this process, through which imports and exports go. */
+    artifacts: () => ArtifactPort | undefined;
     secrets: SecretBox;
     localRoots: string[];
     oauth: (provider: OAuthProviderName) => ConfiguredOAuth;
     logger: Logger;
   }) {
     this.store = options.store;
+    this.transfers = options.transfers;
+    this.artifacts = options.artifacts;
     this.secrets = options.secrets;
     this.localRoots = options.localRoots.map((root) => path.resolve(root));
     this.oauth = options.oauth;
@@ -209,13 +243,251 @@ export class DrivesService {
   }
 
   /** What a folder of the drive holds, asked of the drive now. */
-  async files(drive: DriveRecord, folder: string, recursive: boolean): Promise<DriveEntry[]> {
+  files(drive: DriveRecord, folder: string, recursive: boolean): Promise<DriveEntry[]> {
+    return this.onDrive(drive, (provider) => provider.list(drivePath(folder, 'folder'), { recursive }));
+  }
+
+  /**
+   * Creates a folder (or takes the one there) and shares it with addresses, by link, or both;
+   * answers its link. Google Drive and OneDrive only: the others have no sharing API.
+   */
+  async createSharedFolder(
+    principal: Principal,
+    input: {
+      driveId: string;
+      name: string;
+      shareWith?: readonly string[] | null;
+      anyoneWithLink?: boolean | null;
+    },
+  ) {
+    const drive = await this.usableDrive(principal, input.driveId);
+    const folder = drivePath(input.name, 'name');
+    if (!folder) throw badUserInput('name is the folder to share, not the drive root', { argument: 'name' });
+    const emails = [...new Set((input.shareWith ?? []).map((e) => e.trim().toLowerCase()))];
+    if (emails.length > MAX_SHARES || emails.some((e) => !EMAIL.test(e)))
+      throw badUserInput(`shareWith is up to ${MAX_SHARES} e-mail addresses`, { argument: 'shareWith' });
+    const anyoneWithLink = input.anyoneWithLink ?? false;
+    if (!emails.length && !anyoneWithLink)
+      throw badUserInput('say whom to share with: shareWith, anyoneWithLink, or both', {
+        argument: 'shareWith',
+      });
+    return this.onDrive(drive, async (provider) => {
+      if (!provider.share)
+        throw badUserInput(
+          `${drive.provider === 'WEBDAV' ? 'WebDAV has no common sharing API; share the folder from your server (Nextcloud, ownCloud) and paste its link' : 'a local folder cannot be shared by Jarvis'}; createSharedFolder works on Google Drive and OneDrive`,
+          { argument: 'driveId', reason: 'DRIVE_CANNOT_SHARE' },
+        );
+      const entry = await provider.mkdir(folder);
+      const { url } = await provider.share(folder, { emails, anyoneWithLink });
+      this.logger.info({ driveId: drive.id, shares: emails.length, anyoneWithLink }, 'drive folder shared');
+      return { url, folder: entry, sharedWith: emails, anyoneWithLink };
+    });
+  }
+
+  /** Work on a drive's provider; credentials it refuses mark the drive NEEDS_RECONNECT. */
+  private async onDrive<T>(drive: DriveRecord, work: (provider: DriveProvider) => Promise<T>): Promise<T> {
     try {
-      return await this.provider(drive).list(drivePath(folder, 'folder'), { recursive });
+      return await work(this.provider(drive));
     } catch (error) {
       await this.noteReconnect(drive, error);
       throw error;
     }
+  }
+
+  /**
+   * Queues an import: checked now (the drive, the paths, the filter, the prefix), run by the
+   * transfer job. The same idempotencyKey and request give back the same transfer.
+   */
+  async importFromDrive(
+    principal: Principal,
+    input: {
+      driveId: string;
+      paths: readonly string[];
+      filter?: { types?: readonly string[] | null; maxSize?: number | null } | null;
+      prefix?: string | null;
+      idempotencyKey?: string | null;
+    },
+  ) {
+    const drive = await this.usableDrive(principal, input.driveId);
+    this.requireStorage(principal, 'storage:write', 'import into storage');
+    const paths = checkItems(input.paths, 'paths').map((p) => drivePath(p, 'paths'));
+    const types = [...(input.filter?.types ?? [])];
+    const maxSize = input.filter?.maxSize ?? null;
+    fileFilter(types, maxSize);
+    const request: ImportRequest = {
+      paths,
+      types,
+      maxSize,
+      prefix: input.prefix ? checkPrefix(input.prefix) : defaultPrefix(drive.name),
+    };
+    return this.queue(principal, drive, 'IMPORT', request, input.idempotencyKey);
+  }
+
+  /** Queues an export of artifacts into a drive folder, each checked now. */
+  async exportToDrive(
+    principal: Principal,
+    input: {
+      artifactIds: readonly string[];
+      driveId: string;
+      folder: string;
+      createFolder?: boolean | null;
+      idempotencyKey?: string | null;
+    },
+  ) {
+    const drive = await this.usableDrive(principal, input.driveId);
+    const storage = this.requireStorage(principal, 'storage:read', 'export from storage');
+    const folder = drivePath(input.folder, 'folder');
+    const ids = [...new Set(checkItems(input.artifactIds, 'artifactIds'))];
+    const found = await Promise.all(
+      ids.map(async (id) => (ID.test(id) ? storage.artifact(principal, id) : undefined)),
+    );
+    const missing = ids.filter((_, i) => !found[i] || found[i]!.deletedAt);
+    if (missing.length)
+      throw notFound(`no artifact ${missing.slice(0, 5).join(', ')} in this project`, {
+        argument: 'artifactIds',
+      });
+    const byName = new Map<string, string>();
+    for (const artifact of found) {
+      const name = exportFileName(artifact!.name);
+      const twin = byName.get(name);
+      if (twin)
+        throw badUserInput(
+          `${twin} and ${artifact!.name} would both be written as ${name}; export them to different folders`,
+          { argument: 'artifactIds' },
+        );
+      byName.set(name, artifact!.name);
+    }
+    const request: ExportRequest = { artifactIds: ids, folder, createFolder: input.createFolder ?? true };
+    return this.queue(principal, drive, 'EXPORT', request, input.idempotencyKey);
+  }
+
+  private queue(
+    principal: Principal,
+    drive: DriveRecord,
+    direction: TransferDirection,
+    request: ImportRequest | ExportRequest,
+    idempotencyKey: string | null | undefined,
+  ) {
+    return createOnce(
+      idempotencyKey,
+      { driveId: drive.id, direction, request },
+      async (stamp) => {
+        const transfer = await this.transfers.insert(
+          {
+            id: randomUUID(),
+            projectId: principal.projectId,
+            ownerId: principal.userId,
+            driveId: drive.id,
+            direction,
+            request,
+            principal,
+            syncJobId: null,
+          },
+          stamp,
+        );
+        if (transfer)
+          this.logger.info(
+            { transferId: transfer.id, driveId: drive.id, direction },
+            'drive transfer queued',
+          );
+        return transfer;
+      },
+      (key) => this.transfers.byKey(principal.projectId, principal.userId, key),
+    );
+  }
+
+  async transfer(principal: Principal, id: string) {
+    return ID.test(id) ? this.transfers.get(principal.projectId, principal.userId, id) : undefined;
+  }
+
+  async transferList(
+    principal: Principal,
+    driveId: string | null | undefined,
+    first: number | null | undefined,
+  ) {
+    if (driveId && !ID.test(driveId)) return [];
+    return this.transfers.list(principal.projectId, principal.userId, driveId ?? null, clampFirst(first, 20));
+  }
+
+  transferFiles(transferId: string, first: number | null | undefined) {
+    return this.transfers.files(transferId, clampFirst(first, 100, 10_000));
+  }
+
+  /** Stops a transfer; its runner notices within a second and keeps what already moved. */
+  async cancelTransfer(principal: Principal, id: string) {
+    const transfer = await this.transfer(principal, id);
+    if (!transfer)
+      throw notFound(`no transfer ${JSON.stringify(id.slice(0, 100))} of yours in this project`, {
+        argument: 'id',
+      });
+    if (await this.transfers.finish(transfer.id, 'CANCELLED', null))
+      this.logger.info({ transferId: transfer.id }, 'drive transfer cancelled');
+    return (await this.transfer(principal, id))!;
+  }
+
+  /** Where imported artifacts came from, for `Artifact.source`. */
+  sources(principal: Principal, artifactIds: readonly string[]) {
+    return this.transfers.importedByArtifact(
+      principal.projectId,
+      artifactIds.filter((id) => ID.test(id)),
+    );
+  }
+
+  /** Imported files whose names, paths or text match `query` (websearch syntax). */
+  async search(
+    principal: Principal,
+    query: string,
+    driveId: string | null | undefined,
+    first: number | null | undefined,
+  ) {
+    const words = query.trim();
+    if (!words || words.length > 500 || words.includes('\u0000'))
+      throw badUserInput('query is 1 to 500 characters of words to find', { argument: 'query' });
+    if (driveId && !(await this.drive(principal, driveId)))
+      throw notFound(`no drive ${JSON.stringify(driveId.slice(0, 100))} of yours in this project`, {
+        argument: 'driveId',
+      });
+    return this.transfers.search(
+      principal.projectId,
+      principal.userId,
+      words,
+      driveId ?? null,
+      clampFirst(first, 20),
+    );
+  }
+
+  /** A drive of the caller's that can be used now, or the error that says why not. */
+  private async usableDrive(principal: Principal, id: string) {
+    const drive = await this.drive(principal, id);
+    if (!drive)
+      throw notFound(`no drive ${JSON.stringify(id.slice(0, 100))} of yours in this project`, {
+        argument: 'driveId',
+      });
+    if (drive.status === 'NEEDS_RECONNECT')
+      throw new JarvisError(
+        ErrorCode.UNAUTHENTICATED,
+        `drive ${drive.name} needs connecting again: its credentials stopped working`,
+        { argument: 'driveId', reason: 'DRIVE_NEEDS_RECONNECT' },
+      );
+    return drive;
+  }
+
+  /** Storage in this process, and the caller's right to use it as a transfer will. */
+  private requireStorage(principal: Principal, scope: string, what: string): ArtifactPort {
+    if (decide(principal, scope) !== 'allowed')
+      throw new JarvisError(ErrorCode.FORBIDDEN, `to ${what} you need ${scope} in this project`, { scope });
+    return this.storage();
+  }
+
+  /** Storage's service beside this one (see SubgraphDeps.peer). */
+  storage(): ArtifactPort {
+    const storage = this.artifacts();
+    if (!storage)
+      throw new JarvisError(
+        ErrorCode.BACKEND_UNAVAILABLE,
+        'the storage subgraph is not running in this process, so drives cannot import or export',
+      );
+    return storage;
   }
 
   private async insert(drive: Omit<DriveRecord, 'createdAt'>) {
@@ -243,7 +515,8 @@ export class DrivesService {
     }
   }
 
-  private provider(drive: DriveRecord): DriveProvider {
+  /** The provider a drive's record describes, on its (opened) credentials. */
+  provider(drive: DriveRecord): DriveProvider {
     if (drive.provider === 'LOCAL')
       return localFolderProvider(drive.settings.root!, `the folder ${drive.name}`);
     if (drive.provider === 'WEBDAV') {
@@ -299,7 +572,8 @@ export class DrivesService {
     }
   }
 
-  private async noteReconnect(drive: DriveRecord, error: unknown) {
+  /** Marks the drive NEEDS_RECONNECT when the error says its credentials no longer work. */
+  async noteReconnect(drive: DriveRecord, error: unknown) {
     if (
       error instanceof JarvisError &&
       error.code === ErrorCode.UNAUTHENTICATED &&

@@ -1,4 +1,4 @@
-import { defineSubgraph } from '@jarvis/subgraph';
+import { type ArtifactPort, defineSubgraph } from '@jarvis/subgraph';
 import { driveSecretKey } from './driveSecretKey.ts';
 import { oauthApps } from './oauthApps.ts';
 import { createResolvers } from './resolvers/index.ts';
@@ -7,29 +7,47 @@ import { secretBox } from './secrets/secretBox.ts';
 import { DrivesService } from './service.ts';
 import { drivesMigrations } from './store/migrations.ts';
 import { SqlDriveStore } from './store/sqlDriveStore.ts';
+import { SqlTransferStore } from './store/sqlTransferStore.ts';
 import { entityQueries, subscriptionFields } from './subscriptions.ts';
+import { TransferRunner } from './transfers/transferRunner.ts';
 
-/** The drives subgraph: users' own drives (WebDAV and local folders so far), connected and browsed. */
+/** The drives subgraph: users' own drives, connected, browsed, imported from and exported to. */
 export const subgraph = defineSubgraph({
   name: 'drives',
   schema: new URL('../schema.graphql', import.meta.url),
   entityQueries,
   routePrefixes: ['/drives/'],
+  uses: ['storage'],
   create(deps) {
     const config = deps.config.services.drives;
+    const store = new SqlDriveStore(deps.db);
+    const transfers = new SqlTransferStore(deps.db);
+    const artifacts = () => deps.peer('storage') as ArtifactPort | undefined;
     const service = new DrivesService({
-      store: new SqlDriveStore(deps.db),
+      store,
+      transfers,
+      artifacts,
       secrets: secretBox([driveSecretKey(config.secret_key, deps.config.home)]),
       localRoots: config.local_roots,
       oauth: oauthApps(config),
       logger: deps.logger,
+    });
+    const runner = new TransferRunner({
+      transfers,
+      drives: store,
+      pubsub: deps.pubsub,
+      logger: deps.logger,
+      artifacts: () => service.storage(),
+      provider: (drive) => service.provider(drive),
+      noteReconnect: (drive, error) => service.noteReconnect(drive, error),
     });
     return {
       resolvers: createResolvers(service),
       routes: oauthCallbackRoute(service),
       subscriptions: subscriptionFields,
       migrations: drivesMigrations,
-      backup: { tables: ['drives'] },
+      jobs: [runner.job()],
+      backup: { tables: ['drives', 'transfers', 'transfer_files', 'imported_files'] },
       service,
     };
   },

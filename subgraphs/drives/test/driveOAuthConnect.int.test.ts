@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { gql, jarvisFromFile } from '@jarvis/testkit';
+import { gql, jarvisFromFile, waitFor } from '@jarvis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DriveProvider, googleDriveProvider, oneDriveProvider } from '../src/index.ts';
 import { type GoogleDriveFake, startGoogleDriveFake } from './fakes/googleDriveFake.ts';
@@ -156,6 +156,101 @@ describe('connecting a drive by consent, from a jarvis.yaml', () => {
       });
       expect(status.data!.drive.status).toBe('NEEDS_RECONNECT');
       fake().oauth.setExpiresIn(3599);
+    },
+  );
+
+  /** A transfer once it ended. */
+  const ended = async (id: string) => {
+    let transfer: {
+      status: string;
+      files: { path: string; outcome: string; artifact: { id: string } | null }[];
+    };
+    await waitFor(
+      `transfer ${id} to end`,
+      async () => {
+        transfer = (
+          await q<{ driveTransfer: typeof transfer }>(
+            'query($id: ID!) { driveTransfer(id: $id) { status files { path outcome artifact { id } } } }',
+            { id },
+          )
+        ).data!.driveTransfer;
+        return !['PENDING', 'RUNNING'].includes(transfer.status);
+      },
+      { timeoutMs: 60_000 },
+    );
+    return transfer!;
+  };
+
+  it.each(cases)(
+    '$provider: a folder imports into artifacts, results export to a folder shared by link and with a coach',
+    async ({ provider, fake, direct }) => {
+      const name = `Media ${provider}`;
+      const started = await q<{ connectDrive: { consentUrl: string } }>(CONNECT, { p: provider, n: name });
+      expect((await consent(started.data!.connectDrive.consentUrl)).status).toBe(200);
+      const id = (
+        await q<{ drives: { id: string; name: string }[] }>('{ drives { id name } }')
+      ).data!.drives.find((d) => d.name === name)!.id;
+      const user = direct(fake().issueToken());
+      const clip = Buffer.alloc(1_500_000, 9);
+      await user.write('matches/m1/clip.mp4', Readable.from([clip]), clip.length);
+      await user.write('matches/m1/notes.txt', Readable.from([Buffer.from('tempo high')]), 10);
+
+      const imported = await ended(
+        (
+          await q<{ importFromDrive: { id: string } }>(
+            'mutation($d: ID!) { importFromDrive(driveId: $d, paths: ["matches"]) { id } }',
+            { d: id },
+          )
+        ).data!.importFromDrive.id,
+      );
+      expect(imported.status).toBe('SUCCEEDED');
+      expect(imported.files.map((f) => f.path).sort()).toEqual([
+        'matches/m1/clip.mp4',
+        'matches/m1/notes.txt',
+      ]);
+
+      const exported = await ended(
+        (
+          await q<{ exportToDrive: { id: string } }>(
+            'mutation($a: [ID!]!, $d: ID!) { exportToDrive(artifactIds: $a, driveId: $d, folder: "results/week-1") { id } }',
+            { a: imported.files.map((f) => f.artifact!.id), d: id },
+          )
+        ).data!.exportToDrive.id,
+      );
+      expect(exported.status).toBe('SUCCEEDED');
+      expect((await user.list('results/week-1')).map((e) => [e.name, e.size])).toEqual([
+        ['clip.mp4', clip.length],
+        ['notes.txt', 10],
+      ]);
+
+      const shared = await q<{
+        createSharedFolder: {
+          url: string;
+          folder: { path: string };
+          sharedWith: string[];
+          anyoneWithLink: boolean;
+        };
+      }>(
+        'mutation($d: ID!) { createSharedFolder(driveId: $d, name: "results/week-1", shareWith: ["Coach@Example.com"], anyoneWithLink: true) { url folder { path } sharedWith anyoneWithLink } }',
+        { d: id },
+      );
+      expect(shared.errors).toBeUndefined();
+      expect(shared.data!.createSharedFolder).toMatchObject({
+        url: expect.stringMatching(/^https:\/\//),
+        folder: { path: 'results/week-1' },
+        sharedWith: ['coach@example.com'],
+        anyoneWithLink: true,
+      });
+      expect(JSON.stringify(fake().permissionsOf('week-1'))).toContain('coach@example.com');
+      const noOne = await q('mutation($d: ID!) { createSharedFolder(driveId: $d, name: "x") { url } }', {
+        d: id,
+      });
+      expect(noOne.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      const badMail = await q(
+        'mutation($d: ID!) { createSharedFolder(driveId: $d, name: "x", shareWith: ["not an address"]) { url } }',
+        { d: id },
+      );
+      expect(badMail.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     },
   );
 

@@ -6,14 +6,41 @@ import type { DriveProvider } from '../src/index.ts';
 /** The DriveProvider contract: the same behaviour from every drive, real or faked. */
 export function driveProviderContract(
   name: string,
-  open: () => Promise<{ drive: DriveProvider; close(): Promise<void> }>,
+  open: () => Promise<{
+    drive: DriveProvider;
+    close(): Promise<void>;
+    /** Who the provider says an item (by name) is shared with; only for providers that share. */
+    sharedWith?(name: string): { emails: string[]; anyone: boolean };
+  }>,
 ) {
   describe(`DriveProvider contract: ${name}`, () => {
     let drive: DriveProvider;
     let close: () => Promise<void>;
+    let sharedWith: ((name: string) => { emails: string[]; anyone: boolean }) | undefined;
     beforeAll(async () => {
-      ({ drive, close } = await open());
+      ({ drive, close, sharedWith } = await open());
       await drive.check();
+    });
+
+    it('shares a folder with addresses and by link, answering the link; or has no sharing at all', async () => {
+      // Providers without a sharing API say so by not having `share` (createSharedFolder then refuses).
+      expect(Boolean(drive.share)).toBe(Boolean(sharedWith));
+      if (!drive.share || !sharedWith) return;
+      await drive.mkdir('shared/results');
+      const byMail = await drive.share('shared/results', {
+        emails: ['coach@example.com'],
+        anyoneWithLink: false,
+      });
+      expect(byMail.url).toMatch(/^https:\/\//);
+      expect(sharedWith('results')).toEqual({ emails: ['coach@example.com'], anyone: false });
+      const byLink = await drive.share('shared/results', { emails: [], anyoneWithLink: true });
+      expect(byLink.url).toMatch(/^https:\/\//);
+      expect(sharedWith('results')).toEqual({ emails: ['coach@example.com'], anyone: true });
+      await expect(
+        drive.share('shared/nothing-here', { emails: [], anyoneWithLink: true }),
+      ).rejects.toMatchObject({
+        extensions: { code: 'NOT_FOUND' },
+      });
     });
     afterAll(() => close());
     const body = (s: string | Buffer) => Readable.from([Buffer.from(s)]);

@@ -11,6 +11,13 @@ driveProviderContract('Google Drive (a fake of Drive v3)', async () => {
   return {
     drive: googleDriveProvider({ accessToken: async () => token, rootUrl: fake.rootUrl }),
     close: () => fake.stop(),
+    sharedWith: (name: string) => {
+      const permissions = fake.permissionsOf(name);
+      return {
+        emails: permissions.filter((p) => p.type === 'user').map((p) => p.emailAddress!),
+        anyone: permissions.some((p) => p.type === 'anyone'),
+      };
+    },
   };
 });
 

@@ -10,6 +10,13 @@ driveProviderContract('OneDrive (a fake of Microsoft Graph)', async () => {
   return {
     drive: oneDriveProvider({ accessToken: async () => token, baseUrl: fake.baseUrl }),
     close: () => fake.stop(),
+    sharedWith: (name: string) => {
+      const permissions = fake.permissionsOf(name);
+      return {
+        emails: permissions.flatMap((p) => (p.invitation ? [p.invitation.email] : [])),
+        anyone: permissions.some((p) => p.link?.scope === 'anonymous'),
+      };
+    },
   };
 });
 

@@ -8,6 +8,7 @@ import type { PubSub } from '@jarvis/pubsub';
 import {
   ARTIFACT_CREATED_TOPIC,
   type ArtifactCreated,
+  type ArtifactPort,
   type Connection,
   decodeCursor,
   pageSize,
@@ -146,7 +147,7 @@ function checkId(id: string, argument: string): void {
 }
 
 /** The seed's Storage Service: versioned, checksummed artifacts over a BlobStore. */
-export class StorageService {
+export class StorageService implements ArtifactPort {
   private readonly store: ArtifactStore;
   private readonly blobs: BlobStore;
   private readonly config: StorageConfig;

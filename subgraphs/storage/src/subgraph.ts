@@ -59,6 +59,8 @@ export const subgraph = defineSubgraph({
           ? [{ name: 'gc', intervalMs: minutes * 60_000, run: () => service.collectGarbage() }]
           : [],
       start: () => blobs.init(),
+      // What drives imports and exports through (ArtifactPort).
+      service,
     };
   },
 });

@@ -32,6 +32,23 @@ export interface Drives {
   status: string;
 }
 
+export interface ImportedFiles {
+  artifact_id: string;
+  content: Generated<string>;
+  drive_id: string;
+  imported_at: Generated<Timestamp>;
+  mime_type: string;
+  modified_at: Timestamp;
+  name: string;
+  owner_id: string;
+  path: string;
+  project_id: string;
+  provider_id: string;
+  search: string;
+  size: number;
+  version: string;
+}
+
 export interface OauthStates {
   created_at: Generated<Timestamp>;
   name: string;
@@ -42,7 +59,45 @@ export interface OauthStates {
   verifier: string;
 }
 
+export interface TransferFiles {
+  artifact_id: string | null;
+  at: Generated<Timestamp>;
+  error: string | null;
+  error_code: string | null;
+  outcome: string;
+  path: string;
+  size: number;
+  transfer_id: string;
+}
+
+export interface Transfers {
+  bytes_done: Generated<number>;
+  bytes_total: Generated<number>;
+  created_at: Generated<Timestamp>;
+  direction: string;
+  drive_id: string;
+  error: string | null;
+  files_done: Generated<number>;
+  files_failed: Generated<number>;
+  files_skipped: Generated<number>;
+  files_total: Generated<number>;
+  finished_at: Timestamp | null;
+  id: string;
+  idempotency_key: string | null;
+  owner_id: string;
+  principal: Json;
+  project_id: string;
+  request: Json;
+  request_hash: string | null;
+  started_at: Timestamp | null;
+  status: string;
+  sync_job_id: string | null;
+}
+
 export interface DB {
   drives: Drives;
+  imported_files: ImportedFiles;
   oauth_states: OauthStates;
+  transfer_files: TransferFiles;
+  transfers: Transfers;
 }

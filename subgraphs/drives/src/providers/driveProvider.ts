@@ -49,4 +49,10 @@ export interface DriveProvider {
   mkdir(path: string): Promise<DriveEntry>;
   /** Removes a file or a folder with what it holds; a missing path is fine. */
   remove(path: string): Promise<void>;
+  /**
+   * Shares a file or folder: with these e-mail addresses as writers (the provider tells them),
+   * and with anyone who has the link when `anyoneWithLink`. Answers the link to open it. Absent
+   * where the provider has no sharing API (WebDAV has no standard one; a local folder none).
+   */
+  share?(path: string, options: { emails: string[]; anyoneWithLink: boolean }): Promise<{ url: string }>;
 }

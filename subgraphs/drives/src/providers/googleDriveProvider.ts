@@ -275,6 +275,36 @@ export function googleDriveProvider(options: GoogleDriveOptions, label = 'Google
         throw failed(error, at);
       }
     },
+    async share(input, shareOptions) {
+      const at = drivePath(input);
+      const found = await located(at);
+      if (!found) throw missingOnDrive(label, at);
+      try {
+        // Each address is told by Google; "anyone" makes the link work without signing in.
+        for (const email of shareOptions.emails)
+          await api.permissions.create(
+            {
+              fileId: found.id!,
+              sendNotificationEmail: true,
+              requestBody: { type: 'user', role: 'writer', emailAddress: email },
+            },
+            { headers: await headers() },
+          );
+        if (shareOptions.anyoneWithLink)
+          await api.permissions.create(
+            { fileId: found.id!, requestBody: { type: 'anyone', role: 'reader' } },
+            { headers: await headers() },
+          );
+        const { data } = await api.files.get(
+          { fileId: found.id!, fields: 'webViewLink' },
+          { headers: await headers() },
+        );
+        if (!data.webViewLink) throw new Error('Drive gave no webViewLink');
+        return { url: data.webViewLink };
+      } catch (error) {
+        throw failed(error, at);
+      }
+    },
     async remove(input) {
       const at = drivePath(input);
       if (at === '') throw rootNotRemovable(label);

@@ -272,6 +272,38 @@ export function oneDriveProvider(options: OneDriveOptions, label = 'OneDrive'): 
         throw failed(error, at);
       }
     },
+    async share(input, shareOptions) {
+      const at = drivePath(input);
+      const found = await get(at);
+      if (!found) throw missingOnDrive(label, at);
+      const item = `/me/drive/items/${encodeURIComponent(found.id)}`;
+      try {
+        let url: string | undefined;
+        if (shareOptions.emails.length) {
+          // Graph e-mails each recipient; the item's own address opens it for them once signed in.
+          await client.api(`${item}/invite`).post({
+            recipients: shareOptions.emails.map((email) => ({ email })),
+            roles: ['write'],
+            requireSignIn: true,
+            sendInvitation: true,
+          });
+          url = ((await client.api(item).select('webUrl').get()) as { webUrl?: string }).webUrl;
+        }
+        if (shareOptions.anyoneWithLink) {
+          const link = (await client
+            .api(`${item}/createLink`)
+            .post({ type: 'view', scope: 'anonymous' })) as {
+            link?: { webUrl?: string };
+          };
+          url = link.link?.webUrl;
+        }
+        url ??= ((await client.api(item).select('webUrl').get()) as { webUrl?: string }).webUrl;
+        if (!url) throw new Error('Graph gave no link');
+        return { url };
+      } catch (error) {
+        throw failed(error, at);
+      }
+    },
     async remove(input) {
       const at = drivePath(input);
       if (at === '') throw rootNotRemovable(label);

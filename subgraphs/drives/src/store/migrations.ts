@@ -37,4 +37,73 @@ create table drives.oauth_states (
 );
 `,
   },
+  {
+    name: '0003_transfers',
+    up: `
+-- An import or an export: what was asked, who asked (it acts as them), where it stands.
+create table drives.transfers (
+  id uuid primary key,
+  project_id text not null,
+  owner_id text not null,
+  drive_id uuid not null references drives.drives (id) on delete cascade,
+  direction text not null,
+  status text not null,
+  request jsonb not null,
+  principal jsonb not null,
+  files_total integer not null default 0,
+  files_done integer not null default 0,
+  files_skipped integer not null default 0,
+  files_failed integer not null default 0,
+  bytes_total bigint not null default 0,
+  bytes_done bigint not null default 0,
+  error text,
+  idempotency_key text,
+  request_hash text,
+  sync_job_id uuid,
+  created_at timestamptz not null default now(),
+  started_at timestamptz,
+  finished_at timestamptz
+);
+create unique index transfers_by_key on drives.transfers (project_id, owner_id, idempotency_key)
+  where idempotency_key is not null;
+create index transfers_unfinished on drives.transfers (created_at) where status in ('PENDING', 'RUNNING');
+create index transfers_by_drive on drives.transfers (drive_id, created_at);
+
+-- What moved, file by file: a transfer's (and a sync run's) history.
+create table drives.transfer_files (
+  transfer_id uuid not null references drives.transfers (id) on delete cascade,
+  path text not null,
+  outcome text not null,
+  size bigint not null,
+  artifact_id uuid,
+  error_code text,
+  error text,
+  at timestamptz not null default now(),
+  primary key (transfer_id, path)
+);
+
+-- What each drive file became in storage: what an import skips when unchanged, what search reads.
+create table drives.imported_files (
+  drive_id uuid not null references drives.drives (id) on delete cascade,
+  path text not null,
+  project_id text not null,
+  owner_id text not null,
+  name text not null,
+  provider_id text not null,
+  version text not null,
+  modified_at timestamptz not null,
+  size bigint not null,
+  mime_type text not null,
+  artifact_id uuid not null,
+  content text not null default '',
+  imported_at timestamptz not null default now(),
+  -- Weighted words of the name, the path and the text (written with the row, not generated, so
+  -- a backup's rows restore as they are).
+  search tsvector not null,
+  primary key (drive_id, path)
+);
+create index imported_files_search on drives.imported_files using gin (search);
+create index imported_files_by_artifact on drives.imported_files (artifact_id);
+`,
+  },
 ];

@@ -4,7 +4,8 @@
  * https://developers.google.com/workspace/drive/api/guides/manage-uploads#resumable) for what
  * Jarvis uses: files.list with `q` (terms joined by `and`), paging and `fields`; files.get with
  * `alt=media` and Range; files.create, files.update (metadata, addParents/removeParents) and
- * files.delete; resumable upload sessions (`uploadType=resumable`, chunked PUTs answered 308
+ * files.delete; permissions.create (`type` user/group/domain/anyone, `role`, `emailAddress` for a
+ * user or group); resumable upload sessions (`uploadType=resumable`, chunked PUTs answered 308
  * with the Range received, a status query with `bytes *\/total`); Google's error envelope; 401
  * for an unknown or expired token; 429 with Retry-After when told to.
  */
@@ -24,6 +25,16 @@ interface FakeFile {
   createdTime: string;
   modifiedTime: string;
   trashed: boolean;
+  permissions: Permission[];
+}
+
+/** A permission resource (https://developers.google.com/workspace/drive/api/reference/rest/v3/permissions). */
+interface Permission {
+  kind: 'drive#permission';
+  id: string;
+  type: 'user' | 'group' | 'domain' | 'anyone';
+  role: string;
+  emailAddress?: string;
 }
 
 interface Session {
@@ -48,6 +59,8 @@ export interface GoogleDriveFake extends AsyncDisposable {
   uploadRequests: number;
   /** The next chunk PUT keeps its first `bytes` (a multiple of 256 KiB), then the connection drops unanswered. */
   cutNextChunk(bytes: number): void;
+  /** The permissions of the file or folder of this name (the first found). */
+  permissionsOf(name: string): Permission[];
   stop(): Promise<void>;
 }
 
@@ -156,6 +169,7 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
     createdTime: now(),
     modifiedTime: now(),
     trashed: false,
+    permissions: [],
   });
   const tokens = new Set<string>();
   const sessions = new Map<string, Session>();
@@ -218,6 +232,7 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
           createdTime: now(),
           modifiedTime: now(),
           trashed: false,
+          permissions: [],
         };
     files.set(file.id, file);
     return file;
@@ -301,6 +316,37 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
         }
         return send(res, 308, undefined, session.size ? { range: `bytes=0-${session.size - 1}` } : {});
       }
+      const permissions = /^\/drive\/v3\/files\/([^/]+)\/permissions$/.exec(path);
+      if (permissions && req.method === 'POST') {
+        const file = files.get(realId(decodeURIComponent(permissions[1]!)));
+        if (!file) return error(res, 404, 'notFound', `File not found: ${permissions[1]}.`);
+        const asked = JSON.parse((await body(req)).toString('utf8') || '{}') as Partial<Permission>;
+        if (!['user', 'group', 'domain', 'anyone'].includes(asked.type ?? ''))
+          return error(res, 400, 'invalid', 'Invalid value for: type');
+        if (
+          !['owner', 'organizer', 'fileOrganizer', 'writer', 'commenter', 'reader'].includes(asked.role ?? '')
+        )
+          return error(res, 400, 'invalid', 'Invalid value for: role');
+        if (
+          (asked.type === 'user' || asked.type === 'group') &&
+          !/^[^@\s]+@[^@\s]+$/.test(asked.emailAddress ?? '')
+        )
+          return error(
+            res,
+            400,
+            'invalidSharingRequest',
+            'Bad Request. User message: "Invalid email address."',
+          );
+        const permission: Permission = {
+          kind: 'drive#permission',
+          id: asked.type === 'anyone' ? 'anyoneWithLink' : id(),
+          type: asked.type!,
+          role: asked.role!,
+          ...(asked.emailAddress ? { emailAddress: asked.emailAddress } : {}),
+        };
+        file.permissions = [...file.permissions.filter((p) => p.id !== permission.id), permission];
+        return send(res, 200, permission);
+      }
       const one = /^\/drive\/v3\/files\/([^/]+)$/.exec(path);
       if (path === '/drive/v3/files' && req.method === 'GET') {
         let match: (f: FakeFile) => boolean;
@@ -341,6 +387,7 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
           createdTime: now(),
           modifiedTime: now(),
           trashed: false,
+          permissions: [],
         };
         if (file.parents.some((p) => !files.has(p)))
           return error(res, 404, 'notFound', `File not found: ${file.parents[0]}.`);
@@ -418,6 +465,9 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
     },
     cutNextChunk(bytes: number) {
       cutAfter = bytes;
+    },
+    permissionsOf(name: string) {
+      return [...files.values()].find((f) => f.name === name)?.permissions ?? [];
     },
     stop: async () => {
       server.closeAllConnections();

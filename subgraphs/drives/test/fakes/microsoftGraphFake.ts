@@ -6,7 +6,8 @@
  * `$top` paging through `@odata.nextLink`, folders created with a conflictBehavior, content by
  * a 302 to a pre-authenticated URL that honours Range, upload sessions (fragments with
  * Content-Range, 202 with nextExpectedRanges, a GET for the status, the item when complete,
- * replacing at the end), deletion, Graph's error envelope, 401 for an unknown token, 429 with
+ * replacing at the end), deletion, sharing (createLink with type and scope, answering the link's
+ * webUrl; invite with recipients and roles), each item's webUrl, Graph's error envelope, 401 for an unknown token, 429 with
  * Retry-After when told to.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -24,6 +25,15 @@ interface Item {
   created: string;
   modified: string;
   version: number;
+  permissions: Permission[];
+}
+
+/** A permission resource (https://learn.microsoft.com/en-us/graph/api/resources/permission). */
+interface Permission {
+  id: string;
+  roles: string[];
+  link?: { type: string; scope: string; webUrl: string };
+  invitation?: { email: string; signInRequired: boolean };
 }
 
 interface Session {
@@ -47,6 +57,8 @@ export interface MicrosoftGraphFake extends AsyncDisposable {
   cutNextFragment(bytes: number): void;
   /** Fragment PUTs seen. */
   fragments(): number;
+  /** The permissions of the item of this name (the first found). */
+  permissionsOf(name: string): Permission[];
   stop(): Promise<void>;
 }
 
@@ -65,6 +77,7 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
     created: now(),
     modified: now(),
     version: 1,
+    permissions: [],
   });
   const tokens = new Set<string>();
   const sessions = new Map<string, Session>();
@@ -109,6 +122,7 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
     createdDateTime: i.created,
     lastModifiedDateTime: i.modified,
     eTag: `"{${i.id}},${i.version}"`,
+    webUrl: `https://onedrive.live.com/?id=${i.id}`,
     cTag: `"c:{${i.id}},${i.version}"`,
     ...(i.parentId !== null
       ? {
@@ -249,6 +263,7 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
           created: now(),
           modified: now(),
           version: 1,
+          permissions: [],
         };
         const ext = session.name.split('.').pop()?.toLowerCase();
         made.mimeType =
@@ -325,6 +340,44 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
           ...(next ? { '@odata.nextLink': next.href } : {}),
         });
       }
+      if (at.rest === '/createLink' && req.method === 'POST') {
+        const body = JSON.parse((await read(req)).toString() || '{}');
+        if (!['view', 'edit', 'embed'].includes(body.type))
+          return error(res, 400, 'invalidRequest', 'Invalid value for type.');
+        const scope = body.scope ?? 'anonymous';
+        if (!['anonymous', 'organization', 'users'].includes(scope))
+          return error(res, 400, 'invalidRequest', 'Invalid value for scope.');
+        // The same link again for the same type and scope: 200 with the existing permission.
+        const existing = item.permissions.find((p) => p.link?.type === body.type && p.link?.scope === scope);
+        if (existing) return send(res, 200, existing);
+        const permission: Permission = {
+          id: newId(),
+          roles: [body.type === 'edit' ? 'write' : 'read'],
+          link: {
+            type: body.type,
+            scope,
+            webUrl: `https://1drv.ms/f/s!${randomBytes(9).toString('base64url')}`,
+          },
+        };
+        item.permissions.push(permission);
+        return send(res, 201, permission);
+      }
+      if (at.rest === '/invite' && req.method === 'POST') {
+        const body = JSON.parse((await read(req)).toString() || '{}');
+        const recipients = (body.recipients ?? []) as { email?: string }[];
+        if (!recipients.length || recipients.some((r) => !/^[^@\s]+@[^@\s]+$/.test(r.email ?? '')))
+          return error(res, 400, 'invalidRequest', 'Invalid recipients.');
+        const roles = (body.roles ?? []) as string[];
+        if (!roles.length || roles.some((r) => !['read', 'write'].includes(r)))
+          return error(res, 400, 'invalidRequest', 'Invalid value for roles.');
+        const granted = recipients.map((r) => ({
+          id: newId(),
+          roles,
+          invitation: { email: r.email!, signInRequired: body.requireSignIn !== false },
+        }));
+        item.permissions.push(...granted);
+        return send(res, 200, { value: granted });
+      }
       if (at.rest === '/children' && req.method === 'POST') {
         const body = JSON.parse((await read(req)).toString() || '{}');
         if (!body.name || !body.folder)
@@ -345,6 +398,7 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
           created: now(),
           modified: now(),
           version: 1,
+          permissions: [],
         };
         items.set(made.id, made);
         return send(res, 201, resource(made));
@@ -375,6 +429,7 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
       cutAfter = bytes;
     },
     fragments: () => fragments,
+    permissionsOf: (name) => [...items.values()].find((i) => i.name === name)?.permissions ?? [],
     stop,
     [Symbol.asyncDispose]: stop,
   };

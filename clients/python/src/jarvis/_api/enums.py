@@ -57,6 +57,37 @@ class DriveStatus(str, Enum):
     NEEDS_RECONNECT = "NEEDS_RECONNECT"
 
 
+class DriveTransferDirection(str, Enum):
+    IMPORT = "IMPORT"
+    EXPORT = "EXPORT"
+
+
+class DriveTransferStatus(str, Enum):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
+class DriveTransferOutcome(str, Enum):
+    MOVED = "MOVED"
+    SKIPPED = "SKIPPED"
+    FAILED = "FAILED"
+
+
+class DriveTransferEventType(str, Enum):
+    SNAPSHOT = "SNAPSHOT"
+    STARTED = "STARTED"
+    PROGRESS = "PROGRESS"
+    FILE_MOVED = "FILE_MOVED"
+    FILE_SKIPPED = "FILE_SKIPPED"
+    FILE_FAILED = "FILE_FAILED"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
 class RunUpdateKind(str, Enum):
     LOGGED = "LOGGED"
     UPDATED = "UPDATED"

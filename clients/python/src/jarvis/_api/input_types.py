@@ -40,6 +40,15 @@ class AlertRuleInput(BaseModel):
     "Notification channels told when it fires and resolves (notifications subgraph)."
 
 
+class DriveFileFilter(BaseModel):
+    """Which files of the paths an import takes."""
+
+    types: Optional[list[str]] = None
+    "Media types or families: `image`, `video`, `image/png`, `application/pdf`, or a file\nextension (`.csv`). None means every file."
+    max_size: Optional[int] = Field(alias="maxSize", default=None)
+    "Files larger than this (bytes) are left out."
+
+
 class SystemInfoInput(BaseModel):
     runtime: Optional[str] = None
     platform: Optional[str] = None

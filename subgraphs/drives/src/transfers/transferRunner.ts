@@ -1,0 +1,126 @@
+import type { Logger } from '@jarvis/context';
+import { JarvisError } from '@jarvis/errors';
+import type { Job } from '@jarvis/jobs';
+import type { PubSub } from '@jarvis/pubsub';
+import type { ArtifactPort } from '@jarvis/subgraph';
+import type { DriveProvider } from '../providers/driveProvider.ts';
+import type { DriveRecord, TransferRecord } from '../records.ts';
+import type { DriveStore } from '../store/driveStore.ts';
+import type { TransferStore } from '../store/transferStore.ts';
+import { exportFiles } from './exportFiles.ts';
+import { importFiles } from './importFiles.ts';
+import { TransferReporter } from './transferReporter.ts';
+
+/** Transfers that run at once in a process. */
+const CONCURRENCY = 2;
+
+export interface TransferRunnerDeps {
+  transfers: TransferStore;
+  drives: DriveStore;
+  pubsub: PubSub;
+  logger: Logger;
+  artifacts(): ArtifactPort;
+  provider(drive: DriveRecord): DriveProvider;
+  /** Marks the drive NEEDS_RECONNECT when the error says its credentials stopped working. */
+  noteReconnect(drive: DriveRecord, error: unknown): Promise<void>;
+}
+
+class Cancelled extends Error {}
+
+/**
+ * Runs queued transfers on the job runner: one replica at a time holds the job, so a transfer
+ * runs once; one left RUNNING by a process that died runs again (what it moved is skipped).
+ * Stopping the process leaves the transfers under way RUNNING, to go on at the next start.
+ */
+export class TransferRunner {
+  private readonly running = new Set<string>();
+  private claiming: Promise<unknown> = Promise.resolve();
+  private readonly deps: TransferRunnerDeps;
+
+  constructor(deps: TransferRunnerDeps) {
+    this.deps = deps;
+  }
+
+  job(): Job {
+    return { name: 'transfers', intervalMs: 500, leaseMs: 30_000, run: (signal) => this.drain(signal) };
+  }
+
+  private async drain(signal: AbortSignal) {
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (!signal.aborted) {
+          const transfer = await this.claim();
+          if (!transfer) return;
+          try {
+            await this.run(transfer, signal);
+          } finally {
+            this.running.delete(transfer.id);
+          }
+        }
+      }),
+    );
+  }
+
+  /** One claim at a time, so two workers never take the same orphaned transfer. */
+  private claim(): Promise<TransferRecord | undefined> {
+    const next = this.claiming.then(async () => {
+      const transfer = await this.deps.transfers.claimNext([...this.running]);
+      if (transfer) this.running.add(transfer.id);
+      return transfer;
+    });
+    this.claiming = next.catch(() => undefined);
+    return next;
+  }
+
+  private async run(transfer: TransferRecord, stopping: AbortSignal) {
+    const { transfers, logger } = this.deps;
+    const reporter = new TransferReporter(transfer, { pubsub: this.deps.pubsub, store: transfers });
+    const end = async (status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', error: string | null) => {
+      const ended = await transfers.finish(transfer.id, status, error, reporter.progress);
+      await reporter.event(ended ? status : 'CANCELLED', error ? { message: error } : {});
+      logger.info(
+        { transferId: transfer.id, status: ended ? status : 'CANCELLED', ...reporter.progress },
+        'drive transfer ended',
+      );
+    };
+    const drive = await this.deps.drives.get(transfer.projectId, transfer.ownerId, transfer.driveId);
+    if (!drive) return end('FAILED', 'the drive was disconnected');
+    const cancel = new AbortController();
+    const signal = AbortSignal.any([stopping, cancel.signal]);
+    await reporter.event('STARTED');
+    let firstError: string | null;
+    try {
+      const work = {
+        transfer,
+        drive,
+        provider: this.deps.provider(drive),
+        artifacts: this.deps.artifacts(),
+        store: transfers,
+        reporter,
+        logger,
+        signal,
+        cancelled: () => {
+          cancel.abort(new Cancelled('the transfer was cancelled'));
+          return new Cancelled('the transfer was cancelled');
+        },
+      };
+      firstError = await (transfer.direction === 'IMPORT' ? importFiles(work) : exportFiles(work));
+    } catch (error) {
+      // Stopping: it stays RUNNING and goes on at the next start.
+      if (stopping.aborted) return;
+      if (cancel.signal.aborted) return end('CANCELLED', null);
+      await this.deps.noteReconnect(drive, error);
+      if (!(error instanceof JarvisError))
+        logger.warn({ err: error, transferId: transfer.id }, 'drive transfer failed');
+      return end(
+        'FAILED',
+        error instanceof JarvisError ? error.message : `${(error as Error).message}; run the transfer again`,
+      );
+    }
+    const { filesFailed, filesTotal } = reporter.progress;
+    return end(
+      filesFailed ? 'FAILED' : 'SUCCEEDED',
+      filesFailed ? `${filesFailed} of ${filesTotal} files did not move; the first: ${firstError}` : null,
+    );
+  }
+}
