@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ErrorCode, JarvisError } from '@jarvis/errors';
 import { createClient, type FileStat, type WebDAVClientError } from 'webdav';
 import { missingOnDrive, providerError, retryAfterMs, rootNotRemovable } from './driveErrors.ts';
@@ -119,10 +120,27 @@ export function webdavProvider(
       const at = drivePath(input);
       const found = await statOf(at);
       if (!found || found.folder) throw missingOnDrive(label, at);
+      // Not the client's createReadStream: it pipe()s the body into a PassThrough, and pipe drops
+      // the body's errors, so a cut connection would leave the reader waiting forever.
+      const start = readOptions.start ?? 0;
+      let response: Awaited<ReturnType<typeof client.customRequest>>;
+      try {
+        response = await client.customRequest(remote(at), {
+          method: 'GET',
+          headers: start ? { Range: `bytes=${start}-` } : {},
+        });
+      } catch (error) {
+        throw failed(error, at);
+      }
+      if (start && response.status !== 206)
+        throw failed(
+          { status: 502, message: `the server ignored a Range request (HTTP ${response.status})` },
+          at,
+        );
+      const body = (response as unknown as { body: unknown }).body;
+      if (!body) return Readable.from([]);
+      const source = body instanceof Readable ? body : Readable.fromWeb(body as WebReadableStream);
       const out = new PassThrough();
-      const source = client.createReadStream(remote(at), {
-        ...(readOptions.start ? { range: { start: readOptions.start } } : {}),
-      }) as Readable;
       source.on('error', (error) => out.destroy(failed(error, at)));
       return source.pipe(out);
     },

@@ -15,6 +15,8 @@ export interface ResumableReadOptions {
   attempts?: number;
   /** The first wait between tries, doubled each time (default 500 ms). */
   backoffMs?: number;
+  /** A stream that sends nothing for this long is taken as cut (default 60 s): a silent peer never ends it. */
+  idleMs?: number;
   signal?: AbortSignal;
   /** Told each time the read is taken up again, from which byte, after which error. */
   onResume?(from: number, error: unknown): void;
@@ -33,16 +35,30 @@ export function resumableRead(
 ): Readable {
   const attempts = options.attempts ?? 5;
   const backoffMs = options.backoffMs ?? 500;
+  const idleMs = options.idleMs ?? 60_000;
   async function* bytes() {
     let received = 0;
     let failures = 0;
     for (;;) {
       try {
         const stream = await open(received);
-        for await (const chunk of stream) {
-          received += (chunk as Buffer).length;
-          failures = 0;
-          yield chunk as Buffer;
+        const idle = setTimeout(
+          () =>
+            stream.destroy(
+              new JarvisError(ErrorCode.BACKEND_UNAVAILABLE, `the drive sent nothing for ${idleMs / 1000} s`),
+            ),
+          idleMs,
+        );
+        try {
+          for await (const chunk of stream) {
+            received += (chunk as Buffer).length;
+            failures = 0;
+            yield chunk as Buffer;
+            idle.refresh();
+          }
+        } finally {
+          clearTimeout(idle);
+          stream.destroy();
         }
         if (received >= size) return;
         throw new JarvisError(
