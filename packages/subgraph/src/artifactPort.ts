@@ -36,6 +36,10 @@ export interface ArtifactPort {
     body: Readable,
   ): Promise<PortArtifact>;
   artifact(principal: Principal, id: string): Promise<PortArtifact | undefined>;
+  /** The newest live version of each name under a prefix, up to `limit` names. */
+  latestUnder(principal: Principal, prefix: string, limit?: number): Promise<PortArtifact[]>;
+  /** Soft-deletes (or restores) an artifact version; it can be restored within the retention window. */
+  setDeleted(principal: Principal, id: string, deleted: boolean): Promise<PortArtifact>;
   /** An artifact's bytes, or undefined when there is none (or it is deleted). */
   openContent(
     principal: Principal,

@@ -1,5 +1,11 @@
 import type { DriveEntry } from './providers/driveProvider.ts';
-import type { DriveRecord, ImportedFileRecord, TransferFileRecord, TransferRecord } from './records.ts';
+import type {
+  DriveRecord,
+  ImportedFileRecord,
+  SyncJobRecord,
+  TransferFileRecord,
+  TransferRecord,
+} from './records.ts';
 import type { ImportedFileHit } from './store/transferStore.ts';
 
 // What each GraphQL type resolves from: codegen finds `<Type>Mapper` here by name.
@@ -9,6 +15,7 @@ export type DriveTransferMapper = TransferRecord;
 export type DriveTransferFileMapper = TransferFileRecord;
 export type DriveFileSourceMapper = ImportedFileRecord;
 export type DriveSearchHitMapper = ImportedFileHit;
+export type SyncJobMapper = SyncJobRecord;
 /** As published on a transfer's topic (transferReporter.ts); the router fetches `transfer` itself. */
 export interface DriveTransferEventMapper {
   type: string;

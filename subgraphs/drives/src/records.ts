@@ -32,9 +32,10 @@ export interface ConsentRecord {
   createdAt: Date;
 }
 
-export type TransferDirection = 'IMPORT' | 'EXPORT';
+export type TransferDirection = 'IMPORT' | 'EXPORT' | 'SYNC';
+export type SyncDirection = 'IMPORT' | 'EXPORT' | 'BOTH';
 export type TransferStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
-export type TransferOutcome = 'MOVED' | 'SKIPPED' | 'FAILED';
+export type TransferOutcome = 'MOVED' | 'SKIPPED' | 'FAILED' | 'DELETED' | 'CONFLICT';
 
 /** What an import was asked to bring: paths on the drive, filtered, under a name prefix. */
 export interface ImportRequest {
@@ -51,6 +52,11 @@ export interface ExportRequest {
   createFolder: boolean;
 }
 
+/** A sync run: which job (its folder, prefix and policy are read when it runs). */
+export interface SyncRequest {
+  syncJobId: string;
+}
+
 /** An import or an export, acting as the principal who asked. */
 export interface TransferRecord {
   id: string;
@@ -59,7 +65,7 @@ export interface TransferRecord {
   driveId: string;
   direction: TransferDirection;
   status: TransferStatus;
-  request: ImportRequest | ExportRequest;
+  request: ImportRequest | ExportRequest | SyncRequest;
   principal: Principal;
   filesTotal: number;
   filesDone: number;
@@ -80,6 +86,8 @@ export interface TransferFileRecord {
   transferId: string;
   path: string;
   outcome: TransferOutcome;
+  /** Which way it went in a sync run (IMPORT: drive to storage; EXPORT: storage to drive). */
+  direction: 'IMPORT' | 'EXPORT' | null;
   size: number;
   artifactId: string | null;
   errorCode: string | null;
@@ -101,4 +109,30 @@ export interface ImportedFileRecord {
   mimeType: string;
   artifactId: string;
   importedAt: Date;
+}
+
+/** A drive folder kept equal to an artifact prefix. */
+export interface SyncJobRecord {
+  id: string;
+  projectId: string;
+  ownerId: string;
+  driveId: string;
+  folder: string;
+  prefix: string;
+  direction: SyncDirection;
+  intervalMinutes: number;
+  propagateDeletions: boolean;
+  enabled: boolean;
+  /** Who created it: its runs act as them. */
+  principal: Principal;
+  nextRunAt: Date;
+  createdAt: Date;
+}
+
+/** A path as both sides held it when last in sync ('' for a side that deleted it unpropagated). */
+export interface SyncStateRecord {
+  drivePath: string;
+  artifactName: string;
+  driveVersion: string;
+  artifactId: string;
 }

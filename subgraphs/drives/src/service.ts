@@ -16,9 +16,17 @@ import { googleDriveProvider } from './providers/googleDriveProvider.ts';
 import { localFolderProvider } from './providers/localFolderProvider.ts';
 import { oneDriveProvider } from './providers/oneDriveProvider.ts';
 import { webdavProvider } from './providers/webdavProvider.ts';
-import type { DriveRecord, ExportRequest, ImportRequest, TransferDirection } from './records.ts';
+import type {
+  DriveRecord,
+  ExportRequest,
+  ImportRequest,
+  SyncDirection,
+  SyncRequest,
+  TransferDirection,
+} from './records.ts';
 import type { SecretBox } from './secrets/secretBox.ts';
 import type { DriveStore } from './store/driveStore.ts';
+import type { SyncJobStore } from './store/syncJobStore.ts';
 import type { TransferStore } from './store/transferStore.ts';
 import { checkPrefix, defaultPrefix } from './transfers/artifactNameFor.ts';
 import { exportFileName } from './transfers/exportFileName.ts';
@@ -65,6 +73,7 @@ const clampFirst = (first: number | null | undefined, fallback: number, max = 50
 export class DrivesService {
   private readonly store: DriveStore;
   private readonly transfers: TransferStore;
+  private readonly syncJobs: SyncJobStore;
   private readonly artifacts: () => ArtifactPort | undefined;
   private readonly secrets: SecretBox;
   private readonly localRoots: string[];
@@ -74,6 +83,7 @@ export class DrivesService {
   constructor(options: {
     store: DriveStore;
     transfers: TransferStore;
+    syncJobs: SyncJobStore;
     /** Storage's service in this process, through which imports and exports go. */
     artifacts: () => ArtifactPort | undefined;
     secrets: SecretBox;
@@ -83,6 +93,7 @@ export class DrivesService {
   }) {
     this.store = options.store;
     this.transfers = options.transfers;
+    this.syncJobs = options.syncJobs;
     this.artifacts = options.artifacts;
     this.secrets = options.secrets;
     this.localRoots = options.localRoots.map((root) => path.resolve(root));
@@ -359,6 +370,135 @@ export class DrivesService {
     }
     const request: ExportRequest = { artifactIds: ids, folder, createFolder: input.createFolder ?? true };
     return this.queue(principal, drive, 'EXPORT', request, input.idempotencyKey);
+  }
+
+  /**
+   * Creates a sync job: a drive folder and an artifact prefix kept equal, one way or both, every
+   * `intervalMinutes` (its first run now). The same idempotencyKey and request give back the same job.
+   */
+  async createSyncJob(
+    principal: Principal,
+    input: {
+      driveId: string;
+      folder: string;
+      prefix: string;
+      direction: SyncDirection;
+      intervalMinutes?: number | null;
+      propagateDeletions?: boolean | null;
+      idempotencyKey?: string | null;
+    },
+  ) {
+    const drive = await this.usableDrive(principal, input.driveId);
+    this.requireStorage(principal, 'storage:write', 'sync with storage');
+    const folder = drivePath(input.folder, 'folder');
+    const prefix = checkPrefix(input.prefix);
+    const intervalMinutes = input.intervalMinutes ?? 60;
+    if (!Number.isInteger(intervalMinutes) || intervalMinutes < 1 || intervalMinutes > 7 * 24 * 60)
+      throw badUserInput('intervalMinutes is 1 to 10080 (a week)', { argument: 'intervalMinutes' });
+    const propagateDeletions = input.propagateDeletions ?? false;
+    // Deleting artifacts because their drive copies went is an admin's act, as deleteArtifact is.
+    if (propagateDeletions && input.direction !== 'EXPORT')
+      this.requireStorage(principal, 'storage:admin', 'delete artifacts when their drive files go');
+    const overlapping = (await this.syncJobs.list(principal.projectId, principal.userId, null)).find(
+      (j) => j.prefix === prefix || j.prefix.startsWith(`${prefix}/`) || prefix.startsWith(`${j.prefix}/`),
+    );
+    const request = {
+      driveId: drive.id,
+      folder,
+      prefix,
+      direction: input.direction,
+      intervalMinutes,
+      propagateDeletions,
+    };
+    return createOnce(
+      input.idempotencyKey,
+      request,
+      async (stamp) => {
+        const taken = (on: string) =>
+          conflict(`sync job ${on} already syncs this prefix or one around it; one prefix has one job`, {
+            argument: 'prefix',
+          });
+        const earlier = stamp
+          ? await this.syncJobs.byKey(principal.projectId, principal.userId, stamp.key)
+          : undefined;
+        if (earlier) return undefined; // createOnce answers with it (or says the request differs)
+        // Two jobs writing one prefix would undo each other's runs.
+        if (overlapping) throw taken(overlapping.prefix);
+        const made = await this.syncJobs.insert(
+          {
+            id: randomUUID(),
+            projectId: principal.projectId,
+            ownerId: principal.userId,
+            driveId: drive.id,
+            folder,
+            prefix,
+            direction: input.direction,
+            intervalMinutes,
+            propagateDeletions,
+            principal,
+            nextRunAt: new Date(),
+          },
+          stamp,
+        );
+        if (made) this.logger.info({ syncJobId: made.id, driveId: drive.id, prefix }, 'sync job created');
+        else if (!stamp || !(await this.syncJobs.byKey(principal.projectId, principal.userId, stamp.key)))
+          throw taken(prefix);
+        return made;
+      },
+      async (key) => this.syncJobs.byKey(principal.projectId, principal.userId, key),
+    );
+  }
+
+  async syncJob(principal: Principal, id: string) {
+    return ID.test(id) ? this.syncJobs.get(principal.projectId, principal.userId, id) : undefined;
+  }
+
+  async syncJobList(principal: Principal, driveId: string | null | undefined) {
+    if (driveId && !ID.test(driveId)) return [];
+    return this.syncJobs.list(principal.projectId, principal.userId, driveId ?? null);
+  }
+
+  /** A sync job's runs, newest first. */
+  syncRuns(job: { id: string; projectId: string; ownerId: string }, first: number | null | undefined) {
+    return this.transfers.listBySyncJob(job.id, clampFirst(first, 20));
+  }
+
+  /** Runs a sync job now: its queued or running run when there is one, else a new one. */
+  async runSyncJob(principal: Principal, id: string) {
+    const job = await this.syncJob(principal, id);
+    if (!job)
+      throw notFound(`no sync job ${JSON.stringify(id.slice(0, 100))} of yours in this project`, {
+        argument: 'id',
+      });
+    const request: SyncRequest = { syncJobId: job.id };
+    const queued = await this.transfers.insert({
+      id: randomUUID(),
+      projectId: job.projectId,
+      ownerId: job.ownerId,
+      driveId: job.driveId,
+      direction: 'SYNC',
+      request,
+      principal: job.principal,
+      syncJobId: job.id,
+    });
+    if (queued) return queued;
+    const [current] = await this.transfers.listBySyncJob(job.id, 1);
+    if (current && ['PENDING', 'RUNNING'].includes(current.status)) return current;
+    throw conflict('the sync job is starting a run; ask again in a moment');
+  }
+
+  async setSyncJobEnabled(principal: Principal, id: string, enabled: boolean) {
+    const job = await this.syncJob(principal, id);
+    if (!job)
+      throw notFound(`no sync job ${JSON.stringify(id.slice(0, 100))} of yours in this project`, {
+        argument: 'id',
+      });
+    await this.syncJobs.setEnabled(job.id, enabled);
+    return { ...job, enabled };
+  }
+
+  async deleteSyncJob(principal: Principal, id: string) {
+    return ID.test(id) ? this.syncJobs.remove(principal.projectId, principal.userId, id) : false;
   }
 
   private queue(

@@ -7,6 +7,7 @@ import { secretBox } from './secrets/secretBox.ts';
 import { DrivesService } from './service.ts';
 import { drivesMigrations } from './store/migrations.ts';
 import { SqlDriveStore } from './store/sqlDriveStore.ts';
+import { SqlSyncJobStore } from './store/sqlSyncJobStore.ts';
 import { SqlTransferStore } from './store/sqlTransferStore.ts';
 import { entityQueries, subscriptionFields } from './subscriptions.ts';
 import { TransferRunner } from './transfers/transferRunner.ts';
@@ -22,10 +23,12 @@ export const subgraph = defineSubgraph({
     const config = deps.config.services.drives;
     const store = new SqlDriveStore(deps.db);
     const transfers = new SqlTransferStore(deps.db);
+    const syncJobs = new SqlSyncJobStore(deps.db);
     const artifacts = () => deps.peer('storage') as ArtifactPort | undefined;
     const service = new DrivesService({
       store,
       transfers,
+      syncJobs,
       artifacts,
       secrets: secretBox([driveSecretKey(config.secret_key, deps.config.home)]),
       localRoots: config.local_roots,
@@ -35,6 +38,7 @@ export const subgraph = defineSubgraph({
     const runner = new TransferRunner({
       transfers,
       drives: store,
+      syncJobs,
       pubsub: deps.pubsub,
       logger: deps.logger,
       artifacts: () => service.storage(),
@@ -46,8 +50,10 @@ export const subgraph = defineSubgraph({
       routes: oauthCallbackRoute(service),
       subscriptions: subscriptionFields,
       migrations: drivesMigrations,
-      jobs: [runner.job()],
-      backup: { tables: ['drives', 'transfers', 'transfer_files', 'imported_files'] },
+      jobs: [runner.job(), runner.syncSchedule()],
+      backup: {
+        tables: ['drives', 'transfers', 'transfer_files', 'imported_files', 'sync_jobs', 'sync_state'],
+      },
       service,
     };
   },

@@ -59,9 +59,37 @@ export interface OauthStates {
   verifier: string;
 }
 
+export interface SyncJobs {
+  created_at: Generated<Timestamp>;
+  direction: string;
+  drive_id: string;
+  enabled: Generated<boolean>;
+  folder: string;
+  id: string;
+  idempotency_key: string | null;
+  interval_minutes: number;
+  next_run_at: Timestamp;
+  owner_id: string;
+  prefix: string;
+  principal: Json;
+  project_id: string;
+  propagate_deletions: boolean;
+  request_hash: string | null;
+}
+
+export interface SyncState {
+  artifact_id: string;
+  artifact_name: string;
+  drive_path: string;
+  drive_version: string;
+  sync_job_id: string;
+  synced_at: Generated<Timestamp>;
+}
+
 export interface TransferFiles {
   artifact_id: string | null;
   at: Generated<Timestamp>;
+  direction: string | null;
   error: string | null;
   error_code: string | null;
   outcome: string;
@@ -98,6 +126,8 @@ export interface DB {
   drives: Drives;
   imported_files: ImportedFiles;
   oauth_states: OauthStates;
+  sync_jobs: SyncJobs;
+  sync_state: SyncState;
   transfer_files: TransferFiles;
   transfers: Transfers;
 }

@@ -16,6 +16,8 @@ export function createResolvers(service: DrivesService): Resolvers {
       driveTransfers: (_p, { driveId, first }, ctx) => service.transferList(ctx.principal, driveId, first),
       searchDriveFiles: (_p, { query, driveId, first }, ctx) =>
         service.search(ctx.principal, query, driveId, first),
+      syncJobs: (_p, { driveId }, ctx) => service.syncJobList(ctx.principal, driveId),
+      syncJob: async (_p, { id }, ctx) => (await service.syncJob(ctx.principal, id)) ?? null,
     },
     Mutation: {
       connectWebdavDrive: (_p, input, ctx) => service.connectWebdav(ctx.principal, input),
@@ -26,6 +28,10 @@ export function createResolvers(service: DrivesService): Resolvers {
       exportToDrive: (_p, input, ctx) => service.exportToDrive(ctx.principal, input),
       cancelDriveTransfer: (_p, { id }, ctx) => service.cancelTransfer(ctx.principal, id),
       createSharedFolder: (_p, input, ctx) => service.createSharedFolder(ctx.principal, input),
+      createSyncJob: (_p, input, ctx) => service.createSyncJob(ctx.principal, input),
+      runSyncJob: (_p, { id }, ctx) => service.runSyncJob(ctx.principal, id),
+      setSyncJobEnabled: (_p, { id, enabled }, ctx) => service.setSyncJobEnabled(ctx.principal, id, enabled),
+      deleteSyncJob: (_p, { id }, ctx) => service.deleteSyncJob(ctx.principal, id),
     },
     Drive: {
       __resolveReference: async (ref, ctx) => (await service.drive(ctx.principal, ref.id)) ?? null,
@@ -36,6 +42,13 @@ export function createResolvers(service: DrivesService): Resolvers {
       drive: async (t, _a, ctx) => (await service.drive(ctx.principal, t.driveId)) ?? null,
       progress: (t) => (t.bytesTotal > 0 ? Math.min(1, t.bytesDone / t.bytesTotal) : t.finishedAt ? 1 : 0),
       files: (t, { first }) => service.transferFiles(t.id, first),
+      syncJob: async (t, _a, ctx) =>
+        t.syncJobId ? ((await service.syncJob(ctx.principal, t.syncJobId)) ?? null) : null,
+    },
+    SyncJob: {
+      __resolveReference: async (ref, ctx) => (await service.syncJob(ctx.principal, ref.id)) ?? null,
+      drive: async (job, _a, ctx) => (await service.drive(ctx.principal, job.driveId)) ?? null,
+      runs: (job, { first }) => service.syncRuns(job, first),
     },
     DriveTransferFile: {
       artifact: (f) => (f.artifactId ? { id: f.artifactId } : null),

@@ -106,4 +106,50 @@ create index imported_files_search on drives.imported_files using gin (search);
 create index imported_files_by_artifact on drives.imported_files (artifact_id);
 `,
   },
+  {
+    name: '0004_sync_jobs',
+    up: `
+-- A folder of a drive kept equal to an artifact prefix, one way or both, on a schedule.
+create table drives.sync_jobs (
+  id uuid primary key,
+  project_id text not null,
+  owner_id text not null,
+  drive_id uuid not null references drives.drives (id) on delete cascade,
+  folder text not null,
+  prefix text not null,
+  direction text not null,
+  interval_minutes integer not null,
+  propagate_deletions boolean not null,
+  enabled boolean not null default true,
+  principal jsonb not null,
+  next_run_at timestamptz not null,
+  idempotency_key text,
+  request_hash text,
+  created_at timestamptz not null default now()
+);
+create unique index sync_jobs_by_key on drives.sync_jobs (project_id, owner_id, idempotency_key)
+  where idempotency_key is not null;
+create index sync_jobs_due on drives.sync_jobs (next_run_at) where enabled;
+-- Two jobs writing one prefix would undo each other's runs: one job a prefix, in a project.
+create unique index sync_jobs_by_prefix on drives.sync_jobs (project_id, prefix);
+
+-- What each side held when a path was last in sync: what tells a change, a deletion, a conflict.
+-- An empty drive_version or artifact_id: that side deleted it and the deletion was not propagated.
+create table drives.sync_state (
+  sync_job_id uuid not null references drives.sync_jobs (id) on delete cascade,
+  drive_path text not null,
+  artifact_name text not null,
+  drive_version text not null,
+  artifact_id text not null,
+  synced_at timestamptz not null default now(),
+  primary key (sync_job_id, drive_path)
+);
+create unique index sync_state_by_artifact on drives.sync_state (sync_job_id, artifact_name);
+
+-- One run of a sync job at a time.
+create unique index transfers_one_sync_run on drives.transfers (sync_job_id)
+  where sync_job_id is not null and status in ('PENDING', 'RUNNING');
+alter table drives.transfer_files add column direction text;
+`,
+  },
 ];

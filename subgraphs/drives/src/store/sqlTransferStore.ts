@@ -125,6 +125,18 @@ export class SqlTransferStore implements TransferStore {
     return rows.map(toTransfer);
   }
 
+  async listBySyncJob(syncJobId: string, limit: number) {
+    const rows = await this.k
+      .selectFrom('transfers')
+      .selectAll()
+      .where('sync_job_id', '=', syncJobId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toTransfer);
+  }
+
   async claimNext(running: string[]) {
     const row = await this.k
       .updateTable('transfers')
@@ -182,6 +194,7 @@ export class SqlTransferStore implements TransferStore {
       transfer_id: file.transferId,
       path: file.path,
       outcome: file.outcome,
+      direction: file.direction,
       size: file.size,
       artifact_id: file.artifactId,
       error_code: file.errorCode,
@@ -207,6 +220,7 @@ export class SqlTransferStore implements TransferStore {
       transferId: r.transfer_id,
       path: r.path,
       outcome: r.outcome as TransferFileRecord['outcome'],
+      direction: r.direction as TransferFileRecord['direction'],
       size: Number(r.size),
       artifactId: r.artifact_id,
       errorCode: r.error_code,

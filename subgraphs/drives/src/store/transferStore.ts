@@ -30,6 +30,8 @@ export interface TransferStore {
     key: string,
   ): Promise<{ record: TransferRecord; requestHash: string | null } | undefined>;
   list(projectId: string, ownerId: string, driveId: string | null, limit: number): Promise<TransferRecord[]>;
+  /** A sync job's runs, newest first. */
+  listBySyncJob(syncJobId: string, limit: number): Promise<TransferRecord[]>;
   /**
    * The oldest PENDING transfer, or a RUNNING one not in `running` (its process died: it runs
    * again, skipping what it already moved), marked RUNNING.

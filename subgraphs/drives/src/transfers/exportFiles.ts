@@ -40,17 +40,7 @@ export async function exportFiles(work: TransferWork): Promise<string | null> {
     const path = artifact ? joinPath(request.folder, exportFileName(artifact.name)) : id;
     const file = { path, size: artifact?.size ?? 0, bytesBefore: progress.bytesDone };
     try {
-      const content = await work.artifacts.openContent(transfer.principal, id);
-      if (!content) throw notFound(`artifact ${id} is gone (deleted since the export was asked for)`);
-      const body = meteredStream(
-        content.body,
-        (count) => work.reporter.bytes(count, path),
-        work.cancelled,
-        work.signal,
-      );
-      await provider.write(path, body, content.artifact.size, {
-        mimeType: content.artifact.contentType ?? 'application/octet-stream',
-      });
+      await exportOne(work, id, path);
       await fileDone(work, file, 'MOVED', { artifactId: id });
     } catch (error) {
       if (stopsTransfer(error, work)) throw error;
@@ -58,4 +48,19 @@ export async function exportFiles(work: TransferWork): Promise<string | null> {
     }
   }
   return firstError;
+}
+
+/** One artifact's bytes written whole to `path` on the drive; what the drive now holds there. */
+export async function exportOne(work: TransferWork, artifactId: string, path: string) {
+  const content = await work.artifacts.openContent(work.transfer.principal, artifactId);
+  if (!content) throw notFound(`artifact ${artifactId} is gone (deleted since the transfer was asked for)`);
+  const body = meteredStream(
+    content.body,
+    (count) => work.reporter.bytes(count, path),
+    work.cancelled,
+    work.signal,
+  );
+  return work.provider.write(path, body, content.artifact.size, {
+    mimeType: content.artifact.contentType ?? 'application/octet-stream',
+  });
 }

@@ -2,6 +2,14 @@ import { ErrorCode, JarvisError } from '@jarvis/errors';
 import type { TransferOutcome } from '../records.ts';
 import type { TransferWork } from './transferWork.ts';
 
+const EVENT = {
+  MOVED: 'FILE_MOVED',
+  SKIPPED: 'FILE_SKIPPED',
+  FAILED: 'FILE_FAILED',
+  DELETED: 'FILE_DELETED',
+  CONFLICT: 'FILE_CONFLICT',
+} as const;
+
 /** Errors after which no other file can move either: the whole transfer stops. */
 export const stopsTransfer = (error: unknown, work: TransferWork) =>
   work.signal.aborted || (error instanceof JarvisError && error.code === ErrorCode.UNAUTHENTICATED);
@@ -14,7 +22,7 @@ export async function fileDone(
   work: TransferWork,
   file: { path: string; size: number; bytesBefore: number },
   outcome: TransferOutcome,
-  detail: { artifactId?: string | null; error?: unknown } = {},
+  detail: { artifactId?: string | null; error?: unknown; direction?: 'IMPORT' | 'EXPORT' } = {},
 ) {
   const { progress } = work.reporter;
   let code: string | null = null;
@@ -43,17 +51,12 @@ export async function fileDone(
     transferId: work.transfer.id,
     path: file.path,
     outcome,
+    direction: detail.direction ?? null,
     size: file.size,
     artifactId: detail.artifactId ?? null,
     errorCode: code,
     error: message,
   });
-  await work.reporter.event(
-    outcome === 'MOVED' ? 'FILE_MOVED' : outcome === 'SKIPPED' ? 'FILE_SKIPPED' : 'FILE_FAILED',
-    {
-      path: file.path,
-      ...(message ? { message } : {}),
-    },
-  );
+  await work.reporter.event(EVENT[outcome], { path: file.path, ...(message ? { message } : {}) });
   return message;
 }

@@ -55,7 +55,10 @@ export async function importFiles(work: TransferWork): Promise<string | null> {
     try {
       const skipped = await unchangedArtifact(work, entry, artifactNameFor(request.prefix, entry.path));
       if (skipped) await fileDone(work, file, 'SKIPPED', { artifactId: skipped });
-      else await fileDone(work, file, 'MOVED', { artifactId: await importOne(work, request, entry) });
+      else
+        await fileDone(work, file, 'MOVED', {
+          artifactId: await importOne(work, entry, artifactNameFor(request.prefix, entry.path)),
+        });
     } catch (error) {
       if (stopsTransfer(error, work)) throw error;
       firstError ??= `${entry.path}: ${await fileDone(work, file, 'FAILED', { error })}`;
@@ -75,7 +78,8 @@ async function unchangedArtifact(work: TransferWork, entry: DriveEntry, name: st
   return artifact && !artifact.deletedAt && artifact.name === name ? artifact.id : undefined;
 }
 
-async function importOne(work: TransferWork, request: ImportRequest, entry: DriveEntry) {
+/** One drive file into a new version of artifact `name`, streamed, with its text for search; its id. */
+export async function importOne(work: TransferWork, entry: DriveEntry, name: string): Promise<string> {
   const { drive, provider, transfer } = work;
   const captured: Buffer[] | undefined =
     entry.size <= MAX_INDEXED_BYTES && (INDEXED.test(entry.mimeType) || /\.(md|csv|txt)$/i.test(entry.name))
@@ -101,7 +105,7 @@ async function importOne(work: TransferWork, request: ImportRequest, entry: Driv
   const artifact = await work.artifacts.storeStream(
     transfer.principal,
     {
-      name: artifactNameFor(request.prefix, entry.path),
+      name,
       kind: artifactKindOf(entry.mimeType, entry.name),
       contentType: entry.mimeType,
       metadata: {

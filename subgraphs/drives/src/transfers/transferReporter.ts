@@ -9,6 +9,8 @@ export type TransferEventType =
   | 'FILE_MOVED'
   | 'FILE_SKIPPED'
   | 'FILE_FAILED'
+  | 'FILE_DELETED'
+  | 'FILE_CONFLICT'
   | 'SUCCEEDED'
   | 'FAILED'
   | 'CANCELLED';

@@ -1,14 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '@jarvis/context';
 import { JarvisError } from '@jarvis/errors';
 import type { Job } from '@jarvis/jobs';
 import type { PubSub } from '@jarvis/pubsub';
 import type { ArtifactPort } from '@jarvis/subgraph';
 import type { DriveProvider } from '../providers/driveProvider.ts';
-import type { DriveRecord, TransferRecord } from '../records.ts';
+import type { DriveRecord, SyncRequest, TransferRecord } from '../records.ts';
 import type { DriveStore } from '../store/driveStore.ts';
+import type { SyncJobStore } from '../store/syncJobStore.ts';
 import type { TransferStore } from '../store/transferStore.ts';
 import { exportFiles } from './exportFiles.ts';
 import { importFiles } from './importFiles.ts';
+import { syncFiles } from './syncFiles.ts';
 import { TransferReporter } from './transferReporter.ts';
 
 /** Transfers that run at once in a process. */
@@ -17,6 +20,7 @@ const CONCURRENCY = 2;
 export interface TransferRunnerDeps {
   transfers: TransferStore;
   drives: DriveStore;
+  syncJobs: SyncJobStore;
   pubsub: PubSub;
   logger: Logger;
   artifacts(): ArtifactPort;
@@ -41,8 +45,33 @@ export class TransferRunner {
     this.deps = deps;
   }
 
+  /** The job that runs queued transfers. */
   job(): Job {
     return { name: 'transfers', intervalMs: 500, leaseMs: 30_000, run: (signal) => this.drain(signal) };
+  }
+
+  /** The job that queues a run of each sync job when it is due (one at a time per job). */
+  syncSchedule(): Job {
+    return {
+      name: 'sync-schedule',
+      intervalMs: 5_000,
+      run: async () => {
+        for (const job of await this.deps.syncJobs.takeDue(100)) {
+          const queued = await this.deps.transfers.insert({
+            id: randomUUID(),
+            projectId: job.projectId,
+            ownerId: job.ownerId,
+            driveId: job.driveId,
+            direction: 'SYNC',
+            request: { syncJobId: job.id },
+            principal: job.principal,
+            syncJobId: job.id,
+          });
+          // None queued: its previous run is still going; the next one comes at the next interval.
+          if (queued) this.deps.logger.info({ syncJobId: job.id, transferId: queued.id }, 'sync run queued');
+        }
+      },
+    };
   }
 
   private async drain(signal: AbortSignal) {
@@ -104,7 +133,11 @@ export class TransferRunner {
           return new Cancelled('the transfer was cancelled');
         },
       };
-      firstError = await (transfer.direction === 'IMPORT' ? importFiles(work) : exportFiles(work));
+      if (transfer.direction === 'SYNC') {
+        const job = await this.deps.syncJobs.byId((transfer.request as SyncRequest).syncJobId);
+        if (!job) return end('FAILED', 'the sync job was deleted');
+        firstError = await syncFiles(work, job, this.deps.syncJobs);
+      } else firstError = await (transfer.direction === 'IMPORT' ? importFiles(work) : exportFiles(work));
     } catch (error) {
       // Stopping: it stays RUNNING and goes on at the next start.
       if (stopping.aborted) return;

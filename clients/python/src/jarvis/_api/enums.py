@@ -60,6 +60,13 @@ class DriveStatus(str, Enum):
 class DriveTransferDirection(str, Enum):
     IMPORT = "IMPORT"
     EXPORT = "EXPORT"
+    SYNC = "SYNC"
+
+
+class SyncDirection(str, Enum):
+    IMPORT = "IMPORT"
+    EXPORT = "EXPORT"
+    BOTH = "BOTH"
 
 
 class DriveTransferStatus(str, Enum):
@@ -74,6 +81,8 @@ class DriveTransferOutcome(str, Enum):
     MOVED = "MOVED"
     SKIPPED = "SKIPPED"
     FAILED = "FAILED"
+    DELETED = "DELETED"
+    CONFLICT = "CONFLICT"
 
 
 class DriveTransferEventType(str, Enum):
@@ -83,6 +92,8 @@ class DriveTransferEventType(str, Enum):
     FILE_MOVED = "FILE_MOVED"
     FILE_SKIPPED = "FILE_SKIPPED"
     FILE_FAILED = "FILE_FAILED"
+    FILE_DELETED = "FILE_DELETED"
+    FILE_CONFLICT = "FILE_CONFLICT"
     SUCCEEDED = "SUCCEEDED"
     FAILED = "FAILED"
     CANCELLED = "CANCELLED"
