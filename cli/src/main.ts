@@ -3,6 +3,13 @@ import { backup, restore } from './commands/backup.ts';
 import { compose } from './commands/compose.ts';
 import { dev } from './commands/dev.ts';
 import { doctor } from './commands/doctor.ts';
+import {
+  drivesConnectLocal,
+  drivesConnectWebdav,
+  drivesExport,
+  drivesImport,
+  drivesList,
+} from './commands/drives.ts';
 import { keysCreate, keysList, keysRevoke, projectsCreate } from './commands/keys.ts';
 import { serve } from './commands/serve.ts';
 
@@ -101,5 +108,44 @@ program
   .option('--name <name>', 'a display name')
   .option('-c, --config <file>', 'configuration file')
   .action(projectsCreate);
+
+const drives = program
+  .command('drives')
+  .description('your drives on a running Jarvis (JARVIS_URL, default http://127.0.0.1:4000; JARVIS_API_KEY)');
+drives.command('list').description('your drives in this project').action(drivesList);
+drives
+  .command('connect-local')
+  .description(
+    'connect a folder Jarvis can read (under services.drives.local_roots), e.g. the iCloud Drive folder',
+  )
+  .argument('<name>', 'what to call the drive')
+  .argument('<folder>', 'its absolute path')
+  .action(drivesConnectLocal);
+drives
+  .command('connect-webdav')
+  .description(
+    'connect a WebDAV share (Nextcloud, ownCloud, Box); the password comes from JARVIS_WEBDAV_PASSWORD',
+  )
+  .argument('<name>', 'what to call the drive')
+  .argument('<url>', 'the share, e.g. https://cloud.example.com/remote.php/dav/files/alice/')
+  .requiredOption('-u, --username <username>', 'the account')
+  .action(drivesConnectWebdav);
+drives
+  .command('import')
+  .description('import files or folders from a drive into versioned artifacts, with a progress bar')
+  .argument('<drive>', 'drive name or id')
+  .argument('<paths...>', 'files or folders on the drive')
+  .option('-t, --types <types>', 'only these: video,image,.csv,application/pdf')
+  .option('--prefix <prefix>', 'artifact name prefix (default drives/<drive name>)')
+  .action(drivesImport);
+drives
+  .command('export')
+  .description('export artifacts (ids) to a drive folder, with a progress bar; optionally share it')
+  .argument('<drive>', 'drive name or id')
+  .argument('<folder>', 'the folder on the drive (created if missing)')
+  .argument('<artifacts...>', 'artifact ids')
+  .option('--share-link', 'share the folder with anyone who has the link (Google Drive, OneDrive)')
+  .option('--share-with <emails>', 'share the folder with these addresses, comma-separated')
+  .action(drivesExport);
 
 await program.parseAsync();

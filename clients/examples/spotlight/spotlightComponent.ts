@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import {
   type ActivityContext,
+  type Artifact,
+  driveTransferBar,
   type JarvisClientOptions,
   TSAIComponent,
-  transferBar,
   withStepBars,
 } from '@jarvis/sdk';
 import { readY4m } from './y4mVideo.ts';
@@ -31,16 +32,26 @@ interface TrackPoint {
 }
 
 export interface Analysis {
+  /** The clip's path on the drive. */
+  clip: string;
   video: string;
   result: string;
   highlights: { startFrame: number; endFrame: number; startSeconds: number; peakSpeed: number }[];
+}
+
+export interface DriveAnalysis {
+  analyses: Analysis[];
+  /** Where the reports went on the drive. */
   exported: string[];
+  /** The shared folder's link, when asked to share. */
+  shareUrl?: string;
 }
 
 /**
- * TSAI Spotlight: finds the shots in a hockey clip. The clip is stored as a MEDIA artifact, the
- * "spotlight-video-analysis" pipeline tracks the puck frame by frame and writes a REPORT artifact
- * derived from the clip, and the report is exported to the user's drive.
+ * TSAI Spotlight: finds the shots in hockey clips. The clips come in from the user's drive as
+ * MEDIA artifacts, the "spotlight-video-analysis" pipeline tracks the puck frame by frame and
+ * writes a REPORT artifact derived from each clip, and the reports go back to the drive, into a
+ * folder shared with the coach when asked.
  */
 export class SpotlightComponent extends TSAIComponent {
   constructor(options: JarvisClientOptions) {
@@ -81,17 +92,40 @@ export class SpotlightComponent extends TSAIComponent {
     );
   }
 
-  /** Stores the clip, runs the analysis, exports the report into `exportFolder` (the local-folder drive). */
-  async analyzeHockeyVideo(videoPath: string, exportFolder: string): Promise<Analysis> {
-    const video = await this.storeArtifact(videoPath, {
-      name: `spotlight/clips/${basename(videoPath)}`,
-      kind: 'MEDIA',
-      contentType: 'video/x-yuv4mpeg',
-      onProgress: transferBar('spotlight upload'.padEnd(24)),
+  /**
+   * The seed's flow: imports the clips under `folder` of the user's drive, analyses each, and
+   * exports the reports to `<folder>/spotlight`, shared as `share` says.
+   */
+  async analyzeDriveFolder(
+    drive: string,
+    folder: string,
+    options: { share?: { with?: string[]; anyoneWithLink?: boolean } } = {},
+  ): Promise<DriveAnalysis> {
+    const clips = await this.importUserMedia(drive, folder, {
+      types: ['video'],
+      prefix: 'spotlight/clips',
+      onProgress: driveTransferBar('spotlight import'.padEnd(24)),
     });
+    const analyses: Analysis[] = [];
+    for (const clip of clips) analyses.push(await this.analyzeHockeyVideo(clip));
+    const { files, shareUrl } = await this.exportResults(
+      analyses.map((a) => a.result),
+      drive,
+      {
+        folder: `${folder}/spotlight`,
+        onProgress: driveTransferBar('spotlight export'.padEnd(24)),
+        ...(options.share ? { share: options.share } : {}),
+      },
+    );
+    return { analyses, exported: files.map((f) => f.path), ...(shareUrl ? { shareUrl } : {}) };
+  }
+
+  /** Runs the analysis pipeline on a stored clip; the report is a REPORT artifact derived from it. */
+  async analyzeHockeyVideo(video: Artifact): Promise<Analysis> {
+    const clip = basename(video.name);
     const run = await this.startWorkflow(
       PIPELINE,
-      { video: video.id, clip: basename(videoPath) },
+      { video: video.id, clip },
       { idempotencyKey: `spotlight:${video.id}` },
     );
     let output: { result: string; highlights: Analysis['highlights'] } | undefined;
@@ -100,8 +134,8 @@ export class SpotlightComponent extends TSAIComponent {
       else if (event.type.startsWith('RUN_') && event.type !== 'RUN_STARTED')
         throw new Error(`analysis ${run.id} ended ${event.type}: ${event.run.error?.message ?? ''}`);
     }
-    const exported = await this.exportResults([output!.result], { folder: exportFolder });
-    return { video: video.id, result: output!.result, highlights: output!.highlights, exported };
+    const source = (video.metadata as { path?: string } | null)?.path ?? video.name;
+    return { clip: source, video: video.id, result: output!.result, highlights: output!.highlights };
   }
 
   async #trackPuck(input: { video: string }, ctx: ActivityContext) {

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
 import { fileURLToPath } from 'node:url';
 import { gql, runJarvis, runNode, startTemporal, type TemporalServer } from '@jarvis/testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { googleDriveProvider } from '../../../subgraphs/drives/src/index.ts';
+import { startGoogleDriveFake } from '../../../subgraphs/drives/test/fakes/googleDriveFake.ts';
 import { writeSampleVideo } from '../spotlight/y4mVideo.ts';
 
 const EXAMPLES = fileURLToPath(new URL('..', import.meta.url));
@@ -126,22 +130,58 @@ describe('the seed components, run end to end against jarvis dev (local engine)'
     await checkToolchain(url);
   });
 
-  it('Spotlight: a generated clip is stored, analysed by a pipeline whose step writes the report, and the report exported to a local folder', async () => {
-    const { url, home } = await jarvisDev();
+  it('Spotlight: clips come in from the coach`s Google Drive, a pipeline finds the shots, the reports go back to a folder shared by link', async () => {
+    await using google = await startGoogleDriveFake();
+    const redirect = 'http://127.0.0.1:1/drives/oauth/callback';
+    google.oauth.registerClient('spotlight-google', 'g-secret', redirect);
+    const { url, home } = await jarvisDev(`services:
+  drives:
+    oauth_redirect_url: ${redirect}
+    google:
+      client_id: spotlight-google
+      client_secret: g-secret
+      auth_url: ${google.origin}
+      api_url: ${google.rootUrl}
+`);
+    // The coach connects their drive: the consent page (the fake agrees), then back to Jarvis.
+    const { connectDrive } = await query<{ connectDrive: { consentUrl: string } }>(
+      url,
+      'mutation { connectDrive(provider: GOOGLE_DRIVE, name: "Coach Drive") { consentUrl } }',
+    );
+    const agreed = await fetch(connectDrive.consentUrl, { redirect: 'manual' });
+    const back = new URL(agreed.headers.get('location')!);
+    const page = await fetch(`${url}${back.pathname}${back.search}`);
+    expect(await page.text()).toContain('is connected');
     const clip = path.join(home, 'faceoff.y4m');
     await writeSampleVideo(clip, { frames: 75 });
-    const folder = path.join(home, 'exported');
-    const output = await runExample(url, 'spotlight/main.ts', [clip, folder]);
-    expect(output).toMatch(/spotlight upload\s+\[█+\] 100% {2}1\.6 MiB\/1\.6 MiB/);
-    expect(output).toMatch(/spotlight track\s+\[█+\] 100% {2}frame 75\/75/);
-    expect(output).toContain('shot at 1.16s (frames 29-35');
+    const coach = googleDriveProvider({
+      accessToken: async () => google.issueToken(),
+      rootUrl: google.rootUrl,
+    });
+    const clipBytes = readFileSync(clip);
+    await coach.write('matches/week-1/faceoff.y4m', Readable.from([clipBytes]), clipBytes.length);
+    await coach.write('matches/week-1/lineup.txt', Readable.from([Buffer.from('not a clip')]), 10);
 
-    expect(readdirSync(folder)).toEqual(['faceoff.analysis.json']);
-    const exported = readFileSync(path.join(folder, 'faceoff.analysis.json'));
-    const report = JSON.parse(exported.toString()) as {
-      highlights: { startFrame: number; endFrame: number }[];
-    };
+    const output = await runExample(url, 'spotlight/main.ts', [
+      'Coach Drive',
+      'matches/week-1',
+      '--share-link',
+    ]);
+    expect(output).toMatch(/spotlight import\s+\[█+\] 100% {2}1\/1 files {2}1\.6 MiB\/1\.6 MiB/);
+    expect(output).toMatch(/spotlight track\s+\[█+\] 100% {2}frame 75\/75/);
+    expect(output).toContain('matches/week-1/faceoff.y4m: shot at 1.16s (frames 29-35');
+    expect(output).toContain(
+      'reports exported to Coach Drive: matches/week-1/spotlight/faceoff.analysis.json',
+    );
+    expect(output).toMatch(/shared: https:\/\/drive\.google\.com\/\S+/);
+
+    // On the coach's drive: the report, in a folder anyone with the link may open.
+    const exported = await text(await coach.read('matches/week-1/spotlight/faceoff.analysis.json'));
+    const report = JSON.parse(exported) as { highlights: { startFrame: number; endFrame: number }[] };
     expect(report.highlights).toEqual([expect.objectContaining({ startFrame: 29, endFrame: 35 })]);
+    expect(google.permissionsOf('spotlight')).toEqual([
+      expect.objectContaining({ type: 'anyone', role: 'reader' }),
+    ]);
 
     const { artifactByName } = await query<{
       artifactByName: {
@@ -149,17 +189,23 @@ describe('the seed components, run end to end against jarvis dev (local engine)'
         kind: string;
         component: string;
         workflowRunId: string;
-        derivedFrom: { name: string; kind: string }[];
+        derivedFrom: { name: string; kind: string; source: { path: string; drive: { name: string } } }[];
       };
     }>(
       url,
-      '{ artifactByName(name: "spotlight/reports/faceoff.analysis.json") { sha256 kind component workflowRunId derivedFrom { name kind } } }',
+      '{ artifactByName(name: "spotlight/reports/faceoff.analysis.json") { sha256 kind component workflowRunId derivedFrom { name kind source { path drive { name } } } } }',
     );
     expect(artifactByName).toMatchObject({
       sha256: createHash('sha256').update(exported).digest('hex'),
       kind: 'REPORT',
       component: 'spotlight',
-      derivedFrom: [{ name: 'spotlight/clips/faceoff.y4m', kind: 'MEDIA' }],
+      derivedFrom: [
+        {
+          name: 'spotlight/clips/matches/week-1/faceoff.y4m',
+          kind: 'MEDIA',
+          source: { path: 'matches/week-1/faceoff.y4m', drive: { name: 'Coach Drive' } },
+        },
+      ],
     });
     const { workflowRun } = await query<{ workflowRun: { workflowName: string; status: string } }>(
       url,
@@ -167,10 +213,9 @@ describe('the seed components, run end to end against jarvis dev (local engine)'
       { id: artifactByName.workflowRunId },
     );
     expect(workflowRun).toEqual({ workflowName: 'spotlight-video-analysis', status: 'COMPLETED' });
-    const clipBytes = readFileSync(clip);
     const stored = await query<{ artifactByName: { sha256: string; size: number } }>(
       url,
-      '{ artifactByName(name: "spotlight/clips/faceoff.y4m") { sha256 size } }',
+      '{ artifactByName(name: "spotlight/clips/matches/week-1/faceoff.y4m") { sha256 size } }',
     );
     expect(stored.artifactByName).toEqual({
       sha256: createHash('sha256').update(clipBytes).digest('hex'),

@@ -5,6 +5,13 @@ export {
   type JarvisWorker,
   type WorkerOptions,
 } from '@jarvis/worker';
+export {
+  awaitDriveTransfer,
+  type DriveTransfer,
+  type DriveTransferEvent,
+  resolveDrive,
+} from './drives/awaitDriveTransfer.ts';
+export { DriveTransferError } from './drives/driveTransferError.ts';
 export type {
   BestModel,
   ModelVersion,
@@ -28,7 +35,7 @@ export {
 } from './jarvisErrors.ts';
 export { optionsFromEnv } from './optionsFromEnv.ts';
 export { formatBytes, type ProgressBar, type ProgressBarOptions, progressBar } from './progressBar.ts';
-export { transferBar, withStepBars } from './progressReporters.ts';
+export { driveTransferBar, transferBar, withStepBars } from './progressReporters.ts';
 export { retryTransient } from './retryTransient.ts';
 export type { OnProgress, TransferProgress } from './storage/transferProgress.ts';
 export {

@@ -1,3 +1,4 @@
+import type { DriveTransferEvent } from './drives/awaitDriveTransfer.ts';
 import { formatBytes, type ProgressBarOptions, progressBar } from './progressBar.ts';
 import type { OnProgress } from './storage/transferProgress.ts';
 import type { WorkflowEvent } from './workflows/watchWorkflow.ts';
@@ -12,6 +13,33 @@ export function transferBar(label: string, options: ProgressBarOptions = {}): On
         : `${formatBytes(bytes)}/${formatBytes(total)}${resumed ? ` (resumed at ${formatBytes(resumed)})` : ''}`;
     if (bytes >= total) bar.done(note);
     else bar.update(total ? bytes / total : 0, note);
+  };
+}
+
+/**
+ * An `onProgress` for importUserMedia / exportResults that draws
+ * `label [████░░] 42%  3/7 files  1.2/3.0 MiB`, and the file that failed or was a conflict.
+ */
+export function driveTransferBar(
+  label: string,
+  options: ProgressBarOptions = {},
+): (event: DriveTransferEvent) => void {
+  const bar = progressBar(label, { lineOnNote: false, ...options });
+  const stream = options.stream ?? process.stderr;
+  return (event) => {
+    const note = `${event.filesDone}/${event.filesTotal} files  ${formatBytes(event.bytesDone)}/${formatBytes(event.bytesTotal)}`;
+    const fraction = event.bytesTotal
+      ? event.bytesDone / event.bytesTotal
+      : event.filesTotal
+        ? event.filesDone / event.filesTotal
+        : 0;
+    if (event.type === 'FILE_FAILED' || event.type === 'FILE_CONFLICT')
+      stream.write(
+        `${event.type === 'FILE_FAILED' ? 'failed' : 'conflict'}: ${event.path}${event.message ? ` (${event.message})` : ''}\n`,
+      );
+    if (event.type === 'SUCCEEDED' || event.type === 'FAILED' || event.type === 'CANCELLED')
+      bar.done(`${note}${event.type === 'SUCCEEDED' ? '' : `  ${event.type.toLowerCase()}`}`);
+    else bar.update(fraction, note);
   };
 }
 

@@ -1,7 +1,14 @@
-import { mkdir } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type Activity, createWorker, type JarvisWorker, type WorkerOptions } from '@jarvis/worker';
+import {
+  awaitDriveTransfer,
+  type DriveTransfer,
+  type DriveTransferEvent,
+  resolveDrive,
+} from './drives/awaitDriveTransfer.ts';
+import { DriveTransferError } from './drives/driveTransferError.ts';
 import {
   type BestModel,
   bestModel,
@@ -20,6 +27,9 @@ import {
   ArtifactsDocument,
   CancelWorkflowDocument,
   type CancelWorkflowMutation,
+  CreateSharedFolderDocument,
+  ExportToDriveDocument,
+  ImportFromDriveDocument,
   LogCounterDocument,
   LogGaugeDocument,
   LogHistogramDocument,
@@ -37,7 +47,7 @@ import {
 } from './generated/graphql.ts';
 import { createJarvisClient, type JarvisClient, type JarvisClientOptions } from './jarvisClient.ts';
 import { NotFoundError } from './jarvisErrors.ts';
-import { downloadArtifact } from './storage/downloadArtifact.ts';
+import { downloadArtifact, locateArtifact } from './storage/downloadArtifact.ts';
 import { spoolToFile } from './storage/spoolToFile.ts';
 import type { OnProgress } from './storage/transferProgress.ts';
 import { uploadArtifact } from './storage/uploadArtifact.ts';
@@ -167,25 +177,116 @@ export class TSAIComponent implements AsyncDisposable {
     return found;
   }
 
+  // Drives (the seed's client storage)
+
   /**
-   * Exports artifacts to a user's drive. Until the drives subgraph exists the one drive is a
-   * local folder: each artifact is downloaded into it (checksum verified); returns the paths.
+   * Brings a user's media in from their drive (by drive name or id): every file under `folder`
+   * (or each of several paths) of the given types becomes a versioned artifact, named
+   * `<prefix>/<path>` (`drives/<drive name>/…` by default), with its source in metadata and
+   * lineage. Files imported before and unchanged are not fetched again. Resolves with the
+   * artifacts; a file that could not be brought in rejects with DriveTransferError (the others
+   * stay imported).
+   *
+   * ```ts
+   * const clips = await spotlight.importUserMedia('Coach Drive', 'matches/week-1', { types: ['video'] });
+   * ```
+   */
+  async importUserMedia(
+    drive: string,
+    folder: string | string[],
+    options: {
+      /** Media types, families or extensions: `video`, `image/png`, `.csv`. */
+      types?: string[];
+      maxSize?: number;
+      prefix?: string;
+      idempotencyKey?: string;
+      onProgress?: (event: DriveTransferEvent) => void;
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<Artifact[]> {
+    const driveId = await resolveDrive(this.client, drive);
+    const { importFromDrive } = await this.client.request(ImportFromDriveDocument, {
+      driveId,
+      paths: Array.isArray(folder) ? folder : [folder],
+      filter: {
+        ...(options.types ? { types: options.types } : {}),
+        ...(options.maxSize !== undefined ? { maxSize: options.maxSize } : {}),
+      },
+      prefix: options.prefix,
+      idempotencyKey: options.idempotencyKey,
+    });
+    const transfer = await this.#finished(importFromDrive.id, options);
+    return transfer.files.flatMap((f) => (f.artifact ? [f.artifact] : []));
+  }
+
+  /**
+   * Puts results back on the user's drive: local files (stored as artifacts first, under
+   * `<component>/results/`) and artifacts (objects, ids, `name`, `name@alias`), into `folder`,
+   * created if missing. With `share`, the folder is shared (with addresses, and/or anyone with
+   * the link; Google Drive and OneDrive) and its link returned.
+   *
+   * ```ts
+   * const { shareUrl } = await spotlight.exportResults(['report.pdf'], 'Coach Drive', {
+   *   folder: 'Spotlight/week-1',
+   *   share: { anyoneWithLink: true },
+   * });
+   * ```
    */
   async exportResults(
-    refs: string[],
-    drive: { folder: string },
-    options: { onProgress?: (ref: string, progress: Parameters<OnProgress>[0]) => void } = {},
-  ): Promise<string[]> {
-    await mkdir(drive.folder, { recursive: true });
-    const paths: string[] = [];
-    for (const ref of refs) {
-      paths.push(
-        await this.retrieveArtifact(ref, drive.folder, {
-          ...(options.onProgress ? { onProgress: (p) => options.onProgress!(ref, p) } : {}),
-        }),
-      );
+    results: (string | Artifact)[],
+    drive: string,
+    options: {
+      folder: string;
+      share?: boolean | { with?: string[]; anyoneWithLink?: boolean };
+      idempotencyKey?: string;
+      onProgress?: (event: DriveTransferEvent) => void;
+      signal?: AbortSignal;
+    },
+  ): Promise<{ files: { path: string; artifact: Artifact }[]; shareUrl?: string; transfer: DriveTransfer }> {
+    const driveId = await resolveDrive(this.client, drive);
+    const artifactIds: string[] = [];
+    for (const result of results) {
+      if (typeof result !== 'string') artifactIds.push(result.id);
+      else if (
+        await stat(result).then(
+          (s) => s.isFile(),
+          () => false,
+        )
+      )
+        artifactIds.push(
+          (await this.storeArtifact(result, { name: `${this.name}/results/${basename(result)}` })).id,
+        );
+      else artifactIds.push((await locateArtifact(this.client, result)).id);
     }
-    return paths;
+    const { exportToDrive } = await this.client.request(ExportToDriveDocument, {
+      driveId,
+      artifactIds,
+      folder: options.folder,
+      idempotencyKey: options.idempotencyKey,
+    });
+    const transfer = await this.#finished(exportToDrive.id, options);
+    const files = transfer.files.flatMap((f) => (f.artifact ? [{ path: f.path, artifact: f.artifact }] : []));
+    if (!options.share) return { files, transfer };
+    const share = options.share === true ? { anyoneWithLink: true } : options.share;
+    const { createSharedFolder } = await this.client.request(CreateSharedFolderDocument, {
+      driveId,
+      name: options.folder,
+      shareWith: share.with ?? [],
+      anyoneWithLink: share.anyoneWithLink ?? false,
+    });
+    return { files, transfer, shareUrl: createSharedFolder.url };
+  }
+
+  async #finished(
+    id: string,
+    options: { onProgress?: (event: DriveTransferEvent) => void; signal?: AbortSignal },
+  ): Promise<DriveTransfer> {
+    const transfer = await awaitDriveTransfer(this.client, id, {
+      ...(options.onProgress ? { onEvent: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (transfer.status !== 'SUCCEEDED') throw new DriveTransferError(transfer);
+    return transfer;
   }
 
   // Experiments

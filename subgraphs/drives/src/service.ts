@@ -549,8 +549,8 @@ export class DrivesService {
     return this.transfers.list(principal.projectId, principal.userId, driveId ?? null, clampFirst(first, 20));
   }
 
-  transferFiles(transferId: string, first: number | null | undefined) {
-    return this.transfers.files(transferId, clampFirst(first, 100, 10_000));
+  transferFiles(transferId: string, first: number | null | undefined, after: string | null | undefined) {
+    return this.transfers.files(transferId, clampFirst(first, 100, 10_000), after ?? null);
   }
 
   /** Stops a transfer; its runner notices within a second and keeps what already moved. */

@@ -32,7 +32,7 @@ export const subscriptionFields: Record<string, SubscriptionField> = {
             type: 'SNAPSHOT',
             transfer: { id: t.id },
             path: null,
-            message: t.error ?? t.status,
+            message: t.status,
             filesDone: t.filesDone,
             filesTotal: t.filesTotal,
             bytesDone: t.bytesDone,

@@ -137,7 +137,7 @@ export type DriveTransfer = {
   drive: Maybe<Drive>;
   /** Why it failed, or the first file that did not move. */
   error: Maybe<Scalars['String']['output']>;
-  /** What moved, file by file, in the order it did. */
+  /** What moved, file by file, by path; page with `after` (the last path of the page before). */
   files: Array<DriveTransferFile>;
   /** Files moved or skipped (unchanged since they were last imported). */
   filesDone: Scalars['Int']['output'];
@@ -157,6 +157,7 @@ export type DriveTransfer = {
 
 /** An import from a drive or an export to one. */
 export type DriveTransferFilesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -189,7 +190,7 @@ export type DriveTransferEventType =
   | 'FILE_MOVED'
   | 'FILE_SKIPPED'
   | 'PROGRESS'
-  /** Where the transfer stands when the subscription starts. */
+  /** Where the transfer stands when the subscription starts (its status in `message`). */
   | 'SNAPSHOT'
   | 'STARTED'
   | 'SUCCEEDED';

@@ -41,7 +41,7 @@ export function createResolvers(service: DrivesService): Resolvers {
       __resolveReference: async (ref, ctx) => (await service.transfer(ctx.principal, ref.id)) ?? null,
       drive: async (t, _a, ctx) => (await service.drive(ctx.principal, t.driveId)) ?? null,
       progress: (t) => (t.bytesTotal > 0 ? Math.min(1, t.bytesDone / t.bytesTotal) : t.finishedAt ? 1 : 0),
-      files: (t, { first }) => service.transferFiles(t.id, first),
+      files: (t, { first, after }) => service.transferFiles(t.id, first, after),
       syncJob: async (t, _a, ctx) =>
         t.syncJobId ? ((await service.syncJob(ctx.principal, t.syncJobId)) ?? null) : null,
     },

@@ -207,15 +207,10 @@ export class SqlTransferStore implements TransferStore {
       .execute();
   }
 
-  async files(transferId: string, limit: number) {
-    const rows = await this.k
-      .selectFrom('transfer_files')
-      .selectAll()
-      .where('transfer_id', '=', transferId)
-      .orderBy('at')
-      .orderBy('path')
-      .limit(limit)
-      .execute();
+  async files(transferId: string, limit: number, after: string | null) {
+    let query = this.k.selectFrom('transfer_files').selectAll().where('transfer_id', '=', transferId);
+    if (after !== null) query = query.where('path', '>', after);
+    const rows = await query.orderBy('path').limit(limit).execute();
     return rows.map((r) => ({
       transferId: r.transfer_id,
       path: r.path,

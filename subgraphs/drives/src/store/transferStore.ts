@@ -49,7 +49,8 @@ export interface TransferStore {
   status(id: string): Promise<TransferStatus | undefined>;
   /** A file's outcome (a rerun's replaces the earlier one of the same path). */
   recordFile(file: Omit<TransferFileRecord, 'at'>): Promise<void>;
-  files(transferId: string, limit: number): Promise<TransferFileRecord[]>;
+  /** A transfer's files by path, after `after` when given. */
+  files(transferId: string, limit: number, after: string | null): Promise<TransferFileRecord[]>;
   imported(driveId: string, path: string): Promise<ImportedFileRecord | undefined>;
   importedByArtifact(projectId: string, artifactIds: readonly string[]): Promise<ImportedFileRecord[]>;
   /** Records (or replaces) what a drive file became, with its text for search. */

@@ -44,6 +44,11 @@ from .complete_artifact_upload import (
     CompleteArtifactUpload,
     CompleteArtifactUploadCompleteArtifactUpload,
 )
+from .connect_local_drive import ConnectLocalDrive, ConnectLocalDriveConnectLocalDrive
+from .connect_webdav_drive import (
+    ConnectWebdavDrive,
+    ConnectWebdavDriveConnectWebdavDrive,
+)
 from .create_artifact_upload import (
     CreateArtifactUpload,
     CreateArtifactUploadCreateArtifactUpload,
@@ -61,6 +66,17 @@ from .create_registered_model import (
     CreateRegisteredModelCreateRegisteredModel,
 )
 from .create_run import CreateRun, CreateRunCreateRun
+from .create_shared_folder import (
+    CreateSharedFolder,
+    CreateSharedFolderCreateSharedFolder,
+)
+from .drive_transfer import DriveTransfer, DriveTransferDriveTransfer
+from .drive_transfer_files import (
+    DriveTransferFiles,
+    DriveTransferFilesDriveTransfer,
+    DriveTransferFilesDriveTransferFiles,
+)
+from .drives import Drives, DrivesDrives
 from .end_run import EndRun, EndRunUpdateRun
 from .enums import (
     AlertRuleState,
@@ -114,7 +130,14 @@ from .exceptions import (
     GraphQLClientInvalidResponseError,
 )
 from .experiment_by_name import ExperimentByName, ExperimentByNameExperimentByName
-from .fragments import ArtifactFields
+from .export_to_drive import ExportToDrive, ExportToDriveExportToDrive
+from .fragments import (
+    ArtifactFields,
+    DriveTransferFields,
+    DriveTransferFileFields,
+    DriveTransferFileFieldsArtifact,
+)
+from .import_from_drive import ImportFromDrive, ImportFromDriveImportFromDrive
 from .input_types import (
     AlertRuleInput,
     ArtifactFilter,
@@ -173,6 +196,10 @@ from .start_workflow import StartWorkflow, StartWorkflowStartWorkflow
 from .store_small_artifact import (
     StoreSmallArtifact,
     StoreSmallArtifactStoreSmallArtifact,
+)
+from .watch_drive_transfer import (
+    WatchDriveTransfer,
+    WatchDriveTransferDriveTransferEvents,
 )
 from .watch_workflow import (
     WatchWorkflow,
@@ -241,6 +268,10 @@ __all__ = [
     "ComparisonOperator",
     "CompleteArtifactUpload",
     "CompleteArtifactUploadCompleteArtifactUpload",
+    "ConnectLocalDrive",
+    "ConnectLocalDriveConnectLocalDrive",
+    "ConnectWebdavDrive",
+    "ConnectWebdavDriveConnectWebdavDrive",
     "CreateApiKeyInput",
     "CreateArtifactUpload",
     "CreateArtifactUploadCreateArtifactUpload",
@@ -260,17 +291,31 @@ __all__ = [
     "CreateRunCreateRun",
     "CreateRunInput",
     "CreateServiceAccountInput",
+    "CreateSharedFolder",
+    "CreateSharedFolderCreateSharedFolder",
     "DriveFileFilter",
     "DriveProviderKind",
     "DriveStatus",
+    "DriveTransfer",
     "DriveTransferDirection",
+    "DriveTransferDriveTransfer",
     "DriveTransferEventType",
+    "DriveTransferFields",
+    "DriveTransferFileFields",
+    "DriveTransferFileFieldsArtifact",
+    "DriveTransferFiles",
+    "DriveTransferFilesDriveTransfer",
+    "DriveTransferFilesDriveTransferFiles",
     "DriveTransferOutcome",
     "DriveTransferStatus",
+    "Drives",
+    "DrivesDrives",
     "EndRun",
     "EndRunUpdateRun",
     "ExperimentByName",
     "ExperimentByNameExperimentByName",
+    "ExportToDrive",
+    "ExportToDriveExportToDrive",
     "GraphQLClientError",
     "GraphQLClientGraphQLError",
     "GraphQLClientGraphQLMultiError",
@@ -278,6 +323,8 @@ __all__ = [
     "GraphQLClientInvalidResponseError",
     "HealthKind",
     "HealthStatus",
+    "ImportFromDrive",
+    "ImportFromDriveImportFromDrive",
     "KeyValueInput",
     "LifecycleStage",
     "LineageDirection",
@@ -346,6 +393,8 @@ __all__ = [
     "Upload",
     "UploadStatus",
     "ViewType",
+    "WatchDriveTransfer",
+    "WatchDriveTransferDriveTransferEvents",
     "WatchWorkflow",
     "WatchWorkflowWorkflowRunEvents",
     "WatchWorkflowWorkflowRunEventsRun",

@@ -14,19 +14,28 @@ from .best_run import BestRun
 from .cancel_workflow import CancelWorkflow
 from .compare_runs import CompareRuns
 from .complete_artifact_upload import CompleteArtifactUpload
+from .connect_local_drive import ConnectLocalDrive
+from .connect_webdav_drive import ConnectWebdavDrive
 from .create_artifact_upload import CreateArtifactUpload
 from .create_experiment import CreateExperiment
 from .create_model_version import CreateModelVersion
 from .create_registered_model import CreateRegisteredModel
 from .create_run import CreateRun
+from .create_shared_folder import CreateSharedFolder
+from .drive_transfer import DriveTransfer
+from .drive_transfer_files import DriveTransferFiles
+from .drives import Drives
 from .end_run import EndRun
 from .enums import OptimizationDirection, RunStatus
 from .experiment_by_name import ExperimentByName
+from .export_to_drive import ExportToDrive
+from .import_from_drive import ImportFromDrive
 from .input_types import (
     ArtifactFilter,
     CreateArtifactUploadInput,
     CreateModelVersionInput,
     CreateRunInput,
+    DriveFileFilter,
     KeyValueInput,
     MetricInput,
     MetricSeriesInput,
@@ -45,6 +54,7 @@ from .set_artifact_alias import SetArtifactAlias
 from .set_model_alias import SetModelAlias
 from .start_workflow import StartWorkflow
 from .store_small_artifact import StoreSmallArtifact
+from .watch_drive_transfer import WatchDriveTransfer
 from .watch_workflow import WatchWorkflow
 from .workflow_status import WorkflowStatus
 
@@ -201,6 +211,289 @@ class Client(AsyncBaseClient):
         )
         data = self.get_data(response)
         return MetricSeries.model_validate(data)
+
+    async def drives(self, **kwargs: Any) -> Drives:
+        query = gql("""
+            query Drives {
+              drives {
+                id
+                name
+                provider
+                status
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(
+            query=query, operation_name="Drives", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Drives.model_validate(data)
+
+    async def drive_transfer_files(
+        self, id: str, after: Union[Optional[str], UnsetType] = UNSET, **kwargs: Any
+    ) -> DriveTransferFiles:
+        query = gql("""
+            query DriveTransferFiles($id: ID!, $after: String) {
+              driveTransfer(id: $id) {
+                files(first: 500, after: $after) {
+                  ...DriveTransferFileFields
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              name
+              version
+              kind
+              size
+              sha256
+              contentType
+              metadata
+              tags
+              component
+              runId
+              workflowRunId
+              aliases
+              createdAt
+            }
+
+            fragment DriveTransferFileFields on DriveTransferFile {
+              path
+              outcome
+              size
+              errorCode
+              error
+              artifact {
+                ...ArtifactFields
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "after": after}
+        response = await self.execute(
+            query=query,
+            operation_name="DriveTransferFiles",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return DriveTransferFiles.model_validate(data)
+
+    async def import_from_drive(
+        self,
+        drive_id: str,
+        paths: list[str],
+        filter_: Union[Optional[DriveFileFilter], UnsetType] = UNSET,
+        prefix: Union[Optional[str], UnsetType] = UNSET,
+        idempotency_key: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ImportFromDrive:
+        query = gql("""
+            mutation ImportFromDrive($driveId: ID!, $paths: [String!]!, $filter: DriveFileFilter, $prefix: String, $idempotencyKey: String) {
+              importFromDrive(
+                driveId: $driveId
+                paths: $paths
+                filter: $filter
+                prefix: $prefix
+                idempotencyKey: $idempotencyKey
+              ) {
+                id
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "driveId": drive_id,
+            "paths": paths,
+            "filter": filter_,
+            "prefix": prefix,
+            "idempotencyKey": idempotency_key,
+        }
+        response = await self.execute(
+            query=query, operation_name="ImportFromDrive", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ImportFromDrive.model_validate(data)
+
+    async def export_to_drive(
+        self,
+        artifact_ids: list[str],
+        drive_id: str,
+        folder: str,
+        idempotency_key: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ExportToDrive:
+        query = gql("""
+            mutation ExportToDrive($artifactIds: [ID!]!, $driveId: ID!, $folder: String!, $idempotencyKey: String) {
+              exportToDrive(
+                artifactIds: $artifactIds
+                driveId: $driveId
+                folder: $folder
+                idempotencyKey: $idempotencyKey
+              ) {
+                id
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "artifactIds": artifact_ids,
+            "driveId": drive_id,
+            "folder": folder,
+            "idempotencyKey": idempotency_key,
+        }
+        response = await self.execute(
+            query=query, operation_name="ExportToDrive", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ExportToDrive.model_validate(data)
+
+    async def create_shared_folder(
+        self,
+        drive_id: str,
+        name: str,
+        share_with: Union[Optional[list[str]], UnsetType] = UNSET,
+        anyone_with_link: Union[Optional[bool], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> CreateSharedFolder:
+        query = gql("""
+            mutation CreateSharedFolder($driveId: ID!, $name: String!, $shareWith: [String!], $anyoneWithLink: Boolean) {
+              createSharedFolder(
+                driveId: $driveId
+                name: $name
+                shareWith: $shareWith
+                anyoneWithLink: $anyoneWithLink
+              ) {
+                url
+                sharedWith
+                anyoneWithLink
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "driveId": drive_id,
+            "name": name,
+            "shareWith": share_with,
+            "anyoneWithLink": anyone_with_link,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="CreateSharedFolder",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CreateSharedFolder.model_validate(data)
+
+    async def drive_transfer(self, id: str, **kwargs: Any) -> DriveTransfer:
+        query = gql("""
+            query DriveTransfer($id: ID!) {
+              driveTransfer(id: $id) {
+                ...DriveTransferFields
+              }
+            }
+
+            fragment DriveTransferFields on DriveTransfer {
+              id
+              status
+              direction
+              filesTotal
+              filesDone
+              filesSkipped
+              filesFailed
+              bytesTotal
+              bytesDone
+              error
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="DriveTransfer", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DriveTransfer.model_validate(data)
+
+    async def watch_drive_transfer(
+        self, id: str, **kwargs: Any
+    ) -> AsyncIterator[WatchDriveTransfer]:
+        query = gql("""
+            subscription WatchDriveTransfer($id: ID!) {
+              driveTransferEvents(transferId: $id) {
+                type
+                path
+                filesDone
+                filesTotal
+                bytesDone
+                bytesTotal
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        async for data in self.execute_ws(
+            query=query,
+            operation_name="WatchDriveTransfer",
+            variables=variables,
+            **kwargs,
+        ):
+            yield WatchDriveTransfer.model_validate(data)
+
+    async def connect_local_drive(
+        self, name: str, path: str, **kwargs: Any
+    ) -> ConnectLocalDrive:
+        query = gql("""
+            mutation ConnectLocalDrive($name: String!, $path: String!) {
+              connectLocalDrive(name: $name, path: $path) {
+                id
+                name
+                provider
+                status
+                location
+              }
+            }
+            """)
+        variables: dict[str, object] = {"name": name, "path": path}
+        response = await self.execute(
+            query=query,
+            operation_name="ConnectLocalDrive",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return ConnectLocalDrive.model_validate(data)
+
+    async def connect_webdav_drive(
+        self, name: str, url: str, username: str, password: str, **kwargs: Any
+    ) -> ConnectWebdavDrive:
+        query = gql("""
+            mutation ConnectWebdavDrive($name: String!, $url: String!, $username: String!, $password: String!) {
+              connectWebdavDrive(
+                name: $name
+                url: $url
+                username: $username
+                password: $password
+              ) {
+                id
+                name
+                provider
+                status
+                location
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "name": name,
+            "url": url,
+            "username": username,
+            "password": password,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="ConnectWebdavDrive",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return ConnectWebdavDrive.model_validate(data)
 
     async def experiment_by_name(self, name: str, **kwargs: Any) -> ExperimentByName:
         query = gql("""
