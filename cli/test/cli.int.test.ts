@@ -204,7 +204,7 @@ describe('jarvis CLI', () => {
   });
 
   it('has --help for every command', { timeout: 180_000 }, async () => {
-    const commands = ['dev', 'serve', 'compose', 'doctor', 'backup', 'restore'];
+    const commands = ['dev', 'serve', 'compose', 'doctor', 'backup', 'restore', 'drives'];
     const runs = commands.map((command) => runJarvis([command, '--help']));
     for (const [i, run] of runs.entries()) {
       expect(await run.exited).toBe(0);

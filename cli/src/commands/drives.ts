@@ -92,7 +92,7 @@ export const drivesImport = (drive: string, paths: string[], options: { types?: 
     if (transfer.status !== 'SUCCEEDED') throw new DriveTransferError(transfer);
     for (const f of transfer.files)
       console.log(
-        `${f.outcome === 'SKIPPED' ? 'unchanged' : 'imported '}  ${f.path}  →  ${f.artifact?.name} v${f.artifact?.version}`,
+        `${f.outcome === 'SKIPPED' ? 'unchanged' : 'imported'}  ${f.path}  →  ${f.artifact?.name} v${f.artifact?.version}`,
       );
   });
 
