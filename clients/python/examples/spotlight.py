@@ -1,10 +1,11 @@
-"""TSAI Spotlight, in Python: finds the shots in a hockey clip. The clip is stored as a MEDIA
-artifact, the `spotlight-video-analysis` pipeline (this component's own Python worker) tracks the
-puck frame by frame and writes a REPORT artifact derived from the clip, and the report is exported
-to a local folder. JARVIS_URL and JARVIS_API_KEY.
+"""TSAI Spotlight, in Python: finds the shots in hockey clips. The clips come in from the
+user's drive as MEDIA artifacts, the `spotlight-video-analysis` pipeline (this component's own
+Python worker) tracks the puck frame by frame and writes a REPORT artifact derived from each
+clip, and the reports go back to the drive, into `<folder>/spotlight`, shared when asked.
+JARVIS_URL and JARVIS_API_KEY.
 
-    python examples/spotlight.py --make-sample sample.y4m
-    python examples/spotlight.py sample.y4m [export folder]
+    python examples/spotlight.py --make-sample sample.y4m      # then put it on your drive
+    python examples/spotlight.py "<drive name>" <folder> [--share-link]
 """
 
 from __future__ import annotations
@@ -98,12 +99,19 @@ class SpotlightComponent(TSAIComponent):
             api_key=self._async.api_key,
         ).start()
 
-    def analyze_hockey_video(self, video_path: str, export_folder: str) -> dict:
-        """Stores the clip, runs the analysis, exports the report into `export_folder`."""
-        clip = os.path.basename(video_path)
-        video = self.store_artifact(
-            video_path, name=f"spotlight/clips/{clip}", kind="MEDIA", content_type="video/x-yuv4mpeg", progress_bar=False
+    def analyze_drive_folder(self, drive: str, folder: str, share: bool = False) -> dict:
+        """The seed's flow: imports the clips under `folder` of the drive, analyses each, and
+        exports the reports to `<folder>/spotlight` (shared by link when `share`)."""
+        clips = self.import_user_media(drive, folder, types=["video"], prefix="spotlight/clips", progress_bar=False)
+        analyses = [self.analyze_hockey_video(clip) for clip in clips]
+        exported = self.export_results(
+            [a["result"] for a in analyses], drive, folder=f"{folder}/spotlight", share=share, progress_bar=False
         )
+        return {"analyses": analyses, "exported": [f["path"] for f in exported["files"]], "share_url": exported["share_url"]}
+
+    def analyze_hockey_video(self, video: object) -> dict:
+        """Runs the analysis pipeline on a stored clip; the report is a REPORT artifact derived from it."""
+        clip = os.path.basename(video.name)
         run = self.start_workflow(PIPELINE, {"video": video.id, "clip": clip}, idempotency_key=f"spotlight:{video.id}")
         output = None
         for event in self.watch_workflow(run.id):
@@ -114,8 +122,8 @@ class SpotlightComponent(TSAIComponent):
                 output = event.run.result
             elif kind.startswith("RUN_") and kind != "RUN_STARTED":
                 raise RuntimeError(f"analysis {run.id} ended {kind}")
-        exported = self.export_results([output["result"]], export_folder)
-        return {"video": video.id, "result": output["result"], "highlights": output["highlights"], "exported": exported}
+        source = (video.metadata or {}).get("path", video.name)
+        return {"clip": source, "video": video.id, "result": output["result"], "highlights": output["highlights"]}
 
     def track_puck(self, input: dict, ctx: ActivityContext) -> dict:
         with tempfile.TemporaryDirectory() as folder:
@@ -179,15 +187,24 @@ if __name__ == "__main__":
         write_sample_video(sys.argv[2])
         print(f"wrote {sys.argv[2]}")
         sys.exit(0)
-    if len(sys.argv) < 2:
-        print("usage: python examples/spotlight.py <clip.y4m> [export folder]   (make one: --make-sample sample.y4m)", file=sys.stderr)
+    args = [a for a in sys.argv[1:] if a != "--share-link"]
+    if len(args) < 2:
+        print(
+            'usage: python examples/spotlight.py "<drive name>" <folder> [--share-link]   (make a clip: --make-sample sample.y4m)',
+            file=sys.stderr,
+        )
         sys.exit(2)
     spotlight = SpotlightComponent()
     try:
         spotlight.start()
-        analysis = spotlight.analyze_hockey_video(os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "spotlight-results"))
-        for shot in analysis["highlights"]:
-            print(f"shot at {shot['startSeconds']}s (frames {shot['startFrame']}-{shot['endFrame']}, {shot['peakSpeed']} px/frame)")
-        print(f"report {analysis['result']} exported to {', '.join(analysis['exported'])}")
+        result = spotlight.analyze_drive_folder(args[0], args[1], share="--share-link" in sys.argv)
+        for analysis in result["analyses"]:
+            for shot in analysis["highlights"]:
+                print(
+                    f"{analysis['clip']}: shot at {shot['startSeconds']}s (frames {shot['startFrame']}-{shot['endFrame']}, {shot['peakSpeed']} px/frame)"
+                )
+        print(f"reports exported to {args[0]}: {', '.join(result['exported'])}")
+        if result["share_url"]:
+            print(f"shared: {result['share_url']}")
     finally:
         spotlight.close()

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gql, servedJarvis } from '@jarvis/testkit';
@@ -25,7 +25,7 @@ describe('the Python examples', () => {
 
   beforeAll(async () => {
     sdk = await installedSdk();
-    jarvis = await servedJarvis();
+    jarvis = await servedJarvis({ services: { drives: { local_roots: [sdk.dir] } } });
   }, 300_000);
   afterAll(async () => {
     await jarvis?.[Symbol.asyncDispose]();
@@ -60,24 +60,46 @@ describe('the Python examples', () => {
     }
   }, 200_000);
 
-  it('spotlight stores a clip, finds the shot through its pipeline and exports the report', async () => {
-    expect(await example('spotlight', ['--make-sample', 'faceoff.y4m'])).toContain('wrote faceoff.y4m');
-    const out = await example('spotlight', ['faceoff.y4m', 'drive']);
-    expect(out).toContain('shot at 1.16s (frames 29-35, 12.04 px/frame)');
-    const report = JSON.parse(readFileSync(path.join(sdk.dir, 'drive/faceoff.analysis.json'), 'utf8')) as {
+  it('spotlight imports the clips from a drive, finds the shot through its pipeline and exports the report back', async () => {
+    mkdirSync(path.join(sdk.dir, 'drive', 'matches'), { recursive: true });
+    expect(await example('spotlight', ['--make-sample', 'drive/matches/faceoff.y4m'])).toContain(
+      'wrote drive/matches/faceoff.y4m',
+    );
+    const connected = await gql(
+      jarvis.url,
+      'mutation($p: String!) { connectLocalDrive(name: "Coach", path: $p) { id } }',
+      {
+        p: path.join(sdk.dir, 'drive'),
+      },
+    );
+    expect(connected.errors).toBeUndefined();
+    const out = await example('spotlight', ['Coach', 'matches']);
+    expect(out).toContain('matches/faceoff.y4m: shot at 1.16s (frames 29-35, 12.04 px/frame)');
+    expect(out).toContain('reports exported to Coach: matches/spotlight/faceoff.analysis.json');
+    const report = JSON.parse(
+      readFileSync(path.join(sdk.dir, 'drive/matches/spotlight/faceoff.analysis.json'), 'utf8'),
+    ) as {
       highlights: { startFrame: number; endFrame: number }[];
     };
     expect(report.highlights).toEqual([expect.objectContaining({ startFrame: 29, endFrame: 35 })]);
     const stored = await gql<{
-      artifactByName: { kind: string; derivedFrom: { name: string }[]; metadata: { shots: number } };
+      artifactByName: {
+        kind: string;
+        derivedFrom: { name: string; source: { path: string } }[];
+        metadata: { shots: number };
+      };
     }>(
       jarvis.url,
-      '{ artifactByName(name: "spotlight/reports/faceoff.analysis.json") { kind derivedFrom { name } metadata } }',
+      '{ artifactByName(name: "spotlight/reports/faceoff.analysis.json") { kind derivedFrom { name source { path } } metadata } }',
     );
     expect(stored.data!.artifactByName).toEqual({
       kind: 'REPORT',
-      derivedFrom: [{ name: 'spotlight/clips/faceoff.y4m' }],
+      derivedFrom: [{ name: 'spotlight/clips/matches/faceoff.y4m', source: { path: 'matches/faceoff.y4m' } }],
       metadata: { shots: 1 },
+    });
+    // A local folder cannot be shared: the example says why, in the SDK's typed error.
+    await expect(example('spotlight', ['Coach', 'matches', '--share-link'])).rejects.toMatchObject({
+      stderr: expect.stringContaining('BadUserInputError: a local folder cannot be shared by Jarvis'),
     });
   }, 200_000);
 

@@ -25,7 +25,11 @@ describe('the Python SDK, from its wheel', () => {
     const sdk = await installedSdk();
     scratch = sdk.dir;
     python = sdk.python;
-    jarvis = await servedJarvis({ auth: { mode: 'keys' }, router: { documents: { accept: 'trusted' } } });
+    jarvis = await servedJarvis({
+      auth: { mode: 'keys' },
+      router: { documents: { accept: 'trusted' } },
+      services: { drives: { local_roots: [scratch] } },
+    });
     const identity = jarvis.subgraphs.find((m) => m.name === 'identity')!.service as IdentityService;
     key = (await identity.issueKey({ projectId: 'default', name: 'python', role: 'editor' })).secret;
   }, 400_000);
@@ -39,6 +43,8 @@ describe('the Python SDK, from its wheel', () => {
     HOME: process.env.HOME ?? '',
     JARVIS_URL: jarvis.url,
     JARVIS_API_KEY: key,
+    // Where the suite may connect local-folder drives (services.drives.local_roots).
+    JARVIS_TEST_DRIVE_ROOT: scratch,
   });
 
   it('the installed package is the wheel, not the repository', async () => {

@@ -1,7 +1,8 @@
 """Jarvis Core's Python SDK: ``TSAIComponent`` for ML components (artifacts, runs, models,
-pipelines, analytics), typed errors, and the generated GraphQL client underneath (``jarvis._api``)."""
+pipelines, analytics, users' drives), typed errors, and the generated GraphQL client underneath (``jarvis._api``)."""
 
 from .component import AsyncTSAIComponent, TSAIComponent
+from .drives import DriveTransfer, DriveTransferError
 from .errors import (
     BackendUnavailableError,
     BadUserInputError,
@@ -30,6 +31,8 @@ __all__ = [
     "BadUserInputError",
     "ChecksumMismatchError",
     "ConflictError",
+    "DriveTransfer",
+    "DriveTransferError",
     "ForbiddenError",
     "InternalServerError",
     "JarvisError",

@@ -18,6 +18,7 @@ from typing import Any
 from ._api.enums import ArtifactKind, OptimizationDirection
 from ._api.input_types import (
     ArtifactFilter,
+    DriveFileFilter,
     CreateModelVersionInput,
     CreateRunInput,
     KeyValueInput,
@@ -26,10 +27,11 @@ from ._api.input_types import (
 )
 from ._connection import Connection
 from ._loop import LoopThread
+from .drives import DriveTransfer, DriveTransferError, await_drive_transfer, resolve_drive
 from .errors import ConflictError, NotFoundError
 from .progress import OnProgress, Progress
 from .run import AsyncRun, Run, key_values
-from .storage import download_file, upload_file
+from .storage import download_file, locate, upload_file
 from .system_info import system_info
 from .workflows import watch_workflow
 
@@ -130,15 +132,110 @@ class AsyncTSAIComponent:
                 return found
             after = page.page_info.end_cursor
 
-    async def import_user_media(self, path: str | os.PathLike[str], **options: Any) -> Any:
-        """Brings a user's file into Jarvis as a DATASET artifact (the drives subgraph will add
-        cloud drives; until then, a local path)."""
-        return await self.store_artifact(path, kind=options.pop("kind", "DATASET"), **options)
+    # Drives (the seed's client storage)
 
-    async def export_results(self, refs: list[str], folder: str | os.PathLike[str]) -> list[str]:
-        """Exports artifacts into a folder (each checked); returns the paths."""
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        return [await self.retrieve_artifact(ref, Path(folder), progress_bar=False) for ref in refs]
+    async def drives(self) -> list[Any]:
+        """The caller's drives in this project."""
+        return list((await self._conn.request(lambda api: api.drives())).drives)
+
+    async def connect_local_drive(self, name: str, path: str) -> Any:
+        """Connects a folder Jarvis can read (under services.drives.local_roots), e.g. iCloud Drive's."""
+        return (await self._conn.request(lambda api: api.connect_local_drive(name=name, path=path))).connect_local_drive
+
+    async def connect_webdav_drive(self, name: str, url: str, username: str, password: str) -> Any:
+        """Connects a WebDAV share (Nextcloud, ownCloud, Box); the password is kept encrypted."""
+        return (
+            await self._conn.request(
+                lambda api: api.connect_webdav_drive(name=name, url=url, username=username, password=password)
+            )
+        ).connect_webdav_drive
+
+    async def import_user_media(
+        self,
+        drive: str,
+        folder: str | list[str],
+        *,
+        types: list[str] | None = None,
+        max_size: int | None = None,
+        prefix: str | None = None,
+        idempotency_key: str | None = None,
+        on_progress: OnProgress | None = None,
+        progress_bar: bool = True,
+    ) -> list[Any]:
+        """Brings a user's media in from their drive (by name or id): every file under `folder`
+        (or each of several paths) of the given `types` (``video``, ``image/png``, ``.csv``)
+        becomes a versioned artifact named ``<prefix>/<path>`` (``drives/<drive name>/…`` by
+        default), with its source in metadata. Unchanged files imported before are not fetched
+        again. Returns the artifacts; raises DriveTransferError when a file could not come in
+        (the others stay imported)."""
+        drive_id = await resolve_drive(self._conn, drive)
+        started = await self._conn.request(
+            lambda api: api.import_from_drive(
+                drive_id=drive_id,
+                paths=folder if isinstance(folder, list) else [folder],
+                filter_=DriveFileFilter(types=types, maxSize=max_size),
+                prefix=prefix,
+                idempotency_key=idempotency_key,
+            )
+        )
+        result = await self._finished(started.import_from_drive.id, on_progress, progress_bar, "import")
+        return [f.artifact for f in result.files if f.artifact is not None]
+
+    async def export_results(
+        self,
+        results: list[Any],
+        drive: str,
+        *,
+        folder: str,
+        share: bool | dict[str, Any] | None = None,
+        idempotency_key: str | None = None,
+        on_progress: OnProgress | None = None,
+        progress_bar: bool = True,
+    ) -> dict[str, Any]:
+        """Puts results back on the user's drive: local files (stored first, under
+        ``<component>/results/``) and artifacts (objects, ids, ``name``, ``name@alias``), into
+        `folder`, created if missing. ``share=True`` shares the folder with anyone who has the
+        link; ``share={"with": ["coach@example.com"], "anyone_with_link": False}`` with people
+        (Google Drive and OneDrive). Returns ``{"files": [...], "share_url": ..., "transfer": ...}``."""
+        drive_id = await resolve_drive(self._conn, drive)
+        artifact_ids: list[str] = []
+        for result in results:
+            if not isinstance(result, (str, os.PathLike)):
+                artifact_ids.append(result.id)
+            elif Path(result).is_file():
+                stored = await self.store_artifact(result, name=f"{self.name}/results/{Path(result).name}", progress_bar=False)
+                artifact_ids.append(stored.id)
+            else:
+                artifact_ids.append((await locate(self._conn, str(result))).id)
+        started = await self._conn.request(
+            lambda api: api.export_to_drive(
+                artifact_ids=artifact_ids, drive_id=drive_id, folder=folder, idempotency_key=idempotency_key
+            )
+        )
+        transfer = await self._finished(started.export_to_drive.id, on_progress, progress_bar, "export")
+        answer: dict[str, Any] = {
+            "files": [{"path": f.path, "artifact": f.artifact} for f in transfer.files if f.artifact is not None],
+            "share_url": None,
+            "transfer": transfer.transfer,
+        }
+        if share:
+            options = {"anyone_with_link": True} if share is True else dict(share)
+            shared = await self._conn.request(
+                lambda api: api.create_shared_folder(
+                    drive_id=drive_id,
+                    name=folder,
+                    share_with=list(options.get("with", [])),
+                    anyone_with_link=bool(options.get("anyone_with_link", False)),
+                )
+            )
+            answer["share_url"] = shared.create_shared_folder.url
+        return answer
+
+    async def _finished(self, transfer_id: str, on_progress: OnProgress | None, bar: bool, label: str) -> DriveTransfer:
+        result = await await_drive_transfer(self._conn, transfer_id, Progress(on_progress, bar, f"{self.name} {label}"))
+        if result.transfer.status.value != "SUCCEEDED":
+            raise DriveTransferError(result)
+        return result
 
     # Experiments
 
@@ -361,11 +458,20 @@ class TSAIComponent:
     def list_artifacts(self, limit: int = 1_000, **filter: Any) -> list[Any]:
         return self._run(self._async.list_artifacts(limit, **filter))
 
-    def import_user_media(self, path: str | os.PathLike[str], **options: Any) -> Any:
-        return self._run(self._async.import_user_media(path, **options))
+    def drives(self) -> list[Any]:
+        return self._run(self._async.drives())
 
-    def export_results(self, refs: list[str], folder: str | os.PathLike[str]) -> list[str]:
-        return self._run(self._async.export_results(refs, folder))
+    def connect_local_drive(self, name: str, path: str) -> Any:
+        return self._run(self._async.connect_local_drive(name, path))
+
+    def connect_webdav_drive(self, name: str, url: str, username: str, password: str) -> Any:
+        return self._run(self._async.connect_webdav_drive(name, url, username, password))
+
+    def import_user_media(self, drive: str, folder: str | list[str], **options: Any) -> list[Any]:
+        return self._run(self._async.import_user_media(drive, folder, **options))
+
+    def export_results(self, results: list[Any], drive: str, **options: Any) -> dict[str, Any]:
+        return self._run(self._async.export_results(results, drive, **options))
 
     def start_experiment(self, experiment: str, params: dict[str, Any] | None = None, **options: Any) -> Run:
         """Starts a run; ``with component.start_experiment("resnet", {"lr": 0.01}) as run:`` ends
