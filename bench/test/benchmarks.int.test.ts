@@ -86,4 +86,11 @@ describe('benchmarks still run and print their comparison', () => {
         new RegExp(`^\\| ${label} \\| \\d+ \\| \\d+ \\| \\d+ \\| \\d+ \\| \\d+\\.\\d{2} \\|$`, 'm'),
       );
   });
+
+  it('drives: import and export between WebDAV and MinIO, Jarvis vs the webdav and minio clients', async () => {
+    const out = await bench('driveTransfers.ts', { BENCH_MB: '16', BENCH_FILES: '4' });
+    for (const way of ['import', 'export'])
+      expect(out).toMatch(new RegExp(`${way} jarvis / direct\\s+\\d+\\.\\d{2}`));
+    expect(out).toMatch(/peak RSS while transferring .* \d+ MB/);
+  });
 });

@@ -77,6 +77,21 @@ export class JobRunner {
     await this.running.get(name);
   }
 
+  /**
+   * Makes a job due now (work was just queued for it) and, when this process runs it, looks at
+   * once instead of at the next tick. A run under way takes the new work in its own loop or not;
+   * either way the job comes round again.
+   */
+  async runSoon(name: string) {
+    await this.prepared();
+    await this.tables()
+      .updateTable('jobs')
+      .set({ next_run_at: sql`now()` })
+      .where('name', '=', name)
+      .execute();
+    if (this.timer && this.jobs.has(name)) void this.tick();
+  }
+
   async start() {
     await this.prepared();
     this.schedule();

@@ -75,6 +75,7 @@ export class DrivesService {
   private readonly transfers: TransferStore;
   private readonly syncJobs: SyncJobStore;
   private readonly artifacts: () => ArtifactPort | undefined;
+  private readonly wake: () => Promise<void>;
   private readonly secrets: SecretBox;
   private readonly localRoots: string[];
   private readonly logger: Logger;
@@ -86,6 +87,8 @@ export class DrivesService {
     syncJobs: SyncJobStore;
     /** Storage's service in this process, through which imports and exports go. */
     artifacts: () => ArtifactPort | undefined;
+    /** Tells the transfer runner that a transfer is queued. */
+    wake?: () => Promise<void>;
     secrets: SecretBox;
     localRoots: string[];
     oauth: (provider: OAuthProviderName) => ConfiguredOAuth;
@@ -95,6 +98,7 @@ export class DrivesService {
     this.transfers = options.transfers;
     this.syncJobs = options.syncJobs;
     this.artifacts = options.artifacts;
+    this.wake = options.wake ?? (async () => {});
     this.secrets = options.secrets;
     this.localRoots = options.localRoots.map((root) => path.resolve(root));
     this.oauth = options.oauth;
@@ -481,7 +485,10 @@ export class DrivesService {
       principal: job.principal,
       syncJobId: job.id,
     });
-    if (queued) return queued;
+    if (queued) {
+      await this.wake();
+      return queued;
+    }
     const [current] = await this.transfers.listBySyncJob(job.id, 1);
     if (current && ['PENDING', 'RUNNING'].includes(current.status)) return current;
     throw conflict('the sync job is starting a run; ask again in a moment');

@@ -30,6 +30,11 @@ export const subgraph = defineSubgraph({
       transfers,
       syncJobs,
       artifacts,
+      // Queued work starts now rather than at the runner's next look (up to a second later).
+      wake: () =>
+        deps.jobs.runSoon('drives.transfers').catch((error: unknown) => {
+          deps.logger.warn({ err: error }, 'could not wake the transfer runner; it looks again shortly');
+        }),
       secrets: secretBox([driveSecretKey(config.secret_key, deps.config.home)]),
       localRoots: config.local_roots,
       oauth: oauthApps(config),

@@ -96,6 +96,26 @@ export function blobStoreContract(
       expect(await keys()).toEqual(before);
     });
 
+    it('a stream of unknown size larger than several parts is stored whole; one that breaks leaves nothing', async () => {
+      // 40 MiB in 1 MiB chunks: more than S3's part of a streamed body, without holding it whole.
+      const chunks = Array.from({ length: 40 }, () => randomBytes(1024 * 1024));
+      const whole = Buffer.concat(chunks);
+      const blob = await store.put(Readable.from(chunks));
+      expect(blob).toMatchObject({ size: whole.length, sha256: sha(whole) });
+      expect((await readAll(await store.get(blob.key))).equals(whole)).toBe(true);
+      await store.delete(blob.key);
+
+      const before = await keys();
+      const broken = Readable.from(
+        (async function* () {
+          for (const chunk of chunks.slice(0, 20)) yield chunk;
+          throw new Error('the source went away');
+        })(),
+      );
+      await expect(store.put(broken)).rejects.toThrow('the source went away');
+      expect(await keys()).toEqual(before);
+    });
+
     it('a multipart upload can be resumed: received parts are listed, the rest sent, the whole checked', async () => {
       const bytes = randomBytes(PART + 12_345);
       const uploadId = randomUUID();

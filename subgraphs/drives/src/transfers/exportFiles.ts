@@ -1,8 +1,10 @@
 import { notFound } from '@jarvis/errors';
 import { joinPath } from '../providers/drivePath.ts';
 import type { ExportRequest } from '../records.ts';
+import { eachConcurrently } from './eachConcurrently.ts';
 import { exportFileName } from './exportFileName.ts';
 import { fileDone, stopsTransfer } from './fileOutcomes.ts';
+import { FILES_AT_ONCE } from './importFiles.ts';
 import { meteredStream } from './meteredStream.ts';
 import type { TransferWork } from './transferWork.ts';
 
@@ -35,18 +37,19 @@ export async function exportFiles(work: TransferWork): Promise<string | null> {
   progress.bytesTotal = artifacts.reduce((sum, a) => sum + (a.artifact?.size ?? 0), 0);
   await work.reporter.save();
   let firstError: string | null = null;
-  for (const { id, artifact } of artifacts) {
+  await eachConcurrently(artifacts, FILES_AT_ONCE, async ({ id, artifact }) => {
     if (work.signal.aborted) throw work.signal.reason;
     const path = artifact ? joinPath(request.folder, exportFileName(artifact.name)) : id;
-    const file = { path, size: artifact?.size ?? 0, bytesBefore: progress.bytesDone };
+    const file = { path, size: artifact?.size ?? 0 };
     try {
       await exportOne(work, id, path);
       await fileDone(work, file, 'MOVED', { artifactId: id });
     } catch (error) {
       if (stopsTransfer(error, work)) throw error;
-      firstError ??= `${path}: ${await fileDone(work, file, 'FAILED', { error, artifactId: artifact ? id : null })}`;
+      const message = await fileDone(work, file, 'FAILED', { error, artifactId: artifact ? id : null });
+      firstError ??= `${path}: ${message}`;
     }
-  }
+  });
   return firstError;
 }
 

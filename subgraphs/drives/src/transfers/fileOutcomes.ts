@@ -20,7 +20,7 @@ export const stopsTransfer = (error: unknown, work: TransferWork) =>
  */
 export async function fileDone(
   work: TransferWork,
-  file: { path: string; size: number; bytesBefore: number },
+  file: { path: string; size: number },
   outcome: TransferOutcome,
   detail: { artifactId?: string | null; error?: unknown; direction?: 'IMPORT' | 'EXPORT' } = {},
 ) {
@@ -46,7 +46,7 @@ export async function fileDone(
     progress.filesDone += 1;
     if (outcome === 'SKIPPED') progress.filesSkipped += 1;
   }
-  progress.bytesDone = file.bytesBefore + file.size;
+  work.reporter.settle(file.path, file.size);
   await work.store.recordFile({
     transferId: work.transfer.id,
     path: file.path,

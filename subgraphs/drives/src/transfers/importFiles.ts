@@ -4,12 +4,15 @@ import type { ImportRequest } from '../records.ts';
 import { extractText } from '../search/extractText.ts';
 import { artifactKindOf } from './artifactKindOf.ts';
 import { artifactNameFor } from './artifactNameFor.ts';
+import { eachConcurrently } from './eachConcurrently.ts';
 import { fileFilter } from './fileFilter.ts';
 import { fileDone, stopsTransfer } from './fileOutcomes.ts';
 import { meteredStream } from './meteredStream.ts';
 import { resumableRead } from './resumableRead.ts';
 import type { TransferWork } from './transferWork.ts';
 
+/** Files moving at once in a transfer: the next one's round trips overlap this one's bytes. */
+export const FILES_AT_ONCE = 2;
 /** Files up to this size whose type has text (PDF, DOCX, text, CSV) are read for search as they pass. */
 const MAX_INDEXED_BYTES = 20 * 1024 * 1024;
 const INDEXED =
@@ -47,11 +50,11 @@ export async function importFiles(work: TransferWork): Promise<string | null> {
   let firstError: string | null = null;
   for (const path of missing) {
     const error = notFound(`${path} is not on drive ${work.drive.name}`, { path });
-    firstError ??= `${path}: ${await fileDone(work, { path, size: 0, bytesBefore: progress.bytesDone }, 'FAILED', { error })}`;
+    firstError ??= `${path}: ${await fileDone(work, { path, size: 0 }, 'FAILED', { error })}`;
   }
-  for (const entry of files) {
+  await eachConcurrently(files, FILES_AT_ONCE, async (entry) => {
     if (work.signal.aborted) throw work.signal.reason;
-    const file = { path: entry.path, size: entry.size, bytesBefore: progress.bytesDone };
+    const file = { path: entry.path, size: entry.size };
     try {
       const skipped = await unchangedArtifact(work, entry, artifactNameFor(request.prefix, entry.path));
       if (skipped) await fileDone(work, file, 'SKIPPED', { artifactId: skipped });
@@ -61,9 +64,10 @@ export async function importFiles(work: TransferWork): Promise<string | null> {
         });
     } catch (error) {
       if (stopsTransfer(error, work)) throw error;
-      firstError ??= `${entry.path}: ${await fileDone(work, file, 'FAILED', { error })}`;
+      const message = await fileDone(work, file, 'FAILED', { error });
+      firstError ??= `${entry.path}: ${message}`;
     }
-  }
+  });
   return firstError;
 }
 
@@ -95,7 +99,7 @@ export async function importOne(work: TransferWork, entry: DriveEntry, name: str
   });
   const body = meteredStream(
     source,
-    async (count, chunk) => {
+    (count, chunk) => {
       captured?.push(chunk);
       return work.reporter.bytes(count, entry.path);
     },

@@ -8,16 +8,20 @@ import { type Readable, Transform } from 'node:stream';
  */
 export function meteredStream(
   source: Readable,
-  onBytes: (count: number, chunk: Buffer) => Promise<boolean>,
+  onBytes: (count: number, chunk: Buffer) => boolean | Promise<boolean>,
   stopped: () => Error,
   signal?: AbortSignal,
 ): Readable {
   const metered = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      onBytes(chunk.length, chunk).then(
-        (go) => (go ? callback(null, chunk) : callback(stopped())),
-        (error: Error) => callback(error),
-      );
+      const go = onBytes(chunk.length, chunk);
+      if (go === true) callback(null, chunk);
+      else if (go === false) callback(stopped());
+      else
+        go.then(
+          (yes) => (yes ? callback(null, chunk) : callback(stopped())),
+          (error: Error) => callback(error),
+        );
     },
   });
   source.on('error', (error) => metered.destroy(error));

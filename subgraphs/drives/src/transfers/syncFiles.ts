@@ -126,7 +126,7 @@ export async function syncFiles(
         : step.kind === 'deleteArtifact'
           ? step.state.drivePath
           : step.entry.path;
-    const file = { path, size: sizeOf(step), bytesBefore: progress.bytesDone };
+    const file = { path, size: sizeOf(step) };
     try {
       await run(step);
     } catch (error) {
@@ -137,7 +137,7 @@ export async function syncFiles(
   return firstError;
 
   async function run(step: Exclude<Step, { kind: 'note' }>) {
-    const file = (path: string) => ({ path, size: sizeOf(step), bytesBefore: progress.bytesDone });
+    const file = (path: string) => ({ path, size: sizeOf(step) });
     switch (step.kind) {
       case 'import': {
         const done = file(step.entry.path);

@@ -27,6 +27,8 @@ const SAVE_MS = 1_000;
 export class TransferReporter {
   readonly progress: TransferProgress;
   private announced = 0;
+  /** Bytes counted per file still moving, so a file's end settles its share exactly once. */
+  private readonly moving = new Map<string, number>();
   private saved = Date.now();
   private readonly transfer: TransferRecord;
   private readonly pubsub: PubSub;
@@ -58,16 +60,30 @@ export class TransferReporter {
     });
   }
 
-  /** Bytes of `path` moved; false once the transfer has been cancelled. */
-  async bytes(count: number, path: string): Promise<boolean> {
+  /**
+   * Bytes of `path` moved; false once the transfer has been cancelled. Answers at once between
+   * announcements, so the bytes are not held up chunk by chunk.
+   */
+  bytes(count: number, path: string): boolean | Promise<boolean> {
     this.progress.bytesDone += count;
+    this.moving.set(path, (this.moving.get(path) ?? 0) + count);
     const now = Date.now();
-    if (now - this.announced >= ANNOUNCE_MS) {
-      this.announced = now;
-      await this.event('PROGRESS', { path });
-    }
-    if (now - this.saved >= SAVE_MS) return this.save();
-    return true;
+    const announce = now - this.announced >= ANNOUNCE_MS;
+    const save = now - this.saved >= SAVE_MS;
+    if (!announce && !save) return true;
+    return (async () => {
+      if (announce) {
+        this.announced = now;
+        await this.event('PROGRESS', { path });
+      }
+      return save ? this.save() : true;
+    })();
+  }
+
+  /** A file ended (moved, skipped or failed): its whole size counts as done, once. */
+  settle(path: string, size: number) {
+    this.progress.bytesDone += Math.max(0, size - (this.moving.get(path) ?? 0));
+    this.moving.delete(path);
   }
 
   /** Saves the counts now; false once the transfer has been cancelled. */

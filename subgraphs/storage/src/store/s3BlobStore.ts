@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Client } from 'minio';
 import { BlobMismatchError, type BlobStore, MIN_PART_BYTES, type StagedPart } from './blobStore.ts';
+import { hashingStream } from './hashingStream.ts';
 
 export interface S3BlobStoreOptions {
   endpoint: string;
@@ -55,6 +56,8 @@ export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
     ? { 'X-Amz-Server-Side-Encryption': 'AES256' }
     : {};
   const keyOf = (uploadId: string) => `blobs/${uploadId}`;
+  /** Parts of a body Jarvis streams in itself (storeStream, a drive import). */
+  const STREAM_PART = 16 * 1024 * 1024;
   // `listParts` is not in the client's public typings, though it is what S3's ListParts needs.
   const listParts = (key: string, handle: string): Promise<ListedPart[]> =>
     (client as unknown as { listParts(b: string, k: string, u: string): Promise<ListedPart[]> }).listParts(
@@ -95,6 +98,69 @@ export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
       const chunks = await inFlight.shift()!;
       refill();
       yield* chunks;
+    }
+  }
+
+  /**
+   * A body of unknown size into one object, in parts of STREAM_PART bytes with one part going up
+   * while the next fills: memory stays at two parts whatever the size (the client's putObject,
+   * not knowing the size, would buffer parts of ~500 MB). Small bodies go in one PUT; a body that
+   * fails leaves no object and no open upload.
+   */
+  async function putStreamed(key: string, source: AsyncIterable<Buffer>) {
+    let chunks: Buffer[] = [];
+    let filled = 0;
+    let handle: string | undefined;
+    const etags: { part: number; etag: string }[] = [];
+    let sending: Promise<void> = Promise.resolve();
+    const send = async (part: Buffer, partNumber: number) => {
+      const { etag } = (await (
+        client as unknown as {
+          uploadPart(config: object, payload: Buffer): Promise<{ etag: string }>;
+        }
+      ).uploadPart(
+        {
+          bucketName: bucket,
+          objectName: key,
+          uploadID: handle,
+          partNumber,
+          headers: { 'Content-Length': part.length },
+        },
+        part,
+      )) as { etag: string };
+      etags.push({ part: partNumber, etag });
+    };
+    try {
+      for await (const chunk of source) {
+        chunks.push(chunk);
+        filled += chunk.length;
+        if (filled < STREAM_PART) continue;
+        const part = Buffer.concat(chunks, filled);
+        chunks = [];
+        filled = 0;
+        handle ??= await client.initiateNewMultipartUpload(bucket, key, { ...sse });
+        await sending;
+        sending = send(part, etags.length + 1);
+        // Awaited before the next part goes (or at the end); handled now so a failure is not "unhandled" meanwhile.
+        sending.catch(() => {});
+      }
+      const rest = Buffer.concat(chunks, filled);
+      if (!handle) {
+        await client.putObject(bucket, key, rest, rest.length, { ...sse });
+        return;
+      }
+      await sending;
+      if (rest.length) await send(rest, etags.length + 1);
+      await client.completeMultipartUpload(
+        bucket,
+        key,
+        handle,
+        etags.sort((a, b) => a.part - b.part),
+      );
+    } catch (error) {
+      await sending.catch(() => {});
+      if (handle) await client.abortMultipartUpload(bucket, key, handle).catch(() => {});
+      throw error;
     }
   }
 
@@ -232,8 +298,25 @@ export function s3BlobStore(options: S3BlobStoreOptions): BlobStore {
     },
     async put(body, expected) {
       const key = keyOf(randomUUID());
-      await client.putObject(bucket, key, body as Readable, undefined, { ...sse });
-      return verify(key, expected);
+      // The bytes pass through this process: hashed on their way to S3, not read back after.
+      const hasher = hashingStream();
+      (body as Readable).on('error', (error) => hasher.stream.destroy(error));
+      await putStreamed(key, (body as Readable).pipe(hasher.stream));
+      const actual = hasher.result();
+      const stored = (await client.statObject(bucket, key)).size;
+      const problem =
+        stored !== actual.size
+          ? `S3 kept ${stored} bytes of the ${actual.size} sent`
+          : expected && actual.size !== expected.size
+            ? `received ${actual.size} bytes, declared ${expected.size}`
+            : expected && actual.sha256 !== expected.sha256
+              ? `sha256 of the bytes received is ${actual.sha256}, declared ${expected.sha256}`
+              : undefined;
+      if (problem) {
+        await client.removeObject(bucket, key);
+        throw new BlobMismatchError(problem, actual);
+      }
+      return { key, ...actual };
     },
     async promote(blob) {
       return blob.key;
