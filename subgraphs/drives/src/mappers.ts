@@ -2,11 +2,11 @@ import type { DriveEntry } from './providers/driveProvider.ts';
 import type {
   DriveRecord,
   ImportedFileRecord,
+  SearchHitRecord,
   SyncJobRecord,
   TransferFileRecord,
   TransferRecord,
 } from './records.ts';
-import type { ImportedFileHit } from './store/transferStore.ts';
 
 // What each GraphQL type resolves from: codegen finds `<Type>Mapper` here by name.
 export type DriveMapper = DriveRecord;
@@ -14,7 +14,7 @@ export type DriveFileMapper = DriveEntry;
 export type DriveTransferMapper = TransferRecord;
 export type DriveTransferFileMapper = TransferFileRecord;
 export type DriveFileSourceMapper = ImportedFileRecord;
-export type DriveSearchHitMapper = ImportedFileHit;
+export type DriveSearchHitMapper = SearchHitRecord;
 export type SyncJobMapper = SyncJobRecord;
 /** As published on a transfer's topic (transferReporter.ts); the router fetches `transfer` itself. */
 export interface DriveTransferEventMapper {

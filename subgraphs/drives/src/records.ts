@@ -136,3 +136,11 @@ export interface SyncStateRecord {
   driveVersion: string;
   artifactId: string;
 }
+
+/** A file search found: an imported one (with its artifact and snippet) or one only on the drive. */
+export interface SearchHitRecord
+  extends Omit<ImportedFileRecord, 'artifactId' | 'importedAt' | 'projectId' | 'ownerId'> {
+  artifactId: string | null;
+  snippet: string | null;
+  rank: number;
+}

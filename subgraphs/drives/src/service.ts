@@ -20,6 +20,7 @@ import type {
   DriveRecord,
   ExportRequest,
   ImportRequest,
+  SearchHitRecord,
   SyncDirection,
   SyncRequest,
   TransferDirection,
@@ -580,27 +581,56 @@ export class DrivesService {
     );
   }
 
-  /** Imported files whose names, paths or text match `query` (websearch syntax). */
+  /**
+   * Imported files whose names, paths or text match `query` (websearch syntax); with `driveId`,
+   * then the files the drive's own search finds that were not imported (no artifact, no snippet).
+   */
   async search(
     principal: Principal,
     query: string,
     driveId: string | null | undefined,
     first: number | null | undefined,
-  ) {
+  ): Promise<SearchHitRecord[]> {
     const words = query.trim();
     if (!words || words.length > 500 || words.includes('\u0000'))
       throw badUserInput('query is 1 to 500 characters of words to find', { argument: 'query' });
-    if (driveId && !(await this.drive(principal, driveId)))
+    const limit = clampFirst(first, 20);
+    const drive = driveId ? await this.drive(principal, driveId) : undefined;
+    if (driveId && !drive)
       throw notFound(`no drive ${JSON.stringify(driveId.slice(0, 100))} of yours in this project`, {
         argument: 'driveId',
       });
-    return this.transfers.search(
+    const imported: SearchHitRecord[] = await this.transfers.search(
       principal.projectId,
       principal.userId,
       words,
       driveId ?? null,
-      clampFirst(first, 20),
+      limit,
     );
+    if (!drive || imported.length >= limit) return imported;
+    const known = new Set(imported.map((hit) => hit.path));
+    // The provider's search reads plain words, not websearch syntax.
+    const plain = words.replace(/["()]|\bor\b|(^|\s)-\S+/gi, ' ').trim();
+    if (!plain) return imported;
+    const onDrive = await this.onDrive(drive, (provider) => provider.search(plain, limit));
+    return [
+      ...imported,
+      ...onDrive
+        .filter((entry) => !known.has(entry.path))
+        .map((entry) => ({
+          driveId: drive.id,
+          path: entry.path,
+          name: entry.name,
+          providerId: entry.providerId,
+          version: entry.version,
+          modifiedAt: entry.modifiedAt,
+          size: entry.size,
+          mimeType: entry.mimeType,
+          artifactId: null,
+          snippet: null,
+          rank: 0,
+        })),
+    ].slice(0, limit);
   }
 
   /** A drive of the caller's that can be used now, or the error that says why not. */

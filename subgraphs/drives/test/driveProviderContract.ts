@@ -22,6 +22,15 @@ export function driveProviderContract(
       await drive.check();
     });
 
+    it('the provider`s own search finds a file by its name', async () => {
+      await write('search/quarterly scouting notes.md', 'press high');
+      await write('search/other.md', 'nothing here');
+      const found = await drive.search('scouting', 10);
+      expect(found.map((e) => e.path)).toEqual(['search/quarterly scouting notes.md']);
+      expect(found[0]).toMatchObject({ folder: false, size: 10 });
+      expect(await drive.search('no-such-words-anywhere', 10)).toEqual([]);
+    });
+
     it('shares a folder with addresses and by link, answering the link; or has no sharing at all', async () => {
       // Providers without a sharing API say so by not having `share` (createSharedFolder then refuses).
       expect(Boolean(drive.share)).toBe(Boolean(sharedWith));

@@ -258,6 +258,23 @@ describe('import from and export to a drive, through storage', () => {
     expect((await search('expected_goals')).map((h) => h.file.path)).toEqual(['season/stats.csv']);
     expect((await search('game final')).map((h) => h.file.path)).toEqual(['season/clips/Game 1 (final).mp4']);
     expect(await search('"high defensive" -pdf')).toEqual([]);
+
+    // With a drive, its own search adds what was never imported (no artifact, no snippet).
+    mkdirSync(path.join(dav.root, 'archive'), { recursive: true });
+    writeFileSync(path.join(dav.root, 'archive', 'old playbook.txt'), 'wing play');
+    const onDrive = await gql<{
+      searchDriveFiles: { file: { path: string }; artifact: unknown; snippet: string | null }[];
+    }>(
+      jarvis.router.fetch,
+      'query($q: String!, $d: ID) { searchDriveFiles(query: $q, driveId: $d) { file { path } artifact { id } snippet } }',
+      { q: 'playbook', d: driveId },
+    );
+    expect(onDrive.errors).toBeUndefined();
+    expect(onDrive.data!.searchDriveFiles).toEqual([
+      { file: { path: 'archive/old playbook.txt' }, artifact: null, snippet: null },
+    ]);
+    const bad = await gql(jarvis.router.fetch, 'query { searchDriveFiles(query: "   ") { rank } }');
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('exports artifacts to a drive folder it creates; a missing artifact or drive is a clear error', async () => {

@@ -50,6 +50,11 @@ export interface DriveProvider {
   /** Removes a file or a folder with what it holds; a missing path is fine. */
   remove(path: string): Promise<void>;
   /**
+   * The provider's own search for files (not folders) matching `query`, up to `limit`: Google
+   * Drive's full text (names and content), Microsoft Graph's search, names elsewhere.
+   */
+  search(query: string, limit: number): Promise<DriveEntry[]>;
+  /**
    * Shares a file or folder: with these e-mail addresses as writers (the provider tells them),
    * and with anyone who has the link when `anyoneWithLink`. Answers the link to open it. Absent
    * where the provider has no sharing API (WebDAV has no standard one; a local folder none).

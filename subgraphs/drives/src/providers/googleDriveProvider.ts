@@ -275,6 +275,50 @@ export function googleDriveProvider(options: GoogleDriveOptions, label = 'Google
         throw failed(error, at);
       }
     },
+    async search(query, limit) {
+      try {
+        const { data } = await api.files.list(
+          {
+            q: `fullText contains ${quoted(query)} and trashed = false and mimeType != '${FOLDER}'`,
+            fields: `files(${FIELDS})`,
+            pageSize: Math.min(limit, 100),
+          },
+          { headers: await headers() },
+        );
+        // Drive answers ids; a path is its parents' names up to the root (looked up once each).
+        const root = (await api.files.get({ fileId: 'root', fields: 'id' }, { headers: await headers() }))
+          .data.id;
+        const names = new Map<string, { name: string; parent?: string }>();
+        const pathOf = async (file: File): Promise<string | undefined> => {
+          const segments = [file.name!];
+          let parent = file.parents?.[0];
+          for (let depth = 0; parent && parent !== root; depth++) {
+            if (depth > 64) return undefined;
+            let known = names.get(parent);
+            if (!known) {
+              const { data: p } = await api.files.get(
+                { fileId: parent, fields: 'id,name,parents' },
+                { headers: await headers() },
+              );
+              known = { name: p.name!, ...(p.parents?.[0] ? { parent: p.parents[0] } : {}) };
+              names.set(parent, known);
+            }
+            segments.unshift(known.name);
+            parent = known.parent;
+          }
+          // Not under My Drive (shared with the user, say): no path to give.
+          return parent === root ? segments.join('/') : undefined;
+        };
+        const found: DriveEntry[] = [];
+        for (const file of data.files ?? []) {
+          const at = await pathOf(file);
+          if (at) found.push(entry(file, at));
+        }
+        return found;
+      } catch (error) {
+        throw failed(error);
+      }
+    },
     async share(input, shareOptions) {
       const at = drivePath(input);
       const found = await located(at);

@@ -8,6 +8,7 @@ import { missingOnDrive, rootNotRemovable } from './driveErrors.ts';
 import { drivePath, joinPath, splitPath } from './drivePath.ts';
 import type { DriveEntry, DriveProvider } from './driveProvider.ts';
 import { mimeTypeOf } from './mimeTypeOf.ts';
+import { searchByName } from './searchByName.ts';
 
 /** Names a cut write leaves behind while it runs; never listed, cleaned by the next write. */
 const PARTIAL = '.jarvis-partial-';
@@ -150,6 +151,9 @@ export function localFolderProvider(root: string, label = 'the local folder'): D
       const dir = await locate(at, false);
       await mkdir(dir, { recursive: true });
       return entry(at, await stat(dir));
+    },
+    search(query, limit) {
+      return searchByName((folder, options) => this.list(folder, options), query, limit);
     },
     async remove(input) {
       const at = drivePath(input);

@@ -272,6 +272,25 @@ export function oneDriveProvider(options: OneDriveOptions, label = 'OneDrive'): 
         throw failed(error, at);
       }
     },
+    async search(query, limit) {
+      try {
+        const escaped = query.replaceAll("'", "''");
+        const answer = (await client
+          .api(`/me/drive/root/search(q='${encodeURIComponent(escaped)}')`)
+          .top(Math.min(limit, 200))
+          .get()) as { value: (DriveItem & { parentReference?: { path?: string } })[] };
+        return answer.value
+          .filter((item) => !item.folder && item.parentReference?.path !== undefined)
+          .map((item) => {
+            // `/drive/root:/clips` → `clips`; the item's path is its folder's and its name.
+            const folder = decodeURIComponent(item.parentReference!.path!.replace(/^\/drive\/root:?\/?/, ''));
+            return entry(item, folder ? `${folder}/${item.name}` : item.name);
+          })
+          .slice(0, limit);
+      } catch (error) {
+        throw failed(error);
+      }
+    },
     async share(input, shareOptions) {
       const at = drivePath(input);
       const found = await get(at);

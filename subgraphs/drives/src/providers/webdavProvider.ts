@@ -7,6 +7,7 @@ import { missingOnDrive, providerError, retryAfterMs, rootNotRemovable } from '.
 import { drivePath, splitPath } from './drivePath.ts';
 import type { DriveEntry, DriveProvider } from './driveProvider.ts';
 import { mimeTypeOf } from './mimeTypeOf.ts';
+import { searchByName } from './searchByName.ts';
 
 export interface WebdavOptions {
   /** The share's root, e.g. Nextcloud's https://cloud.example.com/remote.php/dav/files/alice/. */
@@ -182,6 +183,9 @@ export function webdavProvider(
           path: at,
         });
       return made;
+    },
+    search(query, limit) {
+      return searchByName((folder, options) => this.list(folder, options), query, limit);
     },
     async remove(input) {
       const at = drivePath(input);

@@ -65,7 +65,7 @@ export function createResolvers(service: DrivesService): Resolvers {
         version: hit.version,
         providerId: hit.providerId,
       }),
-      artifact: (hit) => ({ id: hit.artifactId }),
+      artifact: (hit) => (hit.artifactId ? { id: hit.artifactId } : null),
     },
     DriveFileSource: {
       drive: async (source, _a, ctx) => (await service.drive(ctx.principal, source.driveId)) ?? null,

@@ -6,7 +6,8 @@
  * `$top` paging through `@odata.nextLink`, folders created with a conflictBehavior, content by
  * a 302 to a pre-authenticated URL that honours Range, upload sessions (fragments with
  * Content-Range, 202 with nextExpectedRanges, a GET for the status, the item when complete,
- * replacing at the end), deletion, sharing (createLink with type and scope, answering the link's
+ * replacing at the end), deletion, search (`search(q='…')` over names and text, with
+ * parentReference.path), sharing (createLink with type and scope, answering the link's
  * webUrl; invite with recipients and roles), each item's webUrl, Graph's error envelope, 401 for an unknown token, 429 with
  * Retry-After when told to.
  */
@@ -314,6 +315,20 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
       }
       if (!at.item) return error(res, 404, 'itemNotFound', 'The resource could not be found.');
       const item = at.item;
+      // search(q='…'): items under this one whose name or text content holds the words.
+      const search = /^\/search\(q='((?:[^']|'')*)'\)$/.exec(decodeURIComponent(at.rest));
+      if (search && req.method === 'GET') {
+        const words = search[1]!.replaceAll("''", "'").toLowerCase();
+        const under = (i: Item): boolean =>
+          i.parentId !== null && (i.parentId === item.id || under(items.get(i.parentId)!));
+        const top = Math.min(1000, Number(url.searchParams.get('$top') ?? 200));
+        const hits = [...items.values()].filter(
+          (i) =>
+            under(i) &&
+            `${i.name} ${i.folder ? '' : i.content.toString('utf8')}`.toLowerCase().includes(words),
+        );
+        return send(res, 200, { value: hits.slice(0, top).map(resource) });
+      }
       if (at.rest === '' && req.method === 'GET') return send(res, 200, resource(item));
       if (at.rest === '' && req.method === 'DELETE') {
         if (item.parentId === null) return error(res, 403, 'accessDenied', 'The root cannot be deleted.');
