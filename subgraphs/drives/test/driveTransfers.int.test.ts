@@ -302,6 +302,32 @@ describe('import from and export to a drive, through storage', () => {
     expect(readdirSync(folder).sort()).toEqual(['scouting_report.pdf', 'stats.csv']);
     expect(readFileSync(path.join(folder, 'stats.csv'), 'utf8')).toContain('0.6');
 
+    // The same export twice at once under one key: one transfer, one file written.
+    const twice = await Promise.all(
+      [1, 2].map(() =>
+        gql<{ exportToDrive: { id: string } }>(
+          jarvis.router.fetch,
+          'mutation($a: [ID!]!, $d: ID!) { exportToDrive(artifactIds: $a, driveId: $d, folder: "once", idempotencyKey: "export-once") { id } }',
+          { a: ids, d: localId },
+        ),
+      ),
+    );
+    expect(twice.map((r) => r.errors)).toEqual([undefined, undefined]);
+    expect(twice[0]!.data!.exportToDrive.id).toBe(twice[1]!.data!.exportToDrive.id);
+    expect((await ended(jarvis, twice[0]!.data!.exportToDrive.id)).filesDone).toBe(2);
+    const runs = await gql<{ driveTransfers: { id: string }[] }>(
+      jarvis.router.fetch,
+      'query($d: ID) { driveTransfers(driveId: $d, first: 50) { id } }',
+      { d: localId },
+    );
+    expect(runs.data!.driveTransfers.filter((t) => t.id === twice[0]!.data!.exportToDrive.id)).toHaveLength(
+      1,
+    );
+    expect(readdirSync(path.join(scratch, 'results', 'once')).sort()).toEqual([
+      'scouting_report.pdf',
+      'stats.csv',
+    ]);
+
     const missing = await gql(jarvis.router.fetch, EXPORT, {
       a: ['00000000-0000-4000-8000-000000000000'],
       d: localId,

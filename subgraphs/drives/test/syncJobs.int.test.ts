@@ -154,8 +154,11 @@ describe('a sync job keeps a drive folder and an artifact prefix equal both ways
         text: 'play,minute\npress,12\n',
       });
 
-      // Nothing changed: nothing moves.
-      const second = await nextRun(jarvis, jobId, await runNow(jarvis, jobId).then(() => firstRun));
+      // Nothing changed: nothing moves. Run now twice at once: one run, both told of it.
+      const [one, two] = await Promise.all([runNow(jarvis, jobId), runNow(jarvis, jobId)]);
+      expect(one).toBe(two);
+      const second = await nextRun(jarvis, jobId, firstRun);
+      expect(second.id).toBe(one);
       expect(second).toMatchObject({ status: 'SUCCEEDED', filesTotal: 0, files: [] });
     }
 

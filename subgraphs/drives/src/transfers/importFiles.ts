@@ -106,23 +106,26 @@ export async function importOne(work: TransferWork, entry: DriveEntry, name: str
     work.cancelled,
     work.signal,
   );
-  const artifact = await work.artifacts.storeStream(
-    transfer.principal,
-    {
-      name,
-      kind: artifactKindOf(entry.mimeType, entry.name),
-      contentType: entry.mimeType,
-      metadata: {
-        drive: { id: drive.id, name: drive.name, provider: drive.provider },
-        path: entry.path,
-        providerId: entry.providerId,
-        version: entry.version,
-        modifiedAt: entry.modifiedAt.toISOString(),
+  // Closed whatever storage does with it: a refusal (too large) must not leave the drive's stream open.
+  const artifact = await work.artifacts
+    .storeStream(
+      transfer.principal,
+      {
+        name,
+        kind: artifactKindOf(entry.mimeType, entry.name),
+        contentType: entry.mimeType,
+        metadata: {
+          drive: { id: drive.id, name: drive.name, provider: drive.provider },
+          path: entry.path,
+          providerId: entry.providerId,
+          version: entry.version,
+          modifiedAt: entry.modifiedAt.toISOString(),
+        },
+        tags: ['drive-import'],
       },
-      tags: ['drive-import'],
-    },
-    body,
-  );
+      body,
+    )
+    .finally(() => body.destroy());
   const text = captured
     ? await extractText(entry.name, entry.mimeType, Buffer.concat(captured)).catch((error: unknown) => {
         work.logger.info({ path: entry.path, reason: (error as Error).message }, 'no searchable text');
