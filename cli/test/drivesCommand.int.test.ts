@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runJarvis } from '@jarvis/testkit';
+import { freePort, runJarvis, waitFor } from '@jarvis/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const dirs: string[] = [];
@@ -67,6 +67,67 @@ describe('jarvis drives', () => {
     } finally {
       dev.child.kill('SIGTERM');
       await dev.exited;
+    }
+  });
+
+  it('`jarvis serve drives` imports through storage started beside it (not served), behind `jarvis serve router`', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jarvis-cli-serve-drives-'));
+    dirs.push(dir);
+    const media = path.join(dir, 'media');
+    mkdirSync(media);
+    writeFileSync(path.join(media, 'clip.mp4'), Buffer.alloc(100_000, 9));
+    const [drivesPort, routerPort] = [await freePort(), await freePort()];
+    writeFileSync(
+      path.join(dir, 'drives.yaml'),
+      `home: ${path.join(dir, 'home')}\nserver: { host: 127.0.0.1, port: ${drivesPort} }\nservices:\n  drives:\n    local_roots: [${dir}]\n`,
+    );
+    writeFileSync(
+      path.join(dir, 'router.yaml'),
+      `home: ${path.join(dir, 'home')}\nserver:\n  host: 127.0.0.1\n  port: ${routerPort}\n  subgraphs:\n    drives: http://127.0.0.1:${drivesPort}/graphql\nlog: { level: warn }\n`,
+    );
+    const drives = runJarvis(['serve', 'drives', '-c', path.join(dir, 'drives.yaml')]);
+    const router = runJarvis(['serve', 'router', '-c', path.join(dir, 'router.yaml')]);
+    try {
+      await drives.waitFor(/subgraph ready/, 120_000);
+      const url = `http://127.0.0.1:${routerPort}`;
+      const q = async <T>(query: string, variables: Record<string, unknown> = {}) =>
+        (await (
+          await fetch(`${url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query, variables }),
+          })
+        ).json()) as { data?: T; errors?: unknown[] };
+      await waitFor(
+        'the router',
+        async () => (await q('{ __typename }').catch(() => ({ errors: [1] }))).errors === undefined,
+      );
+      const connected = await q<{ connectLocalDrive: { id: string } }>(
+        'mutation($p: String!) { connectLocalDrive(name: "media", path: $p) { id } }',
+        { p: media },
+      );
+      expect(connected.errors).toBeUndefined();
+      const started = await q<{ importFromDrive: { id: string } }>(
+        'mutation($d: ID!) { importFromDrive(driveId: $d, paths: ["clip.mp4"]) { id } }',
+        { d: connected.data!.connectLocalDrive.id },
+      );
+      expect(started.errors).toBeUndefined();
+      let done: { status: string; error: string | null; files: { outcome: string }[] } | undefined;
+      await waitFor('the import to end', async () => {
+        done = (
+          await q<{ driveTransfer: NonNullable<typeof done> }>(
+            'query($id: ID!) { driveTransfer(id: $id) { status error files { outcome } } }',
+            { id: started.data!.importFromDrive.id },
+          )
+        ).data!.driveTransfer;
+        return !['PENDING', 'RUNNING'].includes(done.status);
+      });
+      expect(done).toEqual({ status: 'SUCCEEDED', error: null, files: [{ outcome: 'MOVED' }] });
+    } finally {
+      router.child.kill('SIGTERM');
+      drives.child.kill('SIGTERM');
+      expect(await router.exited).toBe(0);
+      expect(await drives.exited).toBe(0);
     }
   });
 });
