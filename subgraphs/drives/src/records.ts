@@ -1,5 +1,6 @@
 import type { Principal } from '@jarvis/context';
 import type { DriveKind } from './providers/driveProvider.ts';
+import type { GoogleDocsFormat } from './providers/googleDocsExport.ts';
 
 export type DriveStatus = 'CONNECTED' | 'NEEDS_RECONNECT';
 
@@ -43,6 +44,8 @@ export interface ImportRequest {
   types: string[];
   maxSize: number | null;
   prefix: string;
+  /** What Google's own documents are exported as (absent in requests made before it existed). */
+  googleDocsAs?: GoogleDocsFormat;
 }
 
 /** What an export was asked to write: artifacts into a folder. */

@@ -12,6 +12,7 @@ import { tokenKeeper } from './oauth/tokenKeeper.ts';
 import type { ConfiguredOAuth } from './oauthApps.ts';
 import { drivePath } from './providers/drivePath.ts';
 import type { DriveEntry, DriveProvider } from './providers/driveProvider.ts';
+import type { GoogleDocsFormat } from './providers/googleDocsExport.ts';
 import { googleDriveProvider } from './providers/googleDriveProvider.ts';
 import { localFolderProvider } from './providers/localFolderProvider.ts';
 import { oneDriveProvider } from './providers/oneDriveProvider.ts';
@@ -321,6 +322,7 @@ export class DrivesService {
       paths: readonly string[];
       filter?: { types?: readonly string[] | null; maxSize?: number | null } | null;
       prefix?: string | null;
+      googleDocsAs?: GoogleDocsFormat | null;
       idempotencyKey?: string | null;
     },
   ) {
@@ -335,6 +337,7 @@ export class DrivesService {
       types,
       maxSize,
       prefix: input.prefix ? checkPrefix(input.prefix) : defaultPrefix(drive.name),
+      googleDocsAs: input.googleDocsAs ?? 'OFFICE',
     };
     return this.queue(principal, drive, 'IMPORT', request, input.idempotencyKey);
   }

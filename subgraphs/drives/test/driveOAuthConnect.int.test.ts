@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { gql, jarvisFromFile, waitFor } from '@jarvis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DriveProvider, googleDriveProvider, oneDriveProvider } from '../src/index.ts';
+import { docxWith, pdfWith } from './documents.ts';
 import { type GoogleDriveFake, startGoogleDriveFake } from './fakes/googleDriveFake.ts';
 import { type MicrosoftGraphFake, startMicrosoftGraphFake } from './fakes/microsoftGraphFake.ts';
 
@@ -253,6 +254,57 @@ describe('connecting a drive by consent, from a jarvis.yaml', () => {
       expect(badMail.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     },
   );
+
+  it('GOOGLE_DRIVE: Google Docs come in exported (DOCX by default, PDF when asked), searchable; a Form says it cannot', async () => {
+    const started = await q<{ connectDrive: { consentUrl: string } }>(CONNECT, {
+      p: 'GOOGLE_DRIVE',
+      n: 'Docs',
+    });
+    expect((await consent(started.data!.connectDrive.consentUrl)).status).toBe(200);
+    const id = (
+      await q<{ drives: { id: string; name: string }[] }>('{ drives { id name } }')
+    ).data!.drives.find((d) => d.name === 'Docs')!.id;
+    const docx = docxWith(['Zone press in the third period']);
+    const pdf = pdfWith('Zone press in the third period');
+    google.addNativeDocument('Game plan', 'application/vnd.google-apps.document', {
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document': docx,
+      'application/pdf': pdf,
+    });
+    google.addNativeDocument('Sign-up', 'application/vnd.google-apps.form', {});
+    const run = async (variables: Record<string, unknown>) =>
+      ended(
+        (
+          await q<{ importFromDrive: { id: string } }>(
+            'mutation($d: ID!, $p: [String!]!, $as: GoogleDocsFormat) { importFromDrive(driveId: $d, paths: $p, googleDocsAs: $as, prefix: "plans") { id } }',
+            { d: id, ...variables },
+          )
+        ).data!.importFromDrive.id,
+      );
+    const asDocx = await run({ p: ['Game plan'] });
+    expect(asDocx.status).toBe('SUCCEEDED');
+    const artifact = await q<{ artifactByName: { size: number; contentType: string; kind: string } }>(
+      '{ artifactByName(name: "plans/Game_plan.docx") { size contentType kind } }',
+    );
+    expect(artifact.data!.artifactByName).toEqual({
+      size: docx.length,
+      contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      kind: 'REPORT',
+    });
+    expect((await run({ p: ['Game plan'], as: 'PDF' })).status).toBe('SUCCEEDED');
+    const asPdf = await q<{ artifactByName: { size: number } }>(
+      '{ artifactByName(name: "plans/Game_plan.pdf") { size } }',
+    );
+    expect(asPdf.data!.artifactByName.size).toBe(pdf.length);
+    const found = await q<{ searchDriveFiles: { file: { path: string; name: string } }[] }>(
+      '{ searchDriveFiles(query: "third period") { file { path name } } }',
+    );
+    // One drive file, imported last as the PDF: found once, by the words inside it.
+    expect(found.data!.searchDriveFiles.map((h) => h.file)).toEqual([
+      { path: 'Game plan', name: 'Game plan.pdf' },
+    ]);
+    const form = await run({ p: ['Sign-up'] });
+    expect(form.status).toBe('FAILED');
+  });
 
   it('a Jarvis without an OAuth client for a provider says who sets one up', async () => {
     await using bare = await jarvisFromFile('');

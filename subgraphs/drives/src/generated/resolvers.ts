@@ -230,6 +230,14 @@ export type DriveTransferStatus =
   | 'RUNNING'
   | 'SUCCEEDED';
 
+/** The format Google's own documents are exported in by an import (Drive's files.export). */
+export type GoogleDocsFormat =
+  /** DOCX, XLSX, PPTX; Drawings as PNG. */
+  | 'OFFICE'
+  /** ODT, ODS, ODP; Drawings as SVG. */
+  | 'OPEN_DOCUMENT'
+  | 'PDF';
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Stops a transfer; what already moved stays. Cancelling a finished one changes nothing. */
@@ -354,6 +362,7 @@ export type MutationExportToDriveArgs = {
 export type MutationImportFromDriveArgs = {
   driveId: Scalars['ID']['input'];
   filter?: InputMaybe<DriveFileFilter>;
+  googleDocsAs?: InputMaybe<GoogleDocsFormat>;
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   paths: Array<Scalars['String']['input']>;
   prefix?: InputMaybe<Scalars['String']['input']>;
@@ -596,6 +605,7 @@ export type ResolversTypes = ResolversObject<{
   DriveTransferFile: ResolverTypeWrapper<DriveTransferFileMapper>;
   DriveTransferOutcome: DriveTransferOutcome;
   DriveTransferStatus: DriveTransferStatus;
+  GoogleDocsFormat: GoogleDocsFormat;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SafeInt: ResolverTypeWrapper<Scalars['SafeInt']['output']>;
@@ -752,7 +762,7 @@ export type MutationResolvers<ContextType = SubgraphContext, ParentType extends 
   deleteSyncJob?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteSyncJobArgs, 'id'>>;
   disconnectDrive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDisconnectDriveArgs, 'id'>>;
   exportToDrive?: Resolver<ResolversTypes['DriveTransfer'], ParentType, ContextType, RequireFields<MutationExportToDriveArgs, 'artifactIds' | 'createFolder' | 'driveId' | 'folder'>>;
-  importFromDrive?: Resolver<ResolversTypes['DriveTransfer'], ParentType, ContextType, RequireFields<MutationImportFromDriveArgs, 'driveId' | 'paths'>>;
+  importFromDrive?: Resolver<ResolversTypes['DriveTransfer'], ParentType, ContextType, RequireFields<MutationImportFromDriveArgs, 'driveId' | 'googleDocsAs' | 'paths'>>;
   runSyncJob?: Resolver<ResolversTypes['DriveTransfer'], ParentType, ContextType, RequireFields<MutationRunSyncJobArgs, 'id'>>;
   setSyncJobEnabled?: Resolver<ResolversTypes['SyncJob'], ParentType, ContextType, RequireFields<MutationSetSyncJobEnabledArgs, 'enabled' | 'id'>>;
 }>;

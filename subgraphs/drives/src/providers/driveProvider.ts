@@ -37,8 +37,11 @@ export interface DriveProvider {
   list(folder: string, options?: { recursive?: boolean }): Promise<DriveEntry[]>;
   /** The entry at `path`, or undefined when there is none. */
   stat(path: string): Promise<DriveEntry | undefined>;
-  /** A file's bytes, from `start` when given (to resume a cut download). */
-  read(path: string, options?: { start?: number }): Promise<Readable>;
+  /**
+   * A file's bytes, from `start` when given (to resume a cut download). A document with no bytes
+   * of its own (a Google Doc) is exported as the media type `as` (googleDocsExport.ts).
+   */
+  read(path: string, options?: { start?: number; as?: string }): Promise<Readable>;
   /**
    * Writes a file whole or not at all: a cut write leaves no half-written file where the
    * provider allows it (a temporary name moved into place, or an upload session committed at

@@ -1,10 +1,12 @@
 import type { Readable } from 'node:stream';
 import { drive_v3 } from '@googleapis/drive';
-import { ErrorCode, JarvisError } from '@jarvis/errors';
+import { badUserInput, ErrorCode, JarvisError } from '@jarvis/errors';
 import { missingOnDrive, providerError, retryAfterMs, rootNotRemovable } from './driveErrors.ts';
 import { drivePath, joinPath, splitPath } from './drivePath.ts';
 import type { DriveEntry, DriveProvider } from './driveProvider.ts';
+import { isGoogleNative } from './googleDocsExport.ts';
 import { mimeTypeOf } from './mimeTypeOf.ts';
+import { skipBytes } from './skipBytes.ts';
 import { type ChunkSession, uploadInChunks } from './uploadInChunks.ts';
 
 export interface GoogleDriveOptions {
@@ -211,6 +213,20 @@ export function googleDriveProvider(options: GoogleDriveOptions, label = 'Google
       const found = await located(at);
       if (!found || found.mimeType === FOLDER) throw missingOnDrive(label, at);
       try {
+        if (isGoogleNative(found.mimeType ?? '')) {
+          // files.export has no Range: a resumed read starts over and drops what was had.
+          if (!readOptions.as)
+            throw badUserInput(`${at} is a Google document: say which format to export it as`, { path: at });
+          const exported = await api.files.export(
+            { fileId: found.id!, mimeType: readOptions.as },
+            { responseType: 'stream', headers: await headers() },
+          );
+          const body = exported.data as unknown as Readable;
+          if (!readOptions.start) return body;
+          const rest = skipBytes(readOptions.start);
+          body.on('error', (error) => rest.destroy(failed(error, at)));
+          return body.pipe(rest);
+        }
         const response = await api.files.get(
           { fileId: found.id!, alt: 'media' },
           {

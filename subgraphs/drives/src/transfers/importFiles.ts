@@ -1,5 +1,6 @@
-import { notFound } from '@jarvis/errors';
+import { badUserInput, notFound } from '@jarvis/errors';
 import type { DriveEntry } from '../providers/driveProvider.ts';
+import { googleExportOf, isGoogleNative } from '../providers/googleDocsExport.ts';
 import type { ImportRequest } from '../records.ts';
 import { extractText } from '../search/extractText.ts';
 import { artifactKindOf } from './artifactKindOf.ts';
@@ -20,7 +21,9 @@ const INDEXED =
 
 /** The files an import's paths name (folders walked), filtered, each once; missing paths fail. */
 async function filesToImport(work: TransferWork, request: ImportRequest) {
-  const accept = fileFilter(request.types, request.maxSize);
+  const filter = fileFilter(request.types, request.maxSize);
+  // A Google document is filtered as what it comes in as (a PDF, a DOCX), not its native type.
+  const accept = (entry: DriveEntry) => filter(asImported(entry, request).entry);
   const files = new Map<string, DriveEntry>();
   const missing: string[] = [];
   for (const path of request.paths) {
@@ -56,11 +59,11 @@ export async function importFiles(work: TransferWork): Promise<string | null> {
     if (work.signal.aborted) throw work.signal.reason;
     const file = { path: entry.path, size: entry.size };
     try {
-      const skipped = await unchangedArtifact(work, entry, artifactNameFor(request.prefix, entry.path));
+      const skipped = await unchangedArtifact(work, entry, importedName(request, entry));
       if (skipped) await fileDone(work, file, 'SKIPPED', { artifactId: skipped });
       else
         await fileDone(work, file, 'MOVED', {
-          artifactId: await importOne(work, entry, artifactNameFor(request.prefix, entry.path)),
+          artifactId: await importOne(work, entry, importedName(request, entry), request.googleDocsAs),
         });
     } catch (error) {
       if (stopsTransfer(error, work)) throw error;
@@ -70,6 +73,15 @@ export async function importFiles(work: TransferWork): Promise<string | null> {
   });
   return firstError;
 }
+
+/** The artifact name a drive file is imported as (a Google document's with its export's extension). */
+const importedName = (request: ImportRequest, entry: DriveEntry) => {
+  const { entry: imported } = asImported(entry, request);
+  return artifactNameFor(
+    request.prefix,
+    imported.name === entry.name ? entry.path : `${entry.path}.${imported.name.slice(entry.name.length + 1)}`,
+  );
+};
 
 /**
  * The artifact an earlier import made of this file under the same name, when the file has not
@@ -82,21 +94,52 @@ async function unchangedArtifact(work: TransferWork, entry: DriveEntry, name: st
   return artifact && !artifact.deletedAt && artifact.name === name ? artifact.id : undefined;
 }
 
+/**
+ * A drive entry as it is imported: itself, or for a Google document (no file of its own) the
+ * export it comes in as, with that type and the extension added to its name.
+ */
+function asImported(entry: DriveEntry, request: Pick<ImportRequest, 'googleDocsAs'>) {
+  if (!isGoogleNative(entry.mimeType)) return { entry, as: undefined };
+  const target = googleExportOf(entry.mimeType, request.googleDocsAs ?? 'OFFICE');
+  if (!target) return { entry: { ...entry, mimeType: 'application/octet-stream' }, as: undefined };
+  return {
+    entry: { ...entry, name: `${entry.name}.${target.extension}`, mimeType: target.mimeType },
+    as: target.mimeType,
+  };
+}
+
 /** One drive file into a new version of artifact `name`, streamed, with its text for search; its id. */
-export async function importOne(work: TransferWork, entry: DriveEntry, name: string): Promise<string> {
+export async function importOne(
+  work: TransferWork,
+  driveEntry: DriveEntry,
+  name: string,
+  googleDocsAs: ImportRequest['googleDocsAs'] = 'OFFICE',
+): Promise<string> {
+  const { entry, as } = asImported(driveEntry, { googleDocsAs });
+  if (isGoogleNative(driveEntry.mimeType) && !as)
+    throw badUserInput(
+      `${driveEntry.path} is a Google document of a kind Drive cannot export (${driveEntry.mimeType})`,
+      {
+        path: driveEntry.path,
+      },
+    );
   const { drive, provider, transfer } = work;
   const captured: Buffer[] | undefined =
     entry.size <= MAX_INDEXED_BYTES && (INDEXED.test(entry.mimeType) || /\.(md|csv|txt)$/i.test(entry.name))
       ? []
       : undefined;
-  const source = resumableRead((start) => provider.read(entry.path, { start }), entry.size, {
-    signal: work.signal,
-    onResume: (from, error) =>
-      work.logger.info(
-        { transferId: transfer.id, path: entry.path, from, reason: (error as Error)?.message },
-        'drive read cut; resuming',
-      ),
-  });
+  const source = resumableRead(
+    (start) => provider.read(entry.path, { start, ...(as ? { as } : {}) }),
+    entry.size,
+    {
+      signal: work.signal,
+      onResume: (from, error) =>
+        work.logger.info(
+          { transferId: transfer.id, path: entry.path, from, reason: (error as Error)?.message },
+          'drive read cut; resuming',
+        ),
+    },
+  );
   const body = meteredStream(
     source,
     (count, chunk) => {

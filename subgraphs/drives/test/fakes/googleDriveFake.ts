@@ -4,7 +4,8 @@
  * https://developers.google.com/workspace/drive/api/guides/manage-uploads#resumable) for what
  * Jarvis uses: files.list with `q` (terms joined by `and`), paging and `fields`; files.get with
  * `alt=media` and Range; files.create, files.update (metadata, addParents/removeParents) and
- * files.delete; permissions.create (`type` user/group/domain/anyone, `role`, `emailAddress` for a
+ * files.delete; files.export of Google's own documents (403 fileNotDownloadable for alt=media on
+ * them, 400 for an unsupported conversion); permissions.create (`type` user/group/domain/anyone, `role`, `emailAddress` for a
  * user or group); resumable upload sessions (`uploadType=resumable`, chunked PUTs answered 308
  * with the Range received, a status query with `bytes *\/total`); Google's error envelope; 401
  * for an unknown or expired token; 429 with Retry-After when told to.
@@ -26,6 +27,8 @@ interface FakeFile {
   modifiedTime: string;
   trashed: boolean;
   permissions: Permission[];
+  /** A Google document's exports, by media type (files.export). */
+  exports?: Record<string, Buffer>;
 }
 
 /** A permission resource (https://developers.google.com/workspace/drive/api/reference/rest/v3/permissions). */
@@ -61,6 +64,8 @@ export interface GoogleDriveFake extends AsyncDisposable {
   cutNextChunk(bytes: number): void;
   /** The permissions of the file or folder of this name (the first found). */
   permissionsOf(name: string): Permission[];
+  /** A Google document (Docs, Sheets…) in the root, and what each export type of it answers. */
+  addNativeDocument(name: string, mimeType: string, exports: Record<string, Buffer>): void;
   stop(): Promise<void>;
 }
 
@@ -76,7 +81,8 @@ function resource(f: FakeFile) {
     trashed: f.trashed,
     createdTime: f.createdTime,
     modifiedTime: f.modifiedTime,
-    ...(f.mimeType === FOLDER
+    // Google's own documents have no bytes of their own: no size, no checksum (files.export them).
+    ...(f.mimeType.startsWith('application/vnd.google-apps.')
       ? {}
       : {
           size: String(f.content.length),
@@ -316,6 +322,18 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
         }
         return send(res, 308, undefined, session.size ? { range: `bytes=0-${session.size - 1}` } : {});
       }
+      const exported = /^\/drive\/v3\/files\/([^/]+)\/export$/.exec(path);
+      if (exported && req.method === 'GET') {
+        const file = files.get(realId(decodeURIComponent(exported[1]!)));
+        if (!file) return error(res, 404, 'notFound', `File not found: ${exported[1]}.`);
+        if (!file.exports)
+          return error(res, 403, 'fileNotExportable', 'Export only supports Docs Editors files.');
+        const wanted = url.searchParams.get('mimeType') ?? '';
+        const bytes = file.exports[wanted];
+        if (!bytes) return error(res, 400, 'badRequest', 'The requested conversion is not supported.');
+        res.writeHead(200, { 'content-type': wanted });
+        return res.end(bytes);
+      }
       const permissions = /^\/drive\/v3\/files\/([^/]+)\/permissions$/.exec(path);
       if (permissions && req.method === 'POST') {
         const file = files.get(realId(decodeURIComponent(permissions[1]!)));
@@ -400,7 +418,7 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
         if (req.method === 'GET') {
           if (url.searchParams.get('alt') !== 'media')
             return send(res, 200, pickFields(url.searchParams.get('fields'), resource(file), false));
-          if (file.mimeType === FOLDER)
+          if (file.mimeType.startsWith('application/vnd.google-apps.'))
             return error(
               res,
               403,
@@ -465,6 +483,21 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
     },
     cutNextChunk(bytes: number) {
       cutAfter = bytes;
+    },
+    addNativeDocument(name: string, mimeType: string, exports: Record<string, Buffer>) {
+      const file: FakeFile = {
+        id: id(),
+        name,
+        mimeType,
+        parents: [rootId],
+        content: Buffer.alloc(0),
+        createdTime: now(),
+        modifiedTime: now(),
+        trashed: false,
+        permissions: [],
+        exports,
+      };
+      files.set(file.id, file);
     },
     permissionsOf(name: string) {
       return [...files.values()].find((f) => f.name === name)?.permissions ?? [];

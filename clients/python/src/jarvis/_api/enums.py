@@ -57,6 +57,12 @@ class DriveStatus(str, Enum):
     NEEDS_RECONNECT = "NEEDS_RECONNECT"
 
 
+class GoogleDocsFormat(str, Enum):
+    OFFICE = "OFFICE"
+    PDF = "PDF"
+    OPEN_DOCUMENT = "OPEN_DOCUMENT"
+
+
 class DriveTransferDirection(str, Enum):
     IMPORT = "IMPORT"
     EXPORT = "EXPORT"
