@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { startMinio, startWebdav } from '@jarvis/testkit';
 import { createClient } from 'webdav';
+import { graphqlData as gql } from './graphqlData.ts';
 import { startJarvisProcess } from './startJarvisProcess.ts';
 
 /**
@@ -27,17 +28,6 @@ async function writeFile(file: string, seed: number) {
     if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r) => out.end(() => r()));
-}
-
-async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data!;
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {

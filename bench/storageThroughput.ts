@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startMinio, startPostgres } from '@jarvis/testkit';
+import { graphqlData as gql } from './graphqlData.ts';
 import { startJarvisProcess } from './startJarvisProcess.ts';
 
 const MB = 1024 * 1024;
@@ -25,17 +26,6 @@ async function makePayload() {
   }
   await new Promise<void>((r) => out.end(() => r()));
   return hash.digest('hex');
-}
-
-async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data!;
 }
 
 async function readPart(offset: number, length: number) {
