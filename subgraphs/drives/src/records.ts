@@ -129,6 +129,8 @@ export interface SyncJobRecord {
   /** Who created it: its runs act as them. */
   principal: Principal;
   nextRunAt: Date;
+  /** The drive's change feed position at the last run that moved everything it had to. */
+  driveCursor: string | null;
   createdAt: Date;
 }
 

@@ -306,6 +306,54 @@ describe('connecting a drive by consent, from a jarvis.yaml', () => {
     expect(form.status).toBe('FAILED');
   });
 
+  it.each(cases)(
+    '$provider: a sync job follows the change feed: a quiet drive is not listed again, a change is brought in',
+    async ({ provider, fake, direct }) => {
+      const name = `Synced ${provider}`;
+      const started = await q<{ connectDrive: { consentUrl: string } }>(CONNECT, { p: provider, n: name });
+      expect((await consent(started.data!.connectDrive.consentUrl)).status).toBe(200);
+      const id = (
+        await q<{ drives: { id: string; name: string }[] }>('{ drives { id name } }')
+      ).data!.drives.find((d) => d.name === name)!.id;
+      const user = direct(fake().issueToken());
+      await user.write('season/roster.txt', Readable.from([Buffer.from('ann, bo')]), 7);
+      const job = await q<{ createSyncJob: { id: string } }>(
+        `mutation($d: ID!, $p: String!) { createSyncJob(driveId: $d, folder: "season", prefix: $p, direction: BOTH) { id } }`,
+        { d: id, p: `synced/${provider.toLowerCase()}` },
+      );
+      expect(job.errors).toBeUndefined();
+      const jobId = job.data!.createSyncJob.id;
+      const run = async () => {
+        const { runSyncJob } = (
+          await q<{ runSyncJob: { id: string } }>('mutation($id: ID!) { runSyncJob(id: $id) { id } }', {
+            id: jobId,
+          })
+        ).data!;
+        return ended(runSyncJob.id);
+      };
+      const first = await run();
+      expect(first.status).toBe('SUCCEEDED');
+      expect(first.files.map((f) => [f.path, f.outcome])).toEqual([['season/roster.txt', 'MOVED']]);
+      const listings = () =>
+        'listCalls' in fake()
+          ? (fake() as GoogleDriveFake).listCalls()
+          : (fake() as MicrosoftGraphFake).childrenCalls();
+      const before = listings();
+      const quiet = await run();
+      expect(quiet).toMatchObject({ status: 'SUCCEEDED', files: [] });
+      expect(listings()).toBe(before);
+      await user.write('season/roster.txt', Readable.from([Buffer.from('ann, bo, cy')]), 11);
+      const changed = await run();
+      expect(changed.files.map((f) => [f.path, f.outcome])).toEqual([['season/roster.txt', 'MOVED']]);
+      expect(listings()).toBeGreaterThan(before);
+      const stored = await q<{ artifactByName: { version: number; size: number } }>(
+        'query($n: String!) { artifactByName(name: $n) { version size } }',
+        { n: `synced/${provider.toLowerCase()}/roster.txt` },
+      );
+      expect(stored.data!.artifactByName).toEqual({ version: 2, size: 11 });
+    },
+  );
+
   it('a Jarvis without an OAuth client for a provider says who sets one up', async () => {
     await using bare = await jarvisFromFile('');
     const refused = await gql(bare.router.fetch, CONNECT, { p: 'GOOGLE_DRIVE', n: 'Mine' });

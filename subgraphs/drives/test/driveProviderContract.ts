@@ -22,6 +22,24 @@ export function driveProviderContract(
       await drive.check();
     });
 
+    it('a change feed (Google changes, Graph delta) says whether anything changed since its cursor', async () => {
+      if (!drive.changes) {
+        // Compared by listing instead.
+        expect(['LOCAL', 'WEBDAV']).toContain(drive.kind);
+        return;
+      }
+      const first = await drive.changes(null);
+      expect(first.changed).toBe(true);
+      const quiet = await drive.changes(first.cursor);
+      expect(quiet.changed).toBe(false);
+      await write('feed/new.txt', 'new');
+      const written = await drive.changes(quiet.cursor);
+      expect(written.changed).toBe(true);
+      expect((await drive.changes(written.cursor)).changed).toBe(false);
+      await drive.remove('feed/new.txt');
+      expect((await drive.changes(written.cursor)).changed).toBe(true);
+    });
+
     it('the provider`s own search finds a file by its name', async () => {
       await write('search/quarterly scouting notes.md', 'press high');
       await write('search/other.md', 'nothing here');

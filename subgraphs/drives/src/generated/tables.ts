@@ -62,6 +62,7 @@ export interface OauthStates {
 export interface SyncJobs {
   created_at: Generated<Timestamp>;
   direction: string;
+  drive_cursor: string | null;
   drive_id: string;
   enabled: Generated<boolean>;
   folder: string;

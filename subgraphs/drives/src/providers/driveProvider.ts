@@ -53,6 +53,13 @@ export interface DriveProvider {
   /** Removes a file or a folder with what it holds; a missing path is fine. */
   remove(path: string): Promise<void>;
   /**
+   * The drive's change feed, where it has one (Google's changes, Graph's delta): whether anything
+   * changed since `cursor` (a token this answered before; null for the first time, which counts
+   * as changed), and the cursor to ask from next time. A sync run that hears "nothing changed"
+   * does not list the drive. Absent on WebDAV and local folders, which are compared by listing.
+   */
+  changes?(cursor: string | null): Promise<{ cursor: string; changed: boolean }>;
+  /**
    * The provider's own search for files (not folders) matching `query`, up to `limit`: Google
    * Drive's full text (names and content), Microsoft Graph's search, names elsewhere.
    */

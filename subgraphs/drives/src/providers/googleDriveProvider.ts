@@ -291,6 +291,31 @@ export function googleDriveProvider(options: GoogleDriveOptions, label = 'Google
         throw failed(error, at);
       }
     },
+    async changes(cursor) {
+      try {
+        if (cursor === null) {
+          const { data } = await api.changes.getStartPageToken({}, { headers: await headers() });
+          return { cursor: data.startPageToken!, changed: true };
+        }
+        let pageToken = cursor;
+        let changed = false;
+        for (;;) {
+          const { data } = await api.changes.list(
+            { pageToken, pageSize: 1000, fields: 'nextPageToken,newStartPageToken,changes(fileId,removed)' },
+            { headers: await headers() },
+          );
+          if (data.changes?.length) changed = true;
+          if (data.newStartPageToken) return { cursor: data.newStartPageToken, changed };
+          if (!data.nextPageToken) return { cursor, changed: true };
+          pageToken = data.nextPageToken;
+        }
+      } catch (error) {
+        // A page token Drive no longer takes: start again, and compare by listing this time.
+        const status = (error as { status?: number; response?: { status?: number } }).response?.status;
+        if (cursor !== null && status === 400) return this.changes!(null);
+        throw failed(error);
+      }
+    },
     async search(query, limit) {
       try {
         const { data } = await api.files.list(

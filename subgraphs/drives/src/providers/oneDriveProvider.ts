@@ -272,6 +272,31 @@ export function oneDriveProvider(options: OneDriveOptions, label = 'OneDrive'): 
         throw failed(error, at);
       }
     },
+    async changes(cursor) {
+      // A delta link is a whole URL; kept without its origin and version, it is asked again here.
+      const relative = (link: string) => link.replace(/^https?:\/\/[^/]+\/v1\.0/, '');
+      try {
+        let next = cursor ?? '/me/drive/root/delta?token=latest';
+        let changed = cursor === null;
+        for (;;) {
+          const page = (await client.api(next).get()) as {
+            value?: unknown[];
+            '@odata.nextLink'?: string;
+            '@odata.deltaLink'?: string;
+          };
+          if (page.value?.length) changed = true;
+          if (page['@odata.deltaLink']) return { cursor: relative(page['@odata.deltaLink']), changed };
+          if (!page['@odata.nextLink']) return { cursor: next, changed: true };
+          next = relative(page['@odata.nextLink']);
+        }
+      } catch (error) {
+        const e = failed(error);
+        // An expired delta link (410 resyncRequired): start again, and compare by listing this time.
+        if (cursor !== null && (error as { statusCode?: number }).statusCode === 410)
+          return this.changes!(null);
+        throw e;
+      }
+    },
     async search(query, limit) {
       try {
         const escaped = query.replaceAll("'", "''");

@@ -152,4 +152,11 @@ create unique index transfers_one_sync_run on drives.transfers (sync_job_id)
 alter table drives.transfer_files add column direction text;
 `,
   },
+  {
+    name: '0005_sync_cursor',
+    up: `
+-- Where the drive's change feed (Google changes, Graph delta) stood at the last clean run.
+alter table drives.sync_jobs add column drive_cursor text;
+`,
+  },
 ];

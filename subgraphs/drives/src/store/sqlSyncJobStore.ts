@@ -19,6 +19,7 @@ const toJob = (r: Selectable<DB['sync_jobs']>): SyncJobRecord => ({
   enabled: r.enabled,
   principal: r.principal as unknown as Principal,
   nextRunAt: r.next_run_at,
+  driveCursor: r.drive_cursor,
   createdAt: r.created_at,
 });
 
@@ -29,7 +30,7 @@ export class SqlSyncJobStore implements SyncJobStore {
     this.k = db.tables<DB>('drives');
   }
 
-  async insert(job: Omit<SyncJobRecord, 'createdAt' | 'enabled'>, stamp?: IdempotencyStamp) {
+  async insert(job: Omit<SyncJobRecord, 'createdAt' | 'enabled' | 'driveCursor'>, stamp?: IdempotencyStamp) {
     const row = await this.k
       .insertInto('sync_jobs')
       .values({
@@ -115,6 +116,10 @@ export class SqlSyncJobStore implements SyncJobStore {
       .returningAll()
       .execute();
     return rows.map(toJob);
+  }
+
+  async setCursor(id: string, cursor: string) {
+    await this.k.updateTable('sync_jobs').set({ drive_cursor: cursor }).where('id', '=', id).execute();
   }
 
   async dueNow(id: string) {

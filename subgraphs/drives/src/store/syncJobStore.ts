@@ -5,7 +5,7 @@ import type { SyncJobRecord, SyncStateRecord } from '../records.ts';
 export interface SyncJobStore {
   /** Undefined when the owner has a job under this idempotency key already. */
   insert(
-    job: Omit<SyncJobRecord, 'createdAt' | 'enabled'>,
+    job: Omit<SyncJobRecord, 'createdAt' | 'enabled' | 'driveCursor'>,
     stamp?: IdempotencyStamp,
   ): Promise<SyncJobRecord | undefined>;
   get(projectId: string, ownerId: string, id: string): Promise<SyncJobRecord | undefined>;
@@ -20,6 +20,7 @@ export interface SyncJobStore {
   remove(projectId: string, ownerId: string, id: string): Promise<boolean>;
   /** Jobs due to run, each moved to its next time as it is taken (so one caller takes it). */
   takeDue(limit: number): Promise<SyncJobRecord[]>;
+  setCursor(id: string, cursor: string): Promise<void>;
   /** Brings a job's next run to now (run it now). */
   dueNow(id: string): Promise<void>;
   state(syncJobId: string): Promise<SyncStateRecord[]>;

@@ -1,6 +1,7 @@
 import type { PortArtifact } from '@jarvis/subgraph';
 import { joinPath } from '../providers/drivePath.ts';
 import type { DriveEntry } from '../providers/driveProvider.ts';
+import { mimeTypeOf } from '../providers/mimeTypeOf.ts';
 import type { SyncJobRecord, SyncStateRecord } from '../records.ts';
 import type { SyncJobStore } from '../store/syncJobStore.ts';
 import { artifactNameFor } from './artifactNameFor.ts';
@@ -44,16 +45,24 @@ export async function syncFiles(
   const canExport = job.direction !== 'IMPORT';
   const { provider, transfer } = work;
   const relative = (path: string) => (job.folder ? path.slice(job.folder.length + 1) : path);
-  if (canExport && job.folder) await provider.mkdir(job.folder);
+  const state = await syncs.state(job.id);
+  // Asked before looking, so what changes during this run is in the next run's answer.
+  const feed = provider.changes ? await provider.changes(job.driveCursor) : undefined;
+  // A quiet drive still has the folder the last clean run had.
+  if (canExport && job.folder && !(feed && !feed.changed)) await provider.mkdir(job.folder);
   const driveFiles = new Map(
-    (await provider.list(job.folder, { recursive: true })).filter((e) => !e.folder).map((e) => [e.path, e]),
+    feed && !feed.changed
+      ? // The drive's feed says nothing changed since the last clean run: it holds what the state says.
+        state.filter((s) => s.driveVersion !== '').map((s) => [s.drivePath, unchangedEntry(s)])
+      : (await provider.list(job.folder, { recursive: true }))
+          .filter((e) => !e.folder)
+          .map((e) => [e.path, e]),
   );
   const artifacts = new Map(
     (await work.artifacts.latestUnder(transfer.principal, `${job.prefix}/`, MAX_ARTIFACTS))
       .filter((a) => !a.deletedAt)
       .map((a) => [a.name, a]),
   );
-  const state = await syncs.state(job.id);
   const steps: Step[] = [];
   const pairedDrive = new Set<string>();
   const pairedArtifacts = new Set<string>();
@@ -134,6 +143,8 @@ export async function syncFiles(
       firstError ??= `${path}: ${await fileDone(work, file, 'FAILED', { error })}`;
     }
   }
+  // Only a clean run moves the feed on: a file that failed is looked for again next time.
+  if (feed && !firstError) await syncs.setCursor(job.id, feed.cursor);
   return firstError;
 
   async function run(step: Exclude<Step, { kind: 'note' }>) {
@@ -209,6 +220,21 @@ export async function syncFiles(
       }
     }
   }
+}
+
+/** A drive file as the state last saw it (all a run needs of a file that did not change). */
+function unchangedEntry(s: SyncStateRecord): DriveEntry {
+  const name = s.drivePath.slice(s.drivePath.lastIndexOf('/') + 1);
+  return {
+    path: s.drivePath,
+    name,
+    folder: false,
+    size: 0,
+    modifiedAt: new Date(0),
+    mimeType: mimeTypeOf(name),
+    version: s.driveVersion,
+    providerId: '',
+  };
 }
 
 function sizeOf(step: Step): number {

@@ -4,7 +4,8 @@
  * https://developers.google.com/workspace/drive/api/guides/manage-uploads#resumable) for what
  * Jarvis uses: files.list with `q` (terms joined by `and`), paging and `fields`; files.get with
  * `alt=media` and Range; files.create, files.update (metadata, addParents/removeParents) and
- * files.delete; files.export of Google's own documents (403 fileNotDownloadable for alt=media on
+ * files.delete; changes.getStartPageToken and changes.list (a change per create, update and
+ * delete, paged, `newStartPageToken` on the last page); files.export of Google's own documents (403 fileNotDownloadable for alt=media on
  * them, 400 for an unsupported conversion); permissions.create (`type` user/group/domain/anyone, `role`, `emailAddress` for a
  * user or group); resumable upload sessions (`uploadType=resumable`, chunked PUTs answered 308
  * with the Range received, a status query with `bytes *\/total`); Google's error envelope; 401
@@ -64,6 +65,8 @@ export interface GoogleDriveFake extends AsyncDisposable {
   cutNextChunk(bytes: number): void;
   /** The permissions of the file or folder of this name (the first found). */
   permissionsOf(name: string): Permission[];
+  /** files.list calls so far (a sync run that trusts the change feed makes none). */
+  listCalls(): number;
   /** A Google document (Docs, Sheets…) in the root, and what each export type of it answers. */
   addNativeDocument(name: string, mimeType: string, exports: Record<string, Buffer>): void;
   stop(): Promise<void>;
@@ -179,6 +182,10 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
   });
   const tokens = new Set<string>();
   const sessions = new Map<string, Session>();
+  // changes.list: every change to a file, in order; a page token is a position in it (from 1).
+  const log: { fileId: string; removed: boolean; time: string }[] = [];
+  const changed = (fileId: string, removed = false) => log.push({ fileId, removed, time: now() });
+  let listCalls = 0;
   let limited = { times: 0, seconds: 0 };
   let cutAfter: number | undefined;
   const id = () => randomBytes(12).toString('base64url');
@@ -241,6 +248,7 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
           permissions: [],
         };
     files.set(file.id, file);
+    changed(file.id);
     return file;
   }
 
@@ -322,6 +330,28 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
         }
         return send(res, 308, undefined, session.size ? { range: `bytes=0-${session.size - 1}` } : {});
       }
+      if (path === '/drive/v3/changes/startPageToken' && req.method === 'GET')
+        return send(res, 200, { kind: 'drive#startPageToken', startPageToken: String(log.length + 1) });
+      if (path === '/drive/v3/changes' && req.method === 'GET') {
+        const from = Number(url.searchParams.get('pageToken'));
+        if (!Number.isInteger(from) || from < 1 || from > log.length + 1)
+          return error(res, 400, 'invalid', 'Invalid Value', {});
+        const size = Math.min(1000, Number(url.searchParams.get('pageSize') ?? 100));
+        const page = log.slice(from - 1, from - 1 + size);
+        const next = from + page.length;
+        return send(res, 200, {
+          kind: 'drive#changeList',
+          changes: page.map((c) => ({
+            kind: 'drive#change',
+            changeType: 'file',
+            fileId: c.fileId,
+            removed: c.removed,
+            time: c.time,
+            ...(c.removed || !files.has(c.fileId) ? {} : { file: resource(files.get(c.fileId)!) }),
+          })),
+          ...(next <= log.length ? { nextPageToken: String(next) } : { newStartPageToken: String(next) }),
+        });
+      }
       const exported = /^\/drive\/v3\/files\/([^/]+)\/export$/.exec(path);
       if (exported && req.method === 'GET') {
         const file = files.get(realId(decodeURIComponent(exported[1]!)));
@@ -367,6 +397,7 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
       }
       const one = /^\/drive\/v3\/files\/([^/]+)$/.exec(path);
       if (path === '/drive/v3/files' && req.method === 'GET') {
+        listCalls++;
         let match: (f: FakeFile) => boolean;
         try {
           match = compileQuery(url.searchParams.get('q') ?? '', realId);
@@ -410,6 +441,7 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
         if (file.parents.some((p) => !files.has(p)))
           return error(res, 404, 'notFound', `File not found: ${file.parents[0]}.`);
         files.set(file.id, file);
+        changed(file.id);
         return send(res, 200, pickFields(url.searchParams.get('fields'), resource(file), false));
       }
       if (one) {
@@ -451,10 +483,14 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
             parents: [...file.parents.filter((p) => !remove.includes(p)), ...add],
             modifiedTime: now(),
           });
+          changed(file.id);
           return send(res, 200, pickFields(url.searchParams.get('fields'), resource(file), false));
         }
         if (req.method === 'DELETE') {
-          for (const gone of [file.id, ...descendants(file.id)]) files.delete(gone);
+          for (const gone of [file.id, ...descendants(file.id)]) {
+            files.delete(gone);
+            changed(gone, true);
+          }
           return send(res, 204);
         }
       }
@@ -484,6 +520,7 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
     cutNextChunk(bytes: number) {
       cutAfter = bytes;
     },
+    listCalls: () => listCalls,
     addNativeDocument(name: string, mimeType: string, exports: Record<string, Buffer>) {
       const file: FakeFile = {
         id: id(),
@@ -498,6 +535,7 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
         exports,
       };
       files.set(file.id, file);
+      changed(file.id);
     },
     permissionsOf(name: string) {
       return [...files.values()].find((f) => f.name === name)?.permissions ?? [];

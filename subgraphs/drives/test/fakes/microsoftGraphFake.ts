@@ -6,7 +6,8 @@
  * `$top` paging through `@odata.nextLink`, folders created with a conflictBehavior, content by
  * a 302 to a pre-authenticated URL that honours Range, upload sessions (fragments with
  * Content-Range, 202 with nextExpectedRanges, a GET for the status, the item when complete,
- * replacing at the end), deletion, search (`search(q='…')` over names and text, with
+ * replacing at the end), deletion, delta (`root/delta` with no token, `token=latest`, and the
+ * returned `@odata.deltaLink`; 410 resyncRequired for a bad token), search (`search(q='…')` over names and text, with
  * parentReference.path), sharing (createLink with type and scope, answering the link's
  * webUrl; invite with recipients and roles), each item's webUrl, Graph's error envelope, 401 for an unknown token, 429 with
  * Retry-After when told to.
@@ -58,6 +59,8 @@ export interface MicrosoftGraphFake extends AsyncDisposable {
   cutNextFragment(bytes: number): void;
   /** Fragment PUTs seen. */
   fragments(): number;
+  /** Children listings so far (a sync run that trusts delta makes none). */
+  childrenCalls(): number;
   /** The permissions of the item of this name (the first found). */
   permissionsOf(name: string): Permission[];
   stop(): Promise<void>;
@@ -82,6 +85,10 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
   });
   const tokens = new Set<string>();
   const sessions = new Map<string, Session>();
+  // delta: every change to an item, in order; a delta link's token is a position in it.
+  const log: { id: string; deleted: boolean }[] = [];
+  const changed = (id: string, deleted = false) => log.push({ id, deleted });
+  let childrenCalls = 0;
   const downloads = new Map<string, string>();
   let limited = { times: 0, seconds: 0 };
   let cutAfter: number | undefined;
@@ -252,6 +259,7 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
         const content = Buffer.concat(session.received);
         if (existing) {
           Object.assign(existing, { content, modified: now(), version: existing.version + 1 });
+          changed(existing.id);
           return send(res, 200, resource(existing));
         }
         const made: Item = {
@@ -278,6 +286,7 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
                   ? 'application/json'
                   : 'application/octet-stream';
         items.set(made.id, made);
+        changed(made.id);
         return send(res, 201, resource(made));
       }
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -333,7 +342,10 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
       if (at.rest === '' && req.method === 'DELETE') {
         if (item.parentId === null) return error(res, 403, 'accessDenied', 'The root cannot be deleted.');
         const gone = (id: string): string[] => [id, ...childrenOf(id).flatMap((c) => gone(c.id))];
-        for (const id of gone(item.id)) items.delete(id);
+        for (const id of gone(item.id)) {
+          items.delete(id);
+          changed(id, true);
+        }
         return send(res, 204);
       }
       if (at.rest === '/content' && req.method === 'GET') {
@@ -342,7 +354,26 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
         downloads.set(key, item.id);
         return send(res, 302, undefined, { location: `${base}/download/${key}` });
       }
+      if (at.rest === '/delta' && req.method === 'GET') {
+        // No token: every item (a full enumeration); `latest`: none, just the link; N: changes since N.
+        const token = url.searchParams.get('token');
+        if (token !== null && token !== 'latest' && !/^\d+$/.test(token))
+          return error(res, 410, 'resyncRequired', 'The delta token is not valid; start again without one.');
+        const link = `${base}/v1.0/me/drive/root/delta?token=${log.length}`;
+        if (token === 'latest') return send(res, 200, { value: [], '@odata.deltaLink': link });
+        const since =
+          token === null ? [...items.keys()].map((id) => ({ id, deleted: false })) : log.slice(Number(token));
+        const latest = new Map<string, boolean>();
+        for (const c of since) latest.set(c.id, c.deleted);
+        return send(res, 200, {
+          value: [...latest].map(([id, deleted]) =>
+            deleted || !items.has(id) ? { id, deleted: { state: 'deleted' } } : resource(items.get(id)!),
+          ),
+          '@odata.deltaLink': link,
+        });
+      }
       if (at.rest === '/children' && req.method === 'GET') {
+        childrenCalls++;
         if (!item.folder) return error(res, 400, 'invalidRequest', 'Only folders have children.');
         const all = childrenOf(item.id);
         const top = Math.min(1000, Number(url.searchParams.get('$top') ?? 200));
@@ -416,6 +447,7 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
           permissions: [],
         };
         items.set(made.id, made);
+        changed(made.id);
         return send(res, 201, resource(made));
       }
       return error(res, 400, 'invalidRequest', `Unsupported ${req.method} ${url.pathname}`);
@@ -444,6 +476,7 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
       cutAfter = bytes;
     },
     fragments: () => fragments,
+    childrenCalls: () => childrenCalls,
     permissionsOf: (name) => [...items.values()].find((i) => i.name === name)?.permissions ?? [],
     stop,
     [Symbol.asyncDispose]: stop,
