@@ -382,6 +382,14 @@ export class AnalyticsService {
       });
     if (args.title !== null && args.title !== undefined && !args.title.trim())
       throw badUserInput('title must not be blank; leave it out for the default', { argument: 'title' });
+    // Grafana reads `$name`, `${name}` and `[[name]]` in a panel's query as its own variables, and
+    // has no escape for them: a name with them cannot be put in a dashboard's queries as it is.
+    const named = args.component ?? args.experiment!;
+    if (/\$|\[\[/.test(named))
+      throw badUserInput(
+        `${JSON.stringify(named.slice(0, 100))} has "$" or "[[", which Grafana would read as a dashboard variable; a dashboard needs a name without them`,
+        { argument: args.component ? 'component' : 'experiment' },
+      );
     const model = args.component
       ? componentDashboard(
           args.component,

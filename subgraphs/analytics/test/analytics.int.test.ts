@@ -178,6 +178,12 @@ describe('analytics, embedded (no Prometheus)', () => {
       { code: 'BAD_USER_INPUT', argument: 'title' },
       /title must not be blank/,
     );
+    // Also by the fuzz test: a name with "$" became a query Grafana reads as a variable, a 500.
+    await refused(
+      'mutation { createDashboard(component: "$var") { uid } }',
+      { code: 'BAD_USER_INPUT', argument: 'component' },
+      /Grafana would read as a dashboard variable/,
+    );
   });
 
   it('services.analytics.retention_hours from jarvis.yaml: samples older than it are pruned', async () => {
