@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { gql, jarvisFromFile, waitFor } from '@jarvis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -351,6 +352,50 @@ describe('connecting a drive by consent, from a jarvis.yaml', () => {
         { n: `synced/${provider.toLowerCase()}/roster.txt` },
       );
       expect(stored.data!.artifactByName).toEqual({ version: 2, size: 11 });
+    },
+  );
+
+  it.each(cases)(
+    '$provider: an export to a full drive fails with LIMIT_EXCEEDED (DRIVE_QUOTA) and leaves no file',
+    async ({ provider, fake, direct }) => {
+      const name = `Full ${provider}`;
+      const started = await q<{ connectDrive: { consentUrl: string } }>(CONNECT, { p: provider, n: name });
+      expect((await consent(started.data!.connectDrive.consentUrl)).status).toBe(200);
+      const id = (
+        await q<{ drives: { id: string; name: string }[] }>('{ drives { id name } }')
+      ).data!.drives.find((d) => d.name === name)!.id;
+      const report = Buffer.from('# quota report');
+      const stored = await q<{ storeSmallArtifact: { id: string } }>(
+        'mutation($i: CreateArtifactUploadInput!, $c: String!) { storeSmallArtifact(input: $i, contentBase64: $c) { id } }',
+        {
+          i: {
+            name: `quota/${provider.toLowerCase()}.md`,
+            kind: 'REPORT',
+            size: report.length,
+            sha256: createHash('sha256').update(report).digest('hex'),
+          },
+          c: report.toString('base64'),
+        },
+      );
+      fake().setQuotaExceeded(true);
+      try {
+        const exported = await q<{ exportToDrive: { id: string } }>(
+          'mutation($a: [ID!]!, $d: ID!) { exportToDrive(artifactIds: $a, driveId: $d, folder: "out") { id } }',
+          { a: [stored.data!.storeSmallArtifact.id], d: id },
+        );
+        const done = await q<{
+          driveTransfer: { status: string; files: { errorCode: string; error: string }[] };
+        }>('query($id: ID!) { driveTransfer(id: $id) { status files { errorCode error } } }', {
+          id: (await ended(exported.data!.exportToDrive.id)) && exported.data!.exportToDrive.id,
+        });
+        expect(done.data!.driveTransfer.status).toBe('FAILED');
+        expect(done.data!.driveTransfer.files).toEqual([
+          { errorCode: 'LIMIT_EXCEEDED', error: expect.stringContaining('out of space') },
+        ]);
+        expect((await direct(fake().issueToken()).list('out')).map((e) => e.name)).toEqual([]);
+      } finally {
+        fake().setQuotaExceeded(false);
+      }
     },
   );
 

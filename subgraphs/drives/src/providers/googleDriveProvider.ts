@@ -66,6 +66,26 @@ export function googleDriveProvider(options: GoogleDriveOptions, label = 'Google
     );
   }
 
+  /**
+   * A refusal to a request sent by hand (the resumable protocol), in the shape `failed` reads from
+   * the client's errors: its status, Google's reason (storageQuotaExceeded, rateLimitExceeded)
+   * and its headers (Retry-After).
+   */
+  async function answered(response: Response) {
+    const text = await response.text();
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+    return {
+      status: response.status,
+      message: text.slice(0, 200),
+      response: { status: response.status, headers: response.headers, data },
+    };
+  }
+
   const quoted = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 
   async function children(parentId: string, name?: string): Promise<File[]> {
@@ -166,7 +186,7 @@ export function googleDriveProvider(options: GoogleDriveOptions, label = 'Google
       return Number(/bytes=0-(\d+)/.exec(status.headers.get('range') ?? '')?.[1] ?? -1) + 1;
     },
     partial: [308],
-    refused: async (response) => failed({ status: response.status, message: await response.text() }, at),
+    refused: async (response) => failed(await answered(response), at),
     broken: (detail, cause) => failed(cause ?? { status: 409, message: detail }, at),
   });
 
@@ -269,7 +289,7 @@ export function googleDriveProvider(options: GoogleDriveOptions, label = 'Google
           },
         );
         const session = start.headers.get('location');
-        if (!start.ok || !session) throw failed({ status: start.status, message: await start.text() }, at);
+        if (!start.ok || !session) throw failed(await answered(start), at);
         const file = (await (
           await uploadInChunks(chunkSession(session, size, at), body, size, CHUNK, at)
         ).json()) as File;

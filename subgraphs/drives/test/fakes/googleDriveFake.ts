@@ -65,6 +65,8 @@ export interface GoogleDriveFake extends AsyncDisposable {
   cutNextChunk(bytes: number): void;
   /** The permissions of the file or folder of this name (the first found). */
   permissionsOf(name: string): Permission[];
+  /** Whether the account is out of storage: uploads answer 403 storageQuotaExceeded. */
+  setQuotaExceeded(full: boolean): void;
   /** files.list calls so far (a sync run that trusts the change feed makes none). */
   listCalls(): number;
   /** A Google document (Docs, Sheets…) in the root, and what each export type of it answers. */
@@ -186,6 +188,7 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
   const log: { fileId: string; removed: boolean; time: string }[] = [];
   const changed = (fileId: string, removed = false) => log.push({ fileId, removed, time: now() });
   let listCalls = 0;
+  let quotaExceeded = false;
   let limited = { times: 0, seconds: 0 };
   let cutAfter: number | undefined;
   const id = () => randomBytes(12).toString('base64url');
@@ -285,6 +288,8 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
         (req.method === 'POST' || req.method === 'PATCH') &&
         url.searchParams.get('uploadType') === 'resumable'
       ) {
+        if (quotaExceeded)
+          return error(res, 403, 'storageQuotaExceeded', 'The user has exceeded their Drive storage quota');
         const fileId = start[1] ? realId(decodeURIComponent(start[1])) : undefined;
         if (fileId && !files.has(fileId)) return error(res, 404, 'notFound', `File not found: ${fileId}.`);
         const raw = await body(req);
@@ -521,6 +526,9 @@ export async function startGoogleDriveFake(): Promise<GoogleDriveFake> {
       cutAfter = bytes;
     },
     listCalls: () => listCalls,
+    setQuotaExceeded(full: boolean) {
+      quotaExceeded = full;
+    },
     addNativeDocument(name: string, mimeType: string, exports: Record<string, Buffer>) {
       const file: FakeFile = {
         id: id(),

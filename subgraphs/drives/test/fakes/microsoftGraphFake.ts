@@ -59,6 +59,8 @@ export interface MicrosoftGraphFake extends AsyncDisposable {
   cutNextFragment(bytes: number): void;
   /** Fragment PUTs seen. */
   fragments(): number;
+  /** Whether the drive is full: upload sessions answer 507 insufficientStorage. */
+  setQuotaExceeded(full: boolean): void;
   /** Children listings so far (a sync run that trusts delta makes none). */
   childrenCalls(): number;
   /** The permissions of the item of this name (the first found). */
@@ -89,6 +91,7 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
   const log: { id: string; deleted: boolean }[] = [];
   const changed = (id: string, deleted = false) => log.push({ id, deleted });
   let childrenCalls = 0;
+  let quotaExceeded = false;
   const downloads = new Map<string, string>();
   let limited = { times: 0, seconds: 0 };
   let cutAfter: number | undefined;
@@ -303,6 +306,8 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
       const at = address(url.pathname);
       if (!at) return error(res, 400, 'invalidRequest', `Unsupported ${req.method} ${url.pathname}`);
       if (at.rest === '/createUploadSession' && req.method === 'POST') {
+        if (quotaExceeded)
+          return error(res, 507, 'insufficientStorage', 'Insufficient Storage: the drive is full.');
         const p = at.path ?? '';
         const parts = p.split('/').filter(Boolean);
         const name = parts.pop()!;
@@ -477,6 +482,9 @@ export async function startMicrosoftGraphFake(): Promise<MicrosoftGraphFake> {
     },
     fragments: () => fragments,
     childrenCalls: () => childrenCalls,
+    setQuotaExceeded(full) {
+      quotaExceeded = full;
+    },
     permissionsOf: (name) => [...items.values()].find((i) => i.name === name)?.permissions ?? [],
     stop,
     [Symbol.asyncDispose]: stop,
