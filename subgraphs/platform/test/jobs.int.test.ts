@@ -29,6 +29,8 @@ it('the jobs query shows every background job of the deployment, its last run an
   expect((await jobs()).map((j) => j.name)).toEqual([
     'analytics.alerts',
     'analytics.prune',
+    'drives.sync-schedule',
+    'drives.transfers',
     'notifications.deliver',
     'storage.gc',
     'workflows.engine',

@@ -13,6 +13,8 @@ export function meteredStream(
   signal?: AbortSignal,
 ): Readable {
   const metered = new Transform({
+    // Room for a network read or two, so the bytes do not stop every 16 KiB (the default).
+    highWaterMark: 1024 * 1024,
     transform(chunk: Buffer, _encoding, callback) {
       const go = onBytes(chunk.length, chunk);
       if (go === true) callback(null, chunk);

@@ -78,5 +78,5 @@ export function resumableRead(
       }
     }
   }
-  return Readable.from(bytes(), { objectMode: false });
+  return Readable.from(bytes(), { objectMode: false, highWaterMark: 1024 * 1024 });
 }
