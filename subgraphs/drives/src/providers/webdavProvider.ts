@@ -73,8 +73,11 @@ export function webdavProvider(
     }
   }
 
+  // Folders this provider made or found: a transfer writing many files into one folder asks once
+  // (each ask is a PROPFIND per segment and a MKCOL).
+  const folders = new Set<string>();
   async function mkdirs(at: string) {
-    if (at === '') return;
+    if (at === '' || folders.has(at)) return;
     try {
       await client.createDirectory(remote(at), { recursive: true });
     } catch (error) {
@@ -82,6 +85,7 @@ export function webdavProvider(
       // race with anything from 405 to 500): what counts is that it is there now.
       if (!(await statOf(at))?.folder) throw failed(error, at);
     }
+    folders.add(at);
   }
 
   return {
@@ -190,6 +194,7 @@ export function webdavProvider(
     async remove(input) {
       const at = drivePath(input);
       if (at === '') throw rootNotRemovable(label);
+      for (const folder of folders) if (folder === at || folder.startsWith(`${at}/`)) folders.delete(folder);
       try {
         await client.deleteFile(remote(at));
       } catch (error) {

@@ -4,7 +4,6 @@ import type { ExportRequest } from '../records.ts';
 import { eachConcurrently } from './eachConcurrently.ts';
 import { exportFileName } from './exportFileName.ts';
 import { fileDone, stopsTransfer } from './fileOutcomes.ts';
-import { FILES_AT_ONCE } from './importFiles.ts';
 import { meteredStream } from './meteredStream.ts';
 import type { TransferWork } from './transferWork.ts';
 
@@ -37,7 +36,7 @@ export async function exportFiles(work: TransferWork): Promise<string | null> {
   progress.bytesTotal = artifacts.reduce((sum, a) => sum + (a.artifact?.size ?? 0), 0);
   await work.reporter.save();
   let firstError: string | null = null;
-  await eachConcurrently(artifacts, FILES_AT_ONCE, async ({ id, artifact }) => {
+  await eachConcurrently(artifacts, 1, async ({ id, artifact }) => {
     if (work.signal.aborted) throw work.signal.reason;
     const path = artifact ? joinPath(request.folder, exportFileName(artifact.name)) : id;
     const file = { path, size: artifact?.size ?? 0 };

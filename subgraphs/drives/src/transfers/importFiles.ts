@@ -12,8 +12,11 @@ import { meteredStream } from './meteredStream.ts';
 import { resumableRead } from './resumableRead.ts';
 import type { TransferWork } from './transferWork.ts';
 
-/** Files moving at once in a transfer: the next one's round trips overlap this one's bytes. */
-export const FILES_AT_ONCE = 2;
+/**
+ * Files an import moves at once: the next one's round trips overlap this one's bytes. (Exports
+ * go one at a time: two uploads at once to the same drive measured slower, bench/driveTransfers.ts.)
+ */
+const FILES_AT_ONCE = 2;
 /** Files up to this size whose type has text (PDF, DOCX, text, CSV) are read for search as they pass. */
 const MAX_INDEXED_BYTES = 20 * 1024 * 1024;
 const INDEXED =
