@@ -18,7 +18,7 @@ export const subgraph = defineSubgraph({
   schema: new URL('../schema.graphql', import.meta.url),
   entityQueries,
   routePrefixes: ['/drives/'],
-  uses: ['storage'],
+  uses: ['storage', 'identity'],
   create(deps) {
     const config = deps.config.services.drives;
     const store = new SqlDriveStore(deps.db);
@@ -49,6 +49,13 @@ export const subgraph = defineSubgraph({
       artifacts: () => service.storage(),
       provider: (drive) => service.provider(drive),
       noteReconnect: (drive, error) => service.noteReconnect(drive, error),
+      currentPrincipal: async (principal) => {
+        const identity = deps.peer('identity') as
+          | { currentPrincipal?(p: typeof principal): Promise<typeof principal> }
+          | undefined;
+        // Without identity in this process (a test running drives alone) the principal stands as kept.
+        return identity?.currentPrincipal ? identity.currentPrincipal(principal) : principal;
+      },
     });
     return {
       resolvers: createResolvers(service),

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { IdentityService } from '@jarvis/subgraph-identity';
-import { gql, jarvisFromFile, startWebdav, type WebdavServer } from '@jarvis/testkit';
+import { gql, jarvisFromFile, startWebdav, type WebdavServer, waitFor } from '@jarvis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const DRIVE = 'id name provider status location';
@@ -197,5 +197,61 @@ describe('drives, from a jarvis.yaml', () => {
     const { readFileSync, statSync } = await import('node:fs');
     expect(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64')).toHaveLength(32);
     expect(statSync(keyFile).mode & 0o077).toBe(0);
+  });
+
+  it('a sync job acts as its creator as they stand: once their key is revoked its next run fails and the job pauses', async () => {
+    await using jarvis = await jarvisFromFile(
+      `auth:\n  mode: keys\nservices:\n  drives:\n    local_roots:\n      - ${roots.allowed}\n`,
+    );
+    const identity = jarvis.subgraphs.find((m) => m.name === 'identity')!.service as IdentityService;
+    const issued = await identity.issueKey({ projectId: 'default', name: 'syncer', role: 'editor' });
+    const q = <T>(query: string, variables: Record<string, unknown> = {}) =>
+      gql<T>(jarvis.router.fetch, query, variables, { authorization: `Bearer ${issued.secret}` });
+    const drive = await q<{ connectLocalDrive: { id: string } }>(CONNECT_LOCAL, {
+      n: 'synced',
+      p: path.join(roots.allowed, 'icloud'),
+    });
+    const job = await q<{ createSyncJob: { id: string } }>(
+      'mutation($d: ID!) { createSyncJob(driveId: $d, folder: "clips", prefix: "synced/clips", direction: IMPORT) { id } }',
+      { d: drive.data!.connectLocalDrive.id },
+    );
+    expect(job.errors).toBeUndefined();
+    const jobId = job.data!.createSyncJob.id;
+    const runs = () =>
+      jarvis.runtime.db.kysely
+        .selectFrom('drives.transfers')
+        .select(['status', 'error'])
+        .where('sync_job_id', '=', jobId)
+        .orderBy('created_at')
+        .execute();
+    await waitFor('the first run to succeed', async () => (await runs())[0]?.status === 'SUCCEEDED', {
+      timeoutMs: 60_000,
+    });
+
+    await identity.revokeKey(issued.apiKey.id);
+    // Due again (as the schedule would make it in an hour).
+    await jarvis.runtime.db.kysely
+      .updateTable('drives.sync_jobs')
+      .set({ next_run_at: new Date() })
+      .where('id', '=', jobId)
+      .execute();
+    await waitFor(
+      'the next run to end',
+      async () => ['FAILED', 'SUCCEEDED'].includes((await runs())[1]?.status ?? ''),
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    const second = (await runs())[1]!;
+    expect(second.status).toBe('FAILED');
+    expect(second.error).toMatch(
+      /the one who asked can no longer act \(API key .* was revoked\); the sync job is paused/,
+    );
+    const paused = await jarvis.runtime.db.kysely
+      .selectFrom('drives.sync_jobs')
+      .select('enabled')
+      .where('id', '=', jobId)
+      .executeTakeFirstOrThrow();
+    expect(paused.enabled).toBe(false);
   });
 });

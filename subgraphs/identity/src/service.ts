@@ -4,6 +4,7 @@ import { apiKeyId, apiKeyMatches, decide, isScope, newApiKey, roleCovers } from 
 import type { JarvisConfig } from '@jarvis/config';
 import {
   createRequestContext,
+  LOCAL_PRINCIPAL,
   type Logger,
   type Principal,
   type RequestContext,
@@ -102,16 +103,7 @@ export class IdentityService {
       await this.recordRefusal(key, 'api key used after expiry', context);
       throw unauthenticated(`API key ${key.id} expired at ${key.expiresAt.toISOString()}; create a new one`);
     }
-    let roles: Role[] = [key.role];
-    if (key.userId) {
-      const user = await this.store.user(key.userId);
-      // A platform owner's admin key is the owner's: it may create projects.
-      if (user?.owner) roles = key.role === 'admin' ? ['admin', 'owner'] : [key.role];
-      else {
-        const member = await this.store.membership(key.projectId, key.userId);
-        roles = member ? [lower(key.role, member.role)] : [];
-      }
-    }
+    const roles = await this.keyRoles(key);
     let projectId = key.projectId;
     if (project !== undefined && project !== key.projectId) {
       // A key acts in its own project; only a platform owner's may act in another (as its admin).
@@ -133,6 +125,41 @@ export class IdentityService {
       ...(key.scopes ? { scopes: key.scopes } : {}),
       keyId: key.id,
     };
+  }
+
+  /** What a key may do today: its role, capped by its user's membership (an owner's admin key is the owner's). */
+  private async keyRoles(key: { role: Role; userId: string | null; projectId: string }): Promise<Role[]> {
+    if (!key.userId) return [key.role];
+    const user = await this.store.user(key.userId);
+    // A platform owner's admin key is the owner's: it may create projects.
+    if (user?.owner) return key.role === 'admin' ? ['admin', 'owner'] : [key.role];
+    const member = await this.store.membership(key.projectId, key.userId);
+    return member ? [lower(key.role, member.role)] : [];
+  }
+
+  /**
+   * A principal as it stands now, for work that acts later in someone's name (a sync job's runs,
+   * a queued transfer): the same caller with today's roles, or UNAUTHENTICATED when its key has
+   * been revoked or has expired since. The local admin of `auth.mode: local` is always itself.
+   */
+  async currentPrincipal(principal: Principal): Promise<Principal> {
+    if (principal.kind === 'anonymous') throw unauthenticated('an anonymous caller cannot act later');
+    if (!principal.keyId) {
+      if (principal.userId === LOCAL_PRINCIPAL.userId) return principal;
+      const user = await this.store.user(principal.userId);
+      if (!user) throw unauthenticated(`user ${principal.userId} no longer exists`);
+      const member = await this.store.membership(principal.projectId, principal.userId);
+      return {
+        ...principal,
+        roles: [...(member ? [member.role] : []), ...(user.owner ? (['owner'] as Role[]) : [])],
+      };
+    }
+    const key = await this.store.apiKey(principal.keyId);
+    if (!key) throw unauthenticated(`API key ${principal.keyId} no longer exists`);
+    if (key.revokedAt) throw unauthenticated(`API key ${key.id} was revoked`);
+    if (key.expiresAt && key.expiresAt.getTime() <= Date.now())
+      throw unauthenticated(`API key ${key.id} expired at ${key.expiresAt.toISOString()}`);
+    return { ...principal, roles: await this.keyRoles(key) };
   }
 
   /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@jarvis/context';
+import { decide } from '@jarvis/auth';
+import type { Logger, Principal } from '@jarvis/context';
 import { JarvisError } from '@jarvis/errors';
 import type { Job } from '@jarvis/jobs';
 import type { PubSub } from '@jarvis/pubsub';
@@ -27,6 +28,8 @@ export interface TransferRunnerDeps {
   provider(drive: DriveRecord): DriveProvider;
   /** Marks the drive NEEDS_RECONNECT when the error says its credentials stopped working. */
   noteReconnect(drive: DriveRecord, error: unknown): Promise<void>;
+  /** Who asked, as they stand now (identity's currentPrincipal): a revoked key no longer acts. */
+  currentPrincipal(principal: Principal): Promise<Principal>;
 }
 
 class Cancelled extends Error {}
@@ -101,6 +104,21 @@ export class TransferRunner {
     return next;
   }
 
+  /** The principal to act as now, or why the one who asked no longer may. */
+  private async stillAllowed(transfer: TransferRecord): Promise<Principal | string> {
+    let principal: Principal;
+    try {
+      principal = await this.deps.currentPrincipal(transfer.principal);
+    } catch (error) {
+      return `the one who asked can no longer act (${(error as Error).message})`;
+    }
+    const needs = ['drives:write', transfer.direction === 'EXPORT' ? 'storage:read' : 'storage:write'];
+    const missing = needs.filter((scope) => decide(principal, scope) !== 'allowed');
+    return missing.length
+      ? `the one who asked no longer has ${missing.join(' and ')} in this project`
+      : principal;
+  }
+
   private async run(transfer: TransferRecord, stopping: AbortSignal) {
     const { transfers, logger } = this.deps;
     const reporter = new TransferReporter(transfer, { pubsub: this.deps.pubsub, store: transfers });
@@ -114,6 +132,16 @@ export class TransferRunner {
     };
     const drive = await this.deps.drives.get(transfer.projectId, transfer.ownerId, transfer.driveId);
     if (!drive) return end('FAILED', 'the drive was disconnected');
+    // A transfer acts later in someone's name (a sync job, for months): as they stand today.
+    const refusal = await this.stillAllowed(transfer);
+    if (typeof refusal === 'string') {
+      if (transfer.syncJobId) await this.deps.syncJobs.setEnabled(transfer.syncJobId, false);
+      return end(
+        'FAILED',
+        `${refusal}${transfer.syncJobId ? '; the sync job is paused until someone with the rights runs it' : ''}`,
+      );
+    }
+    transfer = { ...transfer, principal: refusal };
     const cancel = new AbortController();
     const signal = AbortSignal.any([stopping, cancel.signal]);
     await reporter.event('STARTED');
