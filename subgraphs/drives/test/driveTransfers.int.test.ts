@@ -347,6 +347,25 @@ describe('import from and export to a drive, through storage', () => {
     expect(existsSync(path.join(scratch, 'results', 'absent'))).toBe(false);
   });
 
+  it('two drive files that would share an artifact name: the first comes in, the other fails with CONFLICT', async () => {
+    mkdirSync(path.join(dav.root, 'twins'));
+    writeFileSync(path.join(dav.root, 'twins', 'game 1.mp4'), 'first');
+    writeFileSync(path.join(dav.root, 'twins', 'game_1.mp4'), 'second');
+    const started = await gql<{ importFromDrive: { id: string } }>(jarvis.router.fetch, IMPORT, {
+      d: driveId,
+      p: ['twins'],
+    });
+    const transfer = await ended(jarvis, started.data!.importFromDrive.id);
+    expect(transfer.status).toBe('FAILED');
+    expect(transfer.files.map((f) => [f.outcome, f.errorCode]).sort()).toEqual([
+      ['FAILED', 'CONFLICT'],
+      ['MOVED', null],
+    ]);
+    expect(transfer.files.find((f) => f.outcome === 'FAILED')!.error).toMatch(
+      /would both be imported as drives\/Team_Nextcloud\/twins\/game_1\.mp4/,
+    );
+  });
+
   it('refuses bad input with its code, before anything runs', async () => {
     const code = async (variables: Record<string, unknown>) =>
       (await gql(jarvis.router.fetch, IMPORT, { d: driveId, p: ['season'], ...variables })).errors?.[0]

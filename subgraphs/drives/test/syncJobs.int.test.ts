@@ -208,4 +208,33 @@ describe('a sync job keeps a drive folder and an artifact prefix equal both ways
       expect(existsSync(path.join(season, 'old-notes.txt'))).toBe(false);
     }
   }, 180_000);
+
+  it('two drive files that would share an artifact name: one syncs, the other fails with CONFLICT every run and takes nothing over', async () => {
+    mkdirSync(path.join(dav.root, 'clash'));
+    writeFileSync(path.join(dav.root, 'clash', 'a b.txt'), 'first');
+    writeFileSync(path.join(dav.root, 'clash', 'a_b.txt'), 'second');
+    await using jarvis = await jarvisFromFile(
+      `home: ${path.join(scratch, 'clash-home')}\nlog:\n  level: warn\n`,
+    );
+    const q = <T>(query: string, variables: Record<string, unknown> = {}) =>
+      gql<T>(jarvis.router.fetch, query, variables);
+    const driveId = (
+      await q<{ connectWebdavDrive: { id: string } }>(
+        'mutation($u: String!, $user: String!, $pw: String!) { connectWebdavDrive(name: "club", url: $u, username: $user, password: $pw) { id } }',
+        { u: dav.url, user: dav.username, pw: dav.password },
+      )
+    ).data!.connectWebdavDrive.id;
+    const jobId = (
+      await q<{ createSyncJob: { id: string } }>(
+        'mutation($d: ID!) { createSyncJob(driveId: $d, folder: "clash", prefix: "clash", direction: IMPORT) { id } }',
+        { d: driveId },
+      )
+    ).data!.createSyncJob.id;
+    const first = await nextRun(jarvis, jobId);
+    expect(first.status).toBe('FAILED');
+    expect(first.files.map((f) => f.outcome).sort()).toEqual(['FAILED', 'MOVED']);
+    const again = await nextRun(jarvis, jobId, await runNow(jarvis, jobId).then(() => first.id));
+    expect(again.files.map((f) => f.outcome)).toEqual(['FAILED']);
+    expect(await artifactText(jarvis, 'clash/a_b.txt')).toMatchObject({ version: 1 });
+  });
 });

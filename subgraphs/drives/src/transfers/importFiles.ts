@@ -1,4 +1,4 @@
-import { badUserInput, notFound } from '@jarvis/errors';
+import { badUserInput, conflict, notFound } from '@jarvis/errors';
 import type { DriveEntry } from '../providers/driveProvider.ts';
 import { googleExportOf, isGoogleNative } from '../providers/googleDocsExport.ts';
 import type { ImportRequest } from '../records.ts';
@@ -58,10 +58,23 @@ export async function importFiles(work: TransferWork): Promise<string | null> {
     const error = notFound(`${path} is not on drive ${work.drive.name}`, { path });
     firstError ??= `${path}: ${await fileDone(work, { path, size: 0 }, 'FAILED', { error })}`;
   }
+  // Names made storage-safe can meet ("a b.mp4" and "a_b.mp4"): the first keeps the name, the
+  // others fail saying so, rather than becoming versions of a file they are not.
+  const claimed = new Map<string, string>();
   await eachConcurrently(files, FILES_AT_ONCE, async (entry) => {
     if (work.signal.aborted) throw work.signal.reason;
     const file = { path: entry.path, size: entry.size };
     try {
+      const name = importedName(request, entry);
+      const taken = claimed.get(name);
+      if (taken)
+        throw conflict(
+          `${entry.path} and ${taken} would both be imported as ${name}; rename one, or import them apart`,
+          {
+            path: entry.path,
+          },
+        );
+      claimed.set(name, entry.path);
       const skipped = await unchangedArtifact(work, entry, importedName(request, entry));
       if (skipped) await fileDone(work, file, 'SKIPPED', { artifactId: skipped });
       else

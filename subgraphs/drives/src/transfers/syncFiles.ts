@@ -1,3 +1,4 @@
+import { conflict } from '@jarvis/errors';
 import type { PortArtifact } from '@jarvis/subgraph';
 import { joinPath } from '../providers/drivePath.ts';
 import type { DriveEntry } from '../providers/driveProvider.ts';
@@ -22,6 +23,8 @@ type Step =
   | { kind: 'conflict'; entry: DriveEntry; artifact: PortArtifact }
   | { kind: 'deleteArtifact'; state: SyncStateRecord; artifact: PortArtifact }
   | { kind: 'deleteOnDrive'; state: SyncStateRecord; entry: DriveEntry }
+  /** A new drive file whose artifact name another drive file has: it fails, saying so. */
+  | { kind: 'clash'; entry: DriveEntry; name: string }
   /** Bookkeeping only: a side deleted without propagation, or a pair gone on both sides. */
   | { kind: 'note'; state: SyncStateRecord | null; drivePath: string };
 
@@ -101,7 +104,12 @@ export async function syncFiles(
   for (const entry of driveFiles.values()) {
     if (pairedDrive.has(entry.path)) continue;
     const name = artifactNameFor(job.prefix, relative(entry.path));
-    const artifact = pairedArtifacts.has(name) ? undefined : artifacts.get(name);
+    // Another drive file has this name already ("a b.csv" and "a_b.csv"): not taken over.
+    if (pairedArtifacts.has(name)) {
+      steps.push({ kind: 'clash', entry, name });
+      continue;
+    }
+    const artifact = artifacts.get(name);
     pairedArtifacts.add(name);
     if (artifact && job.direction === 'BOTH') steps.push({ kind: 'conflict', entry, artifact });
     else if (artifact && !canImport) steps.push({ kind: 'export', artifact, path: entry.path });
@@ -150,6 +158,11 @@ export async function syncFiles(
   async function run(step: Exclude<Step, { kind: 'note' }>) {
     const file = (path: string) => ({ path, size: sizeOf(step) });
     switch (step.kind) {
+      case 'clash':
+        throw conflict(
+          `${step.entry.path} would be synced as ${step.name}, which another file on the drive has; rename one of them`,
+          { path: step.entry.path },
+        );
       case 'import': {
         const done = file(step.entry.path);
         const artifactId = await importOne(work, step.entry, step.name);
@@ -241,6 +254,7 @@ function sizeOf(step: Step): number {
   switch (step.kind) {
     case 'import':
     case 'conflict':
+    case 'clash':
       return step.entry.size;
     case 'export':
       return step.artifact.size;
