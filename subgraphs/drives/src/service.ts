@@ -462,8 +462,8 @@ export class DrivesService {
   }
 
   /** A sync job's runs, newest first. */
-  syncRuns(job: { id: string; projectId: string; ownerId: string }, first: number | null | undefined) {
-    return this.transfers.listBySyncJob(job.id, clampFirst(first, 20));
+  syncRuns(syncJobId: string, first: number | null | undefined) {
+    return this.transfers.listBySyncJob(syncJobId, clampFirst(first, 20));
   }
 
   /** Runs a sync job now: its queued or running run when there is one, else a new one. */

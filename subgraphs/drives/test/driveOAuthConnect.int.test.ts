@@ -55,6 +55,15 @@ describe('connecting a drive by consent, from a jarvis.yaml', () => {
     await graph?.stop();
   });
 
+  /** A Google Drive or OneDrive connected the way a user does it: connectDrive, the consent page, back; its id. */
+  const connectedByConsent = async (provider: string, name: string) => {
+    const started = await q<{ connectDrive: { consentUrl: string } }>(CONNECT, { p: provider, n: name });
+    expect((await consent(started.data!.connectDrive.consentUrl)).status).toBe(200);
+    return (await q<{ drives: { id: string; name: string }[] }>('{ drives { id name } }')).data!.drives.find(
+      (d) => d.name === name,
+    )!.id;
+  };
+
   const cases = [
     {
       provider: 'GOOGLE_DRIVE',
@@ -137,11 +146,7 @@ describe('connecting a drive by consent, from a jarvis.yaml', () => {
     async ({ provider, fake }) => {
       fake().oauth.setExpiresIn(60); // inside five minutes: every use refreshes first
       const name = `Refreshing ${provider}`;
-      const started = await q<{ connectDrive: { consentUrl: string } }>(CONNECT, { p: provider, n: name });
-      expect((await consent(started.data!.connectDrive.consentUrl)).status).toBe(200);
-      const id = (
-        await q<{ drives: { id: string; name: string }[] }>('{ drives { id name } }')
-      ).data!.drives.find((d) => d.name === name)!.id;
+      const id = await connectedByConsent(provider, name);
       const before = fake().oauth.refreshes();
       const listed = await q('query($id: ID!) { drive(id: $id) { files { path } } }', { id });
       expect(listed.errors).toBeUndefined();
@@ -187,11 +192,7 @@ describe('connecting a drive by consent, from a jarvis.yaml', () => {
     '$provider: a folder imports into artifacts, results export to a folder shared by link and with a coach',
     async ({ provider, fake, direct }) => {
       const name = `Media ${provider}`;
-      const started = await q<{ connectDrive: { consentUrl: string } }>(CONNECT, { p: provider, n: name });
-      expect((await consent(started.data!.connectDrive.consentUrl)).status).toBe(200);
-      const id = (
-        await q<{ drives: { id: string; name: string }[] }>('{ drives { id name } }')
-      ).data!.drives.find((d) => d.name === name)!.id;
+      const id = await connectedByConsent(provider, name);
       const user = direct(fake().issueToken());
       const clip = Buffer.alloc(1_500_000, 9);
       await user.write('matches/m1/clip.mp4', Readable.from([clip]), clip.length);
@@ -257,14 +258,7 @@ describe('connecting a drive by consent, from a jarvis.yaml', () => {
   );
 
   it('GOOGLE_DRIVE: Google Docs come in exported (DOCX by default, PDF when asked), searchable; a Form says it cannot', async () => {
-    const started = await q<{ connectDrive: { consentUrl: string } }>(CONNECT, {
-      p: 'GOOGLE_DRIVE',
-      n: 'Docs',
-    });
-    expect((await consent(started.data!.connectDrive.consentUrl)).status).toBe(200);
-    const id = (
-      await q<{ drives: { id: string; name: string }[] }>('{ drives { id name } }')
-    ).data!.drives.find((d) => d.name === 'Docs')!.id;
+    const id = await connectedByConsent('GOOGLE_DRIVE', 'Docs');
     const docx = docxWith(['Zone press in the third period']);
     const pdf = pdfWith('Zone press in the third period');
     google.addNativeDocument('Game plan', 'application/vnd.google-apps.document', {
@@ -311,11 +305,7 @@ describe('connecting a drive by consent, from a jarvis.yaml', () => {
     '$provider: a sync job follows the change feed: a quiet drive is not listed again, a change is brought in',
     async ({ provider, fake, direct }) => {
       const name = `Synced ${provider}`;
-      const started = await q<{ connectDrive: { consentUrl: string } }>(CONNECT, { p: provider, n: name });
-      expect((await consent(started.data!.connectDrive.consentUrl)).status).toBe(200);
-      const id = (
-        await q<{ drives: { id: string; name: string }[] }>('{ drives { id name } }')
-      ).data!.drives.find((d) => d.name === name)!.id;
+      const id = await connectedByConsent(provider, name);
       const user = direct(fake().issueToken());
       await user.write('season/roster.txt', Readable.from([Buffer.from('ann, bo')]), 7);
       const job = await q<{ createSyncJob: { id: string } }>(
@@ -359,11 +349,7 @@ describe('connecting a drive by consent, from a jarvis.yaml', () => {
     '$provider: an export to a full drive fails with LIMIT_EXCEEDED (DRIVE_QUOTA) and leaves no file',
     async ({ provider, fake, direct }) => {
       const name = `Full ${provider}`;
-      const started = await q<{ connectDrive: { consentUrl: string } }>(CONNECT, { p: provider, n: name });
-      expect((await consent(started.data!.connectDrive.consentUrl)).status).toBe(200);
-      const id = (
-        await q<{ drives: { id: string; name: string }[] }>('{ drives { id name } }')
-      ).data!.drives.find((d) => d.name === name)!.id;
+      const id = await connectedByConsent(provider, name);
       const report = Buffer.from('# quota report');
       const stored = await q<{ storeSmallArtifact: { id: string } }>(
         'mutation($i: CreateArtifactUploadInput!, $c: String!) { storeSmallArtifact(input: $i, contentBase64: $c) { id } }',

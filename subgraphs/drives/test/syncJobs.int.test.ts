@@ -63,6 +63,16 @@ const artifactText = async (jarvis: Jarvis, name: string) => {
   return { version: artifact.version, text: await body.text() };
 };
 
+/** The WebDAV share connected as the drive "club"; its id. */
+const connectedWebdav = async (jarvis: Jarvis, dav: WebdavServer) =>
+  (
+    await gql<{ connectWebdavDrive: { id: string } }>(
+      jarvis.router.fetch,
+      'mutation($u: String!, $user: String!, $pw: String!) { connectWebdavDrive(name: "club", url: $u, username: $user, password: $pw) { id } }',
+      { u: dav.url, user: dav.username, pw: dav.password },
+    )
+  ).data!.connectWebdavDrive.id;
+
 /** The job's newest run once it ended (after `after`, a run id to wait past). */
 async function nextRun(jarvis: Jarvis, jobId: string, after?: string): Promise<Run> {
   let run: Run | undefined;
@@ -119,12 +129,7 @@ describe('a sync job keeps a drive folder and an artifact prefix equal both ways
       await using jarvis = await jarvisFromFile(yaml);
       const q = <T>(query: string, variables: Record<string, unknown> = {}) =>
         gql<T>(jarvis.router.fetch, query, variables);
-      const driveId = (
-        await q<{ connectWebdavDrive: { id: string } }>(
-          'mutation($u: String!, $user: String!, $pw: String!) { connectWebdavDrive(name: "club", url: $u, username: $user, password: $pw) { id } }',
-          { u: dav.url, user: dav.username, pw: dav.password },
-        )
-      ).data!.connectWebdavDrive.id;
+      const driveId = await connectedWebdav(jarvis, dav);
       expect((await store(jarvis, 'synced/season/report.md', '# Week 1')).errors).toBeUndefined();
 
       // Twice at once under one key: one job.
@@ -218,12 +223,7 @@ describe('a sync job keeps a drive folder and an artifact prefix equal both ways
     );
     const q = <T>(query: string, variables: Record<string, unknown> = {}) =>
       gql<T>(jarvis.router.fetch, query, variables);
-    const driveId = (
-      await q<{ connectWebdavDrive: { id: string } }>(
-        'mutation($u: String!, $user: String!, $pw: String!) { connectWebdavDrive(name: "club", url: $u, username: $user, password: $pw) { id } }',
-        { u: dav.url, user: dav.username, pw: dav.password },
-      )
-    ).data!.connectWebdavDrive.id;
+    const driveId = await connectedWebdav(jarvis, dav);
     const jobId = (
       await q<{ createSyncJob: { id: string } }>(
         'mutation($d: ID!) { createSyncJob(driveId: $d, folder: "clash", prefix: "clash", direction: IMPORT) { id } }',

@@ -48,7 +48,7 @@ export function createResolvers(service: DrivesService): Resolvers {
     SyncJob: {
       __resolveReference: async (ref, ctx) => (await service.syncJob(ctx.principal, ref.id)) ?? null,
       drive: async (job, _a, ctx) => (await service.drive(ctx.principal, job.driveId)) ?? null,
-      runs: (job, { first }) => service.syncRuns(job, first),
+      runs: (job, { first }) => service.syncRuns(job.id, first),
     },
     DriveTransferFile: {
       artifact: (f) => (f.artifactId ? { id: f.artifactId } : null),

@@ -3,8 +3,14 @@ import type { Database } from '@jarvis/db';
 import type { IdempotencyStamp } from '@jarvis/subgraph';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { DB } from '../generated/tables.ts';
-import type { ImportedFileRecord, TransferFileRecord, TransferRecord, TransferStatus } from '../records.ts';
-import type { ImportedFileHit, TransferProgress, TransferStore } from './transferStore.ts';
+import type {
+  ImportedFileRecord,
+  SearchHitRecord,
+  TransferFileRecord,
+  TransferRecord,
+  TransferStatus,
+} from '../records.ts';
+import type { TransferProgress, TransferStore } from './transferStore.ts';
 
 const toTransfer = (r: Selectable<DB['transfers']>): TransferRecord => ({
   id: r.id,
@@ -289,6 +295,6 @@ export class SqlTransferStore implements TransferStore {
       .where(sql<boolean>`search @@ ${q}`);
     if (driveId) select = select.where('drive_id', '=', driveId);
     const rows = await select.orderBy('rank', 'desc').orderBy('path').limit(limit).execute();
-    return rows.map((r): ImportedFileHit => ({ ...toImported(r), rank: Number(r.rank), snippet: r.snippet }));
+    return rows.map((r): SearchHitRecord => ({ ...toImported(r), rank: Number(r.rank), snippet: r.snippet }));
   }
 }

@@ -1,17 +1,17 @@
 import type { IdempotencyStamp } from '@jarvis/subgraph';
-import type { ImportedFileRecord, TransferFileRecord, TransferRecord, TransferStatus } from '../records.ts';
+import type {
+  ImportedFileRecord,
+  SearchHitRecord,
+  TransferFileRecord,
+  TransferRecord,
+  TransferStatus,
+} from '../records.ts';
 
 /** Counts and bytes a running transfer reports as it goes. */
 export type TransferProgress = Pick<
   TransferRecord,
   'filesTotal' | 'filesDone' | 'filesSkipped' | 'filesFailed' | 'bytesTotal' | 'bytesDone'
 >;
-
-/** A search hit among imported files. */
-export interface ImportedFileHit extends ImportedFileRecord {
-  snippet: string;
-  rank: number;
-}
 
 /** Transfers, their files, and what imports made; every read by project and owner. */
 export interface TransferStore {
@@ -61,5 +61,5 @@ export interface TransferStore {
     query: string,
     driveId: string | null,
     limit: number,
-  ): Promise<ImportedFileHit[]>;
+  ): Promise<SearchHitRecord[]>;
 }

@@ -75,11 +75,11 @@ export async function importFiles(work: TransferWork): Promise<string | null> {
           },
         );
       claimed.set(name, entry.path);
-      const skipped = await unchangedArtifact(work, entry, importedName(request, entry));
+      const skipped = await unchangedArtifact(work, entry, name);
       if (skipped) await fileDone(work, file, 'SKIPPED', { artifactId: skipped });
       else
         await fileDone(work, file, 'MOVED', {
-          artifactId: await importOne(work, entry, importedName(request, entry), request.googleDocsAs),
+          artifactId: await importOne(work, entry, name, request.googleDocsAs),
         });
     } catch (error) {
       if (stopsTransfer(error, work)) throw error;
@@ -92,11 +92,8 @@ export async function importFiles(work: TransferWork): Promise<string | null> {
 
 /** The artifact name a drive file is imported as (a Google document's with its export's extension). */
 const importedName = (request: ImportRequest, entry: DriveEntry) => {
-  const { entry: imported } = asImported(entry, request);
-  return artifactNameFor(
-    request.prefix,
-    imported.name === entry.name ? entry.path : `${entry.path}.${imported.name.slice(entry.name.length + 1)}`,
-  );
+  const { extension } = asImported(entry, request);
+  return artifactNameFor(request.prefix, extension ? `${entry.path}.${extension}` : entry.path);
 };
 
 /**
@@ -115,12 +112,14 @@ async function unchangedArtifact(work: TransferWork, entry: DriveEntry, name: st
  * export it comes in as, with that type and the extension added to its name.
  */
 function asImported(entry: DriveEntry, request: Pick<ImportRequest, 'googleDocsAs'>) {
-  if (!isGoogleNative(entry.mimeType)) return { entry, as: undefined };
+  if (!isGoogleNative(entry.mimeType)) return { entry, as: undefined, extension: undefined };
   const target = googleExportOf(entry.mimeType, request.googleDocsAs ?? 'OFFICE');
-  if (!target) return { entry: { ...entry, mimeType: 'application/octet-stream' }, as: undefined };
+  if (!target)
+    return { entry: { ...entry, mimeType: 'application/octet-stream' }, as: undefined, extension: undefined };
   return {
     entry: { ...entry, name: `${entry.name}.${target.extension}`, mimeType: target.mimeType },
     as: target.mimeType,
+    extension: target.extension,
   };
 }
 
