@@ -47,10 +47,32 @@ const sdk: CodegenConfig['generates'] = {
   },
 };
 
+// The web console's operations, the same way: in the browser a document is only its hash
+// (replaceDocumentWithHash), sent as a documentId the router finds in the console's manifest.
+const console: CodegenConfig['generates'] = {
+  'clients/console/src/generated/': {
+    schema: 'schema/supergraph.graphql',
+    documents: ['clients/console/src/operations/*.graphql'],
+    preset: 'client',
+    presetConfig: {
+      fragmentMasking: false,
+      gqlTagName: 'graphql',
+      persistedDocuments: { hashAlgorithm: 'sha256', mode: 'replaceDocumentWithHash' },
+    },
+    config: {
+      enumsAsTypes: true,
+      useTypeImports: true,
+      importExtension: '.ts',
+      scalars: { JSON: 'unknown', DateTime: 'string', SafeInt: 'number' },
+    },
+  },
+};
+
 const config: CodegenConfig = {
   overwrite: true,
   generates: {
     ...sdk,
+    ...console,
     ...Object.fromEntries(
       subgraphs.map((name) => [
         `subgraphs/${name}/src/generated/resolvers.ts`,

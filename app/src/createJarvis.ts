@@ -6,6 +6,7 @@ import { graphql } from 'graphql';
 import { createRuntime, type Runtime } from './createRuntime.ts';
 import { ENTITY_QUERIES, SUBGRAPHS } from './subgraphCatalog.ts';
 import { TRUSTED_DOCUMENTS } from './trustedDocuments.ts';
+import { consoleOption } from './webConsole.ts';
 
 export interface Jarvis {
   router: Router;
@@ -50,6 +51,7 @@ export async function createJarvis(config: JarvisConfig, options: JarvisOptions 
         ? Object.assign({}, ...options.subgraphs.map((s) => s.entityQueries))
         : ENTITY_QUERIES,
       documents: TRUSTED_DOCUMENTS,
+      ...consoleOption(runtime.config),
       // The identity subgraph in this process answers who a key or token names.
       identity: () => {
         const identity = subgraphs.find((m) => m.name === 'identity')?.service;

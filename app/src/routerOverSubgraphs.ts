@@ -3,6 +3,7 @@ import { createRouter, type Router, remoteIdentity } from '@jarvis/router';
 import type { Runtime } from './createRuntime.ts';
 import { defaultSubgraphUrl, ENTITY_QUERIES, SUBGRAPHS } from './subgraphCatalog.ts';
 import { TRUSTED_DOCUMENTS } from './trustedDocuments.ts';
+import { consoleOption } from './webConsole.ts';
 
 /**
  * `jarvis serve router`: the router alone, over every subgraph at its URL
@@ -47,6 +48,7 @@ export function routerOverSubgraphs(
     subgraphs,
     entityQueries: ENTITY_QUERIES,
     documents: TRUSTED_DOCUMENTS,
+    ...consoleOption(config),
     ...(identity ? { identity: () => identity } : {}),
   });
   return { router, urls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) };

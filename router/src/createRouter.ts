@@ -80,6 +80,11 @@ export interface RouterOptions {
    * them, so the router depends on no client.
    */
   documents?: { manifests?: string[]; texts?: readonly string[] };
+  /**
+   * The web console's page (at `/` for browsers) and files (under `/console/`). Its data comes
+   * through /graphql like any client's, so serving it needs no credentials.
+   */
+  console?: { serve(pathname: string): Promise<Response | undefined> };
 }
 
 export interface Router {
@@ -236,6 +241,10 @@ export function createRouter(options: RouterOptions): Router {
           label: '/graphql/stream',
         };
       return { response: await sse(request), label: '/graphql/stream' };
+    }
+    if (options.console && (path.startsWith('/console/') || (path === '/' && wantsGraphiql(request)))) {
+      const file = await options.console.serve(path);
+      if (file) return { response: file, label: path === '/' ? '/' : '/console' };
     }
     if (path === '/graphql' || path === '/') {
       if (wantsGraphiql(request)) return { response: graphiqlPage(), label: '/graphql' };

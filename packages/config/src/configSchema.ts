@@ -308,6 +308,20 @@ export const configSchema = z.strictObject({
           apq: z.boolean().default(true),
         })
         .prefault({}),
+      /** The web console at `/` (GraphiQL stays at /graphql). */
+      console: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          /**
+           * With auth.mode oidc: the console's public client at the provider (authorization
+           * code with PKCE, no secret). Register the router's origin + `/` as its redirect URI.
+           */
+          oidc_client_id: z.string().min(1).optional(),
+          oidc_scope: z.string().min(1).default('openid profile email'),
+          /** RFC 8707 resource indicator, for providers that issue JWT access tokens per API. */
+          oidc_resource: z.url().optional(),
+        })
+        .prefault({}),
     })
     .prefault({}),
   database: z

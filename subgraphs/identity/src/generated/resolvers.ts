@@ -122,6 +122,11 @@ export type CreatedApiKey = {
 
 export type Me = {
   __typename?: 'Me';
+  /**
+   * Which of these scopes (`workflows:launch`, `storage:write`, …) the caller holds in this project,
+   * role and key narrowing both counted: what a client asks before it offers an action.
+   */
+  allowed: Array<Scalars['String']['output']>;
   /** The API key this request came with, if any. */
   apiKeyId: Maybe<Scalars['ID']['output']>;
   kind: PrincipalKind;
@@ -134,6 +139,11 @@ export type Me = {
   serviceAccount: Maybe<ServiceAccount>;
   /** The user calling, or null for a service account. */
   user: Maybe<User>;
+};
+
+
+export type MeAllowedArgs = {
+  scopes: Array<Scalars['String']['input']>;
 };
 
 export type Membership = {
@@ -601,6 +611,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Me'] = ResolversParentTypes['Me']> = ResolversObject<{
+  allowed?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<MeAllowedArgs, 'scopes'>>;
   apiKeyId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['PrincipalKind'], ParentType, ContextType>;
   project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;

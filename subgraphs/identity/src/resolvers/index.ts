@@ -1,3 +1,4 @@
+import { decide } from '@jarvis/auth';
 import type { Role } from '@jarvis/context';
 import { DateTimeScalar } from '@jarvis/subgraph';
 import type { Resolvers, Role as RoleEnum } from '../generated/resolvers.ts';
@@ -44,6 +45,8 @@ export function createResolvers(service: IdentityService): Resolvers {
         ...(await projectOf(service, me.projectId)),
       }),
       roles: (me) => me.roles.map(toEnum),
+      // Me is always the caller, so the request's principal is the one asked about.
+      allowed: (_me, { scopes }, ctx) => scopes.filter((scope) => decide(ctx.principal, scope) === 'allowed'),
     },
     User: {
       __resolveReference: async (ref, ctx) => (await service.actor(ctx.principal, ref.id)) ?? null,

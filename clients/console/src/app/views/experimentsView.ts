@@ -1,0 +1,54 @@
+import { html } from 'htm/preact';
+import { ConsoleExperimentsDocument } from '../../generated/graphql.ts';
+import { ErrorNote } from '../components/errorNote.ts';
+import { Pager } from '../components/pager.ts';
+import { formatTime } from '../format.ts';
+import { href, navigate, type Route, withParams } from '../route.ts';
+import { useQuery } from '../useQuery.ts';
+
+const PAGE = 50;
+
+export function ExperimentsView(props: { route: Route }) {
+  const cursors = props.route.params.get('page')?.split(',').filter(Boolean) ?? [];
+  const { data, error, loading } = useQuery(ConsoleExperimentsDocument, {
+    first: PAGE,
+    ...(cursors.length ? { after: cursors.at(-1)! } : {}),
+  });
+  const experiments = data?.experiments;
+  return html`<section>
+    <h1>Experiments</h1>
+    <${ErrorNote} error=${error} />
+    ${loading && !experiments ? html`<p class="loading">Loading…</p>` : ''}
+    ${
+      experiments && experiments.totalCount === 0
+        ? html`<p class="empty">No experiments yet. Log a run from the SDK (<code>component.experiments.startRun(…)</code>) or with <code>mlflow</code> pointed at this server.</p>`
+        : ''
+    }
+    ${
+      experiments?.edges.length
+        ? html`<table class="data">
+          <thead><tr><th>Name</th><th>Id</th><th>Created</th><th>Updated</th><th>Tags</th></tr></thead>
+          <tbody>
+            ${experiments.edges.map(
+              ({ node }) => html`<tr>
+                <td><a href=${href(['experiments', node.id])}>${node.name}</a></td>
+                <td><code>${node.id}</code></td>
+                <td>${formatTime(node.createdAt)}</td>
+                <td>${formatTime(node.updatedAt)}</td>
+                <td>${node.tags.filter((t) => !t.key.startsWith('mlflow.')).map((t) => html`<span class="tag">${t.key}=${t.value}</span>`)}</td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>
+        <${Pager}
+          total=${experiments.totalCount}
+          shown=${experiments.edges.length}
+          cursors=${cursors}
+          endCursor=${experiments.pageInfo.endCursor}
+          hasNext=${experiments.pageInfo.hasNextPage}
+          go=${(next: string[]) => navigate(withParams(props.route, { page: next.join(',') || undefined }))}
+        />`
+        : ''
+    }
+  </section>`;
+}

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stripTypes } from './stripTypes.ts';
+
+/** How the console signs people in, as the router's configuration says. */
+export interface ConsoleSignIn {
+  /** `local`: no sign-in; `keys`: an API key pasted once; `oidc`: the provider's sign-in page. */
+  mode: 'local' | 'keys' | 'oidc';
+  oidc?: {
+    issuer: string;
+    /** The console's public client (authorization code with PKCE, no secret). */
+    clientId: string;
+    scope: string;
+    /** RFC 8707 resource indicator, for providers that issue JWT access tokens per API. */
+    resource?: string;
+  };
+}
+
+export interface ConsoleSite {
+  /** The page or file for a path of the router's origin; undefined when it is not the console's. */
+  serve(pathname: string): Promise<Response | undefined>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+/** A package's folder, from its main entry (not every package exports its package.json). */
+function packageDir(name: string): string {
+  let dir = path.dirname(require.resolve(name));
+  while (path.basename(dir) !== name && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+/** The libraries the browser imports by bare name, from node_modules: no CDN, offline. */
+const VENDOR: Record<string, { file: () => string; type: string }> = {
+  'preact.js': { file: () => path.join(packageDir('preact'), 'dist/preact.module.js'), type: 'js' },
+  'preact-hooks.js': {
+    file: () => path.join(packageDir('preact'), 'hooks/dist/hooks.module.js'),
+    type: 'js',
+  },
+  'htm.js': { file: () => path.join(packageDir('htm'), 'dist/htm.module.js'), type: 'js' },
+  'htm-preact.js': { file: () => path.join(packageDir('htm'), 'preact/index.module.js'), type: 'js' },
+  'uplot.js': { file: () => path.join(packageDir('uplot'), 'dist/uPlot.esm.js'), type: 'js' },
+  'uplot.css': { file: () => path.join(packageDir('uplot'), 'dist/uPlot.min.css'), type: 'css' },
+};
+
+const IMPORT_MAP = JSON.stringify({
+  imports: {
+    preact: '/console/vendor/preact.js',
+    'preact/hooks': '/console/vendor/preact-hooks.js',
+    htm: '/console/vendor/htm.js',
+    'htm/preact': '/console/vendor/htm-preact.js',
+    uplot: '/console/vendor/uplot.js',
+  },
+});
+
+const TYPES = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' } as const;
+
+/** Where the browser's modules live: the app and the generated typed documents. */
+const SOURCE_DIRS = ['app', 'generated'];
+
+/**
+ * The web console as files for the router to serve: `/` is the page, `/console/<dir>/<file>.ts`
+ * the app's modules with their types stripped on the way out (Node's own stripper, so the
+ * browser runs what tsc checked, with no build step), `/console/vendor/*` the libraries.
+ */
+export function consoleSite(signIn: ConsoleSignIn): ConsoleSite {
+  const cache = new Map<string, { mtimeMs: number; body: string; etag: string }>();
+
+  async function source(file: string, transform: (text: string) => string) {
+    const { mtimeMs } = await stat(file);
+    const hit = cache.get(file);
+    if (hit?.mtimeMs === mtimeMs) return hit;
+    const body = transform(await readFile(file, 'utf8'));
+    const entry = {
+      mtimeMs,
+      body,
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 20)}"`,
+    };
+    cache.set(file, entry);
+    return entry;
+  }
+
+  const page = indexPage(signIn);
+  return {
+    async serve(pathname) {
+      if (pathname === '/' || pathname === '/index.html') return page();
+      if (!pathname.startsWith('/console/')) return undefined;
+      const rest = pathname.slice('/console/'.length);
+      const [dir, ...parts] = rest.split('/');
+      if (dir === 'vendor') {
+        const vendor = VENDOR[parts.join('/')];
+        if (!vendor) return undefined;
+        const { body, etag } = await source(vendor.file(), (text) => text);
+        return new Response(body, {
+          headers: {
+            'content-type': TYPES[vendor.type as keyof typeof TYPES],
+            etag,
+            'cache-control': 'public, max-age=86400',
+          },
+        });
+      }
+      if (dir === 'styles.css') {
+        const { body, etag } = await source(path.join(here, 'app/styles.css'), (text) => text);
+        return new Response(body, {
+          headers: { 'content-type': TYPES.css, etag, 'cache-control': 'no-cache' },
+        });
+      }
+      // Only plain names under the two source folders: no `..`, no other files of the project.
+      if (!dir || !SOURCE_DIRS.includes(dir) || !parts.every((p) => /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(p)))
+        return undefined;
+      const file = path.join(here, dir, ...parts);
+      if (!file.endsWith('.ts') || !file.startsWith(path.join(here, dir) + path.sep)) return undefined;
+      try {
+        const { body, etag } = await source(file, stripTypes);
+        return new Response(body, {
+          headers: { 'content-type': TYPES.js, etag, 'cache-control': 'no-cache' },
+        });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * The one HTML page. Its two inline scripts (the import map and the sign-in settings) are
+ * allowed by hash in the Content-Security-Policy; everything else must come from this origin,
+ * except the token request to the OIDC provider.
+ */
+function indexPage(signIn: ConsoleSignIn): () => Response {
+  const settings = `globalThis.JARVIS_CONSOLE = ${JSON.stringify({ signIn }).replace(/</g, '\\u003c')};`;
+  const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+  const connect = ["'self'", ...(signIn.oidc ? [new URL(signIn.oidc.issuer).origin] : [])].join(' ');
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self' ${hash(IMPORT_MAP)} ${hash(settings)}`,
+    `connect-src ${connect}`,
+    "img-src 'self' data: blob:",
+    "style-src 'self' 'unsafe-inline'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+  const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Jarvis console</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/console/vendor/uplot.css">
+<link rel="stylesheet" href="/console/styles.css">
+<script type="importmap">${IMPORT_MAP}</script>
+<script>${settings}</script>
+<link rel="modulepreload" href="/console/app/main.ts">
+</head>
+<body>
+<div id="console"><p class="loading">Loading the Jarvis console…</p></div>
+<noscript>The Jarvis console needs JavaScript. GraphQL is at <a href="/graphql">/graphql</a>.</noscript>
+<script type="module" src="/console/app/main.ts"></script>
+</body>
+</html>
+`;
+  return () =>
+    new Response(html, {
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': csp,
+        'cache-control': 'no-cache',
+        'x-content-type-options': 'nosniff',
+      },
+    });
+}
