@@ -51,6 +51,7 @@ import {
   type FederatedSubscriptions,
   federatedSubscriptions,
 } from './subscriptions/federatedSubscriptions.ts';
+import { withDocumentText } from './subscriptions/sseDocumentText.ts';
 import { createSseHandler } from './subscriptions/sseHandler.ts';
 import { subgraphSubscriptions } from './subscriptions/subgraphSubscriptions.ts';
 import { createSubscriptionServer, type SubscriptionServer } from './subscriptions/subscriptionServer.ts';
@@ -226,13 +227,20 @@ export function createRouter(options: RouterOptions): Router {
     const url = new URL(request.url);
     const path = url.pathname;
     if (path === '/graphql/stream' || (path === '/graphql' && wantsEventStream(request))) {
-      const refused = await admit(request);
+      let stream: Request;
+      try {
+        stream = await withDocumentText(request, documents);
+      } catch (error) {
+        if (!isJarvisError(error)) throw error;
+        return { response: authErrorResponse(request, error), label: '/graphql/stream' };
+      }
+      const refused = await admit(stream);
       if (refused) return { response: refused, label: '/graphql/stream' };
       // A stream is for subscriptions, none of which is public: as a WebSocket, no credentials, no stream.
-      if ((await contextFor(request)).principal.kind === 'anonymous')
+      if ((await contextFor(stream)).principal.kind === 'anonymous')
         return {
           response: authErrorResponse(
-            request,
+            stream,
             new JarvisError(
               ErrorCode.UNAUTHENTICATED,
               'subscriptions need credentials: send Authorization: Bearer jv_…',
@@ -240,7 +248,7 @@ export function createRouter(options: RouterOptions): Router {
           ),
           label: '/graphql/stream',
         };
-      return { response: await sse(request), label: '/graphql/stream' };
+      return { response: await sse(stream), label: '/graphql/stream' };
     }
     if (options.console && (path.startsWith('/console/') || (path === '/' && wantsGraphiql(request)))) {
       const file = await options.console.serve(path);

@@ -22,6 +22,8 @@ export async function openConsole(origin: string, allow: string[] = []): Promise
   const chromium = await launchChromium();
   const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
+  // Playwright waits forever by default; a view that never appears should fail saying what it waited for.
+  page.setDefaultTimeout(30_000);
   const offsite: string[] = [];
   const allowed = [origin, ...allow];
   await page.route('**/*', (route) => {

@@ -1,0 +1,156 @@
+import { TSAIComponent } from '@jarvis/sdk';
+import { gql, servedJarvis } from '@jarvis/testkit';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openConsole } from './consolePage.ts';
+
+let jarvis: Awaited<ReturnType<typeof servedJarvis>>;
+
+beforeAll(async () => {
+  jarvis = await servedJarvis();
+}, 120_000);
+
+afterAll(async () => {
+  await jarvis?.[Symbol.asyncDispose]();
+});
+
+/** A promise the test resolves when it wants a step to finish. */
+function gate() {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { open, opened };
+}
+
+it('a pipeline started from the SDK moves through its steps on the page without a reload, and a cancel from the console ends it', async () => {
+  await using component = new TSAIComponent('toolchain', { url: jarvis.url });
+  const prepare = gate();
+  const train = gate();
+  // Disposed before the component: a failing test still lets the worker's steps end, so it can stop.
+  await using _gates = {
+    [Symbol.asyncDispose]: async () => {
+      prepare.open();
+      train.open();
+    },
+  };
+  let trainStopped: string | undefined;
+  await component.createWorker(
+    {
+      prepare: async () => {
+        await prepare.opened;
+        return { rows: 100 };
+      },
+      train: async (_input: unknown, ctx) => {
+        await ctx.progress(0.25, 'epoch 1 of 4');
+        await Promise.race([
+          train.opened,
+          new Promise((resolve) =>
+            ctx.signal.addEventListener('abort', () => {
+              trainStopped = String(ctx.signal.reason ?? 'aborted');
+              resolve(undefined);
+            }),
+          ),
+        ]);
+        return { accuracy: 0.9 };
+      },
+      report: async () => ({ ok: true }),
+    },
+    { taskQueue: 'console-pipeline' },
+  );
+  await component.registerWorkflow({
+    name: 'console-pipeline',
+    taskQueue: 'console-pipeline',
+    steps: [
+      { id: 'prepare', activity: 'prepare' },
+      { id: 'train', activity: 'train', dependsOn: ['prepare'] },
+      { id: 'report', activity: 'report', dependsOn: ['train'] },
+    ],
+  });
+  const started = await component.startWorkflow('console-pipeline', {});
+
+  await using browser = await openConsole(jarvis.url);
+  const { page } = browser;
+  await page.goto(`${jarvis.url}/#/workflows`);
+  await page.locator(`tr[data-workflow-run="${started.id}"] a`).click();
+  const step = (id: string) => page.locator(`svg.graph [data-step="${id}"]`);
+  const statusOf = (id: string) => step(id).getAttribute('data-status');
+  await step('prepare').waitFor({ timeout: 30_000 });
+  // A marker on the page's window: were the page reloaded, it would be gone.
+  await page.evaluate(() => Object.assign(globalThis, { sameDocument: true }));
+  await expect.poll(() => statusOf('prepare'), { timeout: 30_000 }).toBe('RUNNING');
+  expect(await statusOf('train')).toBe('PENDING');
+  expect(await statusOf('report')).toBe('PENDING');
+
+  prepare.open();
+  await expect.poll(() => statusOf('prepare'), { timeout: 30_000 }).toBe('COMPLETED');
+  await expect.poll(() => statusOf('train'), { timeout: 30_000 }).toBe('RUNNING');
+  expect(await statusOf('report')).toBe('PENDING');
+  await browser.screenshot('workflow-run');
+
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Cancel run' }).click();
+  await expect.poll(() => page.locator('h1 .badge').innerText(), { timeout: 30_000 }).toBe('cancelled');
+  await expect.poll(() => statusOf('train'), { timeout: 30_000 }).toBe('CANCELLED');
+  // The step that never started is cancelled with the run.
+  expect(await statusOf('report')).toBe('CANCELLED');
+  expect(await page.evaluate(() => (globalThis as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  // The cancel reached the step itself, and GraphQL tells the same story.
+  await expect.poll(() => trainStopped, { timeout: 30_000 }).toBeDefined();
+  const { data } = await gql<{ workflowRun: { status: string } }>(
+    jarvis.url,
+    'query ($id: ID!) { workflowRun(id: $id) { status } }',
+    { id: started.id },
+  );
+  expect(data?.workflowRun.status).toBe('CANCELLED');
+  expect(await page.getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
+  expect(browser.offsite).toEqual([]);
+}, 180_000);
+
+it('schedules show their next fire times and pause, unpause and trigger from the page', async () => {
+  await gql(
+    jarvis.url,
+    'mutation { registerWorkflow(definition: { name: "nightly", steps: [{ id: "wait", kind: TIMER, durationMs: 1 }] }) { name } }',
+  );
+  const created = await gql<{ createSchedule: { id: string } }>(
+    jarvis.url,
+    'mutation { createSchedule(input: { workflow: "nightly", cron: "0 3 * * *" }) { id } }',
+  );
+  const id = created.data!.createSchedule.id;
+  await using browser = await openConsole(jarvis.url);
+  const { page } = browser;
+  await page.goto(`${jarvis.url}/#/workflows`);
+  const row = page.locator(`tr[data-schedule="${id}"]`);
+  await row.waitFor({ timeout: 30_000 });
+  // Three fire times, each at 03:00 UTC on the days to come.
+  const times = await gql<{ schedule: { nextFireTimes: string[] } }>(
+    jarvis.url,
+    `{ schedule(id: "${id}") { nextFireTimes(count: 3) } }`,
+  );
+  expect(times.data!.schedule.nextFireTimes.every((t) => t.endsWith('T03:00:00.000Z'))).toBe(true);
+  expect(await row.locator('td').nth(2).locator('div').count()).toBe(3);
+
+  await row.getByRole('button', { name: 'Pause' }).click();
+  await row.getByRole('button', { name: 'Unpause' }).waitFor({ timeout: 30_000 });
+  const paused = await gql<{ schedule: { paused: boolean } }>(
+    jarvis.url,
+    `{ schedule(id: "${id}") { paused } }`,
+  );
+  expect(paused.data!.schedule.paused).toBe(true);
+  await row.getByRole('button', { name: 'Unpause' }).click();
+  await row.getByRole('button', { name: 'Pause' }).waitFor({ timeout: 30_000 });
+
+  await row.getByRole('button', { name: 'Trigger now' }).click();
+  await expect
+    .poll(
+      async () =>
+        (
+          await gql<{ workflowRuns: { totalCount: number } }>(
+            jarvis.url,
+            `{ workflowRuns(filter: { scheduleId: "${id}" }) { totalCount } }`,
+          )
+        ).data?.workflowRuns.totalCount,
+      { timeout: 30_000 },
+    )
+    .toBe(1);
+  await browser.screenshot('schedules');
+}, 120_000);
