@@ -15,6 +15,8 @@ export interface OidcProvider extends AsyncDisposable {
   issuer: string;
   /** The audience the access tokens carry (the API's identifier). */
   audience: string;
+  /** The resource indicator (RFC 8707) a client names to get a JWT access token for the API. */
+  resource: string;
   /** Signs a user in through the authorization code flow (with PKCE) and returns the JWT access token. */
   signIn(user: string): Promise<string>;
   /** A token signed with the provider's own key, with any claims: expired, another audience, … */
@@ -33,6 +35,10 @@ const RESOURCE = 'https://jarvis.example/api';
 export async function startOidcProvider(
   users: Record<string, OidcUser>,
   audience = 'jarvis',
+  options: {
+    /** Browser apps (the web console): no secret, PKCE, CORS from their redirect's origin. */
+    publicClients?: { id: string; redirect: string }[];
+  } = {},
 ): Promise<OidcProvider> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), kid: 'test-key-1', use: 'sig', alg: 'RS256' };
@@ -49,6 +55,13 @@ export async function startOidcProvider(
         grant_types: ['authorization_code'],
         response_types: ['code'],
       },
+      ...(options.publicClients ?? []).map((client) => ({
+        client_id: client.id,
+        token_endpoint_auth_method: 'none' as const,
+        redirect_uris: [client.redirect],
+        grant_types: ['authorization_code'],
+        response_types: ['code'] as const,
+      })),
     ],
     jwks: { keys: [jwk] },
     findAccount: async (_ctx, sub) =>
@@ -77,16 +90,30 @@ export async function startOidcProvider(
     },
   });
   const callback = provider.callback();
-  // The login and consent "screens": the user named by login_hint signs in and consents.
+  // The login and consent "screens": the user named by login_hint signs in and consents. With
+  // no hint (a browser app), a login form asks for the user's name, as a provider's page would.
   server.on('request', async (req, res) => {
     if (!req.url?.startsWith('/interaction/')) return callback(req, res);
     try {
       const details = await provider.interactionDetails(req, res);
       if (details.prompt.name === 'login') {
+        let accountId = details.params.login_hint as string | undefined;
+        if (!accountId && req.method === 'POST') {
+          let body = '';
+          for await (const chunk of req) body += chunk;
+          accountId = new URLSearchParams(body).get('login') ?? undefined;
+        }
+        if (!accountId) {
+          res.setHeader('content-type', 'text/html; charset=utf-8');
+          res.end(
+            `<!doctype html><title>Sign in</title><form method="post" action="${req.url}"><label>User <input name="login" autofocus></label><button type="submit">Sign in</button></form>`,
+          );
+          return;
+        }
         await provider.interactionFinished(
           req,
           res,
-          { login: { accountId: String(details.params.login_hint) } },
+          { login: { accountId } },
           { mergeWithLastSubmission: false },
         );
         return;
@@ -192,6 +219,7 @@ export async function startOidcProvider(
   return {
     issuer,
     audience,
+    resource: RESOURCE,
     signIn,
     async forge(claims, options = {}) {
       const jwt = new SignJWT({ iss: issuer, aud: audience, ...claims })
