@@ -51,7 +51,7 @@ export async function createJarvis(config: JarvisConfig, options: JarvisOptions 
         ? Object.assign({}, ...options.subgraphs.map((s) => s.entityQueries))
         : ENTITY_QUERIES,
       documents: TRUSTED_DOCUMENTS,
-      ...consoleOption(runtime.config),
+      ...consoleOption(runtime.config, runtime.logger),
       // The identity subgraph in this process answers who a key or token names.
       identity: () => {
         const identity = subgraphs.find((m) => m.name === 'identity')?.service;

@@ -48,7 +48,7 @@ export function routerOverSubgraphs(
     subgraphs,
     entityQueries: ENTITY_QUERIES,
     documents: TRUSTED_DOCUMENTS,
-    ...consoleOption(config),
+    ...consoleOption(config, runtime.logger),
     ...(identity ? { identity: () => identity } : {}),
   });
   return { router, urls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) };

@@ -3,6 +3,7 @@ import { type RequestContext, runWithContext } from '@jarvis/context';
 import { ErrorCode, JarvisError } from '@jarvis/errors';
 import { readBody, textResponse } from '@jarvis/subgraph';
 import { jsonResponse } from './jsonResponse.ts';
+import { documentErrorResponse } from './operations/documentErrorResponse.ts';
 import type { OperationParams, TrustedDocuments } from './operations/trustedDocuments.ts';
 
 export interface GraphQLHandling {
@@ -56,8 +57,7 @@ export async function handleGraphQL(
         search = resolveSearch(url.searchParams, handling.documents);
       }
     } catch (error) {
-      if (error instanceof JarvisError)
-        return errorResponse(error, error.code === ErrorCode.NOT_FOUND ? 404 : 403);
+      if (error instanceof JarvisError) return documentErrorResponse(error);
       throw error;
     }
   }

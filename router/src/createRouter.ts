@@ -39,6 +39,7 @@ import { forwardRequest } from './forwardRequest.ts';
 import { graphiqlAsset, graphiqlPage, wantsGraphiql } from './graphiql.ts';
 import { InProcessDataSource } from './inProcessDataSource.ts';
 import { jsonResponse } from './jsonResponse.ts';
+import { documentErrorResponse } from './operations/documentErrorResponse.ts';
 import { limitsPlugin } from './operations/limitsPlugin.ts';
 import { listSizesOf } from './operations/listSizes.ts';
 import { operationLimiter } from './operations/operationLimits.ts';
@@ -232,7 +233,7 @@ export function createRouter(options: RouterOptions): Router {
         stream = await withDocumentText(request, documents);
       } catch (error) {
         if (!isJarvisError(error)) throw error;
-        return { response: authErrorResponse(request, error), label: '/graphql/stream' };
+        return { response: documentErrorResponse(error), label: '/graphql/stream' };
       }
       const refused = await admit(stream);
       if (refused) return { response: refused, label: '/graphql/stream' };

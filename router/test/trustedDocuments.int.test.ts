@@ -115,6 +115,41 @@ describe('trusted documents', () => {
     }
   });
 
+  it('holds over SSE too: a subscription by documentId streams, an unknown id is NOT_FOUND, other texts are refused', async () => {
+    await using jarvis = await servedJarvis({
+      router: { documents: { manifests: [manifest([RUNS_CHANGED, REGISTER, START])], accept: 'trusted' } },
+    });
+    const stream = (body: unknown, signal?: AbortSignal) =>
+      fetch(`${jarvis.url}/graphql/stream`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify(body),
+        ...(signal ? { signal } : {}),
+      });
+    // Answered as /graphql answers them.
+    const unknown = await stream({ documentId: `sha256:${sha256('subscription { nothing }')}` });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({
+      errors: [{ extensions: { code: 'NOT_FOUND', reason: 'PERSISTED_DOCUMENT_NOT_FOUND' } }],
+    });
+    const untrusted = await stream({ query: 'subscription { workflowRunsChanged { type runId } }' });
+    expect(untrusted.status).toBeGreaterThanOrEqual(400);
+    expect(untrusted.status).toBeLessThan(500);
+    expect(JSON.stringify(await untrusted.json())).toContain('OPERATION_NOT_TRUSTED');
+
+    const abort = new AbortController();
+    const response = await stream({ documentId: `sha256:${sha256(RUNS_CHANGED)}` }, abort.signal);
+    expect(response.status).toBe(200);
+    await expect.poll(() => jarvis.router.subscriptions.upstreamCount(), { timeout: 5_000 }).toBe(1);
+    expect((await gql(jarvis.url, REGISTER)).errors).toBeUndefined();
+    expect((await gql(jarvis.url, START)).errors).toBeUndefined();
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!text.includes('event: next')) text += (await reader.read()).value ?? '';
+    expect(text).toContain('"workflowRunsChanged":{"type":"RUN_STARTED"}');
+    abort.abort();
+  });
+
   it('runs automatic persisted queries for documents not in a manifest', async () => {
     await using jarvis = await testJarvis();
     const fetch = jarvis.router.fetch;

@@ -18,7 +18,7 @@ export async function withDocumentText(request: Request, documents: TrustedDocum
   if (!body || typeof body !== 'object' || Array.isArray(body)) return request;
   const params = body as Record<string, unknown>;
   const named = typeof params.documentId === 'string' || typeof params.extensions === 'object';
-  if (typeof params.query === 'string' || !named) return request;
+  if ((typeof params.query === 'string' && params.query !== '') || !named) return request;
   const { documentId: _id, ...resolved } = documents.resolve(params);
   if (typeof resolved.query !== 'string') return request;
   return new Request(request, { body: JSON.stringify(resolved) });

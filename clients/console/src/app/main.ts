@@ -9,6 +9,7 @@ import {
   beginOidcSignIn,
   completeOidcSignIn,
   onSessionChange,
+  refusal,
   settings,
   signedIn,
   signInWithKey,
@@ -118,7 +119,7 @@ function App(props: { problem: string | undefined }) {
   const route = useRoute();
   const [, setVersion] = useState(0);
   useEffect(() => onSessionChange(() => setVersion((v) => v + 1)), []);
-  if (!signedIn()) return html`<${SignIn} problem=${props.problem} />`;
+  if (!signedIn()) return html`<${SignIn} problem=${props.problem ?? refusal()} />`;
   return html`<${Shell} route=${route} />`;
 }
 

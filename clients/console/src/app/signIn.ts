@@ -48,14 +48,23 @@ export async function authorization(): Promise<string | undefined> {
   return settings.mode === 'local' ? undefined : stored()?.authorization;
 }
 
-/** The server refused the credential (expired, revoked): back to the sign-in screen. */
+let refused: string | undefined;
+/** Why the sign-in screen is back, when the server sent it there. */
+export const refusal = () => refused;
+
+/** The server refused the credential (expired, revoked, mistyped): back to the sign-in screen. */
 export function signedOut() {
-  if (settings.mode === 'local') return;
+  if (settings.mode === 'local' || !stored()) return;
   sessionStorage.removeItem(CREDENTIAL);
+  refused =
+    settings.mode === 'keys'
+      ? 'Jarvis refused this API key (mistyped, expired or revoked): paste a valid one'
+      : 'Your sign-in has expired or was refused: sign in again';
   changed();
 }
 
 export function signInWithKey(key: string) {
+  refused = undefined;
   sessionStorage.setItem(CREDENTIAL, JSON.stringify({ authorization: `Bearer ${key.trim()}` }));
   changed();
 }
