@@ -87,3 +87,39 @@ it('a filter with a syntax error shows where the error is; a valid one narrows t
   expect(await page.locator('.filter-error').count()).toBe(0);
   await browser.screenshot('runs-filtered');
 }, 120_000);
+
+it('a running run’s chart moves as the SDK logs, without a reload', async () => {
+  await using component = new TSAIComponent('toolchain', { url: jarvis.url });
+  const run = await component.startExperiment('console-live', { lr: 0.05 }, { runName: 'live' });
+  for (let step = 1; step <= 5; step++) run.logMetrics({ loss: 1 / step }, step);
+  await run.flush();
+  await using browser = await openConsole(jarvis.url);
+  const { page } = browser;
+  await page.goto(`${jarvis.url}/#/runs/${run.id}`);
+  const chart = page.locator('.chart[data-metric="loss"]');
+  const xs = () => chart.evaluate((el) => (el as unknown as { jarvisChart?: ChartData }).jarvisChart?.xs ?? []);
+  await expect.poll(xs, { timeout: 30_000 }).toEqual([1, 2, 3, 4, 5]);
+  await page.evaluate(() => Object.assign(globalThis, { sameDocument: true }));
+  for (let step = 6; step <= 8; step++) run.logMetrics({ loss: 1 / step }, step);
+  await run.flush();
+  await expect.poll(xs, { timeout: 30_000 }).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  const ys = await chart.evaluate((el) => (el as unknown as { jarvisChart: ChartData }).jarvisChart.ys[0]);
+  expect(ys).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((step) => expect.closeTo(1 / step, 12)));
+  expect(await page.evaluate(() => (globalThis as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  await run.end();
+}, 120_000);
+
+it('sorts the table by a metric column, both ways, and keeps the order in the address', async () => {
+  await using browser = await openConsole(jarvis.url);
+  const { page } = browser;
+  await page.goto(`${jarvis.url}/#/experiments/${experimentId}`);
+  await page.locator('tr[data-run]').first().waitFor();
+  const order = () => page.locator('tr[data-run]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run')));
+  const byLr = (direction: 1 | -1) => [...runs].sort((a, b) => direction * (a.lr - b.lr)).map((r) => r.id);
+  // The last loss is lr / 40: the higher lr, the higher the loss.
+  await page.getByRole('button', { name: /^metrics\.loss/ }).click();
+  await expect.poll(order, { timeout: 30_000 }).toEqual(byLr(-1));
+  expect(new URLSearchParams(page.url().split('?')[1]).get('order')).toBe('metrics.loss DESC');
+  await page.getByRole('button', { name: /^metrics\.loss/ }).click();
+  await expect.poll(order, { timeout: 30_000 }).toEqual(byLr(1));
+}, 120_000);
