@@ -24,6 +24,10 @@ describe('jarvis CLI', () => {
     const cwd = tmp('cwd');
     const first = runJarvis(['dev', '--port', '0'], { JARVIS_HOME: home }, cwd);
     const [, url] = await first.waitFor(/GraphiQL\s+(http:\/\/\S+)\/graphql/);
+    // The console's address, as printed, opens the console in a browser.
+    expect(first.output()).toContain(`Console    ${url}/\n`);
+    const page = await fetch(`${url}/`, { headers: { accept: 'text/html' } });
+    expect(await page.text()).toContain('<title>Jarvis console</title>');
     const health = await query(url!, '{ health { name status } }');
     expect(health.errors).toBeUndefined();
     expect(health.data!.health).toContainEqual({ name: 'database', status: 'UP' });

@@ -86,7 +86,7 @@ export interface RouterOptions {
    * The web console's page (at `/` for browsers) and files (under `/console/`). Its data comes
    * through /graphql like any client's, so serving it needs no credentials.
    */
-  console?: { serve(pathname: string): Promise<Response | undefined> };
+  console?: { serve(pathname: string, acceptEncoding?: string | null): Promise<Response | undefined> };
 }
 
 export interface Router {
@@ -252,7 +252,7 @@ export function createRouter(options: RouterOptions): Router {
       return { response: await sse(stream), label: '/graphql/stream' };
     }
     if (options.console && (path.startsWith('/console/') || (path === '/' && wantsGraphiql(request)))) {
-      const file = await options.console.serve(path);
+      const file = await options.console.serve(path, request.headers.get('accept-encoding'));
       if (file) return { response: file, label: path === '/' ? '/' : '/console' };
     }
     if (path === '/graphql' || path === '/') {

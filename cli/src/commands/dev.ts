@@ -28,6 +28,7 @@ export async function dev(options: { config?: string; port?: string; host?: stri
   log.info({ url: server.url, config: file ?? 'defaults', home: config.home, seconds }, 'jarvis dev ready');
   console.error(
     `\n  Jarvis is running (${seconds}s) with ${file ? `config ${file}` : 'embedded defaults'}; data in ${config.home}\n` +
+      (config.router.console.enabled ? `  Console    ${server.url}/\n` : '') +
       `  GraphiQL   ${server.url}/graphql  (subscriptions: ${server.url.replace(/^http/, 'ws')}/graphql)\n` +
       `  MLflow     MLFLOW_TRACKING_URI=${server.url}\n` +
       `  Health     ${server.url}/ready\n` +

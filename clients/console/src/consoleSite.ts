@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { stripTypes } from './stripTypes.ts';
 
 /** How the console signs people in, as the router's configuration says. */
@@ -20,8 +21,11 @@ export interface ConsoleSignIn {
 }
 
 export interface ConsoleSite {
-  /** The page or file for a path of the router's origin; undefined when it is not the console's. */
-  serve(pathname: string): Promise<Response | undefined>;
+  /**
+   * The page or file for a path of the router's origin; undefined when it is not the console's.
+   * `acceptEncoding` (the request's header) lets files go out compressed (brotli or gzip).
+   */
+  serve(pathname: string, acceptEncoding?: string | null): Promise<Response | undefined>;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,8 +37,10 @@ function packageDir(name: string): string {
   return dir;
 }
 
+const TYPES = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' } as const;
+
 /** The libraries the browser imports by bare name, from node_modules: no CDN, offline. */
-const VENDOR: Record<string, { file: () => string; type: string }> = {
+const VENDOR: Record<string, { file: () => string; type: keyof typeof TYPES }> = {
   'preact.js': { file: () => path.join(packageDir('preact'), 'dist/preact.module.js'), type: 'js' },
   'preact-hooks.js': {
     file: () => path.join(packageDir('preact'), 'hooks/dist/hooks.module.js'),
@@ -56,8 +62,6 @@ const IMPORT_MAP = JSON.stringify({
   },
 });
 
-const TYPES = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' } as const;
-
 /** Where the browser's modules live: the app and the generated typed documents. */
 const SOURCE_DIRS = ['app', 'generated'];
 
@@ -67,57 +71,81 @@ const SOURCE_DIRS = ['app', 'generated'];
  * browser runs what tsc checked, with no build step), `/console/vendor/*` the libraries.
  */
 export function consoleSite(signIn: ConsoleSignIn): ConsoleSite {
-  const cache = new Map<string, { mtimeMs: number; body: string; etag: string }>();
+  interface Entry {
+    mtimeMs: number;
+    body: string;
+    etag: string;
+    encoded: Map<string, Uint8Array<ArrayBuffer>>;
+  }
+  const cache = new Map<string, Entry>();
 
-  async function source(file: string, transform: (text: string) => string) {
+  async function source(file: string, transform: (text: string) => string): Promise<Entry> {
     const { mtimeMs } = await stat(file);
     const hit = cache.get(file);
     if (hit?.mtimeMs === mtimeMs) return hit;
     const body = transform(await readFile(file, 'utf8'));
-    const entry = {
-      mtimeMs,
-      body,
-      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 20)}"`,
-    };
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 20)}"`;
+    const entry = { mtimeMs, body, etag, encoded: new Map<string, Uint8Array<ArrayBuffer>>() };
     cache.set(file, entry);
     return entry;
   }
 
+  /** A file's response, compressed once per version and encoding (uPlot ships as 145 KB of source). */
+  function respond(
+    entry: Entry,
+    type: string,
+    cacheControl: string,
+    acceptEncoding: string | null | undefined,
+  ) {
+    const accepted = acceptEncoding ?? '';
+    const encoding = /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : undefined;
+    const headers: Record<string, string> = {
+      'content-type': type,
+      etag: entry.etag,
+      'cache-control': cacheControl,
+      vary: 'accept-encoding',
+      'x-content-type-options': 'nosniff',
+    };
+    if (!encoding) return new Response(entry.body, { headers });
+    let bytes = entry.encoded.get(encoding);
+    if (!bytes) {
+      const raw = Buffer.from(entry.body);
+      bytes = new Uint8Array(
+        encoding === 'br'
+          ? brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } })
+          : gzipSync(raw, { level: 9 }),
+      );
+      entry.encoded.set(encoding, bytes);
+    }
+    return new Response(bytes, { headers: { ...headers, 'content-encoding': encoding } });
+  }
+
   const page = indexPage(signIn);
   return {
-    async serve(pathname) {
+    async serve(pathname, acceptEncoding) {
       if (pathname === '/' || pathname === '/index.html') return page();
       if (!pathname.startsWith('/console/')) return undefined;
-      const rest = pathname.slice('/console/'.length);
-      const [dir, ...parts] = rest.split('/');
+      const [dir, ...parts] = pathname.slice('/console/'.length).split('/');
       if (dir === 'vendor') {
         const vendor = VENDOR[parts.join('/')];
         if (!vendor) return undefined;
-        const { body, etag } = await source(vendor.file(), (text) => text);
-        return new Response(body, {
-          headers: {
-            'content-type': TYPES[vendor.type as keyof typeof TYPES],
-            etag,
-            'cache-control': 'public, max-age=86400',
-          },
-        });
+        const entry = await source(vendor.file(), (text) => text);
+        return respond(entry, TYPES[vendor.type], 'public, max-age=86400', acceptEncoding);
       }
-      if (dir === 'styles.css') {
-        const { body, etag } = await source(path.join(here, 'app/styles.css'), (text) => text);
-        return new Response(body, {
-          headers: { 'content-type': TYPES.css, etag, 'cache-control': 'no-cache' },
-        });
-      }
+      if (dir === 'styles.css' && parts.length === 0)
+        return respond(
+          await source(path.join(here, 'app/styles.css'), (text) => text),
+          TYPES.css,
+          'no-cache',
+          acceptEncoding,
+        );
       // Only plain names under the two source folders: no `..`, no other files of the project.
       if (!dir || !SOURCE_DIRS.includes(dir) || !parts.every((p) => /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(p)))
         return undefined;
       const file = path.join(here, dir, ...parts);
       if (!file.endsWith('.ts') || !file.startsWith(path.join(here, dir) + path.sep)) return undefined;
       try {
-        const { body, etag } = await source(file, stripTypes);
-        return new Response(body, {
-          headers: { 'content-type': TYPES.js, etag, 'cache-control': 'no-cache' },
-        });
+        return respond(await source(file, stripTypes), TYPES.js, 'no-cache', acceptEncoding);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;

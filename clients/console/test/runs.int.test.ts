@@ -97,7 +97,8 @@ it('a running run’s chart moves as the SDK logs, without a reload', async () =
   const { page } = browser;
   await page.goto(`${jarvis.url}/#/runs/${run.id}`);
   const chart = page.locator('.chart[data-metric="loss"]');
-  const xs = () => chart.evaluate((el) => (el as unknown as { jarvisChart?: ChartData }).jarvisChart?.xs ?? []);
+  const xs = () =>
+    chart.evaluate((el) => (el as unknown as { jarvisChart?: ChartData }).jarvisChart?.xs ?? []);
   await expect.poll(xs, { timeout: 30_000 }).toEqual([1, 2, 3, 4, 5]);
   await page.evaluate(() => Object.assign(globalThis, { sameDocument: true }));
   for (let step = 6; step <= 8; step++) run.logMetrics({ loss: 1 / step }, step);
@@ -114,7 +115,8 @@ it('sorts the table by a metric column, both ways, and keeps the order in the ad
   const { page } = browser;
   await page.goto(`${jarvis.url}/#/experiments/${experimentId}`);
   await page.locator('tr[data-run]').first().waitFor();
-  const order = () => page.locator('tr[data-run]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run')));
+  const order = () =>
+    page.locator('tr[data-run]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run')));
   const byLr = (direction: 1 | -1) => [...runs].sort((a, b) => direction * (a.lr - b.lr)).map((r) => r.id);
   // The last loss is lr / 40: the higher lr, the higher the loss.
   await page.getByRole('button', { name: /^metrics\.loss/ }).click();

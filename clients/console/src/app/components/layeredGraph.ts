@@ -50,6 +50,7 @@ export function LayeredGraph(props: { nodes: GraphNode[]; edges: [string, string
   const width = 20 + columns.length * (WIDTH + GAP_X) - GAP_X;
   const height = 20 + tallest * (HEIGHT + GAP_Y) - GAP_Y;
   return html`<svg class="graph" width=${width} height=${height} viewBox="0 0 ${width} ${height}" role="img" aria-label=${props.label}>
+    <defs><marker id="graph-arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L8,4 L0,8 z" class="arrow" /></marker></defs>
     ${edges.map(([a, b]) => {
       const from = position.get(a)!;
       const to = position.get(b)!;
@@ -58,7 +59,7 @@ export function LayeredGraph(props: { nodes: GraphNode[]; edges: [string, string
       const x2 = to.x;
       const y2 = to.y + HEIGHT / 2;
       const mid = (x1 + x2) / 2;
-      return html`<path class="edge" d="M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}" data-from=${a} data-to=${b} />`;
+      return html`<path class="edge" d="M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}" marker-end="url(#graph-arrow)" data-from=${a} data-to=${b} />`;
     })}
     ${props.nodes.map((node) => {
       const at = position.get(node.id)!;
