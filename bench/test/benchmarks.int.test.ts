@@ -93,4 +93,15 @@ describe('benchmarks still run and print their comparison', () => {
       expect(out).toMatch(new RegExp(`${way} jarvis / direct\\s+\\d+\\.\\d{2}`));
     expect(out).toMatch(/peak RSS while transferring .* \d+ MB/);
   });
+
+  it('console: first meaningful paint of the runs table and a comparison, against MLflow’s UI on the same data', async () => {
+    const out = await bench('consolePaint.ts', {
+      BENCH_RUNS: '60',
+      BENCH_POINTS: '1500',
+      BENCH_REPEATS: '1',
+    });
+    expect(out).toMatch(/runs table, 60 runs\s+\d+ ms\s+\d+ ms\s+\d+\.\d{2}x\s+\d+ KB\s+\d+ KB/);
+    expect(out).toMatch(/compare 10 runs × 1500 points\s+\d+ ms\s+\d+ ms\s+\d+\.\d{2}x/);
+    expect(out).toMatch(/jarvis peak RSS \d+ MB/);
+  });
 });

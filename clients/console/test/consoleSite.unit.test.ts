@@ -99,6 +99,9 @@ describe('the console site', () => {
       '/console/app/nothing-here.ts',
       '/console/app/.hidden.ts',
       '/console/app/views/',
+      '/console/app/views.ts',
+      `/console/app/${'a'.repeat(300)}.ts`,
+      '/console/app/main.ts/x.ts',
       '/console/',
       '/graphql',
     ])

@@ -125,3 +125,36 @@ it('sorts the table by a metric column, both ways, and keeps the order in the ad
   await page.getByRole('button', { name: /^metrics\.loss/ }).click();
   await expect.poll(order, { timeout: 30_000 }).toEqual(byLr(1));
 }, 120_000);
+
+it('pages through an experiment with more runs than a page holds, and back', async () => {
+  const created = await gql<{ createExperiment: { id: string } }>(
+    jarvis.url,
+    'mutation { createExperiment(name: "console-many") { id } }',
+  );
+  const experiment = created.data!.createExperiment.id;
+  for (let i = 0; i < 55; i++)
+    await gql(
+      jarvis.url,
+      'mutation ($e: ID!, $n: String) { createRun(input: { experimentId: $e, name: $n }) { id } }',
+      {
+        e: experiment,
+        n: `many-${i}`,
+      },
+    );
+  await using browser = await openConsole(jarvis.url);
+  const { page } = browser;
+  await page.goto(`${jarvis.url}/#/experiments/${experiment}`);
+  const rows = page.locator('tr[data-run]');
+  await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(50);
+  expect(await page.locator('.pager').innerText()).toContain('55 in all, page 1');
+  const first = await rows.first().getAttribute('data-run');
+  await page.getByRole('button', { name: 'Next ›' }).click();
+  await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(5);
+  expect(await page.getByRole('button', { name: 'Next ›' }).isDisabled()).toBe(true);
+  // The second page has its own address: reloading it shows the same five runs.
+  await page.reload();
+  await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(5);
+  await page.getByRole('button', { name: '‹ Previous' }).click();
+  await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(50);
+  expect(await rows.first().getAttribute('data-run')).toBe(first);
+}, 120_000);

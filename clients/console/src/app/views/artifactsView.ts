@@ -2,12 +2,11 @@ import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { type ArtifactKind, ConsoleArtifactsDocument } from '../../generated/graphql.ts';
 import { ErrorNote } from '../components/errorNote.ts';
-import { Pager } from '../components/pager.ts';
+import { Pager, pageOf } from '../components/pager.ts';
 import { formatBytes, formatTime } from '../format.ts';
 import { href, navigate, type Route, withParams } from '../route.ts';
 import { useQuery } from '../useQuery.ts';
 
-const PAGE = 50;
 const KINDS: ArtifactKind[] = ['MODEL', 'DATASET', 'LOG', 'REPORT', 'MEDIA', 'OTHER'];
 
 /** Artifacts by name (prefix), kind, component and tag, newest first. */
@@ -17,17 +16,15 @@ export function ArtifactsView(props: { route: Route }) {
   const kind = params.get('kind') ?? '';
   const component = params.get('component') ?? '';
   const tag = params.get('tag') ?? '';
-  const cursors = params.get('page')?.split(',').filter(Boolean) ?? [];
   const [draft, setDraft] = useState({ name, component, tag });
   const { data, error, loading } = useQuery(ConsoleArtifactsDocument, {
-    first: PAGE,
+    ...pageOf(props.route),
     filter: {
       ...(name ? { namePrefix: name } : {}),
       ...(kind ? { kind: kind as ArtifactKind } : {}),
       ...(component ? { component } : {}),
       ...(tag ? { tag } : {}),
     },
-    ...(cursors.length ? { after: cursors.at(-1)! } : {}),
   });
   const list = data?.artifacts;
   const field = (key: 'name' | 'component' | 'tag', label: string) =>
@@ -73,8 +70,7 @@ export function ArtifactsView(props: { route: Route }) {
             </tr>`,
           )}</tbody>
         </table>
-        <${Pager} total=${list.totalCount} shown=${list.edges.length} cursors=${cursors} endCursor=${list.pageInfo.endCursor} hasNext=${list.pageInfo.hasNextPage}
-          go=${(next: string[]) => navigate(withParams(props.route, { page: next.join(',') || undefined }))} />`
+        <${Pager} route=${props.route} connection=${list} />`
         : ''
     }
   </section>`;

@@ -1,18 +1,14 @@
 import { html } from 'htm/preact';
 import { ConsoleExperimentsDocument } from '../../generated/graphql.ts';
 import { ErrorNote } from '../components/errorNote.ts';
-import { Pager } from '../components/pager.ts';
+import { Pager, pageOf } from '../components/pager.ts';
 import { formatTime } from '../format.ts';
-import { href, navigate, type Route, withParams } from '../route.ts';
+import { href, type Route } from '../route.ts';
 import { useQuery } from '../useQuery.ts';
 
-const PAGE = 50;
-
 export function ExperimentsView(props: { route: Route }) {
-  const cursors = props.route.params.get('page')?.split(',').filter(Boolean) ?? [];
   const { data, error, loading } = useQuery(ConsoleExperimentsDocument, {
-    first: PAGE,
-    ...(cursors.length ? { after: cursors.at(-1)! } : {}),
+    ...pageOf(props.route),
   });
   const experiments = data?.experiments;
   return html`<section>
@@ -40,14 +36,7 @@ export function ExperimentsView(props: { route: Route }) {
             )}
           </tbody>
         </table>
-        <${Pager}
-          total=${experiments.totalCount}
-          shown=${experiments.edges.length}
-          cursors=${cursors}
-          endCursor=${experiments.pageInfo.endCursor}
-          hasNext=${experiments.pageInfo.hasNextPage}
-          go=${(next: string[]) => navigate(withParams(props.route, { page: next.join(',') || undefined }))}
-        />`
+        <${Pager} route=${props.route} connection=${experiments} />`
         : ''
     }
   </section>`;

@@ -1,16 +1,14 @@
 import { html } from 'htm/preact';
 import { ConsoleModelDocument, ConsoleModelsDocument } from '../../generated/graphql.ts';
 import { ErrorNote, NotFound, StatusBadge } from '../components/errorNote.ts';
-import { Pager } from '../components/pager.ts';
+import { Pager, pageOf } from '../components/pager.ts';
 import { formatTime } from '../format.ts';
-import { href, navigate, type Route, withParams } from '../route.ts';
+import { href, type Route } from '../route.ts';
 import { useQuery } from '../useQuery.ts';
 
 export function ModelsView(props: { route: Route }) {
-  const cursors = props.route.params.get('page')?.split(',').filter(Boolean) ?? [];
   const { data, error } = useQuery(ConsoleModelsDocument, {
-    first: 50,
-    ...(cursors.length ? { after: cursors.at(-1)! } : {}),
+    ...pageOf(props.route),
   });
   const list = data?.registeredModels;
   return html`<section>
@@ -31,8 +29,7 @@ export function ModelsView(props: { route: Route }) {
             </tr>`,
           )}</tbody>
         </table>
-        <${Pager} total=${list.totalCount} shown=${list.edges.length} cursors=${cursors} endCursor=${list.pageInfo.endCursor} hasNext=${list.pageInfo.hasNextPage}
-          go=${(next: string[]) => navigate(withParams(props.route, { page: next.join(',') || undefined }))} />`
+        <${Pager} route=${props.route} connection=${list} />`
         : ''
     }
   </section>`;

@@ -7,12 +7,11 @@ import {
 } from '../../generated/graphql.ts';
 import type { ApiError } from '../api.ts';
 import { ErrorNote, NotFound, StatusBadge } from '../components/errorNote.ts';
-import { Pager } from '../components/pager.ts';
+import { Pager, pageOf } from '../components/pager.ts';
 import { formatDuration, formatNumber, formatTime } from '../format.ts';
 import { href, navigate, type Route, withParams } from '../route.ts';
 import { useQuery } from '../useQuery.ts';
 
-const PAGE = 50;
 const ATTRIBUTES = ['status', 'start', 'duration', 'component'] as const;
 
 /** A column's sort key in MLflow's order_by language; undefined when it cannot be sorted on. */
@@ -59,14 +58,12 @@ export function RunsView(props: { route: Route; experimentId: string }) {
   const { params } = props.route;
   const filter = params.get('filter') ?? '';
   const order = params.get('order') ?? '';
-  const cursors = params.get('page')?.split(',').filter(Boolean) ?? [];
   const experiment = useQuery(ConsoleExperimentDocument, { id: props.experimentId });
   const runs = useQuery(ConsoleRunsDocument, {
     experimentIds: [props.experimentId],
-    first: PAGE,
+    ...pageOf(props.route),
     ...(filter ? { filter } : {}),
     ...(order ? { orderBy: [order] } : {}),
-    ...(cursors.length ? { after: cursors.at(-1)! } : {}),
   });
   const [draft, setDraft] = useState<string | undefined>(undefined);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -184,14 +181,7 @@ export function RunsView(props: { route: Route; experimentId: string }) {
             )}
           </tbody>
         </table></div>
-        <${Pager}
-          total=${runs.data!.searchRuns.totalCount}
-          shown=${rows.length}
-          cursors=${cursors}
-          endCursor=${runs.data!.searchRuns.pageInfo.endCursor}
-          hasNext=${runs.data!.searchRuns.pageInfo.hasNextPage}
-          go=${(next: string[]) => navigate(withParams(props.route, { page: next.join(',') || undefined }))}
-        />`
+        <${Pager} route=${props.route} connection=${runs.data!.searchRuns} />`
         : ''
     }
   </section>`;

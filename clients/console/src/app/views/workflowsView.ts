@@ -12,13 +12,12 @@ import {
 } from '../../generated/graphql.ts';
 import { type ApiError, request, subscribe } from '../api.ts';
 import { ErrorNote, StatusBadge } from '../components/errorNote.ts';
-import { Pager } from '../components/pager.ts';
+import { cursorsOf, Pager, pageOf } from '../components/pager.ts';
 import { formatDuration, formatTime } from '../format.ts';
 import { useAllowed } from '../permissions.ts';
 import { href, navigate, type Route, withParams } from '../route.ts';
 import { useQuery } from '../useQuery.ts';
 
-const PAGE = 50;
 const STATUSES: WorkflowRunStatus[] = [
   'PENDING',
   'RUNNING',
@@ -39,15 +38,14 @@ export function WorkflowsView(props: { route: Route }) {
   const { params } = props.route;
   const workflow = params.get('workflow') ?? '';
   const status = params.get('status') ?? '';
-  const cursors = params.get('page')?.split(',').filter(Boolean) ?? [];
+  const cursors = cursorsOf(props.route);
   const workflows = useQuery(ConsoleWorkflowsDocument, {});
   const runs = useQuery(ConsoleWorkflowRunsDocument, {
-    first: PAGE,
+    ...pageOf(props.route),
     filter: {
       ...(workflow ? { workflow } : {}),
       ...(status ? { status: [status as WorkflowRunStatus] } : {}),
     },
-    ...(cursors.length ? { after: cursors.at(-1)! } : {}),
   });
   const { reload, update } = runs;
   useEffect(() => {
@@ -116,8 +114,7 @@ export function WorkflowsView(props: { route: Route }) {
             </tr>`,
           )}</tbody>
         </table>
-        <${Pager} total=${list.totalCount} shown=${list.edges.length} cursors=${cursors} endCursor=${list.pageInfo.endCursor} hasNext=${list.pageInfo.hasNextPage}
-          go=${(next: string[]) => navigate(withParams(props.route, { page: next.join(',') || undefined }))} />`
+        <${Pager} route=${props.route} connection=${list} />`
         : ''
     }
     <${Schedules} />
