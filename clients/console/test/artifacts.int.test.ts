@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TSAIComponent } from '@jarvis/sdk';
@@ -102,4 +102,42 @@ it('the lineage of a derived artifact shows both artifacts and the run between t
   await expect.poll(() => page.url()).toContain(`#/artifacts/${dataset.id}`);
   await expect.poll(() => page.locator('h1').innerText()).toContain('images');
   await page.locator(`svg.graph [data-artifact="${model.id}"]`).waitFor();
+}, 120_000);
+
+it('browses artifacts by name, kind, component and tag, and downloads one', async () => {
+  await using spotlight = new TSAIComponent('spotlight', { url: jarvis.url });
+  await using toolchain = new TSAIComponent('toolchain', { url: jarvis.url });
+  await spotlight.storeArtifact(file('clip.mp4', 'frames'), {
+    name: 'browse/clip',
+    kind: 'MEDIA',
+    tags: ['demo'],
+  });
+  await toolchain.storeArtifact(file('report.html', '<h1>report</h1>'), {
+    name: 'browse/report',
+    kind: 'REPORT',
+  });
+  await toolchain.storeArtifact(file('train.csv', 'a,b\n1,2\n'), {
+    name: 'browse/train',
+    kind: 'DATASET',
+    tags: ['demo'],
+  });
+
+  await using browser = await openConsole(jarvis.url);
+  const { page } = browser;
+  await page.goto(`${jarvis.url}/#/artifacts?name=browse/`);
+  const names = () => page.locator('tr[data-artifact] td:first-child').allInnerTexts();
+  await expect.poll(names, { timeout: 30_000 }).toEqual(['browse/train', 'browse/report', 'browse/clip']);
+  await page.getByLabel('Kind').selectOption('DATASET');
+  await expect.poll(names, { timeout: 30_000 }).toEqual(['browse/train']);
+  await page.getByLabel('Kind').selectOption('');
+  await page.getByLabel('Tag').fill('demo');
+  await page.getByLabel('Component').fill('spotlight');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect.poll(names, { timeout: 30_000 }).toEqual(['browse/clip']);
+
+  await page.getByRole('link', { name: 'browse/clip' }).click();
+  const download = page.getByRole('link', { name: 'Download' });
+  await download.waitFor();
+  const [saved] = await Promise.all([page.waitForEvent('download'), download.click()]);
+  expect(readFileSync((await saved.path())!, 'utf8')).toBe('frames');
 }, 120_000);

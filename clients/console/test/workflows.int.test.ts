@@ -154,3 +154,33 @@ it('schedules show their next fire times and pause, unpause and trigger from the
     .toBe(1);
   await browser.screenshot('schedules');
 }, 120_000);
+
+it('a failed run shows its error on the step, and Retry starts a new run the page follows', async () => {
+  await using component = new TSAIComponent('toolchain', { url: jarvis.url });
+  let calls = 0;
+  await component.createWorker(
+    {
+      flaky: async () => {
+        calls++;
+        if (calls === 1) throw new Error('GPU fell off the bus');
+        return { ok: true };
+      },
+    },
+    { taskQueue: 'console-retry' },
+  );
+  await component.registerWorkflow({
+    name: 'console-retry',
+    taskQueue: 'console-retry',
+    steps: [{ id: 'flaky', activity: 'flaky', retry: { maximumAttempts: 1 } }],
+  });
+  const started = await component.startWorkflow('console-retry', {});
+  await using browser = await openConsole(jarvis.url);
+  const { page } = browser;
+  await page.goto(`${jarvis.url}/#/workflows/runs/${started.id}`);
+  await page.locator('svg.graph [data-step="flaky"][data-status="FAILED"]').waitFor();
+  expect(await page.locator('tr[data-step-row="flaky"]').innerText()).toContain('GPU fell off the bus');
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await expect.poll(() => page.url(), { timeout: 30_000 }).not.toContain(started.id);
+  await page.locator('svg.graph [data-step="flaky"][data-status="COMPLETED"]').waitFor();
+  await page.getByRole('link', { name: started.id.slice(0, 12) }).waitFor();
+}, 120_000);
