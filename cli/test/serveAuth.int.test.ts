@@ -91,6 +91,13 @@ describe('jarvis serve with auth.mode keys', () => {
     });
     expect((await gql(url, '{ settings(component: "serve") { totalCount } }')).status).toBe(401);
 
+    // The router process serves the web console too, asking for a key (auth.mode: keys).
+    const page = await fetch(`${url}/`, { headers: { accept: 'text/html' } });
+    expect(await page.text()).toContain('"signIn":{"mode":"keys"}');
+    expect((await fetch(`${url}/console/app/main.ts`)).headers.get('content-type')).toBe(
+      'text/javascript; charset=utf-8',
+    );
+
     // A subscription through the router reaches the platform process with the router's word.
     await using events = collectSubscription(
       url,
