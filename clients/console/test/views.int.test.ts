@@ -59,3 +59,36 @@ it('models, alerts and health show live data, and every section opens from the m
   await browser.screenshot('health-dark');
   expect(browser.offsite).toEqual([]);
 }, 180_000);
+
+it('addresses a careless or hostile user types get a clear answer, never a crash or a server error', async () => {
+  await using jarvis = await servedJarvis();
+  await using browser = await openConsole(jarvis.url);
+  const { page } = browser;
+  const nasty = `x'"<img src=x onerror=alert(1)>\u0000${'z'.repeat(2000)}`;
+  for (const address of [
+    '#/runs/not-a-run',
+    `#/runs/${encodeURIComponent(nasty)}`,
+    '#/experiments/999999999999999999999',
+    `#/experiments/1?filter=${encodeURIComponent("metrics.loss > 'x' or")}&order=${encodeURIComponent('nonsense DESC')}`,
+    `#/compare?runs=${Array.from({ length: 300 }, (_, i) => `r${i}`).join(',')}`,
+    '#/workflows/runs/%E0%A4%A',
+    `#/artifacts/${encodeURIComponent(nasty)}`,
+    `#/artifacts?kind=BOGUS&page=${encodeURIComponent('not-a-cursor')}`,
+    `#/models/${encodeURIComponent(nasty)}`,
+    '#/no/such/page',
+  ]) {
+    await page.goto(`${jarvis.url}/${address}`);
+    // Something definite is shown: a "not found", an error in words, or an empty list.
+    await page
+      .locator('.not-found, .error, .filter-error, .empty, table.data')
+      .first()
+      .waitFor({ timeout: 30_000 })
+      .catch(() => {
+        throw new Error(`nothing definite shown for ${address}`);
+      });
+    const text = await page.locator('main').innerText();
+    expect(text, address).not.toContain('INTERNAL_SERVER_ERROR');
+    expect(text, address).not.toMatch(/HTTP 5\d\d/);
+    expect(await page.evaluate(() => document.querySelectorAll('img').length), address).toBe(0);
+  }
+}, 180_000);

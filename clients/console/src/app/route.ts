@@ -6,13 +6,19 @@ export interface Route {
   params: URLSearchParams;
 }
 
+/** A path part as typed; a broken escape (`%E0%A4%A`) is kept as it is rather than thrown. */
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 export function currentRoute(): Route {
   const hash = location.hash.replace(/^#\/?/, '');
   const [path = '', query = ''] = hash.split('?');
-  return {
-    parts: path.split('/').filter(Boolean).map(decodeURIComponent),
-    params: new URLSearchParams(query),
-  };
+  return { parts: path.split('/').filter(Boolean).map(decodePart), params: new URLSearchParams(query) };
 }
 
 export function useRoute(): Route {
