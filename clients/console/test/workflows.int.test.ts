@@ -1,5 +1,5 @@
 import { TSAIComponent } from '@jarvis/sdk';
-import { gql, servedJarvis } from '@jarvis/testkit';
+import { gql, servedJarvis, tcpProxy } from '@jarvis/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openConsole } from './consolePage.ts';
 
@@ -183,4 +183,48 @@ it('a failed run shows its error on the step, and Retry starts a new run the pag
   await expect.poll(() => page.url(), { timeout: 30_000 }).not.toContain(started.id);
   await page.locator('svg.graph [data-step="flaky"][data-status="COMPLETED"]').waitFor();
   await page.getByRole('link', { name: started.id.slice(0, 12) }).waitFor();
+}, 120_000);
+
+it('a dropped connection does not stop the live view: it reconnects and picks up the events it missed', async () => {
+  await gql(
+    jarvis.url,
+    'mutation { registerWorkflow(definition: { name: "console-approval", steps: [{ id: "approve", kind: SIGNAL, signal: "go" }, { id: "after", kind: TIMER, durationMs: 1, dependsOn: ["approve"] }] }) { name } }',
+  );
+  const started = await gql<{ startWorkflow: { id: string } }>(
+    jarvis.url,
+    'mutation { startWorkflow(workflow: "console-approval") { id } }',
+  );
+  const id = started.data!.startWorkflow.id;
+  await using proxy = await tcpProxy(jarvis.url);
+  await using browser = await openConsole(proxy.url);
+  const { page } = browser;
+  await page.goto(`${proxy.url}/#/workflows/runs/${id}`);
+  await page.locator('svg.graph [data-step="approve"][data-status="WAITING"]').waitFor();
+  await expect
+    .poll(() => jarvis.router.subscriptions.subscriberCount(), { timeout: 30_000 })
+    .toBeGreaterThan(0);
+  // Every connection of the page is cut; the run moves on while the page is not listening.
+  proxy.dropConnections();
+  await gql(jarvis.url, `mutation { signalWorkflowRun(id: "${id}", signal: "go") { id } }`);
+  // The events it missed arrive once it is back, each once and in order (the list folds away
+  // when the run ends: its text is read, not what is drawn).
+  const events = () =>
+    page
+      .locator('details.events li')
+      .evaluateAll((items) =>
+        items.map((li) =>
+          (li.textContent ?? '').replace(li.querySelector('time')?.textContent ?? '', '').trim(),
+        ),
+      );
+  await expect.poll(async () => (await events()).at(-1), { timeout: 30_000 }).toBe('run completed');
+  expect(await events()).toEqual([
+    'run started',
+    'step started · approve · waiting for signal go',
+    'step completed · approve',
+    'step started · after',
+    'step completed · after',
+    'run completed',
+  ]);
+  await page.locator('svg.graph [data-step="after"][data-status="COMPLETED"]').waitFor();
+  expect(await page.locator('h1 .badge').innerText()).toBe('completed');
 }, 120_000);
