@@ -2,8 +2,9 @@ import type { MetricPoint } from './store/trackingStore.ts';
 
 /**
  * Reduces a metric history to at most `maxPoints` for charts without hiding spikes: the points
- * are cut into buckets by position, and each bucket keeps its lowest, highest and last point.
- * The last point logged is always kept.
+ * are cut into `floor(maxPoints / 3)` buckets by position, and each bucket keeps its lowest,
+ * highest and last point (NaN is neither; the first of equals wins; a bucket of only NaN keeps
+ * its first). The last point logged is always kept. The native store does the same in SQL.
  */
 export function downsample(points: MetricPoint[], maxPoints: number): MetricPoint[] {
   if (points.length <= maxPoints) return points;
@@ -12,12 +13,15 @@ export function downsample(points: MetricPoint[], maxPoints: number): MetricPoin
   const kept = new Set<number>();
   for (let start = 0; start < points.length; start += size) {
     const end = Math.min(start + size, points.length);
-    let low = start;
-    let high = start;
+    let low = -1;
+    let high = -1;
     for (let i = start; i < end; i++) {
-      if (points[i]!.value < points[low]!.value) low = i;
-      if (points[i]!.value > points[high]!.value) high = i;
+      const value = points[i]!.value;
+      if (Number.isNaN(value)) continue;
+      if (low < 0 || value < points[low]!.value) low = i;
+      if (high < 0 || value > points[high]!.value) high = i;
     }
+    if (low < 0) low = high = start;
     kept
       .add(low)
       .add(high)

@@ -3,7 +3,6 @@ import { badUserInput, notFound } from '@jarvis/errors';
 import type { PubSub } from '@jarvis/pubsub';
 import { MODEL_ALIAS_MOVED_TOPIC, type ModelAliasMoved, pageSize } from '@jarvis/subgraph';
 import type { JarvisMetrics } from '@jarvis/telemetry';
-import { downsample } from './downsample.ts';
 import { type LiveRunExporter, liveRunExporter } from './liveRunExporter.ts';
 import { RegistryEvents } from './registryEvents.ts';
 import { LIMITS } from './store/limits.ts';
@@ -434,8 +433,7 @@ export class ExperimentsService {
     if (maxPoints != null && (!Number.isInteger(maxPoints) || maxPoints < 3 || maxPoints > 100_000)) {
       throw badUserInput(`maxPoints must be 3 to 100000, got ${maxPoints}`, { argument: 'maxPoints' });
     }
-    const points = await this.store.metricHistory(principal.projectId, run.id, key);
-    return maxPoints == null ? points : downsample(points, maxPoints);
+    return this.store.metricHistory(principal.projectId, run.id, key, maxPoints ?? undefined);
   }
 
   async bestRun(principal: Principal, experimentId: string, metric: string, direction: 'MAX' | 'MIN') {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { downsample } from '../src/downsample.ts';
 import type { TrackingStore } from '../src/index.ts';
 
 /** The TrackingStore contract: the same behaviour from the native store and from an MLflow server. */
@@ -202,6 +203,38 @@ export function trackingStoreContract(
       await expect(
         store.logBatch(project, run.id, { metrics: points(10_001) }, undefined, 10_000),
       ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    });
+
+    it('downsamples a long history to maxPoints exactly as downsample() does: spikes, dips, NaN, the last point', async () => {
+      const experimentId = await store.createExperiment(project, unique('downsampled'));
+      const run = await store.createRun(project, { experimentId });
+      // 3,000 points, deterministic noise, a spike and a dip, NaN here and there: one at a
+      // bucket's start and a whole bucket of NaN (buckets of 30 points for maxPoints 300).
+      let seed = 7;
+      const noise = () => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+        return seed / 2_147_483_648;
+      };
+      const values = Array.from({ length: 3_000 }, (_, i) => 1 / (i + 1) + noise() * 0.01);
+      values[1_234] = 40;
+      values[2_222] = -7;
+      values[600] = Number.NaN;
+      values[1_505] = Number.NaN;
+      for (let i = 900; i < 930; i++) values[i] = Number.NaN;
+      values[50] = values[51]!; // equals: the first wins
+      const metrics = values.map((value, step) => ({ key: 'loss', value, timestamp: 1_000 + step, step }));
+      await store.logBatch(project, run.id, { metrics }, undefined, 10_000);
+      const full = await store.metricHistory(project, run.id, 'loss');
+      expect(full).toHaveLength(3_000);
+      for (const maxPoints of [300, 1_000, 2_999, 3_000, 5_000]) {
+        const thinned = await store.metricHistory(project, run.id, 'loss', maxPoints);
+        expect(thinned, `maxPoints ${maxPoints}`).toEqual(downsample(full, maxPoints));
+      }
+      const chart = await store.metricHistory(project, run.id, 'loss', 300);
+      expect(chart.length).toBeLessThanOrEqual(300);
+      expect(chart.some((p) => p.value === 40)).toBe(true);
+      expect(chart.some((p) => p.value === -7)).toBe(true);
+      expect(chart.at(-1)!.step).toBe(2_999);
     });
 
     it('keeps NaN, and stores infinities as MLflow does (the largest double)', async () => {

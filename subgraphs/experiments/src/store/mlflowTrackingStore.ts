@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { badUserInput, conflict, notFound } from '@jarvis/errors';
+import { downsample } from '../downsample.ts';
 import { parseSearch } from '../search/parseSearch.ts';
 import { checkBatch, checkIdempotencyKey, LIMITS } from './limits.ts';
 import { isMissing, mlflowRestClient, PROJECT_TAG } from './mlflowRestClient.ts';
@@ -389,13 +390,15 @@ export function mlflowTrackingStore(
       };
     },
 
-    async metricHistory(projectId, runId, key) {
+    async metricHistory(projectId, runId, key, maxPoints) {
       await requireRun(projectId, runId);
       const { metrics = [] } = await call<{ metrics?: MlflowMetric[] }>('GET', 'metrics/get-history', {
         run_id: runId,
         metric_key: key,
       });
-      return metrics.map(toMetric).sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+      const points = metrics.map(toMetric).sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+      // MLflow has no downsampling of its own: every point comes over, then is thinned here.
+      return maxPoints === undefined ? points : downsample(points, maxPoints);
     },
   };
 }

@@ -568,16 +568,19 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
       };
     },
 
-    async metricHistory(projectId, runId, key) {
+    async metricHistory(projectId, runId, key, maxPoints) {
       await requireRun(k, projectId, runId);
-      const rows = await k
-        .selectFrom('metrics')
-        .select(['key', 'value', 'timestamp', 'step'])
-        .where('run_id', '=', runId)
-        .where('key', '=', key)
-        .orderBy('step')
-        .orderBy('timestamp')
-        .execute();
+      const rows =
+        maxPoints === undefined
+          ? await k
+              .selectFrom('metrics')
+              .select(['key', 'value', 'timestamp', 'step'])
+              .where('run_id', '=', runId)
+              .where('key', '=', key)
+              .orderBy('step')
+              .orderBy('timestamp')
+              .execute()
+          : await downsampledHistory(k, runId, key, maxPoints);
       return rows.map((m) => ({
         key: m.key,
         value: Number(m.value),
@@ -586,4 +589,32 @@ export function nativeTrackingStore(db: Database, artifactRoot = 'mlflow-artifac
       }));
     },
   };
+}
+
+/**
+ * `downsample` in SQL: only the points kept leave the database (1,000 rows of a 100,000-point
+ * history instead of all of them, which on PGlite is most of the cost). Same buckets, same
+ * choices: NaN is neither lowest nor highest, the first of equals wins.
+ */
+async function downsampledHistory(k: Kysely<DB>, runId: string, key: string, maxPoints: number) {
+  const buckets = Math.max(1, Math.floor(maxPoints / 3));
+  const { rows } = await sql<{ key: string; value: number; timestamp: string; step: string }>`
+    with p as (
+      select key, value, timestamp, step,
+        row_number() over (order by step, timestamp) - 1 as i,
+        count(*) over () as n
+      from experiments.metrics where run_id = ${runId} and key = ${key}
+    ), b as (
+      select *, i / ceil(n::numeric / ${buckets})::bigint as bucket from p
+    ), r as (
+      select *,
+        row_number() over (partition by bucket order by value = 'NaN'::float8, value, i) as low,
+        row_number() over (partition by bucket order by value = 'NaN'::float8, value desc, i) as high,
+        row_number() over (partition by bucket order by i desc) as last
+      from b
+    )
+    select key, value, timestamp, step from r
+    where n <= ${maxPoints} or low = 1 or high = 1 or last = 1
+    order by i`.execute(k);
+  return rows;
 }

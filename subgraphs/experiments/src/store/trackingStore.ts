@@ -137,7 +137,11 @@ export interface TrackingStore {
     /** Above MLflow's 1000 for logMetrics; the MLflow store sends such a batch in parts. */
     metricsPerBatch?: number,
   ): Promise<RunStatus | undefined>;
-  metricHistory(projectId: string, runId: string, key: string): Promise<MetricPoint[]>;
+  /**
+   * A metric's points by step. With `maxPoints`, at most that many, chosen as `downsample` does
+   * (each bucket's lowest, highest and last point), wherever the store can do it cheapest.
+   */
+  metricHistory(projectId: string, runId: string, key: string, maxPoints?: number): Promise<MetricPoint[]>;
   /** Filter syntax errors are BAD_USER_INPUT naming the position. */
   searchRuns(projectId: string, search: RunSearch): Promise<RunPage>;
 }
