@@ -40,28 +40,41 @@ function packageDir(name: string): string {
 
 const TYPES = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' } as const;
 
-/** The libraries the browser imports by bare name, from node_modules: no CDN, offline. */
-const VENDOR: Record<string, { file: () => string; type: keyof typeof TYPES }> = {
-  'preact.js': { file: () => path.join(packageDir('preact'), 'dist/preact.module.js'), type: 'js' },
+/**
+ * The libraries, from node_modules under fixed names (no CDN, offline); those the app imports by
+ * bare name carry it, and the page's import map is made from them.
+ */
+const VENDOR: Record<string, { file: () => string; type: keyof typeof TYPES; specifier?: string }> = {
+  'preact.js': {
+    file: () => path.join(packageDir('preact'), 'dist/preact.module.js'),
+    type: 'js',
+    specifier: 'preact',
+  },
   'preact-hooks.js': {
     file: () => path.join(packageDir('preact'), 'hooks/dist/hooks.module.js'),
     type: 'js',
+    specifier: 'preact/hooks',
   },
-  'htm.js': { file: () => path.join(packageDir('htm'), 'dist/htm.module.js'), type: 'js' },
-  'htm-preact.js': { file: () => path.join(packageDir('htm'), 'preact/index.module.js'), type: 'js' },
-  'uplot.js': { file: () => path.join(packageDir('uplot'), 'dist/uPlot.esm.js'), type: 'js' },
+  'htm.js': { file: () => path.join(packageDir('htm'), 'dist/htm.module.js'), type: 'js', specifier: 'htm' },
+  'htm-preact.js': {
+    file: () => path.join(packageDir('htm'), 'preact/index.module.js'),
+    type: 'js',
+    specifier: 'htm/preact',
+  },
+  'uplot.js': {
+    file: () => path.join(packageDir('uplot'), 'dist/uPlot.esm.js'),
+    type: 'js',
+    specifier: 'uplot',
+  },
   'uplot.css': { file: () => path.join(packageDir('uplot'), 'dist/uPlot.min.css'), type: 'css' },
 };
 
-const IMPORT_MAP = JSON.stringify({
-  imports: {
-    preact: '/console/vendor/preact.js',
-    'preact/hooks': '/console/vendor/preact-hooks.js',
-    htm: '/console/vendor/htm.js',
-    'htm/preact': '/console/vendor/htm-preact.js',
-    uplot: '/console/vendor/uplot.js',
-  },
-});
+const IMPORTS = Object.fromEntries(
+  Object.entries(VENDOR).flatMap(([name, { specifier }]) =>
+    specifier ? [[specifier, `/console/vendor/${name}`]] : [],
+  ),
+);
+const IMPORT_MAP = JSON.stringify({ imports: IMPORTS });
 
 /** Where the browser's modules live: the app and the generated typed documents. */
 const SOURCE_DIRS = ['app', 'generated'];
@@ -169,13 +182,14 @@ export function consoleSite(signIn: ConsoleSignIn): ConsoleSite {
 function indexPage(signIn: ConsoleSignIn): () => Response {
   // Every module announced up front: the browser fetches them in parallel instead of finding
   // them one import at a time (main → views → components is four round trips deep).
+  // Of the generated folder only the typed documents: codegen's gql.ts and index.ts (every
+  // document's text again) are never imported by the app.
   const modules = [
-    ...SOURCE_DIRS.flatMap((dir) =>
-      readdirSync(path.join(here, dir), { recursive: true, encoding: 'utf8' })
-        .filter((f) => f.endsWith('.ts'))
-        .map((f) => `/console/${dir}/${f.split(path.sep).join('/')}`),
-    ),
-    ...Object.values(JSON.parse(IMPORT_MAP).imports as Record<string, string>),
+    ...readdirSync(path.join(here, 'app'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `/console/app/${f.split(path.sep).join('/')}`),
+    '/console/generated/graphql.ts',
+    ...Object.values(IMPORTS),
   ];
   const preloads = modules.map((m) => `<link rel="modulepreload" href="${m}">`).join('\n');
   const settings = `globalThis.JARVIS_CONSOLE = ${JSON.stringify({ signIn }).replace(/</g, '\\u003c')};`;

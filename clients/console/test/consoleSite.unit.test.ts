@@ -51,6 +51,20 @@ describe('the console site', () => {
     expect(body).toContain('"signIn":{"mode":"local"}');
   });
 
+  it('preloads every module it names from files it serves, and maps each library to one', async () => {
+    const { body } = await text('/');
+    const preloads = [...body.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]!);
+    expect(preloads).toContain('/console/app/main.ts');
+    expect(preloads).toContain('/console/generated/graphql.ts');
+    expect(preloads).not.toContain('/console/generated/gql.ts');
+    for (const href of preloads) expect(await site.serve(href), href).toBeDefined();
+    const { imports } = JSON.parse(/<script type="importmap">(.*?)<\/script>/.exec(body)![1]!) as {
+      imports: Record<string, string>;
+    };
+    expect(Object.keys(imports).sort()).toEqual(['htm', 'htm/preact', 'preact', 'preact/hooks', 'uplot']);
+    for (const href of Object.values(imports)) expect(preloads).toContain(href);
+  });
+
   it('lets the page reach the OIDC provider for the token, and only it', async () => {
     const oidc = consoleSite({
       mode: 'oidc',
