@@ -6,12 +6,13 @@ import {
   ConsoleArtifactsDocument,
   ConsoleSetArtifactAliasDocument,
 } from '../../generated/graphql.ts';
-import { type ApiError, request } from '../api.ts';
+import { request } from '../api.ts';
 import { ErrorNote, NotFound } from '../components/errorNote.ts';
 import { type GraphNode, LayeredGraph } from '../components/layeredGraph.ts';
 import { formatBytes, formatTime, shortId } from '../format.ts';
 import { useAllowed } from '../permissions.ts';
 import { href, type Route } from '../route.ts';
+import { useAction } from '../useAction.ts';
 import { useQuery } from '../useQuery.ts';
 
 /** An artifact: its facts and download, every version of its name with their aliases, its lineage. */
@@ -46,7 +47,7 @@ export function ArtifactView(props: { route: Route; artifactId: string }) {
 function Versions(props: { name: string; current: string; onMoved(): void }) {
   const versions = useQuery(ConsoleArtifactsDocument, { first: 100, filter: { namePrefix: props.name } });
   const mayWrite = useAllowed('storage:write');
-  const [failure, setFailure] = useState<ApiError | undefined>();
+  const { failure, act } = useAction();
   const rows = (versions.data?.artifacts.edges ?? []).map((e) => e.node).filter((a) => a.name === props.name);
   const aliases = [...new Set(rows.flatMap((r) => r.aliases))].filter((a) => a !== 'latest').sort();
   const holder = (alias: string) => rows.find((r) => r.aliases.includes(alias))?.version;
@@ -60,14 +61,10 @@ function Versions(props: { name: string; current: string; onMoved(): void }) {
       )
     )
       return;
-    try {
-      await request(ConsoleSetArtifactAliasDocument, { name: props.name, alias, version });
-      setFailure(undefined);
+    await act(request(ConsoleSetArtifactAliasDocument, { name: props.name, alias, version }), () => {
       versions.reload();
       props.onMoved();
-    } catch (error) {
-      setFailure(error as ApiError);
-    }
+    });
   };
   return html`<section>
     <h2>Versions</h2>

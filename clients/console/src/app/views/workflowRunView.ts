@@ -8,12 +8,13 @@ import {
   ConsoleWorkflowRunEventsDocument,
   type ConsoleWorkflowRunEventsSubscription,
 } from '../../generated/graphql.ts';
-import { type ApiError, request, subscribe } from '../api.ts';
+import { request, subscribe } from '../api.ts';
 import { ErrorNote, NotFound, StatusBadge } from '../components/errorNote.ts';
 import { type GraphNode, LayeredGraph } from '../components/layeredGraph.ts';
 import { formatDuration, formatTime } from '../format.ts';
 import { useAllowed } from '../permissions.ts';
 import { href, navigate } from '../route.ts';
+import { useAction } from '../useAction.ts';
 import { useQuery } from '../useQuery.ts';
 import { Progress } from './workflowsView.ts';
 
@@ -28,7 +29,7 @@ const ENDED = ['COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT'];
 export function WorkflowRunView(props: { runId: string }) {
   const run = useQuery(ConsoleWorkflowRunDocument, { id: props.runId });
   const [events, setEvents] = useState<RunEvent[]>([]);
-  const [failure, setFailure] = useState<ApiError | undefined>();
+  const { failure, act: start } = useAction();
   const mayLaunch = useAllowed('workflows:launch');
   const lastSequence = useRef(0);
   const { reload } = run;
@@ -64,14 +65,10 @@ export function WorkflowRunView(props: { runId: string }) {
   if (!current) return html`<${NotFound} what="Workflow run" />`;
   const ended = ENDED.includes(current.status);
   const act = (action: Promise<{ id: string }>, follow = false) =>
-    action.then(
-      (result) => {
-        setFailure(undefined);
-        if (follow && result.id !== current.id) navigate(href(['workflows', 'runs', result.id]));
-        else run.reload();
-      },
-      (error: ApiError) => setFailure(error),
-    );
+    start(action, (result) => {
+      if (follow && result.id !== current.id) navigate(href(['workflows', 'runs', result.id]));
+      else run.reload();
+    });
   const stepRuns = new Map(current.steps.map((s) => [s.stepId, s]));
   const definition =
     current.workflow?.steps ??

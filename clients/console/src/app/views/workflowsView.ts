@@ -1,5 +1,5 @@
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import {
   ConsolePauseScheduleDocument,
   ConsoleSchedulesDocument,
@@ -10,12 +10,13 @@ import {
   ConsoleWorkflowsDocument,
   type WorkflowRunStatus,
 } from '../../generated/graphql.ts';
-import { type ApiError, request, subscribe } from '../api.ts';
+import { request, subscribe } from '../api.ts';
 import { ErrorNote, StatusBadge } from '../components/errorNote.ts';
 import { cursorsOf, Pager, pageOf } from '../components/pager.ts';
 import { formatDuration, formatTime } from '../format.ts';
 import { useAllowed } from '../permissions.ts';
 import { href, navigate, type Route, withParams } from '../route.ts';
+import { useAction } from '../useAction.ts';
 import { useQuery } from '../useQuery.ts';
 
 const STATUSES: WorkflowRunStatus[] = [
@@ -125,15 +126,8 @@ function Schedules() {
   const schedules = useQuery(ConsoleSchedulesDocument, {});
   const mayWrite = useAllowed('workflows:write');
   const mayLaunch = useAllowed('workflows:launch');
-  const [failure, setFailure] = useState<ApiError | undefined>();
-  const act = (action: Promise<unknown>) =>
-    action.then(
-      () => {
-        setFailure(undefined);
-        schedules.reload();
-      },
-      (error: ApiError) => setFailure(error),
-    );
+  const { failure, act: start } = useAction();
+  const act = (action: Promise<unknown>) => start(action, schedules.reload);
   const list = schedules.data?.schedules ?? [];
   return html`<section>
     <h2>Schedules</h2>
