@@ -1,4 +1,4 @@
-import { gql, launchChromium, testJarvis, waitFor } from '@jarvis/testkit';
+import { gql, launchChromium, refuseOffsite, testJarvis, waitFor } from '@jarvis/testkit';
 import { expect, it } from 'vitest';
 import { serveFetch } from '../src/index.ts';
 
@@ -28,15 +28,8 @@ it('GraphiQL loads in headless Chromium with no internet, runs a typed query and
   try {
     await using chromium = await launchChromium();
     const page = await chromium.browser.newPage();
-    const offsite: string[] = [];
     // Everything must come from our origin: a CDN request would fail on a machine with no internet.
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(server.url) || url.startsWith('blob:') || url.startsWith('data:'))
-        return route.continue();
-      offsite.push(url);
-      return route.abort();
-    });
+    const offsite = await refuseOffsite(page, [server.url]);
     await page.goto(`${server.url}/graphql`);
     await typeOperation(page, '{ serviceHealth(name: "database") { name status', ' } }');
     await page.locator('.graphiql-execute-button').click();

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { launchChromium } from '@jarvis/testkit';
+import { launchChromium, refuseOffsite } from '@jarvis/testkit';
 import type { Page } from 'playwright-core';
 
 /** Where each test leaves a screenshot of its view (git-ignored), to look at after a failure. */
@@ -24,15 +24,7 @@ export async function openConsole(origin: string, allow: string[] = []): Promise
   const page = await context.newPage();
   // Playwright waits forever by default; a view that never appears should fail saying what it waited for.
   page.setDefaultTimeout(30_000);
-  const offsite: string[] = [];
-  const allowed = [origin, ...allow];
-  await page.route('**/*', (route) => {
-    const url = route.request().url();
-    if (allowed.some((o) => url.startsWith(o)) || url.startsWith('data:') || url.startsWith('blob:'))
-      return route.continue();
-    offsite.push(url);
-    return route.abort();
-  });
+  const offsite = await refuseOffsite(page, [origin, ...allow]);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   mkdirSync(SCREENSHOTS, { recursive: true });

@@ -5,6 +5,7 @@ export { freePort } from './freePort.ts';
 export { jarvisFromFile } from './jarvisFromFile.ts';
 export { type ChromiumBrowser, launchChromium } from './launchChromium.ts';
 export { liveSubscription } from './liveSubscription.ts';
+export { refuseOffsite } from './refuseOffsite.ts';
 export { JARVIS_BIN, type Running, runJarvis, runNode } from './runJarvis.ts';
 export { type MinioOptions, type MinioServer, startMinio } from './startMinio.ts';
 export { type MlflowServer, startMlflow } from './startMlflow.ts';
