@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { launchChromium, startMlflow } from '@jarvis/testkit';
 import type { Browser, Page } from 'playwright-core';
+import { createExperiment, createRun, mlflowCall } from './mlflowRest.ts';
 import { startJarvisProcess } from './startJarvisProcess.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10_000);
@@ -26,17 +27,6 @@ const COMPARED = Number(process.env.BENCH_COMPARED ?? 10);
 const POINTS = Number(process.env.BENCH_POINTS ?? 100_000);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const CLIENTS = 8;
-
-async function call<T>(base: string, route: string, body: unknown): Promise<T> {
-  const response = await fetch(`${base}/api/2.0/mlflow/${route}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${route}: HTTP ${response.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
-}
 
 /** `count` jobs, CLIENTS at a time. */
 async function inParallel(count: number, job: (i: number) => Promise<void>) {
@@ -56,21 +46,11 @@ interface Seeded {
 
 /** The same runs on a server: RUNS in one experiment, COMPARED with POINTS points each in another. */
 async function seed(base: string): Promise<Seeded> {
-  const create = async (name: string) =>
-    (await call<{ experiment_id: string }>(base, 'experiments/create', { name })).experiment_id;
-  const run = async (experiment: string, name: string) =>
-    (
-      await call<{ run: { info: { run_id: string } } }>(base, 'runs/create', {
-        experiment_id: experiment,
-        run_name: name,
-        start_time: Date.now(),
-      })
-    ).run.info.run_id;
-  const table = await create('bench-table');
+  const table = await createExperiment(base, 'bench-table');
   await inParallel(RUNS, async (i) => {
-    const id = await run(table, `run-${i}`);
+    const id = await createRun(base, table, `run-${i}`);
     const now = Date.now();
-    await call(base, 'runs/log-batch', {
+    await mlflowCall(base, 'POST', 'runs/log-batch', {
       run_id: id,
       params: [
         { key: 'lr', value: String(10 ** -(1 + (i % 4))) },
@@ -82,9 +62,9 @@ async function seed(base: string): Promise<Seeded> {
       ],
     });
   });
-  const compare = await create('bench-compare');
+  const compare = await createExperiment(base, 'bench-compare');
   const compared: string[] = [];
-  for (let r = 0; r < COMPARED; r++) compared.push(await run(compare, `long-${r}`));
+  for (let r = 0; r < COMPARED; r++) compared.push(await createRun(base, compare, `long-${r}`));
   const batches = compared.flatMap((id, r) =>
     Array.from({ length: Math.ceil(POINTS / 1000) }, (_, b) => ({ id, r, from: b * 1000 })),
   );
@@ -94,7 +74,7 @@ async function seed(base: string): Promise<Seeded> {
     const metrics = [];
     for (let step = from; step < Math.min(POINTS, from + 1000); step++)
       metrics.push({ key: 'loss', value: 1 / (1 + step * (r + 1) * 1e-3), step, timestamp: started + step });
-    await call(base, 'runs/log-batch', { run_id: id, metrics });
+    await mlflowCall(base, 'POST', 'runs/log-batch', { run_id: id, metrics });
   });
   return { table, compared, compare };
 }

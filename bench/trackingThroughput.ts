@@ -20,38 +20,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { startMlflow, startPostgres } from '@jarvis/testkit';
 import pg from 'pg';
+import { createExperiment, createRun, mlflowCall } from './mlflowRest.ts';
 import { startJarvisProcess } from './startJarvisProcess.ts';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
 const RUNS = Number(process.env.BENCH_RUNS ?? 100_000);
 const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 40);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-
-async function call<T = Record<string, unknown>>(
-  base: string,
-  method: 'GET' | 'POST',
-  route: string,
-  body?: unknown,
-) {
-  const response = await fetch(`${base}/api/2.0/mlflow/${route}`, {
-    method,
-    ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${route}: HTTP ${response.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
-}
-
-const createExperiment = async (base: string, name: string) =>
-  (await call<{ experiment_id: string }>(base, 'POST', 'experiments/create', { name })).experiment_id;
-
-const createRun = async (base: string, experimentId: string) =>
-  (
-    await call<{ run: { info: { run_id: string } } }>(base, 'POST', 'runs/create', {
-      experiment_id: experimentId,
-      start_time: Date.now(),
-    })
-  ).run.info.run_id;
 
 /** Every client repeats `work` for SECONDS; returns completed operations per second. */
 async function sustained(work: (client: number, i: number) => Promise<number>) {
@@ -74,7 +49,7 @@ async function logBatches(base: string, experimentId: string, perBatch: number) 
   const runs = await Promise.all(Array.from({ length: CLIENTS }, () => createRun(base, experimentId)));
   return sustained(async (client, i) => {
     const timestamp = Date.now();
-    await call(base, 'POST', 'runs/log-batch', {
+    await mlflowCall(base, 'POST', 'runs/log-batch', {
       run_id: runs[client],
       metrics: Array.from({ length: perBatch }, (_, j) => ({
         key: `m${j % 10}`,
@@ -126,7 +101,7 @@ async function searchLatencies(base: string, experimentId: string) {
   const times: number[] = [];
   for (let i = 0; i < SEARCHES + 3; i++) {
     const started = performance.now();
-    const page = await call<{ runs?: unknown[] }>(base, 'POST', 'runs/search', {
+    const page = await mlflowCall<{ runs?: unknown[] }>(base, 'POST', 'runs/search', {
       experiment_ids: [experimentId],
       filter: 'metrics.acc > 0.9',
       order_by: ['metrics.acc DESC'],
