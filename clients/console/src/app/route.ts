@@ -15,7 +15,7 @@ function decodePart(part: string): string {
   }
 }
 
-export function currentRoute(): Route {
+function currentRoute(): Route {
   const hash = location.hash.replace(/^#\/?/, '');
   const [path = '', query = ''] = hash.split('?');
   return { parts: path.split('/').filter(Boolean).map(decodePart), params: new URLSearchParams(query) };

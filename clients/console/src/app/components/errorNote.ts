@@ -12,7 +12,3 @@ export function ErrorNote(props: { error: ApiError | Error | undefined }) {
 export function NotFound(props: { what: string }) {
   return html`<section class="not-found"><h2>${props.what} not found</h2><p>It does not exist, or it belongs to a project you cannot see.</p></section>`;
 }
-
-export function StatusBadge(props: { status: string }) {
-  return html`<span class=${`badge status-${props.status.toLowerCase()}`}>${props.status.toLowerCase().replace(/_/g, ' ')}</span>`;
-}

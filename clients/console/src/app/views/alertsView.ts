@@ -1,6 +1,7 @@
 import { html } from 'htm/preact';
 import { ConsoleAlertsDocument, ConsoleHealthDocument } from '../../generated/graphql.ts';
-import { ErrorNote, StatusBadge } from '../components/errorNote.ts';
+import { ErrorNote } from '../components/errorNote.ts';
+import { StatusBadge } from '../components/statusBadge.ts';
 import { formatNumber, formatTime } from '../format.ts';
 import { useQuery } from '../useQuery.ts';
 

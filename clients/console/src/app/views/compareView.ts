@@ -1,7 +1,8 @@
 import { html } from 'htm/preact';
 import { ConsoleCompareRunsDocument } from '../../generated/graphql.ts';
-import { ErrorNote, StatusBadge } from '../components/errorNote.ts';
+import { ErrorNote } from '../components/errorNote.ts';
 import { ParallelCoordinates } from '../components/parallelCoordinates.ts';
+import { StatusBadge } from '../components/statusBadge.ts';
 import { formatDuration, formatNumber } from '../format.ts';
 import { href, navigate, type Route, withParams } from '../route.ts';
 import { useQuery } from '../useQuery.ts';

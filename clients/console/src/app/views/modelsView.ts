@@ -1,7 +1,8 @@
 import { html } from 'htm/preact';
 import { ConsoleModelDocument, ConsoleModelsDocument } from '../../generated/graphql.ts';
-import { ErrorNote, NotFound, StatusBadge } from '../components/errorNote.ts';
+import { ErrorNote, NotFound } from '../components/errorNote.ts';
 import { Pager, pageOf } from '../components/pager.ts';
+import { StatusBadge } from '../components/statusBadge.ts';
 import { formatTime } from '../format.ts';
 import { href, type Route } from '../route.ts';
 import { useQuery } from '../useQuery.ts';

@@ -1,6 +1,7 @@
 import { html } from 'htm/preact';
 import { ConsoleRunDocument } from '../../generated/graphql.ts';
-import { ErrorNote, NotFound, StatusBadge } from '../components/errorNote.ts';
+import { ErrorNote, NotFound } from '../components/errorNote.ts';
+import { StatusBadge } from '../components/statusBadge.ts';
 import { formatBytes, formatDuration, formatTime } from '../format.ts';
 import { href, type Route } from '../route.ts';
 import { useQuery } from '../useQuery.ts';

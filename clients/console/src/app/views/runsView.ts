@@ -6,8 +6,9 @@ import {
   ConsoleRunsDocument,
 } from '../../generated/graphql.ts';
 import type { ApiError } from '../api.ts';
-import { ErrorNote, NotFound, StatusBadge } from '../components/errorNote.ts';
+import { ErrorNote, NotFound } from '../components/errorNote.ts';
 import { Pager, pageOf } from '../components/pager.ts';
+import { StatusBadge } from '../components/statusBadge.ts';
 import { formatDuration, formatNumber, formatTime } from '../format.ts';
 import { href, navigate, type Route, withParams } from '../route.ts';
 import { useQuery } from '../useQuery.ts';

@@ -9,8 +9,9 @@ import {
   type ConsoleWorkflowRunEventsSubscription,
 } from '../../generated/graphql.ts';
 import { request, subscribe } from '../api.ts';
-import { ErrorNote, NotFound, StatusBadge } from '../components/errorNote.ts';
+import { ErrorNote, NotFound } from '../components/errorNote.ts';
 import { type GraphNode, LayeredGraph } from '../components/layeredGraph.ts';
+import { StatusBadge } from '../components/statusBadge.ts';
 import { formatDuration, formatTime } from '../format.ts';
 import { useAllowed } from '../permissions.ts';
 import { href, navigate } from '../route.ts';

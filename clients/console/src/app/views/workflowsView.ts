@@ -11,8 +11,9 @@ import {
   type WorkflowRunStatus,
 } from '../../generated/graphql.ts';
 import { request, subscribe } from '../api.ts';
-import { ErrorNote, StatusBadge } from '../components/errorNote.ts';
+import { ErrorNote } from '../components/errorNote.ts';
 import { cursorsOf, Pager, pageOf } from '../components/pager.ts';
+import { StatusBadge } from '../components/statusBadge.ts';
 import { formatDuration, formatTime } from '../format.ts';
 import { useAllowed } from '../permissions.ts';
 import { href, navigate, type Route, withParams } from '../route.ts';
