@@ -1,20 +1,36 @@
-import http from 'node:http';
 import os from 'node:os';
-import { ROUTERS, startRouter, startStandIns } from './router/routerProcesses.ts';
+import { GUILD_QUERY } from '@jarvis/testkit';
+import { type Contender, compareContenders } from './harness/compareContenders.ts';
+import { type LoadFigures, loadLoop } from './harness/loadLoop.ts';
+import { peakRssMb, resetPeak } from './harness/processMemory.ts';
+import {
+  ROUTER_SETUPS,
+  ROUTERS,
+  type RouterName,
+  startRouter,
+  startStandIns,
+} from './router/routerProcesses.ts';
 import { RUNS } from './router/standInSubgraphs.ts';
+import type { Workload } from './router/workloads.ts';
 
 /**
- * Router throughput: our router (over HTTP to the subgraphs, and with them in process), Hive
- * Gateway and plain @apollo/gateway in @apollo/server on one supergraph of three stand-in
- * subgraphs, each in turn at the same concurrency for the same time. Every request asks for a
- * different workflow run (two entity joins), so merging identical in-flight requests cannot
- * stand in for speed; a second table sends identical requests.
+ * Router throughput, ours beside Hive Gateway (as The Guild runs it, and at its defaults) and
+ * plain @apollo/gateway, each its own process, at the same concurrency for the same time, in
+ * alternating order over rounds (bench/harness). Two workloads:
  *
- *   node bench/routerThroughput.ts   (BENCH_SECONDS=10 BENCH_CONCURRENCY=50 BENCH_ONLY=jarvis,hive)
+ * - `guild`: The Guild's federation gateway benchmark: four subgraphs, its heavy nested query
+ *   (~87 KB answers), every request identical, as its k6 script sends them;
+ * - `varied`: three stand-in subgraphs of Jarvis's shape, every request a different workflow run
+ *   (two entity joins), so sharing identical requests cannot stand in for speed.
+ *
+ *   node bench/routerThroughput.ts
+ *   (BENCH_SECONDS=10 BENCH_CONCURRENCY=50 BENCH_ROUNDS=3 BENCH_ONLY=jarvis,hive-best BENCH_WORKLOADS=guild)
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const ONLY = process.env.BENCH_ONLY?.split(',');
+const WORKLOADS = (process.env.BENCH_WORKLOADS?.split(',') ?? ['guild', 'varied']) as ('guild' | 'varied')[];
+const PEERS: RouterName[] = ['hive-best', 'hive', 'apollo'];
 
 export const QUERY = `query Run($id: ID!) {
   workflowRun(id: $id) {
@@ -24,121 +40,100 @@ export const QUERY = `query Run($id: ID!) {
   }
 }`;
 
-interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
+interface GuildData {
+  users: { id: string; reviews: { product: { reviews: { author: { username: string } }[] } }[] }[];
+  topProducts: { upc: string; shippingEstimate: number | null; reviews: unknown[] }[];
 }
 
-/** A closed loop: `concurrency` clients, each sending its next request when the last answered. */
-async function load(url: string, seconds: number, concurrency: number, vary: boolean): Promise<Figures> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const target = new URL(url);
-  const latencies: number[] = [];
-  let errors = 0;
-  let n = 0;
-  const deadline = performance.now() + seconds * 1_000;
-  const one = (body: string) =>
-    new Promise<string>((resolve, reject) => {
-      const req = http.request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            res.statusCode === 200
-              ? resolve(Buffer.concat(chunks).toString())
-              : reject(new Error(`HTTP ${res.statusCode}: ${Buffer.concat(chunks)}`)),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      const i = vary ? n++ % RUNS : 7;
-      const body = JSON.stringify({ query: QUERY, variables: { id: `wr-${i}` }, operationName: 'Run' });
-      const started = performance.now();
-      try {
-        const text = await one(body);
-        // Check the answer, not only the status: every join must have resolved.
-        const result = JSON.parse(text) as {
-          data?: { workflowRun?: { run?: { name: string; artifacts: { totalCount: number } } } };
-          errors?: unknown;
-        };
-        if (
-          result.errors ||
-          result.data?.workflowRun?.run?.name !== `trial-${i}` ||
-          result.data.workflowRun.run.artifacts.totalCount !== 2
-        ) {
-          errors++;
-          if (errors === 1) console.error(`  unexpected answer: ${text.slice(0, 300)}`);
-        }
-      } catch (error) {
-        errors++;
-        if (errors === 1) console.error(`  request failed: ${(error as Error).message.slice(0, 300)}`);
-      }
-      latencies.push(performance.now() - started);
-    }
+/**
+ * The Guild query's answer, checked in full: the facts its data implies, and byte for byte the
+ * same data as every other router gave. A router answering in another byte order is parsed and
+ * compared once, then remembered.
+ */
+const accepted = new Set<string>();
+let reference: string | undefined;
+function checkGuild(text: string) {
+  if (accepted.has(text)) return;
+  const result = JSON.parse(text) as { data?: GuildData; errors?: unknown };
+  if (result.errors) throw new Error(`errors: ${JSON.stringify(result.errors).slice(0, 300)}`);
+  const data = result.data!;
+  const facts =
+    data.users.length === 6 &&
+    data.users.every((u) => u.reviews.length === 2) &&
+    data.users[0]!.reviews[0]!.product.reviews.length === 4 &&
+    data.users[0]!.reviews[0]!.product.reviews[0]!.author.username === 'urigo' &&
+    data.topProducts.length === 5 &&
+    data.topProducts.map((p) => p.shippingEstimate).join() === '50,0,10,50,0';
+  if (!facts) throw new Error(`the data is not the benchmark's: ${text.slice(0, 300)}`);
+  const canonical = JSON.stringify(data);
+  reference ??= canonical;
+  if (canonical !== reference) throw new Error('the data differs from the first router’s answer');
+  if (text.length > 0 && accepted.size < 16) accepted.add(text);
+}
+
+function checkVaried(text: string, i: number) {
+  const result = JSON.parse(text) as {
+    data?: { workflowRun?: { run?: { name: string; artifacts: { totalCount: number } } } };
+    errors?: unknown;
   };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsed = (performance.now() - started) / 1_000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors };
+  const run = result.data?.workflowRun?.run;
+  if (result.errors || run?.name !== `trial-${i % RUNS}` || run.artifacts.totalCount !== 2)
+    throw new Error(`unexpected answer: ${text.slice(0, 300)}`);
 }
 
-async function main() {
-  const { subgraphs, supergraphFile, urls } = await startStandIns();
-  const routers = ROUTERS.map((name) => ({ name, start: () => startRouter(name, supergraphFile, urls) }));
-  const results: Record<string, { varied: Figures; identical: Figures }> = {};
-  console.log(
-    `router throughput: ${CONCURRENCY} clients, ${SECONDS} s per router and table, ${os.cpus().length} cores\n`,
-  );
-  try {
-    for (const router of routers) {
-      if (ONLY && !ONLY.includes(router.name)) continue;
-      const running = await router.start();
+const guildBody = JSON.stringify({ query: GUILD_QUERY });
+const load = (workload: 'guild' | 'varied', url: string, seconds: number) =>
+  loadLoop({
+    url,
+    seconds,
+    concurrency: CONCURRENCY,
+    body:
+      workload === 'guild'
+        ? () => guildBody
+        : (i) => JSON.stringify({ query: QUERY, variables: { id: `wr-${i % RUNS}` }, operationName: 'Run' }),
+    check: workload === 'guild' ? checkGuild : checkVaried,
+  });
+
+type Measured = LoadFigures & { rssMb: number };
+
+async function compare(workload: 'guild' | 'varied') {
+  const subgraphs: Workload = workload === 'guild' ? 'guild' : 'stand-ins';
+  const standIns = await startStandIns(subgraphs);
+  const names = ['jarvis' as const, ...PEERS].filter((n) => !ONLY || n === 'jarvis' || ONLY.includes(n));
+  const contenders: Contender<Measured>[] = names.map((name) => ({
+    name,
+    setup: ROUTER_SETUPS[name],
+    async measure() {
+      const router = await startRouter(name, standIns);
       try {
-        await load(running.url, 2, CONCURRENCY, true); // warm-up: JIT, query plans, sockets
-        const varied = await load(running.url, SECONDS, CONCURRENCY, true);
-        const identical = await load(running.url, SECONDS, CONCURRENCY, false);
-        results[router.name] = { varied, identical };
-        console.log(
-          `  ${router.name}: ${varied.rps.toFixed(0)} req/s varied, ${identical.rps.toFixed(0)} identical`,
-        );
+        await load(workload, router.url, 2); // warm-up: JIT, query plans, sockets
+        resetPeak(router.child.pid!);
+        const figures = await load(workload, router.url, SECONDS);
+        return { ...figures, rssMb: peakRssMb(router.child.pid!) };
       } finally {
-        await running.stop();
+        await router.stop();
       }
-    }
+    },
+  }));
+  try {
+    await compareContenders({
+      title:
+        workload === 'guild'
+          ? `Router, The Guild's gateway benchmark workload (heavy nested query, identical requests), ${CONCURRENCY} clients, ${SECONDS} s each`
+          : `Router, varied requests (each a different workflow run, two entity joins), ${CONCURRENCY} clients, ${SECONDS} s each`,
+      contenders,
+      figures: [
+        { label: 'req/s', unit: 'req/s', better: 'higher', of: (m) => m.rps },
+        { label: 'p95 latency', unit: 'ms', better: 'lower', of: (m) => m.p95 },
+        { label: 'router peak RSS', unit: 'MB', better: 'lower', of: (m) => m.rssMb },
+      ],
+    });
   } finally {
-    await subgraphs.stop();
-  }
-  for (const table of ['varied', 'identical'] as const) {
-    console.log(`\n${table === 'varied' ? 'Each request a different run' : 'Identical requests'}:`);
-    console.log('| router | req/s | p50 ms | p99 ms | errors | ours ÷ it |');
-    console.log('| --- | --- | --- | --- | --- | --- |');
-    const ours = results.jarvis?.[table].rps;
-    for (const [name, r] of Object.entries(results)) {
-      const f = r[table];
-      const ratio = ours && name !== 'jarvis' ? `${(ours / f.rps).toFixed(2)}×` : '';
-      console.log(
-        `| ${name} | ${f.rps.toFixed(0)} | ${f.p50.toFixed(1)} | ${f.p99.toFixed(1)} | ${f.errors} | ${ratio} |`,
-      );
-    }
+    await standIns.subgraphs.stop();
   }
 }
 
-await main();
+console.log(
+  `router throughput: ${os.cpus().length} cores; routers: ${ROUTERS.filter((r) => r !== 'jarvis-in-process').join(', ')}`,
+);
+for (const workload of WORKLOADS) await compare(workload);

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import WebSocket from 'ws';
-import { type RouterName, rssMb, startRouter, startStandIns } from './router/routerProcesses.ts';
+import { rssMb } from './harness/processMemory.ts';
+import { type RouterName, startRouter, startStandIns } from './router/routerProcesses.ts';
 
 /**
  * Subscription fan-out: CLIENTS WebSocket clients on one workflow run's events through a router
@@ -50,7 +51,7 @@ function connect(url: string, onEvent: (data: { at: number; run: { run: { name: 
 }
 
 async function run(name: RouterName, standIns: Awaited<ReturnType<typeof startStandIns>>) {
-  const router = await startRouter(name, standIns.supergraphFile, standIns.urls);
+  const router = await startRouter(name, standIns);
   const workflows = new URL(standIns.urls.workflows!);
   const subgraphBase = `${workflows.protocol}//${workflows.host}`;
   const clients: Client[] = [];

@@ -1,25 +1,44 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { memoryPubSub } from '@jarvis/pubsub';
 import { composeSupergraph } from '@jarvis/router';
-import { standInSubgraphs } from './standInSubgraphs.ts';
+import { type Workload, workloadSubgraphs } from './workloads.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** The routers the benchmarks compare, in the order they run. */
-export const ROUTERS = ['jarvis', 'hive', 'apollo', 'jarvis-in-process'] as const;
+/**
+ * The routers the benchmarks compare. `hive-best` is Hive Gateway as The Guild's own gateway
+ * benchmark runs it (`--jit`, `inboundInflightRequestDeduplication: true`, NODE_ENV=production);
+ * `hive` is its CLI's defaults; `apollo` plain @apollo/gateway in @apollo/server.
+ */
+export const ROUTERS = ['jarvis', 'hive-best', 'hive', 'apollo', 'jarvis-in-process'] as const;
 export type RouterName = (typeof ROUTERS)[number];
+
+/** What each router runs as, printed beside its figures. */
+export const ROUTER_SETUPS: Record<RouterName, string> = {
+  jarvis: 'our router as `jarvis serve router` runs it, defaults (subgraphs over HTTP)',
+  'jarvis-in-process': 'our router with the subgraphs in its process, as `jarvis dev` runs it',
+  'hive-best':
+    "Hive Gateway's CLI as The Guild's gateway benchmark runs it: --jit, inboundInflightRequestDeduplication: true, NODE_ENV=production",
+  hive: "Hive Gateway's CLI with its defaults, NODE_ENV=production",
+  apollo: '@apollo/gateway in @apollo/server standalone, defaults',
+};
 
 export type Child = { child: ChildProcess; url: string; stop(): Promise<void> };
 
 /** Starts a process that prints one JSON line with its URL (or Hive Gateway's log line). */
-function startProcess(args: string[], match: (line: string) => string | undefined): Promise<Child> {
+function startProcess(
+  args: string[],
+  match: (line: string) => string | undefined,
+  cwd?: string,
+): Promise<Child> {
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(cwd ? { cwd } : {}),
     env: { ...process.env, NODE_ENV: 'production' },
   });
   let output = '';
@@ -60,36 +79,50 @@ const jsonUrl = (key: string) => (line: string) => {
   }
 };
 
-/** The stand-in subgraphs in a process of their own, and the supergraph of them on disk. */
-export async function startStandIns() {
+const wholeJson = (line: string) => {
+  try {
+    return typeof JSON.parse(line) === 'object';
+  } catch {
+    return false;
+  }
+};
+
+/** A workload's subgraphs in a process of their own, and the supergraph of them on disk. */
+export async function startStandIns(workload: Workload = 'stand-ins') {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'jarvis-router-bench-'));
   const supergraphFile = path.join(dir, 'supergraph.graphql');
-  const subgraphs = await startProcess([path.join(here, 'standInSubgraphs.ts')], (line) =>
-    jsonUrl('workflows')(line) ? line : undefined,
+  const subgraphs = await startProcess([path.join(here, 'serveSubgraphs.ts'), workload], (line) =>
+    wholeJson(line) ? line : undefined,
   );
   const urls = JSON.parse(subgraphs.url) as Record<string, string>;
   writeFileSync(
     supergraphFile,
     composeSupergraph(
-      standInSubgraphs(memoryPubSub()).map((s) => ({
+      workloadSubgraphs(workload, memoryPubSub()).map((s) => ({
         name: s.name,
         typeDefs: s.typeDefs,
         url: urls[s.name]!,
       })),
     ),
   );
-  return { subgraphs, supergraphFile, urls };
+  return { subgraphs, supergraphFile, urls, workload };
 }
 
-/** One router as its own process; `hive` is Hive Gateway's own CLI with its defaults. */
+/** One router as its own process. */
 export function startRouter(
   name: RouterName,
-  supergraphFile: string,
-  urls: Record<string, string>,
+  standIns: { supergraphFile: string; urls: Record<string, string>; workload: Workload },
 ): Promise<Child> {
-  if (name === 'hive') return startHive(supergraphFile);
+  if (name === 'hive' || name === 'hive-best')
+    return startHive(standIns.supergraphFile, name === 'hive-best');
   return startProcess(
-    [path.join(here, 'serveGateway.ts'), name, supergraphFile, JSON.stringify(urls)],
+    [
+      path.join(here, 'serveGateway.ts'),
+      name,
+      standIns.supergraphFile,
+      JSON.stringify(standIns.urls),
+      standIns.workload,
+    ],
     jsonUrl('url'),
   );
 }
@@ -98,7 +131,14 @@ export function startRouter(
  * Hive Gateway's CLI needs a port number, and a random one can be taken by then (any outgoing
  * connection's ephemeral port lies in that range), so a start that finds it in use tries another.
  */
-async function startHive(supergraphFile: string, attempts = 5): Promise<Child> {
+async function startHive(supergraphFile: string, best: boolean, attempts = 5): Promise<Child> {
+  // The Guild's configuration file, word for word in substance: a gateway.config.ts beside it.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'jarvis-hive-'));
+  if (best)
+    writeFileSync(
+      path.join(dir, 'gateway.config.mjs'),
+      'export const gatewayConfig = { inboundInflightRequestDeduplication: true };\n',
+    );
   for (let attempt = 1; ; attempt++) {
     try {
       return await startProcess(
@@ -110,16 +150,13 @@ async function startHive(supergraphFile: string, attempts = 5): Promise<Child> {
           '127.0.0.1',
           '--port',
           String(40_000 + Math.floor(Math.random() * 10_000)),
+          ...(best ? ['--jit', '--config-path', path.join(dir, 'gateway.config.mjs')] : []),
         ],
         (line) => /Listening on (http:\/\/\S+)/.exec(line)?.[1]?.replace(/\/?$/, '/graphql'),
+        dir,
       );
     } catch (error) {
       if (attempt >= attempts || !/EADDRINUSE/.test(String(error))) throw error;
     }
   }
-}
-
-/** Resident memory of a process, in MiB, from /proc. */
-export function rssMb(pid: number): number {
-  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 }

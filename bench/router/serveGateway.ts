@@ -6,16 +6,21 @@ import { createRuntime } from '@jarvis/app';
 import { parseConfig } from '@jarvis/config';
 import { memoryPubSub } from '@jarvis/pubsub';
 import { createRouter, type RouterSubgraph, serveFetch } from '@jarvis/router';
-import { standInSubgraphs } from './standInSubgraphs.ts';
+import { type Workload, workloadSubgraphs } from './workloads.ts';
 
 /**
  * One router as its own process, on a free port; prints its URL. `jarvis`: ours, reaching the
  * subgraphs over HTTP (`jarvis serve router`); `jarvis-in-process`: ours with the subgraphs in
  * its process (`jarvis dev`); `apollo`: plain @apollo/gateway in @apollo/server.
  */
-const [kind, supergraphFile, urlsJson] = process.argv.slice(2) as [string, string, string];
+const [kind, supergraphFile, urlsJson, workload] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  Workload,
+];
 const urls = JSON.parse(urlsJson) as Record<string, string>;
-const standIns = standInSubgraphs(memoryPubSub());
+const standIns = workloadSubgraphs(workload, memoryPubSub());
 
 if (kind === 'apollo') {
   const server = new ApolloServer({

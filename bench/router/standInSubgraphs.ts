@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { memoryPubSub, type PubSub } from '@jarvis/pubsub';
+import type { PubSub } from '@jarvis/pubsub';
 import { type DocumentNode, execute, type GraphQLSchema, parse, subscribe } from 'graphql';
 import { createHandler as createSseHandler } from 'graphql-sse/lib/use/http';
 import { useServer } from 'graphql-ws/use/ws';
@@ -184,13 +184,3 @@ export async function serveSubgraph(
     },
   };
 }
-
-// As a process: serves the three and prints their URLs as one JSON line.
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const bus = memoryPubSub();
-  const urls: Record<string, string> = {};
-  for (const subgraph of standInSubgraphs(bus))
-    urls[subgraph.name] = (await serveSubgraph(subgraph, bus)).url;
-  console.log(JSON.stringify(urls));
-}
-process.on('SIGTERM', () => process.exit(0));

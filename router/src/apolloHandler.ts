@@ -4,6 +4,7 @@ import { ErrorCode, JarvisError } from '@jarvis/errors';
 import { readBody, textResponse } from '@jarvis/subgraph';
 import { jsonResponse } from './jsonResponse.ts';
 import { documentErrorResponse } from './operations/documentErrorResponse.ts';
+import type { InflightOperations } from './operations/inflightOperations.ts';
 import type { OperationParams, TrustedDocuments } from './operations/trustedDocuments.ts';
 
 export interface GraphQLHandling {
@@ -12,6 +13,8 @@ export interface GraphQLHandling {
   documents?: TrustedDocuments;
   /** Longest an operation may run before the caller gets LIMIT_EXCEEDED. */
   timeoutMs?: number;
+  /** Identical queries in flight share one execution (the router's inbound deduplication). */
+  inflight?: InflightOperations;
 }
 
 const errorResponse = (error: JarvisError, status: number) =>
@@ -61,12 +64,22 @@ export async function handleGraphQL(
       throw error;
     }
   }
-  const execution = runWithContext(context, () =>
-    server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: request.method.toUpperCase(), headers, search, body },
-      context: async () => context,
-    }),
-  );
+  const execute = () =>
+    runWithContext(context, () =>
+      server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: request.method.toUpperCase(), headers, search, body },
+        context: async () => context,
+      }),
+    );
+  const execution = handling.inflight
+    ? handling.inflight.share(
+        request,
+        context.principal,
+        operationOf(request.method, body, search),
+        request.method === 'GET' ? search : text,
+        execute,
+      )
+    : execute();
   let timer: NodeJS.Timeout | undefined;
   const result = handling.timeoutMs
     ? await Promise.race([
@@ -102,6 +115,19 @@ export async function handleGraphQL(
     },
   });
   return new Response(stream, { status: result.status ?? 200, headers: responseHeaders });
+}
+
+/** The document and operation name a request asks to run, from its body or its query string. */
+function operationOf(
+  method: string,
+  body: unknown,
+  search: string,
+): { query?: string; operationName?: string | null } | undefined {
+  if (method === 'GET') {
+    const params = new URLSearchParams(search);
+    return { query: params.get('query') ?? undefined, operationName: params.get('operationName') };
+  }
+  return body && typeof body === 'object' && !Array.isArray(body) ? (body as OperationParams) : undefined;
 }
 
 /** A GET request's parameters with a registered document's text in place of its id. */

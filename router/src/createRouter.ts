@@ -40,6 +40,7 @@ import { graphiqlAsset, graphiqlPage, wantsGraphiql } from './graphiql.ts';
 import { InProcessDataSource } from './inProcessDataSource.ts';
 import { jsonResponse } from './jsonResponse.ts';
 import { documentErrorResponse } from './operations/documentErrorResponse.ts';
+import { inflightOperations } from './operations/inflightOperations.ts';
 import { limitsPlugin } from './operations/limitsPlugin.ts';
 import { listSizesOf } from './operations/listSizes.ts';
 import { operationLimiter } from './operations/operationLimits.ts';
@@ -116,7 +117,7 @@ export function createRouter(options: RouterOptions): Router {
     buildService: ({ name, url }): GraphQLDataSource => {
       const subgraph = byName.get(name);
       if (subgraph && 'schema' in subgraph) return new InProcessDataSource(name, subgraph.schema, metrics);
-      return new RemoteSubgraphSource(name, url!, vouch);
+      return new RemoteSubgraphSource(name, url!, vouch, config.router.deduplication.subgraph_requests);
     },
   });
   const { limits } = config.router;
@@ -134,6 +135,9 @@ export function createRouter(options: RouterOptions): Router {
   ]);
   for (const document of options.documents?.texts ?? []) registered.set(sha256(document), document);
   const documents = trustedDocuments(registered, config.router.documents.accept);
+  const inflight = config.router.deduplication.inbound
+    ? inflightOperations({ maxTokens: limits.max_tokens })
+    : undefined;
   const apollo = apolloServerFor(
     { gateway },
     metrics,
@@ -265,6 +269,7 @@ export function createRouter(options: RouterOptions): Router {
           maxBodyBytes: config.server.max_body_bytes,
           documents,
           timeoutMs: limits.timeout_ms,
+          ...(inflight ? { inflight } : {}),
         }),
         label: '/graphql',
       };

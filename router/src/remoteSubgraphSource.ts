@@ -1,7 +1,7 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { RequestContext } from '@jarvis/context';
 import { ErrorCode, JarvisError } from '@jarvis/errors';
-import { subgraphFetcher } from './subgraphFetcher.ts';
+import { sendSubgraphRequest, subgraphFetcher } from './subgraphFetcher.ts';
 
 /** The error a caller sees when a subgraph does not answer: which service, never its address. */
 export function subgraphUnavailable(name: string): JarvisError {
@@ -21,13 +21,17 @@ export class RemoteSubgraphSource extends RemoteGraphQLDataSource<RequestContext
   private readonly name: string;
   private readonly vouch: (principal: RequestContext['principal']) => Promise<Record<string, string>>;
 
-  /** `vouch` signs who is calling for the subgraph, which trusts nothing else. */
+  /**
+   * `vouch` signs who is calling for the subgraph, which trusts nothing else; `share` lets
+   * identical requests in flight share one answer (router.deduplication.subgraph_requests).
+   */
   constructor(
     name: string,
     url: string,
     vouch: (principal: RequestContext['principal']) => Promise<Record<string, string>> = async () => ({}),
+    share = true,
   ) {
-    super({ url, fetcher: subgraphFetcher });
+    super({ url, fetcher: share ? subgraphFetcher : sendSubgraphRequest });
     this.name = name;
     this.vouch = vouch;
   }

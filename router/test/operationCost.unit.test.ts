@@ -10,6 +10,8 @@ type Query {
   runs(first: Int = 50, after: String): RunConnection! @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)
   recent: [Run!]! @listSize(assumedSize: 7)
   everything: [Run!]!
+  top(first: Int = 5): [Run]
+  latest(limit: Int): [Run]
 }
 type RunConnection { edges: [RunEdge!]! totalCount: Int! }
 type RunEdge { node: Run! cursor: String! }
@@ -55,6 +57,14 @@ describe('the cost estimate reads @listSize', () => {
     expect(cost('{ recent { history(maxPoints: 100) { value } } }')).toBe(1 + 7 + 7 * 100);
     // Lists nest: every run's tags.
     expect(cost('{ runs(first: 10) { edges { node { tags { key } } } } }')).toBe(1 + 10 * 3 + 10 * 20);
+  });
+
+  it('without @listSize, a paging argument given or defaulted is the size; an unpaged list counts default_list_size', () => {
+    expect(cost('{ top { id } }')).toBe(1 + 5);
+    expect(cost('{ top(first: 2) { id } }')).toBe(1 + 2);
+    expect(cost('query($n: Int) { latest(limit: $n) { id } }', { n: 3 })).toBe(1 + 3);
+    expect(cost('{ latest { id } }')).toBe(1 + 20);
+    expect(cost('{ top(first: 100000) { id } }')).toBe(1 + 100_000);
   });
 
   it('fragments count as what they expand to', () => {

@@ -283,8 +283,11 @@ export const configSchema = z.strictObject({
           max_root_fields: z.number().int().positive().default(20),
           /** Estimated cost: every field costs 1, times the list sizes above it. */
           max_cost: z.number().int().positive().default(200_000),
-          /** The size assumed for a list field without `@listSize` in the supergraph. */
-          default_list_size: z.number().int().positive().default(20),
+          /**
+           * The size assumed for a list field with neither `@listSize` in the supergraph nor a
+           * paging argument (`first`…): a list its schema's author left unpaged, so a short one.
+           */
+          default_list_size: z.number().int().positive().default(10),
           /** Longest a query or mutation may run, in milliseconds. */
           timeout_ms: z.number().int().positive().default(30_000),
         })
@@ -295,6 +298,17 @@ export const configSchema = z.strictObject({
           keep_alive_ms: z.number().int().positive().default(12_000),
           /** How long the router keeps reconnecting to a subgraph that went away. */
           upstream_retry_ms: z.number().int().nonnegative().default(30_000),
+        })
+        .prefault({}),
+      /**
+       * Identical queries in flight share one execution: `inbound`, the same query from the
+       * same caller at the same instant; `subgraph_requests`, the same subgraph request made by
+       * different operations. Mutations are never shared.
+       */
+      deduplication: z
+        .strictObject({
+          inbound: z.boolean().default(true),
+          subgraph_requests: z.boolean().default(true),
         })
         .prefault({}),
       /** Trusted documents: manifests of operations (the typed client's), by hash. */

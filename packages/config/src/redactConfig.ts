@@ -21,6 +21,8 @@ export const SHOWN_CONFIG_KEYS: readonly string[] = [
   'router.limits.max_cost',
   'router.limits.default_list_size',
   'router.limits.timeout_ms',
+  'router.deduplication.inbound',
+  'router.deduplication.subgraph_requests',
   'router.subscriptions.keep_alive_ms',
   'router.subscriptions.upstream_retry_ms',
   'router.documents.manifests.*',

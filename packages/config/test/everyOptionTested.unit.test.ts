@@ -25,6 +25,8 @@ const TESTED_IN: Record<string, string> = {
   'router.limits.max_cost': 'router/test/operationLimits.int.test.ts',
   'router.limits.default_list_size': 'router/test/operationLimits.int.test.ts',
   'router.limits.timeout_ms': 'router/test/operationLimits.int.test.ts',
+  'router.deduplication.inbound': 'router/test/inboundDeduplication.int.test.ts',
+  'router.deduplication.subgraph_requests': 'router/test/subgraphDeduplication.int.test.ts',
   'router.subscriptions.keep_alive_ms': 'router/test/subscriptions.int.test.ts',
   'router.subscriptions.upstream_retry_ms': 'router/test/routerOverHttp.int.test.ts',
   'router.documents.manifests.*': 'router/test/trustedDocuments.int.test.ts',

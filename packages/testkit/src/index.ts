@@ -2,6 +2,7 @@ export { collectSubscription, type SubscriptionEvent } from './collectSubscripti
 export { type Backend, databaseBackends } from './databaseBackends.ts';
 export { engineBinary, enginesDir, mlflowPython } from './engineBinaries.ts';
 export { freePort } from './freePort.ts';
+export { GUILD_QUERY, guildSubgraphs } from './guildSubgraphs.ts';
 export { jarvisFromFile } from './jarvisFromFile.ts';
 export { type ChromiumBrowser, launchChromium } from './launchChromium.ts';
 export { liveSubscription } from './liveSubscription.ts';

@@ -91,13 +91,17 @@ function armorLimits(
   return refused;
 }
 
+/** Arguments that, by GraphQL's paging conventions, bound how many items a list returns. */
+const PAGING_ARGUMENTS = new Set(['first', 'last', 'limit', 'top', 'pageSize']);
+
 /**
  * Root fields and an estimated cost of one operation, fragments expanded. A field costs 1 times
  * the sizes of the lists above it. A list's size is what its `@listSize` says (the supergraph's
  * federation cost directives): the first slicing argument given (`first: 200`, or a variable),
  * else that argument's default in the schema, else `assumedSize`; its `sizedFields` (a
  * connection's `edges`) are that same list, not another. A list field without `@listSize`
- * counts `default_list_size`. Introspection is not counted, so GraphiQL works under any limits.
+ * counts its paging argument (`first`, `last`, `limit`…) given or defaulted, else
+ * `default_list_size`. Introspection is not counted, so GraphiQL works under any limits.
  * Walking stops once the cost passes `stopAt`, so a fragment bomb cannot make the measuring
  * itself expensive.
  */
@@ -172,7 +176,12 @@ export function measureOperation(
           .find((v): v is number => typeof v === 'number');
         size = given ?? defaulted ?? declared.assumedSize ?? options.defaultListSize;
       } else if (type !== undefined && isListType(getNullableType(type)) && !sizedHere.includes(name)) {
-        size = options.defaultListSize;
+        // No @listSize: a paging argument the field has (`first`, given or defaulted) is its size;
+        // a list without one is small by its schema author's choice, and counts default_list_size.
+        const paging = definition?.args.find((a) => PAGING_ARGUMENTS.has(a.name));
+        const given = paging && sizeOf(selection.arguments?.find((a) => a.name.value === paging.name)?.value);
+        const defaulted = typeof paging?.defaultValue === 'number' ? paging.defaultValue : undefined;
+        size = given ?? defaulted ?? options.defaultListSize;
       }
       walk(
         selection.selectionSet,
