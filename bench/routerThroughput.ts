@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { GUILD_QUERY } from '@jarvis/testkit';
+import { GUILD_QUERY } from '@jarvis/testkit/guildSubgraphs';
 import { type Contender, compareContenders } from './harness/compareContenders.ts';
 import { type LoadFigures, loadLoop } from './harness/loadLoop.ts';
 import { peakRssMb, resetPeak } from './harness/processMemory.ts';

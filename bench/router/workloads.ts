@@ -1,5 +1,5 @@
 import type { PubSub } from '@jarvis/pubsub';
-import { guildSubgraphs } from '@jarvis/testkit';
+import { guildSubgraphs } from '@jarvis/testkit/guildSubgraphs';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { standInSubgraphs } from './standInSubgraphs.ts';
 

@@ -104,7 +104,7 @@ export async function handleGraphQL(
   for (const [key, value] of result.headers) responseHeaders.set(key, value);
   responseHeaders.set('x-request-id', context.requestId);
   if (result.body.kind === 'complete') {
-    return textResponse(result.body.string, { status: result.status ?? 200, headers: responseHeaders });
+    return textResponse(bytesOf(result.body), { status: result.status ?? 200, headers: responseHeaders });
   }
   const chunks = result.body.asyncIterator;
   const stream = new ReadableStream<Uint8Array>({
@@ -115,6 +115,17 @@ export async function handleGraphQL(
     },
   });
   return new Response(stream, { status: result.status ?? 200, headers: responseHeaders });
+}
+
+/** Encoded once per execution, however many callers share it. */
+const encoded = new WeakMap<object, Buffer>();
+function bytesOf(body: { string: string }): Buffer {
+  let bytes = encoded.get(body);
+  if (!bytes) {
+    bytes = Buffer.from(body.string);
+    encoded.set(body, bytes);
+  }
+  return bytes;
 }
 
 /** The document and operation name a request asks to run, from its body or its query string. */

@@ -42,16 +42,39 @@ export function streamResponse(stream: Readable, init: ResponseInit): Response {
 
 const TEXT_BODY = Symbol.for('jarvis.textBody');
 
-/** A Response with a text body the HTTP server writes as it is, with no web stream in between. */
-export function textResponse(text: string, init: ResponseInit): Response {
-  const response = new Response(text, init);
-  (response as { [TEXT_BODY]?: string })[TEXT_BODY] = text;
+/** Below this many characters a body is encoded at once: cheaper than a stream to defer it. */
+const ENCODE_EAGERLY = 4_096;
+
+/**
+ * A Response with a text body the HTTP server writes as it is, with no web stream in between.
+ * A large body is encoded (or, given as bytes, copied) only if someone reads the Response
+ * itself, as tests calling `fetch` do: over HTTP the server writes it straight to the socket,
+ * and bytes shared by several responses are never copied at all.
+ */
+export function textResponse(body: string | Uint8Array, init: ResponseInit): Response {
+  const response = new Response(
+    typeof body === 'string' && body.length < ENCODE_EAGERLY ? body : deferredBytes(body),
+    init,
+  );
+  (response as { [TEXT_BODY]?: string | Uint8Array })[TEXT_BODY] = body;
   return response;
 }
 
-/** The text of a response from textResponse, if it is one. */
-export function textBodyOf(response: Response): string | undefined {
-  return (response as { [TEXT_BODY]?: string })[TEXT_BODY];
+function deferredBytes(body: string | Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        controller.enqueue(typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body));
+        controller.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** The body of a response from textResponse, if it is one. */
+export function textBodyOf(response: Response): string | Uint8Array | undefined {
+  return (response as { [TEXT_BODY]?: string | Uint8Array })[TEXT_BODY];
 }
 
 /** The Node stream behind a response from streamResponse, if it has one. */
