@@ -1,8 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-const JARVIS = fileURLToPath(new URL('../cli/bin/jarvis.mjs', import.meta.url));
+import { jarvisCommand } from './harness/jarvisCommand.ts';
 
 /**
  * `jarvis dev` as its own process (as users run it), configured by `config` under `dir`, on a
@@ -12,7 +10,8 @@ const JARVIS = fileURLToPath(new URL('../cli/bin/jarvis.mjs', import.meta.url));
 export async function startJarvisProcess(dir: string, config: Record<string, unknown>) {
   const file = `${dir}.yaml`;
   writeFileSync(file, JSON.stringify({ home: dir, log: { level: 'warn' }, ...config }));
-  const child = spawn(process.execPath, [JARVIS, 'dev', '--port', '0', '--config', file], {
+  const jarvis = jarvisCommand(['dev', '--port', '0', '--config', file]);
+  const child = spawn(jarvis.command, jarvis.args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -2,8 +2,9 @@
  * Start-up: from spawning the process to its first answer, `jarvis dev` (every subgraph, the
  * router, PGlite on disk) beside `mlflow server` (its tracking server on SQLite, the peer a team
  * replaces), each from a fresh data directory (cold: migrations run) and again on the same one
- * (warm). Prints each time, the ratio Jarvis/MLflow, and each one's resident memory once ready
- * (the whole process tree: MLflow serves from worker processes).
+ * (warm), in alternating rounds (bench/harness). Prints each time, the ratios, and each one's
+ * resident memory once ready and at its peak while starting (the whole process tree: MLflow
+ * serves from worker processes).
  *
  *   node bench/startupTime.ts
  *   BENCH_ROUNDS=5 node bench/startupTime.ts
@@ -14,14 +15,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { engineBinary, freePort } from '@jarvis/testkit';
+import { compareContenders } from './harness/compareContenders.ts';
+import { jarvisCommand } from './harness/jarvisCommand.ts';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const JARVIS = fileURLToPath(new URL('../cli/bin/jarvis.mjs', import.meta.url));
-
-/** Resident memory of a process and its descendants, in MB. */
-function treeRssMb(root: number): number {
+/** Resident memory of a process and its descendants, in MB: now (VmRSS), or each one's peak (VmHWM). */
+function treeRssMb(root: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   const parents = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -42,14 +41,27 @@ function treeRssMb(root: number): number {
   let kb = 0;
   for (const pid of tree) {
     try {
-      kb += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      kb += Number(
+        new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0,
+      );
     } catch {}
   }
   return kb / 1024;
 }
 
-/** Spawns, polls `ready` every 20 ms, and reports the time to the first success and the RSS then. */
-async function timeStart(command: string, args: string[], cwd: string, ready: () => Promise<boolean>) {
+interface Start {
+  ms: number;
+  rssMb: number;
+  peakMb: number;
+}
+
+/** Spawns, polls `ready` every 20 ms, and reports the time to the first success, the RSS then and the peak before. */
+async function timeStart(
+  command: string,
+  args: string[],
+  cwd: string,
+  ready: () => Promise<boolean>,
+): Promise<Start> {
   const started = performance.now();
   const child: ChildProcess = spawn(command, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -67,36 +79,18 @@ async function timeStart(command: string, args: string[], cwd: string, ready: ()
   }
   const ms = performance.now() - started;
   const rssMb = treeRssMb(child.pid!);
+  const peakMb = treeRssMb(child.pid!, 'VmHWM');
   await new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
   });
-  return { ms, rssMb };
-}
-
-async function jarvisStart(dir: string) {
-  const port = await freePort();
-  const file = path.join(dir, 'jarvis.yaml');
-  writeFileSync(file, JSON.stringify({ home: path.join(dir, 'home'), log: { level: 'warn' } }));
-  return timeStart(
-    process.execPath,
-    [JARVIS, 'dev', '--port', String(port), '--config', file],
-    dir,
-    async () => {
-      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{"query":"{ __typename }"}',
-      });
-      return response.ok;
-    },
-  );
+  return { ms, rssMb, peakMb };
 }
 
 async function mlflowStart(dir: string) {
   const port = await freePort();
-  const args = ['server', '--host', '127.0.0.1', '--port', String(port), '--workers', '1'];
+  const args = ['server', '--host', '127.0.0.1', '--port', String(port)];
   args.push('--backend-store-uri', `sqlite:///${path.join(dir, 'mlflow.db')}`);
   args.push('--artifacts-destination', path.join(dir, 'artifacts'));
   return timeStart(
@@ -107,37 +101,55 @@ async function mlflowStart(dir: string) {
   );
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+async function jarvisStart(dir: string) {
+  const port = await freePort();
+  const file = path.join(dir, 'jarvis.yaml');
+  writeFileSync(file, JSON.stringify({ home: path.join(dir, 'home'), log: { level: 'warn' } }));
+  const jarvis = jarvisCommand(['dev', '--port', String(port), '--config', file]);
+  return timeStart(jarvis.command, jarvis.args, dir, async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    });
+    return (
+      response.ok &&
+      ((await response.json()) as { data?: { __typename?: string } }).data?.__typename === 'Query'
+    );
+  });
+}
 
-const results: Record<string, { ms: number[]; rss: number[] }> = {};
-const record = (key: string, r: { ms: number; rssMb: number }) => {
-  results[key] ??= { ms: [], rss: [] };
-  results[key].ms.push(r.ms);
-  results[key].rss.push(r.rssMb);
+/** A fresh data directory (cold: migrations run), then the same one again (warm). */
+const coldAndWarm = (name: string, start: (dir: string) => Promise<Start>) => async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `bench-startup-${name}-`));
+  try {
+    const cold = await start(dir);
+    const warm = await start(dir);
+    return { cold, warm };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 };
 
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, start] of [
-    ['jarvis', jarvisStart],
-    ['mlflow', mlflowStart],
-  ] as const) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), `bench-startup-${name}-`));
-    try {
-      record(`${name} cold`, await start(dir));
-      record(`${name} warm`, await start(dir));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-}
-
-console.log(`start-up to first answer, median of ${ROUNDS} (2 cores; lower is better)\n`);
-console.log('| start | jarvis dev | mlflow server | Jarvis / MLflow | RSS jarvis | RSS mlflow |');
-console.log('| --- | --- | --- | --- | --- | --- |');
-for (const kind of ['cold', 'warm']) {
-  const j = results[`jarvis ${kind}`]!;
-  const m = results[`mlflow ${kind}`]!;
-  console.log(
-    `| ${kind} | ${(median(j.ms) / 1000).toFixed(2)} s | ${(median(m.ms) / 1000).toFixed(2)} s | ${(median(j.ms) / median(m.ms)).toFixed(2)} | ${median(j.rss).toFixed(0)} MB | ${median(m.rss).toFixed(0)} MB |`,
-  );
-}
+await compareContenders({
+  title: 'Start-up to the first answer, jarvis dev vs mlflow server, from a fresh data directory and again',
+  contenders: [
+    {
+      name: 'jarvis',
+      setup: '`jarvis dev` (every subgraph, the router, PGlite on disk), defaults',
+      measure: coldAndWarm('jarvis', jarvisStart),
+    },
+    {
+      name: 'mlflow',
+      setup: '`mlflow server` defaults (its workers), SQLite store, local artifacts',
+      measure: coldAndWarm('mlflow', mlflowStart),
+    },
+  ],
+  figures: [
+    { label: 'cold start', unit: 's', better: 'lower', of: (m) => m.cold.ms / 1000 },
+    { label: 'warm start', unit: 's', better: 'lower', of: (m) => m.warm.ms / 1000 },
+    { label: 'RSS once ready', unit: 'MB', better: 'lower', of: (m) => m.warm.rssMb },
+    { label: 'peak RSS, cold start', unit: 'MB', better: 'lower', of: (m) => m.cold.peakMb },
+    { label: 'peak RSS, warm start', unit: 'MB', better: 'lower', of: (m) => m.warm.peakMb },
+  ],
+});
