@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { composeApiSchema, composeSupergraph } from '@jarvis/router';
+import { type DocumentNode, print } from 'graphql';
 import { defaultSubgraphUrl, SUBGRAPHS } from './subgraphCatalog.ts';
 
 export const SUPERGRAPH_FILE = new URL('../../schema/supergraph.graphql', import.meta.url);
@@ -8,9 +10,35 @@ export const API_SCHEMA_FILE = new URL('../../schema/api.graphql', import.meta.u
 
 const HEADER = '# Composed from subgraphs/*/schema.graphql by `npm run supergraph`. Do not edit.\n';
 
+/** What the supergraph was composed from: every subgraph's name and SDL text, hashed. */
+export function subgraphsDigest(subgraphs: readonly { name: string; typeDefs: DocumentNode }[]): string {
+  const hash = createHash('sha256');
+  for (const s of subgraphs) hash.update(`${s.name}\n${s.typeDefs.loc?.source.body ?? print(s.typeDefs)}\n`);
+  return hash.digest('hex');
+}
+
+const digestLine = (digest: string) => `# subgraphs sha256 ${digest}\n`;
+
 /** The supergraph as it should be committed: composed from every subgraph's SDL. */
 export function composeCommittedSupergraph(): string {
-  return HEADER + composeSupergraph(subgraphSdl());
+  return HEADER + digestLine(subgraphsDigest(SUBGRAPHS)) + composeSupergraph(subgraphSdl());
+}
+
+/**
+ * The committed supergraph, if it was composed from exactly these subgraphs (its digest line
+ * says so), so `jarvis dev` need not compose at every start; undefined when a schema.graphql
+ * changed since `npm run supergraph`, or another set of subgraphs runs: then the router composes.
+ */
+export function precomposedSupergraph(
+  subgraphs: readonly { name: string; typeDefs: DocumentNode }[],
+): string | undefined {
+  let sdl: string;
+  try {
+    sdl = readCommittedSupergraph();
+  } catch {
+    return undefined;
+  }
+  return sdl.startsWith(HEADER + digestLine(subgraphsDigest(subgraphs))) ? sdl : undefined;
 }
 
 const subgraphSdl = () =>

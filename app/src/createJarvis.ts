@@ -3,6 +3,7 @@ import type { Logger, Principal } from '@jarvis/context';
 import { createRouter, type IdentityResolver, type Router } from '@jarvis/router';
 import type { Subgraph, SubgraphModule } from '@jarvis/subgraph';
 import { graphql } from 'graphql';
+import { precomposedSupergraph } from './committedSupergraph.ts';
 import { createRuntime, type Runtime } from './createRuntime.ts';
 import { ENTITY_QUERIES, SUBGRAPHS } from './subgraphCatalog.ts';
 import { TRUSTED_DOCUMENTS } from './trustedDocuments.ts';
@@ -44,9 +45,11 @@ export async function createJarvis(config: JarvisConfig, options: JarvisOptions 
         },
       });
     }
+    const supergraphSdl = precomposedSupergraph(subgraphs);
     const router = createRouter({
       ...runtime,
       subgraphs,
+      ...(supergraphSdl ? { supergraphSdl } : {}),
       entityQueries: options.subgraphs
         ? Object.assign({}, ...options.subgraphs.map((s) => s.entityQueries))
         : ENTITY_QUERIES,

@@ -52,6 +52,9 @@ it('a subgraph declared with defineSubgraph and added to the catalog is served, 
   );
   const jarvis = await createJarvis(config, { subgraphs: [...SUBGRAPHS, notes] });
   try {
+    // Another set of subgraphs than the committed supergraph's: composed at start, with notes in it.
+    expect(jarvis.router.supergraphSdl).toContain('type Note');
+    expect(jarvis.router.supergraphSdl).not.toContain('# subgraphs sha256');
     const fetch = jarvis.router.fetch;
     const written = await gql(fetch, 'mutation { writeNote(id: "n1", text: "ice at -5") { id } }');
     expect(written.errors).toBeUndefined();

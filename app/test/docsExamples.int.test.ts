@@ -12,6 +12,7 @@ import {
   validate,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { readCommittedSupergraph } from '../src/index.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PAGES = [
@@ -52,6 +53,9 @@ describe('the docs’ GraphQL examples', () => {
 
   it('every example is valid against the live schema (fields, arguments, types)', async () => {
     await using jarvis = await testJarvis();
+    // The catalog's subgraphs start from the committed supergraph (no composition at start),
+    // and every example below runs against it.
+    expect(jarvis.router.supergraphSdl).toBe(readCommittedSupergraph());
     const introspection = await gql<IntrospectionQuery>(jarvis.router.fetch, getIntrospectionQuery());
     const schema = buildClientSchema(introspection.data!);
     const problems = ALL.flatMap((e) =>

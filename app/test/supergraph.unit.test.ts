@@ -1,12 +1,14 @@
 import { listSizesOf } from '@jarvis/router';
 import { Kind, parse, print } from 'graphql';
 import { expect, it } from 'vitest';
+import { precomposedSupergraph } from '../src/committedSupergraph.ts';
 import {
   composeCommittedApiSchema,
   composeCommittedSupergraph,
   readCommittedApiSchema,
   readCommittedSupergraph,
 } from '../src/index.ts';
+import { SUBGRAPHS } from '../src/subgraphCatalog.ts';
 
 it('schema/supergraph.graphql is what the subgraphs compose to today', () => {
   const fresh = composeCommittedSupergraph();
@@ -41,4 +43,13 @@ it('every connection in the supergraph says its page size with @listSize, so the
   const unsized = connections.filter((c) => !sizes.get(c)?.slicingArguments?.length);
   expect(unsized, 'connections without @listSize(slicingArguments: …)').toEqual([]);
   expect(connections.every((c) => sizes.get(c)?.sizedFields?.includes('edges'))).toBe(true);
+});
+
+it('the committed supergraph stands in for composing only for exactly the subgraphs it was composed from', () => {
+  expect(precomposedSupergraph(SUBGRAPHS)).toBe(readCommittedSupergraph());
+  expect(precomposedSupergraph(SUBGRAPHS.slice(1))).toBeUndefined();
+  // A schema.graphql edited since `npm run supergraph`: the router composes instead.
+  const [first, ...rest] = SUBGRAPHS;
+  const edited = { ...first!, typeDefs: parse(`${first!.typeDefs.loc!.source.body}\n# edited`) };
+  expect(precomposedSupergraph([edited, ...rest])).toBeUndefined();
 });

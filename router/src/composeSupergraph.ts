@@ -1,5 +1,12 @@
-import { composeServices } from '@apollo/composition';
+import { createRequire } from 'node:module';
+import type { composeServices as ComposeServices } from '@apollo/composition';
 import { type DocumentNode, printSchema } from 'graphql';
+
+// Loaded when first composing: a `jarvis dev` that starts from the committed supergraph never
+// loads Apollo's composition at all.
+const require = createRequire(import.meta.url);
+const composeServices: typeof ComposeServices = (...args) =>
+  (require('@apollo/composition') as { composeServices: typeof ComposeServices }).composeServices(...args);
 
 export interface SubgraphSdl {
   name: string;

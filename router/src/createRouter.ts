@@ -69,6 +69,12 @@ export interface RouterOptions {
   metrics: JarvisMetrics;
   health: HealthRegistry;
   subgraphs: RouterSubgraph[];
+  /**
+   * The supergraph of exactly these subgraphs, composed ahead of time (`jarvis dev` reads the
+   * committed one), so starting skips composition. Only for subgraphs run in this process: the
+   * URLs in it are not used.
+   */
+  supergraphSdl?: string;
   /** Who a key or token names: the identity subgraph (in process, or over HTTP behind `jarvis serve`). */
   identity?: () => IdentityResolver;
   /** Where revoked keys are announced, so their open subscriptions end at once. */
@@ -104,13 +110,15 @@ export interface Router {
 
 export function createRouter(options: RouterOptions): Router {
   const { config, logger, metrics, health } = options;
-  const supergraphSdl = composeSupergraph(
-    options.subgraphs.map((s) => ({
-      name: s.name,
-      typeDefs: s.typeDefs,
-      url: 'url' in s ? s.url : `in-process://${s.name}`,
-    })),
-  );
+  const supergraphSdl =
+    options.supergraphSdl ??
+    composeSupergraph(
+      options.subgraphs.map((s) => ({
+        name: s.name,
+        typeDefs: s.typeDefs,
+        url: 'url' in s ? s.url : `in-process://${s.name}`,
+      })),
+    );
   const byName = new Map(options.subgraphs.map((s) => [s.name, s]));
   const gateway = new ApolloGateway({
     supergraphSdl,
