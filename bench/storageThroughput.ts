@@ -5,11 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { startMinio, startPostgres } from '@jarvis/testkit';
 import { graphqlData as gql } from './graphqlData.ts';
+import { type Contender, compareContenders, roundsFromEnv } from './harness/compareContenders.ts';
 import { startJarvisProcess } from './startJarvisProcess.ts';
 
 const MB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_MB ?? 1024) * MB;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = roundsFromEnv();
 const PART = 64 * MB;
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'jarvis-bench-'));
@@ -80,7 +81,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value:
 const mbps = (seconds: number) => SIZE / MB / seconds;
 
 async function main() {
-  console.log(`payload: ${SIZE / MB} MiB, ${ROUNDS} rounds, part size ${PART / MB} MiB; writing it…`);
+  console.log(`payload: ${SIZE / MB} MiB, part size ${PART / MB} MiB; writing it…`);
   const sha256 = await makePayload();
   await using minio = await startMinio();
   const client = minio.client();
@@ -101,60 +102,67 @@ async function main() {
   const local = await startJarvisProcess(path.join(work, 'local'), {
     services: { storage: { max_upload_bytes: SIZE * 2 } },
   });
-  const results: Record<string, number[]> = {};
-  const record = (key: string, seconds: number) => {
-    results[key] = [...(results[key] ?? []), mbps(seconds)];
-    console.log(`  ${key.padEnd(28)} ${mbps(seconds).toFixed(0).padStart(6)} MiB/s`);
+  interface Speeds {
+    upPresigned: number;
+    upStreaming: number;
+    downPresigned: number;
+    downStreaming: number;
+  }
+  const minioContender: Contender<Speeds> = {
+    name: 'minio',
+    setup: 'the `minio` JS client straight to the same MinIO, putObject (multipart) and getObject',
+    async measure(round) {
+      const up = await timed(() => client.putObject('direct', `r${round}`, createReadStream(file), SIZE, {}));
+      const down = await timed(async () => drain(await client.getObject('direct', `r${round}`)));
+      if (down.value !== SIZE) throw new Error(`minio returned ${down.value} bytes`);
+      // The peer does one upload and one download; each Jarvis path is compared with them.
+      return {
+        upPresigned: mbps(up.seconds),
+        upStreaming: mbps(up.seconds),
+        downPresigned: mbps(down.seconds),
+        downStreaming: mbps(down.seconds),
+      };
+    },
   };
-  try {
-    for (let round = 1; round <= ROUNDS; round++) {
-      console.log(`round ${round}`);
-      const direct = await timed(() =>
-        client.putObject('direct', `r${round}`, createReadStream(file), SIZE, {}),
-      );
-      record('upload   direct (minio)', direct.seconds);
-      const directDown = await timed(async () => drain(await client.getObject('direct', `r${round}`)));
-      record('download direct (minio)', directDown.seconds);
-
+  const jarvisContender: Contender<Speeds> = {
+    name: 'jarvis',
+    setup:
+      'presigned: parts PUT straight to MinIO, downloads by presigned URL; streaming: bytes through Jarvis (downloads from MinIO; uploads to its local store)',
+    async measure(round) {
       const up = await timed(() => jarvisUpload(s3.url, sha256, `bench/r${round}.bin`));
-      record('upload   jarvis presigned', up.seconds);
       const down = await timed(async () => drain((await fetch(up.value.downloadUrl)).body!));
       if (down.value !== SIZE) throw new Error(`downloaded ${down.value} bytes`);
-      record('download jarvis presigned', down.seconds);
       const streamed = await timed(async () =>
         drain((await fetch(`${s3.url}${up.value.contentPath}`)).body!),
       );
       if (streamed.value !== SIZE) throw new Error(`streamed ${streamed.value} bytes`);
-      record('download jarvis streaming', streamed.seconds);
-
       const localUp = await timed(() => jarvisUpload(local.url, sha256, `bench/r${round}.bin`));
-      record('upload   jarvis streaming', localUp.seconds);
-      if (round === 1) {
-        const hash = createHash('sha256');
-        for await (const chunk of (await fetch(`${local.url}${localUp.value.contentPath}`))
-          .body! as unknown as AsyncIterable<Uint8Array>) {
-          hash.update(chunk);
-        }
-        if (hash.digest('hex') !== sha256) throw new Error('downloaded bytes differ from the uploaded ones');
-      }
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)]));
-    const ratio = (a: string, b: string) => (m[a]! / m[b]!).toFixed(2);
-    console.log('\nmedians (MiB/s) and ratios Jarvis/direct (goal >= 0.9):');
-    for (const [k, v] of Object.entries(m)) console.log(`  ${k.padEnd(28)} ${v.toFixed(0).padStart(6)}`);
-    console.log(
-      `  upload   presigned / direct   ${ratio('upload   jarvis presigned', 'upload   direct (minio)')}`,
-    );
-    console.log(
-      `  upload   streaming / direct   ${ratio('upload   jarvis streaming', 'upload   direct (minio)')}`,
-    );
-    console.log(
-      `  download presigned / direct   ${ratio('download jarvis presigned', 'download direct (minio)')}`,
-    );
-    console.log(
-      `  download streaming / direct   ${ratio('download jarvis streaming', 'download direct (minio)')}`,
-    );
+      // Every byte checked once: what went up through the stream comes back the same.
+      const hash = createHash('sha256');
+      for await (const chunk of (await fetch(`${local.url}${localUp.value.contentPath}`))
+        .body! as unknown as AsyncIterable<Uint8Array>)
+        hash.update(chunk);
+      if (hash.digest('hex') !== sha256) throw new Error('downloaded bytes differ from the uploaded ones');
+      return {
+        upPresigned: mbps(up.seconds),
+        upStreaming: mbps(localUp.seconds),
+        downPresigned: mbps(down.seconds),
+        downStreaming: mbps(streamed.seconds),
+      };
+    },
+  };
+  try {
+    await compareContenders({
+      title: `Storage, ${SIZE / MB} MiB objects, Jarvis vs the minio client on the same MinIO (goal ≥ 0.9×)`,
+      contenders: [jarvisContender, minioContender],
+      rounds: ROUNDS,
+      figures: [
+        { label: 'upload presigned', unit: 'MiB/s', better: 'higher', of: (m) => m.upPresigned },
+        { label: 'upload streaming', unit: 'MiB/s', better: 'higher', of: (m) => m.upStreaming },
+        { label: 'download presigned', unit: 'MiB/s', better: 'higher', of: (m) => m.downPresigned },
+        { label: 'download streaming', unit: 'MiB/s', better: 'higher', of: (m) => m.downStreaming },
+      ],
+    });
     console.log(
       `peak RSS while transferring (goal < 200 MB): jarvis on S3 + PostgreSQL ${s3.peakRssMb().toFixed(0)} MB (${s3.baselineMb.toFixed(0)} MB idle before), jarvis on the local store + PGlite ${local.peakRssMb().toFixed(0)} MB (${local.baselineMb.toFixed(0)} MB idle before)`,
     );
