@@ -1,8 +1,8 @@
 /**
  * Tracking throughput: Jarvis (native store on PostgreSQL) against a real MLflow server keeping
  * its runs in the same PostgreSQL server, side by side, through the same MLflow REST API and the
- * same client code. Prints each figure and the ratio Jarvis/MLflow (the issue's goal: >= 20x on
- * logging and on search).
+ * same client code, in alternating rounds (bench/harness). Prints each figure and the ratios
+ * (the goal: >= 20x on logging and create-run, >= 10x on search p95).
  *
  *   node bench/trackingThroughput.ts
  *   BENCH_RUNS=100000 BENCH_CLIENTS=20 BENCH_SEARCHES=40 node bench/trackingThroughput.ts
@@ -13,13 +13,14 @@
  *   create-run      runs/create                                        (runs/s)
  *   search          runs/search over BENCH_RUNS runs of one experiment with
  *                   `metrics.acc > 0.9` ordered by `metrics.acc DESC`, 100 per page (p50, p95 ms)
- * MLflow runs with its default 4 workers; Jarvis is one `jarvis dev` process.
+ * MLflow runs with 4 workers and its pool sized to the clients; Jarvis is one `jarvis dev` process.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startMlflow, startPostgres } from '@jarvis/testkit';
 import pg from 'pg';
+import { compareContenders } from './harness/compareContenders.ts';
 import { createExperiment, createRun, mlflowCall } from './mlflowRest.ts';
 import { startJarvisProcess } from './startJarvisProcess.ts';
 
@@ -47,7 +48,9 @@ async function sustained(work: (client: number, i: number) => Promise<number>) {
 
 async function logBatches(base: string, experimentId: string, perBatch: number) {
   const runs = await Promise.all(Array.from({ length: CLIENTS }, () => createRun(base, experimentId)));
-  return sustained(async (client, i) => {
+  const batches = new Array<number>(CLIENTS).fill(0);
+  const rate = await sustained(async (client, i) => {
+    batches[client] = i + 1;
     const timestamp = Date.now();
     await mlflowCall(base, 'POST', 'runs/log-batch', {
       run_id: runs[client],
@@ -60,6 +63,16 @@ async function logBatches(base: string, experimentId: string, perBatch: number) 
     });
     return perBatch;
   });
+  // The content, not only the statuses: every point of client 0's run is there to read back.
+  const history = await mlflowCall<{ metrics?: { step: number }[] }>(
+    base,
+    'GET',
+    `metrics/get-history?run_id=${runs[0]}&metric_key=m0&max_results=25000`,
+  );
+  const expected = (batches[0]! * perBatch) / 10;
+  if (history.metrics?.length !== expected)
+    throw new Error(`run ${runs[0]} has ${history.metrics?.length} points of m0 logged; ${expected} were`);
+  return rate;
 }
 
 /** Seeds `RUNS` finished runs with a metric, a param and a tag, straight into each store's tables. */
@@ -115,29 +128,33 @@ async function searchLatencies(base: string, experimentId: string) {
   return { p50: at(0.5), p95: at(0.95) };
 }
 
-async function measure(name: string, base: string, database: string, store: 'jarvis' | 'mlflow') {
-  console.log(`\n${name}`);
+interface Tracking {
+  batch10: number;
+  batch500: number;
+  createRun: number;
+  searchP50: number;
+  searchP95: number;
+}
+
+/** One round of every workload against one server; search runs on the experiment seeded once. */
+async function measure(base: string, searchExperiment: string): Promise<Tracking> {
   const experimentId = await createExperiment(base, `bench-${Date.now()}`);
-  const results: Record<string, number> = {};
-  results.batch10 = await logBatches(base, experimentId, 10);
-  console.log(`  log-batch 10    ${results.batch10.toFixed(0).padStart(9)} points/s`);
-  results.batch500 = await logBatches(base, experimentId, 500);
-  console.log(`  log-batch 500   ${results.batch500.toFixed(0).padStart(9)} points/s`);
-  results.createRun = await sustained(async () => {
+  const batch10 = await logBatches(base, experimentId, 10);
+  const batch500 = await logBatches(base, experimentId, 500);
+  const createRunRate = await sustained(async () => {
     await createRun(base, experimentId);
     return 1;
   });
-  console.log(`  create-run      ${results.createRun.toFixed(0).padStart(9)} runs/s`);
-  const searchExperiment = await createExperiment(base, `bench-search-${Date.now()}`);
-  const seeding = performance.now();
-  await seed(database, store, searchExperiment);
-  console.log(`  seeded ${RUNS} runs in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
   const { p50, p95 } = await searchLatencies(base, searchExperiment);
-  results.searchP50 = p50;
-  results.searchP95 = p95;
-  console.log(`  search p50      ${p50.toFixed(1).padStart(9)} ms`);
-  console.log(`  search p95      ${p95.toFixed(1).padStart(9)} ms`);
-  return results;
+  return { batch10, batch500, createRun: createRunRate, searchP50: p50, searchP95: p95 };
+}
+
+async function seeded(name: string, base: string, database: string, store: 'jarvis' | 'mlflow') {
+  const experiment = await createExperiment(base, `bench-search-${Date.now()}`);
+  const seeding = performance.now();
+  await seed(database, store, experiment);
+  console.log(`${name}: seeded ${RUNS} runs in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
+  return experiment;
 }
 
 /** Waits until the machine's CPUs are mostly idle (MLflow's workers finish importing). */
@@ -174,42 +191,51 @@ async function main() {
   console.log(
     `tracking throughput: ${CLIENTS} clients, ${SECONDS} s per workload, search over ${RUNS} runs (${postgres.version})`,
   );
-  // One at a time, each alone on the machine: MLflow's workers take ~10 s of CPU to start.
+  // Both run throughout, measured in alternating order; neither serves while the other is measured.
   const jarvis = await startJarvisProcess(path.join(work, 'jarvis'), {
     database: { url: databaseUrl('jarvis') },
   });
-  let j: Record<string, number>;
-  let peakRss: number;
   try {
-    j = await measure('Jarvis (native store, PostgreSQL)', jarvis.url, databaseUrl('jarvis'), 'jarvis');
-    peakRss = jarvis.peakRssMb();
+    // MLflow's connection pool (5 + 10 per worker by default) times out under 20 clients.
+    await using mlflow = await startMlflow({
+      backendStoreUri: databaseUrl('mlflow').replace(/^postgres(ql)?:/, 'postgresql+psycopg2:'),
+      workers: 4,
+      env: {
+        MLFLOW_SQLALCHEMYSTORE_POOL_SIZE: String(CLIENTS),
+        MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW: String(CLIENTS),
+      },
+    });
+    const jarvisSearch = await seeded('jarvis', jarvis.url, databaseUrl('jarvis'), 'jarvis');
+    const mlflowSearch = await seeded('mlflow', mlflow.url, databaseUrl('mlflow'), 'mlflow');
+    await waitForIdle(); // MLflow's workers take ~10 s of CPU to import
+    await compareContenders({
+      title: `Tracking through the MLflow REST API, ${CLIENTS} clients, ${SECONDS} s per workload, search over ${RUNS} runs, one PostgreSQL`,
+      contenders: [
+        {
+          name: 'jarvis',
+          setup: '`jarvis dev`, native tracking store on PostgreSQL, defaults',
+          measure: () => measure(jarvis.url, jarvisSearch),
+        },
+        {
+          name: 'mlflow',
+          setup: `\`mlflow server\` ${mlflow.version}, 4 workers, SQLAlchemy pool ${CLIENTS} + ${CLIENTS} overflow (sized to the clients), same PostgreSQL`,
+          measure: () => measure(mlflow.url, mlflowSearch),
+        },
+      ],
+      figures: [
+        { label: 'log-batch 10', unit: 'points/s', better: 'higher', of: (m) => m.batch10 },
+        { label: 'log-batch 500', unit: 'points/s', better: 'higher', of: (m) => m.batch500 },
+        { label: 'create-run', unit: 'runs/s', better: 'higher', of: (m) => m.createRun },
+        { label: 'search p50', unit: 'ms', better: 'lower', of: (m) => m.searchP50 },
+        { label: 'search p95', unit: 'ms', better: 'lower', of: (m) => m.searchP95 },
+      ],
+    });
+    console.log(
+      `Jarvis peak RSS ${jarvis.peakRssMb().toFixed(0)} MB (${jarvis.baselineMb.toFixed(0)} MB idle before)`,
+    );
   } finally {
     await jarvis.stop();
   }
-  // MLflow's connection pool (5 + 10 per worker by default) times out under 20 clients.
-  await using mlflow = await startMlflow({
-    backendStoreUri: databaseUrl('mlflow').replace(/^postgres(ql)?:/, 'postgresql+psycopg2:'),
-    workers: 4,
-    env: {
-      MLFLOW_SQLALCHEMYSTORE_POOL_SIZE: String(CLIENTS),
-      MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW: String(CLIENTS),
-    },
-  });
-  await waitForIdle();
-  const m = await measure(
-    `MLflow ${mlflow.version} (PostgreSQL)`,
-    mlflow.url,
-    databaseUrl('mlflow'),
-    'mlflow',
-  );
-  const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
-  console.log('\nJarvis / MLflow (higher is better for Jarvis)');
-  console.log(`  log-batch 10    ${ratio(j.batch10!, m.batch10!)}`);
-  console.log(`  log-batch 500   ${ratio(j.batch500!, m.batch500!)}`);
-  console.log(`  create-run      ${ratio(j.createRun!, m.createRun!)}`);
-  console.log(`  search p50      ${ratio(m.searchP50!, j.searchP50!)} faster`);
-  console.log(`  search p95      ${ratio(m.searchP95!, j.searchP95!)} faster`);
-  console.log(`  Jarvis peak RSS ${peakRss.toFixed(0)} MB`);
   rmSync(work, { recursive: true, force: true });
 }
 
