@@ -3,7 +3,7 @@
  * through Jarvis's GraphQL API and waited for, on the local engine and on Temporal, and the same
  * load started with @temporalio/client directly against the same Temporal dev server (the peer).
  * Prints runs/s, the p95 time from an activity's progress report to a `workflowRunsChanged`
- * subscriber, and the ratio Jarvis-on-Temporal / direct Temporal (the issue's goal: >= 0.8).
+ * subscriber, and the ratios to direct Temporal, in alternating rounds (bench/harness).
  *
  *   node bench/workflowThroughput.ts
  *   BENCH_RUNS=200 BENCH_CONCURRENCY=50 node bench/workflowThroughput.ts
@@ -17,6 +17,7 @@ import { collectSubscription, gql, servedJarvis, startPostgres, startTemporal } 
 import { createWorker, quietTemporalRuntime } from '@jarvis/worker';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { compareContenders } from './harness/compareContenders.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 1_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -138,7 +139,6 @@ async function directTemporal(address: string) {
   }
 }
 
-const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 await using temporal = await startTemporal();
 console.log(
   `workflow benchmark: ${RUNS} three-step pipelines, ${CONCURRENCY} concurrent starts, Temporal ${temporal.version.split('\n')[0]}`,
@@ -146,23 +146,52 @@ console.log(
 // BENCH_DB=postgres keeps Jarvis's metadata in a PostgreSQL server (as in production) instead of PGlite.
 await using postgres = process.env.BENCH_DB === 'postgres' ? await startPostgres() : undefined;
 console.log(`metadata database: ${postgres ? `PostgreSQL ${postgres.version}` : 'PGlite (in-process)'}`);
-const only = process.env.BENCH_ONLY;
-const local =
-  only && only !== 'local'
-    ? { runsPerSecond: Number.NaN, seconds: Number.NaN, progressP95: Number.NaN }
-    : await jarvisRun('local', undefined, postgres?.url);
+
+interface Pipelines {
+  onTemporal: number;
+  local: number;
+  progressTemporal: number;
+  progressLocal: number;
+}
+const { measurements } = await compareContenders<Pipelines>({
+  title: `Workflows, ${RUNS} three-step pipelines of no-op activities, ${CONCURRENCY} started at a time`,
+  contenders: [
+    {
+      name: 'jarvis',
+      setup: 'started through GraphQL, workers by @jarvis/worker; on Temporal, and on the local engine',
+      async measure() {
+        const onTemporal = await jarvisRun('temporal', temporal.address, postgres?.url);
+        const local = await jarvisRun('local', undefined, postgres?.url);
+        return {
+          onTemporal: onTemporal.runsPerSecond,
+          local: local.runsPerSecond,
+          progressTemporal: onTemporal.progressP95,
+          progressLocal: local.progressP95,
+        };
+      },
+    },
+    {
+      name: 'temporal',
+      setup:
+        '@temporalio/client and worker straight to the same Temporal dev server, the same three-step workflow',
+      async measure() {
+        const direct = await directTemporal(temporal.address);
+        return {
+          onTemporal: direct.runsPerSecond,
+          local: direct.runsPerSecond,
+          progressTemporal: NaN,
+          progressLocal: NaN,
+        };
+      },
+    },
+  ],
+  figures: [
+    { label: 'runs/s, jarvis on Temporal', unit: 'runs/s', better: 'higher', of: (m) => m.onTemporal },
+    { label: 'runs/s, jarvis local engine', unit: 'runs/s', better: 'higher', of: (m) => m.local },
+  ],
+});
+const p95s = (key: 'progressTemporal' | 'progressLocal') =>
+  measurements.jarvis!.map((m) => m[key].toFixed(0)).join(', ');
 console.log(
-  `jarvis local engine      ${fmt(local.runsPerSecond)} runs/s (${fmt(local.seconds)} s)   progress→subscriber p95 ${fmt(local.progressP95)} ms`,
-);
-const onTemporal = await jarvisRun('temporal', temporal.address, postgres?.url);
-console.log(
-  `jarvis on Temporal       ${fmt(onTemporal.runsPerSecond)} runs/s (${fmt(onTemporal.seconds)} s)   progress→subscriber p95 ${fmt(onTemporal.progressP95)} ms`,
-);
-const direct = await directTemporal(temporal.address);
-console.log(`@temporalio/client       ${fmt(direct.runsPerSecond)} runs/s (${fmt(direct.seconds)} s)`);
-console.log(
-  `ratio jarvis-on-temporal / direct temporal: ${(onTemporal.runsPerSecond / direct.runsPerSecond).toFixed(2)} (goal >= 0.8)`,
-);
-console.log(
-  `ratio jarvis-local / direct temporal: ${(local.runsPerSecond / direct.runsPerSecond).toFixed(2)}`,
+  `progress→subscriber p95 per round: local engine ${p95s('progressLocal')} ms (goal ≤ 50), on Temporal ${p95s('progressTemporal')} ms (goal ≤ 250)`,
 );
