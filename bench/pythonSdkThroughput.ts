@@ -10,6 +10,7 @@
  *   BENCH_POINTS=100000 BENCH_MB=1024 node bench/pythonSdkThroughput.ts
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,6 +18,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { mlflowPython, startMinio, startPostgres } from '@jarvis/testkit';
+import { compareContenders } from './harness/compareContenders.ts';
+import { mlflowCall } from './mlflowRest.ts';
 import { startJarvisProcess } from './startJarvisProcess.ts';
 
 const run = promisify(execFile);
@@ -37,6 +40,9 @@ async function python(bin: string, file: string, args: string[], env: Record<str
     seconds: number;
     points?: number;
     bytes?: number;
+    run_id?: string;
+    sha256?: string;
+    size?: number;
   };
 }
 
@@ -55,38 +61,75 @@ const jarvis = await startJarvisProcess(path.join(dir, 'jarvis'), {
     },
   },
 });
+const file = path.join(dir, 'upload.bin');
+const handle = await open(file, 'w');
+const chunk = Buffer.alloc(1024 * 1024);
+const hash = createHash('sha256');
+for (let i = 0; i < MB; i++) {
+  chunk.fill(i % 251);
+  hash.update(chunk);
+  await handle.write(chunk);
+}
+await handle.close();
+const sha256 = hash.digest('hex');
+
+/** Every point logged is there to read back through the MLflow API. */
+async function checkPoints(result: { run_id?: string }) {
+  const history = await mlflowCall<{ metrics?: unknown[] }>(
+    jarvis.url,
+    'GET',
+    `metrics/get-history?run_id=${result.run_id}&metric_key=loss&max_results=${POINTS}`,
+  );
+  if (history.metrics?.length !== POINTS)
+    throw new Error(`run ${result.run_id} holds ${history.metrics?.length} points; ${POINTS} were logged`);
+}
+
+interface Python {
+  pointsPerSecond: number;
+  uploadMBps: number;
+}
 try {
   const env = { JARVIS_URL: jarvis.url, PYTHONPATH: SDK_SOURCE };
-  const sdk = await python(SDK_PYTHON, 'sdk_log_metrics.py', [String(POINTS)], env);
-  const mlflow = await python(mlflowPython(), 'mlflow_log_batch.py', [String(POINTS)], {
-    MLFLOW_TRACKING_URI: jarvis.url,
+  await compareContenders<Python>({
+    title: `Python clients against one Jarvis (${postgres ? 'PostgreSQL' : 'PGlite'}, MinIO): ${POINTS} metric points, a ${MB} MiB upload`,
+    contenders: [
+      {
+        name: 'jarvis-sdk',
+        setup: 'the Jarvis Python SDK: run.log_metrics (batched in the background), store_artifact',
+        async measure() {
+          const logged = await python(SDK_PYTHON, 'sdk_log_metrics.py', [String(POINTS)], env);
+          await checkPoints(logged);
+          const upload = await python(SDK_PYTHON, 'sdk_upload.py', [file], env);
+          if (upload.sha256 !== sha256 || upload.size !== MB * 1024 * 1024)
+            throw new Error(`stored ${upload.size} bytes with sha256 ${upload.sha256}; sent ${sha256}`);
+          return { pointsPerSecond: POINTS / logged.seconds, uploadMBps: MB / upload.seconds };
+        },
+      },
+      {
+        name: 'official-clients',
+        setup:
+          "mlflow's MlflowClient.log_batch, 1,000 a call (its limit), to the same Jarvis; MinIO's Python fput_object to the same MinIO",
+        async measure() {
+          const logged = await python(mlflowPython(), 'mlflow_log_batch.py', [String(POINTS)], {
+            MLFLOW_TRACKING_URI: jarvis.url,
+          });
+          await checkPoints(logged);
+          const direct = await python(
+            SDK_PYTHON,
+            'minio_upload.py',
+            [file, minio.endpoint, minio.accessKey, minio.secretKey],
+            {},
+          );
+          if (direct.size !== MB * 1024 * 1024) throw new Error(`MinIO holds ${direct.size} bytes`);
+          return { pointsPerSecond: POINTS / logged.seconds, uploadMBps: MB / direct.seconds };
+        },
+      },
+    ],
+    figures: [
+      { label: 'log metrics', unit: 'points/s', better: 'higher', of: (m) => m.pointsPerSecond },
+      { label: 'upload', unit: 'MiB/s', better: 'higher', of: (m) => m.uploadMBps },
+    ],
   });
-  const sdkRate = POINTS / sdk.seconds;
-  const mlflowRate = POINTS / mlflow.seconds;
-  console.log(
-    `log_metrics, ${POINTS} points through the same Jarvis (${postgres ? 'PostgreSQL' : 'PGlite'})`,
-  );
-  console.log(`  jarvis SDK run.log_metrics       ${Math.round(sdkRate)} points/s`);
-  console.log(`  mlflow client log_batch (1,000)  ${Math.round(mlflowRate)} points/s`);
-  console.log(`  SDK / mlflow                     ${(sdkRate / mlflowRate).toFixed(2)}`);
-
-  const file = path.join(dir, 'upload.bin');
-  const handle = await open(file, 'w');
-  const chunk = Buffer.alloc(1024 * 1024);
-  for (let i = 0; i < MB; i++) await handle.write(chunk.fill(i % 251));
-  await handle.close();
-  const upload = await python(SDK_PYTHON, 'sdk_upload.py', [file], env);
-  const direct = await python(
-    SDK_PYTHON,
-    'minio_upload.py',
-    [file, minio.endpoint, minio.accessKey, minio.secretKey],
-    {},
-  );
-  const mbps = (r: { seconds: number }) => MB / r.seconds;
-  console.log(`upload of ${MB} MiB`);
-  console.log(`  jarvis SDK store_artifact        ${mbps(upload).toFixed(1)} MB/s`);
-  console.log(`  minio client fput_object         ${mbps(direct).toFixed(1)} MB/s`);
-  console.log(`  SDK / minio                      ${(mbps(upload) / mbps(direct)).toFixed(2)}`);
   console.log(`jarvis peak RSS ${Math.round(jarvis.peakRssMb())} MB`);
 } finally {
   await jarvis.stop();

@@ -15,6 +15,7 @@ client = Minio(url.netloc, access_key=access, secret_key=secret, secure=url.sche
 if not client.bucket_exists("bench-direct"):
     client.make_bucket("bench-direct")
 started = time.perf_counter()
-client.fput_object("bench-direct", f"{time.time_ns()}.bin", path)
+key = f"{time.time_ns()}.bin"
+client.fput_object("bench-direct", key, path)
 seconds = time.perf_counter() - started
-print(json.dumps({"bytes": os.path.getsize(path), "seconds": seconds}))
+print(json.dumps({"bytes": os.path.getsize(path), "seconds": seconds, "size": client.stat_object("bench-direct", key).size}))

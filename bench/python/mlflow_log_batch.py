@@ -21,4 +21,4 @@ for first in range(0, points, 1000):
     )
 seconds = time.perf_counter() - started
 client.set_terminated(run.info.run_id)
-print(json.dumps({"points": points, "seconds": seconds}))
+print(json.dumps({"points": points, "seconds": seconds, "run_id": run.info.run_id}))

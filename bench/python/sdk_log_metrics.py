@@ -15,4 +15,4 @@ with TSAIComponent("bench") as component:
         run.log_metrics({"loss": 1 / (step + 1)}, step)
     run.end()
     seconds = time.perf_counter() - started
-print(json.dumps({"points": points, "seconds": seconds}))
+print(json.dumps({"points": points, "seconds": seconds, "run_id": run.id}))

@@ -10,6 +10,6 @@ from jarvis import TSAIComponent
 path = sys.argv[1]
 with TSAIComponent("bench") as component:
     started = time.perf_counter()
-    component.store_artifact(path, name=f"bench/{time.time_ns()}.bin", progress_bar=False)
+    artifact = component.store_artifact(path, name=f"bench/{time.time_ns()}.bin", progress_bar=False)
     seconds = time.perf_counter() - started
-print(json.dumps({"bytes": os.path.getsize(path), "seconds": seconds}))
+print(json.dumps({"bytes": os.path.getsize(path), "seconds": seconds, "sha256": artifact.sha_256, "size": artifact.size}))
