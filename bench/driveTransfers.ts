@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { startMinio, startWebdav } from '@jarvis/testkit';
 import { createClient } from 'webdav';
 import { graphqlData as gql } from './graphqlData.ts';
+import { compareContenders } from './harness/compareContenders.ts';
 import { startJarvisProcess } from './startJarvisProcess.ts';
 
 /**
@@ -83,69 +84,88 @@ async function main() {
     },
   });
   const mbps = (seconds: number) => (FILES * SIZE) / MB / seconds;
-  try {
-    // The plain copy: each file streamed from one client into the other, one after another, as Jarvis does.
-    const directIn = await timed(async () => {
-      for (let i = 0; i < FILES; i++)
-        await s3.putObject(
-          'direct',
-          `clip-${i}.bin`,
-          davClient.createReadStream(`/bench/clip-${i}.bin`) as Readable,
-          SIZE,
-        );
-    });
-    await davClient.createDirectory('/direct-out');
-    const directOut = await timed(async () => {
-      for (let i = 0; i < FILES; i++)
-        await davClient.putFileContents(
-          `/direct-out/clip-${i}.bin`,
-          await s3.getObject('direct', `clip-${i}.bin`),
-          {
-            contentLength: SIZE,
-          },
-        );
-    });
-
-    const { connectWebdavDrive } = await gql<{ connectWebdavDrive: { id: string } }>(
-      jarvis.url,
-      'mutation($u: String!, $user: String!, $pw: String!) { connectWebdavDrive(name: "nas", url: $u, username: $user, password: $pw) { id } }',
-      { u: dav.url, user: dav.username, pw: dav.password },
-    );
-    const viaIn = await timed(() =>
-      transfer(jarvis.url, 'mutation($d: ID!) { importFromDrive(driveId: $d, paths: ["bench"]) { id } }', {
-        d: connectWebdavDrive.id,
-      }),
-    );
-    const viaOut = await timed(() =>
-      transfer(
-        jarvis.url,
-        'mutation($d: ID!, $a: [ID!]!) { exportToDrive(driveId: $d, artifactIds: $a, folder: "jarvis-out") { id } }',
-        {
-          d: connectWebdavDrive.id,
-          a: viaIn.value,
-        },
-      ),
-    );
-    // The bytes made it: the last file back on the drive is the one that left it.
+  /** The bytes made it: the last file written back to the drive is the one that left it. */
+  const sameFile = async (from: string, to: string) => {
     const [sent, back] = await Promise.all(
-      [`/bench/clip-${FILES - 1}.bin`, `/jarvis-out/clip-${FILES - 1}.bin`].map(async (p) =>
+      [from, to].map(async (p) =>
         createHash('sha256')
           .update((await davClient.getFileContents(p)) as Buffer)
           .digest('hex'),
       ),
     );
-    if (sent !== back) throw new Error('the exported file differs from the imported one');
-
-    const row = (label: string, seconds: number) =>
-      console.log(`  ${label.padEnd(34)} ${mbps(seconds).toFixed(0).padStart(6)} MiB/s`);
-    console.log('\nthroughput:');
-    row('import direct (webdav → minio)', directIn.seconds);
-    row('import jarvis (drive → storage)', viaIn.seconds);
-    row('export direct (minio → webdav)', directOut.seconds);
-    row('export jarvis (storage → drive)', viaOut.seconds);
-    console.log('ratios Jarvis/direct (goal >= 0.9):');
-    console.log(`  import jarvis / direct   ${(directIn.seconds / viaIn.seconds).toFixed(2)}`);
-    console.log(`  export jarvis / direct   ${(directOut.seconds / viaOut.seconds).toFixed(2)}`);
+    if (sent !== back) throw new Error(`${to} differs from ${from}`);
+  };
+  interface Transfers {
+    importMBps: number;
+    exportMBps: number;
+  }
+  try {
+    const { connectWebdavDrive } = await gql<{ connectWebdavDrive: { id: string } }>(
+      jarvis.url,
+      'mutation($u: String!, $user: String!, $pw: String!) { connectWebdavDrive(name: "nas", url: $u, username: $user, password: $pw) { id } }',
+      { u: dav.url, user: dav.username, pw: dav.password },
+    );
+    await compareContenders<Transfers>({
+      title: `Drives, ${FILES} files of ${SIZE / MB} MiB between WebDAV (WsgiDAV) and MinIO (goal ≥ 0.9×)`,
+      contenders: [
+        {
+          name: 'jarvis',
+          setup:
+            'importFromDrive / exportToDrive, storage on MinIO, watched by polling driveTransfer as a progress bar does',
+          async measure(round) {
+            const viaIn = await timed(() =>
+              transfer(
+                jarvis.url,
+                'mutation($d: ID!) { importFromDrive(driveId: $d, paths: ["bench"]) { id } }',
+                {
+                  d: connectWebdavDrive.id,
+                },
+              ),
+            );
+            const viaOut = await timed(() =>
+              transfer(
+                jarvis.url,
+                'mutation($d: ID!, $a: [ID!]!, $f: String!) { exportToDrive(driveId: $d, artifactIds: $a, folder: $f) { id } }',
+                { d: connectWebdavDrive.id, a: viaIn.value, f: `jarvis-out-${round}` },
+              ),
+            );
+            await sameFile(`/bench/clip-${FILES - 1}.bin`, `/jarvis-out-${round}/clip-${FILES - 1}.bin`);
+            return { importMBps: mbps(viaIn.seconds), exportMBps: mbps(viaOut.seconds) };
+          },
+        },
+        {
+          name: 'direct',
+          setup:
+            'the `webdav` and `minio` JS clients, each file streamed from one into the other in turn, as Jarvis does',
+          async measure(round) {
+            const directIn = await timed(async () => {
+              for (let i = 0; i < FILES; i++)
+                await s3.putObject(
+                  'direct',
+                  `r${round}/clip-${i}.bin`,
+                  davClient.createReadStream(`/bench/clip-${i}.bin`) as Readable,
+                  SIZE,
+                );
+            });
+            await davClient.createDirectory(`/direct-out-${round}`);
+            const directOut = await timed(async () => {
+              for (let i = 0; i < FILES; i++)
+                await davClient.putFileContents(
+                  `/direct-out-${round}/clip-${i}.bin`,
+                  await s3.getObject('direct', `r${round}/clip-${i}.bin`),
+                  { contentLength: SIZE },
+                );
+            });
+            await sameFile(`/bench/clip-${FILES - 1}.bin`, `/direct-out-${round}/clip-${FILES - 1}.bin`);
+            return { importMBps: mbps(directIn.seconds), exportMBps: mbps(directOut.seconds) };
+          },
+        },
+      ],
+      figures: [
+        { label: 'import', unit: 'MiB/s', better: 'higher', of: (m) => m.importMBps },
+        { label: 'export', unit: 'MiB/s', better: 'higher', of: (m) => m.exportMBps },
+      ],
+    });
     console.log(
       `peak RSS while transferring (goal < 200 MB): jarvis on MinIO + PGlite ${jarvis.peakRssMb().toFixed(0)} MB (${jarvis.baselineMb.toFixed(0)} MB idle before)`,
     );
