@@ -1,7 +1,8 @@
 import os from 'node:os';
 import WebSocket from 'ws';
+import { compareContenders } from './harness/compareContenders.ts';
 import { rssMb } from './harness/processMemory.ts';
-import { type RouterName, startRouter, startStandIns } from './router/routerProcesses.ts';
+import { ROUTER_SETUPS, type RouterName, startRouter, startStandIns } from './router/routerProcesses.ts';
 
 /**
  * Subscription fan-out: CLIENTS WebSocket clients on one workflow run's events through a router
@@ -9,11 +10,10 @@ import { type RouterName, startRouter, startStandIns } from './router/routerProc
  * events; we measure the delay from publish to each client and the router's memory per
  * subscriber. Ours and Hive Gateway, on the same stand-in subgraph.
  *
- *   node bench/subscriptionFanout.ts   (BENCH_CLIENTS=5000 BENCH_EVENTS=20 BENCH_ONLY=jarvis)
+ *   node bench/subscriptionFanout.ts   (BENCH_CLIENTS=5000 BENCH_EVENTS=20 BENCH_ROUNDS=3)
  */
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 5_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20);
-const ONLY = process.env.BENCH_ONLY?.split(',');
 const SUBSCRIPTION =
   'subscription Events($id: ID!) { workflowRunEvents(runId: $id) { sequence type at run { status run { name } } } }';
 
@@ -112,23 +112,30 @@ async function run(name: RouterName, standIns: Awaited<ReturnType<typeof startSt
 
 const standIns = await startStandIns();
 console.log(
-  `subscription fan-out: ${CLIENTS} clients on one run, ${EVENTS} events 250 ms apart, ${os.cpus().length} cores\n`,
+  `subscription fan-out: ${CLIENTS} clients on one run, ${EVENTS} events 250 ms apart, ${os.cpus().length} cores`,
 );
-const rows: string[] = [];
+type Fanout = Awaited<ReturnType<typeof run>>;
+/** Every subscriber got every event, with the join resolved (checked as each arrived). */
+const measured = (name: RouterName) => async (): Promise<Fanout> => {
+  const r = await run(name, standIns);
+  if (r.delivered !== r.expected) throw new Error(`${name} delivered ${r.delivered} of ${r.expected} events`);
+  console.log(`  ${name}: ${r.delivered}/${r.expected} events, ${r.upstream} upstream subscription(s)`);
+  return r;
+};
 try {
-  for (const name of ['jarvis', 'hive'] as const) {
-    if (ONLY && !ONLY.includes(name)) continue;
-    const r = await run(name, standIns);
-    rows.push(
-      `| ${name} | ${r.delivered}/${r.expected} | ${r.upstream} | ${r.p50} | ${r.p99} | ${r.max} | ${r.kbPerSubscriber.toFixed(1)} | ${r.rss.toFixed(0)} |`,
-    );
-    console.log(`  ${name}: p99 ${r.p99} ms, ${r.kbPerSubscriber.toFixed(1)} KiB per subscriber`);
-  }
+  await compareContenders<Fanout>({
+    title: `Subscription fan-out, ${CLIENTS} WebSocket subscribers on one run, ${EVENTS} events, each joining another subgraph`,
+    contenders: [
+      { name: 'jarvis', setup: ROUTER_SETUPS.jarvis, measure: measured('jarvis') },
+      { name: 'hive', setup: ROUTER_SETUPS.hive, measure: measured('hive') },
+    ],
+    figures: [
+      { label: 'delay p50', unit: 'ms', better: 'lower', of: (m) => m.p50 },
+      { label: 'delay p99', unit: 'ms', better: 'lower', of: (m) => m.p99 },
+      { label: 'memory per subscriber', unit: 'KiB', better: 'lower', of: (m) => m.kbPerSubscriber },
+      { label: 'router RSS', unit: 'MB', better: 'lower', of: (m) => m.rss },
+    ],
+  });
 } finally {
   await standIns.subgraphs.stop();
 }
-console.log(
-  '\n| router | events delivered | upstream subscriptions | p50 ms | p99 ms | max ms | KiB per subscriber | router RSS MiB |',
-);
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
-for (const row of rows) console.log(row);
