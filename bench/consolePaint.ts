@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { launchChromium, startMlflow } from '@jarvis/testkit';
 import type { Browser, Page } from 'playwright-core';
+import { compareContenders } from './harness/compareContenders.ts';
 import { createExperiment, createRun, mlflowCall } from './mlflowRest.ts';
 import { startJarvisProcess } from './startJarvisProcess.ts';
 
@@ -130,59 +131,81 @@ try {
   const [j, m] = await Promise.all([seed(jarvis.url), seed(mlflow.url)]);
 
   const minimumRows = Math.min(10, RUNS);
-  const jarvisTable = await median(chromium.browser, `${jarvis.url}/#/experiments/${j.table}`, (page) =>
+  const tableReady = (page: Page) =>
     page.waitForFunction((n) => document.querySelectorAll('tr[data-run]').length >= n, minimumRows, {
       polling: 'raf',
-    }),
-  );
-  const mlflowTable = await median(
-    chromium.browser,
-    `${mlflow.url}/#/experiments/${m.table}/runs?workflowType=machine_learning`,
-    (page) =>
-      page.waitForFunction(
-        (n) => document.querySelectorAll('.ag-center-cols-container .ag-row').length >= n,
-        minimumRows,
-        { polling: 'raf' },
-      ),
-  );
-  const jarvisChart = await median(
-    chromium.browser,
-    `${jarvis.url}/#/compare?runs=${j.compared.join(',')}`,
-    (page) =>
-      page.waitForFunction(
-        (n) => {
-          const chart = document.querySelector('.chart[data-metric="loss"]') as unknown as {
-            jarvisChart?: { ys: (number | null)[][] };
-          } | null;
-          const ys = chart?.jarvisChart?.ys ?? [];
-          return ys.length === n && ys.every((line) => line.some((y) => y !== null));
-        },
-        COMPARED,
-        { polling: 'raf' },
-      ),
-  );
-  const mlflowChart = await median(
-    chromium.browser,
-    `${mlflow.url}/#/metric?runs=${JSON.stringify(m.compared)}&metric=${JSON.stringify('loss')}&experiments=${JSON.stringify([m.compare])}&plot_metric_keys=${JSON.stringify(['loss'])}&x_axis=step`,
-    (page) =>
-      page.waitForFunction(
-        (n) =>
-          Array.from(document.querySelectorAll('.js-plotly-plot .scatterlayer .trace path.js-line')).filter(
-            (p) => (p.getAttribute('d') ?? '').length > 20,
-          ).length >= n,
-        COMPARED,
-        { polling: 'raf' },
-      ),
-  );
-
-  const row = (name: string, a: Paint, b: Paint) =>
-    `${name.padEnd(34)} ${a.ms.toFixed(0).padStart(7)} ms ${b.ms.toFixed(0).padStart(7)} ms ${(b.ms / a.ms).toFixed(2).padStart(7)}x ${(a.bytes / 1024).toFixed(0).padStart(8)} KB ${(b.bytes / 1024).toFixed(0).padStart(8)} KB ${a.heapMb.toFixed(0).padStart(6)} MB ${b.heapMb.toFixed(0).padStart(6)} MB`;
-  console.log(
-    `\nfirst meaningful paint, cold, median of ${REPEATS} (MLflow ${mlflow.version}; Chromium headless)\n` +
-      `${'view'.padEnd(34)} ${'console'.padStart(10)} ${'MLflow UI'.padStart(10)} ${'MLflow / console'.padStart(8)} ${'console bytes'.padStart(11)} ${'MLflow bytes'.padStart(11)} ${'console heap'.padStart(9)} ${'MLflow heap'.padStart(9)}`,
-  );
-  console.log(row(`runs table, ${RUNS} runs`, jarvisTable, mlflowTable));
-  console.log(row(`compare ${COMPARED} runs × ${POINTS} points`, jarvisChart, mlflowChart));
+    });
+  const mlflowTableReady = (page: Page) =>
+    page.waitForFunction(
+      (n) => document.querySelectorAll('.ag-center-cols-container .ag-row').length >= n,
+      minimumRows,
+      { polling: 'raf' },
+    );
+  // The console's own chart data: one line per compared run, each with its points.
+  const chartReady = (page: Page) =>
+    page.waitForFunction(
+      (n) => {
+        const chart = document.querySelector('.chart[data-metric="loss"]') as unknown as {
+          jarvisChart?: { ys: (number | null)[][] };
+        } | null;
+        const ys = chart?.jarvisChart?.ys ?? [];
+        return ys.length === n && ys.every((line) => line.some((y) => y !== null));
+      },
+      COMPARED,
+      { polling: 'raf' },
+    );
+  const mlflowChartReady = (page: Page) =>
+    page.waitForFunction(
+      (n) =>
+        Array.from(document.querySelectorAll('.js-plotly-plot .scatterlayer .trace path.js-line')).filter(
+          (p) => (p.getAttribute('d') ?? '').length > 20,
+        ).length >= n,
+      COMPARED,
+      { polling: 'raf' },
+    );
+  interface Views {
+    table: Paint;
+    chart: Paint;
+  }
+  await compareContenders<Views>({
+    title: `First meaningful paint, cold, in headless Chromium: a table of ${RUNS} runs, and ${COMPARED} runs × ${POINTS} points compared`,
+    contenders: [
+      {
+        name: 'console',
+        setup: 'the Jarvis console on `jarvis dev` (PGlite), median of BENCH_REPEATS cold loads per round',
+        measure: async () => ({
+          table: await median(chromium.browser, `${jarvis.url}/#/experiments/${j.table}`, tableReady),
+          chart: await median(
+            chromium.browser,
+            `${jarvis.url}/#/compare?runs=${j.compared.join(',')}`,
+            chartReady,
+          ),
+        }),
+      },
+      {
+        name: 'mlflow-ui',
+        setup: `MLflow ${mlflow.version}'s UI on \`mlflow server\` (4 workers, SQLite), same data`,
+        measure: async () => ({
+          table: await median(
+            chromium.browser,
+            `${mlflow.url}/#/experiments/${m.table}/runs?workflowType=machine_learning`,
+            mlflowTableReady,
+          ),
+          chart: await median(
+            chromium.browser,
+            `${mlflow.url}/#/metric?runs=${JSON.stringify(m.compared)}&metric=${JSON.stringify('loss')}&experiments=${JSON.stringify([m.compare])}&plot_metric_keys=${JSON.stringify(['loss'])}&x_axis=step`,
+            mlflowChartReady,
+          ),
+        }),
+      },
+    ],
+    figures: [
+      { label: `runs table, ${RUNS} runs`, unit: 'ms', better: 'lower', of: (v) => v.table.ms },
+      { label: `compare ${COMPARED} runs`, unit: 'ms', better: 'lower', of: (v) => v.chart.ms },
+      { label: 'table bytes', unit: 'KB', better: 'lower', of: (v) => v.table.bytes / 1024 },
+      { label: 'compare page heap', unit: 'MB', better: 'lower', of: (v) => v.chart.heapMb },
+    ],
+  });
   console.log(
     `\njarvis peak RSS ${jarvis.peakRssMb().toFixed(0)} MB (idle before seeding: ${jarvis.baselineMb.toFixed(0)} MB)`,
   );
