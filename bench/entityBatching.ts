@@ -3,16 +3,18 @@
  * (`workflowRuns { run { … } }`, an `_entities` call to the experiments subgraph) and the
  * reverse (`searchRuns { workflowRuns { … } }`). Run with batching (the default) and without
  * (JARVIS_ENTITY_BATCHING=off: one key per batch, as every reference loaded before), each in
- * its own process, and prints the statements each query issued, its latency, and the ratio.
+ * its own process, in alternating rounds (bench/harness), and prints the statements each query
+ * issued, its latency, and the ratios.
  *
  *   node bench/entityBatching.ts
- *   BENCH_RUNS=500 BENCH_ROUNDS=5 node bench/entityBatching.ts
+ *   BENCH_RUNS=500 BENCH_ROUNDS=3 BENCH_REPEATS=5 node bench/entityBatching.ts
  */
 import { fileURLToPath } from 'node:url';
 import { gql, runNode, testJarvis } from '@jarvis/testkit';
+import { compareContenders } from './harness/compareContenders.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 500);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 
 type Figures = {
   forward: { ms: number; statements: number };
@@ -42,22 +44,35 @@ async function measure(): Promise<Figures> {
       r: createRun.id,
     });
   }
-  const time = async (query: string) => {
+  const time = async (query: string, check: (data: Record<string, { edges: unknown[] }>) => boolean) => {
     let best = { ms: Number.POSITIVE_INFINITY, statements: 0 };
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < REPEATS; round++) {
       const before = jarvis.runtime.db.statements();
       const started = performance.now();
-      await ok(query);
+      const data = await ok<Record<string, { edges: unknown[] }>>(query);
+      if (!check(data)) throw new Error(`wrong answer to ${query}: ${JSON.stringify(data).slice(0, 300)}`);
       const ms = performance.now() - started;
       if (ms < best.ms) best = { ms, statements: jarvis.runtime.db.statements() - before };
     }
     return best;
   };
+  // Every join resolved: each workflow run has its experiment run, each experiment run its workflow run.
+  type Edge<T> = { node: T };
   const forward = await time(
     `{ workflowRuns(first: ${RUNS}) { edges { node { id run { id name metrics { key value } } } } } }`,
+    (data) =>
+      data.workflowRuns!.edges.length === RUNS &&
+      (data.workflowRuns!.edges as Edge<{ run: { name: string } | null }>[]).every((e) =>
+        /^r\d+$/.test(e.node.run?.name ?? ''),
+      ),
   );
   const reverse = await time(
     `{ searchRuns(experimentIds: ["${createExperiment.id}"], first: ${RUNS}) { edges { node { id workflowRuns { id status } } } } }`,
+    (data) =>
+      data.searchRuns!.edges.length === RUNS &&
+      (data.searchRuns!.edges as Edge<{ workflowRuns: unknown[] }>[]).every(
+        (e) => e.node.workflowRuns.length === 1,
+      ),
   );
   return { forward, reverse, rssMb: process.memoryUsage().rss / 1024 / 1024 };
 }
@@ -65,30 +80,40 @@ async function measure(): Promise<Figures> {
 if (process.env.BENCH_CHILD) {
   console.log(JSON.stringify(await measure()));
 } else {
-  const run = async (batching: 'on' | 'off') => {
+  const run = (batching: 'on' | 'off') => async () => {
     const child = runNode(fileURLToPath(import.meta.url), [], {
       BENCH_CHILD: '1',
       JARVIS_ENTITY_BATCHING: batching,
       BENCH_RUNS: String(RUNS),
-      BENCH_ROUNDS: String(ROUNDS),
+      BENCH_REPEATS: String(REPEATS),
     });
     if ((await child.exited) !== 0) throw new Error(`bench child (${batching}) failed:\n${child.output()}`);
     return JSON.parse(child.output().trim().split('\n').at(-1)!) as Figures;
   };
-  const off = await run('off');
-  const on = await run('on');
-  console.log(
-    `${RUNS} workflow runs joined to their experiment runs, best of ${ROUNDS} (in process, PGlite)\n`,
-  );
-  console.log(
-    '| query | statements before | statements batched | ms before | ms batched | before / batched |',
-  );
-  console.log('| --- | --- | --- | --- | --- | --- |');
-  for (const key of ['forward', 'reverse'] as const) {
-    const label = key === 'forward' ? 'workflowRuns → run' : 'searchRuns → workflowRuns';
-    console.log(
-      `| ${label} | ${off[key].statements} | ${on[key].statements} | ${off[key].ms.toFixed(0)} | ${on[key].ms.toFixed(0)} | ${(off[key].ms / on[key].ms).toFixed(2)} |`,
-    );
-  }
-  console.log(`\nRSS after: ${off.rssMb.toFixed(0)} MB before, ${on.rssMb.toFixed(0)} MB batched`);
+  await compareContenders<Figures>({
+    title: `${RUNS} workflow runs joined to their experiment runs and back, in process on PGlite, best of ${REPEATS} per round`,
+    contenders: [
+      {
+        name: 'batched',
+        setup: 'entity batching on (the default): one statement per batch of keys',
+        measure: run('on'),
+      },
+      {
+        name: 'one-by-one',
+        setup: 'JARVIS_ENTITY_BATCHING=off: one key per batch, as every reference loaded before batching',
+        measure: run('off'),
+      },
+    ],
+    figures: [
+      { label: 'workflowRuns → run', unit: 'ms', better: 'lower', of: (f) => f.forward.ms },
+      { label: 'searchRuns → workflowRuns', unit: 'ms', better: 'lower', of: (f) => f.reverse.ms },
+      { label: 'statements, workflowRuns → run', unit: '', better: 'lower', of: (f) => f.forward.statements },
+      {
+        label: 'statements, searchRuns → workflowRuns',
+        unit: '',
+        better: 'lower',
+        of: (f) => f.reverse.statements,
+      },
+    ],
+  });
 }
