@@ -64,32 +64,25 @@ async function routerFrom(yaml: string) {
 // Two documents that differ (so inbound sharing keeps them apart) but plan the same subgraph request.
 const differentButSame = ['{ answer }', '{  answer  }', 'query { answer }'];
 
+/** Sends the three at once through a router configured by `yaml`; how many reached the subgraph. */
+async function subgraphRequestsFor(yaml: string) {
+  const router = await routerFrom(yaml);
+  try {
+    received = 0;
+    const answers = await Promise.all(differentButSame.map((q) => gql<{ answer: number }>(router.fetch, q)));
+    expect(answers.map((a) => a.data?.answer)).toEqual([42, 42, 42]);
+    return received;
+  } finally {
+    await router.stop();
+  }
+}
+
 describe('router.deduplication.subgraph_requests', () => {
   it('by default, identical subgraph requests in flight go out once, and every caller gets the answer', async () => {
-    const router = await routerFrom('');
-    try {
-      received = 0;
-      const answers = await Promise.all(
-        differentButSame.map((q) => gql<{ answer: number }>(router.fetch, q)),
-      );
-      expect(answers.map((a) => a.data?.answer)).toEqual([42, 42, 42]);
-      expect(received).toBe(1);
-    } finally {
-      await router.stop();
-    }
+    expect(await subgraphRequestsFor('')).toBe(1);
   });
 
   it('switched off in jarvis.yaml, each goes out on its own', async () => {
-    const router = await routerFrom('router:\n  deduplication:\n    subgraph_requests: false\n');
-    try {
-      received = 0;
-      const answers = await Promise.all(
-        differentButSame.map((q) => gql<{ answer: number }>(router.fetch, q)),
-      );
-      expect(answers.map((a) => a.data?.answer)).toEqual([42, 42, 42]);
-      expect(received).toBe(3);
-    } finally {
-      await router.stop();
-    }
+    expect(await subgraphRequestsFor('router:\n  deduplication:\n    subgraph_requests: false\n')).toBe(3);
   });
 });
