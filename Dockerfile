@@ -5,4 +5,5 @@ COPY . .
 RUN npm ci --omit=dev --no-audit --no-fund
 ENV NODE_ENV=production
 EXPOSE 4000
-ENTRYPOINT ["node", "cli/bin/jarvis.mjs"]
+# The bin's own `#!` flags (cli/bin/jarvis.mjs says why); a container runs node directly.
+ENTRYPOINT ["node", "--max-semi-space-size=16", "--liftoff-only", "cli/bin/jarvis.mjs"]
