@@ -2,6 +2,7 @@ import os from 'node:os';
 import WebSocket from 'ws';
 import { compareContenders } from './harness/compareContenders.ts';
 import { rssMb } from './harness/processMemory.ts';
+import { quantile } from './harness/statistics.ts';
 import { ROUTER_SETUPS, type RouterName, startRouter, startStandIns } from './router/routerProcesses.ts';
 
 /**
@@ -93,13 +94,12 @@ async function run(name: RouterName, standIns: Awaited<ReturnType<typeof startSt
       await new Promise((r) => setTimeout(r, 100));
     }
     const delays = clients.flatMap((c) => c.delays).sort((a, b) => a - b);
-    const at = (q: number) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))] ?? NaN;
     return {
       delivered: delays.length,
       expected,
       upstream,
-      p50: at(0.5),
-      p99: at(0.99),
+      p50: quantile(delays, 0.5),
+      p99: quantile(delays, 0.99),
       max: delays.at(-1) ?? NaN,
       kbPerSubscriber: ((subscribed - baseline) * 1024) / CLIENTS,
       rss: subscribed,

@@ -21,6 +21,7 @@ import path from 'node:path';
 import { startMlflow, startPostgres } from '@jarvis/testkit';
 import pg from 'pg';
 import { compareContenders } from './harness/compareContenders.ts';
+import { quantile } from './harness/statistics.ts';
 import { createExperiment, createRun, mlflowCall } from './mlflowRest.ts';
 import { startJarvisProcess } from './startJarvisProcess.ts';
 
@@ -124,8 +125,7 @@ async function searchLatencies(base: string, experimentId: string) {
     if (i >= 3) times.push(performance.now() - started); // the first ones warm caches
   }
   times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-  return { p50: at(0.5), p95: at(0.95) };
+  return { p50: quantile(times, 0.5), p95: quantile(times, 0.95) };
 }
 
 interface Tracking {

@@ -18,6 +18,7 @@ import { createWorker, quietTemporalRuntime } from '@jarvis/worker';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { compareContenders } from './harness/compareContenders.ts';
+import { quantile } from './harness/statistics.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 1_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -32,10 +33,11 @@ async function pool(count: number, work: (i: number) => Promise<void>) {
   );
 }
 
-const p95 = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? Number.NaN;
-};
+const p95 = (values: number[]) =>
+  quantile(
+    [...values].sort((a, b) => a - b),
+    0.95,
+  );
 
 async function jarvisRun(engine: 'local' | 'temporal', temporalAddress?: string, databaseUrl?: string) {
   await using jarvis = await servedJarvis({

@@ -1,3 +1,5 @@
+import { median } from './statistics.ts';
+
 /**
  * The one way every benchmark compares Jarvis with its peers, so their figures can be believed
  * on a machine whose speed drifts from minute to minute:
@@ -46,12 +48,6 @@ export interface Comparison<M> {
 export function roundsFromEnv(least = 3): number {
   const asked = Number(process.env.BENCH_ROUNDS ?? least);
   return Number.isInteger(asked) && asked > 0 ? asked : least;
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Contenders in round `round`'s order: as given on even rounds, reversed on odd ones. */

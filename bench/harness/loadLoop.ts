@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { median } from './compareContenders.ts';
+import { median, quantile } from './statistics.ts';
 
 export interface LoadFigures {
   rps: number;
@@ -78,13 +78,11 @@ export async function loadLoop(options: {
   agent.destroy();
   if (failure) throw new Error(`wrong answer from ${options.url}: ${failure.message.slice(0, 500)}`);
   latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   return {
     rps: latencies.length / elapsed,
     p50: median(latencies),
-    p95: at(0.95),
-    p99: at(0.99),
+    p95: quantile(latencies, 0.95),
+    p99: quantile(latencies, 0.99),
     requests: latencies.length,
   };
 }

@@ -7,12 +7,6 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, maxSockets: 512 }),
 };
 
-/**
- * How the router calls subgraphs over HTTP: Node's own HTTP client on pooled keep-alive
- * sockets. The gateway's default fetcher (make-fetch-happen) builds an Error per request to
- * inspect its stack, among other costs; on the router benchmark this fetcher doubles the
- * router's throughput. Undici's fetch, tried too, spends as much on web streams and Headers.
- */
 /** Parsed subgraph URLs: a router calls the same few thousands of times a second. */
 const targets = new Map<string, URL>();
 const targetOf = (url: string) => {
@@ -25,6 +19,12 @@ const targetOf = (url: string) => {
   return target;
 };
 
+/**
+ * How the router calls subgraphs over HTTP: Node's own HTTP client on pooled keep-alive
+ * sockets. The gateway's default fetcher (make-fetch-happen) builds an Error per request to
+ * inspect its stack, among other costs; on the router benchmark this fetcher doubles the
+ * router's throughput. Undici's fetch, tried too, spends as much on web streams and Headers.
+ */
 export const sendSubgraphRequest: Fetcher = (url, init = {}) => {
   const target = targetOf(url);
   const body = typeof init.body === 'string' ? init.body : '';

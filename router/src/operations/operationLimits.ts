@@ -5,6 +5,7 @@ import {
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLError,
+  type GraphQLField,
   type GraphQLNamedType,
   type GraphQLSchema,
   getNamedType,
@@ -19,7 +20,7 @@ import {
   type ValueNode,
   validate,
 } from 'graphql';
-import type { ListSizes } from './listSizes.ts';
+import type { ListSize, ListSizes } from './listSizes.ts';
 
 export interface OperationLimits {
   max_depth: number;
@@ -95,6 +96,16 @@ function armorLimits(
 const PAGING_ARGUMENTS = new Set(['first', 'last', 'limit', 'top', 'pageSize']);
 
 /**
+ * A list without @listSize is sized by its paging argument (`first`…) as if @listSize named it,
+ * given or defaulted; a list without one is short by its schema author's choice, and counts
+ * default_list_size.
+ */
+function pagedBy(field: GraphQLField<unknown, unknown> | undefined): ListSize {
+  const paging = field?.args.find((a) => PAGING_ARGUMENTS.has(a.name));
+  return { slicingArguments: paging ? [paging.name] : [] };
+}
+
+/**
  * Root fields and an estimated cost of one operation, fragments expanded. A field costs 1 times
  * the sizes of the lists above it. A list's size is what its `@listSize` says (the supergraph's
  * federation cost directives): the first slicing argument given (`first: 200`, or a variable),
@@ -165,23 +176,19 @@ export function measureOperation(
       const definition = fields[name];
       const type = definition?.type;
       const declared = parent ? options.listSizes.get(`${parent.name}.${name}`) : undefined;
+      const unannotatedList =
+        type !== undefined && isListType(getNullableType(type)) && !sizedHere.includes(name);
+      const sizing = declared ?? (unannotatedList ? pagedBy(definition) : undefined);
       let size = 1;
-      if (declared) {
-        const slicing = declared.slicingArguments ?? [];
+      if (sizing) {
+        const slicing = sizing.slicingArguments ?? [];
         const given = slicing
           .map((arg) => sizeOf(selection.arguments?.find((a) => a.name.value === arg)?.value))
           .find((n) => n !== undefined);
         const defaulted = slicing
           .map((arg) => definition?.args.find((a) => a.name === arg)?.defaultValue)
           .find((v): v is number => typeof v === 'number');
-        size = given ?? defaulted ?? declared.assumedSize ?? options.defaultListSize;
-      } else if (type !== undefined && isListType(getNullableType(type)) && !sizedHere.includes(name)) {
-        // No @listSize: a paging argument the field has (`first`, given or defaulted) is its size;
-        // a list without one is small by its schema author's choice, and counts default_list_size.
-        const paging = definition?.args.find((a) => PAGING_ARGUMENTS.has(a.name));
-        const given = paging && sizeOf(selection.arguments?.find((a) => a.name.value === paging.name)?.value);
-        const defaulted = typeof paging?.defaultValue === 'number' ? paging.defaultValue : undefined;
-        size = given ?? defaulted ?? options.defaultListSize;
+        size = given ?? defaulted ?? sizing.assumedSize ?? options.defaultListSize;
       }
       walk(
         selection.selectionSet,
