@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { jarvisCommand } from './harness/jarvisCommand.ts';
+import { peakRssMb, resetPeak, rssMb } from './harness/processMemory.ts';
 
 /**
  * `jarvis dev` as its own process (as users run it), configured by `config` under `dir`, on a
@@ -25,14 +26,11 @@ export async function startJarvisProcess(dir: string, config: Record<string, unk
     child.stderr!.on('data', onData);
     child.once('exit', () => reject(new Error(`jarvis exited:\n${output}`)));
   });
-  writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
-  const rss = (field: 'VmRSS' | 'VmHWM') =>
-    Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) /
-    1024;
+  resetPeak(child.pid!);
   return {
     url,
-    baselineMb: rss('VmRSS'),
-    peakRssMb: () => rss('VmHWM'),
+    baselineMb: rssMb(child.pid!),
+    peakRssMb: () => peakRssMb(child.pid!),
     stop: () =>
       new Promise<void>((r) => {
         child.once('exit', () => r());

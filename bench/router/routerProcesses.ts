@@ -132,7 +132,7 @@ export function startRouter(
  * connection's ephemeral port lies in that range), so a start that finds it in use tries another.
  */
 async function startHive(supergraphFile: string, best: boolean, attempts = 5): Promise<Child> {
-  // The Guild's configuration file, word for word in substance: a gateway.config.ts beside it.
+  // The Guild's gateway.config.ts, the same option, as a module the CLI loads from its directory.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'jarvis-hive-'));
   if (best)
     writeFileSync(
