@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,7 +49,9 @@ export function pgliteTemplate(dataDir: string | undefined): { fresh: boolean; t
   const partial = `${dataDir}.${process.pid}.partial`;
   try {
     extractTarGz(tarball, partial);
-    rmSync(dataDir, { recursive: true, force: true }); // empty, as checked above
+    // Only an empty folder is removed (rmdir refuses any other) and renaming onto a folder
+    // another start just filled fails: two starts on one home never delete each other's cluster.
+    if (existsSync(dataDir)) rmdirSync(dataDir);
     mkdirSync(path.dirname(dataDir), { recursive: true });
     renameSync(partial, dataDir);
     return { fresh: false };

@@ -40,6 +40,18 @@ describe('a new PGlite database from the template', () => {
     await again.close();
   });
 
+  it('an empty data folder made beforehand is filled the same way', async () => {
+    const dir = home();
+    dirs.push(dir);
+    mkdirSync(path.join(dir, 'pgdata'));
+    const db = await createDatabase({ url: 'pglite', home: dir });
+    const { rows } = await sql<{ one: number }>`select 1 as one`.execute(db.kysely);
+    expect(rows).toEqual([{ one: 1 }]);
+    await db.close();
+    expect(existsSync(path.join(dir, 'pgdata', 'PG_VERSION'))).toBe(true);
+    expect(readdirSync(dir)).toEqual(['pgdata']);
+  });
+
   it('a damaged template is not used: the database is made from scratch and works', async () => {
     const dir = home();
     dirs.push(dir);
